@@ -1,0 +1,12 @@
+import type { Command } from 'commander';
+import { registerKeys } from './keys.js';
+import { registerConfig } from './config/index.js';
+
+/**
+ * Every command, in the order `--help` lists them. A command module adds flags and help
+ * text only and imports its implementation inside the action (start-up stays light).
+ */
+export function registerCommands(program: Command): void {
+  registerKeys(program);
+  registerConfig(program);
+}

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Ownership marks: every instance kasm-scale launches carries these freeform tags (OCI)
+ * or labels (GCP). Listing filters on MANAGED; an instance without it is never modified
+ * or terminated. Keys and values are kept inside GCP's label rules (lowercase, digits,
+ * `-`, `_`, ≤ 63 chars) so the same marks work on both clouds.
+ */
+export const TAG_MANAGED = 'kasm-scale-managed';
+export const TAG_MANAGED_VALUE = 'true';
+/** poolLabel(autoscale_config_name) */
+export const TAG_POOL = 'kasm-scale-pool';
+/** The Kasm server_id (32 hex). */
+export const TAG_SERVER_ID = 'kasm-scale-server-id';
+/** Unix seconds since the agent was first seen idle with no session; absent when busy. */
+export const TAG_IDLE_SINCE = 'kasm-scale-idle-since';
+
+/**
+ * A label-safe, stable, unique value for an autoscale config name: a readable slug plus
+ * 8 hex of its SHA-256 (names may hold spaces and capitals that GCP labels refuse).
+ */
+export function poolLabel(autoscaleConfigName: string): string {
+  const slug = autoscaleConfigName
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+  const hash = createHash('sha256').update(autoscaleConfigName).digest('hex').slice(0, 8);
+  return slug ? `${slug}-${hash}` : `pool-${hash}`;
+}
+
+/** The tags/labels a launch adds (on top of the user's custom tags/labels). */
+export function ownershipTags(autoscaleConfigName: string, serverId: string): Record<string, string> {
+  return {
+    [TAG_MANAGED]: TAG_MANAGED_VALUE,
+    [TAG_POOL]: poolLabel(autoscaleConfigName),
+    [TAG_SERVER_ID]: serverId,
+  };
+}
+
+export function isOwned(tags: Record<string, string> | undefined | null): boolean {
+  return Boolean(tags && tags[TAG_MANAGED] === TAG_MANAGED_VALUE && tags[TAG_POOL] && tags[TAG_SERVER_ID]);
+}
+
+/**
+ * Instance name / display name: `kasm-<pool slug>-<server id 8>`, valid as a GCP instance
+ * name (`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`) and readable in the OCI console.
+ */
+export function instanceName(autoscaleConfigName: string, serverId: string): string {
+  const slug = autoscaleConfigName
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/g, '');
+  return `kasm-${slug ? `${slug}-` : ''}${serverId.slice(0, 12)}`;
+}
+
+/** GCP's requestId must be a UUID: the idempotency key hashed into one (stable). */
+export function requestIdFor(idempotencyKey: string): string {
+  const h = createHash('sha256').update(idempotencyKey).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
