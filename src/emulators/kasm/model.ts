@@ -1,0 +1,96 @@
+/**
+ * The Kasm emulator's state: zones, Docker agents, sessions and VM provider configs, kept
+ * as plain JSON-able objects so `--state FILE` can save and reload them. Everything Kasm
+ * computes (core_calculations, available_cores, ...) is computed on read, never stored.
+ */
+
+export interface EmuZone {
+  zone_id: string;
+  zone_name: string;
+  upstream_auth_address: string;
+  proxy_hostname: string;
+  proxy_port: number;
+}
+
+export interface EmuAgent {
+  server_id: string;
+  server_type: string;
+  hostname: string;
+  instance_id: string | null;
+  provider: string | null;
+  operational_status: string;
+  enabled: boolean;
+  cores: number;
+  /** bytes */
+  memory: number;
+  gpus: number;
+  cores_override: number;
+  /** bytes */
+  memory_override: number;
+  gpus_override: number;
+  zone_name: string;
+  server_pool_id: string | null;
+  is_autoscaled: boolean;
+  autoscale_config: { autoscale_config_id: string; autoscale_config_name: string } | null;
+  created_ms: number;
+  last_reported_ms: number;
+  [k: string]: unknown;
+}
+
+export interface EmuSession {
+  kasm_id: string;
+  server_id: string | null;
+  zone_name: string;
+  cores: number;
+  /** bytes */
+  memory: number;
+  gpus: number;
+  operational_status: string;
+  start_ms: number;
+  keepalive_ms: number;
+  image_name: string;
+  user: string;
+}
+
+export interface EmuState {
+  zones: EmuZone[];
+  agents: EmuAgent[];
+  sessions: EmuSession[];
+  vmProviderConfigs: Array<Record<string, unknown> & { vm_provider_config_id: string }>;
+}
+
+/** Sessions in these states consume their agent's resources (reference/kasm.md). */
+export const CONSUMING = new Set(['running', 'starting']);
+/** Sessions in these states, without an agent, are waiting for one. */
+export const WAITING = new Set(['requested', 'provisioning', 'assigned']);
+
+/** Kasm's rule: the override when non-zero, else the actual value. */
+export function capacityOf(a: EmuAgent): { cores: number; memory: number; gpus: number } {
+  return {
+    cores: a.cores_override ? a.cores_override : a.cores,
+    memory: a.memory_override ? a.memory_override : a.memory,
+    gpus: a.gpus_override ? a.gpus_override : a.gpus,
+  };
+}
+
+export function usedOn(state: EmuState, serverId: string): { cores: number; memory: number; gpus: number } {
+  const used = { cores: 0, memory: 0, gpus: 0 };
+  for (const s of state.sessions) {
+    if (s.server_id !== serverId || !CONSUMING.has(s.operational_status)) continue;
+    used.cores += s.cores;
+    used.memory += s.memory;
+    used.gpus += s.gpus;
+  }
+  return used;
+}
+
+export function freeOn(state: EmuState, a: EmuAgent): { cores: number; memory: number; gpus: number } {
+  const cap = capacityOf(a);
+  const used = usedOn(state, a.server_id);
+  return { cores: cap.cores - used.cores, memory: cap.memory - used.memory, gpus: cap.gpus - used.gpus };
+}
+
+/** An agent Kasm would place a session on. */
+export function isAvailable(a: EmuAgent): boolean {
+  return a.enabled && a.operational_status === 'running';
+}

@@ -1,0 +1,56 @@
+import { MASK } from './format.js';
+
+/**
+ * Kasm's checks on `create_vm_provider_config` / `update_vm_provider_config`, as far as
+ * reference/kasm.md describes them: the common keys are required, and every JSON-typed
+ * field is accepted as a native value or a string holding JSON ("" = empty); a wrong type
+ * is rejected with "X is not JSON list/dictionary". Returns an error message or undefined.
+ */
+
+const JSON_LISTS = ['oci_nsg_ocids', 'oci_availability_domains', 'gcp_network_tags', 'gcp_metadata', 'gcp_guest_accelerators'];
+const JSON_DICTS = ['oci_custom_tags', 'oci_config_override', 'gcp_custom_labels', 'gcp_service_account', 'gcp_config_override', 'gcp_credentials'];
+
+function checkJson(key: string, value: unknown, want: 'list' | 'dictionary'): string | undefined {
+  if (value === undefined || value === null || value === '' || value === MASK) return undefined;
+  let v = value;
+  if (typeof value === 'string') {
+    try {
+      v = JSON.parse(value);
+    } catch {
+      return `${key} is not valid JSON`;
+    }
+  }
+  const ok = want === 'list' ? Array.isArray(v) : typeof v === 'object' && v !== null && !Array.isArray(v);
+  return ok ? undefined : `${key} is not JSON ${want}`;
+}
+
+export function checkProviderConfig(c: Record<string, unknown>, isCreate: boolean): string | undefined {
+  const required = ['vm_provider_name', 'vm_provider_config_name', 'max_instances', 'startup_script'];
+  if (isCreate) {
+    for (const k of required) if (c[k] === undefined || c[k] === null || c[k] === '') return `Missing required field: ${k}`;
+  }
+  if (c.vm_provider_name !== undefined && !['oci', 'gcp', 'azure', 'aws', 'digital_ocean', 'vsphere', 'openstack', 'harvester'].includes(String(c.vm_provider_name))) {
+    return `Invalid vm_provider_name: ${String(c.vm_provider_name)}`;
+  }
+  if (c.max_instances !== undefined && !Number.isInteger(Number(c.max_instances))) return 'max_instances must be an integer';
+  for (const k of JSON_LISTS) {
+    const e = checkJson(k, c[k], 'list');
+    if (e) return e;
+  }
+  for (const k of JSON_DICTS) {
+    const e = checkJson(k, c[k], 'dictionary');
+    if (e) return e;
+  }
+  return undefined;
+}
+
+/** Update semantics: omitted keys and masked secrets keep what is stored. */
+export function mergeUpdate(stored: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...stored };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined || v === MASK) continue;
+    if (k === 'vm_provider_config_id') continue;
+    out[k] = v;
+  }
+  return out;
+}
