@@ -1,0 +1,142 @@
+import { createPrivateKey } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import forge from 'node-forge';
+import { InputError, OperationalError } from '../cli/errors.js';
+import { ensureDir, expandHome, writeSecretFileAtomic } from '../util/files.js';
+import { inspectKey } from './inspect.js';
+
+export interface KeyPairPem {
+  /** PKCS#8 PEM; `ENCRYPTED PRIVATE KEY` (PBES2, AES-256-CBC) when a passphrase was given. */
+  privateKeyPem: string;
+  /** SubjectPublicKeyInfo PEM (`BEGIN PUBLIC KEY`). */
+  publicKeyPem: string;
+  fingerprint: string;
+}
+
+/**
+ * An RSA 2048 key pair with e = 65537, as the OCI console and oci-cli expect.
+ *
+ * node-forge hands generation to Node's native `crypto.generateKeyPair` (OpenSSL) whenever it
+ * runs on Node with an acceptable size/exponent and no custom PRNG; we use its callback form,
+ * which takes the native *asynchronous* path, so the event loop (and a spinner) stays alive.
+ * A 2048-bit key takes tens of milliseconds instead of forge's pure-JS seconds.
+ */
+export function generateRsaKeyPair(passphrase?: Buffer): Promise<KeyPairPem> {
+  return new Promise((resolvePromise, reject) => {
+    forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 }, (err, pair) => {
+      if (err) return reject(new OperationalError(`cannot generate an RSA key: ${err.message}`, { cause: err }));
+      try {
+        resolvePromise(encodePair(pair, passphrase));
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
+}
+
+function encodePair(pair: forge.pki.rsa.KeyPair, passphrase?: Buffer): KeyPairPem {
+  const info = forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(pair.privateKey));
+  let privateKeyPem: string;
+  if (passphrase && passphrase.length > 0) {
+    // forge treats a string password as raw bytes (one char per byte): 'latin1' keeps every
+    // byte of the passphrase file, UTF-8 and a trailing newline included, as OpenSSL does.
+    // 2048 PBKDF2 rounds is OpenSSL's own default for `openssl pkcs8 -v2 aes256`.
+    const encrypted = forge.pki.encryptPrivateKeyInfo(info, passphrase.toString('latin1'), {
+      algorithm: 'aes256',
+      prfAlgorithm: 'sha256',
+      count: 2048,
+      saltSize: 16,
+    } as Parameters<typeof forge.pki.encryptPrivateKeyInfo>[2]);
+    privateKeyPem = forge.pki.encryptedPrivateKeyToPem(encrypted);
+  } else {
+    privateKeyPem = forge.pki.privateKeyInfoToPem(info);
+  }
+  privateKeyPem = privateKeyPem.replace(/\r\n/g, '\n');
+  const publicKeyPem = forge.pki.publicKeyToPem(pair.publicKey).replace(/\r\n/g, '\n');
+  // Read the result back with OpenSSL (node:crypto): what we write must open with the same
+  // passphrase, and the fingerprint comes from the same code `keys fingerprint` uses.
+  try {
+    createPrivateKey(passphrase && passphrase.length > 0 ? { key: privateKeyPem, passphrase } : privateKeyPem);
+  } catch (err) {
+    throw new OperationalError('the generated private key did not read back; nothing was written', { cause: { code: (err as { code?: string }).code } });
+  }
+  const { fingerprint } = inspectKey(publicKeyPem);
+  return { privateKeyPem, publicKeyPem, fingerprint };
+}
+
+export interface GenerateKeyFilesOptions {
+  dir?: string;
+  name?: string;
+  passphrase?: Buffer;
+  force?: boolean;
+}
+
+export interface GeneratedKeyFiles {
+  private_key_file: string;
+  public_key_file: string;
+  fingerprint: string;
+  public_key_pem: string;
+}
+
+/** Names that would escape DIR or be hidden surprises. */
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * `keys generate`: DIR/NAME.pem (0600) and DIR/NAME_public.pem (0600), DIR created 0700.
+ * Both paths are checked before either is written, so a refusal leaves both untouched.
+ */
+export async function generateKeyFiles(opts: GenerateKeyFilesOptions = {}): Promise<GeneratedKeyFiles> {
+  const { dir, privateFile, publicFile } = await checkKeyFiles(opts);
+  const pair = await generateRsaKeyPair(opts.passphrase);
+  await ensureDir(dir);
+  // Private key first: a crash between the two writes leaves a usable private key whose
+  // public half `keys fingerprint` can still print, never a public key without its secret.
+  await writeSecretFileAtomic(privateFile, pair.privateKeyPem);
+  await writeSecretFileAtomic(publicFile, pair.publicKeyPem);
+  return { private_key_file: privateFile, public_key_file: publicFile, fingerprint: pair.fingerprint, public_key_pem: pair.publicKeyPem };
+}
+
+/**
+ * The two paths `generateKeyFiles` would write, after checking the name and that neither file
+ * exists (unless `force`). Throws InputError (exit 2) with nothing written.
+ */
+export async function checkKeyFiles(opts: GenerateKeyFilesOptions = {}): Promise<{ dir: string; privateFile: string; publicFile: string }> {
+  const dir = resolve(expandHome(opts.dir ?? '~/.oci'));
+  const name = opts.name ?? 'oci_api_key';
+  if (!SAFE_NAME.test(name) || name.endsWith('.pem')) {
+    throw new InputError(`--name '${name}' is not a plain file name`, {
+      hint: 'use letters, digits, ".", "_" or "-" without a folder or a .pem suffix (default oci_api_key)',
+    });
+  }
+  const privateFile = join(dir, `${name}.pem`);
+  const publicFile = join(dir, `${name}_public.pem`);
+  const dirKind = await entryKind(dir);
+  if (dirKind === 'file') throw new InputError(`--dir ${dir} is a file, not a folder`, { hint: 'choose another --dir' });
+
+  const existing: string[] = [];
+  for (const file of [privateFile, publicFile]) {
+    const kind = await entryKind(file);
+    if (kind === 'dir') throw new InputError(`${file} is a directory`, { hint: 'choose another --dir or --name' });
+    if (kind === 'file' && !opts.force) existing.push(file);
+  }
+  if (existing.length > 0) {
+    throw new InputError(`${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}; nothing was written`, {
+      hint: 'pass --force to replace the key pair (the old key stops working once removed from OCI), or choose another --name',
+    });
+  }
+  return { dir, privateFile, publicFile };
+}
+
+async function entryKind(path: string): Promise<'none' | 'file' | 'dir'> {
+  try {
+    const st = await stat(path);
+    return st.isDirectory() ? 'dir' : 'file';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'none';
+    if (code === 'ENOTDIR') throw new InputError(`${path}: a part of the folder path is a file`, { hint: 'choose another --dir' });
+    if (code === 'EACCES') throw new InputError(`cannot look at ${path}: permission denied`, { hint: 'choose a folder you can write to' });
+    throw err;
+  }
+}

@@ -1,0 +1,17 @@
+import { InputError } from '../cli/errors.js';
+import { readInput } from '../util/files.js';
+
+/**
+ * Reads `--passphrase-file FILE|-`. The bytes are used exactly as they are, a trailing
+ * newline included: that is what oci-cli does with its own --passphrase-file, so a key
+ * made by either tool opens in the other with the same file.
+ */
+export async function readPassphraseFile(pathOrDash: string): Promise<Buffer> {
+  const bytes = await readInput(pathOrDash, 'passphrase file');
+  if (bytes.length === 0) {
+    throw new InputError(`passphrase file ${pathOrDash === '-' ? '(stdin)' : pathOrDash} is empty`, {
+      hint: 'put the passphrase in it, or leave out --passphrase-file for a key without one',
+    });
+  }
+  return bytes;
+}
