@@ -64,6 +64,7 @@ export interface RegisterAgentInput {
   is_autoscaled?: boolean;
   autoscale_config_name?: string;
   server_pool_id?: string | null;
+  [k: string]: unknown;
 }
 
 export interface AddSessionInput {
@@ -160,7 +161,11 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
       ensureZone(zone);
       const t = now();
       const existing = state.agents.find((a) => a.server_id === input.server_id);
+      // Keys the emulator does not model pass through to get_servers (tests of lenient parsing).
+      const known = new Set(['server_id', 'server_type', 'hostname', 'instance_id', 'provider', 'operational_status', 'enabled', 'cores', 'memory', 'gpus', 'cores_override', 'memory_override', 'gpus_override', 'zone_name', 'server_pool_id', 'is_autoscaled', 'autoscale_config_name']);
+      const extra = Object.fromEntries(Object.entries(input).filter(([k]) => !known.has(k)));
       const agent: EmuAgent = {
+        ...extra,
         server_id: input.server_id,
         server_type: input.server_type ?? 'host',
         hostname: input.hostname ?? `agent-${input.server_id.slice(0, 8)}`,

@@ -55,7 +55,7 @@ export function zoneRow(state: EmuState, z: EmuZone) {
   let memory = 0;
   let gpus = 0;
   for (const a of state.agents) {
-    if (a.zone_name !== z.zone_name || !isAvailable(a)) continue;
+    if (a.server_type !== 'host' || a.zone_name !== z.zone_name || !isAvailable(a)) continue;
     const free = freeOn(state, a);
     cores += Math.max(0, free.cores);
     memory += Math.max(0, free.memory);

@@ -1,0 +1,104 @@
+import { CliError, OperationalError } from '../cli/errors.js';
+import type { KasmSection } from '../config/types.js';
+import { resolveEndpoint } from './endpoint.js';
+import { answerError, networkError } from './errors.js';
+import { dockerAgents, parseProviderConfig, parseServer, parseSession, parseZone } from './parse.js';
+import { postJson, type RawAnswer } from './transport.js';
+import type { KasmClient, KasmServer, KasmVmProviderConfig } from './types.js';
+
+export { dockerAgents } from './parse.js';
+
+export interface KasmClientOptions {
+  /** Per call (default 30 s). */
+  timeoutMs?: number;
+}
+
+/** The client plus what `doctor` and tests need beyond the contract. */
+export interface KasmApiClient extends KasmClient {
+  /** The base URL, safe to print. */
+  readonly baseUrl: string;
+  /** Any API call by name; returns the answer object after Kasm's error checks. */
+  call(name: string, body?: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** `get_servers` rows that are Docker agents (`server_type: "host"`). */
+  getDockerAgents(): Promise<KasmServer[]>;
+}
+
+/**
+ * A Kasm API client (reference/kasm.md): every call is a POST of JSON to
+ * `<url>/api/public/<name>` with the key in the body. Every failure is one
+ * OperationalError line; the secret is scrubbed from anything that could echo it.
+ * Bad `url`/`ca_file` throw InputError here, before any call.
+ */
+export function createKasmClient(section: KasmSection, opts: KasmClientOptions = {}): KasmApiClient {
+  const ep = resolveEndpoint(section);
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const secret = section.api_key_secret ?? '';
+
+  const scrub = (s: string | undefined) => (s && secret.length > 0 ? s.split(secret).join('********') : s);
+  const clean = (err: unknown): never => {
+    if (err instanceof CliError) {
+      const msg = scrub(err.message) ?? '';
+      const hint = scrub(err.hint);
+      if (msg === err.message && hint === err.hint) throw err;
+      throw new OperationalError(msg, hint ? { hint } : {});
+    }
+    throw err;
+  };
+
+  async function call(name: string, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+    const target = new URL(`${ep.base}/api/public/${name}`);
+    const shown = `${ep.base}/api/public/${name}`;
+    let answer: RawAnswer;
+    try {
+      answer = await postJson(target, { ...extra, api_key: section.api_key, api_key_secret: secret }, { agent: ep.agent, timeoutMs });
+    } catch (err) {
+      return clean(networkError(name, ep.base, err));
+    }
+    let doc: unknown;
+    try {
+      doc = answer.text.trim() === '' ? undefined : JSON.parse(answer.text);
+    } catch {
+      doc = undefined;
+    }
+    const failure = answerError(name, shown, answer, doc);
+    if (failure) return clean(failure);
+    return doc as Record<string, unknown>;
+  }
+
+  async function list(name: string, key: string, extra?: Record<string, unknown>): Promise<unknown[]> {
+    const doc = await call(name, extra);
+    const rows = doc[key];
+    if (!Array.isArray(rows)) throw new OperationalError(`Kasm ${name} answered without a "${key}" list`, { hint: 'is this Kasm Workspaces 1.15 or later?' });
+    return rows;
+  }
+
+  const upsertAnswer = (doc: Record<string, unknown>, sent: Record<string, unknown>): KasmVmProviderConfig => {
+    const cfg = doc.vm_provider_config;
+    if (cfg && typeof cfg === 'object' && !Array.isArray(cfg)) return parseProviderConfig(cfg);
+    // Lenient: the call succeeded; keep what we know (never the secrets we sent) rather than fail after a change was made.
+    return parseProviderConfig({
+      vm_provider_name: sent.vm_provider_name,
+      vm_provider_config_name: sent.vm_provider_config_name,
+      vm_provider_config_id: doc.vm_provider_config_id ?? sent.vm_provider_config_id ?? '',
+    });
+  };
+
+  return {
+    baseUrl: ep.base,
+    call,
+    getServers: async () => (await list('get_servers', 'servers')).map(parseServer),
+    getDockerAgents: async () => dockerAgents((await list('get_servers', 'servers')).map(parseServer)),
+    getKasms: async () => (await list('get_kasms', 'kasms')).map(parseSession),
+    getZones: async () => (await list('get_zones', 'zones')).map(parseZone),
+    getVmProviderConfigs: async () => (await list('get_vm_provider_configs', 'vm_provider_configs')).map(parseProviderConfig),
+    createVmProviderConfig: async (config) => {
+      const doc = await call('create_vm_provider_config', { target_vm_provider_config: config });
+      return upsertAnswer(doc, config);
+    },
+    updateVmProviderConfig: async (id, config) => {
+      const target = { ...config, vm_provider_config_id: id };
+      const doc = await call('update_vm_provider_config', { target_vm_provider_config: target });
+      return upsertAnswer(doc, target);
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import type { KasmServer, KasmSession, KasmVmProviderConfig, KasmZone } from './types.js';
+
+/**
+ * Lenient reading of Kasm's answers: unknown keys pass through untouched, numbers that
+ * come as strings become numbers, missing optional keys get neutral values. Only the
+ * list itself is required (an answer without it is not the answer we asked for).
+ */
+
+export function num(v: unknown, dflt = 0): number {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return dflt;
+}
+
+function optNum(v: unknown): number | null {
+  return v === undefined || v === null || v === '' ? null : num(v);
+}
+
+function bool(v: unknown, dflt: boolean): boolean {
+  if (v === undefined || v === null) return dflt;
+  if (typeof v === 'string') return v.toLowerCase() === 'true' || v === '1';
+  return Boolean(v);
+}
+
+function str(v: unknown): string {
+  return v === undefined || v === null ? '' : String(v);
+}
+
+function optStr(v: unknown): string | null {
+  return v === undefined || v === null || v === '' ? null : String(v);
+}
+
+function obj(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+export function parseServer(raw: unknown): KasmServer {
+  const r = obj(raw);
+  return {
+    ...r,
+    server_id: str(r.server_id),
+    operational_status: str(r.operational_status),
+    enabled: bool(r.enabled, true),
+    cores: num(r.cores),
+    memory: num(r.memory),
+    gpus: num(r.gpus),
+    cores_override: optNum(r.cores_override),
+    memory_override: optNum(r.memory_override),
+    gpus_override: optNum(r.gpus_override),
+    zone_id: optStr(r.zone_id),
+    zone_name: optStr(r.zone_name),
+    kasms: Array.isArray(r.kasms) ? (r.kasms as unknown[]).map((k) => ({ ...obj(k), kasm_id: str(obj(k).kasm_id) })) : [],
+  };
+}
+
+export function parseSession(raw: unknown): KasmSession {
+  const r = obj(raw);
+  const server = r.server && typeof r.server === 'object' ? (r.server as KasmSession['server']) : null;
+  return {
+    ...r,
+    kasm_id: str(r.kasm_id),
+    server_id: optStr(r.server_id),
+    cores: num(r.cores),
+    memory: num(r.memory),
+    gpus: num(r.gpus),
+    operational_status: str(r.operational_status),
+    server,
+    zone_name: optStr(r.zone_name) ?? optStr(server?.zone_name),
+  };
+}
+
+export function parseZone(raw: unknown): KasmZone {
+  const r = obj(raw);
+  return { ...r, zone_id: str(r.zone_id), zone_name: str(r.zone_name) };
+}
+
+export function parseProviderConfig(raw: unknown): KasmVmProviderConfig {
+  const r = obj(raw);
+  return { ...r, vm_provider_name: str(r.vm_provider_name), vm_provider_config_id: str(r.vm_provider_config_id), vm_provider_config_name: str(r.vm_provider_config_name) };
+}
+
+/** Docker agents are the `get_servers` rows with `server_type: "host"`. */
+export function dockerAgents(servers: KasmServer[]): KasmServer[] {
+  return servers.filter((s) => s.server_type === 'host');
+}
