@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { registerConfigRender } from './render.js';
 
 /** `kasm-scale config validate | render | schema | submit` (issue 3). */
 export function registerConfig(program: Command): void {
-  program.command('config').description('check, render, describe and submit Kasm VM provider configs');
+  const config = program.command('config').description('check, render, describe and submit Kasm VM provider configs');
+  registerConfigRender(config);
 }

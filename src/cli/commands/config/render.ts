@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { action, common, examples, type CommonOptions } from '../../action.js';
+
+interface RenderOptions extends CommonOptions {
+  config?: string;
+  provider?: string;
+  showSecrets?: boolean;
+}
+
+/** `kasm-scale config render [FILE]`: the exact launch request each provider sends (issue 3). */
+export function registerConfigRender(config: Command): void {
+  const cmd = config
+    .command('render')
+    .argument('[file]', 'config file (default: --config, $KASM_SCALE_CONFIG, ./kasm-scale.yaml)')
+    .description('print the exact cloud launch request of each provider: OCI LaunchInstanceDetails (REST camelCase, override merged) or the GCP Instance resource')
+    .option('-c, --config <file>', 'config file (same as FILE)')
+    .option('--provider <name>', 'only the provider with this vm_provider_config_name')
+    .option('--show-secrets', 'show the startup script instead of redacting it');
+  common(cmd);
+  examples(cmd, [
+    'kasm-scale config render',
+    'kasm-scale config render prod.yaml --provider "OCI Ashburn agents" > launch.json',
+    'kasm-scale config render --json | jq ".providers[].request"',
+    'kasm-scale config render --provider gcp-gpu --show-secrets',
+  ]);
+  cmd.action(
+    action<RenderOptions>(async ({ options, args, out }) => {
+      const { renderCommand } = await import('../../../config/render/command.js');
+      return renderCommand({ file: args[0] ?? options.config, provider: options.provider, showSecrets: Boolean(options.showSecrets) }, out);
+    }),
+  );
+}
