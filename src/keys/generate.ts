@@ -37,22 +37,14 @@ export function generateRsaKeyPair(passphrase?: Buffer): Promise<KeyPairPem> {
 
 function encodePair(pair: forge.pki.rsa.KeyPair, passphrase?: Buffer): KeyPairPem {
   const info = forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(pair.privateKey));
-  let privateKeyPem: string;
+  let privateKeyPem = forge.pki.privateKeyInfoToPem(info).replace(/\r\n/g, '\n');
   if (passphrase && passphrase.length > 0) {
-    // forge treats a string password as raw bytes (one char per byte): 'latin1' keeps every
-    // byte of the passphrase file, UTF-8 and a trailing newline included, as OpenSSL does.
-    // 2048 PBKDF2 rounds is OpenSSL's own default for `openssl pkcs8 -v2 aes256`.
-    const encrypted = forge.pki.encryptPrivateKeyInfo(info, passphrase.toString('latin1'), {
-      algorithm: 'aes256',
-      prfAlgorithm: 'sha256',
-      count: 2048,
-      saltSize: 16,
-    } as Parameters<typeof forge.pki.encryptPrivateKeyInfo>[2]);
-    privateKeyPem = forge.pki.encryptedPrivateKeyToPem(encrypted);
-  } else {
-    privateKeyPem = forge.pki.privateKeyInfoToPem(info);
+    // Encryption goes through OpenSSL (node:crypto), not forge: forge writes the optional
+    // PBKDF2 keyLength field, which the OCI SDK's key parser (sshpk) cannot read
+    // ("Expected 0x6: got 0x20"). OpenSSL writes what `openssl pkcs8 -topk8 -v2 aes256` does:
+    // PBES2, PBKDF2 with hmacWithSHA256, AES-256-CBC. The passphrase bytes are used as-is.
+    privateKeyPem = createPrivateKey(privateKeyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }).toString();
   }
-  privateKeyPem = privateKeyPem.replace(/\r\n/g, '\n');
   const publicKeyPem = forge.pki.publicKeyToPem(pair.publicKey).replace(/\r\n/g, '\n');
   // Read the result back with OpenSSL (node:crypto): what we write must open with the same
   // passphrase, and the fingerprint comes from the same code `keys fingerprint` uses.
