@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { action, common, examples, type CommonOptions } from '../../action.js';
+
+interface SubmitOptions extends CommonOptions {
+  config?: string;
+  provider?: string;
+  dryRun?: boolean;
+}
+
+/** `kasm-scale config submit [FILE]`: upsert each provider into Kasm (issue 3). */
+export function registerConfigSubmit(config: Command): void {
+  const cmd = config
+    .command('submit')
+    .argument('[file]', 'config file (default: --config, $KASM_SCALE_CONFIG, ./kasm-scale.yaml)')
+    .description('create or update each VM provider config in Kasm through its API (matched on type and name); reports created / updated / unchanged')
+    .option('-c, --config <file>', 'config file (same as FILE)')
+    .option('--provider <name>', 'only the provider with this vm_provider_config_name')
+    .option('--dry-run', 'show what would be created or updated; send nothing');
+  common(cmd);
+  examples(cmd, [
+    'kasm-scale config submit --dry-run',
+    'kasm-scale config submit prod.yaml',
+    'kasm-scale config submit --provider "OCI Ashburn agents"',
+    'kasm-scale config submit --dry-run --json | jq ".providers[] | {name, action, changes}"',
+  ]);
+  cmd.action(
+    action<SubmitOptions>(async ({ options, args, out }) => {
+      const { submitCommand } = await import('../../../config/submit/index.js');
+      return submitCommand({ file: args[0] ?? options.config, provider: options.provider, dryRun: Boolean(options.dryRun) }, out);
+    }),
+  );
+}

@@ -1,0 +1,74 @@
+import { isAbsolute, dirname, resolve } from 'node:path';
+import { InputError } from '../../cli/errors.js';
+import type { Output } from '../../cli/output.js';
+import type { KasmClient } from '../../kasm/types.js';
+import type { KasmScaleConfig, KasmSection, Provider } from '../types.js';
+import { executeSubmit, type SubmitOutcome } from './execute.js';
+import { planSubmit, type SubmitPlan } from './plan.js';
+import { printSubmit, submitDocument } from './report.js';
+
+export { planSubmit, diffConfig } from './plan.js';
+export { executeSubmit } from './execute.js';
+export { toKasmPayload, KASM_KEYS, SECRET_FIELDS, JSON_FIELDS } from './payload.js';
+
+export interface SubmitRun {
+  plan: SubmitPlan;
+  outcomes: SubmitOutcome[];
+}
+
+/** List Kasm's configs, plan, and (unless dry run) carry the plan out. */
+export async function submitProviders(providers: Provider[], client: KasmClient, opts: { dryRun: boolean }): Promise<SubmitRun> {
+  const existing = await client.getVmProviderConfigs();
+  const plan = planSubmit(providers, existing);
+  const outcomes = await executeSubmit(plan, client, opts);
+  return { plan, outcomes };
+}
+
+/** `--provider NAME`: the providers to submit (every one when no name is given). */
+export function selectProviders(config: Pick<KasmScaleConfig, 'providers' | 'file'>, name?: string): Provider[] {
+  if (name === undefined) return config.providers;
+  const hit = config.providers.filter((p) => p.vm_provider_config_name === name);
+  if (hit.length === 0) {
+    const names = config.providers.map((p) => `"${p.vm_provider_config_name}"`).join(', ') || 'none';
+    throw new InputError(`${config.file} has no provider named "${name}"`, { hint: `--provider takes a vm_provider_config_name: ${names}` });
+  }
+  return hit;
+}
+
+/** A relative `kasm.ca_file` is relative to the config file, like every other path in it. */
+export function kasmSectionFor(config: Pick<KasmScaleConfig, 'kasm' | 'file'>): KasmSection {
+  const k = config.kasm;
+  if (!k) throw new InputError(`${config.file} has no kasm section`, { hint: 'add kasm: {url, api_key, api_key_secret} to submit provider configs' });
+  if (!k.api_key_secret) throw new InputError(`${config.file}: kasm.api_key_secret is empty`, { hint: 'set it inline, as ${ENV_VAR}, or with kasm.api_key_secret_file' });
+  const ca = k.ca_file;
+  if (ca && !ca.trimStart().startsWith('-----BEGIN') && !ca.startsWith('~') && !isAbsolute(ca)) return { ...k, ca_file: resolve(dirname(config.file), ca) };
+  return k;
+}
+
+export interface SubmitCommandOptions {
+  file?: string;
+  provider?: string;
+  dryRun: boolean;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/** `config submit`: exit 0 when every provider was created/updated/unchanged (or planned), 1 when one failed. */
+export async function submitCommand(opts: SubmitCommandOptions, out: Output): Promise<number> {
+  const { loadConfig } = await import('../load.js');
+  const config = await loadConfig(opts.file, { env: opts.env, cwd: opts.cwd });
+  return submitLoadedConfig(config, opts, out);
+}
+
+export async function submitLoadedConfig(config: KasmScaleConfig, opts: Pick<SubmitCommandOptions, 'provider' | 'dryRun'>, out: Output): Promise<number> {
+  const providers = selectProviders(config, opts.provider);
+  const section = kasmSectionFor(config);
+  const { createKasmClient } = await import('../../kasm/client.js');
+  const client = createKasmClient(section);
+  if (providers.length === 0) out.info(`${config.file} has no providers to submit`);
+  out.debug(`listing VM provider configs at ${client.baseUrl}`);
+  const { plan, outcomes } = await submitProviders(providers, client, { dryRun: opts.dryRun });
+  if (out.json) out.printJson(submitDocument(client.baseUrl, config.file, plan, outcomes, opts.dryRun));
+  else printSubmit(out, client.baseUrl, plan, outcomes, opts.dryRun);
+  return outcomes.some((o) => o.status === 'failed') ? 1 : 0;
+}

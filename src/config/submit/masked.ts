@@ -1,0 +1,2 @@
+/** What Kasm answers instead of a stored secret. */
+export const MASKED = '**********';
