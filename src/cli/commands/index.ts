@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerKeys } from './keys.js';
 import { registerConfig } from './config/index.js';
+import { registerEmulator } from './emulator.js';
 
 /**
  * Every command, in the order `--help` lists them. A command module adds flags and help
@@ -9,4 +10,5 @@ import { registerConfig } from './config/index.js';
 export function registerCommands(program: Command): void {
   registerKeys(program);
   registerConfig(program);
+  registerEmulator(program);
 }

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { InputError } from '../../cli/errors.js';
+import type { Output } from '../../cli/output.js';
+
+/**
+ * `kasm-scale emulator <oci|gcp|kasm>`: starts one local emulator, prints where it listens
+ * (and, for Kasm, the API key it accepts), and runs until Ctrl-C or SIGTERM.
+ */
+
+export const EMULATORS = ['oci', 'gcp', 'kasm'] as const;
+export type EmulatorName = (typeof EMULATORS)[number];
+
+export interface RunEmulatorOptions {
+  name: string;
+  port?: number;
+  host?: string;
+  stateFile?: string;
+  apiKey?: string;
+  apiKeySecret?: string;
+  /** Resolves when the emulator should stop (tests); default: SIGINT or SIGTERM. */
+  until?: Promise<void>;
+}
+
+interface Started {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const START_FN: Record<EmulatorName, string> = { oci: 'startOciEmulator', gcp: 'startGcpEmulator', kasm: 'startKasmEmulator' };
+
+function parsePort(port: number | undefined): number {
+  if (port === undefined) return 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port ${port} is not a port number`, { hint: 'give 0–65535 (0 picks a free port)' });
+  return port;
+}
+
+function signalled(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promise<number> {
+  if (!(EMULATORS as readonly string[]).includes(opts.name)) {
+    throw new InputError(`unknown emulator "${opts.name}"`, { hint: `choose one of ${EMULATORS.join(', ')}` });
+  }
+  const name = opts.name as EmulatorName;
+  const port = parsePort(opts.port);
+  const host = opts.host ?? '127.0.0.1';
+  // A computed specifier: each emulator loads only when asked for (and the OCI/GCP ones pull in no SDK here).
+  const mod = (await import(`../${name}/index.js`)) as Record<string, (o: Record<string, unknown>) => Promise<Started>>;
+  const start = mod[START_FN[name]];
+  const base = { port, host, stateFile: opts.stateFile };
+  let creds: { api_key: string; api_key_secret: string; generated: boolean } | undefined;
+  let started: Started;
+  try {
+    if (name === 'kasm') {
+      const generated = !opts.apiKey || !opts.apiKeySecret;
+      creds = { api_key: opts.apiKey ?? 'kasm-scale-emulator', api_key_secret: opts.apiKeySecret ?? randomBytes(12).toString('hex'), generated };
+      started = await start({ ...base, apiKey: creds.api_key, apiKeySecret: creds.api_key_secret });
+    } else {
+      started = await start(base);
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new InputError(`port ${port} on ${host} is already in use`, { hint: 'choose another --port, or 0 for a free one' });
+    if (code === 'EACCES') throw new InputError(`cannot listen on ${host}:${port}: permission denied`, { hint: 'use a port above 1023' });
+    throw err;
+  }
+  if (out.json) {
+    out.printJson({ emulator: name, url: started.url, port: started.port, state_file: opts.stateFile ?? null, ...(creds ? { api_key: creds.api_key, api_key_secret: creds.api_key_secret } : {}) });
+  } else {
+    out.result(`${name} emulator listening on ${started.url}`);
+    if (creds) {
+      out.result(`  api_key:        ${creds.api_key}`);
+      out.result(`  api_key_secret: ${creds.api_key_secret}${creds.generated ? ' (made up for this run; pass --api-key/--api-key-secret to choose)' : ''}`);
+      out.result(`  control routes: POST ${started.url}/__emulator/{registerAgent,addSession,assignWaitingSessions,setFault,...}`);
+    }
+    if (opts.stateFile) out.result(`  state file:     ${opts.stateFile}`);
+  }
+  out.info('Press Ctrl-C to stop.');
+  await (opts.until ?? signalled());
+  await started.close();
+  out.info(`${name} emulator stopped`);
+  return 0;
+}
