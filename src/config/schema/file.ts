@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { autoscaleSchema } from './autoscale.js';
+import { gcpInputSchema, gcpSchema } from './gcp.js';
+import { kasmInputSchema, kasmSchema } from './kasm.js';
+import { ociInputSchema, ociSchema } from './oci.js';
+
+/**
+ * The whole kasm-scale file. Two views of one schema: `fileInputSchema` is what a person
+ * writes (with `*_file` keys; `config schema` prints it), `fileSchema` parses it into the
+ * resolved config the rest of kasm-scale uses.
+ */
+
+const providerList = <T extends z.ZodType>(provider: T) =>
+  z.array(provider, { error: 'expected a list of VM provider configs' }).default([]).describe('VM provider configs (Kasm keys)');
+const autoscaleList = z.array(autoscaleSchema, { error: 'expected a list of autoscale configs' }).default([]).describe('Autoscale configs');
+
+const top = {
+  /** Editors' schema pointer in JSON files; ignored. */
+  $schema: z.string().optional(),
+};
+
+export const fileInputSchema = z
+  .strictObject({
+    ...top,
+    kasm: kasmInputSchema.optional(),
+    providers: providerList(z.discriminatedUnion('vm_provider_name', [ociInputSchema, gcpInputSchema], { error: 'expected vm_provider_name: oci or gcp' })),
+    autoscale: autoscaleList,
+  })
+  .describe('kasm-scale config file');
+
+export const fileSchema = z
+  .strictObject({
+    ...top,
+    kasm: kasmSchema.optional(),
+    providers: providerList(z.discriminatedUnion('vm_provider_name', [ociSchema, gcpSchema], { error: 'expected vm_provider_name: oci or gcp' })),
+    autoscale: autoscaleList,
+  })
+  .transform(({ $schema: _s, ...rest }) => rest);
+
+export type ParsedFile = z.output<typeof fileSchema>;

@@ -1,0 +1,255 @@
+import { createPrivateKey } from 'node:crypto';
+import { z } from 'zod';
+import { TAG_IDLE_SINCE, TAG_MANAGED, TAG_POOL, TAG_SERVER_ID } from '../../clouds/ownership.js';
+import { bool, checked, int, jsonField, pattern, text } from './common.js';
+import { endpointError } from './oci.js';
+import { startupScriptProblems } from './startup-script.js';
+
+/**
+ * One GCP VM provider config: Kasm's keys, kasm-scale's own `endpoint`, and the `*_file`
+ * keys. Limits follow GCP's documentation (see shared/reference/sdk-notes.md); cross-field
+ * rules (zone in region, script key vs metadata, ...) are in ../checks/gcp.ts.
+ */
+
+/** GCP allows 256 KiB per metadata value; the script is one value (raw bytes). */
+export const GCP_METADATA_VALUE_LIMIT = 256 * 1024;
+/** All metadata keys and values together. */
+export const GCP_METADATA_TOTAL_LIMIT = 512 * 1024;
+/** Labels kasm-scale adds to every instance it launches (ownership); users may not set them. */
+export const RESERVED_LABELS = [TAG_MANAGED, TAG_POOL, TAG_SERVER_ID, TAG_IDLE_SINCE];
+export const GCP_MAX_LABELS = 64;
+
+export const OS_TYPES = ['linux', 'windows'] as const;
+export const SCRIPT_TYPES = ['startup-script', 'windows-startup-script-ps1', 'windows-startup-script-cmd', 'windows-startup-script-bat'] as const;
+export const DISK_TYPES = [
+  'pd-standard',
+  'pd-balanced',
+  'pd-ssd',
+  'pd-extreme',
+  'hyperdisk-balanced',
+  'hyperdisk-balanced-high-availability',
+  'hyperdisk-extreme',
+  'hyperdisk-ml',
+  'hyperdisk-throughput',
+] as const;
+
+const NAME = '[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?';
+const PROJECT = '[a-z][-a-z0-9]{4,28}[a-z0-9]';
+/** A project may also be domain-scoped: `example.com:my-project`. */
+const PROJECT_ANY = `(?:[a-z][-a-z0-9.]*[a-z0-9]:)?${PROJECT}`;
+const REGION = '[a-z]+-[a-z]+[0-9]+';
+const API = '(?:https://(?:www|compute)\\.googleapis\\.com/compute/(?:v1|beta|alpha)/)?';
+
+export const GCP_PATTERNS = {
+  project: new RegExp(`^${PROJECT_ANY}$`),
+  region: new RegExp(`^${REGION}$`),
+  zone: new RegExp(`^${REGION}-[a-z]$`),
+  image: new RegExp(`^${API}projects/${PROJECT_ANY}/global/images/(?:family/)?${NAME}$`),
+  network: new RegExp(`^${API}(?:projects/${PROJECT_ANY}/)?global/networks/${NAME}$`),
+  subnetwork: new RegExp(`^${API}(?:projects/${PROJECT_ANY}/)?regions/(${REGION})/subnetworks/${NAME}$`),
+  cmek: /^projects\/[^/]+\/locations\/[a-z0-9-]+\/keyRings\/[A-Za-z0-9_-]{1,63}\/cryptoKeys\/[A-Za-z0-9_-]{1,63}(\/cryptoKeyVersions\/\d+)?$/,
+  accelerator: new RegExp(`^${API}(?:projects/${PROJECT_ANY}/)?zones/(${REGION}-[a-z])/acceleratorTypes/[a-z0-9-]+$|^[a-z0-9]+(?:-[a-z0-9]+)+$`),
+  machineType: /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/,
+  networkTag: new RegExp(`^${NAME}$`),
+  labelKey: /^[\p{Ll}\p{Lo}][\p{Ll}\p{Lo}\p{N}_-]{0,62}$/u,
+  labelValue: /^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u,
+  metadataKey: /^[a-zA-Z0-9_-]+$/,
+  email: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
+};
+
+/** Why `json` is not a usable service account key (never echoes key material). */
+export function serviceAccountKeyErrors(o: Record<string, unknown>): { path: string[]; message: string }[] {
+  const out: { path: string[]; message: string }[] = [];
+  if (o.type !== 'service_account')
+    out.push({ path: ['type'], message: `expected "type": "service_account" (a service account key JSON from IAM > Service accounts > Keys)${typeof o.type === 'string' ? `, not "${o.type}"` : ''}` });
+  if (typeof o.client_email !== 'string' || !GCP_PATTERNS.email.test(o.client_email)) out.push({ path: ['client_email'], message: 'expected client_email, the service account e-mail address' });
+  if (typeof o.private_key !== 'string' || !o.private_key.includes('PRIVATE KEY')) out.push({ path: ['private_key'], message: 'expected private_key, a PEM private key' });
+  else {
+    try {
+      createPrivateKey({ key: o.private_key, format: 'pem' });
+    } catch {
+      out.push({ path: ['private_key'], message: 'private_key does not parse as a PEM private key (damaged or truncated; download a new key)' });
+    }
+  }
+  return out;
+}
+
+export const gcpCredentials = jsonField(
+  z
+    .looseObject(
+      {
+        type: z.literal('service_account'),
+        project_id: z.string().optional(),
+        private_key_id: z.string().optional(),
+        private_key: z.string(),
+        client_email: z.string(),
+        client_id: z.string().optional(),
+        token_uri: z.string().optional(),
+      },
+      { error: 'expected a service account key JSON object' },
+    )
+    .describe('a service account key JSON object'),
+  undefined,
+);
+
+/** The credential checks with our wording (zod's own would be terser), run before the shape. */
+const gcpCredentialsChecked = z
+  .unknown()
+  .superRefine((v, ctx) => {
+    let o = v;
+    if (typeof v === 'string' && v.trim() !== '') {
+      try {
+        o = JSON.parse(v);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected the service account key JSON; this is not valid JSON', input: '(secret)' });
+        return;
+      }
+    }
+    if (o === undefined || o === '') return;
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) {
+      ctx.addIssue({ code: 'custom', message: 'expected the service account key JSON object', input: '(secret)' });
+      return;
+    }
+    for (const e of serviceAccountKeyErrors(o as Record<string, unknown>)) ctx.addIssue({ code: 'custom', message: e.message, path: e.path, input: '(secret)' });
+  })
+  .pipe(gcpCredentials);
+
+export const gcpStartupScript = text('the startup script Kasm runs on each new agent').superRefine((s, ctx) => {
+  const size = Buffer.byteLength(s, 'utf8');
+  if (size > GCP_METADATA_VALUE_LIMIT) ctx.addIssue({ code: 'custom', message: `the startup script is ${size} bytes; expected at most ${GCP_METADATA_VALUE_LIMIT} (GCP's limit for one metadata value)`, input: s });
+  for (const message of startupScriptProblems(s)) ctx.addIssue({ code: 'custom', message, input: s });
+});
+
+const labelKey = z.string().superRefine((k, ctx) => {
+  if (RESERVED_LABELS.includes(k)) ctx.addIssue({ code: 'custom', message: `label "${k}" is reserved: kasm-scale sets it on every instance it launches to mark ownership`, input: k });
+  else if (!GCP_PATTERNS.labelKey.test(k))
+    ctx.addIssue({ code: 'custom', message: 'expected a label key of 1–63 lowercase letters, digits, "_" or "-", starting with a lowercase letter', input: k });
+});
+
+export const gcpFields = {
+  vm_provider_name: z.literal('gcp'),
+  vm_provider_config_name: text('a name for this provider config'),
+  max_instances: int({ what: 'the maximum number of instances' }),
+  startup_script: gcpStartupScript.optional(),
+  startup_script_file: text('the path of the startup script file').optional(),
+  gcp_credentials: gcpCredentialsChecked.optional(),
+  gcp_credentials_file: text('the path of the service account key JSON file').optional(),
+  gcp_project: pattern(GCP_PATTERNS.project, 'a project ID: 6–30 lowercase letters, digits or hyphens, starting with a letter (such as pensive-voice-547511)'),
+  gcp_region: pattern(GCP_PATTERNS.region, 'a region such as us-east4'),
+  gcp_zone: pattern(GCP_PATTERNS.zone, 'a zone such as us-east4-b'),
+  gcp_machine_type: pattern(GCP_PATTERNS.machineType, 'a machine type such as e2-standard-2'),
+  gcp_image: pattern(GCP_PATTERNS.image, 'an image path such as projects/ubuntu-os-cloud/global/images/ubuntu-2004-focal-v20211212 (or .../images/family/<family>)'),
+  gcp_boot_volume_gb: int({ min: 50, max: 65536, what: 'a boot volume size in GB (Kasm requires at least 50)' }),
+  // Checked against GCP's list but typed as string (the contract type): new disk types appear often.
+  gcp_disk_type: z
+    .string({ error: `expected a disk type: one of ${DISK_TYPES.join(', ')}` })
+    .refine((s) => (DISK_TYPES as readonly string[]).includes(s), { error: `expected a disk type: one of ${DISK_TYPES.join(', ')}` })
+    .meta({ examples: [...DISK_TYPES] }),
+  gcp_cmek: pattern(GCP_PATTERNS.cmek, 'a key path projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>').optional(),
+  gcp_network: pattern(GCP_PATTERNS.network, 'a network path such as projects/<project>/global/networks/default'),
+  gcp_subnetwork: pattern(GCP_PATTERNS.subnetwork, 'a subnetwork path such as projects/<project>/regions/<region>/subnetworks/default'),
+  gcp_public_ip: bool().default(false),
+  gcp_network_tags: jsonField(
+    z
+      .array(pattern(GCP_PATTERNS.networkTag, 'a network tag of 1–63 lowercase letters, digits or "-", starting with a letter and not ending with "-"'), { error: 'expected a list of network tags' })
+      .max(64, { error: 'expected at most 64 network tags' })
+      .describe('a list of network tags'),
+    [],
+  ).default([]),
+  gcp_custom_labels: jsonField(
+    z
+      .record(labelKey, z.string({ error: 'expected a string label value (quote numbers and booleans)' }).regex(GCP_PATTERNS.labelValue, { error: 'expected a label value of at most 63 lowercase letters, digits, "_" or "-"' }), {
+        error: 'expected an object of label → value',
+      })
+      .refine((o) => Object.keys(o).length <= GCP_MAX_LABELS - 3, { error: `expected at most ${GCP_MAX_LABELS - 3} labels (GCP allows ${GCP_MAX_LABELS}; kasm-scale adds 3 ownership labels)` })
+      .describe('an object of label → value'),
+    {},
+  ).default({}),
+  gcp_metadata: jsonField(
+    z
+      .array(
+        z.strictObject(
+          {
+            key: z
+              .string({ error: 'expected a metadata key' })
+              .regex(GCP_PATTERNS.metadataKey, { error: 'expected a metadata key of letters, digits, "_" or "-"' })
+              .refine((k) => Buffer.byteLength(k) < 128, { error: 'expected a metadata key shorter than 128 bytes' }),
+            value: z
+              .string({ error: 'expected a string value (quote numbers and booleans)' })
+              .refine((v) => Buffer.byteLength(v) <= GCP_METADATA_VALUE_LIMIT, { error: `expected a metadata value of at most ${GCP_METADATA_VALUE_LIMIT} bytes` }),
+          },
+          { error: 'expected an item {"key": ..., "value": ...}' },
+        ),
+        { error: 'expected a list of {"key": ..., "value": ...} items' },
+      )
+      .superRefine((items, ctx) => {
+        const seen = new Set<string>();
+        items.forEach((it, i) => {
+          if (seen.has(it.key)) ctx.addIssue({ code: 'custom', message: `duplicate metadata key "${it.key}"; expected each key once`, path: [i, 'key'], input: it.key });
+          seen.add(it.key);
+        });
+      })
+      .describe('a list of {"key": ..., "value": ...} items'),
+    [],
+  ).default([]),
+  gcp_service_account: jsonField(
+    z
+      .strictObject(
+        {
+          email: pattern(GCP_PATTERNS.email, 'the service account e-mail, such as name@project.iam.gserviceaccount.com'),
+          scopes: z.array(text('an OAuth scope such as https://www.googleapis.com/auth/cloud-platform'), { error: 'expected a list of OAuth scopes' }),
+        },
+        { error: 'expected {"email": ..., "scopes": [...]}' },
+      )
+      .describe('{"email": ..., "scopes": [...]}'),
+    undefined,
+  ).optional(),
+  gcp_guest_accelerators: jsonField(
+    z
+      .array(
+        z.strictObject(
+          {
+            acceleratorType: pattern(GCP_PATTERNS.accelerator, 'an accelerator type such as projects/<p>/zones/<zone>/acceleratorTypes/nvidia-tesla-t4'),
+            acceleratorCount: int({ min: 1, what: 'an accelerator count' }),
+          },
+          { error: 'expected {"acceleratorType": ..., "acceleratorCount": N}' },
+        ),
+        { error: 'expected a list of {"acceleratorType": ..., "acceleratorCount": N}' },
+      )
+      .describe('a list of {"acceleratorType": ..., "acceleratorCount": N}'),
+    [],
+  ).default([]),
+  gcp_config_override: jsonField(
+    z
+      .record(z.string(), z.unknown(), { error: 'expected an object merged into the instance request' })
+      .superRefine((o, ctx) => {
+        for (const k of ['name', 'labels'])
+          if (Object.hasOwn(o, k)) ctx.addIssue({ code: 'custom', message: `the override may not set "${k}" (Kasm and kasm-scale set it); use gcp_custom_labels for labels`, path: [k], input: o[k] });
+      })
+      .describe('an object merged into the instance request'),
+    undefined,
+  ).optional(),
+  vm_installed_os_type: z.enum(OS_TYPES, { error: 'expected linux or windows' }).default('linux'),
+  startup_script_type: z.enum(SCRIPT_TYPES, { error: `expected one of ${SCRIPT_TYPES.join(', ')}` }).optional(),
+  endpoint: checked('a base URL', endpointError).optional(),
+};
+
+export const gcpInputSchema = z.strictObject(gcpFields).describe('A GCP VM provider config (Kasm keys)');
+
+/** Resolved: `*_file` keys gone (the loader read them), the script type defaulted by OS type. */
+export const gcpSchema = gcpInputSchema.transform(({ startup_script_file: _s, gcp_credentials_file: _c, startup_script, gcp_credentials, ...rest }) => ({
+  ...rest,
+  startup_script: startup_script ?? '',
+  // Read from gcp_credentials_file by the loader; reported by checks/gcp.ts when missing.
+  gcp_credentials: gcp_credentials ?? { type: 'service_account' as const, private_key: '', client_email: '' },
+  startup_script_type: rest.startup_script_type ?? defaultScriptType(rest.vm_installed_os_type),
+}));
+
+export function defaultScriptType(os: (typeof OS_TYPES)[number]): (typeof SCRIPT_TYPES)[number] {
+  return os === 'windows' ? 'windows-startup-script-ps1' : 'startup-script';
+}
+
+export type GcpProvider = z.output<typeof gcpSchema>;
+export type GcpServiceAccountKey = z.output<typeof gcpCredentials>;
+export type GcpMetadataItem = GcpProvider['gcp_metadata'][number];
+export type GcpGuestAccelerator = GcpProvider['gcp_guest_accelerators'][number];

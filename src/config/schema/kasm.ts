@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { text } from './common.js';
+
+/** `kasm:` — where the Kasm API is and the API key kasm-scale uses. */
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** Why `s` is not a usable Kasm base URL (https, or http on loopback only). */
+export function kasmUrlError(s: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    return 'expected the Kasm base URL, such as https://kasm.example.com';
+  }
+  if (u.protocol === 'https:') return u.search || u.hash ? 'expected a base URL without ?query or #fragment' : undefined;
+  if (u.protocol === 'http:') return LOOPBACK.has(u.hostname) ? undefined : 'expected https:// (plain http is allowed only on 127.0.0.1/localhost, where nothing crosses a network)';
+  return `expected an https:// URL, not ${u.protocol}`;
+}
+
+export const kasmFields = {
+  url: z.string({ error: 'expected the Kasm base URL, such as https://kasm.example.com' }).superRefine((s, ctx) => {
+    const why = kasmUrlError(s);
+    if (why) ctx.addIssue({ code: 'custom', message: why, input: s });
+  }),
+  api_key: text('the Kasm API key (Admin > Settings > Developers > API Keys)'),
+  /** Secret: inline, `${ENV}`, or read from `api_key_secret_file`. */
+  api_key_secret: text('the Kasm API key secret').optional(),
+  api_key_secret_file: text('the path of a file holding the API key secret').optional(),
+  /** PEM file of a private CA to trust in addition to the system's (relative to the config file). */
+  ca_file: text('the path of a PEM file with a private CA certificate').optional(),
+};
+
+export const kasmInputSchema = z.strictObject(kasmFields).describe('The Kasm API kasm-scale talks to (submit, reconcile)');
+
+/** After loading, the secret is inline whichever way it was given; the `_file` key is gone. */
+export const kasmSchema = kasmInputSchema.transform(({ api_key_secret_file: _f, api_key_secret, ca_file, ...rest }) => ({
+  ...rest,
+  // The loader has read api_key_secret_file into api_key_secret; a missing secret is reported by checkKasm.
+  api_key_secret: api_key_secret ?? '',
+  ...(ca_file === undefined ? {} : { ca_file }),
+}));
+
+export type KasmSection = z.output<typeof kasmSchema>;
