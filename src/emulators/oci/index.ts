@@ -222,7 +222,7 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
     if (fault?.kind === 'capacity') throw new ApiError(500, 'InternalError', 'Out of host capacity.');
     if (fault?.kind === 'quota') {
       const code = fault.code ?? 'LimitExceeded';
-      throw new ApiError(400, code, code === 'QuotaExceeded' ? `Quota exceeded for ${d.shape} cores in compartment.` : `The following service limits were exceeded: standard-e4-core-count. Request a service limit increase from the service limits page in the console.`);
+      throw new ApiError(400, code, code === 'QuotaExceeded' ? `Quota exceeded for ${d.shape} cores in compartment.` : `The following service limits were exceeded: standard-e4-core-count. Request a service limit increase from the service limits page in the Console.`);
     }
     const never = faults.take(['never_provision'], 'LaunchInstance', d.availabilityDomain);
     const inst: StoredInstance = {
