@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
@@ -16,7 +17,11 @@ export interface KasmEndpoint {
   /** The base URL without credentials or trailing slash, safe to print. */
   base: string;
   url: URL;
-  agent?: HttpsAgent;
+  /**
+   * Our own agent, without keep-alive: a pass makes a handful of calls, and a pooled socket
+   * that Kasm (or a proxy) closed while idle would fail the next call with a reset.
+   */
+  agent: HttpAgent | HttpsAgent;
 }
 
 export function isLoopbackHost(hostname: string): boolean {
@@ -61,9 +66,9 @@ export function resolveEndpoint(section: Pick<KasmSection, 'url' | 'ca_file'>): 
   url.search = '';
   url.hash = '';
   const base = url.toString().replace(/\/+$/, '');
-  let agent: HttpsAgent | undefined;
-  if (url.protocol === 'https:' && section.ca_file) {
-    agent = new HttpsAgent({ ca: [...rootCertificates, readCaPem(section.ca_file)], keepAlive: false });
-  }
+  let agent: HttpAgent | HttpsAgent;
+  if (url.protocol === 'http:') agent = new HttpAgent({ keepAlive: false });
+  else if (section.ca_file) agent = new HttpsAgent({ ca: [...rootCertificates, readCaPem(section.ca_file)], keepAlive: false });
+  else agent = new HttpsAgent({ keepAlive: false });
   return { base, url, agent };
 }

@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type Agent as HttpAgent } from 'node:http';
 import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
 
 /** One POST of a JSON body; resolves with whatever came back, rejects on network/TLS errors. */
@@ -12,7 +12,7 @@ export class TimeoutError extends Error {
   readonly code = 'ETIMEDOUT';
 }
 
-export function postJson(target: URL, body: unknown, opts: { agent?: HttpsAgent; timeoutMs: number; maxBytes?: number }): Promise<RawAnswer> {
+export function postJson(target: URL, body: unknown, opts: { agent?: HttpAgent | HttpsAgent; timeoutMs: number; maxBytes?: number }): Promise<RawAnswer> {
   const payload = Buffer.from(JSON.stringify(body));
   const requestFn = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
