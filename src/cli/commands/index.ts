@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerInit } from './init.js';
 import { registerKeys } from './keys.js';
 import { registerConfig } from './config/index.js';
 import { registerEmulator } from './emulator.js';
@@ -8,6 +9,7 @@ import { registerEmulator } from './emulator.js';
  * text only and imports its implementation inside the action (start-up stays light).
  */
 export function registerCommands(program: Command): void {
+  registerInit(program);
   registerKeys(program);
   registerConfig(program);
   registerEmulator(program);

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { action, common, examples } from '../action.js';
+
+interface InitFlags {
+  answers?: string;
+  yes?: boolean;
+  config?: string;
+  ociConfig?: string;
+  force?: boolean;
+  verbose?: boolean;
+}
+
+/** `kasm-scale init` (issue 6): the wizard from nothing to a checked config. */
+export function registerInit(program: Command): void {
+  const cmd = program
+    .command('init')
+    .description('interactive wizard: OCI key or GCP service account, provider, Kasm API and autoscale settings → a checked config file')
+    .option('--answers <file>', 'YAML/JSON of answers keyed by question id (README "kasm-scale init"); - reads stdin')
+    .option('-y, --yes', 'run unattended: take answers from --answers, else defaults; never prompt')
+    .option('--config <path>', 'config file to write (default $KASM_SCALE_CONFIG, else ./kasm-scale.yaml)')
+    .option('--oci-config <path>', 'oci-cli config file for the OCI profile', '~/.oci/config')
+    .option('--force', 'replace an existing config file, key pair, Kasm secret file or OCI profile without asking');
+  common(cmd, { json: false });
+  examples(cmd, [
+    'kasm-scale init',
+    'kasm-scale init --config /etc/kasm-scale/kasm-scale.yaml',
+    'kasm-scale init --answers answers.yaml --yes',
+  ]);
+  cmd.action(
+    action<InitFlags>(async ({ options, out }) => {
+      const { runInit } = await import('../../init/run.js');
+      return runInit({ ...options, available: availableCommands(program) }, out);
+    }),
+  );
+}
+
+/** Command paths this CLI has (`doctor`, `config submit`), so init offers only real ones. */
+function availableCommands(program: Command): string[] {
+  return program.commands.flatMap((c) => [c.name(), ...c.commands.map((s) => `${c.name()} ${s.name()}`)]);
+}

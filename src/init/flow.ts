@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import type { Output } from '../cli/output.js';
+import { generateKeyFiles } from '../keys/generate.js';
+import { inspectKey } from '../keys/inspect.js';
+import {
+  absPath,
+  AGENT,
+  type Answers,
+  AUTOSCALE,
+  type Ctx,
+  GCP,
+  KASM,
+  OCI,
+  OCI_KEY,
+  OCI_KEY_ADDED,
+  OCI_PROFILE,
+  pemLooksEncrypted,
+  type Question,
+  START,
+} from './questions.js';
+
+/**
+ * The wizard's one flow. It never talks to a terminal itself: every answer comes from
+ * `ask` (inquirer on a TTY, the answers file when unattended), and every line it shows
+ * goes through Output, so both modes walk exactly the same path.
+ *
+ * `ask` gets the question, its default, and the check for a typed answer; it returns the
+ * accepted answer (text, or a boolean for a confirm).
+ */
+export type Ask = (q: Question, def: string | boolean | undefined, check: (raw: string) => string | undefined) => Promise<string | boolean>;
+
+export interface OciKeyResult {
+  privateKeyFile: string;
+  publicKeyFile?: string;
+  fingerprint: string;
+  publicKeyPem: string;
+  generated: boolean;
+  passphraseFile?: string;
+}
+
+export interface FlowResult {
+  answers: Answers;
+  key?: OciKeyResult;
+}
+
+export interface FlowDeps {
+  ask: Ask;
+  out: Output;
+  ctx: Ctx;
+  /** Unattended: no human to wait for (the "key added?" pause is skipped). */
+  unattended: boolean;
+}
+
+/** Values typed as `none` mean "leave this out" for optional questions with a default. */
+function normalize(q: Question, raw: string): string {
+  return q.optional && raw.trim().toLowerCase() === 'none' ? '' : raw;
+}
+
+async function askOne(q: Question, answers: Answers, deps: FlowDeps): Promise<void> {
+  if (q.when && !q.when(answers, deps.ctx)) return;
+  const def = typeof q.default === 'function' ? q.default(answers, deps.ctx) : q.default;
+  const check = (raw: string): string | undefined => {
+    const v = normalize(q, raw);
+    if (v.trim() === '' && q.optional) return undefined;
+    if (v.trim() === '' && q.kind !== 'password') return `an answer is needed (${q.message})`;
+    return q.validate?.(v, answers, deps.ctx);
+  };
+  const value = await deps.ask(q, def, check);
+  answers[q.id] = typeof value === 'string' ? normalize(q, value).trim() : value;
+}
+
+async function askAll(list: Question[], answers: Answers, deps: FlowDeps): Promise<void> {
+  for (const q of list) await askOne(q, answers, deps);
+}
+
+export async function runFlow(deps: FlowDeps, answers: Answers = {}): Promise<FlowResult> {
+  const { out } = deps;
+  await askAll(START, answers, deps);
+  let key: OciKeyResult | undefined;
+  if (answers.cloud === 'oci') {
+    await askOne(OCI_KEY[0], answers, deps);
+    await askOne(OCI_KEY[1], answers, deps);
+    if (answers.oci_key_source === 'existing') deps.ctx.keyEncrypted = pemLooksEncrypted(readFileSync(absPath(String(answers.oci_private_key_file), deps.ctx), 'utf8'));
+    await askOne(OCI_KEY[2], answers, deps);
+    key = await ociKey(answers, deps);
+    showPublicKey(out, key);
+    await waitForKeyAdded(answers, deps);
+    await askAll(OCI, answers, deps);
+  } else {
+    await askAll(GCP, answers, deps);
+  }
+  await askAll(AGENT, answers, deps);
+  await askAll(KASM, answers, deps);
+  await askAll(AUTOSCALE, answers, deps);
+  if (answers.cloud === 'oci') await askOne(OCI_PROFILE, answers, deps);
+  return { answers, key };
+}
+
+/** Generates the key pair (as `keys generate`) or reads the chosen key's public half. */
+async function ociKey(answers: Answers, deps: FlowDeps): Promise<OciKeyResult> {
+  const file = absPath(String(answers.oci_private_key_file), deps.ctx);
+  if (answers.oci_key_source === 'generate') {
+    const progress = deps.out.progress('Generating an RSA 2048 key pair…');
+    try {
+      const g = await generateKeyFiles({ dir: dirname(file), name: basename(file, '.pem'), force: deps.ctx.force });
+      progress.succeed(`Wrote ${g.private_key_file} and ${g.public_key_file} (0600)`);
+      return { privateKeyFile: g.private_key_file, publicKeyFile: g.public_key_file, fingerprint: g.fingerprint, publicKeyPem: g.public_key_pem, generated: true };
+    } catch (err) {
+      progress.fail();
+      throw err;
+    }
+  }
+  const passFile = typeof answers.oci_private_key_passphrase_file === 'string' && answers.oci_private_key_passphrase_file ? absPath(answers.oci_private_key_passphrase_file, deps.ctx) : undefined;
+  const info = inspectKey(readFileSync(file, 'utf8'), passFile ? readFileSync(passFile) : undefined, { source: `key file ${file}` });
+  return { privateKeyFile: file, fingerprint: info.fingerprint, publicKeyPem: info.publicKeyPem, generated: false, passphraseFile: passFile };
+}
+
+function showPublicKey(out: Output, key: OciKeyResult): void {
+  const c = out.color;
+  out.info('');
+  out.info(c.bold('Add this public key to your OCI user:'));
+  out.info('  OCI console: Profile → User Settings → API keys → Add API Key → Paste a public key');
+  out.info('');
+  out.info(key.publicKeyPem.trimEnd());
+  out.info('');
+  out.info(`Fingerprint: ${c.bold(key.fingerprint)}  (the console shows the same after you add the key)`);
+  out.info('');
+}
+
+async function waitForKeyAdded(answers: Answers, deps: FlowDeps): Promise<void> {
+  if (deps.unattended) {
+    answers[OCI_KEY_ADDED.id] = true;
+    return;
+  }
+  for (;;) {
+    await askOne(OCI_KEY_ADDED, answers, deps);
+    if (answers[OCI_KEY_ADDED.id] === true) return;
+    deps.out.info('The key works only once OCI knows it: paste the public key above in the console, then answer yes.');
+  }
+}

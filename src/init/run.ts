@@ -1,0 +1,225 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { InputError } from '../cli/errors.js';
+import type { Output } from '../cli/output.js';
+import { closest } from '../config/schema/common.js';
+import { writeOciConfigProfile } from '../keys/oci-config.js';
+import { expandHome, readInput } from '../util/files.js';
+import { type Ask, runFlow } from './flow.js';
+import { answerToText } from './parse.js';
+import { allQuestions, type Answers, type Ctx, EXTRA_ANSWER_KEYS, fileProblem, absPath } from './questions.js';
+import { buildConfig, configYaml, defaultSecretFile, sameContent, writeSecretFileAtomic } from './write.js';
+
+export interface InitOptions {
+  answers?: string;
+  yes?: boolean;
+  config?: string;
+  ociConfig?: string;
+  force?: boolean;
+  /** Commands this CLI has (`doctor`, `config submit`, `reconcile`): offered only if present. */
+  available: string[];
+}
+
+/** Exit code for Ctrl-C, as shells report a SIGINT. */
+export const EXIT_INTERRUPTED = 130;
+
+/**
+ * `kasm-scale init`: asks (or reads the answers file), writes the key pair, the Kasm
+ * secret file, the ~/.oci/config profile and the config, then checks the config with the
+ * same code as `config validate`. Returns the exit code.
+ */
+export async function runInit(opts: InitOptions, out: Output): Promise<number> {
+  try {
+    return await init(opts, out);
+  } catch (err) {
+    // inquirer rejects with ExitPromptError when the person presses Ctrl-C.
+    if (err instanceof Error && err.name === 'ExitPromptError') {
+      out.info('\ninit cancelled; no config file was written');
+      return EXIT_INTERRUPTED;
+    }
+    throw err;
+  }
+}
+
+async function init(opts: InitOptions, out: Output): Promise<number> {
+  const env = process.env;
+  const home = env.HOME || homedir();
+  const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  if (!tty && !opts.answers && !opts.yes) {
+    throw new InputError('kasm-scale init asks questions and needs a terminal, but input is not a TTY', {
+      hint: 'run it in a terminal, or pass --answers FILE --yes to run it unattended (README: "kasm-scale init")',
+    });
+  }
+  const unattended = Boolean(opts.yes) || !tty;
+  const fileAnswers = opts.answers ? await loadAnswers(opts.answers) : {};
+  const configFile = resolve(expandHome(opts.config ?? env.KASM_SCALE_CONFIG ?? 'kasm-scale.yaml', home));
+  const ctx: Ctx = {
+    env,
+    home,
+    force: Boolean(opts.force),
+    ociConfigFile: resolve(expandHome(opts.ociConfig ?? '~/.oci/config', home)),
+    kasmSecretFileGiven: typeof fileAnswers.kasm_api_key_secret_file === 'string',
+  };
+
+  const prompts = unattended ? undefined : await import('@inquirer/prompts');
+  const confirm = async (message: string): Promise<boolean> => (prompts ? prompts.confirm({ message, default: false }) : false);
+
+  // Refuse early, before any question: an existing config is replaced only when asked.
+  if (existsSync(configFile) && !ctx.force) {
+    if (!(await confirm(`${configFile} exists. Replace it at the end?`))) {
+      throw new InputError(`${configFile} already exists; nothing was written`, { hint: 'pass --force to replace it, or --config PATH for another file' });
+    }
+    ctx.force = true;
+  }
+  if (!unattended) out.info(out.color.bold(`kasm-scale init: writes ${configFile}. Ctrl-C at any time leaves no config behind.\n`));
+
+  const ask: Ask = unattended ? answersAsk(fileAnswers, opts.answers) : inquirerAsk(prompts!, fileAnswers);
+  const result = await runFlow({ ask, out, ctx, unattended });
+
+  // The Kasm API key secret: a file given in the answers, or the typed secret in a 0600 file.
+  let secretFile: string;
+  if (ctx.kasmSecretFileGiven) {
+    const given = String(fileAnswers.kasm_api_key_secret_file);
+    const problem = fileProblem(given, ctx, 'the file holding the Kasm API key secret');
+    if (problem) throw new InputError(`answers ${opts.answers}: kasm_api_key_secret_file: ${problem}`);
+    secretFile = absPath(given, ctx);
+  } else {
+    secretFile = defaultSecretFile(ctx);
+    const secret = String(result.answers.kasm_api_key_secret);
+    if (existsSync(secretFile) && !sameContent(secretFile, secret) && !ctx.force) {
+      if (!(await confirm(`${secretFile} holds another secret. Replace it?`))) {
+        throw new InputError(`${secretFile} already holds a different Kasm API key secret; no config was written`, {
+          hint: 'pass --force to replace it, or give kasm_api_key_secret_file in --answers',
+        });
+      }
+    }
+    await writeSecretFileAtomic(secretFile, secret);
+  }
+
+  if (result.answers.cloud === 'oci' && result.key) {
+    const r = await writeOciConfigProfile({
+      user: String(result.answers.oci_user_ocid),
+      tenancy: String(result.answers.oci_tenancy_ocid),
+      region: String(result.answers.oci_region),
+      keyFile: result.key.privateKeyFile,
+      profile: String(result.answers.oci_profile),
+      config: ctx.ociConfigFile,
+      force: ctx.force,
+    });
+    out.info(`${out.color.green('✓')} ${r.action === 'added' ? 'Added' : 'Replaced'} profile [${r.profile}] in ${r.config_file}`);
+  }
+
+  const config = buildConfig(result, ctx, secretFile);
+  await writeSecretFileAtomic(configFile, configYaml(config));
+  out.info(`${out.color.green('✓')} Wrote ${configFile} (0600)`);
+
+  // The same checks as `config validate`.
+  const { checkConfig } = await import('../config/load.js');
+  const check = await checkConfig(configFile, { env });
+  for (const w of check.warnings) out.warn(w);
+  const rel = relative(process.cwd(), configFile);
+  const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : configFile;
+  if (check.problems.length > 0) {
+    out.info(out.color.red(`✗ config validate found ${check.problems.length} problem${check.problems.length === 1 ? '' : 's'}:`));
+    for (const p of check.problems) out.info(`  ${problemLine(p)}`);
+    out.info(`Fix them in ${shown}, then run: kasm-scale config validate ${shown}`);
+    return 2;
+  }
+  out.info(`${out.color.green('✓')} config validate: no problems`);
+
+  const has = (c: string) => opts.available.includes(c);
+  if (!unattended && has('doctor') && (await prompts!.confirm({ message: 'Run kasm-scale doctor now (checks credentials and reachability)?', default: true }))) {
+    runSelf(['doctor', configFile]);
+  }
+  if (!unattended && has('config submit') && (await prompts!.confirm({ message: 'Submit the provider config to Kasm now (kasm-scale config submit)?', default: false }))) {
+    runSelf(['config', 'submit', configFile]);
+  }
+  const next = has('reconcile') ? `kasm-scale reconcile ${shown} --dry-run` : `kasm-scale config validate ${shown}`;
+  out.result(`Next: ${next}`);
+  return 0;
+}
+
+function problemLine(p: unknown): string {
+  if (p && typeof p === 'object') {
+    const o = p as { line?: string; message?: string; path?: string };
+    if (typeof o.line === 'string') return o.line;
+    return [o.path, o.message].filter(Boolean).join(': ');
+  }
+  return String(p);
+}
+
+/** Runs another kasm-scale command in this terminal (same binary, inherited stdio). */
+function runSelf(args: string[]): void {
+  spawnSync(process.execPath, [process.argv[1], ...args], { stdio: 'inherit' });
+}
+
+async function loadAnswers(file: string): Promise<Record<string, unknown>> {
+  const text = (await readInput(file, 'answers file')).toString('utf8');
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (err) {
+    throw new InputError(`answers file ${file} is not YAML or JSON: ${(err as Error).message.split('\n')[0]}`, { hint: 'see README "kasm-scale init" for the format' });
+  }
+  if (data === null || data === undefined) data = {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new InputError(`answers file ${file} must be a map of question id → answer`, { hint: 'e.g. cloud: oci' });
+  }
+  const known = new Set<string>([...allQuestions().map((q) => q.id), ...EXTRA_ANSWER_KEYS]);
+  for (const key of Object.keys(data as object)) {
+    if (!known.has(key)) {
+      const near = closest(key, known);
+      throw new InputError(`answers file ${file}: unknown key ${key}`, { hint: near ? `did you mean ${near}?` : 'see README "kasm-scale init" for the answer keys' });
+    }
+  }
+  return data as Record<string, unknown>;
+}
+
+/** Unattended: every answer from the file, else the default; a bad or missing one is exit 2. */
+function answersAsk(answers: Record<string, unknown>, file = '--yes'): Ask {
+  const where = file === '--yes' ? '--yes' : `answers file ${file}`;
+  return async (q, def, check) => {
+    const given = answers[q.id];
+    if (q.kind === 'confirm') {
+      if (given === undefined) return def === true;
+      if (typeof given === 'boolean') return given;
+      const t = String(given).toLowerCase();
+      if (['yes', 'y', 'true'].includes(t)) return true;
+      if (['no', 'n', 'false'].includes(t)) return false;
+      throw new InputError(`${where}: ${q.id}: expected true or false, not ${JSON.stringify(given)}`);
+    }
+    const text = given !== undefined ? answerToText(given) : typeof def === 'string' ? def : '';
+    if (given === undefined && text === '' && !q.optional) {
+      throw new InputError(`${where}: no answer for ${q.id} (${q.message})`, { hint: `add "${q.id}: ..." to the answers file` });
+    }
+    const problem = check(text);
+    if (problem) throw new InputError(`${where}: ${q.id}: ${problem}`);
+    return text;
+  };
+}
+
+type Prompts = typeof import('@inquirer/prompts');
+
+/** On a terminal: inquirer, one prompt per question, checked on Enter; answers-file values become defaults. */
+function inquirerAsk(p: Prompts, preset: Record<string, unknown>): Ask {
+  return async (q, def, check) => {
+    const presetValue = preset[q.id];
+    if (q.kind === 'confirm') {
+      const d = typeof presetValue === 'boolean' ? presetValue : def === true;
+      return p.confirm({ message: q.message, default: d });
+    }
+    const d = presetValue !== undefined ? answerToText(presetValue) : typeof def === 'string' && def !== '' ? def : undefined;
+    const validate = (value: string) => check(value) ?? true;
+    if (q.kind === 'select') {
+      const choices = q.choices ?? [];
+      return p.select({ message: q.message, choices, default: d });
+    }
+    if (q.kind === 'password') return p.password({ message: q.message, mask: '*', validate });
+    return p.input({ message: q.optional && d ? `${q.message} ("none" to leave out)` : q.message, default: d, validate });
+  };
+}
+
+export type { Answers };

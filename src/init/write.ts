@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import { Document } from 'yaml';
+import { writeSecretFileAtomic } from '../util/files.js';
+import type { FlowResult } from './flow.js';
+import { parseAccelerators, parseIntLoose, parseList, parseMap } from './parse.js';
+import { absPath, type Ctx, sshKeyText } from './questions.js';
+import { DOCKER_AGENT_STARTUP_SCRIPT } from './templates/docker-agent.js';
+
+/**
+ * From answers to files: the config document (YAML, secrets only as `*_file` paths), and
+ * the writes, each atomic and 0600. Nothing here asks anything.
+ */
+
+/** `~/x` for paths under the home folder (the config then works for the same user on
+ * another machine or in CI), absolute otherwise. */
+export function displayPath(p: string, home: string): string {
+  const rel = relative(home, p);
+  return home && rel && !rel.startsWith('..') && !rel.startsWith(sep) && !rel.startsWith('/') ? `~/${rel.split(sep).join('/')}` : p;
+}
+
+/** Where the Kasm API key secret goes when it was typed: $XDG_CONFIG_HOME/kasm-scale/. */
+export function defaultSecretFile(ctx: Ctx): string {
+  const base = ctx.env.XDG_CONFIG_HOME ? resolve(ctx.env.XDG_CONFIG_HOME) : resolve(ctx.home, '.config');
+  return resolve(base, 'kasm-scale', 'kasm_api_key_secret');
+}
+
+const num = (v: unknown) => parseIntLoose(String(v ?? ''));
+const str = (v: unknown) => String(v ?? '').trim();
+
+export function buildConfig(result: FlowResult, ctx: Ctx, secretFile: string): Record<string, unknown> {
+  const a = result.answers;
+  const p = (file: string) => displayPath(file, ctx.home);
+  const script = str(a.startup_script_file) ? { startup_script_file: p(absPath(str(a.startup_script_file), ctx)) } : { startup_script: DOCKER_AGENT_STARTUP_SCRIPT };
+  const common = {
+    vm_provider_config_name: str(a.vm_provider_config_name),
+    max_instances: num(a.max_instances),
+    ...script,
+  };
+  let provider: Record<string, unknown>;
+  if (a.cloud === 'oci') {
+    const key = result.key!;
+    const flex = /\.Flex$/i.test(str(a.oci_shape));
+    const ssh = str(a.oci_ssh_public_key) ? sshKeyText(str(a.oci_ssh_public_key), ctx) : '';
+    provider = {
+      vm_provider_name: 'oci',
+      ...common,
+      oci_user_ocid: str(a.oci_user_ocid),
+      oci_tenancy_ocid: str(a.oci_tenancy_ocid),
+      oci_compartment_ocid: str(a.oci_compartment_ocid),
+      oci_fingerprint: key.fingerprint,
+      oci_private_key_file: p(key.privateKeyFile),
+      ...(key.passphraseFile ? { oci_private_key_passphrase_file: p(key.passphraseFile) } : {}),
+      oci_region: str(a.oci_region),
+      oci_availability_domains: parseList(str(a.oci_availability_domains)),
+      oci_shape: str(a.oci_shape),
+      ...(flex
+        ? { oci_flex_cpus: num(a.oci_flex_cpus), oci_flex_memory_gb: num(a.oci_flex_memory_gb), oci_baseline_ocpu_utilization: str(a.oci_baseline_ocpu_utilization) }
+        : {}),
+      oci_image_ocid: str(a.oci_image_ocid),
+      oci_subnet_ocid: str(a.oci_subnet_ocid),
+      oci_nsg_ocids: parseList(str(a.oci_nsg_ocids)),
+      oci_boot_volume_gb: num(a.oci_boot_volume_gb),
+      oci_custom_tags: parseMap(str(a.oci_custom_tags)),
+      ...(ssh ? { oci_ssh_public_key: ssh } : {}),
+    };
+  } else {
+    provider = {
+      vm_provider_name: 'gcp',
+      ...common,
+      gcp_credentials_file: p(absPath(str(a.gcp_credentials_file), ctx)),
+      gcp_project: str(a.gcp_project),
+      gcp_region: str(a.gcp_region),
+      gcp_zone: str(a.gcp_zone),
+      gcp_machine_type: str(a.gcp_machine_type),
+      gcp_image: str(a.gcp_image),
+      gcp_boot_volume_gb: num(a.gcp_boot_volume_gb),
+      gcp_disk_type: str(a.gcp_disk_type),
+      gcp_network: str(a.gcp_network),
+      gcp_subnetwork: str(a.gcp_subnetwork),
+      gcp_public_ip: a.gcp_public_ip === true,
+      gcp_network_tags: parseList(str(a.gcp_network_tags)),
+      gcp_custom_labels: parseMap(str(a.gcp_custom_labels)),
+      gcp_metadata: [],
+      gcp_guest_accelerators: parseAccelerators(str(a.gcp_guest_accelerators)),
+      vm_installed_os_type: 'linux',
+      startup_script_type: 'startup-script',
+    };
+  }
+  return {
+    kasm: { url: str(a.kasm_url), api_key: str(a.kasm_api_key), api_key_secret_file: p(secretFile) },
+    providers: [provider],
+    autoscale: [
+      {
+        autoscale_config_name: str(a.autoscale_config_name),
+        enabled: true,
+        vm_provider_config_name: str(a.vm_provider_config_name),
+        zone_name: str(a.zone_name),
+        standby_cores: num(a.standby_cores),
+        standby_memory_mb: num(a.standby_memory_mb),
+        standby_gpus: num(a.standby_gpus),
+        downscale_backoff: num(a.downscale_backoff),
+        minimum_instances: num(a.minimum_instances),
+      },
+    ],
+  };
+}
+
+export function configYaml(config: Record<string, unknown>, now = new Date()): string {
+  const doc = new Document(config);
+  doc.commentBefore = [
+    ` kasm-scale config, written by \`kasm-scale init\` on ${now.toISOString().slice(0, 10)}.`,
+    ' Secrets are not in this file: the *_file keys name 0600 files that hold them.',
+    ' Check it: kasm-scale config validate <this file>',
+  ].join('\n');
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** Same bytes already there: writing again changes nothing and needs no permission. */
+export function sameContent(path: string, data: string): boolean {
+  try {
+    return readFileSync(path, 'utf8') === data;
+  } catch {
+    return false;
+  }
+}
+
+export { writeSecretFileAtomic };
