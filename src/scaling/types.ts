@@ -1,0 +1,136 @@
+/**
+ * The data that flows through one reconcile pass: what observe() saw, what plan()
+ * decided, what apply() did. Plain data only, so plan() stays a pure function and the
+ * report can print any of it.
+ */
+import type { AgentSize, OwnedInstance } from '../clouds/types.js';
+import type { AutoscaleConfig } from '../config/types.js';
+import type { DemandSnapshot } from '../kasm/types.js';
+import type { ScalingState } from './memory.js';
+
+/** cores, MB of memory, GPUs: the three resources Kasm's standby settings speak of. */
+export interface Resources {
+  cores: number;
+  memoryMb: number;
+  gpus: number;
+}
+
+/** What observe() knows about one provider (a `vm_provider_config_name`). */
+export interface ProviderSupply {
+  name: string;
+  kind: 'oci' | 'gcp';
+  maxInstances: number;
+  /** Launch targets in order of preference (OCI ADs, GCP zone). */
+  zones: string[];
+  /** Every owned, not-terminated instance on the provider, all pools. Undefined: listing failed. */
+  instances?: OwnedInstance[];
+  /** Why the listing failed (one line) and its class. */
+  error?: { kind: string; message: string };
+  /** The shape / machine type size; undefined when it could not be read (or was not needed). */
+  agentSize?: AgentSize;
+}
+
+export interface PlanInput {
+  /** The pools this pass scales (enabled, after --autoscale). */
+  pools: AutoscaleConfig[];
+  providers: Record<string, ProviderSupply>;
+  /** Kasm's answers; undefined when Kasm could not be read (demandError says why). */
+  demand?: DemandSnapshot;
+  demandError?: string;
+  /** Pool memory from the state file (empty when lost). */
+  memory: ScalingState;
+  /** Set when the state file was corrupt: no idle scale-down this pass (says why). */
+  careful?: string;
+}
+
+export type LaunchCause = 'standby' | 'waiting' | 'minimum';
+export type TerminateCause = 'idle' | 'never_registered' | 'unhealthy' | 'orphan_agent_gone';
+
+export interface LaunchAction {
+  kind: 'launch';
+  pool: string;
+  provider: string;
+  cause: LaunchCause;
+  /** 32 hex; derived from (pool, minute, slot, owned count): see launch-ids.ts. */
+  serverId: string;
+  /** Base idempotency key; apply derives one per zone tried. */
+  idempotencyKey: string;
+  /** Zones to try, in order (backed-off zones left out). */
+  zones: string[];
+  reason: string;
+}
+
+export interface TerminateAction {
+  kind: 'terminate';
+  pool: string;
+  provider: string;
+  cause: TerminateCause;
+  instance: OwnedInstance;
+  reason: string;
+}
+
+export type Action = LaunchAction | TerminateAction;
+
+export interface TagUpdate {
+  pool: string;
+  provider: string;
+  instance: OwnedInstance;
+  patch: Record<string, string | null>;
+  reason: string;
+}
+
+/** Figures the report shows per pool. */
+export interface PoolFigures {
+  agents: { total: number; running: number; owned: number; static: number; unhealthy: number };
+  sessions: { active: number; waiting: number; other: number };
+  /** Free capacity of enabled, running agents in the zone (what Kasm can place on now). */
+  freeRegistered: Resources;
+  /** Capacity of our launched instances that have not registered yet. */
+  pending: Resources;
+  /** freeRegistered + pending. */
+  free: Resources;
+  standby: Resources;
+  /** Demand of sessions waiting for an agent. */
+  waiting: Resources;
+  /** The size a new agent of this pool will have (undefined: unknown). */
+  agentSize?: Resources;
+  /** Owned instances of this pool by our normalised state. */
+  instances: Record<string, number>;
+  /** Owned, not-terminated instances on the provider, all pools (what max_instances counts). */
+  providerInstances: number;
+  maxInstances: number;
+}
+
+/** A per-pool record the state file keeps (see memory.ts). */
+export interface LaunchOutcome {
+  serverId: string;
+  outcome: 'registered' | 'never_registered';
+}
+
+export interface PoolPlan {
+  pool: string;
+  provider: string;
+  zone: string;
+  /** Set when the pool could not be planned at all (e.g. its cloud could not be listed). */
+  error?: { kind: string; message: string };
+  figures?: PoolFigures;
+  actions: Action[];
+  tagUpdates: TagUpdate[];
+  /** Why something did not happen, in words a person reads. */
+  notes: string[];
+  /** Launch outcomes learnt this pass (for the never-registered breaker). */
+  outcomes: LaunchOutcome[];
+  /** Our agents missing/dead/deleting now → since when (ISO); undefined: not known this pass. */
+  unhealthySince?: Record<string, string>;
+}
+
+export interface Plan {
+  now: string;
+  /** false: Kasm unreadable or implausible; nothing is terminated (kasmReason says why). */
+  kasmUsable: boolean;
+  kasmReason?: string;
+  pools: PoolPlan[];
+  notes: string[];
+}
+
+export type { DemandSnapshot };

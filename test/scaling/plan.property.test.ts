@@ -1,0 +1,243 @@
+/**
+ * Invariants of plan() over random pools, agents, sessions and instances (fast-check).
+ * Each property is one promise kasm-scale makes to an operator (autoscaler-lessons.md).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { OwnedInstance } from '../../src/clouds/types.js';
+import type { KasmServer, KasmSession } from '../../src/kasm/types.js';
+import { plan } from '../../src/scaling/plan.js';
+import { TAG_IDLE_SINCE, TAG_REGISTERED } from '../../src/scaling/tags.js';
+import type { Plan, Resources } from '../../src/scaling/types.js';
+import { T0, agent, applyPlan, hex32, input, instance, pool, provider, session, world, type World } from './world.js';
+
+const sizes: Resources[] = [
+  { cores: 2, memoryMb: 4096, gpus: 0 },
+  { cores: 4, memoryMb: 16384, gpus: 0 },
+  { cores: 8, memoryMb: 32768, gpus: 1 },
+];
+const SESSION_STATES = ['running', 'starting', 'paused', 'stopped', 'deleting'];
+const AGENT_STATES = ['running', 'running', 'running', 'starting', 'missing', 'dead'];
+const INSTANCE_STATES = ['running', 'running', 'running', 'provisioning', 'stopping', 'terminating'] as const;
+
+interface Gen {
+  generous: boolean;
+}
+
+/** A random world: 1–2 providers, 1–3 pools (one zone each), owned instances, static agents, sessions. */
+function arbWorld(g: Gen): fc.Arbitrary<World> {
+  return fc
+    .record({
+      nProviders: fc.integer({ min: 1, max: 2 }),
+      maxInstances: fc.array(fc.integer({ min: 0, max: 14 }), { minLength: 2, maxLength: 2 }),
+      sizeIx: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 2, maxLength: 2 }),
+      pools: fc.array(
+        fc.record({
+          provider: fc.integer({ min: 0, max: 1 }),
+          standbyCores: fc.integer({ min: 0, max: 12 }),
+          standbyMem: fc.constantFrom(0, 0, 4096, 20000, 65536),
+          standbyGpus: fc.constantFrom(0, 0, 0, 1, 2),
+          backoff: fc.constantFrom(0, 300, 900, 1800),
+          minimum: fc.integer({ min: 0, max: 3 }),
+          maxPerPass: fc.integer({ min: 1, max: 6 }),
+          delay: fc.constantFrom(0, 600, 1200),
+          timeout: fc.constantFrom(300, 900),
+          instances: fc.array(
+            fc.record({
+              state: fc.constantFrom(...INSTANCE_STATES),
+              ageSec: fc.integer({ min: 0, max: 7200 }),
+              registered: fc.constantFrom(true, true, true, true, false),
+              lastReportedAgoSec: fc.integer({ min: 0, max: 3600 }),
+              agentState: fc.constantFrom(...AGENT_STATES),
+              enabled: fc.constantFrom(true, true, true, false),
+              idleForSec: fc.option(fc.integer({ min: 0, max: 4000 }), { freq: 1 }),
+              regTag: fc.boolean(),
+              sessions: fc.oneof(fc.constant([]), fc.array(fc.record({ state: fc.constantFrom(...SESSION_STATES), cores: fc.constantFrom(1, 2, 4) }), { maxLength: 2 })),
+            }),
+            { maxLength: 6 },
+          ),
+          statics: fc.array(fc.record({ size: fc.integer({ min: 0, max: 2 }), sessions: fc.integer({ min: 0, max: 3 }) }), { maxLength: 2 }),
+          waiting: fc.oneof(fc.constant([] as number[]), fc.array(fc.constantFrom(1, 2, 4), { maxLength: 3 })),
+        }),
+        { minLength: 1, maxLength: 3 },
+      ),
+      foreign: fc.integer({ min: 0, max: 2 }),
+    })
+    .map((r) => {
+      const w = world({ zones: [] });
+      for (let p = 0; p < r.nProviders; p++) {
+        w.providers[`prov-${p}`] = provider(`prov-${p}`, { maxInstances: g.generous ? 1000 : r.maxInstances[p], agentSize: sizes[r.sizeIx[p]], instances: [] });
+      }
+      let n = 0;
+      r.pools.forEach((gp, ix) => {
+        const provName = `prov-${Math.min(gp.provider, r.nProviders - 1)}`;
+        const prov = w.providers[provName];
+        const size = prov.agentSize!;
+        const zone = `zone-${ix}`;
+        w.zones.push({ zone_id: `zid-${ix}`, zone_name: zone });
+        const name = `pool ${ix}`;
+        w.pools.push(
+          pool(name, {
+            vm_provider_config_name: provName,
+            zone_name: zone,
+            standby_cores: gp.standbyCores,
+            standby_memory_mb: gp.standbyMem,
+            standby_gpus: gp.standbyGpus,
+            downscale_backoff: gp.backoff,
+            minimum_instances: gp.minimum,
+            max_launch_per_pass: g.generous ? 1000 : gp.maxPerPass,
+            scale_down_delay_after_launch: gp.delay,
+            provision_timeout: gp.timeout,
+          }),
+        );
+        for (const gi of gp.instances) {
+          const serverId = hex32(++n + ix * 1000);
+          const tags: Record<string, string> = {};
+          const idle = gi.idleForSec !== null && gi.sessions.length === 0 && gi.registered ? Math.floor((T0.getTime() / 1000) - gi.idleForSec) : undefined;
+          if (idle !== undefined) tags[TAG_IDLE_SINCE] = String(idle);
+          if (gi.registered && gi.regTag) tags[TAG_REGISTERED] = String(Math.floor(T0.getTime() / 1000) - 7200);
+          const inst = instance(name, { serverId, state: gi.state, createdAt: new Date(T0.getTime() - gi.ageSec * 1000), tags });
+          prov.instances.push(inst);
+          if (gi.registered) {
+            w.servers.push(agent(serverId, size, { zone_name: zone, operational_status: gi.agentState, enabled: gi.enabled, last_reported: kasmDate(new Date(T0.getTime() - gi.lastReportedAgoSec * 1000)) }));
+            for (const s of gi.sessions) w.kasms.push(session(serverId, { cores: s.cores }, { operational_status: s.state }));
+          }
+        }
+        gp.statics.forEach((st, j) => {
+          const id = hex32(0xabc000 + ix * 10 + j);
+          w.servers.push(agent(id, sizes[st.size], { zone_name: zone }));
+          for (let k = 0; k < st.sessions; k++) w.kasms.push(session(id, { cores: 1, memoryMb: 1024 }));
+        });
+        for (const c of gp.waiting) w.kasms.push(session(null, { cores: c, memoryMb: 1024 }, { zone_name: zone }));
+      });
+      // Owned instances of a pool that is no longer configured: counted, never touched.
+      for (let f = 0; f < r.foreign; f++) w.providers['prov-0'].instances.push(instance('retired pool', { serverId: hex32(0xfff000 + f) }));
+      return w;
+    });
+}
+
+const kasmDate = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '000');
+const launches = (p: Plan, pool?: string) => p.pools.filter((x) => !pool || x.pool === pool).flatMap((x) => x.actions.filter((a) => a.kind === 'launch'));
+const terminations = (p: Plan) => p.pools.flatMap((x) => x.actions.filter((a) => a.kind === 'terminate'));
+
+function sessionsOn(w: World, serverId: string): KasmSession[] {
+  return w.kasms.filter((k) => k.server_id === serverId);
+}
+
+describe('plan() invariants (fast-check)', () => {
+  it('never exceeds max_instances, counting every owned not-terminated instance of every pool on the provider', () => {
+    fc.assert(
+      fc.property(arbWorld({ generous: false }), (w) => {
+        const p = plan(input(w), T0);
+        for (const [name, prov] of Object.entries(w.providers)) {
+          const existing = prov.instances.filter((i) => i.state !== 'terminated').length;
+          const launched = p.pools.filter((x) => x.provider === name).reduce((s, x) => s + x.actions.filter((a) => a.kind === 'launch').length, 0);
+          expect(launched).toBeLessThanOrEqual(Math.max(0, prov.maxInstances - existing));
+        }
+        for (const pp of p.pools) {
+          const cfg = w.pools.find((x) => x.autoscale_config_name === pp.pool)!;
+          expect(launches(p, pp.pool).length).toBeLessThanOrEqual(cfg.max_launch_per_pass);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('never terminates an instance with a session, one we do not own, or one of another pool', () => {
+    fc.assert(
+      fc.property(arbWorld({ generous: false }), fc.boolean(), (w, kasmDown) => {
+        const p = plan(kasmDown ? input(w, { demand: undefined, demandError: 'connect ECONNREFUSED' }) : input(w), T0);
+        if (kasmDown) expect(terminations(p)).toHaveLength(0);
+        for (const pp of p.pools) {
+          for (const a of pp.actions) {
+            if (a.kind !== 'terminate') continue;
+            const prov = w.providers[pp.provider];
+            const inst = prov.instances.find((i) => i.id === a.instance.id) as OwnedInstance;
+            expect(inst).toBeDefined();
+            expect(inst.autoscaleConfigName).toBe(pp.pool);
+            expect(inst.tags['kasm-scale-managed']).toBe('true');
+            expect(sessionsOn(w, inst.serverId)).toHaveLength(0);
+            const row = w.servers.find((s: KasmServer) => s.server_id === inst.serverId);
+            expect(row?.kasms?.length ?? 0).toBe(0);
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('never launches and scales down the same pool in one pass', () => {
+    fc.assert(
+      fc.property(arbWorld({ generous: false }), (w) => {
+        const p = plan(input(w), T0);
+        for (const pp of p.pools) {
+          const up = pp.actions.some((a) => a.kind === 'launch');
+          const down = pp.actions.some((a) => a.kind === 'terminate' && a.cause === 'idle');
+          expect(up && down).toBe(false);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('is deterministic: the same input and now give the same plan', () => {
+    fc.assert(
+      fc.property(arbWorld({ generous: false }), (w) => {
+        expect(plan(input(w), T0)).toEqual(plan(input(w), T0));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('converges in one pass: after applying a plan to a constant demand the next plan is empty', () => {
+    fc.assert(
+      fc.property(arbWorld({ generous: true }), (w) => {
+        const p1 = plan(input(w), T0);
+        const w2 = applyPlan(w, p1, T0);
+        const p2 = plan(input(w2), T0);
+        for (const pp of p2.pools) {
+          expect({ pool: pp.pool, actions: pp.actions.map((a) => a.reason), tags: pp.tagUpdates.map((t) => t.reason) }).toEqual({ pool: pp.pool, actions: [], tags: [] });
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('does not flap: under constant demand a pool never scales up after scaling down, nor down after up', () => {
+    fc.assert(
+      fc.property(arbWorld({ generous: false }), fc.array(fc.integer({ min: 30, max: 1200 }), { minLength: 3, maxLength: 10 }), (w0, steps) => {
+        let w = w0;
+        let now = T0;
+        const seen: Record<string, Set<'up' | 'down'>> = {};
+        for (const step of [0, ...steps]) {
+          now = new Date(now.getTime() + step * 1000);
+          const p = plan(input(w), now);
+          for (const pp of p.pools) {
+            seen[pp.pool] ??= new Set();
+            if (pp.actions.some((a) => a.kind === 'launch')) seen[pp.pool].add('up');
+            if (pp.actions.some((a) => a.kind === 'terminate' && a.cause === 'idle')) seen[pp.pool].add('down');
+            expect([...seen[pp.pool]].sort(), `pool ${pp.pool} at +${(now.getTime() - T0.getTime()) / 1000}s`).not.toEqual(['down', 'up']);
+          }
+          // Launched instances register as idle agents by the next pass; demand does not change.
+          w = applyPlan(w, p, now, { register: true });
+          // Agents still starting or pending at the start have finished by the next pass.
+          w = settle(w);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+/** Instances that were provisioning become running; their agents (if any) are running. */
+function settle(w: World): World {
+  const out = structuredClone(w);
+  const live = new Set<string>();
+  for (const prov of Object.values(out.providers))
+    for (const i of prov.instances) {
+      if (i.state === 'provisioning') i.state = 'running';
+      if (i.state === 'running') live.add(i.serverId);
+    }
+  for (const s of out.servers) if (s.operational_status === 'starting' && live.has(s.server_id)) s.operational_status = 'running';
+  return out;
+}
