@@ -1,0 +1,55 @@
+/**
+ * Client options for @google-cloud/compute, shared by the adapter and `doctor`, so every
+ * GCP call authenticates and reaches its endpoint the same way.
+ *
+ * - Auth: the service account key is passed as `credentials` with `scopes: []`. The
+ *   library then signs its own JWT (RS256, aud https://compute.googleapis.com/) and sends
+ *   it as the bearer token: no call to a token server, so the same path works against
+ *   Google and against the local emulator (which verifies the signature).
+ * - Endpoint: `endpoint: http://127.0.0.1:8124` becomes apiEndpoint/port/protocol; the
+ *   library breaks on a URL inside apiEndpoint and would use TLS on :443 without them.
+ */
+import type { ClientOptions } from 'google-gax';
+import type { GcpProvider } from '../../config/types.js';
+
+export function gcpClientOptions(p: Pick<GcpProvider, 'gcp_credentials' | 'gcp_project' | 'endpoint'>): ClientOptions {
+  const opts: ClientOptions = {
+    // The whole key: private_key_id becomes the JWT's `kid`, which Google uses to pick the key.
+    credentials: p.gcp_credentials as unknown as ClientOptions['credentials'],
+    scopes: [],
+    projectId: p.gcp_project,
+    fallback: true, // REST transport (the default for compute; stated so it never changes under us)
+  };
+  if (p.endpoint) {
+    const u = new URL(p.endpoint);
+    opts.apiEndpoint = u.hostname.replace(/^\[|\]$/g, '');
+    opts.protocol = u.protocol.replace(/:$/, '');
+    opts.port = u.port ? Number(u.port) : u.protocol === 'http:' ? 80 : 443;
+  }
+  return opts;
+}
+
+/** For messages: where the calls go. */
+export function gcpEndpointLabel(p: Pick<GcpProvider, 'endpoint'>): string {
+  return p.endpoint ?? 'https://compute.googleapis.com';
+}
+
+/**
+ * Per-call options: the library's own retry is switched off (REST retries little anyway,
+ * but GET/list would retry UNAVAILABLE on its own schedule) so that our withRetry is the
+ * only policy and a call is never retried twice over. (Not `maxRetries`: gax dereferences
+ * the retry settings it would have just nulled.)
+ */
+export const NO_LIBRARY_RETRY = { retry: null } as const;
+
+export async function createGcpClients(p: GcpProvider) {
+  const compute = await import('@google-cloud/compute');
+  const mod = ((compute as unknown as { default?: typeof compute }).default ?? compute) as typeof compute;
+  const o = gcpClientOptions(p);
+  return {
+    instances: new mod.InstancesClient(o),
+    zoneOperations: new mod.ZoneOperationsClient(o),
+    machineTypes: new mod.MachineTypesClient(o),
+    endpoint: gcpEndpointLabel(p),
+  };
+}
