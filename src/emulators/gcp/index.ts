@@ -75,6 +75,8 @@ export interface GcpEmulator {
   lastRequest(api: string): ReceivedRequest | undefined;
   /** Moves lifecycles to the current clock and emits due events. */
   tick(): void;
+  /** Replaces an instance's labels as someone else would (new fingerprint). */
+  setInstanceLabels(project: string, zone: string, name: string, labels: Record<string, string>): void;
   /** Adds to the clock (on top of `now`), for runs that cannot inject one. */
   advance(ms: number): void;
 }
@@ -220,6 +222,8 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     if (rl) return send(res, rateLimited(rl.retryAfterSeconds));
     const se = faults.take('serverError', { method: route.api });
     if (se) return send(res, internal(se.status ?? 500));
+    // Lets a test act "between" two calls of a client (e.g. change labels under it).
+    world.events.emit('request', { api: route.api, project, params, query: Object.fromEntries(url.searchParams), body });
     try {
       if (!seed.projects.includes(project)) throw notFound(`projects/${project}`);
       if (auth.account.projects && !auth.account.projects.includes(project)) throw forbidden(route.write?.permission ?? 'compute.instances.list', `projects/${project}`);
@@ -289,6 +293,7 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     requests,
     lastRequest: (api) => [...requests].reverse().find((r) => r.api === api),
     tick: () => world.refresh(),
+    setInstanceLabels: (project, zone, name, labels) => world.replaceLabels(project, zone, name, labels),
     advance: (ms) => {
       offset += ms;
       world.refresh();

@@ -293,6 +293,14 @@ export class World {
     return this.finish(this.newOperation({ project, zone, operationType: 'setLabels', targetName: name, targetId: i.id, user, doneAfterMs: this.opts.operationDelayMs }, requestId));
   }
 
+  replaceLabels(project: string, zone: string, name: string, labels: Record<string, string>): void {
+    const i = this.getInstance(project, zone, name);
+    validateLabels(labels, 'labels');
+    i.labels = sortedLabels({ ...labels });
+    i.labelFingerprint = fingerprintOf(i.labels);
+    this.onChange();
+  }
+
   private finish(op: OperationRecord): OperationRecord {
     this.onChange();
     return op;
