@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, tempDir } from './helpers/cli.js';
+
+/**
+ * Start-up stays light: `--version` and `--help` must not load a cloud SDK. NODE_DEBUG=module
+ * only covers CommonJS, so we trace both module systems: a module.register() resolve hook
+ * sees every ESM import (static and dynamic), and a wrapper around Module._load sees every
+ * require() (the SDKs are CommonJS inside).
+ */
+const SDK = /(^|[/\\:])(oci-[a-z]+|@google-cloud|google-gax|googleapis|google-auth-library|sshpk|jssha)([/\\]|$)/;
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let register: string;
+const root = join(__dirname, '..');
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir('kasm-scale-startup-'));
+  const hooks = join(dir, 'hooks.mjs');
+  writeFileSync(
+    hooks,
+    `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  appendFileSync(process.env.KASM_SCALE_TRACE, 'esm ' + specifier + ' ' + r.url + '\\n');
+  return r;
+}
+`,
+  );
+  register = join(dir, 'register.mjs');
+  writeFileSync(
+    register,
+    `import Module, { register } from 'node:module';
+import { appendFileSync } from 'node:fs';
+register(${JSON.stringify(pathToFileURL(hooks).href)});
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  appendFileSync(process.env.KASM_SCALE_TRACE, 'cjs ' + request + '\\n');
+  return load.apply(this, arguments);
+};
+`,
+  );
+});
+afterAll(() => cleanup?.());
+
+/** Runs node with the tracer and returns every module specifier it resolved. */
+function traced(name: string, args: string[]): { code: number | null; stdout: string; modules: string[] } {
+  const trace = join(dir, `${name}.trace`);
+  writeFileSync(trace, '');
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, ...args], {
+    cwd: root,
+    env: { ...process.env, KASM_SCALE_TRACE: trace, NO_COLOR: '1' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, modules: readFileSync(trace, 'utf8').split('\n').filter(Boolean) };
+}
+
+describe('start-up loads no cloud SDK', () => {
+  it('the tracer sees an SDK when one is loaded (control)', () => {
+    const r = traced('control', ['--input-type=module', '-e', "await import('oci-common'); import.meta.resolve('@google-cloud/compute')"]);
+    expect(r.code).toBe(0);
+    expect(r.modules.some((m) => m.includes('oci-common'))).toBe(true);
+    expect(r.modules.some((m) => m.includes('@google-cloud/compute'))).toBe(true);
+    expect(r.modules.some((m) => SDK.test(m.split(' ')[1]))).toBe(true);
+  });
+
+  for (const args of [['--version'], ['--help'], ['keys', '--help'], ['keys', 'generate', '--help'], ['config', '--help']]) {
+    it(`kasm-scale ${args.join(' ')}`, () => {
+      const r = traced(args.join('_'), [CLI, ...args]);
+      expect(r.code).toBe(0);
+      expect(r.stdout.length).toBeGreaterThan(0);
+      expect(r.modules.some((m) => m.includes('commander'))).toBe(true); // the tracer saw our own imports
+      const sdk = r.modules.filter((m) => SDK.test(m.split(' ')[1]) || SDK.test(m.split(' ')[2] ?? ''));
+      expect(sdk).toEqual([]);
+    });
+  }
+});
