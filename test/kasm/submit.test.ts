@@ -93,6 +93,13 @@ describe('config submit against the Kasm emulator', () => {
     expect(after.oci_config_override).toBe('');
 
     expect((await run(changed)).stdout).toContain('2 unchanged');
+
+    // A rotated key with nothing else changed reaches Kasm only with resendSecrets.
+    const rotated = configWith(emu.url, KEY, SECRET, [ociProvider({ max_instances: 12, oci_ssh_public_key: 'ssh-ed25519 AAAAC3Nza test', oci_config_override: undefined, oci_private_key: 'ROTATED-KEY-PEM' })]);
+    expect((await run(rotated)).stdout).toContain('1 unchanged');
+    const forced = await submitLoadedConfig(rotated, { dryRun: false, resendSecrets: true }, createOutput({ stdout: new MemoryStream(), stderr: new MemoryStream() }));
+    expect(forced).toBe(0);
+    expect(emu.state().vmProviderConfigs.find((c) => c.vm_provider_name === 'oci')!.oci_private_key).toBe('ROTATED-KEY-PEM');
   });
 
   it('a config Kasm holds with native JSON values and numbers as strings is unchanged', async () => {

@@ -17,9 +17,9 @@ export interface SubmitRun {
 }
 
 /** List Kasm's configs, plan, and (unless dry run) carry the plan out. */
-export async function submitProviders(providers: Provider[], client: KasmClient, opts: { dryRun: boolean }): Promise<SubmitRun> {
+export async function submitProviders(providers: Provider[], client: KasmClient, opts: { dryRun: boolean; resendSecrets?: boolean }): Promise<SubmitRun> {
   const existing = await client.getVmProviderConfigs();
-  const plan = planSubmit(providers, existing);
+  const plan = planSubmit(providers, existing, { resendSecrets: opts.resendSecrets });
   const outcomes = await executeSubmit(plan, client, opts);
   return { plan, outcomes };
 }
@@ -49,6 +49,7 @@ export interface SubmitCommandOptions {
   file?: string;
   provider?: string;
   dryRun: boolean;
+  resendSecrets?: boolean;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
 }
@@ -60,14 +61,14 @@ export async function submitCommand(opts: SubmitCommandOptions, out: Output): Pr
   return submitLoadedConfig(config, opts, out);
 }
 
-export async function submitLoadedConfig(config: KasmScaleConfig, opts: Pick<SubmitCommandOptions, 'provider' | 'dryRun'>, out: Output): Promise<number> {
+export async function submitLoadedConfig(config: KasmScaleConfig, opts: Pick<SubmitCommandOptions, 'provider' | 'dryRun' | 'resendSecrets'>, out: Output): Promise<number> {
   const providers = selectProviders(config, opts.provider);
   const section = kasmSectionFor(config);
   const { createKasmClient } = await import('../../kasm/client.js');
   const client = createKasmClient(section);
   if (providers.length === 0) out.info(`${config.file} has no providers to submit`);
   out.debug(`listing VM provider configs at ${client.baseUrl}`);
-  const { plan, outcomes } = await submitProviders(providers, client, { dryRun: opts.dryRun });
+  const { plan, outcomes } = await submitProviders(providers, client, { dryRun: opts.dryRun, resendSecrets: opts.resendSecrets });
   if (out.json) out.printJson(submitDocument(client.baseUrl, config.file, plan, outcomes, opts.dryRun));
   else printSubmit(out, client.baseUrl, plan, outcomes, opts.dryRun);
   return outcomes.some((o) => o.status === 'failed') ? 1 : 0;

@@ -67,7 +67,8 @@ export function diffConfig(payload: Record<string, unknown>, current: Record<str
   return changes;
 }
 
-export function planSubmit(providers: Provider[], existing: KasmVmProviderConfig[]): SubmitPlan {
+/** `resendSecrets`: update a provider even when every comparable field is equal, so a rotated secret reaches Kasm. */
+export function planSubmit(providers: Provider[], existing: KasmVmProviderConfig[], opts: { resendSecrets?: boolean } = {}): SubmitPlan {
   const secrets = new Set<string>();
   const items = providers.map((p): SubmitItem => {
     const payload = toKasmPayload(p);
@@ -83,6 +84,9 @@ export function planSubmit(providers: Provider[], existing: KasmVmProviderConfig
     if (matches.length === 0) return { ...base, action: 'create', changes: [] };
     const current = matches[0];
     const changes = diffConfig(payload, current);
+    if (changes.length === 0 && opts.resendSecrets) {
+      for (const s of SECRET_FIELDS) if (s in payload) changes.push({ field: s, kind: 'changed' });
+    }
     return { ...base, action: changes.length ? 'update' : 'unchanged', vm_provider_config_id: current.vm_provider_config_id, changes };
   });
   return { items, uncomparedSecrets: [...secrets] };

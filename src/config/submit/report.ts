@@ -36,7 +36,7 @@ export function describeChange(c: FieldChange): string {
 
 export function secretsNote(plan: SubmitPlan): string | undefined {
   if (plan.uncomparedSecrets.length === 0) return undefined;
-  return `secret fields (${plan.uncomparedSecrets.join(', ')}) are not compared: Kasm masks them as "**********"; they are sent with every create and update, and an unchanged provider keeps the secret Kasm has`;
+  return `secret fields (${plan.uncomparedSecrets.join(', ')}) are not compared: Kasm masks them as "**********"; they are sent with every create and update; an unchanged provider keeps the secret Kasm has (--resend-secrets updates it anyway)`;
 }
 
 export function submitDocument(baseUrl: string, file: string, plan: SubmitPlan, outcomes: SubmitOutcome[], dryRun: boolean) {

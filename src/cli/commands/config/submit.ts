@@ -5,6 +5,7 @@ interface SubmitOptions extends CommonOptions {
   config?: string;
   provider?: string;
   dryRun?: boolean;
+  resendSecrets?: boolean;
 }
 
 /** `kasm-scale config submit [FILE]`: upsert each provider into Kasm (issue 3). */
@@ -15,18 +16,20 @@ export function registerConfigSubmit(config: Command): void {
     .description('create or update each VM provider config in Kasm through its API (matched on type and name); reports created / updated / unchanged')
     .option('-c, --config <file>', 'config file (same as FILE)')
     .option('--provider <name>', 'only the provider with this vm_provider_config_name')
-    .option('--dry-run', 'show what would be created or updated; send nothing');
+    .option('--dry-run', 'show what would be created or updated; send nothing')
+    .option('--resend-secrets', 'update providers whose other fields are unchanged too, so a rotated key or service account reaches Kasm (Kasm masks secrets, so they cannot be compared)');
   common(cmd);
   examples(cmd, [
     'kasm-scale config submit --dry-run',
     'kasm-scale config submit prod.yaml',
     'kasm-scale config submit --provider "OCI Ashburn agents"',
+    'kasm-scale config submit --provider gcp-east --resend-secrets   # after rotating the service account key',
     'kasm-scale config submit --dry-run --json | jq ".providers[] | {name, action, changes}"',
   ]);
   cmd.action(
     action<SubmitOptions>(async ({ options, args, out }) => {
       const { submitCommand } = await import('../../../config/submit/index.js');
-      return submitCommand({ file: args[0] ?? options.config, provider: options.provider, dryRun: Boolean(options.dryRun) }, out);
+      return submitCommand({ file: args[0] ?? options.config, provider: options.provider, dryRun: Boolean(options.dryRun), resendSecrets: Boolean(options.resendSecrets) }, out);
     }),
   );
 }
