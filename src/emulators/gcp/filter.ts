@@ -70,7 +70,7 @@ export function parseFilter(text: string): Node | undefined {
     const field = t[i++];
     const cmp = t[i++];
     const value = t[i++];
-    if (!field || !cmp || value === undefined || !/^[A-Za-z_][\w.-]*$/.test(field)) bad();
+    if (!field || !cmp || value === undefined || value === '(' || value === ')' || !/^[A-Za-z_][\w.-]*$/.test(field)) bad();
     if (!['=', '!=', ':', 'eq', 'ne'].includes(cmp)) bad();
     return { op: 'cmp', field, cmp: cmp as '=' | '!=' | ':' | 'eq' | 'ne', value: unquote(value) };
   };

@@ -84,6 +84,8 @@ export interface GcpEmulator {
 interface Persisted {
   world: WorldState;
   serviceAccounts: ServiceAccountRecord[];
+  /** Projects added at run time (a registered key's project_id). */
+  projects?: string[];
 }
 
 type Route = { api: string; write?: { permission: string }; run: (ctx: RouteCtx) => unknown };
@@ -109,7 +111,7 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
   const requests: ReceivedRequest[] = [];
 
   const persisted = loadStateFile<Persisted>(opts.stateFile);
-  const save = (): void => saveStateFile(opts.stateFile, { world: world.snapshot(), serviceAccounts: accounts } satisfies Persisted);
+  const save = (): void => saveStateFile(opts.stateFile, { world: world.snapshot(), serviceAccounts: accounts, projects: seed.projects } satisfies Persisted);
   const world: World = new World(
     seed,
     faults,
@@ -125,6 +127,7 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
   if (persisted) {
     world.restore(persisted.world);
     accounts = persisted.serviceAccounts ?? [];
+    for (const pr of persisted.projects ?? []) if (!seed.projects.includes(pr)) seed.projects.push(pr);
   }
 
   const registerServiceAccount: GcpEmulator['registerServiceAccount'] = (emailOrKey, pub, extra) => {
@@ -225,8 +228,10 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     // Lets a test act "between" two calls of a client (e.g. change labels under it).
     world.events.emit('request', { api: route.api, project, params, query: Object.fromEntries(url.searchParams), body });
     try {
-      if (!seed.projects.includes(project)) throw notFound(`projects/${project}`);
-      if (auth.account.projects && !auth.account.projects.includes(project)) throw forbidden(route.write?.permission ?? 'compute.instances.list', `projects/${project}`);
+      // Public image projects (debian-cloud, ...) are readable by everyone, for images only.
+      const imageProject = route.api.startsWith('images.') && seed.images.some((i) => i.project === project);
+      if (!seed.projects.includes(project) && !imageProject) throw notFound(`projects/${project}`);
+      if (auth.account.projects && !auth.account.projects.includes(project) && !imageProject) throw forbidden(route.write?.permission ?? 'compute.instances.list', `projects/${project}`);
       if (route.write && auth.account.readOnly) throw forbidden(route.write.permission, `projects/${project}/zones/${params[0]}/instances/${params[1] ?? (body as { name?: string })?.name ?? ''}`);
       if (body === undefined && method === 'POST') throw invalid('Invalid JSON payload received.');
       const out = route.run({ project, params, query: url.searchParams, body, user: auth.account.clientEmail });
