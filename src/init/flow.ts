@@ -48,7 +48,7 @@ export interface FlowDeps {
   ask: Ask;
   out: Output;
   ctx: Ctx;
-  /** Unattended: no human to wait for (the "key added?" pause is skipped). */
+  /** Unattended: no human to wait for (the "key added?" pause is skipped, the key is made last). */
   unattended: boolean;
 }
 
@@ -83,6 +83,15 @@ export async function runFlow(deps: FlowDeps, answers: Answers = {}): Promise<Fl
     await askOne(OCI_KEY[1], answers, deps);
     if (answers.oci_key_source === 'existing') deps.ctx.keyEncrypted = pemLooksEncrypted(readFileSync(absPath(String(answers.oci_private_key_file), deps.ctx), 'utf8'));
     await askOne(OCI_KEY[2], answers, deps);
+    if (deps.unattended) {
+      // No one to paste the key before the next question: check every answer first, so a
+      // bad answer leaves nothing behind, then make the key.
+      await askAll(OCI, answers, deps);
+      await askRest(answers, deps);
+      key = await ociKey(answers, deps);
+      showPublicKey(out, key);
+      return { answers, key };
+    }
     key = await ociKey(answers, deps);
     showPublicKey(out, key);
     await waitForKeyAdded(answers, deps);
@@ -90,11 +99,16 @@ export async function runFlow(deps: FlowDeps, answers: Answers = {}): Promise<Fl
   } else {
     await askAll(GCP, answers, deps);
   }
+  await askRest(answers, deps);
+  return { answers, key };
+}
+
+/** The questions both clouds share, after the cloud-specific ones. */
+async function askRest(answers: Answers, deps: FlowDeps): Promise<void> {
   await askAll(AGENT, answers, deps);
   await askAll(KASM, answers, deps);
   await askAll(AUTOSCALE, answers, deps);
   if (answers.cloud === 'oci') await askOne(OCI_PROFILE, answers, deps);
-  return { answers, key };
 }
 
 /** Generates the key pair (as `keys generate`) or reads the chosen key's public half. */

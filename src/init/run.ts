@@ -55,7 +55,7 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
   }
   const unattended = Boolean(opts.yes) || !tty;
   const fileAnswers = opts.answers ? await loadAnswers(opts.answers) : {};
-  const configFile = resolve(expandHome(opts.config ?? env.KASM_SCALE_CONFIG ?? 'kasm-scale.yaml', home));
+  const configFile = resolve(expandHome(opts.config || env.KASM_SCALE_CONFIG || 'kasm-scale.yaml', home));
   const ctx: Ctx = {
     env,
     home,

@@ -1,0 +1,124 @@
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ocidError } from '../../src/keys/ocid.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { KASM_SECRET, OCIDS } from './fixtures.js';
+import { hasTmux, Terminal } from './tmux.js';
+
+/**
+ * `kasm-scale init` as a person uses it: the built CLI in a real pseudo-terminal (tmux),
+ * keystrokes in, the screen and the resulting files checked. Few tests, each slow-ish.
+ */
+let dir: string;
+let home: string;
+let cleanup: () => Promise<void>;
+let term: Terminal | undefined;
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir('kasm-scale-init-tty-'));
+  home = join(dir, 'home');
+  mkdirSync(home);
+});
+afterEach(async () => {
+  term?.close();
+  term = undefined;
+  await cleanup();
+});
+
+const env = () => ({ HOME: home, XDG_CONFIG_HOME: '', KASM_SCALE_CONFIG: '', TERM: 'xterm-256color' });
+
+async function exitCode(t: Terminal): Promise<number> {
+  await t.waitFor(/./, 1000); // the pane is alive
+  const deadline = Date.now() + 20_000;
+  while (!existsSync(t.exitFile)) {
+    if (Date.now() > deadline) throw new Error(`init did not exit; screen:\n${t.screen()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return Number(readFileSync(t.exitFile, 'utf8').trim());
+}
+
+describe.skipIf(!hasTmux())('kasm-scale init in a terminal', () => {
+  it('OCI: generates a key, shows its fingerprint, rejects a bad OCID with the validator\'s message, writes 0600 files that validate', async () => {
+    term = new Terminal(dir, ['init'], env());
+    const t = term;
+    await t.reply('Which cloud', ''); // OCI is the default
+    await t.reply('Name of this VM provider config', '');
+    await t.reply('OCI API key', ''); // generate
+    await t.reply('Private key file', '');
+
+    const shown = await t.waitForPrompt('Have you added the public key');
+    expect(shown).toContain('Profile → User Settings → API keys → Add API Key → Paste a public key');
+    expect(shown).toContain('-----BEGIN PUBLIC KEY-----');
+    const fingerprint = /Fingerprint: ([0-9a-f:]{47})/.exec(shown)?.[1];
+    // openssl is the independent judge of the fingerprint shown on screen.
+    const pub = join(home, '.oci', 'oci_api_key_public.pem');
+    const expected = execSync(`openssl pkey -pubin -in '${pub}' -outform DER | openssl md5 -c`, { encoding: 'utf8' }).trim().split(/\s+/).pop();
+    expect(fingerprint).toBe(expected);
+    t.answer('y');
+
+    const bad = 'ocid1.tenancy.oc1..aaaaaaaanotauser';
+    await t.reply('User OCID', bad);
+    await t.waitFor(ocidError(bad, 'user')!); // the same words `config validate` prints
+    t.answer(OCIDS.user);
+    await t.reply('Tenancy OCID', OCIDS.tenancy);
+    await t.reply('Compartment OCID', ''); // defaults to the tenancy
+    await t.reply('Region', '');
+    await t.reply('Availability domains', 'BEol:US-ASHBURN-AD-1, BEol:US-ASHBURN-AD-2');
+    await t.reply('Shape', '');
+    await t.reply('Flex OCPUs', '');
+    await t.reply('Flex memory', '');
+    await t.reply('Burstable baseline', '');
+    await t.reply('Image OCID', OCIDS.image);
+    await t.reply('Subnet OCID', OCIDS.subnet);
+    await t.reply('Network security group', '');
+    await t.reply('SSH public key', '');
+    await t.reply('Boot volume', '');
+    await t.reply('Freeform tags', 'team=desktops');
+    await t.reply('Startup script file', '');
+    await t.reply('Most agents', '4');
+    await t.reply('Kasm URL', 'https://kasm.example.com');
+    await t.reply('Kasm API key (', 'kasmkey123');
+    await t.reply('Kasm API key secret', KASM_SECRET);
+    await t.reply('Autoscale config name', '');
+    await t.reply('Kasm zone', '');
+    await t.reply('Standby cores', '8');
+    await t.reply('Standby memory', '');
+    await t.reply('Standby GPUs', '');
+    await t.reply('Downscale backoff', '');
+    await t.reply('Minimum agents', '');
+    await t.reply('Profile name', '');
+    // Offers of doctor / submit appear only when those commands exist: decline them.
+    for (;;) {
+      const s = await t.waitFor(/^(Next: .*|\? (Run kasm-scale doctor|Submit the provider config).*)$/m, 20_000);
+      if (/^Next: /m.test(s)) break;
+      t.answer('n');
+      await t.waitFor(/✔ (Run kasm-scale doctor|Submit the provider config)/);
+    }
+
+    expect(await exitCode(t)).toBe(0);
+    const screen = t.screen();
+    expect(screen).not.toContain(KASM_SECRET);
+    expect(screen).toContain('config validate: no problems');
+    const config = join(dir, 'kasm-scale.yaml');
+    for (const f of [config, join(home, '.oci', 'oci_api_key.pem'), join(home, '.oci', 'config'), join(home, '.config', 'kasm-scale', 'kasm_api_key_secret')]) {
+      expect(statSync(f).mode & 0o777, f).toBe(0o600);
+    }
+    const doc = parse(readFileSync(config, 'utf8'));
+    expect(doc.providers[0].oci_fingerprint).toBe(fingerprint);
+    expect(doc.providers[0].oci_compartment_ocid).toBe(OCIDS.tenancy);
+    const v = await runCli(['config', 'validate', config], { env: env(), cwd: dir });
+    expect(v.code, v.stderr).toBe(0);
+  }, 90_000);
+
+  it('Ctrl-C at a question: exit 130, one line, no config file', async () => {
+    term = new Terminal(dir, ['init'], env());
+    await term.reply('Which cloud', '');
+    await term.waitForPrompt('Name of this VM provider config');
+    term.key('C-c');
+    expect(await exitCode(term)).toBe(130);
+    expect(term.screen()).toContain('init cancelled; no config file was written');
+    expect(existsSync(join(dir, 'kasm-scale.yaml'))).toBe(false);
+  }, 30_000);
+});

@@ -1,0 +1,121 @@
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { gcpAnswers, KASM_SECRET, ociAnswers, writeAnswers, writeServiceAccount } from './fixtures.js';
+
+/**
+ * `init` without a person: no TTY and no answers is refused; `--answers FILE --yes` runs
+ * the whole flow and leaves a config that `config validate` accepts.
+ */
+let dir: string;
+let home: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir('kasm-scale-init-'));
+  home = join(dir, 'home');
+  mkdirSync(home);
+});
+afterEach(() => cleanup());
+
+const env = () => ({ HOME: home, XDG_CONFIG_HOME: '', KASM_SCALE_CONFIG: '' });
+const mode = (p: string) => statSync(p).mode & 0o777;
+
+async function validate(file: string) {
+  return runCli(['config', 'validate', file], { env: env(), cwd: dir });
+}
+
+describe('kasm-scale init, unattended', () => {
+  it('without a TTY and without --answers: exit 2 with one line, nothing written', async () => {
+    const r = await runCli(['init'], { env: env(), cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/needs a terminal.*--answers FILE --yes/);
+    expect(existsSync(join(dir, 'kasm-scale.yaml'))).toBe(false);
+  });
+
+  it('OCI: --answers + --yes writes a key pair, the OCI profile, the secret file and a config that validates', async () => {
+    const answers = writeAnswers(dir, ociAnswers());
+    const r = await runCli(['init', '--answers', answers, '--yes'], { env: env(), cwd: dir });
+    expect(r.stderr).not.toContain(KASM_SECRET);
+    expect(r.stdout).not.toContain(KASM_SECRET);
+    expect(r.stderr).not.toMatch(/PRIVATE KEY/);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Next: kasm-scale /m);
+
+    const config = join(dir, 'kasm-scale.yaml');
+    const key = join(home, '.oci', 'oci_api_key.pem');
+    const secret = join(home, '.config', 'kasm-scale', 'kasm_api_key_secret');
+    for (const f of [config, key, join(home, '.oci', 'oci_api_key_public.pem'), join(home, '.oci', 'config'), secret]) expect(mode(f), f).toBe(0o600);
+    expect(readFileSync(secret, 'utf8')).toBe(KASM_SECRET);
+
+    const text = readFileSync(config, 'utf8');
+    expect(text).not.toContain(KASM_SECRET);
+    expect(text).not.toMatch(/PRIVATE KEY/);
+    const doc = parse(text);
+    expect(doc.kasm.api_key_secret_file).toBe('~/.config/kasm-scale/kasm_api_key_secret');
+    expect(doc.providers[0].oci_private_key_file).toBe('~/.oci/oci_api_key.pem');
+    expect(doc.providers[0].oci_availability_domains).toEqual(['BEol:US-ASHBURN-AD-1', 'BEol:US-ASHBURN-AD-2']);
+    expect(doc.autoscale[0]).toMatchObject({ vm_provider_config_name: 'oci-agents', standby_cores: 8 });
+
+    const profile = readFileSync(join(home, '.oci', 'config'), 'utf8');
+    expect(profile).toContain('[DEFAULT]');
+    expect(profile).toContain(`fingerprint=${doc.providers[0].oci_fingerprint}`);
+
+    const v = await validate(config);
+    expect(v.code, v.stderr).toBe(0);
+  });
+
+  it('GCP: --answers (JSON) + --yes writes a config with labels, tags and accelerators that validates', async () => {
+    const sa = writeServiceAccount(dir);
+    const answers = writeAnswers(dir, gcpAnswers(sa), 'answers.json');
+    const r = await runCli(['init', '--answers', answers, '--yes', '--config', 'gcp.yaml'], { env: env(), cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr + r.stdout).not.toMatch(/PRIVATE KEY|DO-NOT-PRINT/);
+    const doc = parse(readFileSync(join(dir, 'gcp.yaml'), 'utf8'));
+    const p = doc.providers[0];
+    expect(p.gcp_credentials_file).toBe(sa);
+    expect(p.gcp_project).toBe('kasm-test-project'); // default taken from the key file
+    expect(p.gcp_subnetwork).toBe('projects/kasm-test-project/regions/us-east4/subnetworks/default');
+    expect(p.gcp_guest_accelerators).toEqual([{ acceleratorType: 'nvidia-tesla-t4', acceleratorCount: 1 }]);
+    expect(p.gcp_custom_labels).toEqual({ team: 'desktops', env: 'prod' });
+    expect(existsSync(join(home, '.oci'))).toBe(false);
+    const v = await validate(join(dir, 'gcp.yaml'));
+    expect(v.code, v.stderr).toBe(0);
+  });
+
+  it('a bad answer: exit 2 naming the question and the config validator\'s message; no config written', async () => {
+    const answers = writeAnswers(dir, ociAnswers({ oci_subnet_ocid: 'ocid1.vcn.oc1.iad.aaaa' }));
+    const r = await runCli(['init', '--answers', answers, '--yes'], { env: env(), cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/oci_subnet_ocid: .*not a subnet OCID/);
+    expect(existsSync(join(dir, 'kasm-scale.yaml'))).toBe(false);
+    expect(existsSync(join(home, '.oci'))).toBe(false);
+  });
+
+  it('an unknown answer key is exit 2 with a suggestion, before anything is written', async () => {
+    const answers = writeAnswers(dir, ociAnswers({ oci_regoin: 'us-ashburn-1' }));
+    const r = await runCli(['init', '--answers', answers, '--yes'], { env: env(), cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown key oci_regoin; did you mean oci_region\?/);
+    expect(existsSync(join(home, '.oci'))).toBe(false);
+  });
+
+  it('never replaces an existing config without --force', async () => {
+    const config = join(dir, 'kasm-scale.yaml');
+    writeFileSync(config, 'kasm: {}\n');
+    const answers = writeAnswers(dir, ociAnswers());
+    const r = await runCli(['init', '--answers', answers, '--yes'], { env: env(), cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/already exists; nothing was written; pass --force/);
+    expect(readFileSync(config, 'utf8')).toBe('kasm: {}\n');
+    expect(existsSync(join(home, '.oci'))).toBe(false);
+
+    const forced = await runCli(['init', '--answers', answers, '--yes', '--force'], { env: env(), cwd: dir });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(parse(readFileSync(config, 'utf8')).providers).toHaveLength(1);
+  });
+});
