@@ -31,7 +31,7 @@ export function registerEmulator(program: Command): void {
     action<EmulatorOptions>(async ({ options, args, out }) => {
       const { runEmulator } = await import('../../emulators/shared/run.js');
       return runEmulator(
-        { name: args[0], port: options.port === undefined ? undefined : Number(options.port), host: options.host, stateFile: options.state, apiKey: options.apiKey, apiKeySecret: options.apiKeySecret },
+        { name: args[0], port: options.port, host: options.host, stateFile: options.state, apiKey: options.apiKey, apiKeySecret: options.apiKeySecret },
         out,
       );
     }),

@@ -12,7 +12,7 @@ export type EmulatorName = (typeof EMULATORS)[number];
 
 export interface RunEmulatorOptions {
   name: string;
-  port?: number;
+  port?: number | string;
   host?: string;
   stateFile?: string;
   apiKey?: string;
@@ -29,10 +29,11 @@ interface Started {
 
 const START_FN: Record<EmulatorName, string> = { oci: 'startOciEmulator', gcp: 'startGcpEmulator', kasm: 'startKasmEmulator' };
 
-function parsePort(port: number | undefined): number {
+function parsePort(port: number | string | undefined): number {
   if (port === undefined) return 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port ${port} is not a port number`, { hint: 'give 0–65535 (0 picks a free port)' });
-  return port;
+  const n = typeof port === 'number' ? port : /^\d+$/.test(port.trim()) ? Number(port) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InputError(`--port ${String(port)} is not a port number`, { hint: 'give 0–65535 (0 picks a free port)' });
+  return n;
 }
 
 function signalled(): Promise<void> {
@@ -54,6 +55,8 @@ export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promis
   const name = opts.name as EmulatorName;
   const port = parsePort(opts.port);
   const host = opts.host ?? '127.0.0.1';
+  const { isLoopbackHost } = await import('../../kasm/endpoint.js');
+  if (!isLoopbackHost(host)) out.warn(`listening on ${host}: the emulator's control routes (/__emulator/) have no authentication; keep it on a trusted network`);
   // A computed specifier: each emulator loads only when asked for (and the OCI/GCP ones pull in no SDK here).
   const mod = (await import(`../${name}/index.js`)) as Record<string, (o: Record<string, unknown>) => Promise<Started>>;
   const start = mod[START_FN[name]];
