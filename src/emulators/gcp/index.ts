@@ -256,7 +256,9 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
         return sendJson(res, 200, { faults: faults.list() });
       }
       if (path === 'service-accounts' && method === 'POST' && body) {
-        if (body.key) registerServiceAccount(body.key, undefined, { projects: body.projects, readOnly: body.read_only });
+        // `curl --data @key.json` works too: a bare key as downloaded (only its public half is kept).
+        if (body.type === 'service_account') registerServiceAccount(body);
+        else if (body.key) registerServiceAccount(body.key, undefined, { projects: body.projects, readOnly: body.read_only });
         else registerServiceAccount(String(body.client_email), String(body.public_key_pem), { keyId: body.key_id, projects: body.projects, readOnly: body.read_only });
         return sendJson(res, 200, { service_accounts: accounts.map((a) => ({ client_email: a.clientEmail, key_id: a.keyId })) });
       }

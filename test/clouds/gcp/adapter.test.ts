@@ -218,6 +218,13 @@ describe('GCP adapter against the emulator, through @google-cloud/compute', () =
     emu.setFault({ kind: 'serverError', methods: ['machineTypes.get'] });
     expect(await expectCloudError(adapter.agentSize())).toMatchObject({ kind: 'transient', status: 500 });
     emu.clearFaults();
+    // 503 is UNAVAILABLE, which the library's own config would retry on GETs: exactly our
+    // 4 attempts reach the server, so its retry is really off.
+    emu.setFault({ kind: 'serverError', status: 503, methods: ['instances.list'] });
+    emu.requests.length = 0;
+    expect(await expectCloudError(adapter.listOwned())).toMatchObject({ kind: 'transient', status: 503 });
+    expect(emu.requests.filter((x) => x.api === 'instances.list')).toHaveLength(4);
+    emu.clearFaults();
     emu.setFault({ kind: 'dropConnection', methods: ['instances.list'] });
     const dropped = await expectCloudError(adapter.listOwned());
     expect(dropped.kind).toBe('transient');

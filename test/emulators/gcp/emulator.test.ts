@@ -339,3 +339,17 @@ describe('GCP emulator: faults, control routes and state', () => {
     expect(seen).toEqual(['vm-1']);
   });
 });
+
+describe('GCP emulator: registering a key over HTTP', () => {
+  it('takes a downloaded key JSON as is (curl --data @key.json) and then accepts its JWTs', async () => {
+    const emu = await startGcpEmulator({});
+    closers.push(() => emu.close());
+    const k = serviceAccountKey('fresh-project', 'sa@fresh-project.iam.gserviceaccount.com');
+    const before = await fetch(`${emu.url}/compute/v1/projects/fresh-project`, { headers: { authorization: `Bearer ${jwt(k)}` } });
+    expect(before.status).toBe(401);
+    const reg = await fetch(`${emu.url}/__emulator/service-accounts`, { method: 'POST', body: JSON.stringify(k) });
+    expect(await reg.json()).toEqual({ service_accounts: [{ client_email: k.client_email, key_id: k.private_key_id }] });
+    const after = await fetch(`${emu.url}/compute/v1/projects/fresh-project`, { headers: { authorization: `Bearer ${jwt(k)}` } });
+    expect(after.status).toBe(200);
+  });
+});
