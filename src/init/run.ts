@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -108,8 +108,11 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
       profile: String(result.answers.oci_profile),
       config: ctx.ociConfigFile,
       force: ctx.force,
+      passphrase: result.key.passphraseFile ? readFileSync(result.key.passphraseFile) : undefined,
     });
     out.info(`${out.color.green('✓')} ${r.action === 'added' ? 'Added' : 'Replaced'} profile [${r.profile}] in ${r.config_file}`);
+    // The passphrase stays in its own file; oci-cli asks for it (or add pass_phrase yourself).
+    if (r.passphrase_needed) out.info(`  the key is encrypted: the profile has no pass_phrase, so oci-cli will ask for it`);
   }
 
   const config = buildConfig(result, ctx, secretFile);
@@ -118,13 +121,14 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
 
   // The same checks as `config validate`.
   const { checkConfig } = await import('../config/load.js');
+  const { problemLine } = await import('../config/problems.js');
   const check = await checkConfig(configFile, { env });
   for (const w of check.warnings) out.warn(w);
   const rel = relative(process.cwd(), configFile);
   const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : configFile;
   if (check.problems.length > 0) {
     out.info(out.color.red(`✗ config validate found ${check.problems.length} problem${check.problems.length === 1 ? '' : 's'}:`));
-    for (const p of check.problems) out.info(`  ${problemLine(p)}`);
+    for (const p of check.problems) out.info(`  ${problemLine(p, shown)}`);
     out.info(`Fix them in ${shown}, then run: kasm-scale config validate ${shown}`);
     return 2;
   }
@@ -140,15 +144,6 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
   const next = has('reconcile') ? `kasm-scale reconcile ${shown} --dry-run` : `kasm-scale config validate ${shown}`;
   out.result(`Next: ${next}`);
   return 0;
-}
-
-function problemLine(p: unknown): string {
-  if (p && typeof p === 'object') {
-    const o = p as { line?: string; message?: string; path?: string };
-    if (typeof o.line === 'string') return o.line;
-    return [o.path, o.message].filter(Boolean).join(': ');
-  }
-  return String(p);
 }
 
 /** Runs another kasm-scale command in this terminal (same binary, inherited stdio). */

@@ -1,3 +1,4 @@
+import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -84,6 +85,22 @@ describe('kasm-scale init, unattended', () => {
     expect(existsSync(join(home, '.oci'))).toBe(false);
     const v = await validate(join(dir, 'gcp.yaml'));
     expect(v.code, v.stderr).toBe(0);
+  });
+
+  it('OCI with an existing encrypted key: reads it with the passphrase file; fingerprint as openssl computes it', async () => {
+    const key = join(dir, 'mykey.pem');
+    const pass = join(dir, 'pass.txt');
+    writeFileSync(pass, 'correct horse', { mode: 0o600 });
+    execSync(`openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -aes256 -pass file:'${pass}' -out '${key}'`, { stdio: 'ignore' });
+    const expected = execSync(`openssl pkey -in '${key}' -passin file:'${pass}' -pubout -outform DER | openssl md5 -c`, { encoding: 'utf8' }).trim().split(/\s+/).pop();
+    const answers = writeAnswers(dir, ociAnswers({ oci_key_source: 'existing', oci_private_key_file: key, oci_private_key_passphrase_file: pass }));
+    const r = await runCli(['init', '--answers', answers, '--yes'], { env: env(), cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`Fingerprint: ${expected}`);
+    expect(r.stderr).not.toContain('correct horse');
+    const p = parse(readFileSync(join(dir, 'kasm-scale.yaml'), 'utf8')).providers[0];
+    expect(p).toMatchObject({ oci_fingerprint: expected, oci_private_key_file: key, oci_private_key_passphrase_file: pass });
+    expect(existsSync(join(home, '.oci', 'oci_api_key.pem'))).toBe(false);
   });
 
   it('a bad answer: exit 2 naming the question and the config validator\'s message; no config written', async () => {
