@@ -46,7 +46,7 @@ function expectOneLineError(r: CliRun, pattern: RegExp) {
 describe('kasm-scale keys generate (built CLI)', () => {
   it('defaults to ~/.oci/oci_api_key(.pem|_public.pem): 0700 folder, 0600 files, human result on stdout', async () => {
     const r = await cli(['keys', 'generate']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const priv = join(home, '.oci', 'oci_api_key.pem');
     const pub = join(home, '.oci', 'oci_api_key_public.pem');
     expect(mode(join(home, '.oci'))).toBe(0o700);
@@ -68,18 +68,18 @@ describe('kasm-scale keys generate (built CLI)', () => {
     expect(readFileSync(priv, 'utf8')).toBe(before);
 
     const j = await cli(['keys', 'generate', '--json']);
-    expect(j.code).toBe(2);
+    expect(j.code, j.stderr).toBe(2);
     expect(JSON.parse(j.stdout).error.exit_code).toBe(2);
 
     const f = await cli(['keys', 'generate', '--force']);
-    expect(f.code).toBe(0);
+    expect(f.code, f.stderr).toBe(0);
     expect(readFileSync(priv, 'utf8')).not.toBe(before);
     expect(mode(priv)).toBe(0o600);
   });
 
   it('--json prints exactly one JSON document with the four fields, never the private key', async () => {
     const r = await cli(['keys', 'generate', '--dir', 'out', '--name', 'kasm', '--json']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(Object.keys(doc).sort()).toEqual(['fingerprint', 'private_key_file', 'public_key_file', 'public_key_pem']);
     expect(doc.private_key_file).toBe(join(dir, 'out', 'kasm.pem'));
@@ -91,7 +91,7 @@ describe('kasm-scale keys generate (built CLI)', () => {
 
   it('--passphrase-file - reads stdin (bytes as-is) and encrypts; fingerprint opens it with the same bytes', async () => {
     const r = await cli(['keys', 'generate', '--dir', 'enc', '--passphrase-file', '-', '--json'], PASS);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(readFileSync(doc.private_key_file, 'utf8')).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
     expect(opensslFingerprint(doc.private_key_file, { passin: `file:${fx.passFile}` })).toBe(doc.fingerprint);
@@ -132,7 +132,7 @@ describe('kasm-scale keys fingerprint (built CLI)', () => {
 
   it('--json gives one document; the key may come from stdin', async () => {
     const r = await cli(['keys', 'fingerprint', fx.pkcs8Encrypted, '--passphrase-file', '-', '--json'], PASS);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'private', encrypted: true, bits: 2048, fingerprint: opensslFingerprint(fx.pkcs8Encrypted, { passin: `file:${fx.passFile}` }) });
     expectNoSecrets(r);
     const s = await cli(['keys', 'fingerprint', '-'], readFileSync(fx.pkcs1));
@@ -162,7 +162,7 @@ describe('kasm-scale keys fingerprint (built CLI)', () => {
       expectOneLineError(r, pattern);
     }
     const j = await cli(['keys', 'fingerprint', fx.ec, '--json']);
-    expect(j.code).toBe(2);
+    expect(j.code, j.stderr).toBe(2);
     expect(JSON.parse(j.stdout).error.message).toMatch(/must be RSA/);
   });
 });
@@ -174,7 +174,7 @@ describe('kasm-scale keys oci-config (built CLI)', () => {
   it('adds a profile (0600), refuses to replace it without --force, replaces with it', async () => {
     writeFileSync(cfg(), '# hand-written\n[OTHER]\nuser=x\n', { mode: 0o644 });
     const r = await cli([...base(), '--json']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ action: 'added', profile: 'DEFAULT', fingerprint: opensslFingerprint(fx.pkcs8), key_file: fx.pkcs8 });
     expect(mode(cfg())).toBe(0o600);
@@ -185,7 +185,7 @@ describe('kasm-scale keys oci-config (built CLI)', () => {
     expect(readFileSync(cfg(), 'utf8')).toBe(written);
 
     const f = await cli([...base(), '--force', '--region', 'eu-frankfurt-1']);
-    expect(f.code).toBe(0);
+    expect(f.code, f.stderr).toBe(0);
     expect(f.stdout).toContain('Replaced profile [DEFAULT]');
     expect(readFileSync(cfg(), 'utf8')).toContain('region=eu-frankfurt-1');
   });
@@ -209,7 +209,7 @@ describe('kasm-scale keys oci-config (built CLI)', () => {
 
   it('an encrypted key without --save-passphrase warns on stderr', async () => {
     const r = await cli([...base().map((a) => (a === fx.pkcs8 ? fx.pkcs8Encrypted : a)), '--profile', 'ENC', '--passphrase-file', fx.passFile]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/warning: .*pass_phrase/);
     expect(readFileSync(cfg(), 'utf8')).not.toContain(PASS);
     expectNoSecrets(r);
@@ -220,7 +220,7 @@ describe('help', () => {
   it('every keys command has examples; the passphrase note is there', async () => {
     for (const sub of ['generate', 'fingerprint', 'oci-config']) {
       const r = await cli(['keys', sub, '--help']);
-      expect(r.code).toBe(0);
+      expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('Examples:');
       expect(r.stdout).toContain('--json');
     }
