@@ -9,7 +9,10 @@ import { z } from 'zod';
  * Schemas of Kasm's "(JSON)" fields. Kasm accepts each as a native value or as a string
  * holding JSON, `""` meaning empty; `config schema` shows both forms (see toJsonSchema).
  */
-export const jsonStringFields = new WeakSet<z.ZodType>();
+export const jsonStringFields = new WeakSet<object>();
+
+/** Schemas whose JSON Schema is better shown as another schema's (e.g. a check-then-parse pipe). */
+export const jsonSchemaAs = new WeakMap<object, z.ZodType>();
 
 /**
  * A Kasm JSON field: a string is parsed as JSON first (`""` → `empty`), then checked by

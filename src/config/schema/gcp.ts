@@ -1,7 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { TAG_IDLE_SINCE, TAG_MANAGED, TAG_POOL, TAG_SERVER_ID } from '../../clouds/ownership.js';
-import { bool, checked, int, jsonField, pattern, text } from './common.js';
+import { bool, checked, int, jsonField, jsonSchemaAs, pattern, text } from './common.js';
 import { endpointError } from './oci.js';
 import { startupScriptProblems } from './startup-script.js';
 
@@ -113,6 +113,7 @@ const gcpCredentialsChecked = z
     for (const e of serviceAccountKeyErrors(o as Record<string, unknown>)) ctx.addIssue({ code: 'custom', message: e.message, path: e.path, input: '(secret)' });
   })
   .pipe(gcpCredentials);
+jsonSchemaAs.set(gcpCredentialsChecked, gcpCredentials);
 
 export const gcpStartupScript = text('the startup script Kasm runs on each new agent').superRefine((s, ctx) => {
   const size = Buffer.byteLength(s, 'utf8');
