@@ -1,0 +1,49 @@
+/** The human report of a pass: per pool a short table and its actions, then one summary line. */
+import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+import type { PassResult } from '../scaling/reconcile.js';
+import type { Resources } from '../scaling/types.js';
+import type { Summary } from './summary.js';
+
+const n = (v: number, mem = false) => (mem ? String(Math.round(v)) : String(Math.round(v * 100) / 100));
+
+export function renderHuman(r: PassResult, s: Summary, c: ChalkInstance): string[] {
+  const lines: string[] = [];
+  for (const note of r.plan.notes) lines.push(c.yellow(`! ${note}`));
+  for (const p of r.plan.pools) {
+    lines.push('', c.bold(`${p.pool}`) + c.dim(`  provider ${p.provider} · zone ${p.zone}`));
+    if (p.error) {
+      lines.push(`  ${c.red('✗')} ${p.error.message}`);
+      continue;
+    }
+    const f = p.figures;
+    if (f) {
+      const inst = Object.entries(f.instances).map(([k, v]) => `${v} ${k}`).join(', ') || 'none';
+      lines.push(
+        `  agents ${f.agents.running} running of ${f.agents.total} (${f.agents.owned} ours, ${f.agents.static} static${f.agents.unhealthy ? `, ${f.agents.unhealthy} unhealthy` : ''})` +
+          ` · sessions ${f.sessions.active} active, ${f.sessions.waiting} waiting · instances ${inst} · ${f.providerInstances}/${f.maxInstances} on ${p.provider}`,
+      );
+      const t = new Table({ head: ['', 'free', 'of which booting', 'standby', 'waiting', 'agent size'], style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1 }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
+      const row = (label: string, k: keyof Resources) => [label, n(f.free[k], k === 'memoryMb'), n(f.pending[k], k === 'memoryMb'), n(f.standby[k], k === 'memoryMb'), n(f.waiting[k], k === 'memoryMb'), f.agentSize ? n(f.agentSize[k], k === 'memoryMb') : '?'];
+      t.push(row('cores', 'cores'), row('memory MB', 'memoryMb'), row('GPUs', 'gpus'));
+      lines.push(...t.toString().split('\n').map((l) => `  ${l}`));
+    }
+    const mine = r.results.filter((x) => x.action.pool === p.pool);
+    for (const x of mine) {
+      const sign = x.action.kind === 'launch' ? c.green('+') : c.red('-');
+      const status =
+        x.status === 'planned'
+          ? c.dim('[planned]')
+          : x.status === 'done'
+            ? c.green(`[done${x.zone ? ` in ${x.zone}` : ''}${x.zonesTried?.length ? ` after ${x.zonesTried.join(', ')} had no capacity` : ''}]`)
+            : c.red(`[failed: ${x.error?.class}: ${x.error?.message}${x.requestId ? ` (request id ${x.requestId})` : ''}]`);
+      const target = x.action.kind === 'terminate' ? ` ${x.action.instance.name}` : '';
+      lines.push(`  ${sign} ${x.action.reason}${c.dim(target)} ${status}`);
+    }
+    for (const note of p.notes) lines.push(c.dim(`  · ${note}`));
+  }
+  lines.push('');
+  if (r.dryRun) lines.push(`Plan: ${s.toLaunch} to launch, ${s.toTerminate} to terminate.`);
+  else lines.push(`Done: ${s.launched} launched, ${s.terminated} terminated${s.failed ? `, ${s.failed} failed` : ''}${s.failedPools ? `, ${s.failedPools} pool(s) not planned` : ''}.`);
+  return lines;
+}

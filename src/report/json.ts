@@ -1,0 +1,72 @@
+/** The `--json` document of a reconcile pass: one object, stable keys, snake_case. */
+import type { PassResult } from '../scaling/reconcile.js';
+import type { Resources } from '../scaling/types.js';
+import type { Summary } from './summary.js';
+
+const res = (r: Resources | undefined) => (r ? { cores: r.cores, memory_mb: Math.round(r.memoryMb), gpus: r.gpus } : null);
+
+export function reconcileJson(r: PassResult, s: Summary): Record<string, unknown> {
+  return {
+    version: 1,
+    now: r.plan.now,
+    dry_run: r.dryRun,
+    kasm: { usable: r.plan.kasmUsable, reason: r.plan.kasmReason ?? null },
+    state_file: r.stateStatus,
+    pools: r.plan.pools.map((p) => {
+      const f = p.figures;
+      return {
+        pool: p.pool,
+        provider: p.provider,
+        zone: p.zone,
+        result: r.poolResults[p.pool] ?? 'ok',
+        error: p.error ? { class: p.error.kind, message: p.error.message } : null,
+        observed: f
+          ? {
+              agents: f.agents,
+              sessions: f.sessions,
+              free: res(f.free),
+              free_registered: res(f.freeRegistered),
+              pending: res(f.pending),
+              standby: res(f.standby),
+              waiting: res(f.waiting),
+              agent_size: res(f.agentSize),
+              instances: f.instances,
+              provider_instances: f.providerInstances,
+              max_instances: f.maxInstances,
+            }
+          : null,
+        actions: r.results
+          .filter((x) => x.action.pool === p.pool)
+          .map((x) => ({
+            kind: x.action.kind,
+            cause: x.action.cause,
+            reason: x.action.reason,
+            status: x.status,
+            server_id: x.action.kind === 'launch' ? x.action.serverId : x.action.instance.serverId,
+            instance_id: x.instanceId ?? (x.action.kind === 'terminate' ? x.action.instance.id : null),
+            instance_name: x.action.kind === 'terminate' ? x.action.instance.name : null,
+            zone: x.zone ?? (x.action.kind === 'terminate' ? x.action.instance.zone : x.action.zones[0] ?? null),
+            zones_tried: x.zonesTried ?? [],
+            idempotency_key: x.action.kind === 'launch' ? x.action.idempotencyKey : null,
+            error: x.error ?? null,
+            request_id: x.requestId ?? null,
+          })),
+        tag_updates: p.tagUpdates.length,
+        notes: p.notes,
+      };
+    }),
+    notes: r.plan.notes,
+    warnings: r.warnings,
+    summary: {
+      to_launch: s.toLaunch,
+      to_terminate: s.toTerminate,
+      launched: s.launched,
+      terminated: s.terminated,
+      failed: s.failed,
+      failed_pools: s.failedPools,
+      exit_code: s.exitCode,
+      duration_ms: Math.round(r.durationMs),
+      last_success_at: r.lastSuccessAt ?? null,
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/** Counts of a pass and its exit code (README "Exit codes"; src/cli/exit-codes.ts). */
+import { ExitChangesPresent, ExitCode } from '../cli/exit-codes.js';
+import type { PassResult } from '../scaling/reconcile.js';
+
+export interface Summary {
+  toLaunch: number;
+  toTerminate: number;
+  launched: number;
+  terminated: number;
+  failed: number;
+  failedPools: number;
+  exitCode: number;
+}
+
+export function summarize(r: PassResult, opts: { detailedExitcode?: boolean } = {}): Summary {
+  const actions = r.results.map((x) => x.action);
+  const toLaunch = actions.filter((a) => a.kind === 'launch').length;
+  const toTerminate = actions.length - toLaunch;
+  const done = r.results.filter((x) => x.status === 'done');
+  const failed = r.results.filter((x) => x.status === 'failed').length;
+  const failedPools = r.plan.pools.filter((p) => p.error).length;
+  const anyFailure = failed > 0 || failedPools > 0 || !r.plan.kasmUsable;
+  const poolsOk = r.plan.kasmUsable ? Object.values(r.poolResults).filter((x) => x === 'ok').length : 0;
+  let exitCode: number = ExitCode.Ok;
+  if (anyFailure) exitCode = done.length > 0 || poolsOk > 0 ? ExitCode.Partial : ExitCode.Failed;
+  else if (r.dryRun && opts.detailedExitcode && actions.length > 0) exitCode = ExitChangesPresent;
+  return {
+    toLaunch,
+    toTerminate,
+    launched: done.filter((x) => x.action.kind === 'launch').length,
+    terminated: done.filter((x) => x.action.kind === 'terminate').length,
+    failed,
+    failedPools,
+    exitCode,
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * apply(): carries out a plan. Launches and terminations run concurrently under one bound;
+ * pools are independent (a failure in one never stops another). Per launch, the zones are
+ * tried in plan order: a capacity or quota error puts that provider + zone into backoff and
+ * the launch moves to the next zone in the same pass (OCI ADs); an auth error stops the
+ * pool's remaining actions with one clear message. Tag updates (idle-since, registered)
+ * follow; their failures are warnings (they only delay a scale-down).
+ */
+import pLimit from 'p-limit';
+import { CloudError, type CloudAdapter } from '../clouds/types.js';
+import { withCapacityFailure, withZoneSuccess, type ScalingState } from './memory.js';
+import { zoneIdempotencyKey } from './launch-ids.js';
+import type { Action, LaunchAction, Plan, TerminateAction } from './types.js';
+
+export type ActionStatus = 'planned' | 'done' | 'failed';
+
+export interface ActionResult {
+  action: Action;
+  status: ActionStatus;
+  /** Error class: a CloudError kind, or 'auth_stopped' (not tried after an auth error), 'unknown'. */
+  error?: { class: string; message: string };
+  requestId?: string;
+  /** The zone a launch landed in, and the instance it made. */
+  zone?: string;
+  instanceId?: string;
+  /** Zones that answered capacity/quota before it landed (or failed). */
+  zonesTried?: string[];
+}
+
+export interface ApplyOptions {
+  adapters: Map<string, CloudAdapter>;
+  state: ScalingState;
+  now: Date;
+  concurrency: number;
+  /** Startup-script tokens for a pool's launches (everything but server_id). */
+  scriptTokens: (pool: string) => Record<string, string>;
+  onProgress?: (done: number, total: number, last: ActionResult) => void;
+}
+
+export interface ApplyResult {
+  results: ActionResult[];
+  state: ScalingState;
+  warnings: string[];
+}
+
+const oneLine = (err: unknown) => (err instanceof Error ? err.message : String((err as { message?: unknown })?.message ?? err)).split('\n')[0];
+const CAPACITY = new Set(['capacity', 'quota']);
+
+export function plannedResults(plan: Plan): ActionResult[] {
+  return plan.pools.flatMap((p) => p.actions.map((action) => ({ action, status: 'planned' as const })));
+}
+
+export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyResult> {
+  const limit = pLimit(Math.max(1, opts.concurrency));
+  let state = opts.state;
+  const warnings: string[] = [];
+  /** Pools stopped by an auth error: pool → message. */
+  const stopped = new Map<string, string>();
+  /** provider|zone that answered capacity/quota in this pass: later launches skip them. */
+  const fullThisPass = new Set<string>();
+  const all = plan.pools.flatMap((p) => p.actions);
+  let done = 0;
+
+  const run = async (action: Action): Promise<ActionResult> => {
+    const stop = stopped.get(action.pool);
+    if (stop) return { action, status: 'failed', error: { class: 'auth_stopped', message: `not tried: ${stop}` } };
+    const adapter = opts.adapters.get(action.provider);
+    if (!adapter) return { action, status: 'failed', error: { class: 'unknown', message: `no adapter for provider ${action.provider}` } };
+    const r = action.kind === 'launch' ? await launch(adapter, action) : await terminate(adapter, action);
+    if (r.error?.class === 'auth' && !stopped.has(action.pool)) {
+      stopped.set(action.pool, `${action.provider} refused our credentials (${r.error.message})`);
+    }
+    return r;
+  };
+
+  const launch = async (adapter: CloudAdapter, a: LaunchAction): Promise<ActionResult> => {
+    const tried: string[] = [];
+    let last: CloudError | undefined;
+    for (const zone of a.zones) {
+      if (fullThisPass.has(`${a.provider}|${zone}`)) continue;
+      try {
+        const res = await adapter.launch({ autoscaleConfigName: a.pool, serverId: a.serverId, zone, idempotencyKey: zoneIdempotencyKey(a.idempotencyKey, zone), scriptTokens: opts.scriptTokens(a.pool) });
+        state = withZoneSuccess(state, a.provider, zone);
+        return { action: a, status: 'done', zone, instanceId: res.instance.id, ...(res.requestId ? { requestId: res.requestId } : {}), ...(tried.length ? { zonesTried: tried } : {}) };
+      } catch (err) {
+        if (err instanceof CloudError && CAPACITY.has(err.kind)) {
+          tried.push(zone);
+          fullThisPass.add(`${a.provider}|${zone}`);
+          state = withCapacityFailure(state, a.provider, zone, opts.now, err.message);
+          last = err;
+          continue;
+        }
+        return failure(a, err, tried);
+      }
+    }
+    if (last) return { ...failure(a, last, tried), error: { class: last.kind, message: `no ${last.kind} in ${tried.join(', ')}: ${last.message}` } };
+    return { action: a, status: 'failed', error: { class: 'capacity', message: `every zone of ${a.provider} answered capacity/quota errors earlier in this pass` } };
+  };
+
+  const terminate = async (adapter: CloudAdapter, a: TerminateAction): Promise<ActionResult> => {
+    try {
+      const res = await adapter.terminate(a.instance);
+      return { action: a, status: 'done', instanceId: a.instance.id, ...(res.requestId ? { requestId: res.requestId } : {}) };
+    } catch (err) {
+      // Already gone is what we wanted.
+      if (err instanceof CloudError && err.kind === 'not_found') return { action: a, status: 'done', instanceId: a.instance.id, ...(err.requestId ? { requestId: err.requestId } : {}) };
+      return failure(a, err, []);
+    }
+  };
+
+  const results = await Promise.all(
+    all.map((action) =>
+      limit(async () => {
+        const r = await run(action);
+        opts.onProgress?.(++done, all.length, r);
+        return r;
+      }),
+    ),
+  );
+
+  const tagJobs = plan.pools.flatMap((p) => (stopped.has(p.pool) ? [] : p.tagUpdates));
+  await Promise.all(
+    tagJobs.map((t) =>
+      limit(async () => {
+        const adapter = opts.adapters.get(t.provider);
+        try {
+          await adapter?.updateTags(t.instance, t.patch);
+        } catch (err) {
+          warnings.push(`could not tag ${t.instance.name} (${t.reason}): ${oneLine(err)}`);
+        }
+      }),
+    ),
+  );
+  return { results, state, warnings };
+}
+
+function failure(action: Action, err: unknown, tried: string[]): ActionResult {
+  const ce = err instanceof CloudError ? err : undefined;
+  return {
+    action,
+    status: 'failed',
+    error: { class: ce?.kind ?? 'unknown', message: oneLine(err) },
+    ...(ce?.requestId ? { requestId: ce.requestId } : {}),
+    ...(tried.length ? { zonesTried: tried } : {}),
+  };
+}

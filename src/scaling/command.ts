@@ -1,0 +1,71 @@
+/**
+ * `kasm-scale reconcile`: flags in, one pass, the report out, an exit code back.
+ */
+import { InputError } from '../cli/errors.js';
+import type { Output } from '../cli/output.js';
+import type { KasmScaleConfig } from '../config/types.js';
+import { reconcileJson } from '../report/json.js';
+import { renderHuman } from '../report/human.js';
+import { writeMetricsFile } from '../report/metrics.js';
+import { summarize } from '../report/summary.js';
+import { expandHome } from '../util/files.js';
+import { runPass } from './reconcile.js';
+import { defaultStateDir } from './state.js';
+
+export interface ReconcileCommandOptions {
+  file?: string;
+  dryRun?: boolean;
+  autoscale?: string[];
+  demand?: string;
+  detailedExitcode?: boolean;
+  metricsFile?: string;
+  stateDir?: string;
+  concurrency?: string;
+  /** KASM_SCALE_NOW, read by the CLI layer only. */
+  nowText?: string;
+  managerToken?: string;
+}
+
+export const DEFAULT_CONCURRENCY = 8;
+
+export async function reconcileCommand(o: ReconcileCommandOptions, out: Output): Promise<number> {
+  const now = parseNow(o.nowText);
+  if (o.detailedExitcode && !o.dryRun) throw new InputError('--detailed-exitcode works with --dry-run only', { hint: 'add --dry-run, or drop --detailed-exitcode' });
+  const { loadConfig } = await import('../config/load.js');
+  const config: KasmScaleConfig = await loadConfig(o.file);
+  const concurrency = parseConcurrency(o.concurrency, config);
+  const stateDir = o.stateDir ? expandHome(o.stateDir) : defaultStateDir();
+  const result = await runPass({
+    config,
+    only: o.autoscale ?? [],
+    dryRun: Boolean(o.dryRun),
+    ...(o.demand ? { demandFile: o.demand } : {}),
+    stateDir,
+    concurrency,
+    now,
+    ...(o.managerToken ? { managerToken: o.managerToken } : {}),
+    out,
+  });
+  const summary = summarize(result, { detailedExitcode: o.detailedExitcode });
+  if (o.metricsFile) await writeMetricsFile(expandHome(o.metricsFile), result, summary);
+  for (const line of renderHuman(result, summary, out.json ? out.color : out.colorOut)) out.result(line);
+  if (out.json) out.printJson(reconcileJson(result, summary));
+  return summary.exitCode;
+}
+
+function parseNow(text: string | undefined): Date {
+  if (!text) return new Date();
+  const t = Date.parse(text);
+  if (!Number.isFinite(t)) throw new InputError(`KASM_SCALE_NOW=${text} is not a date`, { hint: 'give an ISO time such as 2025-01-06T08:00:00Z, or unset it' });
+  return new Date(t);
+}
+
+function parseConcurrency(flag: string | undefined, config: KasmScaleConfig): number {
+  // A `reconcile: {concurrency: N}` section is honoured when the config schema has one.
+  const fromConfig = (config as unknown as { reconcile?: { concurrency?: unknown } }).reconcile?.concurrency;
+  const raw = flag ?? (fromConfig === undefined ? undefined : String(fromConfig));
+  if (raw === undefined) return DEFAULT_CONCURRENCY;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InputError(`--concurrency ${raw} is not a whole number from 1 to 256`, { hint: 'for example --concurrency 8' });
+  return n;
+}

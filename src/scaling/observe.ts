@@ -1,0 +1,112 @@
+/**
+ * observe(): everything plan() needs, read once per pass. Demand from Kasm (get_servers,
+ * get_kasms, get_zones) or a `--demand` snapshot; supply from each provider's adapter
+ * (owned instances of every pool on it: max_instances counts them all). Failures are
+ * data, not exceptions: a provider that cannot be listed stops only its own pools, and
+ * Kasm that cannot be read makes the pass terminate nothing.
+ */
+import pLimit from 'p-limit';
+import { InputError } from '../cli/errors.js';
+import { createAdapter, type AdapterOptions } from '../clouds/index.js';
+import { CloudError, type CloudAdapter } from '../clouds/types.js';
+import type { AutoscaleConfig, KasmScaleConfig, Provider } from '../config/types.js';
+import type { DemandSnapshot } from '../kasm/types.js';
+import { readInput } from '../util/files.js';
+import type { ProviderSupply } from './types.js';
+
+export interface Observation {
+  demand?: DemandSnapshot;
+  demandError?: string;
+  providers: Record<string, ProviderSupply>;
+  adapters: Map<string, CloudAdapter>;
+}
+
+export interface ObserveOptions {
+  config: KasmScaleConfig;
+  pools: AutoscaleConfig[];
+  /** `--demand FILE|-` */
+  demandFile?: string;
+  concurrency: number;
+  adapterOptions?: AdapterOptions;
+}
+
+const oneLine = (err: unknown) => (err instanceof Error ? err.message : String((err as { message?: unknown })?.message ?? err)).split('\n')[0];
+
+export async function observe(opts: ObserveOptions): Promise<Observation> {
+  const limit = pLimit(Math.max(1, opts.concurrency));
+  const names = [...new Set(opts.pools.map((p) => p.vm_provider_config_name))];
+  const adapters = new Map<string, CloudAdapter>();
+  const providers: Record<string, ProviderSupply> = {};
+
+  const demandP = readDemand(opts);
+  await Promise.all(
+    names.map((name) =>
+      limit(async () => {
+        const p = opts.config.providers.find((x) => x.vm_provider_config_name === name);
+        if (!p) return;
+        const poolsHere = opts.pools.filter((x) => x.vm_provider_config_name === name);
+        providers[name] = await observeProvider(p, poolsHere, opts.adapterOptions, adapters);
+      }),
+    ),
+  );
+  const demand = await demandP;
+  return { ...demand, providers, adapters };
+}
+
+async function observeProvider(p: Provider, pools: AutoscaleConfig[], adapterOptions: AdapterOptions | undefined, adapters: Map<string, CloudAdapter>): Promise<ProviderSupply> {
+  const base: ProviderSupply = { name: p.vm_provider_config_name, kind: p.vm_provider_name, maxInstances: p.max_instances, zones: p.vm_provider_name === 'oci' ? [...p.oci_availability_domains] : [p.gcp_zone] };
+  let adapter: CloudAdapter;
+  try {
+    // poolNames lets the adapter report autoscaleConfigName as written in the config.
+    const options = { ...adapterOptions, poolNames: pools.map((x) => x.autoscale_config_name) } as AdapterOptions;
+    adapter = await createAdapter(p, options);
+    adapters.set(base.name, adapter);
+  } catch (err) {
+    return { ...base, error: { kind: err instanceof CloudError ? err.kind : 'config', message: `${base.name}: ${oneLine(err)}` } };
+  }
+  const zones = adapter.zones();
+  const needSize = pools.some((x) => !x.agent_cores_override || !x.agent_memory_override_gb);
+  const [listed, size] = await Promise.allSettled([adapter.listOwned(), needSize ? adapter.agentSize() : Promise.resolve(undefined)]);
+  const supply: ProviderSupply = { ...base, zones: zones.length ? zones : base.zones };
+  if (size.status === 'fulfilled' && size.value) supply.agentSize = size.value;
+  if (listed.status === 'rejected') {
+    const err = listed.reason;
+    return { ...supply, error: { kind: err instanceof CloudError ? err.kind : 'unknown', message: `cannot list instances on ${base.name}: ${oneLine(err)}` } };
+  }
+  return { ...supply, instances: listed.value };
+}
+
+async function readDemand(opts: ObserveOptions): Promise<{ demand?: DemandSnapshot; demandError?: string }> {
+  if (opts.demandFile) return { demand: await readDemandFile(opts.demandFile) };
+  if (!opts.config.kasm) throw new InputError(`${opts.config.file} has no kasm: section and no --demand was given`, { hint: 'add kasm: (url, api_key, api_key_secret) or pass --demand FILE' });
+  const { createKasmClient } = await import('../kasm/client.js');
+  try {
+    const client = createKasmClient(opts.config.kasm);
+    const [servers, kasms, zones] = await Promise.all([client.getServers(), client.getKasms(), client.getZones()]);
+    return { demand: { servers, kasms, zones } };
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    return { demandError: oneLine(err) };
+  }
+}
+
+/** `{"servers": [...], "kasms": [...], "zones": [...]}` shaped like Kasm's answers; read leniently. */
+export async function readDemandFile(file: string): Promise<DemandSnapshot> {
+  const what = file === '-' ? 'demand on standard input' : `demand file ${file}`;
+  const text = (await readInput(file, 'demand file')).toString('utf8');
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${what} is not JSON (${oneLine(err)})`, { hint: 'give {"servers": [...], "kasms": [...], "zones": [...]} as Kasm answers them' });
+  }
+  const o = doc && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
+  const arr = (k: string, required: boolean): unknown[] => {
+    const v = o?.[k];
+    if (Array.isArray(v)) return v;
+    if (v === undefined && !required) return [];
+    throw new InputError(`${what}: "${k}" must be a list`, { hint: 'give {"servers": [...], "kasms": [...], "zones": [...]} as Kasm answers them (get_servers, get_kasms, get_zones)' });
+  };
+  const { parseServer, parseSession, parseZone } = await import('../kasm/parse.js');
+  return { servers: arr('servers', true).map(parseServer), kasms: arr('kasms', true).map(parseSession), zones: arr('zones', false).map(parseZone) };
+}

@@ -1,0 +1,165 @@
+/**
+ * One reconcile pass: lock → state → observe → plan → apply → state → unlock. Returns
+ * plain data for the report; prints nothing itself except progress and warnings.
+ */
+import { performance } from 'node:perf_hooks';
+import { InputError } from '../cli/errors.js';
+import type { Output } from '../cli/output.js';
+import type { AutoscaleConfig, KasmScaleConfig } from '../config/types.js';
+import { applyPlan, plannedResults, type ActionResult } from './apply.js';
+import { acquireLock } from './lock.js';
+import { nextPoolMemory, type ScalingState } from './memory.js';
+import { observe } from './observe.js';
+import { plan } from './plan.js';
+import { readState, writeState } from './state.js';
+import type { DemandSnapshot, Plan } from './types.js';
+
+export interface PassOptions {
+  config: KasmScaleConfig;
+  /** --autoscale NAME... (empty: every enabled pool). */
+  only?: string[];
+  dryRun: boolean;
+  demandFile?: string;
+  stateDir: string;
+  concurrency: number;
+  /** The pass's time (the CLI passes the wall clock, or KASM_SCALE_NOW for simulations). */
+  now: Date;
+  /** Kasm's manager token for the startup script (`{manager_token}`). */
+  managerToken?: string;
+  out: Output;
+}
+
+export interface PassResult {
+  plan: Plan;
+  results: ActionResult[];
+  dryRun: boolean;
+  stateStatus: 'ok' | 'missing' | 'corrupt';
+  warnings: string[];
+  durationMs: number;
+  /** ISO time of the last pass that ended without failures (this one included). */
+  lastSuccessAt?: string;
+  /** Pools this pass had to skip before planning (shown as failed pools). */
+  poolResults: Record<string, 'ok' | 'partial' | 'failed'>;
+}
+
+export function selectPools(config: KasmScaleConfig, only: string[] = []): AutoscaleConfig[] {
+  for (const name of only) {
+    if (!config.autoscale.some((a) => a.autoscale_config_name === name)) {
+      const known = config.autoscale.map((a) => a.autoscale_config_name).join(', ') || 'none';
+      throw new InputError(`--autoscale ${name}: no autoscale config of that name in ${config.file}`, { hint: `known: ${known}` });
+    }
+  }
+  const pools = config.autoscale.filter((a) => a.enabled && (only.length === 0 || only.includes(a.autoscale_config_name)));
+  // A zone is scaled by at most one config: two would fight over the same agents.
+  const byZone = new Map<string, string>();
+  for (const a of config.autoscale.filter((x) => x.enabled)) {
+    const other = byZone.get(a.zone_name);
+    if (other) throw new InputError(`autoscale configs ${other} and ${a.autoscale_config_name} both scale Kasm zone "${a.zone_name}" in ${config.file}`, { hint: 'a zone is scaled by one config; disable or re-zone one of them' });
+    byZone.set(a.zone_name, a.autoscale_config_name);
+  }
+  return pools;
+}
+
+export async function runPass(opts: PassOptions): Promise<PassResult> {
+  const started = performance.now();
+  const warnings: string[] = [];
+  const warn = (line: string) => {
+    warnings.push(line);
+    opts.out.warn(line);
+  };
+  const pools = selectPools(opts.config, opts.only);
+  // A dry run changes nothing, so it neither waits for nor blocks a real pass.
+  const lock = opts.dryRun ? undefined : await acquireLock(opts.stateDir, { warn });
+  try {
+    const loaded = await readState(opts.stateDir, { now: opts.now });
+    if (loaded.note) warn(`${loaded.note}; this pass removes no idle agents`);
+    const obs = await observe({ config: opts.config, pools, demandFile: opts.demandFile, concurrency: opts.concurrency });
+    const decided = plan(
+      {
+        pools,
+        providers: obs.providers,
+        ...(obs.demand ? { demand: obs.demand } : {}),
+        ...(obs.demandError ? { demandError: obs.demandError } : {}),
+        memory: loaded.state,
+        ...(loaded.status === 'corrupt' ? { careful: 'the state file was corrupt (careful pass)' } : {}),
+      },
+      opts.now,
+    );
+    let results: ActionResult[];
+    let state: ScalingState = loaded.state;
+    if (opts.dryRun) {
+      results = plannedResults(decided);
+    } else {
+      const total = decided.pools.reduce((n, p) => n + p.actions.length, 0);
+      const progress = total > 0 ? opts.out.progress(`reconcile: ${total} action(s) to carry out`) : undefined;
+      const applied = await applyPlan(decided, {
+        adapters: obs.adapters,
+        state,
+        now: opts.now,
+        concurrency: opts.concurrency,
+        scriptTokens: (poolName) => scriptTokens(opts, poolName, obs.demand),
+        onProgress: (done, all, r) => progress?.update(`reconcile: ${done}/${all} ${r.action.kind} ${r.status}`),
+      });
+      progress?.stop();
+      results = applied.results;
+      state = applied.state;
+      for (const w of applied.warnings) warn(w);
+    }
+    await Promise.all([...obs.adapters.values()].map((a) => a.close?.().catch(() => {})));
+
+    const poolResults = poolOutcome(decided, results);
+    if (!opts.dryRun) {
+      state = nextState(state, decided, results, poolResults, opts.now);
+      await writeState(opts.stateDir, state);
+    }
+    return {
+      plan: decided,
+      results,
+      dryRun: opts.dryRun,
+      stateStatus: loaded.status,
+      warnings,
+      durationMs: performance.now() - started,
+      ...(state.lastSuccessAt ? { lastSuccessAt: state.lastSuccessAt } : {}),
+      poolResults,
+    };
+  } finally {
+    await lock?.release();
+  }
+}
+
+function poolOutcome(p: Plan, results: ActionResult[]): Record<string, 'ok' | 'partial' | 'failed'> {
+  const out: Record<string, 'ok' | 'partial' | 'failed'> = {};
+  for (const pp of p.pools) {
+    const mine = results.filter((r) => r.action.pool === pp.pool);
+    const failed = mine.filter((r) => r.status === 'failed').length;
+    const ok = mine.length - failed;
+    out[pp.pool] = pp.error ? 'failed' : failed === 0 ? 'ok' : ok > 0 ? 'partial' : 'failed';
+  }
+  return out;
+}
+
+function nextState(state: ScalingState, p: Plan, results: ActionResult[], poolResults: Record<string, 'ok' | 'partial' | 'failed'>, now: Date): ScalingState {
+  const pools = { ...state.pools };
+  for (const pp of p.pools) {
+    const launched = results.filter((r) => r.action.pool === pp.pool && r.action.kind === 'launch' && r.status === 'done').map((r) => (r.action as { serverId: string }).serverId);
+    pools[pp.pool] = nextPoolMemory(state.pools[pp.pool], { now, outcomes: pp.outcomes, launched, unhealthySince: pp.unhealthySince, result: poolResults[pp.pool] });
+  }
+  const allOk = p.kasmUsable && Object.values(poolResults).every((r) => r === 'ok');
+  return { ...state, pools, ...(allOk ? { lastSuccessAt: now.toISOString() } : {}) };
+}
+
+/** Kasm's startup-script tokens for a launch (kasm.md), except server_id which the adapter sets. */
+function scriptTokens(opts: PassOptions, poolName: string, demand: DemandSnapshot | undefined): Record<string, string> {
+  const pool = opts.config.autoscale.find((a) => a.autoscale_config_name === poolName);
+  const provider = opts.config.providers.find((p) => p.vm_provider_config_name === pool?.vm_provider_config_name);
+  const zone = demand?.zones.find((z) => z.zone_name === pool?.zone_name);
+  return {
+    provider_name: provider?.vm_provider_name ?? '',
+    manager_token: opts.managerToken ?? '',
+    upstream_auth_address: String(zone?.upstream_auth_address ?? ''),
+    server_hostname: '',
+    server_external_fqdn: '',
+    nginx_cert_in: '',
+    nginx_key_in: '',
+  };
+}
