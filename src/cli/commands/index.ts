@@ -3,6 +3,7 @@ import { registerInit } from './init.js';
 import { registerKeys } from './keys.js';
 import { registerConfig } from './config/index.js';
 import { registerEmulator } from './emulator.js';
+import { registerReconcile } from './reconcile.js';
 
 /**
  * Every command, in the order `--help` lists them. A command module adds flags and help
@@ -12,5 +13,6 @@ export function registerCommands(program: Command): void {
   registerInit(program);
   registerKeys(program);
   registerConfig(program);
+  registerReconcile(program);
   registerEmulator(program);
 }
