@@ -120,7 +120,7 @@ export async function checkConfig(file?: string, opts: LoadOptions = {}): Promis
       path: formatPath(shown),
       ...locate(src, shown, r.atKey),
       message: origin && !r.message.includes(origin.file) ? `${r.message} (read from ${origin.file})` : r.message,
-      ...(found === undefined || r.message.startsWith('missing') || r.message.includes(found.replace(/^"|"$/g, '')) ? {} : { found }),
+      ...(found === undefined || origin || r.message.startsWith('missing') || r.message.includes(found.replace(/^"|"$/g, '')) ? {} : { found }),
     });
   }
   problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0));
