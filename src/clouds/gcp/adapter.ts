@@ -1,6 +1,6 @@
 /**
  * The GCP CloudAdapter on @google-cloud/compute (REST): list what carries our labels
- * (paging by hand so each page is retried on its own), launch (Instance from
+ * across the project's zones, launch (Instance from
  * renderGcpInstance, idempotent via a requestId derived from the launch, then a bounded
  * zoneOperations.wait loop whose errors — stockout, quota — are classified), terminate and
  * relabel only what we own (setLabels with the label fingerprint), and read the machine
@@ -92,22 +92,19 @@ export async function createGcpAdapter(p: GcpProvider, opts: GcpAdapterOptions =
   }
 
   async function listOwned(): Promise<OwnedInstance[]> {
-    const out: OwnedInstance[] = [];
-    const zone = p.gcp_zone;
-    let pageToken: string | undefined;
-    do {
-      const token = pageToken;
-      const [items, , raw] = await call(
-        'instances.list',
-        () => instances.list({ project, zone, filter: OWNED_FILTER, maxResults: 500, pageToken: token }, { ...NO_LIBRARY_RETRY, autoPaginate: false }),
-        { zone },
-      );
-      // The filter is the server's job; checking again keeps a loose filter from ever
-      // handing us an instance we would then modify.
-      for (const i of items ?? []) if (isOwned(i.labels as Record<string, string>)) out.push(toOwned(i));
-      pageToken = raw?.nextPageToken || undefined;
-    } while (pageToken);
-    return out;
+    // Project-wide (aggregatedList), not only gcp_zone: after the pool moves to another
+    // zone its old instances are still ours to see, count against max_instances and remove.
+    // The whole listing is retried as one (pages are fetched by the library's iterator).
+    return call('instances.aggregatedList', async () => {
+      const out: OwnedInstance[] = [];
+      const pages = instances.aggregatedListAsync({ project, filter: OWNED_FILTER, maxResults: 500 }, { ...NO_LIBRARY_RETRY, autoPaginate: false });
+      for await (const [, scoped] of pages) {
+        // The filter is the server's job; checking again keeps a loose filter from ever
+        // handing us an instance we would then modify.
+        for (const i of scoped.instances ?? []) if (isOwned(i.labels as Record<string, string>)) out.push(toOwned(i));
+      }
+      return out;
+    });
   }
 
   /** Waits for an operation with zoneOperations.wait, a bounded number of times. */

@@ -154,6 +154,7 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     [/^zones\/([^/]+)$/, 'GET', { api: 'zones.get', run: (c) => zoneJson(seed, c.project, c.params[0]) }],
     [/^regions\/([^/]+)$/, 'GET', { api: 'regions.get', run: (c) => regionJson(seed, c.project, c.params[0]) }],
     [/^zones\/([^/]+)\/instances$/, 'GET', { api: 'instances.list', run: (c) => listInstances(c) }],
+    [/^aggregated\/instances$/, 'GET', { api: 'instances.aggregatedList', run: (c) => aggregatedInstances(c) }],
     [/^zones\/([^/]+)\/instances$/, 'POST', { api: 'instances.insert', write: { permission: 'compute.instances.create' }, run: (c) => world.operationJson(world.insert(c.project, zoneOf(c.params[0]), c.body, c.query.get('requestId') ?? undefined, c.user)) }],
     [/^zones\/([^/]+)\/instances\/([^/]+)$/, 'GET', { api: 'instances.get', run: (c) => world.instanceJson(world.getInstance(c.project, zoneOf(c.params[0]), c.params[1])) }],
     [/^zones\/([^/]+)\/instances\/([^/]+)$/, 'DELETE', { api: 'instances.delete', write: { permission: 'compute.instances.delete' }, run: (c) => world.operationJson(world.delete(c.project, zoneOf(c.params[0]), c.params[1], c.query.get('requestId') ?? undefined, c.user)) }],
@@ -176,15 +177,7 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     const maxResults = c.query.has('maxResults') ? Number(c.query.get('maxResults')) : pageSize;
     if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > 500) throw invalidField('maxResults', c.query.get('maxResults'), 'Must be between 0 and 500.');
     const size = Math.min(maxResults === 0 ? 500 : maxResults, pageSize);
-    let after: string | undefined;
-    const token = c.query.get('pageToken');
-    if (token) {
-      try {
-        after = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after: string }).after;
-      } catch {
-        throw invalidField('pageToken', token, 'Invalid page token.');
-      }
-    }
+    const after = readToken(c.query.get('pageToken'));
     // Keyset paging on the name: an instance added or removed between pages never shifts others.
     const all = world
       .listInstances(c.project, zone)
@@ -200,6 +193,40 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
       selfLink: `${API_BASE}projects/${c.project}/zones/${zone}/instances`,
       ...(more ? { nextPageToken: Buffer.from(JSON.stringify({ after: items[items.length - 1].name })).toString('base64url') } : {}),
     };
+  }
+
+  /** instances.aggregatedList: every zone, grouped under `zones/<zone>`; keyset paging on zone/name. */
+  function aggregatedInstances(c: RouteCtx): unknown {
+    const filter = parseFilter(c.query.get('filter') ?? '');
+    const maxResults = c.query.has('maxResults') ? Number(c.query.get('maxResults')) : pageSize;
+    if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > 500) throw invalidField('maxResults', c.query.get('maxResults'), 'Must be between 0 and 500.');
+    const size = Math.min(maxResults === 0 ? 500 : maxResults, pageSize);
+    const after = readToken(c.query.get('pageToken'));
+    const all = world
+      .allInstances()
+      .filter((i) => i.project === c.project)
+      .map((i) => ({ k: `${i.zone}/${i.name}`, zone: i.zone, json: world.instanceJson(i) }))
+      .filter((x) => matches(filter, x.json) && (after === undefined || x.k > after))
+      .sort((a, b) => (a.k < b.k ? -1 : 1));
+    const page = all.slice(0, size);
+    const items: Record<string, { instances: unknown[] }> = {};
+    for (const x of page) (items[`zones/${x.zone}`] ??= { instances: [] }).instances.push(x.json);
+    return {
+      kind: 'compute#instanceAggregatedList',
+      id: `projects/${c.project}/aggregated/instances`,
+      items,
+      selfLink: `${API_BASE}projects/${c.project}/aggregated/instances`,
+      ...(all.length > page.length ? { nextPageToken: Buffer.from(JSON.stringify({ after: page[page.length - 1].k })).toString('base64url') } : {}),
+    };
+  }
+
+  function readToken(token: string | null): string | undefined {
+    if (!token) return undefined;
+    try {
+      return (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after: string }).after;
+    } catch {
+      throw invalidField('pageToken', token, 'Invalid page token.');
+    }
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> {

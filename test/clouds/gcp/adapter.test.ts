@@ -47,16 +47,21 @@ async function expectCloudError(p: Promise<unknown>): Promise<CloudError> {
 }
 
 describe('GCP adapter against the emulator, through @google-cloud/compute', () => {
-  it('lists only our instances, paging through every page with the label filter', async () => {
+  it('lists only our instances, in every zone of the project, paging through every page with the label filter', async () => {
     const { emu, p, adapter } = await env({ pageSize: 2 });
     const launched = [];
-    for (let n = 0; n < 5; n++) launched.push((await adapter.launch(req(n % 2 ? 'GPU Pool' : 'pool-a'))).instance.name);
+    for (let n = 0; n < 4; n++) launched.push((await adapter.launch(req(n % 2 ? 'GPU Pool' : 'pool-a'))).instance.name);
+    // The pool used to live in another zone: those instances are still ours.
+    const moved = await createGcpAdapter({ ...p, gcp_zone: 'us-central1-b' }, { sleep: async () => {} });
+    closers.push(() => moved.close!());
+    launched.push((await moved.launch({ ...req(), zone: 'us-central1-b' })).instance.name);
     await insertForeign(emu, p, 'someone-elses-vm');
     await insertForeign(emu, p, 'looks-like-ours', { [TAG_MANAGED]: 'true' }); // managed label but no pool/server id
     emu.requests.length = 0;
     const owned = await adapter.listOwned();
     expect(owned.map((o) => o.name).sort()).toEqual([...launched].sort());
-    const lists = emu.requests.filter((r) => r.api === 'instances.list');
+    expect(new Set(owned.map((o) => o.zone))).toEqual(new Set([ZONE, 'us-central1-b']));
+    const lists = emu.requests.filter((r) => r.api === 'instances.aggregatedList');
     expect(lists.length).toBe(3); // 6 match the filter (5 + looks-like-ours), 2 per page
     expect(lists[0].query.filter).toBe('labels.kasm-scale-managed = "true"');
     expect(lists[1].query.pageToken).toBeTruthy();
@@ -192,14 +197,14 @@ describe('GCP adapter against the emulator, through @google-cloud/compute', () =
   });
 
   it('retries 429 honouring Retry-After, with the injected sleep', async () => {
-    const { adapter, sleeps, emu } = await env({ faults: [{ kind: 'rateLimit', retryAfterSeconds: 3, count: 2, methods: ['instances.list'] }] });
+    const { adapter, sleeps, emu } = await env({ faults: [{ kind: 'rateLimit', retryAfterSeconds: 3, count: 2, methods: ['instances.aggregatedList'] }] });
     expect(await adapter.listOwned()).toEqual([]);
     expect(sleeps).toEqual([3000, 3000]); // random() = 0: the Retry-After floor is the wait
-    expect(emu.requests.filter((r) => r.api === 'instances.list')).toHaveLength(3);
+    expect(emu.requests.filter((r) => r.api === 'instances.aggregatedList')).toHaveLength(3);
   });
 
   it('gives up on a 429 storm as throttled, bounded', async () => {
-    const { adapter, sleeps } = await env({ faults: [{ kind: 'rateLimit', methods: ['instances.list'] }] });
+    const { adapter, sleeps } = await env({ faults: [{ kind: 'rateLimit', methods: ['instances.aggregatedList'] }] });
     const err = await expectCloudError(adapter.listOwned());
     expect(err).toMatchObject({ kind: 'throttled', status: 429, code: 'rateLimitExceeded' });
     expect(sleeps).toHaveLength(3); // 4 attempts
@@ -220,12 +225,18 @@ describe('GCP adapter against the emulator, through @google-cloud/compute', () =
     emu.clearFaults();
     // 503 is UNAVAILABLE, which the library's own config would retry on GETs: exactly our
     // 4 attempts reach the server, so its retry is really off.
-    emu.setFault({ kind: 'serverError', status: 503, methods: ['instances.list'] });
+    emu.setFault({ kind: 'serverError', status: 503, methods: ['instances.get'] });
+    emu.requests.length = 0;
+    const [mine] = await adapter.listOwned();
+    expect(await expectCloudError(adapter.terminate(mine))).toMatchObject({ kind: 'transient', status: 503 });
+    expect(emu.requests.filter((x) => x.api === 'instances.get')).toHaveLength(4);
+    emu.clearFaults();
+    emu.setFault({ kind: 'serverError', status: 503, methods: ['instances.aggregatedList'] });
     emu.requests.length = 0;
     expect(await expectCloudError(adapter.listOwned())).toMatchObject({ kind: 'transient', status: 503 });
-    expect(emu.requests.filter((x) => x.api === 'instances.list')).toHaveLength(4);
+    expect(emu.requests.filter((x) => x.api === 'instances.aggregatedList')).toHaveLength(4);
     emu.clearFaults();
-    emu.setFault({ kind: 'dropConnection', methods: ['instances.list'] });
+    emu.setFault({ kind: 'dropConnection', methods: ['instances.aggregatedList'] });
     const dropped = await expectCloudError(adapter.listOwned());
     expect(dropped.kind).toBe('transient');
     expect(dropped.message).toMatch(/cannot reach the API at http:\/\/127\.0\.0\.1:\d+/);
