@@ -258,6 +258,19 @@ describe('GCP adapter against the emulator, through @google-cloud/compute', () =
     expect(emu.requests).toHaveLength(1);
   });
 
+  it('an unreadable private key in gcp_credentials is auth, before any request, without the key in the message', async () => {
+    const { emu, key } = await env();
+    const broken = { ...key, private_key: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' };
+    const adapter = await createGcpAdapter(provider(broken, emu.url), { sleep: async () => {} });
+    closers.push(() => adapter.close!());
+    emu.requests.length = 0;
+    const err = await expectCloudError(adapter.listOwned());
+    expect(err.kind).toBe('auth');
+    expect(err.message).toMatch(/gcp_credentials cannot sign/);
+    expect(err.message).not.toContain('AAAA');
+    expect(emu.requests).toHaveLength(0);
+  });
+
   it('a service account without write roles gets an auth error that names roles/compute.instanceAdmin', async () => {
     const { emu, p } = await env();
     const viewer = serviceAccountKey(PROJECT, `viewer@${PROJECT}.iam.gserviceaccount.com`);
