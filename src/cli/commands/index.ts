@@ -4,6 +4,7 @@ import { registerKeys } from './keys.js';
 import { registerConfig } from './config/index.js';
 import { registerEmulator } from './emulator.js';
 import { registerReconcile } from './reconcile.js';
+import { registerDoctor } from './doctor.js';
 
 /**
  * Every command, in the order `--help` lists them. A command module adds flags and help
@@ -14,5 +15,6 @@ export function registerCommands(program: Command): void {
   registerKeys(program);
   registerConfig(program);
   registerReconcile(program);
+  registerDoctor(program);
   registerEmulator(program);
 }

@@ -1,0 +1,90 @@
+/**
+ * Kasm checks: the API answers at kasm.url, the key is accepted, each autoscale config's
+ * zone exists, and (a warning only) each provider config is in Kasm. Reads only: get_zones
+ * and get_vm_provider_configs.
+ */
+import { CliError } from '../cli/errors.js';
+import type { AutoscaleConfig, KasmSection, Provider } from '../config/types.js';
+import { createKasmClient, type KasmApiClient } from '../kasm/client.js';
+import { once, settle } from './runner.js';
+import { fail, ok, warn, type Check, type CheckGroup } from './types.js';
+
+/** Answers that came from Kasm and are about the key (403 Access Denied, 401 permission, 400 no key). */
+const KEY_PROBLEM = /refused the API key|401 Unauthorized|rejected \S+ \(HTTP 400\)/;
+
+const lineOf = (err: unknown) => (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
+const hintOf = (err: unknown) => (err instanceof CliError ? err.hint : undefined);
+
+export function kasmChecks(section: KasmSection | undefined, pools: AutoscaleConfig[], providers: Provider[], file: string): CheckGroup {
+  if (!section)
+    return {
+      name: 'kasm',
+      kind: 'kasm',
+      checks: [
+        {
+          id: 'configured',
+          title: 'Kasm API configured',
+          run: async () => warn(`${file} has no kasm section; the Kasm checks are skipped`, 'add kasm: {url, api_key, api_key_secret} to check the Kasm API too'),
+        },
+      ],
+    };
+
+  let client: KasmApiClient | undefined;
+  const getClient = () => (client ??= createKasmClient(section, { timeoutMs: 15_000 }));
+  const zones = once(() => settle(Promise.resolve().then(() => getClient().getZones())));
+  const configs = once(() => settle(Promise.resolve().then(() => getClient().getVmProviderConfigs())));
+
+  const checks: Check[] = [
+    {
+      id: 'reachable',
+      title: 'Kasm API reachable',
+      async run() {
+        const r = await zones();
+        if (r.ok) return ok(`answers at ${section.url}`);
+        if (KEY_PROBLEM.test(lineOf(r.error))) return ok(`answers at ${section.url} (see the key check)`);
+        return fail(lineOf(r.error), hintOf(r.error));
+      },
+    },
+    {
+      id: 'key',
+      title: 'API key valid',
+      needs: ['reachable'],
+      async run() {
+        const r = await zones();
+        if (r.ok) return ok(`key ${section.api_key} accepted (get_zones: ${r.value.length} zone${r.value.length === 1 ? '' : 's'})`);
+        return fail(lineOf(r.error), hintOf(r.error));
+      },
+    },
+    ...pools.map(
+      (a): Check => ({
+        id: `zone:${a.autoscale_config_name}`,
+        title: `zone "${a.zone_name}" of autoscale config ${a.autoscale_config_name}`,
+        needs: ['key'],
+        async run() {
+          const r = await zones();
+          const names = (r.ok ? r.value : []).map((z) => z.zone_name);
+          if (names.includes(a.zone_name)) return ok('exists in Kasm');
+          return fail(
+            `Kasm has no zone named "${a.zone_name}" (it has: ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'none'})`,
+            'set zone_name to one of those (names are case-sensitive), or create the zone in Kasm (Admin > Infrastructure > Zones)',
+          );
+        },
+      }),
+    ),
+    ...providers.map(
+      (p): Check => ({
+        id: `provider:${p.vm_provider_config_name}`,
+        title: `provider config ${p.vm_provider_config_name} in Kasm`,
+        needs: ['key'],
+        async run() {
+          const r = await configs();
+          if (!r.ok) return warn(`cannot list Kasm's VM provider configs: ${lineOf(r.error)}`, hintOf(r.error));
+          const found = r.value.find((c) => c.vm_provider_name === p.vm_provider_name && c.vm_provider_config_name === p.vm_provider_config_name);
+          if (found) return ok(`present (vm_provider_config_id ${found.vm_provider_config_id})`);
+          return warn(`Kasm has no ${p.vm_provider_name} provider config named "${p.vm_provider_config_name}"`, `kasm-scale config submit ${file} --provider "${p.vm_provider_config_name}" creates it (needed only if Kasm itself should use it)`);
+        },
+      }),
+    ),
+  ];
+  return { name: 'kasm', kind: 'kasm', checks };
+}
