@@ -85,8 +85,9 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
       } catch (err) {
         if (err instanceof CloudError && CAPACITY.has(err.kind)) {
           tried.push(zone);
+          // Concurrent launches may meet the same full zone: one backoff step per pass.
+          if (!fullThisPass.has(`${a.provider}|${zone}`)) state = withCapacityFailure(state, a.provider, zone, opts.now, err.message);
           fullThisPass.add(`${a.provider}|${zone}`);
-          state = withCapacityFailure(state, a.provider, zone, opts.now, err.message);
           last = err;
           continue;
         }

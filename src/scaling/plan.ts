@@ -260,7 +260,17 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
   const launches: LaunchAction[] = [];
   if (want > 0) {
     const zones = prov.zones.filter((z) => !activeBackoff(input.memory, providerName, z, now));
-    const breaker = breakerStatus(mem, now);
+    // This pass's never-registered findings count at once (no launch into a known-broken pool).
+    const nowIso = now.toISOString();
+    const known = new Set(mem.launches.map((l) => l.serverId));
+    const withThisPass = {
+      ...mem,
+      launches: [
+        ...mem.launches.map((l) => (!l.outcome && outcomes.some((o) => o.serverId === l.serverId && o.outcome === 'never_registered') ? { ...l, outcome: 'never_registered' as const, resolvedAt: nowIso } : l)),
+        ...outcomes.filter((o) => o.outcome === 'never_registered' && !known.has(o.serverId)).map((o) => ({ serverId: o.serverId, at: nowIso, outcome: o.outcome, resolvedAt: nowIso })),
+      ],
+    };
+    const breaker = breakerStatus(withThisPass, now);
     if (breaker.open) {
       const trial = breaker.trialAt && nowMs >= breaker.trialAt.getTime() && pendingCount === 0;
       out.notes.push(
