@@ -1,7 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { relative, resolve } from 'node:path';
 import { fsErrorToInput, InputError } from '../cli/errors.js';
-import { readInput } from '../util/files.js';
 import { checkGcp } from './checks/gcp.js';
 import { checkOci } from './checks/oci.js';
 import { checkReferences } from './checks/autoscale.js';
@@ -56,7 +56,7 @@ export async function checkConfig(file?: string, opts: LoadOptions = {}): Promis
   const path = resolveConfigPath(file, opts);
   let text: string;
   try {
-    text = (await readInput(path, 'config file')).toString('utf8');
+    text = await readFile(path, 'utf8');
   } catch (err) {
     if (!file && !env.KASM_SCALE_CONFIG && (err as NodeJS.ErrnoException).code === 'ENOENT')
       throw new InputError(`config file ${path} does not exist`, { hint: 'create one with kasm-scale init, or pass --config FILE (or set KASM_SCALE_CONFIG)' });

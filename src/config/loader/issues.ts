@@ -73,6 +73,10 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], root: unknown
         out.push({ path, message: value === undefined ? `missing ${String(path[path.length - 1] ?? 'value')}; ${custom}` : custom });
         break;
       }
+      case 'invalid_key':
+        // A record key failed its own schema: its messages say what a key must look like.
+        out.push({ path, message: issue.issues.map((i) => i.message).join('; '), atKey: true });
+        break;
       case 'invalid_union':
         out.push({ path, message: issue.message.startsWith('expected') ? issue.message : `expected ${issue.message}` });
         break;

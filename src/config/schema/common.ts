@@ -28,7 +28,8 @@ export function jsonField<T extends z.ZodType>(inner: T, empty: unknown) {
       ctx.addIssue({ code: 'custom', message: `not valid JSON (${(err as Error).message}); expected ${inner.description ?? 'a JSON value'} or a string holding one`, input: v });
       return z.NEVER;
     }
-  }, inner);
+    // `""` of an optional field (empty === undefined) means "not set".
+  }, (empty === undefined ? inner.optional() : inner) as T);
   jsonStringFields.add(schema);
   return schema;
 }
