@@ -2,7 +2,7 @@
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { PassResult } from '../scaling/reconcile.js';
-import type { Resources } from '../scaling/types.js';
+import type { PoolFigures, Resources } from '../scaling/types.js';
 import type { Summary } from './summary.js';
 
 const n = (v: number, mem = false) => (mem ? String(Math.round(v)) : String(Math.round(v * 100) / 100));
@@ -16,18 +16,7 @@ export function renderHuman(r: PassResult, s: Summary, c: ChalkInstance): string
       lines.push(`  ${c.red('✗')} ${p.error.message}`);
       continue;
     }
-    const f = p.figures;
-    if (f) {
-      const inst = Object.entries(f.instances).map(([k, v]) => `${v} ${k}`).join(', ') || 'none';
-      lines.push(
-        `  agents ${f.agents.running} running of ${f.agents.total} (${f.agents.owned} ours, ${f.agents.static} static${f.agents.unhealthy ? `, ${f.agents.unhealthy} unhealthy` : ''})` +
-          ` · sessions ${f.sessions.active} active, ${f.sessions.waiting} waiting · instances ${inst} · ${f.providerInstances}/${f.maxInstances} on ${p.provider}`,
-      );
-      const t = new Table({ head: ['', 'free', 'of which booting', 'standby', 'waiting', 'agent size'], style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1 }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
-      const row = (label: string, k: keyof Resources) => [label, n(f.free[k], k === 'memoryMb'), n(f.pending[k], k === 'memoryMb'), n(f.standby[k], k === 'memoryMb'), n(f.waiting[k], k === 'memoryMb'), f.agentSize ? n(f.agentSize[k], k === 'memoryMb') : '?'];
-      t.push(row('cores', 'cores'), row('memory MB', 'memoryMb'), row('GPUs', 'gpus'));
-      lines.push(...t.toString().split('\n').map((l) => `  ${l}`));
-    }
+    if (p.figures) lines.push(...figuresLines(p.figures, p.provider));
     const mine = r.results.filter((x) => x.action.pool === p.pool);
     for (const x of mine) {
       const sign = x.action.kind === 'launch' ? c.green('+') : c.red('-');
@@ -45,5 +34,19 @@ export function renderHuman(r: PassResult, s: Summary, c: ChalkInstance): string
   lines.push('');
   if (r.dryRun) lines.push(`Plan: ${s.toLaunch} to launch, ${s.toTerminate} to terminate.`);
   else lines.push(`Done: ${s.launched} launched, ${s.terminated} terminated${s.failed ? `, ${s.failed} failed` : ''}${s.failedPools ? `, ${s.failedPools} pool(s) not planned` : ''}.`);
+  return lines;
+}
+
+/** A pool's observed figures: one line (agents, sessions, instances) and the capacity table; shared with `status`. */
+export function figuresLines(f: PoolFigures, provider: string): string[] {
+  const inst = Object.entries(f.instances).map(([k, v]) => `${v} ${k}`).join(', ') || 'none';
+  const lines = [
+    `  agents ${f.agents.running} running of ${f.agents.total} (${f.agents.owned} ours, ${f.agents.static} static${f.agents.unhealthy ? `, ${f.agents.unhealthy} unhealthy` : ''})` +
+      ` · sessions ${f.sessions.active} active, ${f.sessions.waiting} waiting · instances ${inst} · ${f.providerInstances}/${f.maxInstances} on ${provider}`,
+  ];
+  const t = new Table({ head: ['', 'free', 'of which booting', 'standby', 'waiting', 'agent size'], style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1 }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
+  const row = (label: string, k: keyof Resources) => [label, n(f.free[k], k === 'memoryMb'), n(f.pending[k], k === 'memoryMb'), n(f.standby[k], k === 'memoryMb'), n(f.waiting[k], k === 'memoryMb'), f.agentSize ? n(f.agentSize[k], k === 'memoryMb') : '?'];
+  t.push(row('cores', 'cores'), row('memory MB', 'memoryMb'), row('GPUs', 'gpus'));
+  lines.push(...t.toString().split('\n').map((l) => `  ${l}`));
   return lines;
 }

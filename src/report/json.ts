@@ -1,6 +1,6 @@
 /** The `--json` document of a reconcile pass: one object, stable keys, snake_case. */
 import type { PassResult } from '../scaling/reconcile.js';
-import type { Resources } from '../scaling/types.js';
+import type { PoolFigures, Resources } from '../scaling/types.js';
 import type { Summary } from './summary.js';
 
 const res = (r: Resources | undefined) => (r ? { cores: r.cores, memory_mb: Math.round(r.memoryMb), gpus: r.gpus } : null);
@@ -20,21 +20,7 @@ export function reconcileJson(r: PassResult, s: Summary): Record<string, unknown
         zone: p.zone,
         result: r.poolResults[p.pool] ?? 'ok',
         error: p.error ? { class: p.error.kind, message: p.error.message } : null,
-        observed: f
-          ? {
-              agents: f.agents,
-              sessions: f.sessions,
-              free: res(f.free),
-              free_registered: res(f.freeRegistered),
-              pending: res(f.pending),
-              standby: res(f.standby),
-              waiting: res(f.waiting),
-              agent_size: res(f.agentSize),
-              instances: f.instances,
-              provider_instances: f.providerInstances,
-              max_instances: f.maxInstances,
-            }
-          : null,
+        observed: f ? observedJson(f) : null,
         actions: r.results
           .filter((x) => x.action.pool === p.pool)
           .map((x) => ({
@@ -68,5 +54,22 @@ export function reconcileJson(r: PassResult, s: Summary): Record<string, unknown
       duration_ms: Math.round(r.durationMs),
       last_success_at: r.lastSuccessAt ?? null,
     },
+  };
+}
+
+/** A pool's observed figures as JSON (snake_case); shared with `status`. */
+export function observedJson(f: PoolFigures): Record<string, unknown> {
+  return {
+    agents: f.agents,
+    sessions: f.sessions,
+    free: res(f.free),
+    free_registered: res(f.freeRegistered),
+    pending: res(f.pending),
+    standby: res(f.standby),
+    waiting: res(f.waiting),
+    agent_size: res(f.agentSize),
+    instances: f.instances,
+    provider_instances: f.providerInstances,
+    max_instances: f.maxInstances,
   };
 }

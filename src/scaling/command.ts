@@ -53,7 +53,8 @@ export async function reconcileCommand(o: ReconcileCommandOptions, out: Output):
   return summary.exitCode;
 }
 
-function parseNow(text: string | undefined): Date {
+/** KASM_SCALE_NOW (ISO) or the wall clock; shared with `status`. */
+export function parseNow(text: string | undefined): Date {
   if (!text) return new Date();
   const t = Date.parse(text);
   if (!Number.isFinite(t)) throw new InputError(`KASM_SCALE_NOW=${text} is not a date`, { hint: 'give an ISO time such as 2025-01-06T08:00:00Z, or unset it' });

@@ -28,6 +28,8 @@ export interface ObserveOptions {
   demandFile?: string;
   concurrency: number;
   adapterOptions?: AdapterOptions;
+  /** Do not read Kasm; report this as the reason (status without a kasm: section). */
+  skipDemand?: string;
 }
 
 const oneLine = (err: unknown) => (err instanceof Error ? err.message : String((err as { message?: unknown })?.message ?? err)).split('\n')[0];
@@ -77,6 +79,7 @@ async function observeProvider(p: Provider, pools: AutoscaleConfig[], adapterOpt
 }
 
 async function readDemand(opts: ObserveOptions): Promise<{ demand?: DemandSnapshot; demandError?: string }> {
+  if (opts.skipDemand) return { demandError: opts.skipDemand };
   if (opts.demandFile) return { demand: await readDemandFile(opts.demandFile) };
   if (!opts.config.kasm) throw new InputError(`${opts.config.file} has no kasm: section and no --demand was given`, { hint: 'add kasm: (url, api_key, api_key_secret) or pass --demand FILE' });
   const { createKasmClient } = await import('../kasm/client.js');

@@ -43,7 +43,7 @@ export interface LoadedState {
   note?: string;
 }
 
-export async function readState(dir: string, opts: { now?: Date } = {}): Promise<LoadedState> {
+export async function readState(dir: string, opts: { now?: Date; /** status: never move a corrupt file aside (touch nothing). */ readOnly?: boolean } = {}): Promise<LoadedState> {
   const file = join(dir, STATE_FILE);
   let text: string;
   try {
@@ -61,6 +61,7 @@ export async function readState(dir: string, opts: { now?: Date } = {}): Promise
   } catch (err) {
     problem = `not JSON (${(err as Error).message.split('\n')[0]})`;
   }
+  if (opts.readOnly) return { state: emptyState(), status: 'corrupt', note: `state file ${file} is corrupt (${problem})` };
   const stamp = (opts.now ?? new Date()).toISOString().replace(/[:.]/g, '-');
   const aside = `${file}.corrupt-${stamp}`;
   let where = `kept as ${aside}`;
