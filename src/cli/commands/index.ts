@@ -5,6 +5,7 @@ import { registerConfig } from './config/index.js';
 import { registerEmulator } from './emulator.js';
 import { registerReconcile } from './reconcile.js';
 import { registerDoctor } from './doctor.js';
+import { registerStatus } from './status.js';
 
 /**
  * Every command, in the order `--help` lists them. A command module adds flags and help
@@ -15,6 +16,7 @@ export function registerCommands(program: Command): void {
   registerKeys(program);
   registerConfig(program);
   registerReconcile(program);
+  registerStatus(program);
   registerDoctor(program);
   registerEmulator(program);
 }

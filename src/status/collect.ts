@@ -1,0 +1,115 @@
+/**
+ * What `kasm-scale status` shows, gathered READ-ONLY: no lock, no state write, no launch,
+ * terminate or tag call. It runs reconcile's own observe() and plan() (plan is pure), so
+ * the figures — instances by state, agents, sessions, free vs standby capacity — are the
+ * very numbers the next pass would decide on, and adds the pool memory of the state file
+ * (backoff windows, last pass, last launch, the never-registered breaker).
+ * Parts that cannot be read (Kasm, a provider, the state file) are reported, not fatal.
+ */
+import type { KasmScaleConfig } from '../config/types.js';
+import { activeBackoff, backoffKey, breakerStatus, emptyState, type BreakerStatus, type PoolMemory, type ScalingState } from '../scaling/memory.js';
+import { observe } from '../scaling/observe.js';
+import { plan } from '../scaling/plan.js';
+import { selectPools } from '../scaling/reconcile.js';
+import { readState } from '../scaling/state.js';
+import type { PoolFigures } from '../scaling/types.js';
+
+export interface BackoffWindow {
+  provider: string;
+  zone: string;
+  until: string;
+  delaySec: number;
+  failures: number;
+  lastError?: string;
+}
+
+export interface PoolStatus {
+  pool: string;
+  provider: string;
+  zone: string;
+  /** The pool could not be observed (its cloud could not be listed, unknown Kasm zone, ...). */
+  error?: { kind: string; message: string };
+  /** plan()'s figures; agents, sessions and capacity are meaningful only when Kasm was usable. */
+  figures?: PoolFigures;
+  backoff: BackoffWindow[];
+  lastPass?: PoolMemory['lastPass'];
+  lastLaunchAt?: string;
+  /** Set when the never-registered breaker has stopped launches for this pool. */
+  breaker?: BreakerStatus;
+  /** What a pass run now would do (counts only; `reconcile --dry-run` shows the reasons). */
+  next: { launch: number; terminate: number };
+  notes: string[];
+}
+
+export interface StatusReport {
+  now: string;
+  stateDir: string;
+  state: { status: 'ok' | 'missing' | 'corrupt' | 'unreadable'; note?: string };
+  lastSuccessAt?: string;
+  kasm: { configured: boolean; reachable: boolean; usable: boolean; reason?: string };
+  pools: PoolStatus[];
+  notes: string[];
+}
+
+export interface StatusOptions {
+  config: KasmScaleConfig;
+  only?: string[];
+  stateDir: string;
+  now: Date;
+  concurrency: number;
+}
+
+const oneLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
+
+export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
+  const pools = selectPools(o.config, o.only);
+  const [loaded, obs] = await Promise.all([
+    readState(o.stateDir, { now: o.now, readOnly: true }).catch((err: unknown) => ({ state: emptyState(), status: 'unreadable' as const, note: `state dir ${o.stateDir} cannot be read (${oneLine(err)})` })),
+    observe({ config: o.config, pools, concurrency: o.concurrency, ...(o.config.kasm ? {} : { skipDemand: `${o.config.file} has no kasm: section` }) }),
+  ]);
+  await Promise.all([...obs.adapters.values()].map((a) => a.close?.().catch(() => {})));
+  const decided = plan(
+    { pools, providers: obs.providers, ...(obs.demand ? { demand: obs.demand } : {}), ...(obs.demandError ? { demandError: obs.demandError } : {}), memory: loaded.state },
+    o.now,
+  );
+  const state: ScalingState = loaded.state;
+  return {
+    now: o.now.toISOString(),
+    stateDir: o.stateDir,
+    state: { status: loaded.status, ...(loaded.note ? { note: loaded.note } : {}) },
+    ...(state.lastSuccessAt ? { lastSuccessAt: state.lastSuccessAt } : {}),
+    kasm: { configured: Boolean(o.config.kasm), reachable: Boolean(obs.demand), usable: decided.kasmUsable, ...(decided.kasmReason ? { reason: decided.kasmReason } : {}) },
+    pools: decided.pools.map((pp) => {
+      const mem = state.pools[pp.pool];
+      const breaker = breakerStatus(mem, o.now);
+      return {
+        pool: pp.pool,
+        provider: pp.provider,
+        zone: pp.zone,
+        ...(pp.error ? { error: pp.error } : {}),
+        ...(pp.figures ? { figures: pp.figures } : {}),
+        backoff: backoffWindows(state, pp.provider, o.now),
+        ...(mem?.lastPass ? { lastPass: mem.lastPass } : {}),
+        ...(mem?.lastLaunchAt ? { lastLaunchAt: mem.lastLaunchAt } : {}),
+        ...(breaker.open ? { breaker } : {}),
+        next: { launch: pp.actions.filter((a) => a.kind === 'launch').length, terminate: pp.actions.filter((a) => a.kind === 'terminate').length },
+        notes: pp.notes,
+      };
+    }),
+    // plan's own note on an unusable Kasm speaks of what a pass does; status says it its own way.
+    notes: decided.notes.filter((n) => !decided.kasmReason || !n.startsWith(decided.kasmReason)),
+  };
+}
+
+/** Backoff windows in force for a provider (every zone the state file has, configured or not). */
+function backoffWindows(state: ScalingState, provider: string, now: Date): BackoffWindow[] {
+  const prefix = backoffKey(provider, '');
+  return Object.keys(state.backoff)
+    .filter((k) => k.startsWith(prefix))
+    .map((k) => k.slice(prefix.length))
+    .flatMap((zone) => {
+      const e = activeBackoff(state, provider, zone, now);
+      return e ? [{ provider, zone, until: e.until, delaySec: e.delaySec, failures: e.failures, ...(e.lastError ? { lastError: e.lastError } : {}) }] : [];
+    })
+    .sort((a, b) => a.zone.localeCompare(b.zone));
+}
