@@ -1,3 +1,4 @@
+import { gcpOverrideProblems } from '../render/gcp-override.js';
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { TAG_IDLE_SINCE, TAG_MANAGED, TAG_POOL, TAG_SERVER_ID } from '../../clouds/ownership.js';
@@ -226,6 +227,7 @@ export const gcpFields = {
       .superRefine((o, ctx) => {
         for (const k of ['name', 'labels'])
           if (Object.hasOwn(o, k)) ctx.addIssue({ code: 'custom', message: `the override may not set "${k}" (Kasm and kasm-scale set it); use gcp_custom_labels for labels`, path: [k], input: o[k] });
+        for (const p of gcpOverrideProblems(o)) ctx.addIssue({ code: 'custom', message: p.message, path: p.path, input: undefined });
       })
       .describe('an object merged into the instance request'),
     undefined,

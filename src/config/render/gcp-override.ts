@@ -1,0 +1,37 @@
+import { closest } from '../schema/common.js';
+import { GCP_MESSAGES } from './gcp-fields.generated.js';
+
+export interface GcpOverrideProblem {
+  /** Path inside the override, e.g. ["scheduling", "preemptable"]. */
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * Every key of a gcp_config_override that is not a field of the compute v1 Instance (at
+ * its level). The library drops unknown keys without a word, so a misspelt override key
+ * would silently do nothing; this makes it an error instead. Map-valued fields (labels,
+ * resourceManagerTags, ...) take any key.
+ */
+export function gcpOverrideProblems(override: Record<string, unknown>): GcpOverrideProblem[] {
+  const problems: GcpOverrideProblem[] = [];
+  walk(override, 'Instance', [], problems);
+  return problems;
+}
+
+function walk(value: unknown, message: string, path: (string | number)[], problems: GcpOverrideProblem[]): void {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return;
+  const fields = GCP_MESSAGES[message];
+  if (!fields) return;
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const spec = fields[key];
+    if (!spec) {
+      const hint = closest(key, Object.keys(fields));
+      problems.push({ path: [...path, key], message: `"${key}" is not a field of the GCP ${message}${hint ? ` (did you mean "${hint}"?)` : ''}; GCP's JSON field names are camelCase` });
+      continue;
+    }
+    if (spec.kind !== 'message' || !spec.type) continue;
+    if (spec.repeated && Array.isArray(child)) child.forEach((item, i) => walk(item, spec.type as string, [...path, key, i], problems));
+    else walk(child, spec.type, [...path, key], problems);
+  }
+}
