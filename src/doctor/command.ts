@@ -47,6 +47,7 @@ export async function runDoctor(config: KasmScaleConfig, opts: Pick<DoctorOption
 
   const total = groups.reduce((n, g) => n + g.checks.length, 0);
   const progress = out?.progress(`doctor: running ${total} checks…`);
+  // (runChecks first loads each cloud's SDK: that is the slow part of a cold start.)
   try {
     const results = await runChecks(groups, {
       ...opts.run,

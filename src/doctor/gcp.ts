@@ -173,5 +173,10 @@ export function gcpChecks(p: GcpProvider): CheckGroup {
       };
     }),
   ];
-  return { name: p.vm_provider_config_name, kind: 'gcp', checks, close: async () => made?.close() };
+  return { name: p.vm_provider_config_name, kind: 'gcp', checks,
+    prepare: async () => {
+      await clients().catch(() => {});
+    },
+    close: async () => made?.close(),
+  };
 }

@@ -143,7 +143,10 @@ export function ociChecks(p: OciProvider): CheckGroup {
       }),
     ),
   ];
-  return { name: p.vm_provider_config_name, kind: 'oci', checks,
+  return {
+    name: p.vm_provider_config_name,
+    kind: 'oci',
+    checks,
     async close() {
       made?.compute.close?.();
       made?.network.close?.();

@@ -49,6 +49,7 @@ export async function runChecks(groups: CheckGroup[], opts: RunOptions = {}): Pr
     }
   };
 
+  await Promise.all(groups.map((g) => g.prepare?.().catch(() => {})));
   return Promise.all(groups.map(runGroup));
 }
 

@@ -33,6 +33,11 @@ export interface CheckGroup {
   name: string;
   kind: 'oci' | 'gcp' | 'kasm';
   checks: Check[];
+  /**
+   * Loads the SDK and builds clients before any check's clock starts (a cold SDK import can
+   * take seconds on a busy machine). Never throws: a failure is reported by the checks.
+   */
+  prepare?(): Promise<void>;
   /** Releases clients once every check of the group is done. */
   close?(): Promise<void>;
 }

@@ -116,7 +116,8 @@ describe('doctor against the emulators', () => {
     await Promise.all(
       cases.map(async ([id, over, hint, alsoFailing]) => {
         const r = await runDoctor(w.config({ gcp: over }), { provider: 'gcp-agents', ...fast });
-        expect(check(r, 'gcp-agents', id)).toMatchObject({ status: 'fail', hint: expect.stringMatching(hint) });
+        const c = check(r, 'gcp-agents', id);
+        expect(c, JSON.stringify(c)).toMatchObject({ status: 'fail', hint: expect.stringMatching(hint) });
         othersOk(r, [id, ...alsoFailing].map((x) => `gcp-agents/${x}`));
       }),
     );
