@@ -9,6 +9,12 @@ export interface AdapterOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Random source for jitter (tests pin it). */
   random?: () => number;
+  /**
+   * The autoscale config names served by this provider. Tags/labels hold poolLabel(name)
+   * (a slug + hash); with the names the adapter reports `autoscaleConfigName` as written
+   * in the config, otherwise the label itself.
+   */
+  poolNames?: string[];
 }
 
 /**

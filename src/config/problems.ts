@@ -47,7 +47,7 @@ export class ConfigInvalidError extends InputError {
 }
 
 /** Keys whose values are secrets: never echoed in a problem. */
-export const SECRET_KEYS = new Set(['oci_private_key', 'oci_private_key_passphrase', 'gcp_credentials', 'api_key_secret']);
+export const SECRET_KEYS = new Set(['oci_private_key', 'oci_private_key_passphrase', 'gcp_credentials', 'api_key_secret', 'manager_token']);
 
 export function isSecretPath(path: PathSegments): boolean {
   return path.some((s) => typeof s === 'string' && SECRET_KEYS.has(s));

@@ -24,4 +24,6 @@ export interface KasmScaleConfig {
   kasm?: KasmSection;
   providers: Provider[];
   autoscale: AutoscaleConfig[];
+  /** Settings of reconcile passes. */
+  reconcile?: { concurrency?: number };
 }

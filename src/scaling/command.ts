@@ -43,7 +43,8 @@ export async function reconcileCommand(o: ReconcileCommandOptions, out: Output):
     stateDir,
     concurrency,
     now,
-    ...(o.managerToken ? { managerToken: o.managerToken } : {}),
+    // The config's kasm.manager_token (or its _file) wins over KASM_MANAGER_TOKEN.
+    ...(config.kasm?.manager_token || o.managerToken ? { managerToken: config.kasm?.manager_token || o.managerToken } : {}),
     out,
   });
   const summary = summarize(result, { detailedExitcode: o.detailedExitcode });
@@ -62,8 +63,7 @@ export function parseNow(text: string | undefined): Date {
 }
 
 function parseConcurrency(flag: string | undefined, config: KasmScaleConfig): number {
-  // A `reconcile: {concurrency: N}` section is honoured when the config schema has one.
-  const fromConfig = (config as unknown as { reconcile?: { concurrency?: unknown } }).reconcile?.concurrency;
+  const fromConfig = config.reconcile?.concurrency;
   const raw = flag ?? (fromConfig === undefined ? undefined : String(fromConfig));
   if (raw === undefined) return DEFAULT_CONCURRENCY;
   const n = Number(raw);

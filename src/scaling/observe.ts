@@ -60,7 +60,7 @@ async function observeProvider(p: Provider, pools: AutoscaleConfig[], adapterOpt
   let adapter: CloudAdapter;
   try {
     // poolNames lets the adapter report autoscaleConfigName as written in the config.
-    const options = { ...adapterOptions, poolNames: pools.map((x) => x.autoscale_config_name) } as AdapterOptions;
+    const options: AdapterOptions = { ...adapterOptions, poolNames: pools.map((x) => x.autoscale_config_name) };
     adapter = await createAdapter(p, options);
     adapters.set(base.name, adapter);
   } catch (err) {

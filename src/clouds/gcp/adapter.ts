@@ -20,8 +20,6 @@ type Instance = protos.google.cloud.compute.v1.IInstance;
 type Operation = protos.google.cloud.compute.v1.IOperation;
 
 export interface GcpAdapterOptions extends AdapterOptions {
-  /** Autoscale config names served by this provider: labels hold poolLabel(name); we report the name. */
-  poolNames?: string[];
   /** zoneOperations.wait calls per operation before giving up waiting (default 10). */
   maxOperationWaits?: number;
   /** Pause between two waits that came back unfinished (default 1000 ms; Google's wait itself blocks up to ~2 min). */

@@ -15,14 +15,7 @@ import { CloudError, type AgentSize, type CloudAdapter, type InstanceState, type
 import { createOciClients } from './client.js';
 import { classifyOciError, ociErrorKind } from './errors.js';
 
-export interface OciAdapterOptions extends AdapterOptions {
-  /**
-   * The autoscale config names served by this provider. Tags hold poolLabel(name) (a
-   * slug + hash); with the names we report `autoscaleConfigName` as written in the config,
-   * otherwise the label itself.
-   */
-  poolNames?: string[];
-}
+export type OciAdapterOptions = AdapterOptions;
 
 const STATES: Record<string, InstanceState> = {
   PROVISIONING: 'provisioning',

@@ -12,6 +12,7 @@ export const FILE_KEYS: Record<string, string> = {
   oci_private_key_passphrase_file: 'oci_private_key_passphrase',
   gcp_credentials_file: 'gcp_credentials',
   api_key_secret_file: 'api_key_secret',
+  manager_token_file: 'manager_token',
   startup_script_file: 'startup_script',
 };
 

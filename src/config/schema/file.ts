@@ -14,6 +14,14 @@ const providerList = <T extends z.ZodType>(provider: T) =>
   z.array(provider, { error: 'expected a list of VM provider configs' }).default([]).describe('VM provider configs (Kasm keys)');
 const autoscaleList = z.array(autoscaleSchema, { error: 'expected a list of autoscale configs' }).default([]).describe('Autoscale configs');
 
+/** `reconcile:` — settings of the pass itself (kasm-scale's own keys). */
+const reconcileSection = z
+  .strictObject({
+    /** Cloud calls at once across all pools; `--concurrency` wins. */
+    concurrency: z.number({ error: 'expected a whole number from 1 to 256' }).int({ error: 'expected a whole number from 1 to 256' }).min(1, { error: 'expected a whole number from 1 to 256' }).max(256, { error: 'expected a whole number from 1 to 256' }).optional(),
+  })
+  .describe('Settings of reconcile passes (kasm-scale keys)');
+
 const top = {
   /** Editors' schema pointer in JSON files; ignored. */
   $schema: z.string().optional(),
@@ -23,6 +31,7 @@ export const fileInputSchema = z
   .strictObject({
     ...top,
     kasm: kasmInputSchema.optional(),
+    reconcile: reconcileSection.optional(),
     providers: providerList(z.discriminatedUnion('vm_provider_name', [ociInputSchema, gcpInputSchema], { error: 'expected vm_provider_name: oci or gcp' })),
     autoscale: autoscaleList,
   })
@@ -32,6 +41,7 @@ export const fileSchema = z
   .strictObject({
     ...top,
     kasm: kasmSchema.optional(),
+    reconcile: reconcileSection.optional(),
     providers: providerList(z.discriminatedUnion('vm_provider_name', [ociSchema, gcpSchema], { error: 'expected vm_provider_name: oci or gcp' })),
     autoscale: autoscaleList,
   })

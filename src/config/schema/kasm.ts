@@ -27,6 +27,14 @@ export const kasmFields = {
   /** Secret: inline, `${ENV}`, or read from `api_key_secret_file`. */
   api_key_secret: text('the Kasm API key secret').optional(),
   api_key_secret_file: text('the path of a file holding the API key secret').optional(),
+  /**
+   * Secret: Kasm's manager token (Admin > Infrastructure > Zones... > "Manager Token"),
+   * filled into `{manager_token}` of startup scripts so a new agent can join. Inline,
+   * `${ENV}`, or read from `manager_token_file`; KASM_MANAGER_TOKEN in the environment
+   * is used when neither is given.
+   */
+  manager_token: text("Kasm's manager token for {manager_token} in startup scripts").optional(),
+  manager_token_file: text('the path of a file holding the manager token').optional(),
   /** PEM file of a private CA to trust in addition to the system's (relative to the config file). */
   ca_file: text('the path of a PEM file with a private CA certificate').optional(),
 };
@@ -34,7 +42,7 @@ export const kasmFields = {
 export const kasmInputSchema = z.strictObject(kasmFields).describe('The Kasm API kasm-scale talks to (submit, reconcile)');
 
 /** After loading, the secret is inline whichever way it was given; the `_file` key is gone. */
-export const kasmSchema = kasmInputSchema.transform(({ api_key_secret_file: _f, api_key_secret, ca_file, ...rest }) => ({
+export const kasmSchema = kasmInputSchema.transform(({ api_key_secret_file: _f, manager_token_file: _m, api_key_secret, ca_file, ...rest }) => ({
   ...rest,
   // The loader has read api_key_secret_file into api_key_secret; a missing secret is reported by checkKasm.
   api_key_secret: api_key_secret ?? '',
