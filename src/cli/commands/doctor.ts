@@ -11,6 +11,7 @@ export function registerDoctor(program: Command): void {
   const cmd = program
     .command('doctor')
     .argument('[file]', 'config file (default: --config, $KASM_SCALE_CONFIG, ./kasm-scale.yaml)')
+    .summary('check credentials and every referenced cloud and Kasm object (reads only)')
     .description(
       'check that credentials authenticate and every referenced object exists (OCI compartment, image, subnet, NSGs, shape per AD; GCP project, zone, image, network, subnetwork, machine type, accelerators; Kasm URL, key, zones); reads only, never launches; exit 0 all pass, 1 a check failed, 2 config invalid',
     )
