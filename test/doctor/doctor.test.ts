@@ -187,6 +187,13 @@ describe('doctor against the emulators', () => {
     expect(warned.ok).toBe(true);
   });
 
+  it('a config without a kasm section: the clouds are checked, Kasm is a warning', async () => {
+    const cfg = { ...w.config(), kasm: undefined };
+    const r = await runDoctor(cfg, { provider: 'oci-agents', ...fast });
+    expect(r.groups[1].checks).toMatchObject([{ id: 'configured', status: 'warn', hint: expect.stringMatching(/add kasm:/) }]);
+    expect(r.ok).toBe(true);
+  });
+
   it('--provider keeps one provider and its autoscale configs; an unknown name is an input error', async () => {
     const r = await runDoctor(w.config(), { provider: 'gcp-agents', ...fast });
     expect(r.groups.map((g) => g.name)).toEqual(['gcp-agents', 'kasm']);
