@@ -1,0 +1,176 @@
+/**
+ * A whole Kasm + clouds world in this process, for `demo`, `simulate` and the scenario
+ * tests: the OCI, GCP and Kasm emulators on 127.0.0.1 (port 0) sharing ONE simulated
+ * clock, seeded so the config's launches are accepted, and the bridge that plays the
+ * agent's startup script: an instance reaching RUNNING registers its Kasm agent (server_id
+ * from our ownership tag, zone of its pool, size of its shape/machine type); a terminated
+ * one removes it. Nothing leaves the machine; nothing waits on the real clock.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { poolLabel, TAG_POOL, TAG_SERVER_ID } from '../clouds/ownership.js';
+import type { GcpProvider, KasmScaleConfig, OciProvider } from '../config/types.js';
+import type { GcpEmulator } from '../emulators/gcp/index.js';
+import type { KasmEmulator } from '../emulators/kasm/index.js';
+import type { OciEmulator } from '../emulators/oci/index.js';
+import { writeSecretFileAtomic } from '../util/files.js';
+import { agentShapes, seedGcp, seedOci } from './seed.js';
+import type { AgentShape } from './sizes.js';
+
+/** A config file as data (what `kasm-scale.json` would hold), without `endpoint`s or `kasm:`. */
+export interface ConfigDocument {
+  providers: Array<Record<string, unknown>>;
+  autoscale: Array<Record<string, unknown>>;
+  [key: string]: unknown;
+}
+
+export interface WorldOptions {
+  /** Simulated time at start (ms since the epoch). */
+  start: number;
+  /** Written (0600, temp dir) with endpoints and kasm pointing at the emulators, then loaded as any config. */
+  document?: ConfigDocument;
+  /** An already loaded config (the user's): a copy is pointed at the emulators instead. */
+  config?: KasmScaleConfig;
+  /** Kasm zones at start (default: the autoscale configs' zones). */
+  zones?: string[];
+  /** PROVISIONING → RUNNING, simulated seconds (default 60). */
+  provisioningDelaySec?: number;
+  /** Terminate → gone, simulated seconds (default 30). */
+  terminatingDelaySec?: number;
+}
+
+export interface World {
+  /** Temp dir (0700): config file, state dir; removed by close(). */
+  dir: string;
+  /** The written config (document worlds only). */
+  configFile?: string;
+  stateDir: string;
+  /** The config as loaded, pointed at the emulators. */
+  config: KasmScaleConfig;
+  kasm: KasmEmulator;
+  oci?: OciEmulator;
+  gcp?: GcpEmulator;
+  /** Agent size per vm_provider_config_name. */
+  shapes: Map<string, AgentShape>;
+  /** Server ids whose startup script "fails": their agent never registers. */
+  broken: Set<string>;
+  /** What the world assumed (e.g. an unknown machine type's size). */
+  notes: string[];
+  now(): number;
+  /** Moves the clock and lets lifecycles (and the bridge) catch up. */
+  advance(ms: number): void;
+  refresh(): void;
+  close(): Promise<void>;
+}
+
+type Cloud = 'oci' | 'gcp';
+const kindsOf = (providers: Array<{ vm_provider_name?: unknown }>) => new Set(providers.map((p) => p.vm_provider_name as Cloud));
+
+export async function startWorld(o: WorldOptions): Promise<World> {
+  if (!o.document === !o.config) throw new Error('startWorld needs a document or a config');
+  let clock = o.start;
+  const now = () => clock;
+  const dir = await mkdtemp(join(tmpdir(), 'kasm-scale-sim-'));
+  const started: Array<{ close(): Promise<void> }> = [];
+  try {
+    const kinds = kindsOf(o.document?.providers ?? o.config!.providers);
+    const provisioningDelayMs = (o.provisioningDelaySec ?? 60) * 1000;
+    const deleteMs = (o.terminatingDelaySec ?? 30) * 1000;
+    // The SDKs' emulators are imported only when a provider of that cloud exists.
+    const oci = kinds.has('oci')
+      ? await (await import('../emulators/oci/index.js')).startOciEmulator({ now, provisioningDelayMs, terminatingDelayMs: deleteMs })
+      : undefined;
+    if (oci) started.push(oci);
+    const gcp = kinds.has('gcp')
+      ? await (await import('../emulators/gcp/index.js')).startGcpEmulator({ now, provisioningDelayMs, deleteDelayMs: deleteMs, operationDelayMs: 0, autoTick: false })
+      : undefined;
+    if (gcp) started.push(gcp);
+    const zones = o.zones ?? [...new Set((o.document?.autoscale ?? o.config!.autoscale).map((a) => String(a.zone_name ?? 'default')))];
+    const { startKasmEmulator } = await import('../emulators/kasm/index.js');
+    const kasm = await startKasmEmulator({ now, apiKey: randomBytes(8).toString('hex'), apiKeySecret: randomBytes(16).toString('hex'), zones: zones.length ? zones : ['default'] });
+    started.push(kasm);
+    const kasmSection = { url: kasm.url, api_key: kasm.apiKey, api_key_secret: kasm.apiKeySecret };
+    const endpointOf = (kind: unknown) => (kind === 'oci' ? oci!.url : gcp!.url);
+
+    let config: KasmScaleConfig;
+    let configFile: string | undefined;
+    if (o.document) {
+      configFile = join(dir, 'kasm-scale.json');
+      const doc = { ...o.document, kasm: kasmSection, providers: o.document.providers.map((p) => ({ ...p, endpoint: endpointOf(p.vm_provider_name) })) };
+      await writeSecretFileAtomic(configFile, `${JSON.stringify(doc, null, 2)}\n`);
+      const { loadConfig } = await import('../config/load.js');
+      config = await loadConfig(configFile);
+    } else {
+      const c = o.config!;
+      config = { ...c, kasm: { ...c.kasm, ...kasmSection } as KasmScaleConfig['kasm'], providers: c.providers.map((p) => ({ ...p, endpoint: endpointOf(p.vm_provider_name) })) };
+    }
+
+    const notes: string[] = [];
+    if (oci) seedOci(oci, config.providers.filter((p): p is OciProvider => p.vm_provider_name === 'oci'));
+    if (gcp) notes.push(...seedGcp(gcp, config.providers.filter((p): p is GcpProvider => p.vm_provider_name === 'gcp')));
+    const shapes = agentShapes(config, gcp);
+    const broken = new Set<string>();
+
+    // The bridge: what the agent's startup script would do on a real instance.
+    const poolByLabel = new Map(config.autoscale.map((a) => [poolLabel(a.autoscale_config_name), a]));
+    const onRunning = (ev: { id: string; tags?: Record<string, string> }) => {
+      const serverId = ev.tags?.[TAG_SERVER_ID];
+      const pool = poolByLabel.get(ev.tags?.[TAG_POOL] ?? '');
+      if (!serverId || !pool || broken.has(serverId)) return;
+      const provider = config.providers.find((p) => p.vm_provider_config_name === pool.vm_provider_config_name);
+      const size = shapes.get(pool.vm_provider_config_name) ?? { cores: 0, memoryMb: 0, gpus: 0 };
+      kasm.registerAgent({
+        server_id: serverId,
+        zone_name: pool.zone_name,
+        cores: size.cores,
+        memory: size.memoryMb * 1024 * 1024,
+        gpus: size.gpus,
+        instance_id: ev.id,
+        provider: provider?.vm_provider_name ?? null,
+        is_autoscaled: true,
+        autoscale_config_name: pool.autoscale_config_name,
+      });
+    };
+    const onTerminated = (ev: { tags?: Record<string, string> }) => {
+      const serverId = ev.tags?.[TAG_SERVER_ID];
+      if (serverId) kasm.removeAgent(serverId);
+    };
+    for (const emu of [oci, gcp]) {
+      emu?.events.on('running', onRunning);
+      emu?.events.on('terminated', onTerminated);
+    }
+    const refresh = () => {
+      oci?.refresh();
+      gcp?.tick();
+    };
+
+    return {
+      dir,
+      ...(configFile ? { configFile } : {}),
+      stateDir: join(dir, 'state'),
+      config,
+      kasm,
+      ...(oci ? { oci } : {}),
+      ...(gcp ? { gcp } : {}),
+      shapes,
+      broken,
+      notes,
+      now,
+      advance: (ms) => {
+        clock += ms;
+        refresh();
+      },
+      refresh,
+      close: async () => {
+        await Promise.allSettled(started.map((s) => s.close()));
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await Promise.allSettled(started.map((s) => s.close()));
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
