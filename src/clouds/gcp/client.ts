@@ -11,6 +11,7 @@
  */
 import type { ClientOptions } from 'google-gax';
 import type { GcpProvider } from '../../config/types.js';
+import { loadGcpClients } from './load.js';
 
 export function gcpClientOptions(p: Pick<GcpProvider, 'gcp_credentials' | 'gcp_project' | 'endpoint'>): ClientOptions {
   const opts: ClientOptions = {
@@ -43,13 +44,12 @@ export function gcpEndpointLabel(p: Pick<GcpProvider, 'endpoint'>): string {
 export const NO_LIBRARY_RETRY = { retry: null } as const;
 
 export async function createGcpClients(p: GcpProvider) {
-  const compute = await import('@google-cloud/compute');
-  const mod = ((compute as unknown as { default?: typeof compute }).default ?? compute) as typeof compute;
+  const [Instances, ZoneOperations, MachineTypes] = await loadGcpClients('InstancesClient', 'ZoneOperationsClient', 'MachineTypesClient');
   const o = gcpClientOptions(p);
   return {
-    instances: new mod.InstancesClient(o),
-    zoneOperations: new mod.ZoneOperationsClient(o),
-    machineTypes: new mod.MachineTypesClient(o),
+    instances: new Instances(o),
+    zoneOperations: new ZoneOperations(o),
+    machineTypes: new MachineTypes(o),
     endpoint: gcpEndpointLabel(p),
   };
 }
