@@ -2,7 +2,7 @@ import { InputError } from '../cli/errors.js';
 
 /**
  * A demand trace for `simulate` (format in README "Demand traces"): rows of
- * `time,sessions,cores,memory_mb,gpus`; all rows of one time together are the whole demand
+ * `time,sessions,cores,memory_mb,gpus` (and optionally `zone`); all rows of one time together are the whole demand
  * at that moment, held until the next time. CSV, or JSON as an array of the same rows.
  */
 export interface TraceRow {
@@ -12,12 +12,14 @@ export interface TraceRow {
   cores: number;
   memoryMb: number;
   gpus: number;
+  /** Optional `zone` column: the Kasm zone these sessions ask for. */
+  zone?: string;
 }
 
 /** The demand at one moment: how many sessions of each size should exist. */
 export interface DemandStep {
   at: number;
-  groups: Array<{ sessions: number; cores: number; memoryMb: number; gpus: number }>;
+  groups: Array<{ sessions: number; cores: number; memoryMb: number; gpus: number; zone?: string }>;
 }
 
 const COLUMNS = ['time', 'sessions', 'cores', 'memory_mb', 'gpus'] as const;
@@ -43,6 +45,7 @@ function toRow(cells: Record<string, unknown>, where: string): TraceRow {
     cores: wholeNumber(cells.cores, 'cores', where),
     memoryMb: wholeNumber(cells.memory_mb, 'memory_mb', where),
     gpus: wholeNumber(cells.gpus ?? 0, 'gpus', where),
+    ...(typeof cells.zone === 'string' && cells.zone.trim() !== '' ? { zone: cells.zone.trim() } : {}),
   };
 }
 
@@ -78,7 +81,7 @@ export function parseTrace(text: string, name: string): DemandStep[] {
     const last = steps[steps.length - 1];
     if (last && row.at < last.at) throw new InputError(`${name}: time ${row.at / 60} min comes after a later time`, { hint: 'keep the rows in time order' });
     const step = last && last.at === row.at ? last : (steps.push({ at: row.at, groups: [] }), steps[steps.length - 1]);
-    if (row.sessions > 0) step.groups.push({ sessions: row.sessions, cores: row.cores, memoryMb: row.memoryMb, gpus: row.gpus });
+    if (row.sessions > 0) step.groups.push({ sessions: row.sessions, cores: row.cores, memoryMb: row.memoryMb, gpus: row.gpus, ...(row.zone ? { zone: row.zone } : {}) });
   }
   return steps;
 }

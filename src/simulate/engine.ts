@@ -1,0 +1,332 @@
+/**
+ * The simulation engine of `demo` and `simulate`: replays demand through REAL reconcile
+ * passes (runPass in-process, against the emulators of a World) on an accelerated clock.
+ *
+ * Each step (default 5 simulated minutes) at time t: scheduled events fire (e.g. an AD out
+ * of capacity), Kasm places what fits, one pass runs with now = t. Then the clock moves
+ * through the step in one-minute ticks: the trace's demand is applied at its own times
+ * (new sessions arrive waiting; when demand drops, waiting sessions leave first, then the
+ * newest running ones), lifecycles progress, booted instances register their agents (the
+ * world's bridge) and Kasm places waiting sessions; each tick measures waits and
+ * instance-time. Nothing sleeps: the emulators compute state from the injected clock.
+ */
+import { Writable } from 'node:stream';
+import { isOwned } from '../clouds/ownership.js';
+import { createOutput } from '../cli/output.js';
+import { runPass, type PassResult } from '../scaling/reconcile.js';
+import type { ActionResult } from '../scaling/apply.js';
+import { demandAt, type DemandStep } from './trace.js';
+import type { World } from './world.js';
+
+export interface DemandGroup {
+  sessions: number;
+  cores: number;
+  memoryMb: number;
+  gpus: number;
+  /** Kasm zone; absent: the first pool whose agents suit it (GPU sessions to a GPU pool). */
+  zone?: string;
+}
+
+export interface SimEvent {
+  /** Seconds since the start of the day. */
+  at: number;
+  label: string;
+  apply(world: World): void;
+}
+
+export interface EngineOptions {
+  world: World;
+  steps: DemandStep[];
+  /** Simulated seconds between passes (default 300). */
+  stepSec?: number;
+  /** Seconds since the start of the day to run from and to (default: first step → 24:00). */
+  fromSec?: number;
+  toSec?: number;
+  events?: SimEvent[];
+  concurrency?: number;
+  /** Called after each pass (progress, brief lines). */
+  onPass?: (pass: PassRecord, index: number, total: number) => void;
+}
+
+export interface PoolSample {
+  agents: number;
+  instances: Record<string, number>;
+  sessionsRunning: number;
+  sessionsWaiting: number;
+  free: { cores: number; memoryMb: number; gpus: number };
+  standby: { cores: number; memoryMb: number; gpus: number };
+}
+
+export interface Sample {
+  /** Seconds since the start of the day. */
+  t: number;
+  /** Sessions the trace asks for now. */
+  demand: number;
+  agents: number;
+  instances: Record<string, number>;
+  sessionsRunning: number;
+  sessionsWaiting: number;
+  freeCores: number;
+  freeMemoryMb: number;
+  freeGpus: number;
+  standbyCores: number;
+  standbyMemoryMb: number;
+  standbyGpus: number;
+  pools: Record<string, PoolSample>;
+}
+
+export interface PassAction {
+  pool: string;
+  kind: 'launch' | 'terminate';
+  status: 'done' | 'failed' | 'planned';
+  reason: string;
+  zone?: string;
+  zonesTried?: string[];
+  error?: string;
+}
+
+export interface PassRecord {
+  t: number;
+  actions: PassAction[];
+  events: string[];
+  warnings: string[];
+}
+
+export interface Totals {
+  passes: number;
+  instanceHours: number;
+  longestWaitSec: number;
+  /** Sessions that got an agent (at once or after waiting). */
+  sessionsServed: number;
+  /** Sessions that had to wait for capacity at all. */
+  sessionsWaited: number;
+  /** Still waiting when the day ended. */
+  stillWaiting: number;
+  launches: number;
+  terminations: number;
+  failures: number;
+  /** Launches that landed only after another AD/zone answered out of capacity. */
+  launchesMoved: number;
+  launchesByZone: Record<string, number>;
+}
+
+export interface SimulationResult {
+  start: string;
+  stepSec: number;
+  fromSec: number;
+  toSec: number;
+  pools: string[];
+  samples: Sample[];
+  passes: PassRecord[];
+  totals: Totals;
+  warnings: string[];
+}
+
+interface Tracked {
+  id: string;
+  kind: string;
+  added: number;
+  assigned?: number;
+  /** Left while still waiting (demand dropped). */
+  gaveUp?: number;
+}
+
+const TICK_SEC = 60;
+const MB = 1024 * 1024;
+
+/** A quiet Output for in-process passes: warnings are kept on the PassResult. */
+function quietOutput() {
+  const sink = () => Object.assign(new Writable({ write: (_c, _e, cb) => cb() }), { isTTY: false });
+  return createOutput({ stdout: sink(), stderr: sink(), env: { NO_COLOR: '1' } });
+}
+
+/** Which Kasm zone a group without one goes to: GPU sessions to a GPU pool, others to a CPU pool. */
+function zoneFor(world: World, g: DemandGroup): string {
+  if (g.zone) return g.zone;
+  const pools = world.config.autoscale.filter((a) => a.enabled);
+  const gpuOf = (a: (typeof pools)[number]) => (world.shapes.get(a.vm_provider_config_name)?.gpus ?? 0) + a.agent_gpus_override > 0;
+  const pick = pools.find((a) => (g.gpus > 0 ? gpuOf(a) : !gpuOf(a))) ?? pools[0];
+  return pick?.zone_name ?? 'default';
+}
+
+export async function simulate(o: EngineOptions): Promise<SimulationResult> {
+  const { world } = o;
+  const stepSec = o.stepSec ?? 300;
+  const fromSec = o.fromSec ?? o.steps[0]?.at ?? 0;
+  const toSec = o.toSec ?? 24 * 3600;
+  const dayStart = world.now() - fromSec * 1000;
+  const at = (sec: number) => dayStart + sec * 1000;
+  const out = quietOutput();
+  const events = [...(o.events ?? [])].sort((a, b) => a.at - b.at);
+  const poolNames = world.config.autoscale.filter((a) => a.enabled).map((a) => a.autoscale_config_name);
+
+  const live = new Map<string, Tracked[]>();
+  const done: Tracked[] = [];
+  const samples: Sample[] = [];
+  const passes: PassRecord[] = [];
+  const warnings = new Set<string>();
+  let instanceMs = 0;
+
+  const setDemand = (groups: DemandGroup[]) => {
+    const want = new Map<string, { g: DemandGroup; zone: string; n: number }>();
+    for (const g of groups) {
+      const zone = zoneFor(world, g);
+      const kind = `${zone}|${g.cores}|${g.memoryMb}|${g.gpus}`;
+      const w = want.get(kind);
+      if (w) w.n += g.sessions;
+      else want.set(kind, { g, zone, n: g.sessions });
+    }
+    for (const kind of new Set([...live.keys(), ...want.keys()])) {
+      const list = live.get(kind) ?? [];
+      const w = want.get(kind);
+      const n = w?.n ?? 0;
+      while (list.length < n) {
+        const s = world.kasm.addSession({ zone_name: w!.zone, cores: w!.g.cores, memory: w!.g.memoryMb * MB, gpus: w!.g.gpus, operational_status: 'requested' });
+        list.push({ id: s.kasm_id, kind, added: world.now() });
+      }
+      while (list.length > n) {
+        // People still waiting give up first; then the most recent sessions end.
+        let waitingIdx = list.length - 1;
+        while (waitingIdx >= 0 && list[waitingIdx].assigned !== undefined) waitingIdx--;
+        const [gone] = list.splice(waitingIdx >= 0 ? waitingIdx : list.length - 1, 1);
+        world.kasm.removeSession(gone.id);
+        if (gone.assigned === undefined) gone.gaveUp = world.now();
+        done.push(gone);
+      }
+      live.set(kind, list);
+    }
+  };
+
+  /** Kasm places waiting sessions; note when ours got an agent, forget ones Kasm dropped. */
+  const place = () => {
+    world.kasm.assignWaitingSessions();
+    const placed = new Map(world.kasm.state().sessions.map((s) => [s.kasm_id, s.server_id]));
+    for (const [kind, list] of live) {
+      live.set(
+        kind,
+        list.filter((s) => {
+          if (!placed.has(s.id)) {
+            done.push(s); // its agent went away: the session ended with it
+            return false;
+          }
+          if (s.assigned === undefined && placed.get(s.id)) s.assigned = world.now();
+          return true;
+        }),
+      );
+    }
+  };
+
+  const aliveInstances = (): number => {
+    let n = 0;
+    for (const i of world.oci?.instances ?? []) if (isOwned(i.freeformTags) && i.lifecycleState !== 'TERMINATED') n++;
+    for (const i of world.gcp?.instances() ?? []) if (isOwned(i.labels as Record<string, string>) && i.status !== 'TERMINATED') n++;
+    return n;
+  };
+
+  let fired = 0;
+  let current: DemandGroup[] | undefined;
+  const total = Math.floor((toSec - fromSec) / stepSec);
+  for (let k = 0; k < total; k++) {
+    const t = fromSec + k * stepSec;
+    if (world.now() < at(t)) world.advance(at(t) - world.now());
+    const eventLines: string[] = [];
+    while (fired < events.length && events[fired].at <= t) {
+      events[fired].apply(world);
+      eventLines.push(events[fired].label);
+      fired++;
+    }
+    let groups: DemandGroup[] = demandAt(o.steps, t);
+    if (groups !== current) setDemand((current = groups));
+    place();
+
+    const result = await runPass({ config: world.config, dryRun: false, stateDir: world.stateDir, concurrency: o.concurrency ?? 8, now: new Date(world.now()), out });
+    for (const w of result.warnings) warnings.add(w);
+    world.refresh();
+    samples.push(sampleOf(t, result, groups.reduce((n, g) => n + g.sessions, 0)));
+    const record: PassRecord = { t, actions: result.results.map(briefAction), events: eventLines, warnings: result.warnings };
+    passes.push(record);
+    o.onPass?.(record, k, total);
+
+    // Through the step: boots finish, agents register, Kasm places sessions.
+    // Sessions arrive and leave at the trace's own times, between passes as in real life.
+    for (let s = TICK_SEC; s <= stepSec; s += TICK_SEC) {
+      instanceMs += aliveInstances() * TICK_SEC * 1000;
+      world.advance(TICK_SEC * 1000);
+      groups = demandAt(o.steps, t + s);
+      if (groups !== current) setDemand((current = groups));
+      place();
+    }
+    if (stepSec % TICK_SEC) world.advance((stepSec % TICK_SEC) * 1000);
+  }
+
+  const end = world.now();
+  const all = [...done, ...[...live.values()].flat()];
+  const waitOf = (s: Tracked) => (s.assigned ?? s.gaveUp ?? end) - s.added;
+  const actions = passes.flatMap((p) => p.actions);
+  const launches = actions.filter((a) => a.kind === 'launch' && a.status === 'done');
+  const launchesByZone: Record<string, number> = {};
+  for (const a of launches) launchesByZone[a.zone ?? '?'] = (launchesByZone[a.zone ?? '?'] ?? 0) + 1;
+  return {
+    start: new Date(dayStart).toISOString(),
+    stepSec,
+    fromSec,
+    toSec,
+    pools: poolNames,
+    samples,
+    passes,
+    totals: {
+      passes: passes.length,
+      instanceHours: Math.round((instanceMs / 3_600_000) * 100) / 100,
+      longestWaitSec: Math.round(Math.max(0, ...all.map(waitOf)) / 1000),
+      sessionsServed: all.filter((s) => s.assigned !== undefined).length,
+      sessionsWaited: all.filter((s) => waitOf(s) > 0).length,
+      stillWaiting: [...live.values()].flat().filter((s) => s.assigned === undefined).length,
+      launches: launches.length,
+      terminations: actions.filter((a) => a.kind === 'terminate' && a.status === 'done').length,
+      failures: actions.filter((a) => a.status === 'failed').length,
+      launchesMoved: launches.filter((a) => (a.zonesTried?.length ?? 0) > 0).length,
+      launchesByZone,
+    },
+    warnings: [...warnings],
+  };
+
+  function sampleOf(t: number, r: PassResult, demand: number): Sample {
+    const pools: Record<string, PoolSample> = {};
+    const sum: Sample = { t, demand, agents: 0, instances: {}, sessionsRunning: 0, sessionsWaiting: 0, freeCores: 0, freeMemoryMb: 0, freeGpus: 0, standbyCores: 0, standbyMemoryMb: 0, standbyGpus: 0, pools };
+    for (const pp of r.plan.pools) {
+      const f = pp.figures;
+      if (!f) continue;
+      pools[pp.pool] = {
+        agents: f.agents.running,
+        instances: { ...f.instances },
+        sessionsRunning: f.sessions.active,
+        sessionsWaiting: f.sessions.waiting,
+        free: { ...f.freeRegistered },
+        standby: { ...f.standby },
+      };
+      sum.agents += f.agents.running;
+      for (const [state, n] of Object.entries(f.instances)) sum.instances[state] = (sum.instances[state] ?? 0) + n;
+      sum.sessionsRunning += f.sessions.active;
+      sum.sessionsWaiting += f.sessions.waiting;
+      sum.freeCores += f.freeRegistered.cores;
+      sum.freeMemoryMb += f.freeRegistered.memoryMb;
+      sum.freeGpus += f.freeRegistered.gpus;
+      sum.standbyCores += f.standby.cores;
+      sum.standbyMemoryMb += f.standby.memoryMb;
+      sum.standbyGpus += f.standby.gpus;
+    }
+    return sum;
+  }
+}
+
+function briefAction(r: ActionResult): PassAction {
+  return {
+    pool: r.action.pool,
+    kind: r.action.kind,
+    status: r.status,
+    reason: r.action.reason,
+    ...(r.zone ? { zone: r.zone } : {}),
+    ...(r.zonesTried?.length ? { zonesTried: [...r.zonesTried] } : {}),
+    ...(r.error ? { error: r.error.class } : {}),
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * How a simulation reads: one brief line per pass that did something, the chart, the
+ * totals, a side-by-side table for `--compare`, and the JSON document. Pure functions of
+ * a SimulationResult.
+ */
+import Table from 'cli-table3';
+import { formatClock, renderSvgChart, renderTerminalChart, type ChartInput } from './chart.js';
+import type { PassAction, PassRecord, SimulationResult, Totals } from './engine.js';
+
+/** "launch: free cores 2 < standby 8 (1 of 2)" → "free cores 2 < standby 8"; "terminate: idle 31 min, no sessions, …" → "idle 31 min". */
+export function shortReason(reason: string): string {
+  return reason
+    .replace(/^[a-z ]+:\s*/i, '')
+    .replace(/\s*\(\d+ of \d+\)$/, '')
+    .split(', ')[0];
+}
+
+const shortZone = (zone: string) => zone.replace(/^[A-Za-z0-9]+:[A-Z0-9]+-[A-Z0-9]+-/, '');
+
+function poolPart(pool: string, actions: PassAction[]): string {
+  const parts: string[] = [];
+  const launched = actions.filter((a) => a.kind === 'launch' && a.status !== 'failed');
+  const terminated = actions.filter((a) => a.kind === 'terminate' && a.status !== 'failed');
+  const failed = actions.filter((a) => a.status === 'failed');
+  if (launched.length) {
+    const zones = [...new Set(launched.filter((a) => a.zonesTried?.length).map((a) => shortZone(a.zone ?? '')))];
+    parts.push(`+${launched.length}${zones.length ? ` → ${zones.join(',')}` : ''} (${shortReason(launched[0].reason)})`);
+  }
+  if (terminated.length) parts.push(`−${terminated.length} (${shortReason(terminated[0].reason)})`);
+  if (failed.length) parts.push(`✗${failed.length} ${failed[0].kind} failed (${failed[0].error ?? 'error'})`);
+  return `${pool} ${parts.join(' ')}`;
+}
+
+/** `08:05 oci-pool +2 (free cores 2 < standby 8)  gcp-pool −1 (idle 31 min)`; undefined when the pass did nothing. */
+export function briefLine(p: PassRecord): string | undefined {
+  const pools = [...new Set(p.actions.map((a) => a.pool))];
+  const text = [...p.events.map((e) => `! ${e}`), ...pools.map((pool) => poolPart(pool, p.actions.filter((a) => a.pool === pool)))];
+  return text.length ? `${formatClock(p.t)} ${text.join('  ')}` : undefined;
+}
+
+export function chartInput(r: SimulationResult, suffix = ''): ChartInput {
+  const t = r.samples.map((s) => s.t);
+  return {
+    times: t,
+    series: [
+      { name: `agents${suffix}`, values: r.samples.map((s) => s.agents), color: '#1f77b4' },
+      { name: `free cores${suffix}`, values: r.samples.map((s) => s.freeCores), color: '#2ca02c' },
+      { name: `sessions${suffix}`, values: r.samples.map((s) => s.sessionsRunning), color: '#ff7f0e' },
+      { name: `waiting${suffix}`, values: r.samples.map((s) => s.sessionsWaiting), color: '#d62728' },
+    ],
+  };
+}
+
+export function terminalChart(r: SimulationResult, width = 72): string {
+  return renderTerminalChart(chartInput(r), { width, rows: 3 });
+}
+
+export function svgChart(runs: Array<{ name: string; result: SimulationResult }>): string {
+  const [first] = runs;
+  const input = chartInput(first.result, runs.length > 1 ? ` (${first.name})` : '');
+  for (const other of runs.slice(1)) {
+    const more = chartInput(other.result, ` (${other.name})`);
+    // The second config's supply, dashed colours apart; demand is the same trace.
+    input.series.push({ ...more.series[0], color: '#17becf' }, { ...more.series[1], color: '#bcbd22' });
+  }
+  return renderSvgChart(input, { title: `kasm-scale ${runs.length > 1 ? 'simulate --compare' : 'simulation'}: agents and free cores against sessions` });
+}
+
+export function formatDuration(sec: number): string {
+  if (sec < 60) return `${sec} s`;
+  const m = Math.round(sec / 60);
+  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** The totals as "label: value" lines. */
+export function totalsLines(t: Totals): string[] {
+  const moved = t.launchesMoved ? ` (${t.launchesMoved} moved to another AD/zone after out-of-capacity)` : '';
+  return [
+    `Instance-hours:           ${t.instanceHours.toFixed(1)}`,
+    `Longest wait for capacity: ${formatDuration(t.longestWaitSec)} (${t.sessionsWaited} of ${t.sessionsServed + t.stillWaiting} sessions waited${t.stillWaiting ? `, ${t.stillWaiting} still waiting at the end` : ''})`,
+    `Launches / terminations:  ${t.launches} / ${t.terminations}${moved}`,
+    `Failed actions:           ${t.failures}`,
+  ];
+}
+
+const ROWS: Array<[string, (t: Totals) => string]> = [
+  ['instance-hours', (t) => t.instanceHours.toFixed(1)],
+  ['longest wait', (t) => formatDuration(t.longestWaitSec)],
+  ['sessions that waited', (t) => String(t.sessionsWaited)],
+  ['still waiting at the end', (t) => String(t.stillWaiting)],
+  ['launches', (t) => String(t.launches)],
+  ['terminations', (t) => String(t.terminations)],
+  ['failed actions', (t) => String(t.failures)],
+];
+
+/** `--compare`: one row per figure, one column per config. */
+export function compareTable(runs: Array<{ name: string; result: SimulationResult }>): string {
+  const table = new Table({ head: ['', ...runs.map((r) => r.name)], style: { head: [], border: [] } });
+  for (const [label, value] of ROWS) table.push([label, ...runs.map((r) => value(r.result.totals))]);
+  return table.toString();
+}
+
+/** The --json document: per run its totals, samples and the passes that did something. */
+export function simulationJson(runs: Array<{ name: string; result: SimulationResult }>): unknown {
+  const one = (name: string, r: SimulationResult) => ({
+    name,
+    start: r.start,
+    step_minutes: r.stepSec / 60,
+    from: formatClock(r.fromSec),
+    to: formatClock(r.toSec),
+    pools: r.pools,
+    totals: r.totals,
+    passes: r.passes.filter((p) => p.actions.length || p.events.length).map((p) => ({ time: formatClock(p.t), ...p })),
+    samples: r.samples.map((s) => ({ time: formatClock(s.t), ...s })),
+    warnings: r.warnings,
+  });
+  return runs.length === 1 ? one(runs[0].name, runs[0].result) : { runs: runs.map((r) => one(r.name, r.result)) };
+}
