@@ -5,6 +5,8 @@ import { registerConfig } from './config/index.js';
 import { registerEmulator } from './emulator.js';
 import { registerReconcile } from './reconcile.js';
 import { registerDoctor } from './doctor.js';
+import { registerDemo } from './demo.js';
+import { registerSimulate } from './simulate.js';
 import { registerStatus } from './status.js';
 
 /**
@@ -18,5 +20,7 @@ export function registerCommands(program: Command): void {
   registerReconcile(program);
   registerStatus(program);
   registerDoctor(program);
+  registerDemo(program);
+  registerSimulate(program);
   registerEmulator(program);
 }
