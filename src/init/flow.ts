@@ -3,9 +3,12 @@ import { basename, dirname } from 'node:path';
 import type { Output } from '../cli/output.js';
 import { generateKeyFiles } from '../keys/generate.js';
 import { inspectKey } from '../keys/inspect.js';
+import { listRegionAds } from './ads.js';
 import {
   absPath,
+  ADS,
   AGENT,
+  type Choice,
   type Answers,
   AUTOSCALE,
   type Ctx,
@@ -25,10 +28,11 @@ import {
  * `ask` (inquirer on a TTY, the answers file when unattended), and every line it shows
  * goes through Output, so both modes walk exactly the same path.
  *
- * `ask` gets the question, its default, and the check for a typed answer; it returns the
- * accepted answer (text, or a boolean for a confirm).
+ * `ask` gets the question, its default, the check for a typed answer, and the values to
+ * pick from when they are known (Question.pick); it returns the accepted answer (text, or
+ * a boolean for a confirm).
  */
-export type Ask = (q: Question, def: string | boolean | undefined, check: (raw: string) => string | undefined) => Promise<string | boolean>;
+export type Ask = (q: Question, def: string | boolean | undefined, check: (raw: string) => string | undefined, pick?: Choice[]) => Promise<string | boolean>;
 
 export interface OciKeyResult {
   privateKeyFile: string;
@@ -50,6 +54,10 @@ export interface FlowDeps {
   ctx: Ctx;
   /** Unattended: no human to wait for (the "key added?" pause is skipped, the key is made last). */
   unattended: boolean;
+  /** An answer for this question id is already given (answers file): nothing to look up for it. */
+  given?: (id: string) => boolean;
+  /** Bound on listing the availability domains (default ads.ts ADS_TIMEOUT_MS). */
+  adsTimeoutMs?: number;
 }
 
 /** Values typed as `none` mean "leave this out" for optional questions with a default. */
@@ -66,7 +74,8 @@ async function askOne(q: Question, answers: Answers, deps: FlowDeps): Promise<vo
     if (v.trim() === '' && q.kind !== 'password') return `an answer is needed (${q.message})`;
     return q.validate?.(v, answers, deps.ctx);
   };
-  const value = await deps.ask(q, def, check);
+  const pick = q.pick?.(answers, deps.ctx);
+  const value = await deps.ask(q, def, check, pick?.length ? pick : undefined);
   answers[q.id] = typeof value === 'string' ? normalize(q, value).trim() : value;
 }
 
@@ -85,22 +94,37 @@ export async function runFlow(deps: FlowDeps, answers: Answers = {}): Promise<Fl
     await askOne(OCI_KEY[2], answers, deps);
     if (deps.unattended) {
       // No one to paste the key before the next question: check every answer first, so a
-      // bad answer leaves nothing behind, then make the key.
-      await askAll(OCI, answers, deps);
+      // bad answer leaves nothing behind, then make the key. An existing key is only read,
+      // so it is read now and can list the availability domains.
+      const existing = answers.oci_key_source === 'existing' ? await ociKey(answers, deps) : undefined;
+      await askOci(answers, deps, existing);
       await askRest(answers, deps);
-      key = await ociKey(answers, deps);
+      key = existing ?? (await ociKey(answers, deps));
       showPublicKey(out, key);
       return { answers, key };
     }
     key = await ociKey(answers, deps);
     showPublicKey(out, key);
     await waitForKeyAdded(answers, deps);
-    await askAll(OCI, answers, deps);
+    await askOci(answers, deps, key);
   } else {
     await askAll(GCP, answers, deps);
   }
   await askRest(answers, deps);
   return { answers, key };
+}
+
+/**
+ * The OCI questions; just before the availability domains (key, user, tenancy and region
+ * known, the key said to be uploaded), the region's ADs are listed and become the default.
+ */
+async function askOci(answers: Answers, deps: FlowDeps, key: OciKeyResult | undefined): Promise<void> {
+  for (const q of OCI) {
+    if (q.id === ADS && !deps.given?.(ADS)) {
+      deps.ctx.availabilityDomains = await listRegionAds(answers, deps.ctx, { out: deps.out, key, timeoutMs: deps.adsTimeoutMs });
+    }
+    await askOne(q, answers, deps);
+  }
 }
 
 /** The questions both clouds share, after the cloud-specific ones. */

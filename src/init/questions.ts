@@ -27,6 +27,10 @@ export interface Ctx {
   keyEncrypted?: boolean;
   /** The answers file names a file holding the Kasm API key secret: the secret is not asked. */
   kasmSecretFileGiven?: boolean;
+  /** `--oci-endpoint`: where OCI calls go instead of the region's public endpoint; written as the provider's `endpoint`. */
+  ociEndpoint?: string;
+  /** Set by the flow when OCI listed the region's availability domains (ads.ts). */
+  availabilityDomains?: string[];
 }
 
 export interface Choice {
@@ -45,6 +49,11 @@ export interface Question {
   /** Empty text is a valid answer (the key is left out or empty). */
   optional?: boolean;
   validate?: (raw: string, a: Answers, ctx: Ctx) => string | undefined;
+  /**
+   * Known values to pick from: a terminal then shows a checkbox (the default's values
+   * ticked) instead of a text input; the answer is the ticked values, comma-separated.
+   */
+  pick?: (a: Answers, ctx: Ctx) => Choice[] | undefined;
 }
 
 /** A check of `value(raw)` against a config field schema; text format errors first. */
@@ -212,6 +221,9 @@ export const OCI_KEY_ADDED: Question = {
   default: true,
 };
 
+/** The availability domains question: the flow lists the region's ADs just before it. */
+export const ADS = 'oci_availability_domains';
+
 export const OCI: Question[] = [
   {
     id: 'oci_user_ocid',
@@ -240,9 +252,13 @@ export const OCI: Question[] = [
     validate: checkText(oci.oci_region),
   },
   {
-    id: 'oci_availability_domains',
+    id: ADS,
     kind: 'input',
     message: 'Availability domains, comma-separated (e.g. BEol:US-ASHBURN-AD-1, BEol:US-ASHBURN-AD-2)',
+    // Listed from OCI when the key works (flow.ts → ads.ts): all of them, as launches
+    // fall through to the next AD when one is out of capacity.
+    default: (_a, ctx) => ctx.availabilityDomains?.join(', '),
+    pick: (_a, ctx) => ctx.availabilityDomains?.map((name) => ({ value: name, name })),
     validate: via(parseList, fieldCheck(oci.oci_availability_domains)),
   },
   {

@@ -8,6 +8,7 @@ import type { Output } from '../cli/output.js';
 import { closest } from '../config/schema/common.js';
 import { writeOciConfigProfile } from '../keys/oci-config.js';
 import { expandHome, readInput } from '../util/files.js';
+import { fieldCheck, oci } from './fields.js';
 import { type Ask, runFlow } from './flow.js';
 import { answerToText } from './parse.js';
 import { allQuestions, type Answers, type Ctx, EXTRA_ANSWER_KEYS, fileProblem, absPath } from './questions.js';
@@ -19,6 +20,8 @@ export interface InitOptions {
   config?: string;
   ociConfig?: string;
   force?: boolean;
+  /** Base URL for OCI calls (staging, emulator); also written as the provider's `endpoint`. */
+  ociEndpoint?: string;
   /** Commands this CLI has (`doctor`, `config submit`, `reconcile`): offered only if present. */
   available: string[];
 }
@@ -53,6 +56,12 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
       hint: 'run it in a terminal, or pass --answers FILE --yes to run it unattended (README: "kasm-scale init")',
     });
   }
+  const ociEndpoint = opts.ociEndpoint?.trim();
+  if (ociEndpoint !== undefined) {
+    // The provider schema's own check: the value goes into the config as `endpoint`.
+    const problem = fieldCheck(oci.endpoint)(ociEndpoint);
+    if (problem) throw new InputError(`--oci-endpoint ${JSON.stringify(opts.ociEndpoint)}: ${problem}`, { hint: 'give the base URL of an OCI-compatible API, e.g. http://127.0.0.1:8123 for kasm-scale emulator oci' });
+  }
   const unattended = Boolean(opts.yes) || !tty;
   const fileAnswers = opts.answers ? await loadAnswers(opts.answers) : {};
   const configFile = resolve(expandHome(opts.config || env.KASM_SCALE_CONFIG || 'kasm-scale.yaml', home));
@@ -62,6 +71,7 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
     force: Boolean(opts.force),
     ociConfigFile: resolve(expandHome(opts.ociConfig ?? '~/.oci/config', home)),
     kasmSecretFileGiven: typeof fileAnswers.kasm_api_key_secret_file === 'string',
+    ociEndpoint: ociEndpoint || undefined,
   };
 
   const prompts = unattended ? undefined : await import('@inquirer/prompts');
@@ -77,7 +87,8 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
   if (!unattended) out.info(out.color.bold(`kasm-scale init: writes ${configFile}. Ctrl-C at any time leaves no config behind.\n`));
 
   const ask: Ask = unattended ? answersAsk(fileAnswers, opts.answers) : inquirerAsk(prompts!, fileAnswers);
-  const result = await runFlow({ ask, out, ctx, unattended });
+  const result = await runFlow({ ask, out, ctx, unattended, given: (id) => fileAnswers[id] !== undefined });
+  if (ctx.ociEndpoint && result.answers.cloud !== 'oci') out.warn('--oci-endpoint is for OCI providers; not used for this GCP config');
 
   // The Kasm API key secret: a file given in the answers, or the typed secret in a 0600 file.
   let secretFile: string;
@@ -200,7 +211,7 @@ type Prompts = typeof import('@inquirer/prompts');
 
 /** On a terminal: inquirer, one prompt per question, checked on Enter; answers-file values become defaults. */
 function inquirerAsk(p: Prompts, preset: Record<string, unknown>): Ask {
-  return async (q, def, check) => {
+  return async (q, def, check, pick) => {
     const presetValue = preset[q.id];
     if (q.kind === 'confirm') {
       const d = typeof presetValue === 'boolean' ? presetValue : def === true;
@@ -211,6 +222,16 @@ function inquirerAsk(p: Prompts, preset: Record<string, unknown>): Ask {
     if (q.kind === 'select') {
       const choices = q.choices ?? [];
       return p.select({ message: q.message, choices, default: d });
+    }
+    if (pick) {
+      // Known values (e.g. the listed availability domains): tick them, the default ticked.
+      const ticked = new Set(typeof def === 'string' ? def.split(',').map((v) => v.trim()) : []);
+      const chosen = await p.checkbox({
+        message: q.message.replace(/, comma-separated.*$/, ''),
+        choices: pick.map((c) => ({ value: c.value, name: c.name, description: c.description, checked: ticked.has(c.value) })),
+        validate: (items) => check(items.map((i) => i.value).join(', ')) ?? true,
+      });
+      return chosen.join(', ');
     }
     if (q.kind === 'password') return p.password({ message: q.message, mask: '*', validate });
     return p.input({ message: q.optional && d ? `${q.message} ("none" to leave out)` : q.message, default: d, validate });

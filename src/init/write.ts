@@ -63,6 +63,8 @@ export function buildConfig(result: FlowResult, ctx: Ctx, secretFile: string): R
       oci_boot_volume_gb: num(a.oci_boot_volume_gb),
       oci_custom_tags: parseMap(str(a.oci_custom_tags)),
       ...(ssh ? { oci_ssh_public_key: ssh } : {}),
+      // --oci-endpoint: the provider talks to the same place init did (staging, emulator).
+      ...(ctx.ociEndpoint ? { endpoint: ctx.ociEndpoint } : {}),
     };
   } else {
     provider = {

@@ -1,10 +1,12 @@
 import { execSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { startOciEmulator } from '../../src/emulators/oci/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { gcpAnswers, KASM_SECRET, ociAnswers, writeAnswers, writeServiceAccount } from './fixtures.js';
+import { gcpAnswers, KASM_SECRET, OCIDS, ociAnswers, writeAnswers, writeServiceAccount } from './fixtures.js';
 
 /**
  * `init` without a person: no TTY and no answers is refused; `--answers FILE --yes` runs
@@ -134,5 +136,61 @@ describe('kasm-scale init, unattended', () => {
     const forced = await runCli(['init', '--answers', answers, '--yes', '--force'], { env: env(), cwd: dir });
     expect(forced.code, forced.stderr).toBe(0);
     expect(parse(readFileSync(config, 'utf8')).providers).toHaveLength(1);
+  });
+
+  describe('the availability domains, listed from OCI (an in-process OCI emulator via --oci-endpoint)', () => {
+    const ADS = ['Xyzw:US-ASHBURN-AD-1', 'Xyzw:US-ASHBURN-AD-2', 'Xyzw:US-ASHBURN-AD-3'];
+
+    /** An existing key file; `upload` registers its public half with the emulator (the console step). */
+    async function existingKey(upload: boolean) {
+      const emu = await startOciEmulator({ seed: { availabilityDomains: ADS } });
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const file = join(dir, 'existing.pem');
+      writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+      if (upload) emu.registerApiKey({ tenancy: OCIDS.tenancy, user: OCIDS.user }, publicKey.export({ type: 'spki', format: 'pem' }).toString());
+      const { oci_availability_domains: _omitted, ...rest } = ociAnswers({ oci_key_source: 'existing', oci_private_key_file: file });
+      return { emu, answers: writeAnswers(dir, rest) };
+    }
+
+    it('answers without ADs: the config gets the region\'s ADs and the endpoint', async () => {
+      const { emu, answers } = await existingKey(true);
+      try {
+        const r = await runCli(['init', '--answers', answers, '--yes', '--oci-endpoint', emu.url], { env: env(), cwd: dir });
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stderr).toContain(`us-ashburn-1: ${ADS.join(', ')}`);
+        const p = parse(readFileSync(join(dir, 'kasm-scale.yaml'), 'utf8')).providers[0];
+        expect(p.oci_availability_domains).toEqual(ADS);
+        expect(p.endpoint).toBe(emu.url);
+        // One signed ListAvailabilityDomains in the tenancy, and nothing else.
+        expect(emu.requests.map((q) => [q.operation, q.status])).toEqual([['ListAvailabilityDomains', 200]]);
+        expect(emu.requests[0].path).toContain(encodeURIComponent(OCIDS.tenancy));
+        const v = await validate(join(dir, 'kasm-scale.yaml'));
+        expect(v.code, v.stderr).toBe(0);
+      } finally {
+        await emu.close();
+      }
+    });
+
+    it('a key OCI refuses: one line why, then the ADs are needed as an answer (exit 2, nothing written)', async () => {
+      const { emu, answers } = await existingKey(false);
+      try {
+        const r = await runCli(['init', '--answers', answers, '--yes', '--oci-endpoint', emu.url], { env: env(), cwd: dir });
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(/^Could not list the availability domains of us-ashburn-1: OCI refused the key \(not uploaded yet.*; type them instead\.$/m);
+        expect(r.stderr).toMatch(/no answer for oci_availability_domains/);
+        expect(emu.requests.map((q) => [q.operation, q.status])).toEqual([['ListAvailabilityDomains', 401]]);
+        expect(existsSync(join(dir, 'kasm-scale.yaml'))).toBe(false);
+      } finally {
+        await emu.close();
+      }
+    });
+
+    it('a bad --oci-endpoint is exit 2 with the config validator\'s words, before any question', async () => {
+      const answers = writeAnswers(dir, ociAnswers());
+      const r = await runCli(['init', '--answers', answers, '--yes', '--oci-endpoint', 'ftp://x'], { env: env(), cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--oci-endpoint "ftp:\/\/x": expected an http\(s\):\/\/ base URL/);
+      expect(existsSync(join(home, '.oci'))).toBe(false);
+    });
   });
 });

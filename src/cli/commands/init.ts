@@ -7,6 +7,7 @@ interface InitFlags {
   config?: string;
   ociConfig?: string;
   force?: boolean;
+  ociEndpoint?: string;
   verbose?: boolean;
 }
 
@@ -19,12 +20,14 @@ export function registerInit(program: Command): void {
     .option('-y, --yes', 'run unattended: take answers from --answers, else defaults; never prompt')
     .option('--config <path>', 'config file to write (default $KASM_SCALE_CONFIG, else ./kasm-scale.yaml)')
     .option('--oci-config <path>', 'oci-cli config file for the OCI profile', '~/.oci/config')
-    .option('--force', 'replace an existing config file, key pair, Kasm secret file or OCI profile without asking');
+    .option('--force', 'replace an existing config file, key pair, Kasm secret file or OCI profile without asking')
+    .option('--oci-endpoint <url>', "OCI API base URL instead of the region's (staging, kasm-scale emulator oci); written as the provider's endpoint");
   common(cmd, { json: false });
   examples(cmd, [
     'kasm-scale init',
     'kasm-scale init --config /etc/kasm-scale/kasm-scale.yaml',
     'kasm-scale init --answers answers.yaml --yes',
+    'kasm-scale init --oci-endpoint http://127.0.0.1:8123   # against kasm-scale emulator oci',
   ]);
   cmd.action(
     action<InitFlags>(async ({ options, out }) => {
