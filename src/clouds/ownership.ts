@@ -43,6 +43,24 @@ export function isOwned(tags: Record<string, string> | undefined | null): boolea
 }
 
 /**
+ * Whether the live tags/labels are ours AND still this instance's: a known server id must
+ * match, so a stale or hand-made OwnedInstance never reaches someone else's VM.
+ */
+export function ownsInstance(tags: Record<string, string> | undefined | null, serverId: string | undefined): boolean {
+  return isOwned(tags) && (!serverId || tags?.[TAG_SERVER_ID] === serverId);
+}
+
+/** The tag/label map after a patch (null removes a key, a string sets it); the input is not changed. */
+export function patchTags(tags: Record<string, string>, patch: Record<string, string | null>): Record<string, string> {
+  const out = { ...tags };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}
+
+/**
  * Instance name / display name: `kasm-<pool slug>-<server id 8>`, valid as a GCP instance
  * name (`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`) and readable in the OCI console.
  */

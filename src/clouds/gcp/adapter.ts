@@ -10,7 +10,7 @@ import type { protos } from '@google-cloud/compute';
 import type { GcpProvider } from '../../config/types.js';
 import { renderGcpInstance } from '../../config/render/gcp.js';
 import type { AdapterOptions } from '../index.js';
-import { isOwned, poolLabel, requestIdFor, TAG_IDLE_SINCE, TAG_MANAGED, TAG_MANAGED_VALUE, TAG_POOL, TAG_SERVER_ID } from '../ownership.js';
+import { isOwned, ownsInstance, patchTags, poolLabel, requestIdFor, TAG_IDLE_SINCE, TAG_MANAGED, TAG_MANAGED_VALUE, TAG_POOL, TAG_SERVER_ID } from '../ownership.js';
 import { defaultSleep, withRetry } from '../retry.js';
 import { CloudError, type AgentSize, type CloudAdapter, type InstanceState, type LaunchRequest, type LaunchResult, type OwnedInstance } from '../types.js';
 import { createGcpClients, NO_LIBRARY_RETRY } from './client.js';
@@ -59,9 +59,7 @@ export async function createGcpAdapter(p: GcpProvider, opts: GcpAdapterOptions =
     try {
       return await withRetry(fn, {
         classify: gcpErrorKind,
-        maxAttempts: opts.retry?.maxAttempts,
-        baseDelayMs: opts.retry?.baseDelayMs,
-        maxDelayMs: opts.retry?.maxDelayMs,
+        ...opts.retry,
         sleep: opts.sleep,
         random: opts.random,
       });
@@ -160,7 +158,7 @@ export async function createGcpAdapter(p: GcpProvider, opts: GcpAdapterOptions =
   }
 
   function refuseUnowned(tags: Record<string, string> | undefined | null, instance: OwnedInstance, what: string): void {
-    if (!isOwned(tags ?? undefined) || (instance.serverId && tags?.[TAG_SERVER_ID] !== instance.serverId)) {
+    if (!ownsInstance(tags, instance.serverId)) {
       throw new CloudError({ kind: 'invalid', cloud: 'gcp', message: `refusing to ${what} ${instance.name} in ${instance.zone}: it does not carry kasm-scale's ownership labels`, zone: instance.zone });
     }
   }
@@ -202,12 +200,9 @@ export async function createGcpAdapter(p: GcpProvider, opts: GcpAdapterOptions =
     for (let attempt = 1; ; attempt++) {
       const live = await getLive(instance);
       if (!live) throw new CloudError({ kind: 'not_found', cloud: 'gcp', message: `GCP instances.setLabels in ${zone}: instance ${instance.name} no longer exists`, zone });
-      const labels: Record<string, string> = { ...((live.labels ?? {}) as Record<string, string>) };
-      refuseUnowned(labels, instance, 'relabel');
-      for (const [k, v] of Object.entries(patch)) {
-        if (v === null) delete labels[k];
-        else labels[k] = v;
-      }
+      const current = (live.labels ?? {}) as Record<string, string>;
+      refuseUnowned(current, instance, 'relabel');
+      const labels = patchTags(current, patch);
       const labelFingerprint = String(live.labelFingerprint ?? '');
       const requestId = requestIdFor(`labels:${project}/${zone}/${instance.name}/${labelFingerprint}/${JSON.stringify(labels)}`);
       try {

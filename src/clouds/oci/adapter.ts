@@ -9,7 +9,7 @@ import type * as core from 'oci-core';
 import type { OciProvider } from '../../config/types.js';
 import { renderOciLaunchDetails } from '../../config/render/oci.js';
 import type { AdapterOptions } from '../index.js';
-import { isOwned, poolLabel, TAG_IDLE_SINCE, TAG_POOL, TAG_SERVER_ID } from '../ownership.js';
+import { isOwned, ownsInstance, patchTags, poolLabel, TAG_IDLE_SINCE, TAG_POOL, TAG_SERVER_ID } from '../ownership.js';
 import { withRetry } from '../retry.js';
 import { CloudError, type AgentSize, type CloudAdapter, type InstanceState, type LaunchRequest, type LaunchResult, type OwnedInstance } from '../types.js';
 import { createOciClients } from './client.js';
@@ -51,9 +51,7 @@ export function createOciAdapter(p: OciProvider, opts: OciAdapterOptions = {}): 
           const id = typeof err === 'object' && err !== null ? (err as { opcRequestId?: string | null }).opcRequestId : undefined;
           return { kind, retryAfterMs: clients.takeRetryAfter(id) };
         },
-        maxAttempts: opts.retry?.maxAttempts,
-        baseDelayMs: opts.retry?.baseDelayMs,
-        maxDelayMs: opts.retry?.maxDelayMs,
+        ...opts.retry,
         sleep: opts.sleep,
         random: opts.random,
       });
@@ -112,7 +110,7 @@ export function createOciAdapter(p: OciProvider, opts: OciAdapterOptions = {}): 
   }
 
   function refuseUnowned(tags: Record<string, string> | undefined, instance: OwnedInstance, what: string): void {
-    if (!isOwned(tags) || (instance.serverId && tags?.[TAG_SERVER_ID] !== instance.serverId)) {
+    if (!ownsInstance(tags, instance.serverId)) {
       throw new CloudError({ kind: 'invalid', cloud: 'oci', message: `refusing to ${what} ${instance.id}: it does not carry kasm-scale's ownership tags`, zone: instance.zone });
     }
   }
@@ -133,12 +131,9 @@ export function createOciAdapter(p: OciProvider, opts: OciAdapterOptions = {}): 
     // concurrent change is never lost (412 → read again).
     for (let attempt = 1; ; attempt++) {
       const got = await call('GetInstance', () => compute.getInstance({ instanceId: instance.id }), instance.zone);
-      const tags = { ...(got.instance.freeformTags ?? {}) };
-      refuseUnowned(tags, instance, 'retag');
-      for (const [k, v] of Object.entries(patch)) {
-        if (v === null) delete tags[k];
-        else tags[k] = v;
-      }
+      const current = got.instance.freeformTags ?? {};
+      refuseUnowned(current, instance, 'retag');
+      const tags = patchTags(current, patch);
       try {
         await call('UpdateInstance', () => compute.updateInstance({ instanceId: instance.id, updateInstanceDetails: { freeformTags: tags }, ifMatch: got.etag }), instance.zone);
         instance.tags = tags;
