@@ -173,11 +173,7 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
 
   function listInstances(c: RouteCtx): unknown {
     const zone = zoneOf(c.params[0]);
-    const filter = parseFilter(c.query.get('filter') ?? '');
-    const maxResults = c.query.has('maxResults') ? Number(c.query.get('maxResults')) : pageSize;
-    if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > 500) throw invalidField('maxResults', c.query.get('maxResults'), 'Must be between 0 and 500.');
-    const size = Math.min(maxResults === 0 ? 500 : maxResults, pageSize);
-    const after = readToken(c.query.get('pageToken'));
+    const { filter, size, after } = listQuery(c);
     // Keyset paging on the name: an instance added or removed between pages never shifts others.
     const all = world
       .listInstances(c.project, zone)
@@ -197,11 +193,7 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
 
   /** instances.aggregatedList: every zone, grouped under `zones/<zone>`; keyset paging on zone/name. */
   function aggregatedInstances(c: RouteCtx): unknown {
-    const filter = parseFilter(c.query.get('filter') ?? '');
-    const maxResults = c.query.has('maxResults') ? Number(c.query.get('maxResults')) : pageSize;
-    if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > 500) throw invalidField('maxResults', c.query.get('maxResults'), 'Must be between 0 and 500.');
-    const size = Math.min(maxResults === 0 ? 500 : maxResults, pageSize);
-    const after = readToken(c.query.get('pageToken'));
+    const { filter, size, after } = listQuery(c);
     const all = world
       .allInstances()
       .filter((i) => i.project === c.project)
@@ -218,6 +210,15 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
       selfLink: `${API_BASE}projects/${c.project}/aggregated/instances`,
       ...(all.length > page.length ? { nextPageToken: Buffer.from(JSON.stringify({ after: page[page.length - 1].k })).toString('base64url') } : {}),
     };
+  }
+
+  /** A list call's filter, page size (maxResults, capped by the emulator's pageSize) and keyset position. */
+  function listQuery(c: RouteCtx): { filter: ReturnType<typeof parseFilter>; size: number; after: string | undefined } {
+    const filter = parseFilter(c.query.get('filter') ?? '');
+    const maxResults = c.query.has('maxResults') ? Number(c.query.get('maxResults')) : pageSize;
+    if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > 500) throw invalidField('maxResults', c.query.get('maxResults'), 'Must be between 0 and 500.');
+    const size = Math.min(maxResults === 0 ? 500 : maxResults, pageSize);
+    return { filter, size, after: readToken(c.query.get('pageToken')) };
   }
 
   function readToken(token: string | null): string | undefined {
