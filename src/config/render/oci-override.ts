@@ -1,4 +1,5 @@
 import { OCI_MODELS, OCI_ROOT_MODEL, type OciFieldSpec } from './oci-fields.generated.js';
+import { distance } from '../schema/common.js';
 import { isPlainObject } from './merge.js';
 
 /**
@@ -134,18 +135,4 @@ function suggest(key: string, models: readonly string[]): string {
       if (d <= 2 && (!best || d < best.d)) best = { name: key.includes('_') || !/[A-Z]/.test(key) ? spec.snake : camel, d };
     }
   return best ? ` (did you mean "${best.name}"?)` : '';
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }
