@@ -5,7 +5,7 @@ import { fsErrorToInput, InputError } from '../cli/errors.js';
 import { expandHome, readInput } from '../util/files.js';
 import { checkKeyFiles, generateKeyFiles } from './generate.js';
 import { inspectKey } from './inspect.js';
-import { writeOciConfigProfile } from './oci-config.js';
+import { writeOciConfigProfile, type OciConfigOptions } from './oci-config.js';
 import { readPassphraseFile } from './passphrase.js';
 
 /** What the command modules hand over: the parsed flags of each `keys` subcommand. */
@@ -20,17 +20,8 @@ export interface FingerprintFlags {
   passphraseFile?: string;
 }
 
-export interface OciConfigFlags {
-  user: string;
-  tenancy: string;
-  region: string;
-  keyFile: string;
-  profile?: string;
-  config?: string;
-  force?: boolean;
-  passphraseFile?: string;
-  savePassphrase?: boolean;
-}
+/** `keys oci-config`: the library's options, the passphrase given as a file to read. */
+export type OciConfigFlags = Omit<OciConfigOptions, 'passphrase'> & { passphraseFile?: string };
 
 const CONSOLE_STEPS = 'OCI console: Profile (top right) → User Settings → API keys → Add API Key → Paste a public key';
 

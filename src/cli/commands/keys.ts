@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import type { OciConfigFlags } from '../../keys/run.js';
 import { action, common, examples, type CommonOptions } from '../action.js';
 
 const PASSPHRASE_HELP =
@@ -64,9 +65,7 @@ export function registerKeys(program: Command): void {
     'kasm-scale keys oci-config --profile KASM --config ./oci-config --force --user … --tenancy … --region eu-frankfurt-1 --key-file ./keys/kasm.pem --json',
   ]);
   ociConfig.action(
-    action<
-      CommonOptions & { user: string; tenancy: string; region: string; keyFile: string; profile?: string; config?: string; force?: boolean; passphraseFile?: string; savePassphrase?: boolean }
-    >(async ({ options, out }) => {
+    action<CommonOptions & OciConfigFlags>(async ({ options, out }) => {
       const { runOciConfig } = await import('../../keys/run.js');
       return runOciConfig(options, out);
     }),

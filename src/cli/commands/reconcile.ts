@@ -1,15 +1,10 @@
 import type { Command } from 'commander';
+import type { ReconcileCommandOptions } from '../../scaling/command.js';
 import { action, common, examples, type CommonOptions } from '../action.js';
 
-export interface ReconcileOptions extends CommonOptions {
+/** The pass's own options as flags: FILE/--config instead of `file`, the environment read here. */
+export interface ReconcileOptions extends CommonOptions, Omit<ReconcileCommandOptions, 'file' | 'nowText' | 'managerToken'> {
   config?: string;
-  dryRun?: boolean;
-  autoscale?: string[];
-  demand?: string;
-  detailedExitcode?: boolean;
-  metricsFile?: string;
-  stateDir?: string;
-  concurrency?: string;
 }
 
 /** `kasm-scale reconcile`: one scale-up / scale-down pass (issue 5). */
