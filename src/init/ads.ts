@@ -53,7 +53,7 @@ export async function listRegionAds(answers: Answers, ctx: Ctx, opts: ListAdsOpt
       note('OCI listed none for this tenancy');
       return undefined;
     }
-    progress.succeed(`${region}: ${ads.join(', ')}`);
+    progress.succeed(`Availability domains in ${region}: ${ads.join(', ')}`);
     return ads;
   } catch (err) {
     progress.stop();

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { type OciEmulator, startOciEmulator } from '../../src/emulators/oci/index.js';
 import { ocidError } from '../../src/keys/ocid.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { KASM_SECRET, OCIDS } from './fixtures.js';
@@ -16,6 +17,7 @@ let dir: string;
 let home: string;
 let cleanup: () => Promise<void>;
 let term: Terminal | undefined;
+let emu: OciEmulator | undefined;
 beforeEach(async () => {
   ({ dir, cleanup } = await tempDir('kasm-scale-init-tty-'));
   home = join(dir, 'home');
@@ -24,6 +26,8 @@ beforeEach(async () => {
 afterEach(async () => {
   term?.close();
   term = undefined;
+  await emu?.close();
+  emu = undefined;
   await cleanup();
 });
 
@@ -40,8 +44,11 @@ async function exitCode(t: Terminal): Promise<number> {
 }
 
 describe.skipIf(!hasTmux())('kasm-scale init in a terminal', () => {
-  it('OCI: generates a key, shows its fingerprint, rejects a bad OCID with the validator\'s message, writes 0600 files that validate', async () => {
-    term = new Terminal(dir, ['init'], env());
+  it('OCI: generates a key, shows its fingerprint, offers the ADs OCI lists once the key is uploaded, rejects a bad OCID with the validator\'s message, writes 0600 files that validate', async () => {
+    // OCI is an in-process emulator (--oci-endpoint): "uploading" the key registers it there.
+    const ADS = ['Qwer:US-ASHBURN-AD-1', 'Qwer:US-ASHBURN-AD-2', 'Qwer:US-ASHBURN-AD-3'];
+    emu = await startOciEmulator({ seed: { availabilityDomains: ADS } });
+    term = new Terminal(dir, ['init', '--oci-endpoint', emu.url], env());
     const t = term;
     await t.reply('Which cloud', ''); // OCI is the default
     await t.reply('Name of this VM provider config', '');
@@ -56,6 +63,7 @@ describe.skipIf(!hasTmux())('kasm-scale init in a terminal', () => {
     const pub = join(home, '.oci', 'oci_api_key_public.pem');
     const expected = execSync(`openssl pkey -pubin -in '${pub}' -outform DER | openssl md5 -c`, { encoding: 'utf8' }).trim().split(/\s+/).pop();
     expect(fingerprint).toBe(expected);
+    emu.registerApiKey({ tenancy: OCIDS.tenancy, user: OCIDS.user }, readFileSync(pub, 'utf8')); // pasted in the console
     t.answer('y');
 
     const bad = 'ocid1.tenancy.oc1..aaaaaaaanotauser';
@@ -65,7 +73,10 @@ describe.skipIf(!hasTmux())('kasm-scale init in a terminal', () => {
     await t.reply('Tenancy OCID', OCIDS.tenancy);
     await t.reply('Compartment OCID', ''); // defaults to the tenancy
     await t.reply('Region', '');
-    await t.reply('Availability domains', 'BEol:US-ASHBURN-AD-1, BEol:US-ASHBURN-AD-2');
+    // Listed from OCI, all ticked: Enter takes them.
+    const listed = await t.waitForPrompt('Availability domains');
+    for (const ad of ADS) expect(listed).toContain(ad);
+    t.key('Enter');
     await t.reply('Shape', '');
     await t.reply('Flex OCPUs', '');
     await t.reply('Flex memory', '');
@@ -108,6 +119,9 @@ describe.skipIf(!hasTmux())('kasm-scale init in a terminal', () => {
     const doc = parse(readFileSync(config, 'utf8'));
     expect(doc.providers[0].oci_fingerprint).toBe(fingerprint);
     expect(doc.providers[0].oci_compartment_ocid).toBe(OCIDS.tenancy);
+    expect(doc.providers[0].oci_availability_domains).toEqual(ADS);
+    expect(doc.providers[0].endpoint).toBe(emu.url);
+    expect(emu.requests.map((r) => [r.operation, r.status])).toEqual([['ListAvailabilityDomains', 200]]);
     const v = await runCli(['config', 'validate', config], { env: env(), cwd: dir });
     expect(v.code, v.stderr).toBe(0);
   }, 90_000);
