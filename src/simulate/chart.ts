@@ -71,11 +71,10 @@ export function renderTerminalChart(input: ChartInput, opts: { width?: number; r
   const cols = Math.min(width, input.times.length);
   const axis: string[] = Array.from({ length: cols }, () => '─');
   const labels: string[] = Array.from({ length: cols }, () => ' ');
-  const first = input.times[0] ?? 0;
-  const last = input.times[input.times.length - 1] ?? 0;
-  const span = Math.max(1, last - first);
+  const n = input.times.length;
   for (let col = 0; col < cols; col += Math.max(1, Math.floor(cols / 6))) {
-    const t = first + (span * col) / Math.max(1, cols - 1);
+    // The time of the first sample in this column's bucket (as bucketMax groups them).
+    const t = input.times[Math.min(n - 1, Math.floor((col * n) / cols))] ?? 0;
     axis[col] = '┬';
     const text = formatClock(t);
     for (let k = 0; k < text.length && col + k < cols; k++) labels[col + k] = text[k];

@@ -10,6 +10,7 @@ import type { Output, Progress } from '../cli/output.js';
 import type { KasmScaleConfig } from '../config/types.js';
 import { expandHome, readInput, writeFileAtomic } from '../util/files.js';
 import { formatClock } from './chart.js';
+import { dayClock } from './report.js';
 import type { DemandStep } from './trace.js';
 import type { ConfigDocument } from './world.js';
 import type { SimEvent, SimulationResult } from './engine.js';
@@ -51,7 +52,7 @@ async function runOne(spec: RunSpec, out: Output, onLine: (line: string) => void
   let progress: Progress | undefined;
   try {
     for (const note of world.notes) out.warn(note);
-    progress = out.progress(`${spec.name}: replaying ${formatClock(spec.fromSec)}–${formatClock(spec.toSec)}, a pass every ${spec.stepSec / 60} simulated min`);
+    progress = out.progress(`${spec.name}: replaying ${formatClock(spec.fromSec)}–${dayClock(spec.toSec)}, a pass every ${spec.stepSec / 60} simulated min`);
     return await simulate({
       world,
       steps: spec.steps,

@@ -94,6 +94,8 @@ export interface PassRecord {
 
 export interface Totals {
   passes: number;
+  /** Sessions the trace brought, in all. */
+  sessions: number;
   instanceHours: number;
   longestWaitSec: number;
   /** Sessions that got an agent (at once or after waiting). */
@@ -276,6 +278,7 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
     passes,
     totals: {
       passes: passes.length,
+      sessions: all.length,
       instanceHours: Math.round((instanceMs / 3_600_000) * 100) / 100,
       longestWaitSec: Math.round(Math.max(0, ...all.map(waitOf)) / 1000),
       sessionsServed: all.filter((s) => s.assigned !== undefined).length,

@@ -66,6 +66,11 @@ export function svgChart(runs: Array<{ name: string; result: SimulationResult }>
   return renderSvgChart(input, { title: `kasm-scale ${runs.length > 1 ? 'simulate --compare' : 'simulation'}: agents and free cores against sessions` });
 }
 
+/** formatClock, except that the end of the day reads 24:00. */
+export function dayClock(sec: number): string {
+  return sec >= 24 * 3600 && sec % (24 * 3600) === 0 ? '24:00' : formatClock(sec);
+}
+
 export function formatDuration(sec: number): string {
   if (sec < 60) return `${sec} s`;
   const m = Math.round(sec / 60);
@@ -77,7 +82,7 @@ export function totalsLines(t: Totals): string[] {
   const moved = t.launchesMoved ? ` (${t.launchesMoved} moved to another AD/zone after out-of-capacity)` : '';
   return [
     `Instance-hours:           ${t.instanceHours.toFixed(1)}`,
-    `Longest wait for capacity: ${formatDuration(t.longestWaitSec)} (${t.sessionsWaited} of ${t.sessionsServed + t.stillWaiting} sessions waited${t.stillWaiting ? `, ${t.stillWaiting} still waiting at the end` : ''})`,
+    `Longest wait for capacity: ${formatDuration(t.longestWaitSec)} (${t.sessionsWaited} of ${t.sessions} sessions waited${t.stillWaiting ? `, ${t.stillWaiting} still waiting at the end` : ''})`,
     `Launches / terminations:  ${t.launches} / ${t.terminations}${moved}`,
     `Failed actions:           ${t.failures}`,
   ];
@@ -107,7 +112,7 @@ export function simulationJson(runs: Array<{ name: string; result: SimulationRes
     start: r.start,
     step_minutes: r.stepSec / 60,
     from: formatClock(r.fromSec),
-    to: formatClock(r.toSec),
+    to: dayClock(r.toSec),
     pools: r.pools,
     totals: r.totals,
     passes: r.passes.filter((p) => p.actions.length || p.events.length).map((p) => ({ time: formatClock(p.t), ...p })),
