@@ -53,7 +53,7 @@ async function runOne(spec: RunSpec, out: Output, onLine: (line: string) => void
   try {
     for (const note of world.notes) out.warn(note);
     progress = out.progress(`${spec.name}: replaying ${formatClock(spec.fromSec)}–${dayClock(spec.toSec)}, a pass every ${spec.stepSec / 60} simulated min`);
-    return await simulate({
+    const result = await simulate({
       world,
       steps: spec.steps,
       events: spec.events ?? [],
@@ -66,6 +66,10 @@ async function runOne(spec: RunSpec, out: Output, onLine: (line: string) => void
         if (line) onLine(line);
       },
     });
+    progress.stop();
+    for (const note of result.notes) out.warn(note);
+    for (const w of result.warnings) out.debug(`pass warning: ${w}`);
+    return result;
   } finally {
     progress?.stop();
     await world.close();
@@ -108,7 +112,6 @@ export async function demoCommand(o: SimCommonOptions, out: Output): Promise<num
     out.result('');
     for (const line of report.totalsLines(result.totals)) out.result(line);
   }
-  for (const w of result.warnings) out.debug(`pass warning: ${w}`);
   out.info(`simulated ${Math.round((DEMO_TO - DEMO_FROM) / 3600)} h in ${((performance.now() - started) / 1000).toFixed(1)} s${o.svg ? `; chart written to ${o.svg}` : ''}`);
   return 0;
 }

@@ -121,7 +121,10 @@ export interface SimulationResult {
   samples: Sample[];
   passes: PassRecord[];
   totals: Totals;
+  /** Warnings of the reconcile passes (deduplicated). */
   warnings: string[];
+  /** What the simulation itself left out or assumed. */
+  notes: string[];
 }
 
 interface Tracked {
@@ -142,13 +145,17 @@ function quietOutput() {
   return createOutput({ stdout: sink(), stderr: sink(), env: { NO_COLOR: '1' } });
 }
 
-/** Which Kasm zone a group without one goes to: GPU sessions to a GPU pool, others to a CPU pool. */
-function zoneFor(world: World, g: DemandGroup): string {
+/**
+ * Which Kasm zone a group without one goes to: GPU sessions to a pool whose agents have
+ * GPUs, others preferably to one without. Undefined: no pool can ever place it (GPU
+ * sessions and no GPU pool), so it is left out rather than counted as an endless wait.
+ */
+function zoneFor(world: World, g: DemandGroup): string | undefined {
   if (g.zone) return g.zone;
   const pools = world.config.autoscale.filter((a) => a.enabled);
-  const gpuOf = (a: (typeof pools)[number]) => (world.shapes.get(a.vm_provider_config_name)?.gpus ?? 0) + a.agent_gpus_override > 0;
-  const pick = pools.find((a) => (g.gpus > 0 ? gpuOf(a) : !gpuOf(a))) ?? pools[0];
-  return pick?.zone_name ?? 'default';
+  const gpuOf = (a: (typeof pools)[number]) => (a.agent_gpus_override || world.shapes.get(a.vm_provider_config_name)?.gpus || 0) > 0;
+  if (g.gpus > 0) return pools.find(gpuOf)?.zone_name;
+  return (pools.find((a) => !gpuOf(a)) ?? pools[0])?.zone_name;
 }
 
 export async function simulate(o: EngineOptions): Promise<SimulationResult> {
@@ -167,12 +174,17 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
   const samples: Sample[] = [];
   const passes: PassRecord[] = [];
   const warnings = new Set<string>();
+  const notes = new Set<string>();
   let instanceMs = 0;
 
   const setDemand = (groups: DemandGroup[]) => {
     const want = new Map<string, { g: DemandGroup; zone: string; n: number }>();
     for (const g of groups) {
       const zone = zoneFor(world, g);
+      if (zone === undefined) {
+        notes.add(`the trace asks for sessions with ${g.gpus} GPU(s) but no pool has GPU agents: those sessions are left out`);
+        continue;
+      }
       const kind = `${zone}|${g.cores}|${g.memoryMb}|${g.gpus}`;
       const w = want.get(kind);
       if (w) w.n += g.sessions;
@@ -291,6 +303,7 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
       launchesByZone,
     },
     warnings: [...warnings],
+    notes: [...notes],
   };
 
   function sampleOf(t: number, r: PassResult, demand: number): Sample {

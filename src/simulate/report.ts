@@ -100,7 +100,7 @@ const ROWS: Array<[string, (t: Totals) => string]> = [
 
 /** `--compare`: one row per figure, one column per config. */
 export function compareTable(runs: Array<{ name: string; result: SimulationResult }>): string {
-  const table = new Table({ head: ['', ...runs.map((r) => r.name)], style: { head: [], border: [] } });
+  const table = new Table({ head: ['', ...runs.map((r) => r.name)], style: { head: [], border: [], compact: true } });
   for (const [label, value] of ROWS) table.push([label, ...runs.map((r) => value(r.result.totals))]);
   return table.toString();
 }
@@ -118,6 +118,7 @@ export function simulationJson(runs: Array<{ name: string; result: SimulationRes
     passes: r.passes.filter((p) => p.actions.length || p.events.length).map((p) => ({ time: formatClock(p.t), ...p })),
     samples: r.samples.map((s) => ({ time: formatClock(s.t), ...s })),
     warnings: r.warnings,
+    notes: r.notes,
   });
   return runs.length === 1 ? one(runs[0].name, runs[0].result) : { runs: runs.map((r) => one(r.name, r.result)) };
 }

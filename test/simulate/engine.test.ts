@@ -99,4 +99,13 @@ describe('simulation engine', () => {
     expect(r.totals.launchesByZone[OCI_IDS.ad2]).toBe(during.length);
     expect(r.passes[0].events).toEqual(['AD-1 out of capacity']);
   });
+
+  it('GPU sessions with no GPU pool are left out with a note, not counted as an endless wait', async () => {
+    const w = await officeWorld();
+    const steps: DemandStep[] = [{ at: 0, groups: [{ sessions: 1, cores: 2, memoryMb: 2048, gpus: 0 }, { sessions: 2, cores: 4, memoryMb: 16384, gpus: 1 }] }];
+    const r = await simulate({ world: w, steps, fromSec: 0, toSec: min(10), stepSec: min(5) });
+    expect(r.notes).toEqual(['the trace asks for sessions with 1 GPU(s) but no pool has GPU agents: those sessions are left out']);
+    expect(r.totals.sessions).toBe(1);
+    expect(w.kasm.state().sessions).toHaveLength(1);
+  });
 });
