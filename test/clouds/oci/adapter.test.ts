@@ -6,7 +6,7 @@ import { TAG_IDLE_SINCE, TAG_MANAGED, TAG_POOL, TAG_SERVER_ID } from '../../../s
 import { CloudError, type LaunchRequest, type OwnedInstance } from '../../../src/clouds/types.js';
 import { renderOciLaunchDetails } from '../../../src/config/render/oci.js';
 import type { OciEmulator } from '../../../src/emulators/oci/index.js';
-import { AD1, AD2, COMPARTMENT, IMAGE, NSG1, NSG2, SUBNET, provider, rsaKey, setup } from './fixture.js';
+import { AD1, AD2, COMPARTMENT, IMAGE, NSG1, NSG2, SUBNET, provider, rsaKey, setup, silenceSdkWarnings } from './fixture.js';
 
 const serverId = () => randomBytes(16).toString('hex');
 const tokens = { manager_token: 'mgr-tok', upstream_auth_address: 'kasm.example.com', provider_name: 'oci' };
@@ -17,13 +17,8 @@ const req = (zone = AD1, over: Partial<LaunchRequest> = {}): LaunchRequest => {
 const noSleep = { sleep: async () => {}, random: () => 0.5 };
 
 let emu: OciEmulator | undefined;
-// The SDK console.warn()s on every failed request; the CLI silences that (src/cli/quiet.ts,
-// covered by quiet.test.ts). Here it would only clutter the test output.
-beforeEach(() => {
-  vi.spyOn(console, 'warn').mockImplementation(() => {});
-});
+silenceSdkWarnings();
 afterEach(async () => {
-  vi.restoreAllMocks();
   await emu?.close();
   emu = undefined;
 });

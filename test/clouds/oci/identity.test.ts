@@ -4,15 +4,11 @@ import { classifyOciError } from '../../../src/clouds/oci/errors.js';
 import { listAvailabilityDomains } from '../../../src/clouds/oci/identity.js';
 import { CloudError } from '../../../src/clouds/types.js';
 import type { OciEmulator } from '../../../src/emulators/oci/index.js';
-import { AD1, AD2, COMPARTMENT, rsaKey, setup, TENANCY } from './fixture.js';
+import { AD1, AD2, COMPARTMENT, rsaKey, setup, TENANCY, silenceSdkWarnings } from './fixture.js';
 
 let emu: OciEmulator | undefined;
-// The SDK console.warn()s on every failed request; the CLI silences that (quiet.test.ts).
-beforeEach(() => {
-  vi.spyOn(console, 'warn').mockImplementation(() => {});
-});
+silenceSdkWarnings();
 afterEach(async () => {
-  vi.restoreAllMocks();
   await emu?.close();
   emu = undefined;
 });

@@ -8,15 +8,12 @@ import { createOciAdapter } from '../../../src/clouds/oci/adapter.js';
 import { createOciClients, openPrivateKey } from '../../../src/clouds/oci/client.js';
 import { CloudError } from '../../../src/clouds/types.js';
 import { startOciEmulator, type OciEmulator } from '../../../src/emulators/oci/index.js';
-import { AD1, AD2, COMPARTMENT, IMAGE, NSG1, SUBNET, TENANCY, USER, provider, rsaKey, setup } from '../../clouds/oci/fixture.js';
+import { AD1, AD2, COMPARTMENT, IMAGE, NSG1, SUBNET, TENANCY, USER, provider, rsaKey, setup, silenceSdkWarnings } from '../../clouds/oci/fixture.js';
 
 const TOKENS = { manager_token: 'm', upstream_auth_address: 'kasm.example.com', provider_name: 'oci' };
 let emu: OciEmulator | undefined;
-beforeEach(() => {
-  vi.spyOn(console, 'warn').mockImplementation(() => {});
-});
+silenceSdkWarnings();
 afterEach(async () => {
-  vi.restoreAllMocks();
   await emu?.close();
   emu = undefined;
 });
