@@ -1,8 +1,9 @@
-import { createHash, generateKeyPairSync } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { checkConfig } from '../../src/config/load.js';
+import { encryptedPem, ociKeyPair, serviceAccountKey } from '../helpers/keys.js';
+import { SEED_GCP_CLIENT_EMAIL, SEED_GCP_PLACEMENT, SEED_GCP_PROJECT } from '../helpers/providers.js';
 
 /**
  * Test-only keys made at test time (never committed) and a valid config of each cloud
@@ -18,21 +19,13 @@ export interface TestKeys {
 let cached: TestKeys | undefined;
 export function testKeys(): TestKeys {
   if (cached) return cached;
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const ociPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const ociFingerprint = createHash('md5').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').match(/../g)!.join(':');
-  const ociEncryptedPem = privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'correct horse' }).toString();
-  const gcp = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const gcpKeyJson = {
-    type: 'service_account',
-    project_id: 'pensive-voice-547511',
-    private_key_id: '0123456789abcdef',
-    private_key: gcp,
-    client_email: 'kasm@pensive-voice-547511.iam.gserviceaccount.com',
-    client_id: '1234567890',
-    token_uri: 'https://oauth2.googleapis.com/token',
+  const oci = ociKeyPair();
+  cached = {
+    ociPem: oci.privatePem,
+    ociFingerprint: oci.fingerprint,
+    ociEncryptedPem: encryptedPem(oci.privateKey, 'correct horse'),
+    gcpKeyJson: { ...serviceAccountKey(SEED_GCP_PROJECT, SEED_GCP_CLIENT_EMAIL) },
   };
-  cached = { ociPem, ociFingerprint, ociEncryptedPem, gcpKeyJson };
   return cached;
 }
 
@@ -72,16 +65,7 @@ export function gcpProvider(): Record<string, unknown> {
     max_instances: 3,
     startup_script: SCRIPT,
     gcp_credentials: testKeys().gcpKeyJson,
-    gcp_project: 'pensive-voice-547511',
-    gcp_region: 'us-east4',
-    gcp_zone: 'us-east4-b',
-    gcp_machine_type: 'e2-standard-2',
-    gcp_image: 'projects/ubuntu-os-cloud/global/images/ubuntu-2004-focal-v20211212',
-    gcp_boot_volume_gb: 50,
-    gcp_disk_type: 'pd-ssd',
-    gcp_network: 'projects/pensive-voice-547511/global/networks/default',
-    gcp_subnetwork: 'projects/pensive-voice-547511/regions/us-east4/subnetworks/default',
-    gcp_public_ip: true,
+    ...SEED_GCP_PLACEMENT,
   };
 }
 

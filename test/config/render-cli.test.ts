@@ -1,8 +1,9 @@
-import { createHash, generateKeyPairSync } from 'node:crypto';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { ociKeyPair, serviceAccountKey } from '../helpers/keys.js';
+import { SEED_GCP_CLIENT_EMAIL, SEED_GCP_PLACEMENT, SEED_GCP_PROJECT, yamlLines } from '../helpers/providers.js';
 import { SEED_OCI_OVERRIDE_PLUGINS } from './render-fixtures.js';
 
 /**
@@ -17,21 +18,10 @@ const MANAGER_TOKEN_MARK = 'script-body-marker-7f3a';
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('kasm-scale-render-'));
-  const oci = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const pem = oci.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
-  const der = oci.publicKey.export({ type: 'spki', format: 'der' });
-  const fingerprint = createHash('md5').update(der).digest('hex').match(/../g)!.join(':');
-  await writeFile(join(dir, 'oci.pem'), pem, { mode: 0o600 });
-  const gcp = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const sa = {
-    type: 'service_account',
-    project_id: 'pensive-voice-547511',
-    private_key_id: 'k1',
-    private_key: gcp.privateKey.export({ type: 'pkcs8', format: 'pem' }),
-    client_email: 'kasm@pensive-voice-547511.iam.gserviceaccount.com',
-    client_id: '1',
-    token_uri: 'https://oauth2.googleapis.com/token',
-  };
+  const oci = ociKeyPair();
+  const fingerprint = oci.fingerprint;
+  await writeFile(join(dir, 'oci.pem'), oci.privatePem, { mode: 0o600 });
+  const sa = serviceAccountKey(SEED_GCP_PROJECT, SEED_GCP_CLIENT_EMAIL);
   await writeFile(join(dir, 'sa.json'), JSON.stringify(sa), { mode: 0o600 });
   file = join(dir, 'kasm-scale.yaml');
   const yaml = `
@@ -67,16 +57,7 @@ providers:
     max_instances: 2
     startup_script: "#!/bin/bash\\n# ${MANAGER_TOKEN_MARK}\\necho {server_id}\\n"
     gcp_credentials_file: sa.json
-    gcp_project: pensive-voice-547511
-    gcp_region: us-east4
-    gcp_zone: us-east4-b
-    gcp_machine_type: e2-standard-2
-    gcp_image: projects/ubuntu-os-cloud/global/images/ubuntu-2004-focal-v20211212
-    gcp_boot_volume_gb: 50
-    gcp_disk_type: pd-ssd
-    gcp_network: projects/pensive-voice-547511/global/networks/default
-    gcp_subnetwork: projects/pensive-voice-547511/regions/us-east4/subnetworks/default
-    gcp_public_ip: true
+${yamlLines(SEED_GCP_PLACEMENT, 4)}
     gcp_network_tags: ["https-server"]
     gcp_custom_labels: {"foo": "bar"}
     gcp_config_override: {"shieldedInstanceConfig": {"enableSecureBoot": true}}

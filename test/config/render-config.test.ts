@@ -3,25 +3,10 @@ import { InputError } from '../../src/cli/errors.js';
 import type { AutoscaleConfig, KasmScaleConfig } from '../../src/config/types.js';
 import { sampleLaunchContext } from '../../src/config/render/context.js';
 import { renderConfig, renderProvider } from '../../src/config/render/run.js';
+import { autoscalePool } from '../helpers/providers.js';
 import { gcpProvider, ociProvider } from './render-fixtures.js';
 
-const pool = (name: string, provider: string): AutoscaleConfig => ({
-  autoscale_config_name: name,
-  enabled: true,
-  vm_provider_config_name: provider,
-  zone_name: 'default',
-  standby_cores: 4,
-  standby_memory_mb: 4096,
-  standby_gpus: 0,
-  downscale_backoff: 900,
-  agent_cores_override: 0,
-  agent_memory_override_gb: 0,
-  agent_gpus_override: 0,
-  minimum_instances: 0,
-  max_launch_per_pass: 2,
-  scale_down_delay_after_launch: 600,
-  provision_timeout: 900,
-});
+const pool = (name: string, provider: string): AutoscaleConfig => autoscalePool(name, provider, 'default', { standby_cores: 4, standby_memory_mb: 4096, max_launch_per_pass: 2 });
 
 const config: KasmScaleConfig = {
   file: '/tmp/kasm-scale.yaml',

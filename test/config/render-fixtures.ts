@@ -1,4 +1,5 @@
 import type { GcpProvider, OciProvider } from '../../src/config/types.js';
+import { SEED_GCP_PLACEMENT } from '../helpers/providers.js';
 
 /** Provider objects built straight from the resolved-config types (no loader involved). */
 export function ociProvider(over: Partial<OciProvider> = {}): OciProvider {
@@ -42,17 +43,8 @@ export function gcpProvider(over: Partial<GcpProvider> = {}): GcpProvider {
       private_key: '-----BEGIN PRIVATE KEY-----\nSECRET\n-----END PRIVATE KEY-----\n',
       client_email: 'kasm@pensive-voice-547511.iam.gserviceaccount.com',
     },
-    gcp_project: 'pensive-voice-547511',
-    gcp_region: 'us-east4',
-    gcp_zone: 'us-east4-b',
-    gcp_machine_type: 'e2-standard-2',
-    gcp_image: 'projects/ubuntu-os-cloud/global/images/ubuntu-2004-focal-v20211212',
-    gcp_boot_volume_gb: 50,
-    gcp_disk_type: 'pd-ssd',
+    ...SEED_GCP_PLACEMENT,
     gcp_cmek: 'projects/pensive-voice-547511/locations/global/keyRings/my-keyring/cryptoKeys/my-key',
-    gcp_network: 'projects/pensive-voice-547511/global/networks/default',
-    gcp_subnetwork: 'projects/pensive-voice-547511/regions/us-east4/subnetworks/default',
-    gcp_public_ip: true,
     gcp_network_tags: ['https-server', 'foo', 'bar'],
     gcp_custom_labels: { foo: 'bar', bin: 'baz' },
     gcp_metadata: [{ key: 'ssh-keys', value: 'user1:ssh-rsa AAAAB3Nza user1' }],

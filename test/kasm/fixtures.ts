@@ -1,4 +1,5 @@
 import type { GcpProvider, KasmScaleConfig, OciProvider } from '../../src/config/types.js';
+import { SEED_GCP_PLACEMENT } from '../helpers/providers.js';
 
 /** Resolved provider entries as loadConfig() returns them (secrets already read from *_file). */
 
@@ -40,16 +41,7 @@ export function gcpProvider(over: Partial<GcpProvider> = {}): GcpProvider {
     max_instances: 4,
     startup_script: '#!/bin/bash\necho {server_id}\n',
     gcp_credentials: { type: 'service_account', project_id: 'pensive-voice-547511', private_key: GCP_PRIVATE_KEY_SECRET, client_email: 'kasm@pensive-voice-547511.iam.gserviceaccount.com' },
-    gcp_project: 'pensive-voice-547511',
-    gcp_region: 'us-east4',
-    gcp_zone: 'us-east4-b',
-    gcp_machine_type: 'e2-standard-2',
-    gcp_image: 'projects/ubuntu-os-cloud/global/images/ubuntu-2004-focal-v20211212',
-    gcp_boot_volume_gb: 50,
-    gcp_disk_type: 'pd-ssd',
-    gcp_network: 'projects/pensive-voice-547511/global/networks/default',
-    gcp_subnetwork: 'projects/pensive-voice-547511/regions/us-east4/subnetworks/default',
-    gcp_public_ip: true,
+    ...SEED_GCP_PLACEMENT,
     gcp_network_tags: ['https-server'],
     gcp_custom_labels: { env: 'prod' },
     gcp_metadata: [{ key: 'enable-oslogin', value: 'TRUE' }],

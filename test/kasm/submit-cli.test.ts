@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { createHash, createPublicKey } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKasmEmulator, type KasmEmulator } from '../../src/emulators/kasm/index.js';
 import { runCli, tempDir, type CliRun } from '../helpers/cli.js';
+import { ociKeyPair, serviceAccountKey } from '../helpers/keys.js';
+import { SEED_GCP_CLIENT_EMAIL, SEED_GCP_PLACEMENT, SEED_GCP_PROJECT, yamlLines } from '../helpers/providers.js';
 
 /**
  * `kasm-scale config submit` end to end: the built CLI, a real config file with secrets in
@@ -26,18 +26,11 @@ describe.skipIf(!LOADER_BUILT)('config submit (built CLI) against the Kasm emula
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir());
     emu = await startKasmEmulator({ apiKey: KEY, apiKeySecret: SECRET });
-    const gen = (name: string) => {
-      execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', join(dir, name)], { stdio: 'pipe' });
-      return readFileSync(join(dir, name), 'utf8');
-    };
-    ociPem = gen('oci.pem');
-    const fingerprint = createHash('md5')
-      .update(createPublicKey(ociPem).export({ type: 'spki', format: 'der' }))
-      .digest('hex')
-      .match(/../g)!
-      .join(':');
-    const gcpPem = gen('gcp.pem');
-    gcpJson = JSON.stringify({ type: 'service_account', project_id: 'pensive-voice-547511', private_key_id: 'abc123', private_key: gcpPem, client_email: 'kasm@pensive-voice-547511.iam.gserviceaccount.com', client_id: '1', token_uri: 'https://oauth2.googleapis.com/token' });
+    const oci = ociKeyPair();
+    ociPem = oci.privatePem;
+    const fingerprint = oci.fingerprint;
+    writeFileSync(join(dir, 'oci.pem'), ociPem, { mode: 0o600 });
+    gcpJson = JSON.stringify(serviceAccountKey(SEED_GCP_PROJECT, SEED_GCP_CLIENT_EMAIL));
     writeFileSync(join(dir, 'sa.json'), gcpJson, { mode: 0o600 });
     writeFileSync(join(dir, 'agent.sh'), '#!/bin/bash\necho {server_id} {manager_token} ${{HOME}}\n');
     const yaml = (maxOci: number) => `kasm:
@@ -70,16 +63,7 @@ providers:
     max_instances: 3
     startup_script_file: agent.sh
     gcp_credentials_file: sa.json
-    gcp_project: pensive-voice-547511
-    gcp_region: us-east4
-    gcp_zone: us-east4-b
-    gcp_machine_type: e2-standard-2
-    gcp_image: projects/ubuntu-os-cloud/global/images/ubuntu-2004-focal-v20211212
-    gcp_boot_volume_gb: 50
-    gcp_disk_type: pd-ssd
-    gcp_network: projects/pensive-voice-547511/global/networks/default
-    gcp_subnetwork: projects/pensive-voice-547511/regions/us-east4/subnetworks/default
-    gcp_public_ip: true
+${yamlLines(SEED_GCP_PLACEMENT, 4)}
     gcp_network_tags: '["https-server"]'
     gcp_custom_labels: {env: prod}
 `;

@@ -10,6 +10,7 @@ import type { KasmServer, KasmSession } from '../../src/kasm/types.js';
 import { MB } from '../../src/scaling/capacity.js';
 import { emptyState, nextPoolMemory, type ScalingState } from '../../src/scaling/memory.js';
 import type { Plan, PlanInput, ProviderSupply, Resources } from '../../src/scaling/types.js';
+import { autoscalePool } from '../helpers/providers.js';
 
 export interface World {
   pools: AutoscaleConfig[];
@@ -22,25 +23,9 @@ export interface World {
 
 export const T0 = new Date('2025-01-06T08:00:00Z');
 
+/** A pool of provider oci-main in Kasm zone `default` keeping 8 cores on standby. */
 export function pool(name: string, over: Partial<AutoscaleConfig> = {}): AutoscaleConfig {
-  return {
-    autoscale_config_name: name,
-    enabled: true,
-    vm_provider_config_name: 'oci-main',
-    zone_name: 'default',
-    standby_cores: 8,
-    standby_memory_mb: 0,
-    standby_gpus: 0,
-    downscale_backoff: 900,
-    agent_cores_override: 0,
-    agent_memory_override_gb: 0,
-    agent_gpus_override: 0,
-    minimum_instances: 0,
-    max_launch_per_pass: 10,
-    scale_down_delay_after_launch: 600,
-    provision_timeout: 900,
-    ...over,
-  };
+  return autoscalePool(name, 'oci-main', 'default', { standby_cores: 8, ...over });
 }
 
 export function provider(name = 'oci-main', over: Partial<ProviderSupply> = {}): ProviderSupply & { instances: OwnedInstance[] } {
