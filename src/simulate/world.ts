@@ -104,7 +104,8 @@ export async function startWorld(o: WorldOptions): Promise<World> {
       config = await loadConfig(configFile);
     } else {
       const c = o.config!;
-      config = { ...c, kasm: { ...c.kasm, ...kasmSection } as KasmScaleConfig['kasm'], providers: c.providers.map((p) => ({ ...p, endpoint: endpointOf(p.vm_provider_name) })) };
+      // A fresh kasm section: the user's URL, key and CA file have no business with the emulator.
+      config = { ...c, kasm: kasmSection as KasmScaleConfig['kasm'], providers: c.providers.map((p) => ({ ...p, endpoint: endpointOf(p.vm_provider_name) })) };
     }
 
     const notes: string[] = [];
