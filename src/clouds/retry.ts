@@ -8,7 +8,7 @@
  * spreads many runners retrying at once; a server's Retry-After (seconds) is honoured as a
  * floor, and everything is bounded by maxDelayMs so a hostile header cannot stall a pass.
  */
-import type { CloudErrorKind } from './types.js';
+import { CloudError, type CloudErrorKind } from './types.js';
 
 export interface RetryOptions {
   /** Maps any thrown value to its kind; `retryAfterMs` when the error carries Retry-After. */
@@ -55,6 +55,22 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
       const delayMs = backoffDelay(attempt, { baseDelayMs, maxDelayMs, random, retryAfterMs });
       opts.onRetry?.({ attempt, delayMs, kind, error: err });
       await sleep(delayMs);
+    }
+  }
+}
+
+/**
+ * A read-modify-write under the cloud's optimistic lock (OCI's etag, GCP's label
+ * fingerprint): 412 means the object changed between our read and our write, so `fn`
+ * (which reads afresh each time) runs again, at most `attempts` times in all.
+ */
+export async function retryOnConflict<T>(attempts: number, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof CloudError && err.status === 412 && attempt < attempts) continue;
+      throw err;
     }
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, parseRetryAfter, withRetry } from '../../src/clouds/retry.js';
-import type { CloudErrorKind } from '../../src/clouds/types.js';
+import { backoffDelay, parseRetryAfter, retryOnConflict, withRetry } from '../../src/clouds/retry.js';
+import { CloudError, type CloudErrorKind } from '../../src/clouds/types.js';
 
 class E extends Error {
   constructor(readonly kind: CloudErrorKind, readonly retryAfterMs?: number) {
@@ -50,5 +50,25 @@ describe('withRetry', () => {
     expect(parseRetryAfter(undefined)).toBeUndefined();
     expect(parseRetryAfter('junk')).toBeUndefined();
     expect(parseRetryAfter(new Date(10_000).toUTCString(), () => 5_000)).toBe(5_000);
+  });
+});
+
+describe('retryOnConflict', () => {
+  const conflict = () => new CloudError({ kind: 'invalid', cloud: 'oci', message: 'etag changed', status: 412 });
+
+  it('runs the read-modify-write again after a 412, up to the attempts given', async () => {
+    let n = 0;
+    await expect(retryOnConflict(3, async () => (++n < 3 ? Promise.reject(conflict()) : 'written'))).resolves.toBe('written');
+    expect(n).toBe(3);
+    n = 0;
+    await expect(retryOnConflict(2, async () => (++n, Promise.reject(conflict())))).rejects.toMatchObject({ status: 412 });
+    expect(n).toBe(2);
+  });
+
+  it('passes any other failure straight through', async () => {
+    let n = 0;
+    const other = new CloudError({ kind: 'transient', cloud: 'gcp', message: 'boom', status: 503 });
+    await expect(retryOnConflict(3, async () => (++n, Promise.reject(other)))).rejects.toBe(other);
+    expect(n).toBe(1);
   });
 });

@@ -11,7 +11,7 @@ import type { GcpProvider } from '../../config/types.js';
 import { renderGcpInstance } from '../../config/render/gcp.js';
 import type { AdapterOptions } from '../index.js';
 import { isOwned, ownsInstance, patchTags, poolLabel, requestIdFor, TAG_IDLE_SINCE, TAG_MANAGED, TAG_MANAGED_VALUE, TAG_POOL, TAG_SERVER_ID } from '../ownership.js';
-import { defaultSleep, withRetry } from '../retry.js';
+import { defaultSleep, retryOnConflict, withRetry } from '../retry.js';
 import { CloudError, type AgentSize, type CloudAdapter, type InstanceState, type LaunchRequest, type LaunchResult, type OwnedInstance } from '../types.js';
 import { createGcpClients, NO_LIBRARY_RETRY } from './client.js';
 import { classifyGcpError, gcpErrorKind, operationError } from './errors.js';
@@ -197,7 +197,7 @@ export async function createGcpAdapter(p: GcpProvider, opts: GcpAdapterOptions =
     const zone = instance.zone;
     // setLabels replaces the whole map and is guarded by labelFingerprint: read, change
     // ours, write with the fingerprint; a concurrent change (412) → read again, once.
-    for (let attempt = 1; ; attempt++) {
+    await retryOnConflict(2, async () => {
       const live = await getLive(instance);
       if (!live) throw new CloudError({ kind: 'not_found', cloud: 'gcp', message: `GCP instances.setLabels in ${zone}: instance ${instance.name} no longer exists`, zone });
       const current = (live.labels ?? {}) as Record<string, string>;
@@ -205,21 +205,15 @@ export async function createGcpAdapter(p: GcpProvider, opts: GcpAdapterOptions =
       const labels = patchTags(current, patch);
       const labelFingerprint = String(live.labelFingerprint ?? '');
       const requestId = requestIdFor(`labels:${project}/${zone}/${instance.name}/${labelFingerprint}/${JSON.stringify(labels)}`);
-      try {
-        const [lro] = await call(
-          'instances.setLabels',
-          () => instances.setLabels({ project, zone, instance: instance.name, requestId, instancesSetLabelsRequestResource: { labels, labelFingerprint } }, NO_LIBRARY_RETRY),
-          { zone, requestId },
-        );
-        const failed = operationError(lro.latestResponse as Operation, { operation: 'instances.setLabels', zone, requestId, project });
-        if (failed) throw failed;
-        instance.tags = labels;
-        return;
-      } catch (err) {
-        if (err instanceof CloudError && err.status === 412 && attempt < 2) continue;
-        throw err;
-      }
-    }
+      const [lro] = await call(
+        'instances.setLabels',
+        () => instances.setLabels({ project, zone, instance: instance.name, requestId, instancesSetLabelsRequestResource: { labels, labelFingerprint } }, NO_LIBRARY_RETRY),
+        { zone, requestId },
+      );
+      const failed = operationError(lro.latestResponse as Operation, { operation: 'instances.setLabels', zone, requestId, project });
+      if (failed) throw failed;
+      instance.tags = labels;
+    });
   }
 
   async function agentSize(): Promise<AgentSize> {

@@ -10,7 +10,7 @@ import type { OciProvider } from '../../config/types.js';
 import { renderOciLaunchDetails } from '../../config/render/oci.js';
 import type { AdapterOptions } from '../index.js';
 import { isOwned, ownsInstance, patchTags, poolLabel, TAG_IDLE_SINCE, TAG_POOL, TAG_SERVER_ID } from '../ownership.js';
-import { withRetry } from '../retry.js';
+import { retryOnConflict, withRetry } from '../retry.js';
 import { CloudError, type AgentSize, type CloudAdapter, type InstanceState, type LaunchRequest, type LaunchResult, type OwnedInstance } from '../types.js';
 import { createOciClients } from './client.js';
 import { classifyOciError, ociErrorKind } from './errors.js';
@@ -129,20 +129,14 @@ export function createOciAdapter(p: OciProvider, opts: OciAdapterOptions = {}): 
     refuseUnowned(instance.tags, instance, 'retag');
     // The API replaces the whole map: read, change ours, write back with the etag so a
     // concurrent change is never lost (412 → read again).
-    for (let attempt = 1; ; attempt++) {
+    await retryOnConflict(3, async () => {
       const got = await call('GetInstance', () => compute.getInstance({ instanceId: instance.id }), instance.zone);
       const current = got.instance.freeformTags ?? {};
       refuseUnowned(current, instance, 'retag');
       const tags = patchTags(current, patch);
-      try {
-        await call('UpdateInstance', () => compute.updateInstance({ instanceId: instance.id, updateInstanceDetails: { freeformTags: tags }, ifMatch: got.etag }), instance.zone);
-        instance.tags = tags;
-        return;
-      } catch (err) {
-        if (err instanceof CloudError && err.status === 412 && attempt < 3) continue;
-        throw err;
-      }
-    }
+      await call('UpdateInstance', () => compute.updateInstance({ instanceId: instance.id, updateInstanceDetails: { freeformTags: tags }, ifMatch: got.etag }), instance.zone);
+      instance.tags = tags;
+    });
   }
 
   async function agentSize(): Promise<AgentSize> {
