@@ -3,8 +3,9 @@
  * pair with its fingerprint, and a Google service account key JSON. The fingerprint is
  * computed here, independently of src/keys, so tests of our key code have a second opinion.
  */
-import { createHash, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { GcpServiceAccountKey } from '../../src/config/types.js';
+import { gcpDemoServiceAccount } from '../../src/simulate/credentials.js';
 
 export interface OciTestKey {
   /** PKCS#8 PEM; encrypted (aes-256-cbc) when a passphrase was given. */
@@ -40,20 +41,7 @@ export function encryptedPem(privateKey: KeyObject, passphrase: string): string 
   return privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }).toString();
 }
 
-/** A service account key shaped like the JSON Google's console downloads. */
-export function serviceAccountKey(project = 'kasm-test-project', email = `kasm-scale@${project}.iam.gserviceaccount.com`): GcpServiceAccountKey {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return {
-    type: 'service_account',
-    project_id: project,
-    private_key_id: randomBytes(20).toString('hex'),
-    private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    client_email: email,
-    client_id: String(100000000000000000000n + BigInt(randomBytes(4).readUInt32BE(0))),
-    auth_uri: 'https://accounts.google.com/o/oauth2/auth',
-    token_uri: 'https://oauth2.googleapis.com/token',
-    auth_provider_x509_cert_url: 'https://www.googleapis.com/oauth2/v1/certs',
-    client_x509_cert_url: `https://www.googleapis.com/robot/v1/metadata/x509/${encodeURIComponent(email)}`,
-    universe_domain: 'googleapis.com',
-  };
+/** A service account key shaped like the JSON Google's console downloads (demo's maker, src/simulate). */
+export function serviceAccountKey(project = 'kasm-test-project', email?: string): GcpServiceAccountKey {
+  return gcpDemoServiceAccount(project, email);
 }

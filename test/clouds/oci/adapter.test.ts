@@ -6,7 +6,7 @@ import { TAG_IDLE_SINCE, TAG_MANAGED, TAG_POOL, TAG_SERVER_ID } from '../../../s
 import { CloudError, type LaunchRequest, type OwnedInstance } from '../../../src/clouds/types.js';
 import { renderOciLaunchDetails } from '../../../src/config/render/oci.js';
 import type { OciEmulator } from '../../../src/emulators/oci/index.js';
-import { AD1, AD2, COMPARTMENT, IMAGE, NSG1, NSG2, SUBNET, provider, rsaKey, setup, silenceSdkWarnings } from './fixture.js';
+import { AD1, AD2, COMPARTMENT, IMAGE, NSG1, NSG2, SUBNET, provider, rsaKey, setup, silenceSdkWarnings, caught } from './fixture.js';
 
 const serverId = () => randomBytes(16).toString('hex');
 const tokens = { manager_token: 'mgr-tok', upstream_auth_address: 'kasm.example.com', provider_name: 'oci' };
@@ -22,16 +22,6 @@ afterEach(async () => {
   await emu?.close();
   emu = undefined;
 });
-
-async function caught(p: Promise<unknown>): Promise<CloudError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CloudError);
-    return e as CloudError;
-  }
-  throw new Error('expected a CloudError');
-}
 
 describe('OCI adapter against the emulator (real oci-core on the wire)', () => {
   it('lists only owned, not-terminated instances, paging through opc-next-page', async () => {

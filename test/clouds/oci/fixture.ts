@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, vi } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
+import { CloudError } from '../../../src/clouds/types.js';
 import type { OciProvider } from '../../../src/config/types.js';
 import { startOciEmulator, type OciEmulator, type OciEmulatorOptions } from '../../../src/emulators/oci/index.js';
 import { ociKeyPair, type OciTestKey } from '../../helpers/keys.js';
@@ -39,4 +40,15 @@ export async function setup(opts: Partial<OciEmulatorOptions> = {}) {
 export function silenceSdkWarnings(): void {
   beforeEach(() => void vi.spyOn(console, 'warn').mockImplementation(() => {}));
   afterEach(() => void vi.restoreAllMocks());
+}
+
+/** The CloudError `p` rejects with (the test fails when it resolves or throws anything else). */
+export async function caught(p: Promise<unknown>): Promise<CloudError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(CloudError);
+    return e as CloudError;
+  }
+  throw new Error('expected a CloudError');
 }

@@ -4,7 +4,7 @@ import { classifyOciError } from '../../../src/clouds/oci/errors.js';
 import { listAvailabilityDomains } from '../../../src/clouds/oci/identity.js';
 import { CloudError } from '../../../src/clouds/types.js';
 import type { OciEmulator } from '../../../src/emulators/oci/index.js';
-import { AD1, AD2, COMPARTMENT, rsaKey, setup, TENANCY, silenceSdkWarnings } from './fixture.js';
+import { AD1, AD2, COMPARTMENT, rsaKey, setup, TENANCY, silenceSdkWarnings, caught } from './fixture.js';
 
 let emu: OciEmulator | undefined;
 silenceSdkWarnings();
@@ -12,16 +12,6 @@ afterEach(async () => {
   await emu?.close();
   emu = undefined;
 });
-
-async function caught(p: Promise<unknown>): Promise<CloudError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CloudError);
-    return e as CloudError;
-  }
-  throw new Error('expected a CloudError');
-}
 
 describe('listAvailabilityDomains (real oci-identity against the OCI emulator)', () => {
   it("lists the region's ADs with a signed request in the tenancy", async () => {
