@@ -15,6 +15,19 @@ export interface AdapterOptions {
    * in the config, otherwise the label itself.
    */
   poolNames?: string[];
+  /**
+   * Reuse the SDK clients of a provider across adapters in this process instead of making
+   * new ones per pass (google-gax hashes its protos for every new client: ~200 ms of CPU
+   * each). For simulations that run hundreds of passes; the caller ends them with
+   * closeSharedClients(). A one-shot CLI pass leaves this off and closes what it opened.
+   */
+  shareClients?: boolean;
+}
+
+/** Closes the clients kept by `shareClients` (end of a simulation). */
+export async function closeSharedClients(): Promise<void> {
+  const { closeSharedGcpClients } = await import('./gcp/client.js');
+  await closeSharedGcpClients();
 }
 
 /**

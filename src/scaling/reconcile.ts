@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { InputError } from '../cli/errors.js';
 import type { Output } from '../cli/output.js';
+import type { AdapterOptions } from '../clouds/index.js';
 import type { AutoscaleConfig, KasmScaleConfig } from '../config/types.js';
 import { applyPlan, plannedResults, type ActionResult } from './apply.js';
 import { acquireLock } from './lock.js';
@@ -16,6 +17,8 @@ import type { DemandSnapshot, Plan } from './types.js';
 
 export interface PassOptions {
   config: KasmScaleConfig;
+  /** Passed to every adapter (simulations share SDK clients across passes). */
+  adapterOptions?: AdapterOptions;
   /** --autoscale NAME... (empty: every enabled pool). */
   only?: string[];
   dryRun: boolean;
@@ -73,7 +76,7 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
   try {
     const loaded = await readState(opts.stateDir, { now: opts.now });
     if (loaded.note) warn(`${loaded.note}; this pass removes no idle agents`);
-    const obs = await observe({ config: opts.config, pools, demandFile: opts.demandFile, concurrency: opts.concurrency });
+    const obs = await observe({ config: opts.config, pools, demandFile: opts.demandFile, concurrency: opts.concurrency, ...(opts.adapterOptions ? { adapterOptions: opts.adapterOptions } : {}) });
     const decided = plan(
       {
         pools,

@@ -253,7 +253,7 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
     if (groups !== current) setDemand((current = groups));
     place();
 
-    const result = await runPass({ config: world.config, dryRun: false, stateDir: world.stateDir, concurrency: o.concurrency ?? 8, now: new Date(world.now()), out });
+    const result = await runPass({ config: world.config, dryRun: false, stateDir: world.stateDir, concurrency: o.concurrency ?? 8, now: new Date(world.now()), out, adapterOptions: { shareClients: true } });
     for (const w of result.warnings) warnings.add(w);
     world.refresh();
     samples.push(sampleOf(t, result, groups.reduce((n, g) => n + g.sessions, 0)));

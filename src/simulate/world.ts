@@ -6,6 +6,7 @@
  * from our ownership tag, zone of its pool, size of its shape/machine type); a terminated
  * one removes it. Nothing leaves the machine; nothing waits on the real clock.
  */
+import { closeSharedClients } from '../clouds/index.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -165,6 +166,8 @@ export async function startWorld(o: WorldOptions): Promise<World> {
       },
       refresh,
       close: async () => {
+        // The engine's passes share SDK clients (shareClients); they end with the world.
+        await closeSharedClients();
         await Promise.allSettled(started.map((s) => s.close()));
         await rm(dir, { recursive: true, force: true });
       },

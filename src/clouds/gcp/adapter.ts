@@ -13,7 +13,7 @@ import type { AdapterOptions } from '../index.js';
 import { isOwned, ownsInstance, patchTags, poolLabel, requestIdFor, TAG_IDLE_SINCE, TAG_MANAGED, TAG_MANAGED_VALUE, TAG_POOL, TAG_SERVER_ID } from '../ownership.js';
 import { defaultSleep, retryOnConflict, withRetry } from '../retry.js';
 import { CloudError, type AgentSize, type CloudAdapter, type InstanceState, type LaunchRequest, type LaunchResult, type OwnedInstance } from '../types.js';
-import { createGcpClients, NO_LIBRARY_RETRY } from './client.js';
+import { closeGcpClients, createGcpClients, NO_LIBRARY_RETRY } from './client.js';
 import { classifyGcpError, gcpErrorKind, operationError } from './errors.js';
 
 type Instance = protos.google.cloud.compute.v1.IInstance;
@@ -47,7 +47,7 @@ const OWNED_FILTER = `labels.${TAG_MANAGED} = "${TAG_MANAGED_VALUE}"`;
 const lastSegment = (s: string | null | undefined): string => (s ?? '').split('/').pop() ?? '';
 
 export async function createGcpAdapter(p: GcpProvider, opts: GcpAdapterOptions = {}): Promise<CloudAdapter> {
-  const clients = await createGcpClients(p);
+  const clients = await createGcpClients(p, { shared: opts.shareClients });
   const { instances, zoneOperations, machineTypes } = clients;
   const project = p.gcp_project;
   const byLabel = new Map((opts.poolNames ?? []).map((n) => [poolLabel(n), n]));
@@ -237,7 +237,8 @@ export async function createGcpAdapter(p: GcpProvider, opts: GcpAdapterOptions =
     updateTags,
     agentSize,
     async close() {
-      await Promise.allSettled([instances.close(), zoneOperations.close(), machineTypes.close()]);
+      // Shared clients outlive this adapter: closeSharedClients() ends them.
+      if (!opts.shareClients) await closeGcpClients(clients);
     },
   };
 }

@@ -9,6 +9,7 @@
  * - Endpoint: `endpoint: http://127.0.0.1:8124` becomes apiEndpoint/port/protocol; the
  *   library breaks on a URL inside apiEndpoint and would use TLS on :443 without them.
  */
+import { createHash } from 'node:crypto';
 import type { ClientOptions } from 'google-gax';
 import type { GcpProvider } from '../../config/types.js';
 import { loadGcpClients } from './load.js';
@@ -43,7 +44,9 @@ export function gcpEndpointLabel(p: Pick<GcpProvider, 'endpoint'>): string {
  */
 export const NO_LIBRARY_RETRY = { retry: null } as const;
 
-export async function createGcpClients(p: GcpProvider) {
+export type GcpClients = Awaited<ReturnType<typeof newGcpClients>>;
+
+async function newGcpClients(p: GcpProvider) {
   const [Instances, ZoneOperations, MachineTypes] = await loadGcpClients('InstancesClient', 'ZoneOperationsClient', 'MachineTypesClient');
   const o = gcpClientOptions(p);
   return {
@@ -52,4 +55,35 @@ export async function createGcpClients(p: GcpProvider) {
     machineTypes: new MachineTypes(o),
     endpoint: gcpEndpointLabel(p),
   };
+}
+
+/** Clients kept for `shareClients`, by who they sign as and where they call. */
+const shared = new Map<string, Promise<GcpClients>>();
+
+function sharedKey(p: GcpProvider): string {
+  // The private key itself is part of the identity (a rotated key must not reuse old clients); hash it, never keep it as a key.
+  const keyHash = createHash('sha256').update(p.gcp_credentials.private_key).digest('hex');
+  return JSON.stringify([p.gcp_credentials.client_email, keyHash, p.gcp_project, p.endpoint ?? '']);
+}
+
+export async function createGcpClients(p: GcpProvider, opts: { shared?: boolean } = {}): Promise<GcpClients> {
+  if (!opts.shared) return newGcpClients(p);
+  const key = sharedKey(p);
+  let clients = shared.get(key);
+  if (!clients) {
+    clients = newGcpClients(p);
+    shared.set(key, clients);
+    clients.catch(() => shared.delete(key));
+  }
+  return clients;
+}
+
+export async function closeGcpClients(c: GcpClients): Promise<void> {
+  await Promise.allSettled([c.instances.close(), c.zoneOperations.close(), c.machineTypes.close()]);
+}
+
+export async function closeSharedGcpClients(): Promise<void> {
+  const all = [...shared.values()];
+  shared.clear();
+  await Promise.allSettled(all.map(async (c) => closeGcpClients(await c)));
 }
