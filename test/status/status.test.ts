@@ -16,6 +16,7 @@ import { statusExitCode } from '../../src/status/command.js';
 import { renderStatus } from '../../src/status/human.js';
 import { statusJson } from '../../src/status/json.js';
 import { AD1, MB, scenario, type Scenario } from '../scaling/scenarios/harness.js';
+import { silenceSdkWarnings } from '../clouds/oci/fixture.js';
 
 let s: Scenario | undefined;
 afterEach(async () => {
@@ -52,6 +53,8 @@ async function snapshotDir(dir: string): Promise<string | null> {
 const plain = new Chalk({ level: 0 });
 
 describe('status (in-process, emulators)', () => {
+  // A pass that meets an injected capacity fault makes the OCI SDK console.warn.
+  silenceSdkWarnings();
   it('shows instances, agents, sessions and capacity as reconcile computes them; makes no write call anywhere', async () => {
     s = await scenario({ pools: [{ name: 'office', standby_cores: 10 }] });
     const first = await reconcile(s); // cold start: 3 launches of 4 cores

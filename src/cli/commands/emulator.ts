@@ -7,6 +7,7 @@ interface EmulatorOptions extends CommonOptions {
   state?: string;
   apiKey?: string;
   apiKeySecret?: string;
+  for?: string;
 }
 
 /** `kasm-scale emulator <oci|gcp|kasm>`: a local API server for trials, demos and tests (issue 4). */
@@ -19,19 +20,20 @@ export function registerEmulator(program: Command): void {
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--state <file>', 'keep the emulator state in this JSON file (loaded at start, saved on every change)')
     .option('--api-key <key>', 'kasm: the API key to accept (default: kasm-scale-emulator)')
-    .option('--api-key-secret <secret>', 'kasm: the API key secret to accept (default: a random one, printed)');
+    .option('--api-key-secret <secret>', 'kasm: the API key secret to accept (default: a random one, printed)')
+    .option('--for <config>', "oci/gcp: accept this config's providers (register their keys' public halves, seed every image, subnet, shape, zone... they name)");
   common(cmd);
   examples(cmd, [
     'kasm-scale emulator kasm --port 8125 --api-key demo --api-key-secret demo-secret',
     'kasm-scale emulator oci --port 8123 --state /tmp/oci-emulator.json',
-    'kasm-scale emulator gcp --port 8124',
+    'kasm-scale emulator gcp --port 8124 --for kasm-scale.yaml',
     `curl -s -XPOST localhost:8125/__emulator/registerAgent -d '{"server_id":"${'0'.repeat(32)}","cores":4,"memory":8589934592}'`,
   ]);
   cmd.action(
     action<EmulatorOptions>(async ({ options, args, out }) => {
       const { runEmulator } = await import('../../emulators/shared/run.js');
       return runEmulator(
-        { name: args[0], port: options.port, host: options.host, stateFile: options.state, apiKey: options.apiKey, apiKeySecret: options.apiKeySecret },
+        { name: args[0], port: options.port, host: options.host, stateFile: options.state, apiKey: options.apiKey, apiKeySecret: options.apiKeySecret, forConfig: options.for },
         out,
       );
     }),

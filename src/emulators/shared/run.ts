@@ -17,6 +17,12 @@ export interface RunEmulatorOptions {
   stateFile?: string;
   apiKey?: string;
   apiKeySecret?: string;
+  /**
+   * A kasm-scale config whose providers this emulator should accept: its OCI API keys /
+   * GCP service accounts are registered (public halves only) and every image, subnet,
+   * shape, zone ... it names is seeded, so `doctor` and `reconcile` work against it.
+   */
+  forConfig?: string;
   /** Resolves when the emulator should stop (tests); default: SIGINT or SIGTERM. */
   until?: Promise<void>;
 }
@@ -27,7 +33,14 @@ interface Started {
   close(): Promise<void>;
 }
 
-const START_FN: Record<EmulatorName, string> = { oci: 'startOciEmulator', gcp: 'startGcpEmulator', kasm: 'startKasmEmulator' };
+type StartFn = (o: Record<string, unknown>) => Promise<Started>;
+
+/** Each emulator loads only when asked for (and the OCI/GCP ones pull in no SDK here). */
+const LOAD_START: Record<EmulatorName, () => Promise<StartFn>> = {
+  oci: async () => (await import('../oci/index.js')).startOciEmulator as unknown as StartFn,
+  gcp: async () => (await import('../gcp/index.js')).startGcpEmulator as unknown as StartFn,
+  kasm: async () => (await import('../kasm/index.js')).startKasmEmulator as unknown as StartFn,
+};
 
 function parsePort(port: number | string | undefined): number {
   if (port === undefined) return 0;
@@ -48,6 +61,22 @@ function signalled(): Promise<void> {
   });
 }
 
+/** Registers and seeds what a config's providers of this cloud need (see RunEmulatorOptions.forConfig). */
+async function seedFor(name: 'oci' | 'gcp', started: Started, file: string, out: Output): Promise<void> {
+  const { loadConfig } = await import('../../config/load.js');
+  const config = await loadConfig(file);
+  const seed = await import('../../simulate/seed.js');
+  if (name === 'oci') {
+    const providers = config.providers.filter((p) => p.vm_provider_name === 'oci');
+    seed.seedOci(started as unknown as Parameters<typeof seed.seedOci>[0], providers);
+    out.info(`accepting ${providers.length} OCI provider(s) of ${file}; point their endpoint at ${started.url}`);
+  } else {
+    const providers = config.providers.filter((p) => p.vm_provider_name === 'gcp');
+    seed.seedGcp(started as unknown as Parameters<typeof seed.seedGcp>[0], providers);
+    out.info(`accepting ${providers.length} GCP provider(s) of ${file}; point their endpoint at ${started.url}`);
+  }
+}
+
 export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promise<number> {
   if (!(EMULATORS as readonly string[]).includes(opts.name)) {
     throw new InputError(`unknown emulator "${opts.name}"`, { hint: `choose one of ${EMULATORS.join(', ')}` });
@@ -57,9 +86,7 @@ export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promis
   const host = opts.host ?? '127.0.0.1';
   const { isLoopbackHost } = await import('../../kasm/endpoint.js');
   if (!isLoopbackHost(host)) out.warn(`listening on ${host}: the emulator's control routes (/__emulator/) have no authentication; keep it on a trusted network`);
-  // A computed specifier: each emulator loads only when asked for (and the OCI/GCP ones pull in no SDK here).
-  const mod = (await import(`../${name}/index.js`)) as Record<string, (o: Record<string, unknown>) => Promise<Started>>;
-  const start = mod[START_FN[name]];
+  const start = await LOAD_START[name]();
   const base = { port, host, stateFile: opts.stateFile };
   let creds: { api_key: string; api_key_secret: string; generated: boolean } | undefined;
   let started: Started;
@@ -70,6 +97,7 @@ export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promis
       started = await start({ ...base, apiKey: creds.api_key, apiKeySecret: creds.api_key_secret });
     } else {
       started = await start(base);
+      if (opts.forConfig) await seedFor(name, started, opts.forConfig, out);
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
