@@ -66,3 +66,18 @@ function describeCause(cause: unknown): string {
     return String(cause);
   }
 }
+
+/**
+ * The config file, the same way on every command that reads one: `[file]` or
+ * `-c/--config` (the argument wins), else $KASM_SCALE_CONFIG, else ./kasm-scale.yaml
+ * (resolved by the config loader).
+ */
+export function configFile(cmd: Command): Command {
+  return cmd
+    .argument('[file]', 'config file (default: --config, $KASM_SCALE_CONFIG, ./kasm-scale.yaml)')
+    .option('-c, --config <file>', 'config file (same as FILE)');
+}
+
+export function configFileOf(args: string[], options: { config?: string }): string | undefined {
+  return args[0] ?? options.config;
+}

@@ -124,6 +124,8 @@ export function nextPoolMemory(
     now: Date;
     outcomes: Array<{ serverId: string; outcome: 'registered' | 'never_registered' }>;
     launched: string[];
+    /** PoolPlan.lastLaunchSeenAt: the newest launch seen, remembered even once its instance is gone. */
+    lastLaunchSeenAt?: string;
     /** The complete map of agents unhealthy now (server id → since); undefined: keep the old one. */
     unhealthySince?: Record<string, string>;
     result?: 'ok' | 'partial' | 'failed';
@@ -140,10 +142,17 @@ export function nextPoolMemory(
   const horizon = pass.now.getTime() - BREAKER_HORIZON_SEC * 1000;
   const kept = launches.filter((l) => Date.parse(l.resolvedAt ?? l.at) >= horizon).slice(-LAUNCH_RECORDS_KEPT);
   const unhealthySince = pass.unhealthySince ?? prev?.unhealthySince ?? {};
+  const lastLaunchAt = pass.launched.length ? nowIso : latestIso(prev?.lastLaunchAt, pass.lastLaunchSeenAt);
   return {
-    ...(pass.launched.length ? { lastLaunchAt: nowIso } : prev?.lastLaunchAt ? { lastLaunchAt: prev.lastLaunchAt } : {}),
+    ...(lastLaunchAt ? { lastLaunchAt } : {}),
     launches: kept,
     unhealthySince,
     ...(pass.result ? { lastPass: { at: nowIso, result: pass.result } } : prev?.lastPass ? { lastPass: prev.lastPass } : {}),
   };
+}
+
+function latestIso(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
 }

@@ -315,8 +315,9 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
 
   // ---- scale down (never in a pass that launches for this pool) ----
   let down: TerminateAction[] = [];
+  const lastLaunch = Math.max(mem.lastLaunchAt ? Date.parse(mem.lastLaunchAt) : 0, ...owned.map((i) => i.createdAt.getTime()));
+  if (lastLaunch > 0) out.lastLaunchSeenAt = new Date(lastLaunch).toISOString();
   if (ctx && want === 0) {
-    const lastLaunch = Math.max(mem.lastLaunchAt ? Date.parse(mem.lastLaunchAt) : 0, ...owned.map((i) => i.createdAt.getTime()));
     // minimum_instances counts healthy instances here: an unhealthy one will be cleaned up
     // later, and must not have been the reason a good agent went (then a launch: a flap).
     const healthyCount = owned.filter((i) => LIVE_INSTANCE.has(i.state) && !cleaned.has(i.id) && !unhealthyIds.has(i.id)).length;

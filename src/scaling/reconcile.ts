@@ -145,7 +145,7 @@ function nextState(state: ScalingState, p: Plan, results: ActionResult[], poolRe
   const pools = { ...state.pools };
   for (const pp of p.pools) {
     const launched = results.filter((r) => r.action.pool === pp.pool && r.action.kind === 'launch' && r.status === 'done').map((r) => (r.action as { serverId: string }).serverId);
-    pools[pp.pool] = nextPoolMemory(state.pools[pp.pool], { now, outcomes: pp.outcomes, launched, unhealthySince: pp.unhealthySince, result: poolResults[pp.pool] });
+    pools[pp.pool] = nextPoolMemory(state.pools[pp.pool], { now, outcomes: pp.outcomes, launched, lastLaunchSeenAt: pp.lastLaunchSeenAt, unhealthySince: pp.unhealthySince, result: poolResults[pp.pool] });
   }
   const allOk = p.kasmUsable && Object.values(poolResults).every((r) => r === 'ok');
   return { ...state, pools, ...(allOk ? { lastSuccessAt: now.toISOString() } : {}) };

@@ -120,6 +120,12 @@ export interface PoolPlan {
   notes: string[];
   /** Launch outcomes learnt this pass (for the never-registered breaker). */
   outcomes: LaunchOutcome[];
+  /**
+   * The newest launch this pass saw (state file record or an owned instance's creation),
+   * kept in memory so scale_down_delay_after_launch still counts from it after that
+   * instance is gone (e.g. terminated as never registered).
+   */
+  lastLaunchSeenAt?: string;
   /** Our agents missing/dead/deleting now → since when (ISO); undefined: not known this pass. */
   unhealthySince?: Record<string, string>;
 }

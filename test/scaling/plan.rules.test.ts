@@ -4,7 +4,7 @@ import { plan } from '../../src/scaling/plan.js';
 import { emptyPoolMemory, withCapacityFailure } from '../../src/scaling/memory.js';
 import { TAG_IDLE_SINCE, TAG_REGISTERED } from '../../src/scaling/tags.js';
 import type { PoolPlan } from '../../src/scaling/types.js';
-import { T0, agent, hex32, input, instance, pool, provider, session, world } from './world.js';
+import { T0, agent, applyPlan, hex32, input, instance, pool, provider, session, world } from './world.js';
 
 const SIZE = { cores: 4, memoryMb: 16384, gpus: 0 };
 const ago = (sec: number) => new Date(T0.getTime() - sec * 1000);
@@ -192,6 +192,19 @@ describe('scale down', () => {
     const w2 = idlePool(3, 5000, { standby_cores: 0 });
     w2.memory.pools.p = { ...emptyPoolMemory(), lastLaunchAt: ago(100).toISOString() };
     expect(only(plan(input(w2), T0)).actions).toEqual([]);
+  });
+
+  it('still counts scale_down_delay_after_launch from a launch whose instance was cleaned up (fast-check counterexample)', () => {
+    // An instance launched 5 min ago never registered (provision_timeout 300 s) and is
+    // terminated; the next pass must not treat the older idle agent as past the delay.
+    const w = idlePool(1, 5000, { standby_cores: 0, provision_timeout: 300, scale_down_delay_after_launch: 1200 });
+    w.providers['oci-main'].instances[0].createdAt = ago(1200);
+    w.providers['oci-main'].instances.push(instance('p', { createdAt: ago(300), state: 'running' }));
+    const p1 = plan(input(w), T0);
+    expect(kinds(only(p1))).toEqual(['terminate:never_registered']);
+    const p2 = plan(input(applyPlan(w, p1, T0)), T0);
+    expect(only(p2).actions).toEqual([]);
+    expect(only(p2).notes.join()).toMatch(/scale_down_delay_after_launch 1200 s/);
   });
 
   it('keeps minimum_instances', () => {

@@ -137,6 +137,7 @@ export function applyPlan(w: World, p: Plan, now: Date, opts: { register?: boole
       now,
       outcomes: pp.outcomes,
       launched: pp.actions.filter((a) => a.kind === 'launch').map((a) => (a as { serverId: string }).serverId),
+      lastLaunchSeenAt: pp.lastLaunchSeenAt,
       unhealthySince: pp.unhealthySince,
     });
   }

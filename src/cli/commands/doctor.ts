@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, common, examples, type CommonOptions } from '../action.js';
+import { action, common, type CommonOptions, configFile, configFileOf, examples } from '../action.js';
 
 interface DoctorFlags extends CommonOptions {
   config?: string;
@@ -10,13 +10,12 @@ interface DoctorFlags extends CommonOptions {
 export function registerDoctor(program: Command): void {
   const cmd = program
     .command('doctor')
-    .argument('[file]', 'config file (default: --config, $KASM_SCALE_CONFIG, ./kasm-scale.yaml)')
     .summary('check credentials and every referenced cloud and Kasm object (reads only)')
     .description(
       'check that credentials authenticate and every referenced object exists (OCI compartment, image, subnet, NSGs, shape per AD; GCP project, zone, image, network, subnetwork, machine type, accelerators; Kasm URL, key, zones); reads only, never launches; exit 0 all pass, 1 a check failed, 2 config invalid',
     )
-    .option('-c, --config <file>', 'config file (same as FILE)')
     .option('--provider <name>', 'only the provider with this vm_provider_config_name (and the autoscale configs that use it)');
+  configFile(cmd);
   common(cmd);
   examples(cmd, [
     'kasm-scale doctor',
@@ -26,7 +25,7 @@ export function registerDoctor(program: Command): void {
   cmd.action(
     action<DoctorFlags>(async ({ options, args, out }) => {
       const { doctorCommand } = await import('../../doctor/command.js');
-      return doctorCommand({ file: args[0] ?? options.config, provider: options.provider }, out);
+      return doctorCommand({ file: configFileOf(args, options), provider: options.provider }, out);
     }),
   );
 }

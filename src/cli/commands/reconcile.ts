@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ReconcileCommandOptions } from '../../scaling/command.js';
-import { action, common, examples, type CommonOptions } from '../action.js';
+import { action, common, type CommonOptions, configFile, configFileOf, examples } from '../action.js';
 
 /** The pass's own options as flags: FILE/--config instead of `file`, the environment read here. */
 export interface ReconcileOptions extends CommonOptions, Omit<ReconcileCommandOptions, 'file' | 'nowText' | 'managerToken'> {
@@ -11,9 +11,7 @@ export interface ReconcileOptions extends CommonOptions, Omit<ReconcileCommandOp
 export function registerReconcile(program: Command): void {
   const cmd = program
     .command('reconcile')
-    .argument('[file]', 'config file (default: --config, $KASM_SCALE_CONFIG, ./kasm-scale.yaml)')
     .description('one pass: read demand (Kasm) and supply (our cloud instances), launch and terminate agents, report, exit; safe to run every minute')
-    .option('-c, --config <file>', 'config file (same as FILE)')
     .option('--dry-run', 'plan only: change nothing, take no lock, write no state')
     .option('--autoscale <name...>', 'only these autoscale configs (default: every enabled one)')
     .option('--demand <file>', 'read demand from a JSON snapshot {"servers","kasms","zones"} shaped like Kasm\'s answers ("-" = stdin) instead of the Kasm API')
@@ -21,6 +19,7 @@ export function registerReconcile(program: Command): void {
     .option('--metrics-file <file>', 'write Prometheus metrics (node_exporter textfile collector), atomically')
     .option('--state-dir <dir>', 'state file and lock folder (default: $XDG_STATE_HOME/kasm-scale or ~/.local/state/kasm-scale)')
     .option('--concurrency <n>', 'cloud calls at once (default 8)');
+  configFile(cmd);
   common(cmd);
   cmd.addHelpText(
     'after',
@@ -36,7 +35,7 @@ export function registerReconcile(program: Command): void {
   cmd.action(
     action<ReconcileOptions>(async ({ options, args, out }) => {
       const { reconcileCommand } = await import('../../scaling/command.js');
-      return reconcileCommand({ ...options, file: args[0] ?? options.config, nowText: process.env.KASM_SCALE_NOW, managerToken: process.env.KASM_MANAGER_TOKEN }, out);
+      return reconcileCommand({ ...options, file: configFileOf(args, options), nowText: process.env.KASM_SCALE_NOW, managerToken: process.env.KASM_MANAGER_TOKEN }, out);
     }),
   );
 }

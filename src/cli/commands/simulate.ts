@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, common, examples, type CommonOptions } from '../action.js';
+import { action, common, type CommonOptions, configFile, configFileOf, examples } from '../action.js';
 
 export interface SimulateCliOptions extends CommonOptions {
   config?: string;
@@ -13,13 +13,12 @@ export interface SimulateCliOptions extends CommonOptions {
 export function registerSimulate(program: Command): void {
   const cmd = program
     .command('simulate')
-    .argument('[file]', 'config file (default: --config, $KASM_SCALE_CONFIG, ./kasm-scale.yaml)')
     .description('replay a day of demand (a trace) through real reconcile passes with your config, on local emulators: instance-hours, longest wait, launches/terminations; tune standby and backoff before production')
     .requiredOption('--trace <file>', 'demand trace: CSV or JSON rows of time,sessions,cores,memory_mb,gpus[,zone] ("-" = stdin)')
-    .option('-c, --config <file>', 'config file (same as FILE)')
     .option('--compare <file>', 'a second config to run on the same trace; prints both side by side')
     .option('--svg <file>', 'also write the chart as an SVG file')
     .option('--step <minutes>', 'simulated minutes between reconcile passes (default 5)');
+  configFile(cmd);
   common(cmd);
   cmd.addHelpText('after', '\nNothing reaches your clouds or Kasm: the providers are pointed at local emulators, which accept your keys and references.\n');
   examples(cmd, [
@@ -30,7 +29,7 @@ export function registerSimulate(program: Command): void {
   cmd.action(
     action<SimulateCliOptions>(async ({ options, args, out }) => {
       const { simulateCommand } = await import('../../simulate/command.js');
-      return simulateCommand({ ...options, file: args[0] ?? options.config }, out);
+      return simulateCommand({ ...options, file: configFileOf(args, options) }, out);
     }),
   );
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, common, examples, type CommonOptions } from '../action.js';
+import { action, common, type CommonOptions, configFile, configFileOf, examples } from '../action.js';
 
 interface StatusFlags extends CommonOptions {
   config?: string;
@@ -11,13 +11,12 @@ interface StatusFlags extends CommonOptions {
 export function registerStatus(program: Command): void {
   const cmd = program
     .command('status')
-    .argument('[file]', 'config file (default: --config, $KASM_SCALE_CONFIG, ./kasm-scale.yaml)')
     .description(
       'per pool: instances by state, agents, sessions, free vs standby capacity (as reconcile computes it), backoff windows, last pass result and time; reads only: no lock, no state written, nothing launched, terminated or tagged',
     )
-    .option('-c, --config <file>', 'config file (same as FILE)')
     .option('--autoscale <name...>', 'only these autoscale configs (default: every enabled one)')
     .option('--state-dir <dir>', 'state folder reconcile uses (default: $XDG_STATE_HOME/kasm-scale or ~/.local/state/kasm-scale)');
+  configFile(cmd);
   common(cmd);
   cmd.addHelpText('after', '\nExit codes: 0 everything read, 3 something could not be read (Kasm, a provider, the state file; the rest is shown), 2 invalid input.\n');
   examples(cmd, [
@@ -28,7 +27,7 @@ export function registerStatus(program: Command): void {
   cmd.action(
     action<StatusFlags>(async ({ options, args, out }) => {
       const { statusCommand } = await import('../../status/command.js');
-      return statusCommand({ file: args[0] ?? options.config, autoscale: options.autoscale, stateDir: options.stateDir, nowText: process.env.KASM_SCALE_NOW }, out);
+      return statusCommand({ file: configFileOf(args, options), autoscale: options.autoscale, stateDir: options.stateDir, nowText: process.env.KASM_SCALE_NOW }, out);
     }),
   );
 }

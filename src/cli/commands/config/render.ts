@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, common, examples, type CommonOptions } from '../../action.js';
+import { action, common, type CommonOptions, configFile, configFileOf, examples } from '../../action.js';
 
 interface RenderOptions extends CommonOptions {
   config?: string;
@@ -11,11 +11,10 @@ interface RenderOptions extends CommonOptions {
 export function registerConfigRender(config: Command): void {
   const cmd = config
     .command('render')
-    .argument('[file]', 'config file (default: --config, $KASM_SCALE_CONFIG, ./kasm-scale.yaml)')
     .description('print the exact cloud launch request of each provider: OCI LaunchInstanceDetails (REST camelCase, override merged) or the GCP Instance resource')
-    .option('-c, --config <file>', 'config file (same as FILE)')
     .option('--provider <name>', 'only the provider with this vm_provider_config_name')
     .option('--show-secrets', 'show the startup script instead of redacting it');
+  configFile(cmd);
   common(cmd);
   examples(cmd, [
     'kasm-scale config render',
@@ -26,7 +25,7 @@ export function registerConfigRender(config: Command): void {
   cmd.action(
     action<RenderOptions>(async ({ options, args, out }) => {
       const { renderCommand } = await import('../../../config/render/command.js');
-      return renderCommand({ file: args[0] ?? options.config, provider: options.provider, showSecrets: Boolean(options.showSecrets) }, out);
+      return renderCommand({ file: configFileOf(args, options), provider: options.provider, showSecrets: Boolean(options.showSecrets) }, out);
     }),
   );
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, common, examples, type CommonOptions } from '../../action.js';
+import { action, common, type CommonOptions, configFile, configFileOf, examples } from '../../action.js';
 
 interface SubmitOptions extends CommonOptions {
   config?: string;
@@ -12,12 +12,11 @@ interface SubmitOptions extends CommonOptions {
 export function registerConfigSubmit(config: Command): void {
   const cmd = config
     .command('submit')
-    .argument('[file]', 'config file (default: --config, $KASM_SCALE_CONFIG, ./kasm-scale.yaml)')
     .description('create or update each VM provider config in Kasm through its API (matched on type and name); reports created / updated / unchanged')
-    .option('-c, --config <file>', 'config file (same as FILE)')
     .option('--provider <name>', 'only the provider with this vm_provider_config_name')
     .option('--dry-run', 'show what would be created or updated; send nothing')
     .option('--resend-secrets', 'update providers whose other fields are unchanged too, so a rotated key or service account reaches Kasm (Kasm masks secrets, so they cannot be compared)');
+  configFile(cmd);
   common(cmd);
   examples(cmd, [
     'kasm-scale config submit --dry-run',
@@ -29,7 +28,7 @@ export function registerConfigSubmit(config: Command): void {
   cmd.action(
     action<SubmitOptions>(async ({ options, args, out }) => {
       const { submitCommand } = await import('../../../config/submit/index.js');
-      return submitCommand({ file: args[0] ?? options.config, provider: options.provider, dryRun: Boolean(options.dryRun), resendSecrets: Boolean(options.resendSecrets) }, out);
+      return submitCommand({ file: configFileOf(args, options), provider: options.provider, dryRun: Boolean(options.dryRun), resendSecrets: Boolean(options.resendSecrets) }, out);
     }),
   );
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, common, examples, type CommonOptions } from '../../action.js';
+import { action, common, type CommonOptions, configFile, configFileOf, examples } from '../../action.js';
 
 interface ValidateOptions extends CommonOptions {
   config?: string;
@@ -9,15 +9,14 @@ interface ValidateOptions extends CommonOptions {
 export function registerConfigValidate(config: Command): void {
   const cmd = config
     .command('validate')
-    .argument('[file]', 'config file (default: --config, $KASM_SCALE_CONFIG, ./kasm-scale.yaml)')
-    .description('check every field of the config file (keys, fingerprints, OCIDs, paths, labels, scripts, references); exit 0 when valid, 2 when not')
-    .option('-c, --config <file>', 'config file (same as FILE)');
+    .description('check every field of the config file (keys, fingerprints, OCIDs, paths, labels, scripts, references); exit 0 when valid, 2 when not');
+  configFile(cmd);
   common(cmd);
   examples(cmd, ['kasm-scale config validate', 'kasm-scale config validate prod.yaml', 'KASM_SCALE_CONFIG=prod.yaml kasm-scale config validate --json | jq ".problems[]"']);
   cmd.action(
     action<ValidateOptions>(async ({ options, args, out }) => {
       const { validateCommand } = await import('../../../config/validate.js');
-      return validateCommand({ file: args[0] ?? options.config }, out);
+      return validateCommand({ file: configFileOf(args, options) }, out);
     }),
   );
 }
