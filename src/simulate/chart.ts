@@ -92,11 +92,21 @@ function escapeXml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string);
 }
 
+/** Whole-hour ticks from `first` to `last` (seconds), every 1, 2, 3, 4, 6 or 12 h: at most 10. */
+export function hourTicks(first: number, last: number): number[] {
+  const hours = Math.max(1, (last - first) / 3600);
+  const every = [1, 2, 3, 4, 6, 12].find((h) => hours / h <= 10) ?? 24;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(first / (every * 3600)) * every * 3600; t <= last; t += every * 3600) ticks.push(t);
+  return ticks;
+}
+
 /** A self-contained SVG: one line per series on a shared axis, legend, hour ticks. */
 export function renderSvgChart(input: ChartInput, opts: { width?: number; height?: number; title?: string } = {}): string {
   const W = opts.width ?? 960;
   const H = opts.height ?? 420;
-  const pad = { l: 50, r: 20, t: 40, b: 40 };
+  // Room at the top for the title and, under it, the legend.
+  const pad = { l: 50, r: 20, t: 62, b: 40 };
   const first = input.times[0] ?? 0;
   const last = input.times[input.times.length - 1] ?? first + 1;
   const span = Math.max(1, last - first);
@@ -114,8 +124,8 @@ export function renderSvgChart(input: ChartInput, opts: { width?: number; height
     parts.push(`<text x="${pad.l - 6}" y="${y(v) + 4}" text-anchor="end">${round(v)}</text>`);
     parts.push(`<line x1="${pad.l}" y1="${y(v)}" x2="${W - pad.r}" y2="${y(v)}" stroke="#eee"/>`);
   }
-  for (let i = 0; i <= 6; i++) {
-    const t = first + (span * i) / 6;
+  for (const t of hourTicks(first, last)) {
+    parts.push(`<line x1="${x(t)}" y1="${H - pad.b}" x2="${x(t)}" y2="${H - pad.b + 4}" stroke="#444"/>`);
     parts.push(`<text x="${x(t)}" y="${H - pad.b + 16}" text-anchor="middle">${formatClock(t)}</text>`);
   }
   input.series.forEach((s, idx) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockRows, bucketMax, renderSvgChart, renderTerminalChart } from '../../src/simulate/chart.js';
+import { blockRows, bucketMax, hourTicks, renderSvgChart, renderTerminalChart } from '../../src/simulate/chart.js';
 
 describe('terminal chart', () => {
   it('keeps each bucket\'s peak when compressing', () => {
@@ -38,5 +38,13 @@ describe('SVG chart', () => {
     expect(svg.match(/<polyline/g)).toHaveLength(1);
     expect(svg).toContain('free &lt;cores&gt;');
     expect(svg).toContain('A &amp; B');
+  });
+});
+
+describe('SVG hour ticks', () => {
+  it('fall on whole hours, every 2 h for an 18-hour day, never more than 10', () => {
+    expect(hourTicks(5 * 3600, 23 * 3600).map((t) => t / 3600)).toEqual([6, 8, 10, 12, 14, 16, 18, 20, 22]);
+    expect(hourTicks(8 * 3600 + 1800, 11 * 3600)).toEqual([9 * 3600, 10 * 3600, 11 * 3600]);
+    expect(hourTicks(0, 24 * 3600).length).toBeLessThanOrEqual(10);
   });
 });
