@@ -67,6 +67,24 @@ export interface RunningEvent {
   startupScript?: string;
 }
 
+/** One instance put straight into the world by `seedInstances` (no insert, no operation). */
+export interface SeedInstance {
+  /** Default: the seed's first project. */
+  project?: string;
+  name: string;
+  zone: string;
+  labels?: Record<string, string>;
+  /** A machine type name (e2-standard-4, custom-4-16384); default e2-standard-4. */
+  machineType?: string;
+  /**
+   * RUNNING (default): up already, so no 'running' event. PROVISIONING: never comes up on
+   * its own (as the stuckProvisioning fault), for provision-timeout cases.
+   */
+  status?: 'RUNNING' | 'PROVISIONING';
+  /** ISO string or ms; default now. */
+  creationTimestamp?: string | number;
+}
+
 export interface WorldOptions {
   now: () => number;
   provisioningDelayMs: number;
@@ -260,6 +278,66 @@ export class World {
     };
     this.instances.set(key(project, zone, rec.name), rec);
     return this.finish(this.newOperation({ ...base, targetId: rec.id }, requestId));
+  }
+
+  /**
+   * Puts many instances in at once, for benchmarks and tests that need a big world fast.
+   * Each is validated as an insert of the same name, zone, machine type and labels would be
+   * (boot disk from the seed's first image); all or nothing, one save at the end.
+   */
+  seedInstances(items: SeedInstance[]): InstanceRecord[] {
+    const image = this.seed.images[0];
+    if (!image) throw new Error('seedInstances: the seed has no image to boot from');
+    const now = this.now();
+    const seen = new Set<string>();
+    const records = items.map((it) => {
+      const project = it.project ?? this.seed.projects[0];
+      if (!project || !this.seed.projects.includes(project)) throw new Error(`seedInstances: unknown project ${String(project)} (instance ${it.name})`);
+      if (!regionOfZone(this.seed, it.zone)) throw new Error(`seedInstances: unknown zone ${it.zone} (instance ${it.name})`);
+      const k = key(project, it.zone, it.name);
+      if (this.instances.has(k) || seen.has(k)) throw new Error(`seedInstances: instance ${it.name} already exists in ${project}/${it.zone}`);
+      seen.add(k);
+      const body: Record<string, any> = {
+        name: it.name,
+        machineType: `zones/${it.zone}/machineTypes/${it.machineType ?? 'e2-standard-4'}`,
+        disks: [{ boot: true, autoDelete: true, initializeParams: { sourceImage: `projects/${image.project}/global/images/${image.name}` } }],
+        networkInterfaces: [{ network: 'global/networks/default' }],
+        labels: { ...(it.labels ?? {}) },
+      };
+      let v: ReturnType<typeof validateInstance>;
+      try {
+        v = validateInstance(this.seed, project, it.zone, body);
+      } catch (err) {
+        throw new Error(`seedInstances: instance ${it.name}: ${(err as Error).message}`);
+      }
+      const createdAt = it.creationTimestamp === undefined ? now : typeof it.creationTimestamp === 'number' ? it.creationTimestamp : Date.parse(it.creationTimestamp);
+      if (!Number.isFinite(createdAt) || createdAt > now) throw new Error(`seedInstances: instance ${it.name}: creationTimestamp ${String(it.creationTimestamp)} is not a time up to now`);
+      const running = (it.status ?? 'RUNNING') === 'RUNNING';
+      const labels = sortedLabels({ ...(it.labels ?? {}) });
+      const rec: InstanceRecord = {
+        project,
+        zone: it.zone,
+        name: it.name,
+        id: '',
+        body,
+        machineType: v.machineType,
+        guestCpus: v.machineSpec.guestCpus,
+        memoryMb: v.machineSpec.memoryMb,
+        gpus: v.gpus,
+        createdAt,
+        runningAfterMs: running ? 0 : null,
+        labels,
+        labelFingerprint: fingerprintOf(labels),
+        runningEmitted: running,
+      };
+      return rec;
+    });
+    for (const rec of records) {
+      rec.id = this.nextId();
+      this.instances.set(key(rec.project, rec.zone, rec.name), rec);
+    }
+    this.onChange();
+    return records;
   }
 
   delete(project: string, zone: string, name: string, requestId: string | undefined, user: string): OperationRecord {
