@@ -17,8 +17,8 @@ const autoscaleList = z.array(autoscaleSchema, { error: 'expected a list of auto
 /** `reconcile:` — settings of the pass itself (kasm-scale's own keys). */
 const reconcileSection = z
   .strictObject({
-    /** Cloud calls at once across all pools; `--concurrency` wins. */
-    concurrency: z.number({ error: 'expected a whole number from 1 to 256' }).int({ error: 'expected a whole number from 1 to 256' }).min(1, { error: 'expected a whole number from 1 to 256' }).max(256, { error: 'expected a whole number from 1 to 256' }).optional(),
+    /** Cloud calls at once across all pools; `--concurrency` wins. Digit strings (from `${ENV}`) count, as in int(). */
+    concurrency: z.preprocess((v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : v), z.number({ error: 'expected a whole number from 1 to 256' }).int({ error: 'expected a whole number from 1 to 256' }).min(1, { error: 'expected a whole number from 1 to 256' }).max(256, { error: 'expected a whole number from 1 to 256' })).optional().describe('Cloud calls at once in a pass, 1–256 (default 8); --concurrency wins'),
   })
   .describe('Settings of reconcile passes (kasm-scale keys)');
 

@@ -129,35 +129,35 @@ const labelKey = z.string().superRefine((k, ctx) => {
 });
 
 export const gcpFields = {
-  vm_provider_name: z.literal('gcp'),
-  vm_provider_config_name: text('a name for this provider config'),
-  max_instances: int({ what: 'the maximum number of instances' }),
-  startup_script: gcpStartupScript.optional(),
-  startup_script_file: text('the path of the startup script file').optional(),
-  gcp_credentials: gcpCredentialsChecked.optional(),
-  gcp_credentials_file: text('the path of the service account key JSON file').optional(),
-  gcp_project: pattern(GCP_PATTERNS.project, 'a project ID: 6–30 lowercase letters, digits or hyphens, starting with a letter (such as pensive-voice-547511)'),
-  gcp_region: pattern(GCP_PATTERNS.region, 'a region such as us-east4'),
-  gcp_zone: pattern(GCP_PATTERNS.zone, 'a zone such as us-east4-b'),
-  gcp_machine_type: pattern(GCP_PATTERNS.machineType, 'a machine type such as e2-standard-2'),
-  gcp_image: pattern(GCP_PATTERNS.image, 'an image path such as projects/ubuntu-os-cloud/global/images/ubuntu-2004-focal-v20211212 (or .../images/family/<family>)'),
-  gcp_boot_volume_gb: int({ min: 50, max: 65536, what: 'a boot volume size in GB (Kasm requires at least 50)' }),
+  vm_provider_name: z.literal('gcp').describe('VM provider: gcp'),
+  vm_provider_config_name: text('a name for this provider config').describe('Name: the VM provider config name in Kasm, unique in this file'),
+  max_instances: int({ what: 'the maximum number of instances' }).describe('Max Instances: the most instances this provider runs at once; integer ≥ 0'),
+  startup_script: gcpStartupScript.optional().describe('Startup Script: run on each new agent, one metadata value (≤ 256 KB); Kasm fills {tokens}, other braces doubled'),
+  startup_script_file: text('the path of the startup script file').optional().describe('Path of the startup script file (~ expands; relative to this file); instead of startup_script'),
+  gcp_credentials: gcpCredentialsChecked.optional().describe('GCP Credentials (JSON): a service account key JSON (type service_account, private_key, client_email). Secret: inline, ${ENV}, or use gcp_credentials_file'),
+  gcp_credentials_file: text('the path of the service account key JSON file').optional().describe('Path of the service account key JSON file (~ expands; relative to this file); instead of gcp_credentials'),
+  gcp_project: pattern(GCP_PATTERNS.project, 'a project ID: 6–30 lowercase letters, digits or hyphens, starting with a letter (such as pensive-voice-547511)').describe('Project ID: 6–30 lowercase letters, digits or hyphens, such as pensive-voice-547511'),
+  gcp_region: pattern(GCP_PATTERNS.region, 'a region such as us-east4').describe('Region: such as us-east4'),
+  gcp_zone: pattern(GCP_PATTERNS.zone, 'a zone such as us-east4-b').describe('Zone: such as us-east4-b; must be in gcp_region'),
+  gcp_machine_type: pattern(GCP_PATTERNS.machineType, 'a machine type such as e2-standard-2').describe('Machine Type: such as e2-standard-2'),
+  gcp_image: pattern(GCP_PATTERNS.image, 'an image path such as projects/ubuntu-os-cloud/global/images/ubuntu-2004-focal-v20211212 (or .../images/family/<family>)').describe('Machine Image: projects/<p>/global/images/<name> or projects/<p>/global/images/family/<family>'),
+  gcp_boot_volume_gb: int({ min: 50, max: 65536, what: 'a boot volume size in GB (Kasm requires at least 50)' }).describe('Boot Volume GB: boot disk size in GB, at least 50'),
   // Checked against GCP's list but typed as string (the contract type): new disk types appear often.
   gcp_disk_type: z
     .string({ error: `expected a disk type: one of ${DISK_TYPES.join(', ')}` })
     .refine((s) => (DISK_TYPES as readonly string[]).includes(s), { error: `expected a disk type: one of ${DISK_TYPES.join(', ')}` })
-    .meta({ examples: [...DISK_TYPES] }),
-  gcp_cmek: pattern(GCP_PATTERNS.cmek, 'a key path projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>').optional(),
-  gcp_network: pattern(GCP_PATTERNS.network, 'a network path such as projects/<project>/global/networks/default'),
-  gcp_subnetwork: pattern(GCP_PATTERNS.subnetwork, 'a subnetwork path such as projects/<project>/regions/<region>/subnetworks/default'),
-  gcp_public_ip: bool().default(false),
+    .meta({ examples: [...DISK_TYPES] }).describe('Disk Type: pd-standard, pd-balanced, pd-ssd, pd-extreme or hyperdisk-*'),
+  gcp_cmek: pattern(GCP_PATTERNS.cmek, 'a key path projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>').optional().describe('Customer Managed Encryption Key: projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k> (optional)'),
+  gcp_network: pattern(GCP_PATTERNS.network, 'a network path such as projects/<project>/global/networks/default').describe('Network: projects/<p>/global/networks/<n>'),
+  gcp_subnetwork: pattern(GCP_PATTERNS.subnetwork, 'a subnetwork path such as projects/<project>/regions/<region>/subnetworks/default').describe('Sub Network: projects/<p>/regions/<region>/subnetworks/<s>, region = gcp_region'),
+  gcp_public_ip: bool().default(false).describe('Public IP: give instances an external IP (default false)'),
   gcp_network_tags: jsonField(
     z
       .array(pattern(GCP_PATTERNS.networkTag, 'a network tag of 1–63 lowercase letters, digits or "-", starting with a letter and not ending with "-"'), { error: 'expected a list of network tags' })
       .max(64, { error: 'expected at most 64 network tags' })
       .describe('a list of network tags'),
     [],
-  ).default([]),
+  ).default([]).describe('Network Tags (JSON): a list of at most 64 tags, such as ["https-server"] (default [])'),
   gcp_custom_labels: jsonField(
     z
       .record(labelKey, z.string({ error: 'expected a string label value (quote numbers and booleans)' }).regex(GCP_PATTERNS.labelValue, { error: 'expected a label value of at most 63 lowercase letters, digits, "_" or "-"' }), {
@@ -166,7 +166,7 @@ export const gcpFields = {
       .refine((o) => Object.keys(o).length <= GCP_MAX_LABELS - 3, { error: `expected at most ${GCP_MAX_LABELS - 3} labels (GCP allows ${GCP_MAX_LABELS}; kasm-scale adds 3 ownership labels)` })
       .describe('an object of label → value'),
     {},
-  ).default({}),
+  ).default({}).describe('Custom Labels (JSON): an object of label → value, at most 61 (kasm-scale adds 3); kasm-scale-* keys are reserved (default {})'),
   gcp_metadata: jsonField(
     z
       .array(
@@ -193,7 +193,7 @@ export const gcpFields = {
       })
       .describe('a list of {"key": ..., "value": ...} items'),
     [],
-  ).default([]),
+  ).default([]).describe('Metadata (JSON): a list of {"key": ..., "value": ...} items, unique keys, not the startup script key (default [])'),
   gcp_service_account: jsonField(
     z
       .strictObject(
@@ -205,7 +205,7 @@ export const gcpFields = {
       )
       .describe('{"email": ..., "scopes": [...]}'),
     undefined,
-  ).optional(),
+  ).optional().describe('Service Account (JSON): {"email": ..., "scopes": [...]} the instances run as (optional)'),
   gcp_guest_accelerators: jsonField(
     z
       .array(
@@ -220,7 +220,7 @@ export const gcpFields = {
       )
       .describe('a list of {"acceleratorType": ..., "acceleratorCount": N}'),
     [],
-  ).default([]),
+  ).default([]).describe('Guest Accelerators (JSON): a list of {"acceleratorType": ..., "acceleratorCount": N} offered in gcp_zone (default [])'),
   gcp_config_override: jsonField(
     z
       .record(z.string(), z.unknown(), { error: 'expected an object merged into the instance request' })
@@ -231,10 +231,10 @@ export const gcpFields = {
       })
       .describe('an object merged into the instance request'),
     undefined,
-  ).optional(),
-  vm_installed_os_type: z.enum(OS_TYPES, { error: 'expected linux or windows' }).default('linux'),
-  startup_script_type: z.enum(SCRIPT_TYPES, { error: `expected one of ${SCRIPT_TYPES.join(', ')}` }).optional(),
-  endpoint: checked('a base URL', endpointError).optional(),
+  ).optional().describe('GCP Config Override (JSON): an object merged into the Instance request; may not set name or labels'),
+  vm_installed_os_type: z.enum(OS_TYPES, { error: 'expected linux or windows' }).default('linux').describe('VM Installed OS Type: linux or windows (default linux)'),
+  startup_script_type: z.enum(SCRIPT_TYPES, { error: `expected one of ${SCRIPT_TYPES.join(', ')}` }).optional().describe('Startup Script Type: the metadata key for the script: startup-script (Linux default), windows-startup-script-ps1 (Windows default), -cmd or -bat'),
+  endpoint: checked('a base URL', endpointError).optional().describe('kasm-scale only (never sent to Kasm): Compute API base URL, such as a local emulator (http://127.0.0.1:<port>)'),
 };
 
 export const gcpInputSchema = z.strictObject(gcpFields).describe('A GCP VM provider config (Kasm keys)');

@@ -22,21 +22,21 @@ export const kasmFields = {
   url: z.string({ error: 'expected the Kasm base URL, such as https://kasm.example.com' }).superRefine((s, ctx) => {
     const why = kasmUrlError(s);
     if (why) ctx.addIssue({ code: 'custom', message: why, input: s });
-  }),
-  api_key: text('the Kasm API key (Admin > Settings > Developers > API Keys)'),
+  }).describe('Kasm base URL, such as https://kasm.example.com (plain http:// only on 127.0.0.1/localhost)'),
+  api_key: text('the Kasm API key (Admin > Settings > Developers > API Keys)').describe('Kasm API key (Admin > Settings > Developers > API Keys)'),
   /** Secret: inline, `${ENV}`, or read from `api_key_secret_file`. */
-  api_key_secret: text('the Kasm API key secret').optional(),
-  api_key_secret_file: text('the path of a file holding the API key secret').optional(),
+  api_key_secret: text('the Kasm API key secret').optional().describe('Kasm API key secret. Secret: inline, ${ENV}, or use api_key_secret_file (one of the two is required)'),
+  api_key_secret_file: text('the path of a file holding the API key secret').optional().describe('Path of a file holding the Kasm API key secret (~ expands; relative to this file); instead of api_key_secret'),
   /**
    * Secret: Kasm's manager token (Admin > Infrastructure > Zones... > "Manager Token"),
    * filled into `{manager_token}` of startup scripts so a new agent can join. Inline,
    * `${ENV}`, or read from `manager_token_file`; KASM_MANAGER_TOKEN in the environment
    * is used when neither is given.
    */
-  manager_token: text("Kasm's manager token for {manager_token} in startup scripts").optional(),
-  manager_token_file: text('the path of a file holding the manager token').optional(),
+  manager_token: text("Kasm's manager token for {manager_token} in startup scripts").optional().describe('Kasm\'s manager token, filled into {manager_token} of startup scripts so a new agent can join. Secret: inline, ${ENV}, or manager_token_file (else $KASM_MANAGER_TOKEN)'),
+  manager_token_file: text('the path of a file holding the manager token').optional().describe('Path of a file holding the Kasm manager token (~ expands; relative to this file); instead of manager_token'),
   /** PEM file of a private CA to trust in addition to the system's (relative to the config file). */
-  ca_file: text('the path of a PEM file with a private CA certificate').optional(),
+  ca_file: text('the path of a PEM file with a private CA certificate').optional().describe('Path of a PEM file with a private CA certificate to trust in addition to the system CAs (relative to this file)'),
 };
 
 export const kasmInputSchema = z.strictObject(kasmFields).describe('The Kasm API kasm-scale talks to (submit, reconcile)');

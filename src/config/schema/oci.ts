@@ -80,37 +80,37 @@ export const ociConfigOverride = jsonField(
 
 /** Per-field schemas: the validator and the init wizard use the same ones (same messages). */
 export const ociFields = {
-  vm_provider_name: z.literal('oci'),
-  vm_provider_config_name: text('a name for this provider config'),
-  max_instances: int({ what: 'the maximum number of instances' }),
-  startup_script: ociStartupScript.optional(),
-  startup_script_file: text('the path of the startup script file').optional(),
-  oci_user_ocid: ocid('user', 'a user'),
-  oci_fingerprint: pattern(/^([0-9a-fA-F]{2}:){15}[0-9a-fA-F]{2}$/, "the API key fingerprint: 16 hex pairs joined by ':' (aa:bb:...:ff)"),
-  oci_private_key: text('the API private key PEM').optional(),
-  oci_private_key_file: text('the path of the API private key PEM file').optional(),
-  oci_private_key_passphrase: z.string({ error: 'expected the private key passphrase' }).optional(),
-  oci_private_key_passphrase_file: text('the path of a file holding the passphrase').optional(),
-  oci_region: checked('an OCI region identifier', (s) => regionError(s)),
-  oci_tenancy_ocid: ocid('tenancy', 'a tenancy'),
-  oci_compartment_ocid: ocid(['compartment', 'tenancy'], 'a compartment'),
-  oci_nsg_ocids: jsonField(z.array(ocid('networksecuritygroup', 'a network security group'), { error: 'expected a list of network security group OCIDs' }).describe('a list of NSG OCIDs'), []).default([]),
+  vm_provider_name: z.literal('oci').describe('VM provider: oci'),
+  vm_provider_config_name: text('a name for this provider config').describe('Name: the VM provider config name in Kasm, unique in this file'),
+  max_instances: int({ what: 'the maximum number of instances' }).describe('Max Instances: the most instances this provider runs at once; integer ≥ 0'),
+  startup_script: ociStartupScript.optional().describe('Startup Script: run on each new agent, sent as base64 user_data (≤ 16 KB as base64); Kasm fills {tokens}, other braces doubled'),
+  startup_script_file: text('the path of the startup script file').optional().describe('Path of the startup script file (~ expands; relative to this file); instead of startup_script'),
+  oci_user_ocid: ocid('user', 'a user').describe('User OCID: ocid1.user.oc1..<id>'),
+  oci_fingerprint: pattern(/^([0-9a-fA-F]{2}:){15}[0-9a-fA-F]{2}$/, "the API key fingerprint: 16 hex pairs joined by ':' (aa:bb:...:ff)").describe('Public Key Fingerprint: 16 hex pairs joined by ":" (aa:bb:...:ff); must match the private key'),
+  oci_private_key: text('the API private key PEM').optional().describe('Private Key: the API signing key PEM (RSA, PKCS#1/PKCS#8, encrypted or not). Secret: inline, ${ENV}, or use oci_private_key_file'),
+  oci_private_key_file: text('the path of the API private key PEM file').optional().describe('Path of the API private key PEM file (~ expands; relative to this file); instead of oci_private_key'),
+  oci_private_key_passphrase: z.string({ error: 'expected the private key passphrase' }).optional().describe('Passphrase of an encrypted private key. Secret: inline, ${ENV}, or use oci_private_key_passphrase_file'),
+  oci_private_key_passphrase_file: text('the path of a file holding the passphrase').optional().describe('Path of a file holding the private key passphrase, used byte for byte (a trailing newline is part of it)'),
+  oci_region: checked('an OCI region identifier', (s) => regionError(s)).describe('Region: an OCI region identifier, such as us-ashburn-1'),
+  oci_tenancy_ocid: ocid('tenancy', 'a tenancy').describe('Tenancy OCID: ocid1.tenancy.oc1..<id>'),
+  oci_compartment_ocid: ocid(['compartment', 'tenancy'], 'a compartment').describe('Compartment OCID: ocid1.compartment.oc1..<id> (or the tenancy OCID for the root compartment)'),
+  oci_nsg_ocids: jsonField(z.array(ocid('networksecuritygroup', 'a network security group'), { error: 'expected a list of network security group OCIDs' }).describe('a list of NSG OCIDs'), []).default([]).describe('Network Security Group OCIDs (JSON): a list of ocid1.networksecuritygroup... OCIDs (default [])'),
   oci_availability_domains: jsonField(
     z
       .array(pattern(/^[A-Za-z0-9]{2,8}:[A-Z0-9-]+-AD-[1-3]$/, 'an availability domain name such as "BEol:US-ASHBURN-AD-1"'), { error: 'expected a list of availability domains' })
       .min(1, { error: 'expected at least one availability domain, such as ["BEol:US-ASHBURN-AD-1"]' })
       .describe('a list of availability domains'),
     [],
-  ),
-  oci_image_ocid: ocid('image', 'an image'),
-  oci_shape: pattern(/^(VM|BM)\.[A-Za-z0-9]+(\.[A-Za-z0-9_-]+)+$/, 'a shape name such as VM.Standard.E4.Flex'),
-  oci_flex_cpus: int({ min: 1, max: 128, what: 'OCPUs' }).optional(),
-  oci_baseline_ocpu_utilization: z.enum(BASELINES, { error: `expected one of ${BASELINES.join(', ')}` }).optional(),
-  oci_flex_memory_gb: int({ min: 1, max: 2048, what: 'memory in GB' }).optional(),
-  oci_boot_volume_gb: int({ min: 50, max: 32768, what: 'a boot volume size in GB (OCI requires at least 50)' }),
+  ).describe('Availability Domains (JSON): a non-empty list, such as ["BEol:US-ASHBURN-AD-1"]'),
+  oci_image_ocid: ocid('image', 'an image').describe('Image OCID: ocid1.image.oc1.<region>.<id>'),
+  oci_shape: pattern(/^(VM|BM)\.[A-Za-z0-9]+(\.[A-Za-z0-9_-]+)+$/, 'a shape name such as VM.Standard.E4.Flex').describe('Shape: such as VM.Standard.E4.Flex'),
+  oci_flex_cpus: int({ min: 1, max: 128, what: 'OCPUs' }).optional().describe('Flex CPUs: OCPUs 1–128; required with .Flex shapes, not allowed otherwise'),
+  oci_baseline_ocpu_utilization: z.enum(BASELINES, { error: `expected one of ${BASELINES.join(', ')}` }).optional().describe('Burstable Base CPU Utilization (.Flex shapes only): BASELINE_1_1 (100%), BASELINE_1_2 (50%), BASELINE_1_8 (12.5%)'),
+  oci_flex_memory_gb: int({ min: 1, max: 2048, what: 'memory in GB' }).optional().describe('Flex Memory GB: 1–64 GB per OCPU; required with .Flex shapes, not allowed otherwise'),
+  oci_boot_volume_gb: int({ min: 50, max: 32768, what: 'a boot volume size in GB (OCI requires at least 50)' }).describe('Boot Volume GB: boot volume size in GB, at least 50'),
   oci_storage_vpus_per_gb: int({ min: 10, max: 120, what: 'VPUs per GB' })
     .refine((n) => n % 10 === 0, { error: 'expected VPUs per GB in steps of 10 (10, 20, ... 120)' })
-    .optional(),
+    .optional().describe('Boot Volume VPUs Per GB: 10–120 in steps of 10'),
   oci_custom_tags: jsonField(
     z
       .record(
@@ -120,11 +120,11 @@ export const ociFields = {
       )
       .describe('an object of string → string'),
     {},
-  ).default({}),
-  oci_subnet_ocid: ocid('subnet', 'a subnet'),
-  oci_ssh_public_key: checked('an SSH public key', sshPublicKeyError).optional(),
-  oci_config_override: ociConfigOverride.optional(),
-  endpoint: checked('a base URL', endpointError).optional(),
+  ).default({}).describe('Custom Tags (JSON): freeform tags, an object of string → string (default {})'),
+  oci_subnet_ocid: ocid('subnet', 'a subnet').describe('Subnet OCID: ocid1.subnet.oc1.<region>.<id>'),
+  oci_ssh_public_key: checked('an SSH public key', sshPublicKeyError).optional().describe('SSH Public Key: OpenSSH public key line(s), such as ssh-ed25519 AAAA... user@host'),
+  oci_config_override: ociConfigOverride.optional().describe('OCI Config Override (JSON): {"launch_instance_details": {...}} in the Python SDK snake_case (with OCI_MODEL_NAME) or camelCase; real LaunchInstanceDetails fields only'),
+  endpoint: checked('a base URL', endpointError).optional().describe('kasm-scale only (never sent to Kasm): OCI API base URL, such as a local emulator (http://127.0.0.1:<port>)'),
 };
 
 export const ociInputSchema = z.strictObject(ociFields).describe('An OCI VM provider config (Kasm keys)');
