@@ -20,6 +20,7 @@ const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 const { startOciEmulator } = await import(dist('emulators/oci/index.js'));
 const { startGcpEmulator } = await import(dist('emulators/gcp/index.js'));
 const { gcpDemoServiceAccount } = await import(dist('simulate/credentials.js'));
+const { emulatedGcpProvider, GCP_PROJECT } = await import(dist('simulate/builtin.js'));
 const { startKasmEmulator } = await import(dist('emulators/kasm/index.js'));
 const { inspectKey } = await import(dist('keys/inspect.js'));
 const { ownershipTags, instanceName, TAG_IDLE_SINCE } = await import(dist('clouds/ownership.js'));
@@ -38,7 +39,6 @@ const AGENTS_PER_POOL = 40;
 const SESSIONS_PER_POOL = 400;
 const PAGE_SIZE = 100; // the OCI emulator's default page (ListInstances)
 const GCP_PAGE_SIZE = 500; // aggregatedList's largest page (the adapter asks for maxResults 500)
-const GCP_PROJECT = 'kasm-bench';
 const GCP_ZONE = 'us-central1-a';
 const MB = 1024 * 1024;
 const AD1 = 'Uocm:US-ASHBURN-AD-1';
@@ -144,23 +144,8 @@ try {
     oci_subnet_ocid: SUBNET,
     endpoint: oci.url,
   };
-  const gcpBase = {
-    vm_provider_name: 'gcp',
-    max_instances: AGENTS_PER_POOL * POOLS_PER_PROVIDER + 80,
-    startup_script: '#!/bin/bash\necho "agent {server_id}"\n',
-    gcp_credentials: gcpKey,
-    gcp_project: GCP_PROJECT,
-    gcp_region: 'us-central1',
-    gcp_zone: GCP_ZONE,
-    gcp_machine_type: 'e2-standard-4',
-    gcp_image: 'projects/ubuntu-os-cloud/global/images/family/ubuntu-2204-lts',
-    gcp_boot_volume_gb: 50,
-    gcp_disk_type: 'pd-balanced',
-    gcp_network: `projects/${GCP_PROJECT}/global/networks/default`,
-    gcp_subnetwork: `projects/${GCP_PROJECT}/regions/us-central1/subnetworks/default`,
-    gcp_public_ip: true,
-    endpoint: gcp.url,
-  };
+  // The demo's built-in GCP provider (same project, zone and paths), sized for the bench.
+  const gcpBase = emulatedGcpProvider(gcpKey, { machineType: 'e2-standard-4', max_instances: AGENTS_PER_POOL * POOLS_PER_PROVIDER + 80, endpoint: gcp.url });
   const standby = { rush: 8, drain: 24, steady: 16 };
   writeFileSync(
     config,

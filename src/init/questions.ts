@@ -99,8 +99,6 @@ export function readText(raw: string, ctx: Ctx): string {
   return readFileSync(absPath(raw, ctx), 'utf8');
 }
 
-const isOci = (a: Answers) => a.cloud === 'oci';
-const isGcp = (a: Answers) => a.cloud === 'gcp';
 const isFlex = (a: Answers) => typeof a.oci_shape === 'string' && /\.Flex$/i.test(a.oci_shape.trim());
 
 /** Looks like a PEM private key that needs a passphrase (the flow asks for one). */

@@ -8,7 +8,7 @@ import { matches, parseFilter } from './filter.js';
 import { forbidden, GoogleApiError, internal, invalid, invalidField, notFound, rateLimited, unauthenticated } from './google-errors.js';
 import { defaultSeed, machineTypeSpec, mergeSeed, regionOfZone, type GcpSeed } from './seed.js';
 import { findImage } from './validate.js';
-import { API_BASE, World, type RunningEvent, type SeedInstance, type WorldState } from './world.js';
+import { API_BASE, World, type SeedInstance, type WorldState } from './world.js';
 
 export type { GcpFault } from './faults.js';
 export type { GcpSeed } from './seed.js';
