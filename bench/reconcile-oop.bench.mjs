@@ -8,6 +8,7 @@
 //   BENCH_SCALES=1,2,4 sizes
 //   BENCH_CLI=name=path[,name=path]  other builds' bin/kasm-scale.js to run beside this one
 //                      (e.g. before=/tmp/old/bin/kasm-scale.js): before/after pairs in one run
+//   BENCH_THIS=0       leave this build out (only the BENCH_CLI ones)
 //   BENCH_DRY=1        passes with --dry-run (observe + plan only)
 // Run after `npm run build` (npm run bench does both).
 import { fork } from 'node:child_process';
@@ -25,7 +26,7 @@ const runs = runsFromEnv(3);
 const scales = (process.env.BENCH_SCALES ?? '1,2,4').split(',').map(Number);
 const dry = process.env.BENCH_DRY === '1';
 const clis = [
-  { name: 'this', path: fileURLToPath(new URL('../bin/kasm-scale.js', import.meta.url)) },
+  ...(process.env.BENCH_THIS === '0' ? [] : [{ name: 'this', path: fileURLToPath(new URL('../bin/kasm-scale.js', import.meta.url)) }]),
   ...(process.env.BENCH_CLI ?? '').split(',').filter(Boolean).map((s) => ({ name: s.split('=')[0], path: s.slice(s.indexOf('=') + 1) })),
 ];
 const host = fileURLToPath(new URL('./emulator-host.mjs', import.meta.url));
@@ -110,7 +111,7 @@ for (const cli of clis) {
     w(`  [${cli.name}] growth from ${base}×: ${scales.slice(1).map((s) => `${s}×: CPU ${f2(at(s, (r) => r.cpuMs) / at(base, (r) => r.cpuMs))}×, RSS ${f2(at(s, (r) => r.maxRssMb) / at(base, (r) => r.maxRssMb))}×`).join('   ')}`);
   }
 }
-if (clis.length > 1) {
+if (clis.length > 1 && clis[0].name === 'this') {
   w('');
   for (const cli of clis.slice(1)) {
     for (const scale of scales) {

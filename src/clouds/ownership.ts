@@ -20,6 +20,19 @@ export const TAG_IDLE_SINCE = 'kasm-scale-idle-since';
  * 8 hex of its SHA-256 (names may hold spaces and capitals that GCP labels refuse).
  */
 export function poolLabel(autoscaleConfigName: string): string {
+  // Pure and asked for once per pool per instance by plan(): computed once per name.
+  let label = poolLabels.get(autoscaleConfigName);
+  if (label === undefined) {
+    label = computePoolLabel(autoscaleConfigName);
+    if (poolLabels.size >= 4096) poolLabels.clear(); // bounded: a long simulation sees many names
+    poolLabels.set(autoscaleConfigName, label);
+  }
+  return label;
+}
+
+const poolLabels = new Map<string, string>();
+
+function computePoolLabel(autoscaleConfigName: string): string {
   const slug = autoscaleConfigName
     .toLowerCase()
     .replace(/[^a-z0-9_-]+/g, '-')

@@ -3,9 +3,9 @@ import { delay, dropConnection, listen, parseJsonBody, sendHtmlError, sendJson, 
 import { loadStateFile, saveStateFile } from '../shared/state-file.js';
 import { FaultBook, type KasmFault } from './faults.js';
 import { kasmDate, newKasmId } from './format.js';
-import { freeOn, isAvailable, WAITING, type EmuAgent, type EmuSession, type EmuState } from './model.js';
+import { freeOn, indexSessions, isAvailable, WAITING, type EmuAgent, type EmuSession, type EmuState } from './model.js';
 import { checkProviderConfig, mergeUpdate } from './provider-configs.js';
-import { maskConfig, serverRow, sessionRow, zoneRow } from './views.js';
+import { maskConfig, serverRow, sessionRow, zoneIdFor, zoneRow } from './views.js';
 
 export type { KasmFault, KasmFaultKind } from './faults.js';
 export type { EmuAgent, EmuSession, EmuState } from './model.js';
@@ -278,17 +278,26 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
 
   /** The Kasm API calls: each returns [status, body]. */
   const api: Record<string, (body: Record<string, unknown>) => [number, unknown]> = {
-    get_servers: () => [200, { servers: state.agents.map((a) => serverRow(state, a)) }],
+    get_servers: () => {
+      const index = indexSessions(state);
+      return [200, { servers: state.agents.map((a) => serverRow(state, a, index)) }];
+    },
     get_agents: () => [
       200,
       {
         agents: state.agents
           .filter((a) => a.server_type === 'host')
-          .map((a) => ({ agent_id: a.server_id, server_id: a.server_id, hostname: a.hostname, status: a.operational_status, zone_id: serverRow(state, a).zone_id, enabled: a.enabled, cores: a.cores, memory: a.memory, gpus: a.gpus, cores_override: a.cores_override, memory_override: a.memory_override, gpus_override: a.gpus_override })),
+          .map((a) => ({ agent_id: a.server_id, server_id: a.server_id, hostname: a.hostname, status: a.operational_status, zone_id: zoneIdFor(state, a.zone_name), enabled: a.enabled, cores: a.cores, memory: a.memory, gpus: a.gpus, cores_override: a.cores_override, memory_override: a.memory_override, gpus_override: a.gpus_override })),
       },
     ],
-    get_kasms: () => [200, { kasms: state.sessions.map((s) => sessionRow(state, s)), current_time: kasmDate(now()) }],
-    get_zones: () => [200, { zones: state.zones.map((z) => zoneRow(state, z)) }],
+    get_kasms: () => {
+      const agents = new Map(state.agents.map((a) => [a.server_id, a]));
+      return [200, { kasms: state.sessions.map((s) => sessionRow(state, s, agents)), current_time: kasmDate(now()) }];
+    },
+    get_zones: () => {
+      const index = indexSessions(state);
+      return [200, { zones: state.zones.map((z) => zoneRow(state, z, index)) }];
+    },
     get_vm_provider_configs: () => [200, { vm_provider_configs: state.vmProviderConfigs.map(maskConfig) }],
     create_vm_provider_config: (body) => {
       if (opts.licensed === false) return [200, { error_message: 'Access Denied. Auto Scaling is not licensed' }];

@@ -73,9 +73,26 @@ export function capacityOf(a: EmuAgent): { cores: number; memory: number; gpus: 
   };
 }
 
-export function usedOn(state: EmuState, serverId: string): { cores: number; memory: number; gpus: number } {
-  const used = { cores: 0, memory: 0, gpus: 0 };
+/**
+ * Sessions by agent, built once per answer: a view over every agent reads each agent's
+ * sessions from here instead of scanning all sessions per agent (O(agents × sessions)).
+ */
+export type SessionIndex = Map<string, EmuSession[]>;
+
+export function indexSessions(state: EmuState): SessionIndex {
+  const byServer: SessionIndex = new Map();
   for (const s of state.sessions) {
+    if (!s.server_id) continue;
+    const list = byServer.get(s.server_id);
+    if (list) list.push(s);
+    else byServer.set(s.server_id, [s]);
+  }
+  return byServer;
+}
+
+export function usedOn(state: EmuState, serverId: string, index?: SessionIndex): { cores: number; memory: number; gpus: number } {
+  const used = { cores: 0, memory: 0, gpus: 0 };
+  for (const s of index ? (index.get(serverId) ?? []) : state.sessions) {
     if (s.server_id !== serverId || !CONSUMING.has(s.operational_status)) continue;
     used.cores += s.cores;
     used.memory += s.memory;
@@ -84,9 +101,9 @@ export function usedOn(state: EmuState, serverId: string): { cores: number; memo
   return used;
 }
 
-export function freeOn(state: EmuState, a: EmuAgent): { cores: number; memory: number; gpus: number } {
+export function freeOn(state: EmuState, a: EmuAgent, index?: SessionIndex): { cores: number; memory: number; gpus: number } {
   const cap = capacityOf(a);
-  const used = usedOn(state, a.server_id);
+  const used = usedOn(state, a.server_id, index);
   return { cores: cap.cores - used.cores, memory: cap.memory - used.memory, gpus: cap.gpus - used.gpus };
 }
 

@@ -1,5 +1,5 @@
 import { kasmDate, MASK } from './format.js';
-import { capacityOf, CONSUMING, freeOn, isAvailable, usedOn, type EmuAgent, type EmuSession, type EmuState, type EmuZone } from './model.js';
+import { capacityOf, CONSUMING, freeOn, indexSessions, isAvailable, usedOn, type EmuAgent, type EmuSession, type EmuState, type EmuZone, type SessionIndex } from './model.js';
 
 /** How Kasm's answers look: rows built from the state at read time. */
 
@@ -12,9 +12,9 @@ export function zoneIdFor(state: EmuState, zoneName: string): string | null {
 }
 
 /** A `get_servers` row. */
-export function serverRow(state: EmuState, a: EmuAgent) {
+export function serverRow(state: EmuState, a: EmuAgent, index: SessionIndex = indexSessions(state)) {
   const cap = capacityOf(a);
-  const used = usedOn(state, a.server_id);
+  const used = usedOn(state, a.server_id, index);
   const { created_ms, last_reported_ms, ...rest } = a;
   return {
     ...rest,
@@ -24,15 +24,13 @@ export function serverRow(state: EmuState, a: EmuAgent) {
     core_calculations: calc(used.cores, cap.cores),
     memory_calculations: calc(used.memory, cap.memory),
     gpu_calculations: calc(used.gpus, cap.gpus),
-    kasms: state.sessions
-      .filter((s) => s.server_id === a.server_id)
-      .map((s) => ({ kasm_id: s.kasm_id, start_date: kasmDate(s.start_ms), keepalive_date: kasmDate(s.keepalive_ms), user: { username: s.user } })),
+    kasms: (index.get(a.server_id) ?? []).map((s) => ({ kasm_id: s.kasm_id, start_date: kasmDate(s.start_ms), keepalive_date: kasmDate(s.keepalive_ms), user: { username: s.user } })),
   };
 }
 
 /** A `get_kasms` row. `server` is filled once the session has an agent. */
-export function sessionRow(state: EmuState, s: EmuSession) {
-  const agent = s.server_id ? state.agents.find((a) => a.server_id === s.server_id) : undefined;
+export function sessionRow(state: EmuState, s: EmuSession, agents?: Map<string, EmuAgent>) {
+  const agent = !s.server_id ? undefined : agents ? agents.get(s.server_id) : state.agents.find((a) => a.server_id === s.server_id);
   return {
     kasm_id: s.kasm_id,
     server_id: s.server_id,
@@ -50,13 +48,13 @@ export function sessionRow(state: EmuState, s: EmuSession) {
 }
 
 /** A `get_zones` row, with what is free on its enabled running agents. */
-export function zoneRow(state: EmuState, z: EmuZone) {
+export function zoneRow(state: EmuState, z: EmuZone, index: SessionIndex = indexSessions(state)) {
   let cores = 0;
   let memory = 0;
   let gpus = 0;
   for (const a of state.agents) {
     if (a.server_type !== 'host' || a.zone_name !== z.zone_name || !isAvailable(a)) continue;
-    const free = freeOn(state, a);
+    const free = freeOn(state, a, index);
     cores += Math.max(0, free.cores);
     memory += Math.max(0, free.memory);
     gpus += Math.max(0, free.gpus);
