@@ -12,11 +12,12 @@
  * createOciTransport is the shared part; createOciClients (oci-core) and identity.ts
  * (oci-identity, loaded only when needed) both build their clients on it.
  */
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import * as common from 'oci-common';
 import * as core from 'oci-core';
 import type { OciProvider } from '../../config/types.js';
 import { parseRetryAfter } from '../retry.js';
+import { KeyObjectRequestSigner } from './signer.js';
 import { CloudError } from '../types.js';
 
 /** What signing and addressing need from a provider entry (init has no full entry yet). */
@@ -47,10 +48,14 @@ export interface OciClients {
 
 /** Opens the private key; throws CloudError 'auth' with a line that names no secret. */
 export function openPrivateKey(p: Pick<OciProvider, 'vm_provider_config_name' | 'oci_private_key' | 'oci_private_key_passphrase'>): string {
+  return openPrivateKeyObject(p).export({ type: 'pkcs8', format: 'pem' }).toString();
+}
+
+/** The same, as a KeyObject (parsed once, used for every signature). */
+export function openPrivateKeyObject(p: Pick<OciProvider, 'vm_provider_config_name' | 'oci_private_key' | 'oci_private_key_passphrase'>): KeyObject {
   try {
     // An empty passphrase keeps OpenSSL from ever prompting on a TTY for an encrypted key.
-    const key = createPrivateKey({ key: p.oci_private_key, passphrase: p.oci_private_key_passphrase ?? '' });
-    return key.export({ type: 'pkcs8', format: 'pem' }).toString();
+    return createPrivateKey({ key: p.oci_private_key, passphrase: p.oci_private_key_passphrase ?? '' });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
     const why = /DECRYPT|PASSPHRASE|INTERRUPTED/i.test(code)
@@ -81,11 +86,12 @@ export interface OciTransport {
 const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
 
 export function createOciTransport(p: OciCredentials, opts: OciClientOptions = {}): OciTransport {
-  const keyPem = openPrivateKey(p);
+  const key = openPrivateKeyObject(p);
+  const keyPem = key.export({ type: 'pkcs8', format: 'pem' }).toString();
   const timeoutMs = opts.timeoutMs ?? DEFAULT_OCI_TIMEOUT_MS;
   const region = common.Region.fromRegionId(p.oci_region) as common.Region | undefined;
   const auth = new common.SimpleAuthenticationDetailsProvider(p.oci_tenancy_ocid, p.oci_user_ocid, p.oci_fingerprint, keyPem, null, region);
-  const signer = new common.DefaultRequestSigner(auth);
+  const signer = new KeyObjectRequestSigner(auth, key);
 
   const retryAfter = new Map<string, number>();
   const httpClient: common.HttpClient = {
