@@ -2,9 +2,9 @@ import { CliError, OperationalError } from '../cli/errors.js';
 import type { KasmSection } from '../config/types.js';
 import { resolveEndpoint } from './endpoint.js';
 import { answerError, networkError } from './errors.js';
-import { dockerAgents, parseProviderConfig, parseServer, parseSession, parseZone } from './parse.js';
+import { compactServer, compactSession, dockerAgents, parseProviderConfig, parseServer, parseSession, parseZone } from './parse.js';
 import { postJson, type RawAnswer } from './transport.js';
-import type { KasmClient, KasmServer, KasmVmProviderConfig } from './types.js';
+import type { DemandSnapshot, KasmClient, KasmServer, KasmVmProviderConfig } from './types.js';
 
 export { dockerAgents } from './parse.js';
 
@@ -19,6 +19,11 @@ export interface KasmApiClient extends KasmClient {
   readonly baseUrl: string;
   /** Any API call by name; returns the answer object after Kasm's error checks. */
   call(name: string, body?: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /**
+   * get_servers, get_kasms and get_zones at once, each answer parsed into the compact form
+   * a pass keeps (compactServer/compactSession) as it arrives: the raw rows are dropped.
+   */
+  readDemand(): Promise<DemandSnapshot>;
   /** `get_servers` rows that are Docker agents (`server_type: "host"`). */
   getDockerAgents(): Promise<KasmServer[]>;
 }
@@ -87,6 +92,14 @@ export function createKasmClient(section: KasmSection, opts: KasmClientOptions =
     baseUrl: ep.base,
     call,
     getServers: async () => (await list('get_servers', 'servers')).map(parseServer),
+    readDemand: async () => {
+      const [servers, kasms, zones] = await Promise.all([
+        list('get_servers', 'servers').then((rows) => rows.map(compactServer)),
+        list('get_kasms', 'kasms').then((rows) => rows.map(compactSession)),
+        list('get_zones', 'zones').then((rows) => rows.map(parseZone)),
+      ]);
+      return { servers, kasms, zones };
+    },
     getDockerAgents: async () => dockerAgents((await list('get_servers', 'servers')).map(parseServer)),
     getKasms: async () => (await list('get_kasms', 'kasms')).map(parseSession),
     getZones: async () => (await list('get_zones', 'zones')).map(parseZone),

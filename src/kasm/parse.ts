@@ -83,3 +83,50 @@ export function parseProviderConfig(raw: unknown): KasmVmProviderConfig {
 export function dockerAgents(servers: KasmServer[]): KasmServer[] {
   return servers.filter((s) => s.server_type === 'host');
 }
+
+/**
+ * The compact forms a reconcile pass keeps: the same values as parseServer/parseSession for
+ * every key the types name, and nothing else — Kasm's rows carry images, users and settings
+ * the planner never reads (20,000 sessions are ~16 MB of JSON). An agent's session list
+ * keeps only the ids (the planner asks whether there is any).
+ */
+const SERVER_KEYS = ['server_type', 'hostname', 'instance_id', 'provider', 'server_pool_id', 'is_autoscaled', 'autoscale_config', 'last_reported'] as const;
+const SESSION_KEYS = ['start_date', 'keepalive_date'] as const;
+
+export function compactServer(raw: unknown): KasmServer {
+  const r = obj(raw);
+  const s: KasmServer = {
+    server_id: str(r.server_id),
+    operational_status: str(r.operational_status),
+    enabled: bool(r.enabled, true),
+    cores: num(r.cores),
+    memory: num(r.memory),
+    gpus: num(r.gpus),
+    cores_override: optNum(r.cores_override),
+    memory_override: optNum(r.memory_override),
+    gpus_override: optNum(r.gpus_override),
+    zone_id: optStr(r.zone_id),
+    zone_name: optStr(r.zone_name),
+    kasms: Array.isArray(r.kasms) ? (r.kasms as unknown[]).map((k) => ({ kasm_id: str(obj(k).kasm_id) })) : [],
+  };
+  for (const k of SERVER_KEYS) if (k in r) s[k] = r[k] as never;
+  return s;
+}
+
+export function compactSession(raw: unknown): KasmSession {
+  const r = obj(raw);
+  const server = r.server && typeof r.server === 'object' ? (r.server as NonNullable<KasmSession['server']>) : null;
+  const s: KasmSession = {
+    kasm_id: str(r.kasm_id),
+    server_id: optStr(r.server_id),
+    cores: num(r.cores),
+    memory: num(r.memory),
+    gpus: num(r.gpus),
+    operational_status: str(r.operational_status),
+    // Only what the planner reads of the agent: its zone, for sessions that carry none.
+    server: server ? (server.zone_name === undefined ? {} : { zone_name: server.zone_name }) : null,
+    zone_name: optStr(r.zone_name) ?? optStr(server?.zone_name),
+  };
+  for (const k of SESSION_KEYS) if (k in r) s[k] = r[k] as never;
+  return s;
+}

@@ -85,8 +85,7 @@ async function readDemand(opts: ObserveOptions): Promise<{ demand?: DemandSnapsh
   const { createKasmClient } = await import('../kasm/client.js');
   try {
     const client = createKasmClient(opts.config.kasm);
-    const [servers, kasms, zones] = await Promise.all([client.getServers(), client.getKasms(), client.getZones()]);
-    return { demand: { servers, kasms, zones } };
+    return { demand: await client.readDemand() };
   } catch (err) {
     if (err instanceof InputError) throw err;
     return { demandError: oneLine(err) };
@@ -110,6 +109,6 @@ export async function readDemandFile(file: string): Promise<DemandSnapshot> {
     if (v === undefined && !required) return [];
     throw new InputError(`${what}: "${k}" must be a list`, { hint: 'give {"servers": [...], "kasms": [...], "zones": [...]} as Kasm answers them (get_servers, get_kasms, get_zones)' });
   };
-  const { parseServer, parseSession, parseZone } = await import('../kasm/parse.js');
-  return { servers: arr('servers', true).map(parseServer), kasms: arr('kasms', true).map(parseSession), zones: arr('zones', false).map(parseZone) };
+  const { compactServer, compactSession, parseZone } = await import('../kasm/parse.js');
+  return { servers: arr('servers', true).map(compactServer), kasms: arr('kasms', true).map(compactSession), zones: arr('zones', false).map(parseZone) };
 }

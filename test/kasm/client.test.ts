@@ -38,6 +38,26 @@ async function failure(fn: () => Promise<unknown>, secret = SECRET): Promise<str
 }
 
 describe('Kasm client against the emulator', () => {
+  it('readDemand: the three answers at once, each row in the compact form (no keys the planner does not read)', async () => {
+    const sid = 'c3'.repeat(16);
+    emu.registerAgent({ server_id: sid, zone_name: 'default', cores: 4, memory: 8 * GiB, gpus: 0 });
+    emu.addSession({ zone_name: 'default', server_id: sid, cores: 2, memory: 2 * GiB });
+    const c = client();
+    const before = { ...emu.calls() };
+    const d = await c.readDemand().finally(() => emu.removeAgent(sid)); // and its session: later tests count rows
+    const calls = emu.calls();
+    for (const k of ['get_servers', 'get_kasms', 'get_zones']) expect(calls[k] - (before[k] ?? 0), k).toBe(1);
+    const row = d.servers.find((s) => s.server_id === sid)!;
+    expect(row).toMatchObject({ cores: 4, memory: 8 * GiB, zone_name: 'default', operational_status: 'running', enabled: true });
+    expect(row.core_calculations).toBeUndefined(); // in Kasm's answer, not read by the planner
+    expect(row.kasms).toEqual([{ kasm_id: expect.stringMatching(/^[0-9a-f]{32}$/) }]);
+    const session = d.kasms.find((k) => k.server_id === sid)!;
+    expect(session).toMatchObject({ cores: 2, memory: 2 * GiB, zone_name: 'default', operational_status: 'running' });
+    expect(session.image).toBeUndefined();
+    expect(session.user).toBeUndefined();
+    expect(d.zones.map((z) => z.zone_name)).toContain('default');
+  });
+
   it('reads servers, sessions and zones, keeping every row and filtering Docker agents', async () => {
     const sid = 'a1'.repeat(16);
     emu.registerAgent({ server_id: sid, zone_name: 'default', cores: 4, memory: 8 * GiB, gpus: 0, provider: 'oci', instance_id: 'ocid1.instance.oc1..x' });

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OwnedInstance } from '../../src/clouds/types.js';
 import type { KasmServer, KasmSession } from '../../src/kasm/types.js';
+import { compactServer, compactSession, parseServer, parseSession } from '../../src/kasm/parse.js';
 import { plan } from '../../src/scaling/plan.js';
 import { TAG_IDLE_SINCE, TAG_REGISTERED } from '../../src/scaling/tags.js';
 import type { Plan, Resources } from '../../src/scaling/types.js';
@@ -186,6 +187,22 @@ describe('plan() invariants (fast-check)', () => {
         expect(plan(input(w), T0)).toEqual(plan(input(w), T0));
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('decides the same on the compact form a pass keeps of Kasm\'s answers (raw rows dropped)', () => {
+    fc.assert(
+      fc.property(arbWorld({ generous: false }), (w) => {
+        // What Kasm adds that the planner never reads: images, users, per-agent session details.
+        const noisy = {
+          servers: w.servers.map((s) => ({ ...s, core_calculations: { used: 1 }, kasms: (s.kasms ?? []).map((k) => ({ ...k, user: { username: 'u' } })) })),
+          kasms: w.kasms.map((k) => ({ ...k, image: { name: 'chrome' }, user: { username: 'u' }, server: k.server_id ? { hostname: 'h', port: 443, zone_name: 'x' } : null })),
+        };
+        const lenient = { servers: noisy.servers.map(parseServer), kasms: noisy.kasms.map(parseSession), zones: w.zones };
+        const compact = { servers: noisy.servers.map(compactServer), kasms: noisy.kasms.map(compactSession), zones: w.zones };
+        expect(plan({ ...input(w), demand: compact }, T0)).toEqual(plan({ ...input(w), demand: lenient }, T0));
+      }),
+      { numRuns: 150 },
     );
   });
 
