@@ -9,6 +9,8 @@
 //   BENCH_CLI=name=path[,name=path]  other builds' bin/kasm-scale.js to run beside this one
 //                      (e.g. before=/tmp/old/bin/kasm-scale.js): before/after pairs in one run
 //   BENCH_THIS=0       leave this build out (only the BENCH_CLI ones)
+//   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'  flags for the CLI's node (profiles: see
+//                      summarize-cpuprofile.mjs)
 //   BENCH_DRY=1        passes with --dry-run (observe + plan only)
 // Run after `npm run build` (npm run bench does both).
 import { fork } from 'node:child_process';
@@ -25,6 +27,7 @@ const CONCURRENCY = 8; // the CLI's default (src/scaling/command.ts)
 const runs = runsFromEnv(3);
 const scales = (process.env.BENCH_SCALES ?? '1,2,4').split(',').map(Number);
 const dry = process.env.BENCH_DRY === '1';
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const clis = [
   ...(process.env.BENCH_THIS === '0' ? [] : [{ name: 'this', path: fileURLToPath(new URL('../bin/kasm-scale.js', import.meta.url)) }]),
   ...(process.env.BENCH_CLI ?? '').split(',').filter(Boolean).map((s) => ({ name: s.split('=')[0], path: s.slice(s.indexOf('=') + 1) })),
@@ -51,9 +54,9 @@ async function onePass(cli, scale) {
   const child = fork(host, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
     const ready = await ask(child, { type: 'start', dir, scale, latencyMs: LATENCY_MS }, 'ready');
-    const args = [cli.path, 'reconcile', ready.config, '--state-dir', join(dir, 'state'), '--json', ...(dry ? ['--dry-run'] : [])];
+    const args = [...nodeArgs, cli.path, 'reconcile', ready.config, '--state-dir', join(dir, 'state'), '--json', ...(dry ? ['--dry-run'] : [])];
     const r = await runMeasured(args, { env: { ...process.env, KASM_SCALE_NOW: new Date(CLOCK).toISOString(), NO_COLOR: '1' } });
-    if (r.code !== 0 && r.code !== 3) throw new Error(`${cli.name} reconcile exited ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    if (r.code !== 0 && r.code !== 3) throw new Error(`${cli.name} reconcile exited ${r.code}: ${r.stderr.split('\n').filter((l) => /warn|error|fail|cannot/i.test(l)).slice(0, 5).join(' | ') || r.stderr.slice(-300)}`);
     const { calls, cpuMs: emuCpuMs } = await ask(child, { type: 'calls' }, 'calls');
     const cp = criticalPath(calls, { concurrency: CONCURRENCY, latencyMs: LATENCY_MS });
     return { ...r, calls, cp, emuCpuMs, instances: ready.instances, sessions: ready.sessions };

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CliError, errorLine } from './errors.js';
 import { ExitCode } from './exit-codes.js';
-import { createOutput, type Output } from './output.js';
+import type { Output } from './output.js';
 
 /** The options every command has (added by `common()`). */
 export interface CommonOptions {
@@ -33,6 +33,8 @@ export function action<O extends CommonOptions>(body: ActionBody<O>) {
     const cmd = params[params.length - 1] as Command;
     const options = cmd.optsWithGlobals() as O;
     const args = (cmd.args ?? []) as string[];
+    // Loaded here, not at start-up: --help and --version never need colours (chalk).
+    const { createOutput } = await import('./output.js');
     const out = createOutput({ json: Boolean(options.json), verbose: Boolean(options.verbose) });
     try {
       const code = await body({ options, args, out });

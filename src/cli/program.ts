@@ -5,9 +5,10 @@ import { VERSION } from '../version.js';
 
 /**
  * The commander tree. Command modules register flags and help only; each action imports
- * its implementation lazily, so `--version` and `--help` load no cloud SDK.
+ * its implementation lazily, so `--version` and `--help` load no cloud SDK. With `command`
+ * (the word on the command line) only that command is built.
  */
-export function buildProgram(): Command {
+export async function buildProgram(command?: string): Promise<Command> {
   const program = new Command('kasm-scale')
     .description('OCI API keys, Kasm VM provider configs, and one-shot autoscaling passes for Kasm Workspaces agents on OCI and GCP')
     .version(VERSION, '-V, --version')
@@ -17,7 +18,7 @@ export function buildProgram(): Command {
       'after',
       `\nExit codes: 0 ok, 1 operation failed, 2 invalid usage or input, 3 partly failed, 4 another pass holds the lock.\nNO_COLOR or a non-TTY gives plain text; --json prints one JSON document on stdout.\n`,
     );
-  registerCommands(program);
+  await registerCommands(program, command);
   applyUsageExitCode(program);
   return program;
 }

@@ -3,9 +3,8 @@ import { resolve } from 'node:path';
 import type { Output } from '../cli/output.js';
 import { fsErrorToInput, InputError } from '../cli/errors.js';
 import { expandHome, readInput } from '../util/files.js';
-import { checkKeyFiles, generateKeyFiles } from './generate.js';
 import { inspectKey } from './inspect.js';
-import { writeOciConfigProfile, type OciConfigOptions } from './oci-config.js';
+import type { OciConfigOptions } from './oci-config.js';
 import { readPassphraseFile } from './passphrase.js';
 
 /** What the command modules hand over: the parsed flags of each `keys` subcommand. */
@@ -27,6 +26,8 @@ const CONSOLE_STEPS = 'OCI console: Profile (top right) → User Settings → AP
 
 /** `keys generate` */
 export async function runGenerate(flags: GenerateFlags, out: Output): Promise<number> {
+  // node-forge is loaded by `keys generate` only (fingerprint and oci-config do not need it).
+  const { checkKeyFiles, generateKeyFiles } = await import('./generate.js');
   const passphrase = flags.passphraseFile ? await readPassphraseFile(flags.passphraseFile) : undefined;
   await checkKeyFiles({ dir: flags.dir, name: flags.name, force: flags.force });
   const progress = out.progress('generating an RSA 2048 key pair');
@@ -83,6 +84,7 @@ async function readKeyFile(file: string): Promise<Buffer> {
 
 /** `keys oci-config` */
 export async function runOciConfig(flags: OciConfigFlags, out: Output): Promise<number> {
+  const { writeOciConfigProfile } = await import('./oci-config.js');
   const passphrase = flags.passphraseFile ? await readPassphraseFile(flags.passphraseFile) : undefined;
   const result = await writeOciConfigProfile({
     user: flags.user,
