@@ -13,6 +13,8 @@
  * (oci-identity, loaded only when needed) both build their clients on it.
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
+// First: oci-core's model table, loaded lazily (must run before oci-core is evaluated).
+import './lazy-models.js';
 import * as common from 'oci-common';
 import * as core from 'oci-core';
 import type { OciProvider } from '../../config/types.js';
