@@ -3,6 +3,7 @@ import type { KasmSection } from '../config/types.js';
 import { resolveEndpoint } from './endpoint.js';
 import { answerError, networkError } from './errors.js';
 import { compactServer, compactSession, dockerAgents, parseProviderConfig, parseServer, parseSession, parseZone } from './parse.js';
+import { parseRows } from './rows.js';
 import { postJson, type RawAnswer } from './transport.js';
 import type { DemandSnapshot, KasmClient, KasmServer, KasmVmProviderConfig } from './types.js';
 
@@ -20,8 +21,9 @@ export interface KasmApiClient extends KasmClient {
   /** Any API call by name; returns the answer object after Kasm's error checks. */
   call(name: string, body?: Record<string, unknown>): Promise<Record<string, unknown>>;
   /**
-   * get_servers, get_kasms and get_zones at once, each answer parsed into the compact form
-   * a pass keeps (compactServer/compactSession) as it arrives: the raw rows are dropped.
+   * get_servers, get_kasms and get_zones at once, each answer read row by row into the
+   * compact form a pass keeps (compactServer/compactSession): the raw rows are never all
+   * held at once.
    */
   readDemand(): Promise<DemandSnapshot>;
   /** `get_servers` rows that are Docker agents (`server_type: "host"`). */
@@ -50,12 +52,13 @@ export function createKasmClient(section: KasmSection, opts: KasmClientOptions =
     throw err;
   };
 
-  async function call(name: string, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  async function call(name: string, extra: Record<string, unknown> = {}, answered?: RawAnswer): Promise<Record<string, unknown>> {
     const target = new URL(`${ep.base}/api/public/${name}`);
     const shown = `${ep.base}/api/public/${name}`;
     let answer: RawAnswer;
     try {
-      answer = await postJson(target, { ...extra, api_key: section.api_key, api_key_secret: secret }, { agent: ep.agent, timeoutMs });
+      // `answered`: the answer is already here (listCompact could not split it).
+      answer = answered ?? (await postJson(target, { ...extra, api_key: section.api_key, api_key_secret: secret }, { agent: ep.agent, timeoutMs }));
     } catch (err) {
       return clean(networkError(name, ep.base, err));
     }
@@ -70,8 +73,33 @@ export function createKasmClient(section: KasmSection, opts: KasmClientOptions =
     return doc as Record<string, unknown>;
   }
 
-  async function list(name: string, key: string, extra?: Record<string, unknown>): Promise<unknown[]> {
-    const doc = await call(name, extra);
+  /**
+   * A list call whose rows are turned into `compact` one at a time (rows.ts): the answer is
+   * never held as one parsed tree. Same checks and errors as list().
+   */
+  async function listCompact<T>(name: string, key: string, compact: (row: unknown) => T): Promise<T[]> {
+    const target = new URL(`${ep.base}/api/public/${name}`);
+    const shown = `${ep.base}/api/public/${name}`;
+    let answer: RawAnswer;
+    try {
+      answer = await postJson(target, { api_key: section.api_key, api_key_secret: secret }, { agent: ep.agent, timeoutMs });
+    } catch (err) {
+      return clean(networkError(name, ep.base, err));
+    }
+    let split: { doc: Record<string, unknown>; rows: T[] } | undefined;
+    try {
+      split = answer.status === 200 ? parseRows(answer.text, key, compact) : undefined;
+    } catch {
+      split = undefined; // a row that is not JSON: the whole-text parse below says what is wrong
+    }
+    if (!split) return (await list(name, key, undefined, answer)).map(compact);
+    const failure = answerError(name, shown, answer, split.doc);
+    if (failure) return clean(failure);
+    return split.rows;
+  }
+
+  async function list(name: string, key: string, extra?: Record<string, unknown>, answered?: RawAnswer): Promise<unknown[]> {
+    const doc = await call(name, extra, answered);
     const rows = doc[key];
     if (!Array.isArray(rows)) throw new OperationalError(`Kasm ${name} answered without a "${key}" list`, { hint: 'is this Kasm Workspaces 1.15 or later?' });
     return rows;
@@ -94,8 +122,8 @@ export function createKasmClient(section: KasmSection, opts: KasmClientOptions =
     getServers: async () => (await list('get_servers', 'servers')).map(parseServer),
     readDemand: async () => {
       const [servers, kasms, zones] = await Promise.all([
-        list('get_servers', 'servers').then((rows) => rows.map(compactServer)),
-        list('get_kasms', 'kasms').then((rows) => rows.map(compactSession)),
+        listCompact('get_servers', 'servers', compactServer),
+        listCompact('get_kasms', 'kasms', compactSession),
         list('get_zones', 'zones').then((rows) => rows.map(parseZone)),
       ]);
       return { servers, kasms, zones };
