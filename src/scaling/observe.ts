@@ -10,6 +10,8 @@ import { InputError } from '../cli/errors.js';
 import { createAdapter, type AdapterOptions } from '../clouds/index.js';
 import { CloudError, type CloudAdapter } from '../clouds/types.js';
 import type { AutoscaleConfig, KasmScaleConfig, Provider } from '../config/types.js';
+// Static (it is small): Kasm's three reads go out before the cloud SDKs start loading.
+import { createKasmClient } from '../kasm/client.js';
 import type { DemandSnapshot } from '../kasm/types.js';
 import { readInput } from '../util/files.js';
 import type { ProviderSupply } from './types.js';
@@ -40,6 +42,8 @@ export async function observe(opts: ObserveOptions): Promise<Observation> {
   const adapters = new Map<string, CloudAdapter>();
   const providers: Record<string, ProviderSupply> = {};
 
+  // Every read starts now: Kasm's three calls first (their answers are the biggest), then
+  // each provider's listing as soon as its SDK is loaded; all of them run side by side.
   const demandP = readDemand(opts);
   await Promise.all(
     names.map((name) =>
@@ -82,7 +86,6 @@ async function readDemand(opts: ObserveOptions): Promise<{ demand?: DemandSnapsh
   if (opts.skipDemand) return { demandError: opts.skipDemand };
   if (opts.demandFile) return { demand: await readDemandFile(opts.demandFile) };
   if (!opts.config.kasm) throw new InputError(`${opts.config.file} has no kasm: section and no --demand was given`, { hint: 'add kasm: (url, api_key, api_key_secret) or pass --demand FILE' });
-  const { createKasmClient } = await import('../kasm/client.js');
   try {
     const client = createKasmClient(opts.config.kasm);
     return { demand: await client.readDemand() };
