@@ -4,177 +4,34 @@
 //   MB per 1,000 instances.
 // Run after `npm run build` (npm run bench does both); it uses dist/.
 //
-// World: 4 OCI providers (one compartment each) and 1 GCP provider (one project, one zone),
-// each with 10 pools and 400 instances; every pool a Kasm zone with 40 registered agents
-// (4 cores, 16 GB) and 400 sessions. Pools come in three kinds (by index, so both clouds get all three):
-//   rush   (10): agents nearly full + 8 waiting sessions  → launches
-//   drain  (10): 10 agents idle for 2 h, standby still met → idle terminations
-//   steady (30): enough free capacity; one agent just went idle → an idle-since tag update
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// The world (4 OCI providers and 1 GCP provider, 10 pools each, rush/drain/steady pools) is
+// described in world.mjs. bench/reconcile-oop.bench.mjs measures the same pass as a user runs
+// it (emulators and CLI in separate processes): prefer it for the client's own CPU and memory.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { AGENTS_PER_POOL, GCP_PAGE_SIZE, GCP_PROVIDERS, OCI_PROVIDERS, PAGE_SIZE, POOLS_PER_PROVIDER, PROVIDERS, SESSIONS_PER_POOL, CLOCK, startWorld } from './world.mjs';
 
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
-const { startOciEmulator } = await import(dist('emulators/oci/index.js'));
-const { startGcpEmulator } = await import(dist('emulators/gcp/index.js'));
-const { gcpDemoServiceAccount } = await import(dist('simulate/credentials.js'));
-const { emulatedGcpProvider, GCP_PROJECT } = await import(dist('simulate/builtin.js'));
-const { startKasmEmulator } = await import(dist('emulators/kasm/index.js'));
-const { inspectKey } = await import(dist('keys/inspect.js'));
-const { ownershipTags, instanceName, TAG_IDLE_SINCE } = await import(dist('clouds/ownership.js'));
-const { TAG_REGISTERED } = await import(dist('scaling/tags.js'));
 const { loadConfig } = await import(dist('config/load.js'));
 const { runPass } = await import(dist('scaling/reconcile.js'));
 const { DEFAULT_CONCURRENCY } = await import(dist('scaling/command.js'));
 const { createOutput } = await import(dist('cli/output.js'));
 
 const LATENCY_MS = 50;
-const OCI_PROVIDERS = 4;
-const GCP_PROVIDERS = 1;
-const PROVIDERS = OCI_PROVIDERS + GCP_PROVIDERS;
-const POOLS_PER_PROVIDER = 10;
-const AGENTS_PER_POOL = 40;
-const SESSIONS_PER_POOL = 400;
-const PAGE_SIZE = 100; // the OCI emulator's default page (ListInstances)
-const GCP_PAGE_SIZE = 500; // aggregatedList's largest page (the adapter asks for maxResults 500)
-const GCP_ZONE = 'us-central1-a';
 const MB = 1024 * 1024;
-const AD1 = 'Uocm:US-ASHBURN-AD-1';
-const AD2 = 'Uocm:US-ASHBURN-AD-2';
-const TENANCY = 'ocid1.tenancy.oc1..aaaaaaaabench';
-const USER = 'ocid1.user.oc1..aaaaaaaabench';
-const IMAGE = 'ocid1.image.oc1.iad.aaaaaaaabench';
-const SUBNET = 'ocid1.subnet.oc1.iad.aaaaaaaabench';
-const compartment = (p) => `ocid1.compartment.oc1..aaaaaaaabench${p}`;
-const cloudOf = (p) => (p < OCI_PROVIDERS ? 'oci' : 'gcp');
-const providerName = (p) => (p < OCI_PROVIDERS ? `oci-${p}` : `gcp-${p - OCI_PROVIDERS}`);
-const hex32 = (n) => n.toString(16).padStart(32, '0');
-// A server id whose first 12 digits (those in the instance name) differ: GCP names must be unique.
-const serverIdOf = (n) => n.toString(16).padStart(12, '0').padEnd(32, '0');
-
-const clock = Date.UTC(2025, 0, 6, 9, 0, 0);
-const now = () => clock;
+const clock = CLOCK;
 const dir = mkdtempSync(join(tmpdir(), 'kasm-scale-bench-'));
-const oci = await startOciEmulator({
-  now,
-  pageSize: PAGE_SIZE,
-  seed: {
-    availabilityDomains: [AD1, AD2],
-    compartments: Array.from({ length: OCI_PROVIDERS }, (_, p) => ({ id: compartment(p), name: `bench${p}` })),
-    images: [{ id: IMAGE }],
-    subnets: [{ id: SUBNET }],
-    shapes: [{ shape: 'VM.Standard.E4.Flex', ocpus: 1, memoryInGBs: 16, isFlexible: true, ocpuOptions: { min: 1, max: 64 }, memoryOptions: { minInGBs: 1, maxInGBs: 1024 } }],
-  },
-});
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-oci.registerApiKey({ tenancy: TENANCY, user: USER }, publicPem);
-// Operations finish at once (operationDelayMs 0): the clock is frozen, so a wait could never end.
-const gcp = await startGcpEmulator({ now, pageSize: GCP_PAGE_SIZE, operationDelayMs: 0, seed: { projects: [GCP_PROJECT] } });
-const gcpKey = gcpDemoServiceAccount(GCP_PROJECT);
-gcp.registerServiceAccount(gcpKey);
-const pools = Array.from({ length: PROVIDERS * POOLS_PER_PROVIDER }, (_, i) => {
-  const p = Math.floor(i / POOLS_PER_PROVIDER);
-  return {
-    name: `pool-${String(i).padStart(2, '0')}`,
-    zone: `zone-${String(i).padStart(2, '0')}`,
-    provider: providerName(p),
-    cloud: cloudOf(p),
-    compartment: compartment(p),
-    kind: i % 5 === 0 ? 'rush' : i % 5 === 1 ? 'drain' : 'steady',
-  };
-});
-const kasm = await startKasmEmulator({ now, apiKey: 'bench-key', apiKeySecret: 'bench-secret-0123456789', zones: pools.map((p) => p.zone) });
+// The world (emulators, seeded stores, config file) is shared with the out-of-process bench.
+const world = await startWorld({ dir });
+const { oci, gcp, kasm, pools, config } = world;
 
 try {
-  // ---- seed: instances straight into the emulators' stores, agents and sessions into Kasm ----
-  const created = clock - 2 * 3600_000;
-  const secs = (ms) => String(Math.floor(ms / 1000));
-  let n = 0;
-  const gcpSeed = [];
-  for (const pool of pools) {
-    const agents = [];
-    for (let a = 0; a < AGENTS_PER_POOL; a++) {
-      const serverId = serverIdOf(++n);
-      const idle = (pool.kind === 'drain' && a >= AGENTS_PER_POOL - 10) ? secs(created + 60_000) : undefined;
-      const tags = { ...ownershipTags(pool.name, serverId), [TAG_REGISTERED]: secs(created + 60_000), ...(idle ? { [TAG_IDLE_SINCE]: idle } : {}) };
-      const name = instanceName(pool.name, serverId);
-      let id = name; // the GCP adapter's instance id is its name
-      if (pool.cloud === 'oci') {
-        id = `ocid1.instance.oc1.us-ashburn-1.bench${hex32(n)}`;
-        const details = { compartmentId: pool.compartment, availabilityDomain: a % 2 ? AD2 : AD1, shape: 'VM.Standard.E4.Flex', shapeConfig: { ocpus: 2, memoryInGBs: 16 }, displayName: name, sourceDetails: { sourceType: 'image', imageId: IMAGE }, freeformTags: tags };
-        oci.stored.push({ id, seq: n, details, freeformTags: { ...tags }, definedTags: {}, displayName: name, createdAt: created, runningAt: created + 60_000, version: 1, runningEmitted: true });
-      } else {
-        gcpSeed.push({ project: GCP_PROJECT, name, zone: GCP_ZONE, labels: tags, machineType: 'e2-standard-4', status: 'RUNNING', creationTimestamp: created });
-      }
-      kasm.registerAgent({ server_id: serverId, zone_name: pool.zone, cores: 4, memory: 16384 * MB, instance_id: id, provider: 'kasm-scale' });
-      agents.push(serverId);
-    }
-    // Where the sessions go: rush fills every agent (392 × 0.4 cores) and leaves 8 waiting;
-    // drain keeps the last 10 agents empty; steady keeps the last agent empty (not yet tagged idle).
-    const busy = pool.kind === 'drain' ? agents.slice(0, -10) : pool.kind === 'steady' ? agents.slice(0, -1) : agents;
-    const waiting = pool.kind === 'rush' ? 8 : 0;
-    const cores = pool.kind === 'rush' ? 0.4 : pool.kind === 'drain' ? 0.25 : 0.3;
-    for (let k = 0; k < SESSIONS_PER_POOL - waiting; k++) kasm.addSession({ zone_name: pool.zone, cores, memory: 1024 * MB, operational_status: 'running', server_id: busy[k % busy.length] });
-    for (let k = 0; k < waiting; k++) kasm.addSession({ zone_name: pool.zone, cores: 1, memory: 1024 * MB, operational_status: 'requested' });
-  }
-  oci.refresh();
-  gcp.seedInstances(gcpSeed);
-
-  const config = join(dir, 'kasm-scale.json');
-  const providerBase = {
-    vm_provider_name: 'oci',
-    max_instances: AGENTS_PER_POOL * POOLS_PER_PROVIDER + 80,
-    startup_script: '#!/bin/bash\necho "agent {server_id}"\n',
-    oci_user_ocid: USER,
-    oci_fingerprint: inspectKey(publicPem).fingerprint,
-    oci_private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    oci_region: 'us-ashburn-1',
-    oci_tenancy_ocid: TENANCY,
-    oci_nsg_ocids: [],
-    oci_availability_domains: [AD1, AD2],
-    oci_image_ocid: IMAGE,
-    oci_shape: 'VM.Standard.E4.Flex',
-    oci_flex_cpus: 2,
-    oci_flex_memory_gb: 16,
-    oci_boot_volume_gb: 60,
-    oci_custom_tags: {},
-    oci_subnet_ocid: SUBNET,
-    endpoint: oci.url,
-  };
-  // The demo's built-in GCP provider (same project, zone and paths), sized for the bench.
-  const gcpBase = emulatedGcpProvider(gcpKey, { machineType: 'e2-standard-4', max_instances: AGENTS_PER_POOL * POOLS_PER_PROVIDER + 80, endpoint: gcp.url });
-  const standby = { rush: 8, drain: 24, steady: 16 };
-  writeFileSync(
-    config,
-    JSON.stringify({
-      kasm: { url: kasm.url, api_key: kasm.apiKey, api_key_secret: kasm.apiKeySecret },
-      providers: Array.from({ length: PROVIDERS }, (_, p) =>
-        cloudOf(p) === 'oci' ? { ...providerBase, vm_provider_config_name: providerName(p), oci_compartment_ocid: compartment(p) } : { ...gcpBase, vm_provider_config_name: providerName(p) },
-      ),
-      autoscale: pools.map((p) => ({ autoscale_config_name: p.name, vm_provider_config_name: p.provider, zone_name: p.zone, standby_cores: standby[p.kind] })),
-    }),
-    { mode: 0o600 },
-  );
   const cfg = await loadConfig(config);
 
-  // ---- count calls: Kasm counts its own; the cloud logs are capped, so count as they are written ----
-  const countInto = (log, field) => {
-    const calls = {};
-    const push = log.push.bind(log);
-    log.push = (...items) => {
-      for (const r of items) calls[r[field]] = (calls[r[field]] ?? 0) + 1;
-      return push(...items);
-    };
-    return calls;
-  };
-  const ociCalls = countInto(oci.requests, 'operation');
-  const gcpCalls = countInto(gcp.requests, 'api');
-  oci.setFault({ kind: 'latency', ms: LATENCY_MS });
-  gcp.setFault({ kind: 'latency', ms: LATENCY_MS });
-  kasm.setFault({ kind: 'latency', ms: LATENCY_MS });
+  const { oci: ociCalls, gcp: gcpCalls } = world.callCounters;
+  world.setLatency(LATENCY_MS);
   const kasmBefore = kasm.calls();
 
   // The SDKs' first import is a one-time cost per process (see startup.bench.mjs): taken
@@ -274,7 +131,7 @@ try {
   w(`  CPU during the pass ${f(cpuMs, 0)} ms = ${f(cpuMs / wallMs)} of the wall time (client AND emulators: this process signs every OCI request and GCP token,`);
   w('  verifies them, and builds the emulators\' answers, e.g. 20,000 session rows for get_kasms); SDK first import before the pass: ' + `OCI ${f(ociImportMs, 0)} ms, GCP ${f(gcpImportMs, 0)} ms (not in the wall time)`);
 } finally {
-  await Promise.all([oci.close(), gcp.close(), kasm.close()]);
+  await world.close();
   rmSync(dir, { recursive: true, force: true });
 }
 

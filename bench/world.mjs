@@ -179,6 +179,8 @@ export async function startWorld({ dir, scale = 1 }) {
     oci,
     gcp,
     kasm,
+    /** The live counters (objects updated as calls arrive). */
+    callCounters: { oci: ociCalls, gcp: gcpCalls },
     setLatency(ms) {
       for (const e of [oci, gcp, kasm]) e.setFault({ kind: 'latency', ms });
     },

@@ -3,7 +3,7 @@ import type { KasmSection } from '../config/types.js';
 import { resolveEndpoint } from './endpoint.js';
 import { answerError, networkError } from './errors.js';
 import { compactServer, compactSession, dockerAgents, parseProviderConfig, parseServer, parseSession, parseZone } from './parse.js';
-import { parseRows } from './rows.js';
+import { parseRowsFromBytes } from './rows.js';
 import { postJson, type RawAnswer } from './transport.js';
 import type { DemandSnapshot, KasmClient, KasmServer, KasmVmProviderConfig } from './types.js';
 
@@ -88,7 +88,7 @@ export function createKasmClient(section: KasmSection, opts: KasmClientOptions =
     }
     let split: { doc: Record<string, unknown>; rows: T[] } | undefined;
     try {
-      split = answer.status === 200 ? parseRows(answer.text, key, compact) : undefined;
+      split = answer.status === 200 ? parseRowsFromBytes(answer.bytes, key, compact) : undefined;
     } catch {
       split = undefined; // a row that is not JSON: the whole-text parse below says what is wrong
     }

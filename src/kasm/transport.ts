@@ -5,7 +5,23 @@ import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
 export interface RawAnswer {
   status: number;
   contentType: string;
-  text: string;
+  /** The body as received. */
+  bytes: Buffer;
+  /** The body as text, decoded when first read (a row-by-row reader never asks for it). */
+  readonly text: string;
+}
+
+function rawAnswer(status: number, contentType: string, bytes: Buffer): RawAnswer {
+  let text: string | undefined;
+  return {
+    status,
+    contentType,
+    bytes,
+    get text() {
+      text ??= bytes.toString('utf8');
+      return text;
+    },
+  };
 }
 
 export class TimeoutError extends Error {
@@ -48,7 +64,7 @@ export function postJson(target: URL, body: unknown, opts: { agent?: HttpAgent |
           // Nothing of the bytes stays reachable from this (kept-alive) connection's handlers.
           whole = undefined;
           chunks.length = 0;
-          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), text: body.toString('utf8') });
+          resolve(rawAnswer(res.statusCode ?? 0, String(res.headers['content-type'] ?? ''), body));
         });
         res.on('error', reject);
       },

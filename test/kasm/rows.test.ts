@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseRows } from '../../src/kasm/rows.js';
+import { parseRows, parseRowsFromBytes, RowReader } from '../../src/kasm/rows.js';
 
 /** parseRows reads exactly what JSON.parse reads, or steps aside (undefined / throws) for the caller's whole-text parse. */
 const whole = (text: string, key: string) => {
@@ -17,10 +17,29 @@ describe('parseRows: one list of a Kasm answer, row by row', () => {
     })).v;
     const row = fc.dictionary(tricky, value, { maxKeys: 5 });
     fc.assert(
-      fc.property(fc.array(row, { maxLength: 6 }), fc.dictionary(fc.string().filter((k) => k !== 'kasms'), value, { maxKeys: 3 }), fc.boolean(), (rows, other, pretty) => {
-        const text = JSON.stringify({ ...other, kasms: rows, current_time: '2025-01-06 09:00:00' }, null, pretty ? 2 : undefined);
-        expect(parseRows(text, 'kasms', (r) => r)).toEqual(whole(text, 'kasms'));
-      }),
+      fc.property(
+        fc.array(row, { maxLength: 6 }),
+        fc.dictionary(fc.string().filter((k) => k !== 'kasms'), value, { maxKeys: 3 }),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.integer({ min: 1, max: 9 }),
+        (rows, other, pretty, cuts, sliceBytes) => {
+          const text = JSON.stringify({ ...other, kasms: rows, current_time: '2025-01-06 09:00:00' }, null, pretty ? 2 : undefined);
+          const expected = whole(text, 'kasms');
+          expect(parseRows(text, 'kasms', (r) => r)).toEqual(expected);
+          // In pieces cut anywhere (inside strings, after a backslash, inside a key)...
+          const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+          const reader = new RowReader('kasms', (r) => r);
+          let from = 0;
+          for (const to of [...at, text.length]) {
+            expect(reader.feed(text.slice(from, to))).toBe(true);
+            from = to;
+          }
+          expect(reader.end()).toEqual(expected);
+          // ...and from bytes decoded a few at a time (UTF-8 sequences split between slices).
+          expect(parseRowsFromBytes(Buffer.from(text), 'kasms', (r) => r, sliceBytes)).toEqual(expected);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -40,6 +59,7 @@ describe('parseRows: one list of a Kasm answer, row by row', () => {
     ['a trailing comma', '{"kasms": [{"a":1},]}'],
     ['a missing comma', '{"kasms": [{"a":1} {"a":2}]}'],
     ['the key twice (JSON.parse keeps the last)', '{"kasms": [{"a":1}], "kasms": []}'],
+    ['the key spelt with an escape', '{"kas\\u006ds": [{"a":1}]}'],
   ])('steps aside on %s', (_why, text) => {
     expect(parseRows(text, 'kasms', (x) => x)).toBeUndefined();
   });
