@@ -19,6 +19,8 @@ export interface FieldChange {
   /** Only for short, non-secret scalar values (numbers, booleans, short strings). */
   from?: unknown;
   to?: unknown;
+  /** removed: the empty value sent to clear it (fields.ts): "", 0, "{}", ... */
+  sent?: unknown;
 }
 
 export interface SubmitItem {
@@ -58,11 +60,12 @@ export function diffConfig(payload: Record<string, unknown>, current: Record<str
     if (field === 'vm_provider_name' || field === 'vm_provider_config_name') continue;
     if (UNCONFIRMED_FIELDS.has(field) && !Object.hasOwn(current, field)) continue;
     const have = current[field];
-    if (sameValue(want, have)) continue;
-    const kind: FieldChange['kind'] = isEmptyValue(have) ? 'added' : isEmptyValue(want) ? 'removed' : 'changed';
+    if (sameValue(want, have, field)) continue;
+    const kind: FieldChange['kind'] = isEmptyValue(have, field) ? 'added' : isEmptyValue(want, field) ? 'removed' : 'changed';
     const from = showable(field, have);
-    const to = showable(field, want);
-    changes.push({ field, kind, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) });
+    const to = kind === 'removed' ? undefined : showable(field, want);
+    // A cleared key is sent as its type's empty value (fields.ts): short, never a secret.
+    changes.push({ field, kind, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), ...(kind === 'removed' ? { sent: want } : {}) });
   }
   return changes;
 }
