@@ -28,15 +28,17 @@ export function checkStartupScripts(root: Record<string, unknown>, ctx: CheckCon
     const launcher = `autoscale config "${String(pool.autoscale_config_name)}"`;
     const fillable = new Set<string>(LAUNCH_TOKENS);
     const kasmOnly = new Set<string>(SCRIPT_TOKENS.filter((t) => !fillable.has(t)));
-    let managerTokenReported = false;
+    const reported = new Set<string>();
     for (const f of scanStartupScript(p.startup_script).fields) {
-      if (f.spec !== undefined) continue; // reported by the schema
+      // A spec is reported by the schema; a token once, at its first use.
+      if (f.spec !== undefined || reported.has(f.name)) continue;
       const where = `provider "${name}" startup script line ${f.line}:${f.column}`;
       if (kasmOnly.has(f.name)) {
+        reported.add(f.name);
         const why = f.name.startsWith('nginx_') ? "Kasm's own nginx certificate (Kasm ≤ 1.16)" : "Kasm's DNS registration";
         ctx.add(at, `${where}: {${f.name}} is filled only by Kasm's own autoscaler (${why}); kasm-scale launches this provider for ${launcher} and cannot fill it; remove it from the script, or let Kasm's autoscaler run this provider`);
-      } else if (f.name === 'manager_token' && !hasToken && !managerTokenReported) {
-        managerTokenReported = true;
+      } else if (f.name === 'manager_token' && !hasToken) {
+        reported.add(f.name);
         const envNote = env.KASM_MANAGER_TOKEN ? ' (KASM_MANAGER_TOKEN is set in the environment, but the token is read only through the file)' : '';
         ctx.add(at, `${where}: {${f.name}} needs kasm.manager_token, which is not set${envNote}; set it, e.g. manager_token: \${KASM_MANAGER_TOKEN}, or kasm.manager_token_file: a path (without it the agent never joins Kasm)`);
       }

@@ -13,14 +13,16 @@ export function startupScriptProblems(script: string): string[] {
   const { fields, errors } = scanStartupScript(script);
   const out = errors.map((e) => `startup script line ${e.line}:${e.column}: ${e.message}`);
   const known = new Set<string>(SCRIPT_TOKENS);
+  const unknown = new Map<string, typeof fields>();
   for (const f of fields) {
     if (f.spec !== undefined) out.push(`startup script line ${f.line}:${f.column}: {${f.name}${f.spec}} has a conversion or format spec; expected a plain {token}`);
-    else if (!known.has(f.name)) {
-      const near = guessToken(f.name);
-      out.push(
-        `startup script line ${f.line}:${f.column}: {${f.name}} is not a token Kasm fills (str.format would fail every launch); ${near ? `did you mean {${near}}? ` : ''}a literal brace is written doubled: \${{${f.name}}}`,
-      );
-    }
+    else if (!known.has(f.name)) unknown.set(f.name, [...(unknown.get(f.name) ?? []), f]);
+  }
+  // One problem per name, at its first use: a script that writes ${HOME} ten times has one mistake.
+  for (const [name, [first, ...rest]] of unknown) {
+    const near = guessToken(name);
+    const also = rest.length ? ` (also on line${rest.length > 1 ? 's' : ''} ${[...new Set(rest.map((f) => f.line))].join(', ')})` : '';
+    out.push(`startup script line ${first.line}:${first.column}: {${name}} is not a token Kasm fills (str.format would fail every launch)${also}; ${near ? `did you mean {${near}}? ` : ''}a literal brace is written doubled: \${{${name}}}`);
   }
   return out;
 }
