@@ -137,3 +137,18 @@ describe('docs/submit.md', () => {
     expect(doc).toContain(submitFieldTable('gcp'));
   });
 });
+
+describe('a key written with its cleared value', () => {
+  it('oci_storage_vpus_per_gb: 10 in the file is a change to 10, not a clear; left out it is "cleared"; both then equal Kasm', async () => {
+    const client = createKasmClient({ url: emu.url, api_key: KEY, api_key_secret: SECRET });
+    const name = 'vpus-written';
+    const p = async (entry: Record<string, unknown>) => (await load({ ...entry, vm_provider_config_name: name })).provider!;
+    await executeSubmit(planSubmit([await p(fullOci())], await client.getVmProviderConfigs()), client, { dryRun: false });
+    const written = planSubmit([await p({ ...fullOci(), oci_storage_vpus_per_gb: 10 })], await client.getVmProviderConfigs());
+    expect(written.items[0].changes).toEqual([{ field: 'oci_storage_vpus_per_gb', kind: 'changed', from: 20, to: 10 }]);
+    const leftOut = planSubmit([await p(without(fullOci(), 'oci_storage_vpus_per_gb'))], await client.getVmProviderConfigs());
+    expect(leftOut.items[0].changes).toEqual([{ field: 'oci_storage_vpus_per_gb', kind: 'removed', from: 20, sent: 10 }]);
+    await executeSubmit(leftOut, client, { dryRun: false });
+    expect(planSubmit([await p({ ...fullOci(), oci_storage_vpus_per_gb: 10 })], await client.getVmProviderConfigs()).items[0].action).toBe('unchanged');
+  });
+});
