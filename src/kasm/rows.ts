@@ -42,6 +42,9 @@ export class RowReader<T> {
     const n = s.length;
     let i = 0;
     let keep = 0; // start of the part of `s` not yet copied to the skeleton or the row
+    // The next backslash at or after i, found once per backslash (not once per string:
+    // searching the rest of the piece for every string would be quadratic).
+    let backslash = -2;
     while (i < n) {
       if (this.inString) {
         if (this.escaped) {
@@ -50,7 +53,8 @@ export class RowReader<T> {
           continue;
         }
         const q = s.indexOf('"', i);
-        const b = s.indexOf('\\', i);
+        if (backslash !== -1 && backslash < i) backslash = s.indexOf('\\', i);
+        const b = backslash;
         if (b !== -1 && (q === -1 || b < q)) {
           if (b + 1 >= n) {
             this.escaped = true;
