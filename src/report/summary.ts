@@ -24,6 +24,7 @@ export function summarize(r: PassResult, opts: { detailedExitcode?: boolean } = 
   let exitCode: number = ExitCode.Ok;
   if (anyFailure) exitCode = done.length > 0 || poolsOk > 0 ? ExitCode.Partial : ExitCode.Failed;
   else if (r.dryRun && opts.detailedExitcode && actions.length > 0) exitCode = ExitChangesPresent;
+  else if (r.stateNotSaved) exitCode = ExitCode.Partial; // acted, but its memory was not saved
   return {
     toLaunch,
     toTerminate,

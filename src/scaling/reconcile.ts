@@ -43,6 +43,8 @@ export interface PassResult {
   lastSuccessAt?: string;
   /** Pools this pass had to skip before planning (shown as failed pools). */
   poolResults: Record<string, 'ok' | 'partial' | 'failed'>;
+  /** Set when the state file could not be saved after acting (a warning; exit 3). */
+  stateNotSaved?: boolean;
 }
 
 export function selectPools(config: KasmScaleConfig, only: string[] = []): AutoscaleConfig[] {
@@ -111,9 +113,17 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
     await Promise.all([...obs.adapters.values()].map((a) => a.close?.().catch(() => {})));
 
     const poolResults = poolOutcome(decided, results);
+    let stateNotSaved = false;
     if (!opts.dryRun) {
       state = nextState(state, decided, results, poolResults, opts.now);
-      await writeState(opts.stateDir, state);
+      try {
+        await writeState(opts.stateDir, state);
+      } catch (err) {
+        // The pass acted: its report must still come out. Losing pool memory makes the next
+        // pass more careful, never unsafe (memory.ts).
+        warn(`could not save the state file in ${opts.stateDir}: ${(err as Error).message}; the next pass starts without this pass's memory`);
+        stateNotSaved = true;
+      }
     }
     return {
       plan: decided,
@@ -124,6 +134,7 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
       durationMs: performance.now() - started,
       ...(state.lastSuccessAt ? { lastSuccessAt: state.lastSuccessAt } : {}),
       poolResults,
+      ...(stateNotSaved ? { stateNotSaved } : {}),
     };
   } finally {
     await lock?.release();

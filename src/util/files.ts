@@ -1,6 +1,6 @@
 import { statSync, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { access, constants, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import writeFileAtomicLib from 'write-file-atomic';
 import { fsErrorToInput, InputError, OperationalError } from '../cli/errors.js';
@@ -39,6 +39,30 @@ export async function assertReplaceable(path: string): Promise<void> {
     throw fsErrorToInput(err, path);
   }
   refuseUnlessRegular(path, st);
+}
+
+/**
+ * Before a command acts (launches, terminates): will writing `path` later work? The target
+ * must be a regular file or absent, and an existing folder must be writable (a missing one
+ * is created by the write). Catches the common mistakes early, so a pass that acted does
+ * not fail afterwards; a later failure (full disk) is still possible and handled there.
+ */
+export async function checkWritableTarget(path: string, what: string): Promise<void> {
+  try {
+    await assertReplaceable(path);
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(`${what}: ${err.message}`, { hint: err.hint });
+    throw err;
+  }
+  const dir = dirname(path);
+  try {
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') throw new InputError(`${what} ${path}: a part of the folder path is a file`, { hint: 'choose another path' });
+    throw new InputError(`${what} ${path} cannot be written: folder ${dir} is not writable (${code})`, { hint: 'choose a folder you can write to; nothing was done' });
+  }
 }
 
 /** The same check for the synchronous writers (the emulators' --state). */
