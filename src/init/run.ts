@@ -7,6 +7,7 @@ import { InputError } from '../cli/errors.js';
 import type { Output } from '../cli/output.js';
 import { closest } from '../config/schema/common.js';
 import { writeOciConfigProfile } from '../keys/oci-config.js';
+import { echoValue } from '../util/echo.js';
 import { expandHome, readInput } from '../util/files.js';
 import { fieldCheck, oci } from './fields.js';
 import { type Ask, runFlow } from './flow.js';
@@ -195,7 +196,7 @@ function answersAsk(answers: Record<string, unknown>, file = '--yes'): Ask {
       const t = String(given).toLowerCase();
       if (['yes', 'y', 'true'].includes(t)) return true;
       if (['no', 'n', 'false'].includes(t)) return false;
-      throw new InputError(`${where}: ${q.id}: expected true or false, not ${JSON.stringify(given)}`);
+      throw new InputError(`${where}: ${q.id}: expected true or false, not ${echoValue(typeof given === 'string' ? given : JSON.stringify(given))}`);
     }
     const text = given !== undefined ? answerToText(given) : typeof def === 'string' ? def : '';
     if (given === undefined && text === '' && !q.optional) {

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import forge from 'node-forge';
 import { type CliError, InputError, OperationalError } from '../cli/errors.js';
 import { assertReplaceable, ensureDir, expandHome, writeTempBeside } from '../util/files.js';
+import { echoValue } from '../util/echo.js';
 import { inspectKey } from './inspect.js';
 
 export interface KeyPairPem {
@@ -156,7 +157,7 @@ export async function checkKeyFiles(opts: GenerateKeyFilesOptions = {}): Promise
   const dir = resolve(expandHome(opts.dir ?? '~/.oci'));
   const name = opts.name ?? 'oci_api_key';
   if (!SAFE_NAME.test(name) || name.endsWith('.pem')) {
-    throw new InputError(`--name '${name}' is not a plain file name`, {
+    throw new InputError(`--name ${echoValue(name)} is not a plain file name`, {
       hint: 'use letters, digits, ".", "_" or "-" without a folder or a .pem suffix (default oci_api_key)',
     });
   }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fsErrorToInput, InputError } from '../cli/errors.js';
 import { assertReplaceable, expandHome, writeSecretFileAtomic } from '../util/files.js';
+import { echoValue } from '../util/echo.js';
 import { findSections, splitLines, upsertSection } from './ini.js';
 import { inspectKey } from './inspect.js';
 import { ocidError, regionError } from './ocid.js';
@@ -44,7 +45,7 @@ const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;
 export async function writeOciConfigProfile(opts: OciConfigOptions): Promise<OciConfigResult> {
   const profile = opts.profile ?? 'DEFAULT';
   if (!PROFILE_NAME.test(profile)) {
-    throw new InputError(`--profile '${profile}' is not a usable profile name`, { hint: 'use letters, digits, ".", "_", "@" or "-" (default DEFAULT)' });
+    throw new InputError(`--profile ${echoValue(profile)} is not a usable profile name`, { hint: 'use letters, digits, ".", "_", "@" or "-" (default DEFAULT)' });
   }
   const userProblem = ocidError(opts.user, 'user');
   if (userProblem) throw new InputError(`--user: ${userProblem}`, { hint: 'copy it from the OCI console: Profile → User Settings → OCID' });
