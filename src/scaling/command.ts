@@ -12,6 +12,7 @@ import { summarize } from '../report/summary.js';
 import { ExitCode } from '../cli/exit-codes.js';
 import { checkWritableTarget, expandHome } from '../util/files.js';
 import { runPass } from './reconcile.js';
+import { INTENTS_FILE } from './intents.js';
 import { defaultStateDir, STATE_FILE } from './state.js';
 
 export interface ReconcileCommandOptions {
@@ -41,7 +42,7 @@ export async function reconcileCommand(o: ReconcileCommandOptions, out: Output):
   // The files written after acting are checked before acting: a pass that launched must not
   // fail afterwards on a path that was wrong from the start.
   if (metricsFile) await checkWritableTarget(metricsFile, '--metrics-file');
-  if (!o.dryRun) await checkWritableTarget(join(stateDir, STATE_FILE), 'state file');
+  if (!o.dryRun) for (const f of [STATE_FILE, INTENTS_FILE]) await checkWritableTarget(join(stateDir, f), 'state file');
   const result = await runPass({
     config,
     only: o.autoscale ?? [],

@@ -8,6 +8,7 @@ import type { Output } from '../cli/output.js';
 import type { AdapterOptions } from '../clouds/index.js';
 import type { AutoscaleConfig, KasmScaleConfig } from '../config/types.js';
 import { applyPlan, plannedResults, type ActionResult } from './apply.js';
+import { afterApply, openIntents, readIntents, withPlannedLaunches, writeIntents } from './intents.js';
 import { acquireLock } from './lock.js';
 import { nextPoolMemory, type ScalingState } from './memory.js';
 import { observe } from './observe.js';
@@ -78,7 +79,13 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
   try {
     const loaded = await readState(opts.stateDir, { now: opts.now });
     if (loaded.note) warn(`${loaded.note}; this pass removes no idle agents`);
+    const stored = await readIntents(opts.stateDir);
+    if (stored.note) warn(stored.note);
     const obs = await observe({ config: opts.config, pools, demandFile: opts.demandFile, concurrency: opts.concurrency, ...(opts.adapterOptions ? { adapterOptions: opts.adapterOptions } : {}) });
+    const intents = openIntents(stored.intents, opts.now, (provider) => {
+      const listed = obs.providers[provider]?.instances;
+      return listed ? new Set(listed.map((i) => i.serverId)) : undefined;
+    });
     const decided = plan(
       {
         pools,
@@ -87,6 +94,7 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
         ...(obs.demandError ? { demandError: obs.demandError } : {}),
         memory: loaded.state,
         ...(loaded.status === 'corrupt' ? { careful: 'the state file was corrupt (careful pass)' } : {}),
+        ...(intents.length ? { intents } : {}),
       },
       opts.now,
     );
@@ -96,6 +104,20 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
       results = plannedResults(decided);
     } else {
       const total = decided.pools.reduce((n, p) => n + p.actions.length, 0);
+      // Every launch is on disk, with its key, before it is sent (intents.ts).
+      const launches = decided.pools.flatMap((p) => p.actions.filter((a) => a.kind === 'launch'));
+      let recorded = withPlannedLaunches(intents, launches, opts.now);
+      let onDisk = stored.intents.length > 0;
+      const saveIntents = async (when: string) => {
+        if (recorded.length === 0 && !onDisk) return;
+        try {
+          await writeIntents(opts.stateDir, recorded);
+          onDisk = recorded.length > 0;
+        } catch (err) {
+          warn(`could not record launch intents ${when} in ${opts.stateDir}: ${(err as Error).message}; a pass stopped now could launch twice`);
+        }
+      };
+      await saveIntents('before launching');
       const progress = total > 0 ? opts.out.progress(`reconcile: ${total} action(s) to carry out`) : undefined;
       const applied = await applyPlan(decided, {
         adapters: obs.adapters,
@@ -108,6 +130,8 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
       progress?.stop();
       results = applied.results;
       state = applied.state;
+      recorded = afterApply(recorded, results);
+      await saveIntents('after launching');
       for (const w of applied.warnings) warn(w);
     }
     await Promise.all([...obs.adapters.values()].map((a) => a.close?.().catch(() => {})));
