@@ -54,6 +54,5 @@ export function echoValue(value: unknown, max = 80): string {
   const kind = secretKind(s);
   if (kind) return `${kind} of ${s.length} characters (not shown)`;
   const shown = s.length > max ? `${s.slice(0, max - 3)}...` : s;
-  // eslint-disable-next-line no-control-regex
   return `'${shown.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))}'`;
 }
