@@ -24,6 +24,8 @@ export interface ReconcileCommandOptions {
   /** KASM_SCALE_NOW, read by the CLI layer only. */
   nowText?: string;
   managerToken?: string;
+  /** --allow-kasm-autoscaler */
+  allowKasmAutoscaler?: boolean;
 }
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -45,6 +47,7 @@ export async function reconcileCommand(o: ReconcileCommandOptions, out: Output):
     now,
     // The config's kasm.manager_token (or its _file) wins over KASM_MANAGER_TOKEN.
     ...(config.kasm?.manager_token || o.managerToken ? { managerToken: config.kasm?.manager_token || o.managerToken } : {}),
+    allowKasmAutoscaler: Boolean(o.allowKasmAutoscaler),
     out,
   });
   const summary = summarize(result, { detailedExitcode: o.detailedExitcode });

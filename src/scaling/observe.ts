@@ -12,11 +12,15 @@ import { CloudError, type CloudAdapter } from '../clouds/types.js';
 import type { AutoscaleConfig, KasmScaleConfig, Provider } from '../config/types.js';
 import type { DemandSnapshot } from '../kasm/types.js';
 import { readInput } from '../util/files.js';
+import { readKasmAutoscalers, type KasmAutoscalers } from '../kasm/autoscalers.js';
+import { needsCloudSize } from './sizing.js';
 import type { ProviderSupply } from './types.js';
 
 export interface Observation {
   demand?: DemandSnapshot;
   demandError?: string;
+  /** Kasm's own autoscale configs (read with the demand; absent with --demand or skipDemand). */
+  kasmAutoscalers?: KasmAutoscalers;
   providers: Record<string, ProviderSupply>;
   adapters: Map<string, CloudAdapter>;
 }
@@ -67,7 +71,8 @@ async function observeProvider(p: Provider, pools: AutoscaleConfig[], adapterOpt
     return { ...base, error: { kind: err instanceof CloudError ? err.kind : 'config', message: `${base.name}: ${oneLine(err)}` } };
   }
   const zones = adapter.zones();
-  const needSize = pools.some((x) => !x.agent_cores_override || !x.agent_memory_override_gb);
+  // Any resource without an override (GPUs 0 included) needs the shape / machine type.
+  const needSize = pools.some(needsCloudSize);
   const [listed, size] = await Promise.allSettled([adapter.listOwned(), needSize ? adapter.agentSize() : Promise.resolve(undefined)]);
   const supply: ProviderSupply = { ...base, zones: zones.length ? zones : base.zones };
   if (size.status === 'fulfilled' && size.value) supply.agentSize = size.value;
@@ -78,15 +83,16 @@ async function observeProvider(p: Provider, pools: AutoscaleConfig[], adapterOpt
   return { ...supply, instances: listed.value };
 }
 
-async function readDemand(opts: ObserveOptions): Promise<{ demand?: DemandSnapshot; demandError?: string }> {
+async function readDemand(opts: ObserveOptions): Promise<{ demand?: DemandSnapshot; demandError?: string; kasmAutoscalers?: KasmAutoscalers }> {
   if (opts.skipDemand) return { demandError: opts.skipDemand };
   if (opts.demandFile) return { demand: await readDemandFile(opts.demandFile) };
   if (!opts.config.kasm) throw new InputError(`${opts.config.file} has no kasm: section and no --demand was given`, { hint: 'add kasm: (url, api_key, api_key_secret) or pass --demand FILE' });
   const { createKasmClient } = await import('../kasm/client.js');
   try {
     const client = createKasmClient(opts.config.kasm);
+    const autoscalers = readKasmAutoscalers(client);
     const [servers, kasms, zones] = await Promise.all([client.getServers(), client.getKasms(), client.getZones()]);
-    return { demand: { servers, kasms, zones } };
+    return { demand: { servers, kasms, zones }, kasmAutoscalers: await autoscalers };
   } catch (err) {
     if (err instanceof InputError) throw err;
     return { demandError: oneLine(err) };
