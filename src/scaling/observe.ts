@@ -34,6 +34,8 @@ export interface ObserveOptions {
   adapterOptions?: AdapterOptions;
   /** Do not read Kasm; report this as the reason (status without a kasm: section). */
   skipDemand?: string;
+  /** Also read Kasm's own autoscale configs (reconcile's coexistence check). */
+  kasmAutoscalers?: boolean;
 }
 
 const oneLine = (err: unknown) => (err instanceof Error ? err.message : String((err as { message?: unknown })?.message ?? err)).split('\n')[0];
@@ -90,9 +92,10 @@ async function readDemand(opts: ObserveOptions): Promise<{ demand?: DemandSnapsh
   const { createKasmClient } = await import('../kasm/client.js');
   try {
     const client = createKasmClient(opts.config.kasm);
-    const autoscalers = readKasmAutoscalers(client);
+    const autoscalers = opts.kasmAutoscalers ? readKasmAutoscalers(client) : Promise.resolve(undefined);
     const [servers, kasms, zones] = await Promise.all([client.getServers(), client.getKasms(), client.getZones()]);
-    return { demand: { servers, kasms, zones }, kasmAutoscalers: await autoscalers };
+    const seen = await autoscalers;
+    return { demand: { servers, kasms, zones }, ...(seen ? { kasmAutoscalers: seen } : {}) };
   } catch (err) {
     if (err instanceof InputError) throw err;
     return { demandError: oneLine(err) };

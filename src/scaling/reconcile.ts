@@ -79,7 +79,7 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
   try {
     const loaded = await readState(opts.stateDir, { now: opts.now });
     if (loaded.note) warn(`${loaded.note}; this pass removes no idle agents`);
-    const obs = await observe({ config: opts.config, pools, demandFile: opts.demandFile, concurrency: opts.concurrency, ...(opts.adapterOptions ? { adapterOptions: opts.adapterOptions } : {}) });
+    const obs = await observe({ config: opts.config, pools, demandFile: opts.demandFile, concurrency: opts.concurrency, kasmAutoscalers: true, ...(opts.adapterOptions ? { adapterOptions: opts.adapterOptions } : {}) });
     const coexist = judgeCoexistence(pools, opts.config.providers, obs.kasmAutoscalers, obs.demand?.zones ?? [], Boolean(opts.allowKasmAutoscaler));
     for (const w of coexist.warnings) warn(w);
     const planned = plan(
