@@ -82,6 +82,10 @@ it("an enabled Kasm autoscale config on the same zone and provider config: the p
   expect(lab.error).toBeNull();
   expect(actions(r.doc, 1)).toHaveLength(1);
   expect(s.oci.instances).toHaveLength(1); // lab's only
+  const st = await runCli(['status', s.config, '--state-dir', s.stateDir, '--json'], { env: { KASM_SCALE_NOW: new Date(s.now()).toISOString() } });
+  const stOffice = JSON.parse(st.stdout).pools[0];
+  expect(stOffice.next_pass).toEqual({ launch: 0, terminate: 0 });
+  expect(stOffice.notes[0]).toMatch(/^reconcile leaves this pool alone: Kasm's own autoscale config "Kasm office agents"/);
 
   const allowed = await s.pass(['--allow-kasm-autoscaler']);
   expect(allowed.code, allowed.stderr).toBe(0);
