@@ -150,6 +150,6 @@ it('over the config space: agent size per resource, liveness, and the safety inv
       });
       for (const [i, k] of KINDS.entries()) expect(launchedOn[k.name] ?? 0).toBeLessThanOrEqual(c.maxInstances[i]);
     }),
-    { numRuns: 30 },
+    { numRuns: 25 },
   );
 }, 60_000);
