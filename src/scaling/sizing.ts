@@ -83,7 +83,7 @@ export function splitWaiting(waiting: KasmSession[], size: Resources | undefined
   const word = RESOURCE_WORD[first.r];
   const note =
     `${count} waiting session(s) need more than one agent of this pool has ` +
-    `(e.g. ${word} ${fmt(first.r, first.need[first.r])} > ${fmt(first.r, size[first.r])}): they can never be placed here and drive no launches; ` +
+    `(e.g. ${word} ${fmt(first.r, first.need[first.r])} > ${fmt(first.r, size[first.r])}): no agent this pool launches can hold them, so they drive no launches; ` +
     `use a bigger shape / machine type or agent_*_override, or smaller workspace sizes`;
   return { fits, fitCount, oversized: { count, note } };
 }

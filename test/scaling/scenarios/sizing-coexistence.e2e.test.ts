@@ -58,7 +58,7 @@ it('16 GB sessions on 15 GB agents: reported once per pass, no launch/terminate 
     expect(p.observed.oversized_sessions).toBe(3);
     expect(p.observed.waiting).toEqual({ cores: 0, memory_mb: 0, gpus: 0 });
     const notes = p.notes.filter((n: string) => n.includes('need more than one agent'));
-    expect(notes).toEqual(['3 waiting session(s) need more than one agent of this pool has (e.g. memory MB 16384 > 15360): they can never be placed here and drive no launches; use a bigger shape / machine type or agent_*_override, or smaller workspace sizes']);
+    expect(notes).toEqual(['3 waiting session(s) need more than one agent of this pool has (e.g. memory MB 16384 > 15360): no agent this pool launches can hold them, so they drive no launches; use a bigger shape / machine type or agent_*_override, or smaller workspace sizes']);
   }
   // status says the same without acting
   const st = await runCli(['status', s.config, '--state-dir', s.stateDir, '--json'], { env: { KASM_SCALE_NOW: new Date(s.now()).toISOString() } });
