@@ -21,7 +21,7 @@ beforeEach(async () => {
 });
 afterEach(() => cleanup());
 
-const env = () => ({ HOME: home, XDG_CONFIG_HOME: '', KASM_SCALE_CONFIG: '' });
+const env = () => ({ HOME: home, XDG_CONFIG_HOME: '', KASM_SCALE_CONFIG: '', KASM_MANAGER_TOKEN: 'test-manager-token' });
 
 describe('init, unattended, failing part-way', () => {
   it('a profile that already exists: the generated key pair is taken back, ~/.oci/config is untouched, the rerun works', async () => {
