@@ -1,6 +1,8 @@
-import { closest } from '../schema/common.js';
 import { isPlainObject } from './merge.js';
 import { OCI_MODELS, type OciValueType } from './oci-fields.generated.js';
+import { enumHint, rangeProblem, type ValueProblem } from './value-rules.js';
+
+export type { ValueProblem } from './value-rules.js';
 
 /**
  * Values checked against oci-core's own model types (oci-fields.generated.ts). oci-core's
@@ -10,19 +12,7 @@ import { OCI_MODELS, type OciValueType } from './oci-fields.generated.js';
  * so they cannot disagree about what the service takes.
  */
 
-export interface ValueProblem {
-  path: (string | number)[];
-  message: string;
-}
-
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-
-/** "did you mean" for an enum value: case slips and one- or two-letter typos. */
-export function enumHint(value: unknown, values: readonly string[]): string {
-  if (typeof value !== 'string') return '';
-  const guess = closest(value, values);
-  return guess ? ` (did you mean "${guess}"?)` : '';
-}
 
 /** Why `value` is not a JSON value of a scalar type; undefined when it is one. */
 export function ociScalarProblem(value: unknown, type: OciValueType): string | undefined {
@@ -44,15 +34,6 @@ export function ociScalarProblem(value: unknown, type: OciValueType): string | u
     default:
       return undefined;
   }
-}
-
-/** Ranges the API documents (min, max, step); the message says the whole rule. */
-export function rangeProblem(n: number, r: { min?: number; max?: number; step?: number }): string | undefined {
-  const { min, max, step } = r;
-  const bad = (min !== undefined && n < min) || (max !== undefined && n > max) || (step !== undefined && (n - (min ?? 0)) % step !== 0);
-  if (!bad) return undefined;
-  const span = min !== undefined && max !== undefined ? `${min}–${max}` : min !== undefined ? `at least ${min}` : `at most ${max}`;
-  return `expected ${span}${step ? ` in steps of ${step}` : ''}`;
 }
 
 /**
