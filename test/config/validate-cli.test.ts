@@ -55,7 +55,8 @@ describe('kasm-scale config validate / schema (built CLI)', () => {
     const render = await runCli(['config', 'render', 'values.yaml'], { cwd: dir, env: { HOME: dir } });
     expect(render.code).toBe(2);
     expect(render.stdout).toBe('');
-    expect(render.stderr.trim().split('\n')[0]).toMatch(/^values\.yaml:\d+:\d+: providers\[0\]\.oci_config_override\..*desired_state: expected one of ENABLED, DISABLED/);
+    expect(render.stderr.trim().split('\n')).toHaveLength(1);
+    expect(render.stderr).toMatch(/^error: \S*values\.yaml:\d+:\d+: providers\[0\]\.oci_config_override\..*desired_state: expected one of ENABLED, DISABLED .*\(and 1 more problem\)/);
     expect(render.stderr).not.toMatch(/\n\s+at /);
   });
 
