@@ -1,4 +1,5 @@
 import { gcpOverrideProblems } from '../render/gcp-override.js';
+import { GCP_MESSAGES } from '../render/gcp-fields.generated.js';
 import { gcpMessageProblems } from '../render/gcp-values.js';
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
@@ -66,6 +67,7 @@ export const GCP_PATTERNS = {
  * Runs only when the shape above it passed, so a value is reported once.
  */
 function protoChecked(message: string, list: boolean) {
+  if (!GCP_MESSAGES[message]) throw new Error(`${message} is not in the generated compute tables`);
   return (v: unknown, ctx: z.RefinementCtx) => {
     const items = list && Array.isArray(v) ? v.map((x, i) => [x, [i]] as const) : [[v, []] as const];
     for (const [item, at] of items) for (const p of gcpMessageProblems(item, message, {}, [...at])) ctx.addIssue({ code: 'custom', message: p.message, path: p.path, input: undefined });
