@@ -26,7 +26,10 @@ export function gcpModelVerdict(body: Record<string, unknown>, at: (string | num
   }
   const sent = valueAt(body, at);
   const onWire = valueAt(wire, at);
-  if (!isDeepStrictEqual(sent, onWire)) return `the library sends ${JSON.stringify(onWire)} for ${JSON.stringify(sent)}`;
+  // An int64 written as a number travels as its decimal string: the same value.
+  const wide = ['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64'].includes(protoFieldAt(at)?.type ?? '');
+  const same = isDeepStrictEqual(sent, onWire) || (wide && typeof sent === 'number' && onWire === String(sent));
+  if (!same) return `the library sends ${JSON.stringify(onWire)} for ${JSON.stringify(sent)}`;
   return enumProblem(body, Instance);
 }
 
@@ -48,6 +51,20 @@ function enumProblem(value: unknown, type: protobuf.Type): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The proto field a JSON path ends at, by the library's own reflection. */
+function protoFieldAt(at: (string | number)[]): protobuf.Field | undefined {
+  let type: protobuf.Type | undefined = Instance;
+  let field: protobuf.Field | undefined;
+  for (const seg of at) {
+    if (typeof seg === 'number') continue;
+    field = type?.fields[seg];
+    if (!field) return undefined;
+    field.resolve();
+    type = field.resolvedType instanceof protobuf.Type ? field.resolvedType : undefined;
+  }
+  return field;
 }
 
 function valueAt(root: unknown, path: (string | number)[]): unknown {
