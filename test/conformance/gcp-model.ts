@@ -53,6 +53,13 @@ function enumProblem(value: unknown, type: protobuf.Type): string | undefined {
   return undefined;
 }
 
+/** The values of the enum the library's protos nest under a message for a field (by convention). */
+export function sdkEnumValues(message: string, field: string): string[] {
+  const type = root.lookupType(`google.cloud.compute.v1.${message}`);
+  const e = type.nested?.[field[0].toUpperCase() + field.slice(1)];
+  return e instanceof protobuf.Enum ? Object.keys(e.values) : [];
+}
+
 /** The proto field a JSON path ends at, by the library's own reflection. */
 function protoFieldAt(at: (string | number)[]): protobuf.Field | undefined {
   let type: protobuf.Type | undefined = Instance;

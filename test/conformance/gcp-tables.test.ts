@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GCP_MESSAGES, type GcpFieldSpec } from '../../src/config/render/gcp-fields.generated.js';
 import { gcpOverrideProblems } from '../../src/config/render/gcp-override.js';
-import { gcpModelVerdict } from './gcp-model.js';
+import { gcpModelVerdict, sdkEnumValues } from './gcp-model.js';
 
 /**
  * The conformance table checks one body per rule; this checks the whole generated table:
@@ -46,7 +46,10 @@ describe('the generated GCP tables agree with the compute library on every field
         const v = f.value;
         // Documented ranges are not in the protos; google.protobuf.Any is opaque.
         if (v.t === 'any' || 'min' in v || 'max' in v) continue;
-        const values = v.t === 'enum' ? [...POOL, v.values[0], v.values[0].toLowerCase()] : POOL;
+        // Enum fields: every value either side knows (a value missing from our table, or
+        // one the library lacks, disagrees), and a case slip.
+        const enumValues = [...new Set([...(v.t === 'enum' ? v.values : []), ...sdkEnumValues(message, name).filter((x) => !x.startsWith('UNDEFINED_'))])];
+        const values = enumValues.length ? [...POOL, ...enumValues, enumValues[0].toLowerCase()] : POOL;
         for (const raw of values) {
           const value = f.repeated && !Array.isArray(raw) ? [raw] : raw;
           const path = [...at, name, ...(f.repeated ? [0] : [])];

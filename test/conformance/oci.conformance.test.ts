@@ -5,7 +5,10 @@ import type { OciEmulator } from '../../src/emulators/oci/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { AD1, COMPARTMENT, IMAGE, SUBNET, setup, silenceSdkWarnings } from '../clouds/oci/fixture.js';
 import { baseConfig, check } from '../config/fixtures.js';
+import { OCI_ROOT_MODEL } from '../../src/config/render/oci-fields.generated.js';
+import { ociRestProblems } from '../../src/config/render/oci-values.js';
 import { OCI_CASES } from './oci-cases.js';
+import { ociFieldCases } from './oci-field-cases.js';
 import { ociModelDoc, ociModelVerdicts } from './oci-model.js';
 
 /**
@@ -15,6 +18,8 @@ import { ociModelDoc, ociModelVerdicts } from './oci-model.js';
  *      oci_config_override;
  *  (b) the OCI emulator, the body sent by oci-core's ComputeClient.launchInstance;
  *  (c) oci-core's own model typings, compiled (oci-model.ts).
+ * Then the whole generated table the same way: every field of every model, a spread of
+ * values each, our check against the compiled model (one compile serves both).
  */
 silenceSdkWarnings();
 
@@ -27,6 +32,10 @@ const BASE = {
   createVnicDetails: { subnetId: SUBNET },
 };
 const bodies = OCI_CASES.map((c) => deepMerge(BASE, c.override));
+const fieldCases = ociFieldCases();
+let compiled: (string | undefined)[] | undefined;
+/** oci-core's verdicts: the table rows first, then the field cases. */
+const verdicts = () => (compiled ??= ociModelVerdicts([...bodies, ...fieldCases.map((c) => c.body)]));
 
 let emu: OciEmulator;
 let compute: Awaited<ReturnType<typeof createOciClients>>['compute'];
@@ -64,12 +73,22 @@ describe('OCI conformance: config validate, the emulator and oci-core agree on e
   });
 
   it("(c) oci-core's model typings give the same verdict (ranges: the field's doc comment states them)", () => {
-    const verdicts = ociModelVerdicts(bodies);
+    const theirs = verdicts();
     OCI_CASES.forEach((c, i) => {
       if (c.model === 'documented') {
-        expect(verdicts[i], `${c.name}: the model types a plain number`).toBeUndefined();
+        expect(theirs[i], `${c.name}: the model types a plain number`).toBeUndefined();
         expect(ociModelDoc(c.docSays!.file)).toMatch(c.docSays!.text);
-      } else expect(verdicts[i] === undefined, `${c.name}: ${verdicts[i]}`).toBe(c.valid);
+      } else expect(theirs[i] === undefined, `${c.name}: ${theirs[i]}`).toBe(c.valid);
     });
+  });
+
+  it('the generated table agrees with the compiled oci-core model on every field × a spread of values', () => {
+    const theirs = verdicts().slice(bodies.length);
+    const disagreements = fieldCases.flatMap((c, i) => {
+      const ours = ociRestProblems(c.body, { t: 'model', models: [OCI_ROOT_MODEL] });
+      return (ours.length > 0) === (theirs[i] !== undefined) ? [] : [`${c.what}: ours ${ours.length ? `refuses (${ours[0].message})` : 'accepts'}, oci-core ${theirs[i] ?? 'accepts'}`];
+    });
+    expect(fieldCases.length).toBeGreaterThan(1000);
+    expect(disagreements).toEqual([]);
   });
 });
