@@ -88,7 +88,7 @@ function walkMessage(value: unknown, message: string, path: (string | number)[],
   for (const [k, v] of Object.entries(value)) {
     const spec = Object.hasOwn(fields, k) ? fields[k] : undefined;
     if (!spec) {
-      out.push({ path: [...path, k], message: `unknown field of the GCP ${message}` });
+      out.push({ path: [...path, k], message: `unknown field of the GCP ${message}`, kind: 'unknown' });
       continue;
     }
     walkField(v, spec, [...path, k], out, opts);

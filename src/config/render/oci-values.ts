@@ -98,11 +98,13 @@ function walkModel(value: unknown, candidates: readonly string[], path: (string 
   for (const [k, v] of Object.entries(value)) {
     const model = models.find((m) => Object.hasOwn(OCI_MODELS[m]?.fields ?? {}, k));
     if (!model) {
-      out.push({ path: [...path, k], message: `unknown field${/_/.test(k) ? ' (the REST API uses camelCase)' : ''}` });
+      out.push({ path: [...path, k], message: `unknown field${/_/.test(k) ? ' (the REST API uses camelCase)' : ''}`, kind: 'unknown' });
       continue;
     }
     walk(v, OCI_MODELS[model].fields[k].type, [...path, k], out);
   }
   // Required fields: only when one model is known (a subtype picked, or no subtypes).
-  if (required && models.length === 1) for (const [k, f] of Object.entries(OCI_MODELS[models[0]]?.fields ?? {})) if (f.required && (value[k] === undefined || value[k] === null)) out.push({ path: [...path, k], message: `missing ${k} (required by ${models[0]})` });
+  if (!required || models.length !== 1) return;
+  for (const [k, f] of Object.entries(OCI_MODELS[models[0]]?.fields ?? {}))
+    if (f.required && (value[k] === undefined || value[k] === null)) out.push({ path: [...path, k], message: `missing ${k} (required by ${models[0]})`, kind: 'missing' });
 }

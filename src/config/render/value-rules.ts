@@ -4,6 +4,8 @@ import { closest } from '../schema/common.js';
 export interface ValueProblem {
   path: (string | number)[];
   message: string;
+  /** `unknown`: the key is not a field; `missing`: a required field is absent; else a wrong value. */
+  kind?: 'unknown' | 'missing';
 }
 
 /** "did you mean" for an enum value: case slips and one- or two-letter typos. */

@@ -6,9 +6,9 @@ import { machineTypeSpec, regionOfZone, type GcpSeed, type MachineTypeSeed, type
 /**
  * Checks an Instance body the way instances.insert does, so a rendering mistake fails in
  * tests the way it would fail at Google: unknown fields and wrong values (checked against
- * the client library's own protos, through the tables `config validate` uses), malformed names/labels/tags/metadata, references to
- * machine types, images, networks, accelerators that do not exist, and GPUs without
- * `onHostMaintenance: TERMINATE`.
+ * the client library's own protos, through the tables `config validate` uses), malformed
+ * names/labels/tags/metadata, references to machine types, images, networks, accelerators
+ * that do not exist, and GPUs without `onHostMaintenance: TERMINATE`.
  */
 
 const NAME_RE = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -31,7 +31,7 @@ function checkFields(body: unknown): void {
   if (!first) return;
   const key = first.path[first.path.length - 1];
   const parent = at(first.path.slice(0, -1));
-  if (first.message.startsWith('unknown field')) throw new GoogleApiError(400, `Invalid JSON payload received. Unknown name "${String(key)}" at '${parent}': Cannot find field.`, 'invalid');
+  if (first.kind === 'unknown') throw new GoogleApiError(400, `Invalid JSON payload received. Unknown name "${String(key)}" at '${parent}': Cannot find field.`, 'invalid');
   throw invalidField(at(first.path), valueAt(body, first.path) ?? '', `${first.message[0].toUpperCase()}${first.message.slice(1)}.`);
 }
 

@@ -33,8 +33,8 @@ function checkModel(root: string, model: string, body: unknown): void {
   const [first] = ociRestProblems(body, { t: 'model', models: [model] }, { rootRequired: false });
   if (!first) return;
   if (first.path.length === 0) throw invalid(`${root} ${first.message}`);
-  if (first.message.startsWith('unknown field')) throw invalid(`Unknown field ${at(root, first.path)}${first.message.slice('unknown field'.length)}`);
-  if (first.message.startsWith('missing ')) throw new ApiError(400, 'MissingParameter', `Missing required parameter ${at(root, first.path)}.`);
+  if (first.kind === 'unknown') throw invalid(`Unknown field ${at(root, first.path)}${first.message.slice('unknown field'.length)}`);
+  if (first.kind === 'missing') throw new ApiError(400, 'MissingParameter', `Missing required parameter ${at(root, first.path)}.`);
   throw invalid(`Invalid value for ${at(root, first.path)}: ${first.message}`);
 }
 
