@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findSections, splitLines } from '../keys/ini.js';
 import { expandHome } from '../util/files.js';
-import { inspectKey } from '../keys/inspect.js';
+import { inspectKey, keySizeProblem } from '../keys/inspect.js';
 import { autoscale, type FieldCheck, fieldCheck, gcp, kasm, oci } from './fields.js';
 import { AnswerFormatError, parseAccelerators, parseIntLoose, parseList, parseMap } from './parse.js';
 
@@ -205,7 +205,7 @@ function keyProblem(text: string, passphrase: Buffer | undefined, path: string):
   try {
     const k = inspectKey(text, passphrase, { source: `key file ${path}`, passphraseFlag: 'oci_private_key_passphrase_file' });
     if (k.kind !== 'private') return `${path} is a public key; expected the private key (the .pem without _public)`;
-    return undefined;
+    return keySizeProblem(k, path);
   } catch (err) {
     const e = err as { message: string; hint?: string };
     return e.hint ? `${e.message}; ${e.hint}` : e.message;

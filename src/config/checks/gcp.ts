@@ -37,7 +37,8 @@ export function checkGcp(p: Record<string, unknown>, at: PathSegments, ctx: Chec
     );
   const scriptKey = scriptType ?? defaultScriptType(os);
 
-  const metadata = valid(gcpFields.gcp_metadata, p.gcp_metadata) ?? [];
+  // Item by item, so a clash is reported even when another item (a duplicate key) is wrong.
+  const metadata = metadataItems(p.gcp_metadata);
   metadata.forEach((m, i) => {
     if (m.key === scriptKey)
       ctx.add([...at, 'gcp_metadata', i, 'key'], `metadata key "${m.key}" is where kasm-scale puts startup_script (startup_script_type ${scriptKey}); expected another key, or put the script in startup_script`, { found: m.key });
@@ -46,4 +47,18 @@ export function checkGcp(p: Record<string, unknown>, at: PathSegments, ctx: Chec
   const total = [...metadata.map((m) => m.key + m.value), scriptKey + script].reduce((n, s) => n + Buffer.byteLength(s), 0);
   if (total >= GCP_METADATA_TOTAL_LIMIT)
     ctx.add([...at, 'gcp_metadata'], `metadata keys and values, the startup script included, total ${total} bytes; expected less than ${GCP_METADATA_TOTAL_LIMIT} (GCP's limit)`);
+}
+
+/** The {key, value} items of gcp_metadata that are well-formed on their own (the list may still have other problems). */
+function metadataItems(v: unknown): { key: string; value: string }[] {
+  let list = v;
+  if (typeof v === 'string') {
+    try {
+      list = v.trim() === '' ? [] : JSON.parse(v);
+    } catch {
+      return [];
+    }
+  }
+  if (!Array.isArray(list)) return [];
+  return list.filter((m): m is { key: string; value: string } => typeof m === 'object' && m !== null && typeof m.key === 'string' && typeof m.value === 'string');
 }

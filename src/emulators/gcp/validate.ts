@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { invalid, invalidField, notFound, GoogleApiError } from './google-errors.js';
 import { parseRef } from './refs.js';
 import { machineTypeSpec, regionOfZone, type GcpSeed, type MachineTypeSeed, type ImageSeed } from './seed.js';
+import { own } from '../../util/own.js';
 
 /**
  * Checks an Instance body the way instances.insert does, so a rendering mistake fails in
@@ -36,7 +37,7 @@ function checkKnownFields(value: unknown, typeName: string, at: string): void {
   const type = protos()[typeName];
   if (!type?.fields || !value || typeof value !== 'object' || Array.isArray(value)) return;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    const f = type.fields[k];
+    const f = own(type.fields, k);
     if (!f) throw new GoogleApiError(400, `Invalid JSON payload received. Unknown name "${k}" at '${at}': Cannot find field.`, 'invalid');
     if (f.keyType) continue; // map<string,string>
     if (f.rule === 'repeated' && Array.isArray(v)) v.forEach((item, i) => checkKnownFields(item, f.type, `${at}.${k}[${i}]`));

@@ -5,6 +5,7 @@
  * so the emulator is where a translation mistake in `config render` must show up: it
  * answers 400 InvalidParameter as the real service does.
  */
+import { own } from '../../util/own.js';
 
 export class ApiError extends Error {
   constructor(
@@ -118,7 +119,7 @@ function checkField(path: string, spec: FieldSpec, v: unknown): void {
 function checkObject(path: string, spec: Spec, v: unknown): void {
   if (!isObj(v)) throw invalid(`${path} must be an object`);
   for (const [k, x] of Object.entries(v)) {
-    const f = spec.fields[k];
+    const f = own(spec.fields, k);
     if (!f) {
       const hint = k.includes('_') ? ' (the REST API uses camelCase)' : '';
       throw invalid(`Unknown field ${path}.${k}${hint}`);
