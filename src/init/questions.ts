@@ -29,6 +29,10 @@ export interface Ctx {
   kasmSecretFileGiven?: boolean;
   /** `--oci-endpoint`: where OCI calls go instead of the region's public endpoint; written as the provider's `endpoint`. */
   ociEndpoint?: string;
+  /** `--gcp-endpoint`: the same for GCP (the Compute API base URL). */
+  gcpEndpoint?: string;
+  /** The answers file names a file holding the Kasm manager token: the token is not asked. */
+  managerTokenFileGiven?: boolean;
   /** Set by the flow when OCI listed the region's availability domains (ads.ts). */
   availabilityDomains?: string[];
 }
@@ -493,7 +497,25 @@ export const KASM: Question[] = [
     when: (_a, ctx) => !ctx.kasmSecretFileGiven,
     validate: (raw) => (raw.trim() === '' ? 'expected the Kasm API key secret, not an empty string' : undefined),
   },
+  {
+    id: 'kasm_manager_token',
+    kind: 'password',
+    message: "Kasm manager token, filled into the startup script's {manager_token} so a new agent can join (stored in a 0600 file)",
+    when: (a, ctx) => !ctx.managerTokenFileGiven && scriptNeedsManagerToken(a, ctx),
+    validate: (raw) => (raw.trim() === '' ? 'expected the Kasm manager token (the startup script uses {manager_token}), not an empty string' : undefined),
+  },
 ];
+
+/** The built-in template uses {manager_token}; a script of the user's own may not. */
+function scriptNeedsManagerToken(a: Answers, ctx: Ctx): boolean {
+  const file = String(a.startup_script_file ?? '').trim();
+  if (file === TEMPLATE) return true;
+  try {
+    return readText(file, ctx).includes('{manager_token}');
+  } catch {
+    return true;
+  }
+}
 
 export const AUTOSCALE: Question[] = [
   {
@@ -536,7 +558,7 @@ export function allQuestions(): Question[] {
 }
 
 /** Answers-file-only keys (no prompt): a secret given as a file instead of typed. */
-export const EXTRA_ANSWER_KEYS = ['kasm_api_key_secret_file'] as const;
+export const EXTRA_ANSWER_KEYS = ['kasm_api_key_secret_file', 'kasm_manager_token_file'] as const;
 
 /** Values for the config from the typed answers. */
 export const convert = { parseList, parseMap, parseAccelerators, parseIntLoose };

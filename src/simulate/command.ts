@@ -125,9 +125,10 @@ export interface SimulateOptions extends SimCommonOptions {
 export async function simulateCommand(o: SimulateOptions, out: Output): Promise<number> {
   if (!o.trace) throw new InputError('simulate needs --trace FILE', { hint: 'a CSV of time,sessions,cores,memory_mb,gpus; see examples/demand-trace.csv' });
   const stepMin = parseStep(o.step, 5);
-  const { parseTrace } = await import('./trace.js');
-  const text = (await readInput(o.trace, 'trace file')).toString('utf8');
-  const steps = parseTrace(text, o.trace === '-' ? 'stdin' : basename(o.trace));
+  const { parseTrace, resolveTrace } = await import('./trace.js');
+  const tracePath = resolveTrace(o.trace);
+  const text = (await readInput(tracePath, 'trace file')).toString('utf8');
+  const steps = parseTrace(text, o.trace === '-' ? 'stdin' : basename(tracePath));
   const { loadConfig, resolveConfigPath } = await import('../config/load.js');
   const files = [o.file, ...(o.compare ? [o.compare] : [])];
   const configs = await Promise.all(files.map((f) => loadConfig(f, { onWarning: (w) => out.warn(w) })));

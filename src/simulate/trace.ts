@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { InputError } from '../cli/errors.js';
 
 /**
@@ -23,6 +24,22 @@ export interface DemandStep {
 }
 
 const COLUMNS = ['time', 'sessions', 'cores', 'memory_mb', 'gpus'] as const;
+
+/** The package's examples/ folder (shipped with it: package.json "files"), from dist/simulate or src/simulate. */
+const EXAMPLES = new URL('../../examples/', import.meta.url);
+
+/** Traces that ship with kasm-scale, for `--trace builtin:NAME` after a global install. */
+export const BUILTIN_TRACES = ['demand-trace'] as const;
+
+/** `builtin:NAME` → the shipped trace's path; anything else is a path (or `-`) as given. */
+export function resolveTrace(arg: string): string {
+  if (!arg.startsWith('builtin:')) return arg;
+  const name = arg.slice('builtin:'.length);
+  if (!(BUILTIN_TRACES as readonly string[]).includes(name)) {
+    throw new InputError(`--trace ${arg}: no built-in trace named "${name}"`, { hint: `built-in traces: ${BUILTIN_TRACES.map((t) => `builtin:${t}`).join(', ')}` });
+  }
+  return fileURLToPath(new URL(`${name}.csv`, EXAMPLES));
+}
 
 export function parseClock(text: string, where: string): number {
   const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
