@@ -6,7 +6,7 @@ import type { Output } from '../cli/output.js';
 import type { KasmScaleConfig } from '../config/types.js';
 import { reconcileJson } from '../report/json.js';
 import { renderHuman } from '../report/human.js';
-import { writeMetricsFile } from '../report/metrics.js';
+import { checkMetricsFolder, writeMetricsFile } from '../report/metrics.js';
 import { summarize } from '../report/summary.js';
 import { expandHome } from '../util/files.js';
 import { runPass } from './reconcile.js';
@@ -35,6 +35,7 @@ export async function reconcileCommand(o: ReconcileCommandOptions, out: Output):
   const config: KasmScaleConfig = await loadConfig(o.file);
   const concurrency = parseConcurrency(o.concurrency, config);
   const stateDir = o.stateDir ? expandHome(o.stateDir) : defaultStateDir();
+  if (o.metricsFile) await checkMetricsFolder(expandHome(o.metricsFile));
   const result = await runPass({
     config,
     only: o.autoscale ?? [],
