@@ -3,6 +3,7 @@
  * the report out. Both run real reconcile passes against in-process emulators; nothing
  * touches a cloud or the network.
  */
+import { rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fsErrorToInput, InputError } from '../cli/errors.js';
@@ -50,6 +51,16 @@ async function runOne(spec: RunSpec, out: Output, onLine: (line: string) => void
   const { briefLine } = await import('./report.js');
   const world = await startWorld({ start: spec.start + spec.fromSec * 1000, ...(spec.document ? { document: spec.document } : { config: spec.config! }) });
   let progress: Progress | undefined;
+  // Ctrl-C or SIGTERM mid-run: the temp dir holds a throw-away key, state and lock; remove
+  // it (synchronously: the process ends here) and exit as a shell expects (128 + signal).
+  const onSignal = (signal: NodeJS.Signals) => {
+    progress?.stop();
+    rmSync(world.dir, { recursive: true, force: true });
+    out.info(`${spec.name}: stopped by ${signal}; its temporary files are removed`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     for (const note of world.notes) out.warn(note);
     progress = out.progress(`${spec.name}: replaying ${formatClock(spec.fromSec)}–${dayClock(spec.toSec)}, a pass every ${spec.stepSec / 60} simulated min`);
@@ -71,6 +82,8 @@ async function runOne(spec: RunSpec, out: Output, onLine: (line: string) => void
     for (const w of result.warnings) out.debug(`pass warning: ${w}`);
     return result;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     progress?.stop();
     await world.close();
   }
