@@ -49,18 +49,32 @@ async function runOne(spec: RunSpec, out: Output, onLine: (line: string) => void
   const { startWorld } = await import('./world.js');
   const { simulate } = await import('./engine.js');
   const { briefLine } = await import('./report.js');
-  const world = await startWorld({ start: spec.start + spec.fromSec * 1000, ...(spec.document ? { document: spec.document } : { config: spec.config! }) });
   let progress: Progress | undefined;
   // Ctrl-C or SIGTERM mid-run: the temp dir holds a throw-away key, state and lock; remove
   // it (synchronously: the process ends here) and exit as a shell expects (128 + signal).
-  const onSignal = (signal: NodeJS.Signals) => {
+  // Listening before the world starts: a signal while it starts is handled once it has.
+  let world: Awaited<ReturnType<typeof startWorld>> | undefined;
+  let stopped: NodeJS.Signals | undefined;
+  const stop = (w: NonNullable<typeof world>, signal: NodeJS.Signals) => {
     progress?.stop();
-    rmSync(world.dir, { recursive: true, force: true });
+    rmSync(w.dir, { recursive: true, force: true });
     out.info(`${spec.name}: stopped by ${signal}; its temporary files are removed`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
+  const onSignal = (signal: NodeJS.Signals) => {
+    stopped = signal;
+    if (world) stop(world, signal);
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  try {
+    world = await startWorld({ start: spec.start + spec.fromSec * 1000, ...(spec.document ? { document: spec.document } : { config: spec.config! }) });
+  } catch (err) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    throw err;
+  }
+  if (stopped) stop(world, stopped);
   try {
     for (const note of world.notes) out.warn(note);
     progress = out.progress(`${spec.name}: replaying ${formatClock(spec.fromSec)}–${dayClock(spec.toSec)}, a pass every ${spec.stepSec / 60} simulated min`);
