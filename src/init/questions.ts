@@ -33,6 +33,8 @@ export interface Ctx {
   gcpEndpoint?: string;
   /** The answers file names a file holding the Kasm manager token: the token is not asked. */
   managerTokenFileGiven?: boolean;
+  /** KASM_MANAGER_TOKEN is set and no answer gives the token: the config refers to the variable. */
+  managerTokenInEnv?: boolean;
   /** Set by the flow when OCI listed the region's availability domains (ads.ts). */
   availabilityDomains?: string[];
 }
@@ -501,7 +503,8 @@ export const KASM: Question[] = [
     id: 'kasm_manager_token',
     kind: 'password',
     message: "Kasm manager token, filled into the startup script's {manager_token} so a new agent can join (stored in a 0600 file)",
-    when: (a, ctx) => !ctx.managerTokenFileGiven && scriptNeedsManagerToken(a, ctx),
+    // Not asked when the environment has it (and no answer gives it): the config then says ${KASM_MANAGER_TOKEN}.
+    when: (a, ctx) => !ctx.managerTokenFileGiven && !ctx.managerTokenInEnv && scriptNeedsManagerToken(a, ctx),
     validate: (raw) => (raw.trim() === '' ? 'expected the Kasm manager token (the startup script uses {manager_token}), not an empty string' : undefined),
   },
 ];

@@ -70,6 +70,7 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
     ociConfigFile: resolve(expandHome(opts.ociConfig ?? '~/.oci/config', home)),
     kasmSecretFileGiven: typeof fileAnswers.kasm_api_key_secret_file === 'string',
     managerTokenFileGiven: typeof fileAnswers.kasm_manager_token_file === 'string',
+    managerTokenInEnv: Boolean(env.KASM_MANAGER_TOKEN) && fileAnswers.kasm_manager_token === undefined,
     ociEndpoint: ociEndpoint || undefined,
     gcpEndpoint: gcpEndpoint || undefined,
   };

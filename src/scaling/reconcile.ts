@@ -27,7 +27,7 @@ export interface PassOptions {
   concurrency: number;
   /** The pass's time (the CLI passes the wall clock, or KASM_SCALE_NOW for simulations). */
   now: Date;
-  /** Kasm's manager token for the startup script (`{manager_token}`). */
+  /** kasm.manager_token, for the startup script's `{manager_token}`. */
   managerToken?: string;
   out: Output;
 }
@@ -151,18 +151,17 @@ function nextState(state: ScalingState, p: Plan, results: ActionResult[], poolRe
   return { ...state, pools, ...(allOk ? { lastSuccessAt: now.toISOString() } : {}) };
 }
 
-/** Kasm's startup-script tokens for a launch (kasm.md), except server_id which the adapter sets. */
+/** The startup-script tokens a kasm-scale launch fills (LAUNCH_TOKENS), except server_id which the adapter sets. */
 function scriptTokens(opts: PassOptions, poolName: string, demand: DemandSnapshot | undefined): Record<string, string> {
   const pool = opts.config.autoscale.find((a) => a.autoscale_config_name === poolName);
   const provider = opts.config.providers.find((p) => p.vm_provider_config_name === pool?.vm_provider_config_name);
   const zone = demand?.zones.find((z) => z.zone_name === pool?.zone_name);
   return {
     provider_name: provider?.vm_provider_name ?? '',
+    // validate refuses {manager_token} without kasm.manager_token on a provider launched here.
     manager_token: opts.managerToken ?? '',
     upstream_auth_address: String(zone?.upstream_auth_address ?? ''),
-    server_hostname: '',
-    server_external_fqdn: '',
-    nginx_cert_in: '',
-    nginx_key_in: '',
+    // No other Kasm token (server_hostname, ...): validate refuses them in scripts launched here,
+    // and filling the script throws on any token it is not given.
   };
 }

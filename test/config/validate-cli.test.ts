@@ -51,6 +51,21 @@ describe('kasm-scale config validate / schema (built CLI)', () => {
     expect(JSON.parse(ok.stdout)).toMatchObject({ valid: true, problems: [], providers: [{ name: 'oci-a', cloud: 'oci' }, { name: 'gcp-a', cloud: 'gcp' }] });
   });
 
+  it.each([
+    ['an unknown token', (c: ReturnType<typeof baseConfig>) => (c.providers[0].startup_script = '#!/bin/bash\necho {sever_id}\n'), /^tok\.yaml:\d+:\d+: providers\[0\]\.startup_script: provider "oci-a" startup script line 2:6: \{sever_id\} is not a token Kasm fills .*did you mean \{server_id\}\?/],
+    ['a malformed brace', (c: ReturnType<typeof baseConfig>) => (c.providers[1].startup_script = '#!/bin/bash\necho done }\n'), /^tok\.yaml:\d+:\d+: providers\[1\]\.startup_script: provider "gcp-a" startup script line 2:11: single '\}' \(write '\}\}' for a literal brace\)$/],
+    ['{manager_token} without kasm.manager_token', (c: ReturnType<typeof baseConfig>) => (c.providers[0].startup_script = '#!/bin/bash\nM={manager_token}\n'), /^tok\.yaml:\d+:\d+: providers\[0\]\.startup_script: provider "oci-a" startup script line 2:3: \{manager_token\} needs kasm\.manager_token, which is not set.*manager_token: \$\{KASM_MANAGER_TOKEN\}/],
+  ])('a startup script with %s is one line, exit 2', async (_what, change, line) => {
+    const c = baseConfig();
+    change(c);
+    await writeFile(join(dir, 'tok.yaml'), stringify(c), { mode: 0o600 });
+    const r = await runCli(['config', 'validate', 'tok.yaml'], { cwd: dir, env: { HOME: dir, KASM_MANAGER_TOKEN: undefined } });
+    expect(r.code).toBe(2);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(line);
+  });
+
   it('a missing file is one line, exit 2', async () => {
     const r = await runCli(['config', 'validate', 'nope.yaml'], { cwd: dir });
     expect(r.code).toBe(2);

@@ -33,7 +33,8 @@ afterEach(async () => {
   await cleanup();
 });
 
-const env = () => ({ HOME: home, XDG_CONFIG_HOME: '', KASM_SCALE_CONFIG: '', TERM: 'xterm-256color' });
+// No KASM_MANAGER_TOKEN: the wizard asks for the token the template needs.
+const env = () => ({ HOME: home, XDG_CONFIG_HOME: '', KASM_SCALE_CONFIG: '', KASM_MANAGER_TOKEN: '', TERM: 'xterm-256color' });
 
 /** `text` as a pattern that also matches it wrapped: inquirer breaks long messages at spaces to fit the pane. */
 function wrapped(text: string): RegExp {

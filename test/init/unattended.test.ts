@@ -22,7 +22,7 @@ beforeEach(async () => {
 });
 afterEach(() => cleanup());
 
-const env = () => ({ HOME: home, XDG_CONFIG_HOME: '', KASM_SCALE_CONFIG: '' });
+const env = () => ({ HOME: home, XDG_CONFIG_HOME: '', KASM_SCALE_CONFIG: '', KASM_MANAGER_TOKEN: 'test-manager-token' });
 const mode = (p: string) => statSync(p).mode & 0o777;
 
 async function validate(file: string) {
@@ -114,7 +114,7 @@ describe('kasm-scale init, unattended', () => {
 
   it('the built-in startup script needs the Kasm manager token: no answer for it is exit 2, nothing written', async () => {
     const answers = writeAnswers(dir, ociAnswers({ kasm_manager_token: undefined }));
-    const r = await runCli(['init', '--answers', answers, '--yes'], { env: env(), cwd: dir });
+    const r = await runCli(['init', '--answers', answers, '--yes'], { env: { ...env(), KASM_MANAGER_TOKEN: '' }, cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no answer for kasm_manager_token/);
     expect(existsSync(join(dir, 'kasm-scale.yaml'))).toBe(false);

@@ -4,7 +4,7 @@ import { loadStateFile, saveStateFile } from '../shared/state-file.js';
 import { FaultBook, type KasmFault } from './faults.js';
 import { kasmDate, newKasmId } from './format.js';
 import { freeOn, isAvailable, WAITING, type EmuAgent, type EmuSession, type EmuState } from './model.js';
-import { checkProviderConfig, mergeUpdate } from './provider-configs.js';
+import { checkProviderConfig, createdConfig, mergeUpdate } from './provider-configs.js';
 import { maskConfig, serverRow, sessionRow, zoneRow } from './views.js';
 import { own } from '../../util/own.js';
 
@@ -298,7 +298,7 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
       const t = target as Record<string, unknown>;
       const problem = checkProviderConfig(t, true);
       if (problem) return [200, { error_message: problem }];
-      const stored = { ...t, vm_provider_config_id: newKasmId() };
+      const stored = createdConfig(t, newKasmId());
       state.vmProviderConfigs.push(stored);
       save();
       return [200, { vm_provider_config: maskConfig(stored) }];
