@@ -76,6 +76,19 @@ describe('config validate: strict about names, references, reserved keys and key
     expect(lines.some((l) => l.includes('team')), lines.join('\n')).toBe(true);
   });
 
+  it('reports an accelerator in another zone next to a malformed accelerator', async () => {
+    const cfg = baseConfig();
+    const zone = String(gcp(cfg).gcp_zone);
+    gcp(cfg).gcp_guest_accelerators = [
+      { acceleratorType: 'nvidia-tesla-t4', acceleratorCount: 0 },
+      { acceleratorType: `projects/kasm-test-project/zones/${zone === 'us-east1-b' ? 'us-west1-a' : 'us-east1-b'}/acceleratorTypes/nvidia-tesla-t4`, acceleratorCount: 1 },
+    ];
+    const r = await check(dir, cfg);
+    const lines = r.problems.map((p) => `${p.path}: ${p.message}`);
+    expect(lines.some((l) => l.startsWith('providers[1].gcp_guest_accelerators[0]')), lines.join('\n')).toBe(true);
+    expect(lines.some((l) => l.startsWith('providers[1].gcp_guest_accelerators[1].acceleratorType:') && l.includes('is in zone')), lines.join('\n')).toBe(true);
+  });
+
   it('a YAML alias bomb is a problem at file:line (exit 2), not a crash', async () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 8; i++) {

@@ -19,9 +19,10 @@ export function checkGcp(p: Record<string, unknown>, at: PathSegments, ctx: Chec
   if (region && subnetRegion && subnetRegion !== region)
     ctx.add([...at, 'gcp_subnetwork'], `the subnetwork is in region ${subnetRegion}; expected a subnetwork of gcp_region ${region} (projects/<p>/regions/${region}/subnetworks/<name>)`);
 
-  const accelerators = valid(gcpFields.gcp_guest_accelerators, p.gcp_guest_accelerators) ?? [];
-  accelerators.forEach((a, i) => {
-    const z = GCP_PATTERNS.accelerator.exec(a.acceleratorType)?.[1];
+  // Item by item: one malformed accelerator does not hide another's zone mismatch.
+  jsonItems(p.gcp_guest_accelerators).forEach((a, i) => {
+    const type = typeof a === 'object' && a !== null ? (a as { acceleratorType?: unknown }).acceleratorType : undefined;
+    const z = typeof type === 'string' ? GCP_PATTERNS.accelerator.exec(type)?.[1] : undefined;
     if (zone && z && z !== zone) ctx.add([...at, 'gcp_guest_accelerators', i, 'acceleratorType'], `the accelerator type is in zone ${z}; expected one of gcp_zone ${zone}`);
   });
 
@@ -51,6 +52,11 @@ export function checkGcp(p: Record<string, unknown>, at: PathSegments, ctx: Chec
 
 /** The {key, value} items of gcp_metadata that are well-formed on their own (the list may still have other problems). */
 function metadataItems(v: unknown): { key: string; value: string }[] {
+  return jsonItems(v).filter((m): m is { key: string; value: string } => typeof m === 'object' && m !== null && typeof (m as { key?: unknown }).key === 'string' && typeof (m as { value?: unknown }).value === 'string');
+}
+
+/** The items of a list field given as a list or as JSON text holding one; [] otherwise. */
+function jsonItems(v: unknown): unknown[] {
   let list = v;
   if (typeof v === 'string') {
     try {
@@ -59,6 +65,5 @@ function metadataItems(v: unknown): { key: string; value: string }[] {
       return [];
     }
   }
-  if (!Array.isArray(list)) return [];
-  return list.filter((m): m is { key: string; value: string } => typeof m === 'object' && m !== null && typeof m.key === 'string' && typeof m.value === 'string');
+  return Array.isArray(list) ? list : [];
 }
