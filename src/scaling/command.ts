@@ -23,6 +23,8 @@ export interface ReconcileCommandOptions {
   concurrency?: string;
   /** KASM_SCALE_NOW, read by the CLI layer only. */
   nowText?: string;
+  /** --allow-kasm-autoscaler */
+  allowKasmAutoscaler?: boolean;
 }
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -45,6 +47,7 @@ export async function reconcileCommand(o: ReconcileCommandOptions, out: Output):
     now,
     // Only the file gives the token (inline, ${ENV} or manager_token_file), so validate sees what a launch fills.
     ...(config.kasm?.manager_token ? { managerToken: config.kasm.manager_token } : {}),
+    allowKasmAutoscaler: Boolean(o.allowKasmAutoscaler),
     out,
   });
   const summary = summarize(result, { detailedExitcode: o.detailedExitcode });

@@ -8,6 +8,7 @@ import type { Output } from '../cli/output.js';
 import type { AdapterOptions } from '../clouds/index.js';
 import type { AutoscaleConfig, KasmScaleConfig } from '../config/types.js';
 import { applyPlan, plannedResults, type ActionResult } from './apply.js';
+import { judgeCoexistence, withCoexistence } from './coexistence.js';
 import { acquireLock } from './lock.js';
 import { nextPoolMemory, type ScalingState } from './memory.js';
 import { observe } from './observe.js';
@@ -29,6 +30,8 @@ export interface PassOptions {
   now: Date;
   /** kasm.manager_token, for the startup script's `{manager_token}`. */
   managerToken?: string;
+  /** Act on pools that Kasm's own autoscaler also scales (see coexistence.ts). */
+  allowKasmAutoscaler?: boolean;
   out: Output;
 }
 
@@ -76,10 +79,12 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
   try {
     const loaded = await readState(opts.stateDir, { now: opts.now });
     if (loaded.note) warn(`${loaded.note}; this pass removes no idle agents`);
-    const obs = await observe({ config: opts.config, pools, demandFile: opts.demandFile, concurrency: opts.concurrency, ...(opts.adapterOptions ? { adapterOptions: opts.adapterOptions } : {}) });
-    const decided = plan(
+    const obs = await observe({ config: opts.config, pools, demandFile: opts.demandFile, concurrency: opts.concurrency, kasmAutoscalers: true, ...(opts.adapterOptions ? { adapterOptions: opts.adapterOptions } : {}) });
+    const coexist = judgeCoexistence(pools, opts.config.providers, obs.kasmAutoscalers, obs.demand?.zones ?? [], Boolean(opts.allowKasmAutoscaler));
+    for (const w of coexist.warnings) warn(w);
+    const planned = plan(
       {
-        pools,
+        pools: pools.filter((p) => !coexist.blocked.has(p.autoscale_config_name)),
         providers: obs.providers,
         ...(obs.demand ? { demand: obs.demand } : {}),
         ...(obs.demandError ? { demandError: obs.demandError } : {}),
@@ -88,6 +93,7 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
       },
       opts.now,
     );
+    const decided = withCoexistence(planned, pools, coexist);
     let results: ActionResult[];
     let state: ScalingState = loaded.state;
     if (opts.dryRun) {
