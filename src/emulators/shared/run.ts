@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../../cli/errors.js';
+import { checkStateFileWritable } from './state-file.js';
 import type { Output } from '../../cli/output.js';
 
 /**
@@ -79,15 +80,28 @@ async function seedFor(name: 'oci' | 'gcp', started: Started, file: string, prov
   out.info(`accepting ${providers.length} ${name === 'oci' ? 'OCI' : 'GCP'} provider(s) of ${file}; point their endpoint at ${started.url}`);
 }
 
+/** --api-key is Kasm's, --for is OCI's and GCP's: given to the other kind it would do nothing, silently. */
+function refuseOtherKindsFlags(name: EmulatorName, opts: RunEmulatorOptions): void {
+  const wrong =
+    name === 'kasm'
+      ? opts.forConfig !== undefined && '--for'
+      : (opts.apiKey !== undefined && '--api-key') || (opts.apiKeySecret !== undefined && '--api-key-secret');
+  if (wrong) {
+    const owner = wrong === '--for' ? 'the oci and gcp emulators' : 'the kasm emulator';
+    throw new InputError(`${wrong} is a flag of ${owner}, not of the ${name} emulator`, { hint: `leave it out, or run kasm-scale emulator ${wrong === '--for' ? 'oci|gcp' : 'kasm'}` });
+  }
+}
+
 export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promise<number> {
   if (!(EMULATORS as readonly string[]).includes(opts.name)) {
     throw new InputError(`unknown emulator "${opts.name}"`, { hint: `choose one of ${EMULATORS.join(', ')}` });
   }
   const name = opts.name as EmulatorName;
+  refuseOtherKindsFlags(name, opts);
   const port = parsePort(opts.port);
   const host = opts.host ?? '127.0.0.1';
+  checkStateFileWritable(opts.stateFile);
   const { isLoopbackHost } = await import('../../kasm/endpoint.js');
-  if (!isLoopbackHost(host)) out.warn(`listening on ${host}: the emulator's control routes (/__emulator/) have no authentication; keep it on a trusted network`);
   const forProviders = opts.forConfig && name !== 'kasm' ? await loadFor(name, opts.forConfig) : undefined;
   const start = await LOAD_START[name]();
   const base = { port, host, stateFile: opts.stateFile };
@@ -113,8 +127,11 @@ export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promis
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new InputError(`port ${port} on ${host} is already in use`, { hint: 'choose another --port, or 0 for a free one' });
     if (code === 'EACCES') throw new InputError(`cannot listen on ${host}:${port}: permission denied`, { hint: 'use a port above 1023' });
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new InputError(`--host ${host} is not an address or a name that resolves`, { hint: 'give an address of this machine, such as 127.0.0.1 (the default) or 0.0.0.0' });
+    if (code === 'EADDRNOTAVAIL') throw new InputError(`--host ${host} is not an address of this machine`, { hint: 'give an address of this machine, such as 127.0.0.1 (the default) or 0.0.0.0' });
     throw err;
   }
+  if (!isLoopbackHost(host)) out.warn(`listening on ${host}: the emulator's control routes (/__emulator/) have no authentication; keep it on a trusted network`);
   if (out.json) {
     out.printJson({ emulator: name, url: started.url, port: started.port, state_file: opts.stateFile ?? null, ...(creds ? { api_key: creds.api_key, api_key_secret: creds.api_key_secret } : {}) });
   } else {
