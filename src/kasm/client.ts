@@ -2,7 +2,7 @@ import { CliError, OperationalError } from '../cli/errors.js';
 import type { KasmSection } from '../config/types.js';
 import { resolveEndpoint } from './endpoint.js';
 import { answerError, networkError } from './errors.js';
-import { compactServer, compactSession, dockerAgents, parseProviderConfig, parseServer, parseSession, parseZone } from './parse.js';
+import { compactServer, compactSession, dockerAgents, parseAutoscaleConfig, parseProviderConfig, parseServer, parseSession, parseZone } from './parse.js';
 import { parseRowsFromBytes } from './rows.js';
 import { postJson, type RawAnswer } from './transport.js';
 import type { DemandSnapshot, KasmClient, KasmServer, KasmVmProviderConfig } from './types.js';
@@ -60,7 +60,7 @@ export function createKasmClient(section: KasmSection, opts: KasmClientOptions =
       // `answered`: the answer is already here (listCompact could not split it).
       answer = answered ?? (await postJson(target, { ...extra, api_key: section.api_key, api_key_secret: secret }, { agent: ep.agent, timeoutMs }));
     } catch (err) {
-      return clean(networkError(name, ep.base, err));
+      return clean(networkError(name, ep.base, err, timeoutMs));
     }
     let doc: unknown;
     try {
@@ -132,6 +132,7 @@ export function createKasmClient(section: KasmSection, opts: KasmClientOptions =
     getKasms: async () => (await list('get_kasms', 'kasms')).map(parseSession),
     getZones: async () => (await list('get_zones', 'zones')).map(parseZone),
     getVmProviderConfigs: async () => (await list('get_vm_provider_configs', 'vm_provider_configs')).map(parseProviderConfig),
+    getAutoscaleConfigs: async () => (await list('get_autoscale_configs', 'autoscale_configs')).map(parseAutoscaleConfig),
     createVmProviderConfig: async (config) => {
       const doc = await call('create_vm_provider_config', { target_vm_provider_config: config });
       return upsertAnswer(doc, config);

@@ -14,11 +14,15 @@ import type { AutoscaleConfig, KasmScaleConfig, Provider } from '../config/types
 import { createKasmClient } from '../kasm/client.js';
 import type { DemandSnapshot } from '../kasm/types.js';
 import { readInput } from '../util/files.js';
+import { readKasmAutoscalers, type KasmAutoscalers } from '../kasm/autoscalers.js';
+import { needsCloudSize } from './sizing.js';
 import type { ProviderSupply } from './types.js';
 
 export interface Observation {
   demand?: DemandSnapshot;
   demandError?: string;
+  /** Kasm's own autoscale configs (read with the demand; absent with --demand or skipDemand). */
+  kasmAutoscalers?: KasmAutoscalers;
   providers: Record<string, ProviderSupply>;
   adapters: Map<string, CloudAdapter>;
 }
@@ -32,6 +36,8 @@ export interface ObserveOptions {
   adapterOptions?: AdapterOptions;
   /** Do not read Kasm; report this as the reason (status without a kasm: section). */
   skipDemand?: string;
+  /** Also read Kasm's own autoscale configs (reconcile's coexistence check). */
+  kasmAutoscalers?: boolean;
 }
 
 const oneLine = (err: unknown) => (err instanceof Error ? err.message : String((err as { message?: unknown })?.message ?? err)).split('\n')[0];
@@ -45,6 +51,8 @@ export async function observe(opts: ObserveOptions): Promise<Observation> {
   // Every read starts now: Kasm's three calls first (their answers are the biggest), then
   // each provider's listing as soon as its SDK is loaded; all of them run side by side.
   const demandP = readDemand(opts);
+  // A demand file is local input: a bad one is refused before any cloud is asked anything.
+  if (opts.demandFile) await demandP;
   await Promise.all(
     names.map((name) =>
       limit(async () => {
@@ -71,7 +79,8 @@ async function observeProvider(p: Provider, pools: AutoscaleConfig[], adapterOpt
     return { ...base, error: { kind: err instanceof CloudError ? err.kind : 'config', message: `${base.name}: ${oneLine(err)}` } };
   }
   const zones = adapter.zones();
-  const needSize = pools.some((x) => !x.agent_cores_override || !x.agent_memory_override_gb);
+  // Any resource without an override (GPUs 0 included) needs the shape / machine type.
+  const needSize = pools.some(needsCloudSize);
   const [listed, size] = await Promise.allSettled([adapter.listOwned(), needSize ? adapter.agentSize() : Promise.resolve(undefined)]);
   const supply: ProviderSupply = { ...base, zones: zones.length ? zones : base.zones };
   if (size.status === 'fulfilled' && size.value) supply.agentSize = size.value;
@@ -82,13 +91,16 @@ async function observeProvider(p: Provider, pools: AutoscaleConfig[], adapterOpt
   return { ...supply, instances: listed.value };
 }
 
-async function readDemand(opts: ObserveOptions): Promise<{ demand?: DemandSnapshot; demandError?: string }> {
+async function readDemand(opts: ObserveOptions): Promise<{ demand?: DemandSnapshot; demandError?: string; kasmAutoscalers?: KasmAutoscalers }> {
   if (opts.skipDemand) return { demandError: opts.skipDemand };
   if (opts.demandFile) return { demand: await readDemandFile(opts.demandFile) };
   if (!opts.config.kasm) throw new InputError(`${opts.config.file} has no kasm: section and no --demand was given`, { hint: 'add kasm: (url, api_key, api_key_secret) or pass --demand FILE' });
   try {
     const client = createKasmClient(opts.config.kasm);
-    return { demand: await client.readDemand() };
+    const autoscalers = opts.kasmAutoscalers ? readKasmAutoscalers(client) : Promise.resolve(undefined);
+    const demand = await client.readDemand();
+    const seen = await autoscalers;
+    return { demand, ...(seen ? { kasmAutoscalers: seen } : {}) };
   } catch (err) {
     if (err instanceof InputError) throw err;
     return { demandError: oneLine(err) };
@@ -112,6 +124,31 @@ export async function readDemandFile(file: string): Promise<DemandSnapshot> {
     if (v === undefined && !required) return [];
     throw new InputError(`${what}: "${k}" must be a list`, { hint: 'give {"servers": [...], "kasms": [...], "zones": [...]} as Kasm answers them (get_servers, get_kasms, get_zones)' });
   };
+  const impossible = impossibleResource(o ?? {});
+  if (impossible) throw new InputError(`${what}: ${impossible}`, { hint: 'cores, memory (bytes) and gpus of each server and session are finite numbers ≥ 0' });
   const { compactServer, compactSession, parseZone } = await import('../kasm/parse.js');
   return { servers: arr('servers', true).map(compactServer), kasms: arr('kasms', true).map(compactSession), zones: arr('zones', false).map(parseZone) };
+}
+
+const RESOURCE_KEYS = ['cores', 'memory', 'gpus', 'cores_override', 'memory_override', 'gpus_override'] as const;
+
+/**
+ * A demand snapshot written by hand (or by another system) can say what Kasm never would:
+ * negative or infinite cores (JSON's 1e999 reads as Infinity). The first such value, or undefined.
+ */
+function impossibleResource(doc: Record<string, unknown>): string | undefined {
+  for (const list of ['servers', 'kasms'] as const) {
+    const rows = doc[list];
+    if (!Array.isArray(rows)) continue;
+    for (const [i, row] of rows.entries()) {
+      if (!row || typeof row !== 'object') continue;
+      for (const k of RESOURCE_KEYS) {
+        const v = (row as Record<string, unknown>)[k];
+        if (v === undefined || v === null || v === '') continue;
+        const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
+        if (!Number.isFinite(n) || n < 0) return `${list}[${i}].${k} is ${typeof v === 'number' && !Number.isFinite(v) ? 'infinite' : JSON.stringify(v)}; expected a finite number ≥ 0`;
+      }
+    }
+  }
+  return undefined;
 }

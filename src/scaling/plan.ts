@@ -21,7 +21,6 @@ import {
   add,
   agentCapacity,
   clampZero,
-  expectedAgentSize,
   fmt,
   isDockerAgent,
   isWaiting,
@@ -29,9 +28,11 @@ import {
   sub,
   zero,
 } from './capacity.js';
+import { resendAction } from './intents.js';
 import { launchIdentity } from './launch-ids.js';
 import { activeBackoff, breakerStatus, emptyPoolMemory } from './memory.js';
 import { planScaleDown } from './scale-down.js';
+import { resolveAgentSize, splitWaiting } from './sizing.js';
 import { TAG_IDLE_SINCE, TAG_REGISTERED, belongsTo, idleSinceOf, isKnownRegistered, parseKasmDate, unixSeconds } from './tags.js';
 import type { Action, LaunchAction, LaunchOutcome, Plan, PlanInput, PoolFigures, PoolPlan, Resources, TagUpdate, TerminateAction } from './types.js';
 
@@ -42,6 +43,8 @@ export function plan(input: PlanInput, now: Date): Plan {
   const kasm = judgeKasm(input);
   const providerCount: Record<string, number> = {};
   for (const [name, p] of Object.entries(input.providers)) providerCount[name] = (p.instances ?? []).filter((i) => i.state !== 'terminated').length;
+  // Unconfirmed launches will be instances: they count against max_instances already.
+  for (const i of input.intents ?? []) if (i.provider in providerCount) providerCount[i.provider]++;
 
   const ctx = kasm.usable ? indexDemand(input) : undefined;
   const notes: string[] = [];
@@ -97,6 +100,15 @@ function indexDemand(input: PlanInput): DemandIndex {
 
 const sessionZone = (k: KasmSession): string | undefined => (k.zone_name ?? k.server?.zone_name ?? undefined) || undefined;
 
+/** Sessions waiting for an agent in the pool's zone (or without a zone, when it is the only pool). */
+function waitingOfPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex): KasmSession[] {
+  const onlyPool = input.pools.length === 1;
+  return ctx.waiting.filter((k) => {
+    const z = sessionZone(k);
+    return z === pool.zone_name || (!z && onlyPool);
+  });
+}
+
 function serverInZone(s: KasmServer, zone: string, ctx: DemandIndex): boolean {
   if (s.zone_name) return s.zone_name === zone;
   return Boolean(s.zone_id && (ctx.zoneIdsByName.get(zone) ?? []).includes(s.zone_id));
@@ -145,6 +157,7 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
   const figuresAgents = { total: 0, running: 0, owned: 0, static: 0, unhealthy: 0 };
   const sessions = { active: 0, waiting: 0, other: 0 };
   let size: Resources | undefined;
+  let oversized = 0;
 
   if (ctx) {
     const ownedIds = new Set(owned.map((i) => i.serverId));
@@ -164,21 +177,19 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
         freeRegistered = add(freeRegistered, clampZero(sub(agentCapacity(a), usedOn(a.server_id, ctx))));
       }
     }
-    const onlyPool = input.pools.length === 1;
-    for (const k of ctx.waiting) {
-      const z = sessionZone(k);
-      if (z === pool.zone_name || (!z && onlyPool)) {
-        waiting = add(waiting, sessionSize(k));
-        waitingCount++;
-      }
-    }
-    sessions.waiting = waitingCount;
     const registeredSizes = owned
       .map((i) => ctx.byId.get(i.serverId))
       .filter((a): a is KasmServer => Boolean(a && a.operational_status === 'running'))
       .sort((a, b) => a.server_id.localeCompare(b.server_id))
       .map(agentCapacity);
-    size = expectedAgentSize(pool, registeredSizes, prov.agentSize);
+    size = resolveAgentSize(pool, registeredSizes, prov.agentSize);
+    // Waiting sessions no agent of this pool can hold are reported once and drive no launch.
+    const split = splitWaiting(waitingOfPool(pool, input, ctx), size);
+    waiting = split.fits;
+    waitingCount = split.fitCount + split.oversized.count;
+    oversized = split.oversized.count;
+    if (split.oversized.note) out.notes.push(split.oversized.note);
+    sessions.waiting = waitingCount;
 
     for (const inst of owned) {
       const agent = ctx.byId.get(inst.serverId);
@@ -224,13 +235,23 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
       if (Object.keys(patch).length) tagUpdates.push({ pool: name, provider: providerName, instance: inst, patch, reason: tagReason(patch) });
     }
   } else {
-    size = expectedAgentSize(pool, [], prov.agentSize);
+    size = resolveAgentSize(pool, [], prov.agentSize);
   }
+
+  // Launches an earlier pass sent but the cloud does not list yet are pending supply, sent
+  // again under their own keys (intents.ts): never launched a second time under new ones.
+  const unconfirmed = (input.intents ?? []).filter((i) => i.pool === name && i.provider === providerName);
+  if (size) pending = unconfirmed.reduce((p) => add(p, size), pending);
+  pendingCount += unconfirmed.length;
+  const resends = unconfirmed.flatMap((i) => {
+    const zones = i.zones.filter((z) => !activeBackoff(input.memory, providerName, z, now));
+    return zones.length ? [resendAction(i, zones)] : [];
+  });
 
   const free = add(freeRegistered, pending);
   const need = add(standby, waiting);
   const cleaned = new Set(cleanup.map((t) => t.instance.id));
-  const liveCount = owned.filter((i) => LIVE_INSTANCE.has(i.state) && !cleaned.has(i.id)).length;
+  const liveCount = owned.filter((i) => LIVE_INSTANCE.has(i.state) && !cleaned.has(i.id)).length + unconfirmed.length;
 
   // ---- scale up ----
   let nDemand = 0;
@@ -317,7 +338,7 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
   let down: TerminateAction[] = [];
   const lastLaunch = Math.max(mem.lastLaunchAt ? Date.parse(mem.lastLaunchAt) : 0, ...owned.map((i) => i.createdAt.getTime()));
   if (lastLaunch > 0) out.lastLaunchSeenAt = new Date(lastLaunch).toISOString();
-  if (ctx && want === 0) {
+  if (ctx && want === 0 && unconfirmed.length === 0) {
     // minimum_instances counts healthy instances here: an unhealthy one will be cleaned up
     // later, and must not have been the reason a good agent went (then a launch: a flap).
     const healthyCount = owned.filter((i) => LIVE_INSTANCE.has(i.state) && !cleaned.has(i.id) && !unhealthyIds.has(i.id)).length;
@@ -326,7 +347,7 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
     out.notes.push(...sd.notes);
   }
 
-  const actions: Action[] = [...cleanup, ...launches, ...down];
+  const actions: Action[] = [...cleanup, ...resends, ...launches, ...down];
   const going = new Set([...cleanup, ...down].map((t) => t.instance.id));
   const figures: PoolFigures = {
     agents: figuresAgents,
@@ -337,6 +358,7 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
     standby,
     waiting,
     ...(size ? { agentSize: size } : {}),
+    ...(oversized ? { oversizedSessions: oversized } : {}),
     instances: byState,
     providerInstances: (prov.instances ?? []).filter((i) => i.state !== 'terminated').length,
     maxInstances: prov.maxInstances,

@@ -39,6 +39,27 @@ describe('kasm-scale config validate / schema (built CLI)', () => {
     expect(r.stdout + r.stderr).not.toContain(testKeys().ociPem.split('\n')[1]);
   });
 
+  it('override values: one line per wrong value at its own line, exit 2, for validate and render alike', async () => {
+    const doc = baseConfig();
+    doc.providers[0].oci_config_override = { launch_instance_details: { agent_config: { plugins_config: [{ name: 'Bastion', desired_state: 'ENABLD' }] } } };
+    doc.providers[1].gcp_config_override = { scheduling: { automaticRestart: 'false' } };
+    const text = stringify(doc);
+    await writeFile(join(dir, 'values.yaml'), text, { mode: 0o600 });
+    const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    const r = await runCli(['config', 'validate', 'values.yaml'], { cwd: dir, env: { HOME: dir } });
+    expect(r.code).toBe(2);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      `values.yaml:${lineOf('desired_state: ENABLD')}:${text.split('\n')[lineOf('desired_state: ENABLD') - 1].indexOf('ENABLD') + 1}: providers[0].oci_config_override.launch_instance_details.agent_config.plugins_config[0].desired_state: expected one of ENABLED, DISABLED (did you mean "ENABLED"?) (found "ENABLD")`,
+      `values.yaml:${lineOf('automaticRestart: "false"')}:${text.split('\n')[lineOf('automaticRestart: "false"') - 1].indexOf('"false"') + 1}: providers[1].gcp_config_override.scheduling.automaticRestart: expected true or false (a boolean, not a string)`,
+    ]);
+    const render = await runCli(['config', 'render', 'values.yaml'], { cwd: dir, env: { HOME: dir } });
+    expect(render.code).toBe(2);
+    expect(render.stdout).toBe('');
+    expect(render.stderr.trim().split('\n')).toHaveLength(1);
+    expect(render.stderr).toMatch(/^error: \S*values\.yaml:\d+:\d+: providers\[0\]\.oci_config_override\..*desired_state: expected one of ENABLED, DISABLED .*\(and 1 more problem\)/);
+    expect(render.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('--json prints one document; --config and KASM_SCALE_CONFIG pick the file', async () => {
     const r = await runCli(['config', 'validate', '--json', '--config', 'bad.yaml'], { cwd: dir, env: { HOME: dir } });
     expect(r.code).toBe(2);

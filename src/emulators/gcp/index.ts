@@ -9,6 +9,7 @@ import { forbidden, GoogleApiError, internal, invalid, invalidField, notFound, r
 import { defaultSeed, machineTypeSpec, mergeSeed, regionOfZone, type GcpSeed } from './seed.js';
 import { findImage } from './validate.js';
 import { API_BASE, World, type SeedInstance, type WorldState } from './world.js';
+import { own } from '../../util/own.js';
 
 export type { GcpFault } from './faults.js';
 export type { GcpSeed } from './seed.js';
@@ -362,7 +363,8 @@ function regionJson(seed: GcpSeed, project: string, region: string): unknown {
   return { kind: 'compute#region', name: region, status: 'UP', zones: zones.map((z) => `${API_BASE}projects/${project}/zones/${z}`), selfLink: `${API_BASE}projects/${project}/regions/${region}` };
 }
 
-function machineTypeJson(seed: GcpSeed, project: string, zone: string, name: string): unknown {
+/** machineTypes.get's answer; `accelerators` only on types with built-in GPUs, as Compute Engine answers. */
+export function machineTypeJson(seed: GcpSeed, project: string, zone: string, name: string): unknown {
   const spec = machineTypeSpec(seed, name);
   if (!spec) throw notFound(`projects/${project}/zones/${zone}/machineTypes/${name}`);
   return {
@@ -382,7 +384,7 @@ function machineTypeJson(seed: GcpSeed, project: string, zone: string, name: str
 }
 
 function acceleratorTypeJson(seed: GcpSeed, project: string, zone: string, name: string): unknown {
-  const t = seed.acceleratorTypes[name];
+  const t = own(seed.acceleratorTypes, name);
   if (!t) throw notFound(`projects/${project}/zones/${zone}/acceleratorTypes/${name}`);
   return { kind: 'compute#acceleratorType', name, description: t.description, maximumCardsPerInstance: t.maximumCardsPerInstance, zone: `${API_BASE}projects/${project}/zones/${zone}`, selfLink: `${API_BASE}projects/${project}/zones/${zone}/acceleratorTypes/${name}` };
 }
