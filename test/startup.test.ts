@@ -106,7 +106,7 @@ describe('start-up loads no cloud SDK', () => {
     const home = join(dir, 'home');
     mkdirSync(join(home, '.oci'), { recursive: true });
     writeFileSync(join(home, '.oci', 'oci_api_key.pem'), key.privatePem, { mode: 0o600 });
-    const r = traced('validate', [CLI, 'config', 'validate', join(root, 'examples/oci.yaml')], { HOME: home, KASM_API_KEY: 'k', KASM_API_KEY_SECRET: 's', OCI_FINGERPRINT: key.fingerprint });
+    const r = traced('validate', [CLI, 'config', 'validate', join(root, 'examples/oci.yaml')], { HOME: home, KASM_API_KEY: 'k', KASM_API_KEY_SECRET: 's', KASM_MANAGER_TOKEN: 't', OCI_FINGERPRINT: key.fingerprint });
     expect(r.code).toBe(0);
     expect(r.modules.some((m) => m.includes('dist/config/'))).toBe(true);
     expect(sdkIn(r.modules)).toEqual([]);
