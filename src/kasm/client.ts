@@ -4,9 +4,13 @@ import { resolveEndpoint } from './endpoint.js';
 import { answerError, networkError } from './errors.js';
 import { dockerAgents, parseProviderConfig, parseServer, parseSession, parseZone } from './parse.js';
 import { postJson, type RawAnswer } from './transport.js';
-import type { KasmClient, KasmServer, KasmVmProviderConfig } from './types.js';
+import type { KasmAgentsApi, KasmClient, KasmServer, KasmVmProviderConfig } from './types.js';
 
 export { dockerAgents } from './parse.js';
+
+/** Kasm 1.15's delete_server refusal while sessions exist, and its unknown-server answer. */
+const HAS_SESSIONS = /Server contains \((\d+)\) kasms/i;
+const DOES_NOT_EXIST = /Server \(?[0-9a-f-]*\)? Does not Exist/i;
 
 export interface KasmClientOptions {
   /** Per call (default 30 s). */
@@ -14,7 +18,7 @@ export interface KasmClientOptions {
 }
 
 /** The client plus what `doctor` and tests need beyond the contract. */
-export interface KasmApiClient extends KasmClient {
+export interface KasmApiClient extends KasmClient, KasmAgentsApi {
   /** The base URL, safe to print. */
   readonly baseUrl: string;
   /** Any API call by name; returns the answer object after Kasm's error checks. */
@@ -45,7 +49,11 @@ export function createKasmClient(section: KasmSection, opts: KasmClientOptions =
     throw err;
   };
 
-  async function call(name: string, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  /**
+   * One call. `expected` picks handler refusals (HTTP 200 + error_message) that are answers
+   * to the caller rather than failures, e.g. delete_server's "Server contains (N) kasms".
+   */
+  async function request(name: string, extra: Record<string, unknown>, expected?: (message: string) => boolean): Promise<{ doc: Record<string, unknown>; refusal?: string }> {
     const target = new URL(`${ep.base}/api/public/${name}`);
     const shown = `${ep.base}/api/public/${name}`;
     let answer: RawAnswer;
@@ -60,10 +68,14 @@ export function createKasmClient(section: KasmSection, opts: KasmClientOptions =
     } catch {
       doc = undefined;
     }
+    const msg = (doc as Record<string, unknown> | undefined)?.error_message;
+    if (expected && answer.status === 200 && typeof msg === 'string' && expected(msg)) return { doc: doc as Record<string, unknown>, refusal: msg };
     const failure = answerError(name, shown, answer, doc);
     if (failure) return clean(failure);
-    return doc as Record<string, unknown>;
+    return { doc: doc as Record<string, unknown> };
   }
+
+  const call = async (name: string, extra: Record<string, unknown> = {}) => (await request(name, extra)).doc;
 
   async function list(name: string, key: string, extra?: Record<string, unknown>): Promise<unknown[]> {
     const doc = await call(name, extra);
@@ -99,6 +111,17 @@ export function createKasmClient(section: KasmSection, opts: KasmClientOptions =
       const target = { ...config, vm_provider_config_id: id };
       const doc = await call('update_vm_provider_config', { target_vm_provider_config: target });
       return upsertAnswer(doc, target);
+    },
+    updateAgent: async (serverId, update) => {
+      await call('update_server', { target_server: { server_id: serverId, server_type: 'host', ...update } });
+    },
+    deleteAgent: async (serverId) => {
+      // Never `force`: the refusal while sessions exist is the point of the call.
+      const { refusal } = await request('delete_server', { target_server: { server_id: serverId } }, (m) => HAS_SESSIONS.test(m) || DOES_NOT_EXIST.test(m));
+      if (refusal === undefined) return { outcome: 'deleted' };
+      const n = HAS_SESSIONS.exec(refusal);
+      if (n) return { outcome: 'has_sessions', sessions: Number(n[1]), message: refusal };
+      return { outcome: 'not_found', message: refusal };
     },
   };
 }

@@ -17,7 +17,13 @@ export const PERMISSION_FOR: Record<string, string> = {
   get_vm_provider_configs: 'VM Provider View',
   create_vm_provider_config: 'VM Provider Create',
   update_vm_provider_config: 'VM Provider Modify',
+  // Draining an agent: disable it (update_server), then deregister it (delete_server).
+  update_server: 'Agents Modify',
+  delete_server: 'Servers Delete',
 };
+
+/** What reconcile needs beyond reading, to remove an agent safely (docs/lifecycle.md). */
+export const DRAIN_PERMISSIONS = ['Agents Modify', 'Servers Delete'] as const;
 
 function quote(s: string): string {
   const one = s.replace(/\s+/g, ' ').trim();
@@ -31,7 +37,9 @@ function looksHtml(a: RawAnswer): boolean {
 function unauthorized(call: string): OperationalError {
   const perm = PERMISSION_FOR[call];
   return new OperationalError(`Kasm answered 401 Unauthorized to ${call}`, {
-    hint: `the API key lacks a permission${perm ? `: give it "${perm}"` : ` for ${call}`} (Kasm Admin → Settings → Developers → API keys → edit permissions)`,
+    hint: `the API key lacks a permission${perm ? `: give it "${perm}"` : ` for ${call}`} (Kasm Admin → Settings → Developers → API keys → edit permissions)${
+      perm && DRAIN_PERMISSIONS.includes(perm as (typeof DRAIN_PERMISSIONS)[number]) ? `; reconcile needs ${DRAIN_PERMISSIONS.join(' and ')} to drain agents before it terminates them` : ''
+    }`,
   });
 }
 

@@ -24,6 +24,7 @@ export interface ReconcileCommandOptions {
   /** KASM_SCALE_NOW, read by the CLI layer only. */
   nowText?: string;
   managerToken?: string;
+  keepOrphans?: boolean;
 }
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -43,6 +44,7 @@ export async function reconcileCommand(o: ReconcileCommandOptions, out: Output):
     stateDir,
     concurrency,
     now,
+    ...(o.keepOrphans ? { keepOrphans: true } : {}),
     // The config's kasm.manager_token (or its _file) wins over KASM_MANAGER_TOKEN.
     ...(config.kasm?.manager_token || o.managerToken ? { managerToken: config.kasm?.manager_token || o.managerToken } : {}),
     out,

@@ -18,7 +18,8 @@ export function registerReconcile(program: Command): void {
     .option('--detailed-exitcode', 'with --dry-run: exit 2 when there are changes to make (as terraform plan)')
     .option('--metrics-file <file>', 'write Prometheus metrics (node_exporter textfile collector), atomically')
     .option('--state-dir <dir>', 'state file and lock folder (default: $XDG_STATE_HOME/kasm-scale or ~/.local/state/kasm-scale)')
-    .option('--concurrency <n>', 'cloud calls at once (default 8)');
+    .option('--concurrency <n>', 'cloud calls at once (default 8)')
+    .option('--keep-orphans', 'list our instances whose autoscale config left the file, never drain or terminate them');
   configFile(cmd);
   common(cmd);
   cmd.addHelpText(
