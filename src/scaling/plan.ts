@@ -223,10 +223,13 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
         }
         const status = String(agent.operational_status);
         const step = drainStepOf(inst);
-        if (status === 'running' && agent.enabled) {
+        if (status === 'running' && (agent.enabled || step)) {
+          // Idle time is kept while a drain is under way too: an undone drain leaves it right.
           const idle = idleSinceOf(inst);
           if (!busy && !idle) patch[TAG_IDLE_SINCE] = unixSeconds(now);
           if (busy && idle) patch[TAG_IDLE_SINCE] = null;
+        }
+        if (status === 'running' && agent.enabled) {
           if (step) staleDrainTags.push(inst);
         } else if (status === 'running' && step) {
           // Disabled by our drain: not free to Kasm; counted only with the action that ends the drain.
