@@ -4,6 +4,7 @@ import type { Output } from '../cli/output.js';
 import { loadConfig, type LoadOptions } from '../config/load.js';
 import type { KasmScaleConfig } from '../config/types.js';
 import { kasmChecks } from './kasm.js';
+import { lifecycleChecks } from './lifecycle.js';
 import { buildReport, printReport, reportJson } from './report.js';
 import { runChecks, type RunOptions } from './runner.js';
 import type { CheckGroup, DoctorReport } from './types.js';
@@ -44,6 +45,8 @@ export async function runDoctor(config: KasmScaleConfig, opts: Pick<DoctorOption
     else groups.push((await import('./gcp.js')).gcpChecks(p));
   }
   groups.push(kasmChecks(config.kasm, pools, providers, config.file));
+  const lifecycle = lifecycleChecks(config, providers);
+  if (lifecycle.checks.length) groups.push(lifecycle);
 
   const total = groups.reduce((n, g) => n + g.checks.length, 0);
   const progress = out?.progress(`doctor: running ${total} checks…`);

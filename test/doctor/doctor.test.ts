@@ -38,7 +38,8 @@ describe('doctor against the emulators', () => {
     const r = await runDoctor(w.config(), fast);
     othersOk(r, []);
     expect(r.ok).toBe(true);
-    expect(r.groups.map((g) => g.name)).toEqual(['oci-agents', 'gcp-agents', 'kasm']);
+    expect(r.groups.map((g) => g.name)).toEqual(['oci-agents', 'gcp-agents', 'kasm', 'lifecycle']);
+    expect(r.groups[3].checks.map((c) => `${c.id}: ${c.detail}`)).toEqual(['drain-permissions: update_server and delete_server allowed', expect.stringMatching(/^orphans: none \(ownership id k-[0-9a-f]{12}\)$/)]);
     expect(r.groups[0].checks.map((c) => c.id)).toEqual(['credentials', 'compartment', 'image', 'subnet', `nsg:${NSG1}`, `nsg:${NSG2}`, `shape:${AD1}`, `shape:${AD2}`]);
     expect(r.groups[1].checks.map((c) => c.id)).toEqual(['credentials', 'project', 'zone', 'image', 'network', 'subnetwork', 'machine-type', 'accelerator:0:nvidia-tesla-t4']);
     expect(r.groups[2].checks.map((c) => c.id)).toEqual(['reachable', 'key', 'zone:oci-pool', 'zone:gcp-pool', 'provider:oci-agents', 'provider:gcp-agents']);
@@ -47,13 +48,14 @@ describe('doctor against the emulators', () => {
     const ociNew = w.oci.requests.slice(oci0);
     expect(ociNew.length).toBeGreaterThan(0);
     expect(new Set(ociNew.map((q) => q.method))).toEqual(new Set(['GET']));
-    expect(new Set(ociNew.map((q) => q.operation))).toEqual(new Set(['ListShapes', 'GetImage', 'GetSubnet', 'GetNetworkSecurityGroup']));
+    expect(new Set(ociNew.map((q) => q.operation))).toEqual(new Set(['ListShapes', 'GetImage', 'GetSubnet', 'GetNetworkSecurityGroup', 'ListInstances']));
     const gcpNew = w.gcp.requests.slice(gcp0);
     expect(new Set(gcpNew.map((q) => q.method))).toEqual(new Set(['GET']));
-    expect(gcpNew.every((q) => /\.(get|getFromFamily)$/.test(q.api))).toBe(true);
+    expect(gcpNew.every((q) => /\.(get|getFromFamily|aggregatedList|list)$/.test(q.api))).toBe(true);
     const calls = w.kasm.calls();
     const made = Object.keys(calls).filter((k) => calls[k] !== (kasm0[k] ?? 0));
-    expect(made.sort()).toEqual(['get_vm_provider_configs', 'get_zones']);
+    // The drain-permission probes address a server id that does not exist: Kasm changes nothing.
+    expect(made.sort()).toEqual(['delete_server', 'get_vm_provider_configs', 'get_zones', 'update_server']);
     expect(w.oci.instances).toEqual([]);
     expect(w.gcp.instances()).toEqual([]);
   });
@@ -64,11 +66,11 @@ describe('doctor against the emulators', () => {
     const stderr = new MemoryStream();
     printReport(r, createOutput({ stdout, stderr, env: {} }));
     const lines = stdout.text.trim().split('\n');
-    expect(lines.filter((l) => l.startsWith('  ✓'))).toHaveLength(22);
+    expect(lines.filter((l) => l.startsWith('  ✓'))).toHaveLength(24);
     expect(lines).toContain('oci-agents (OCI)');
-    expect(lines.at(-1)).toBe('✓ doctor: 22 checks, 22 passed, 0 failed');
+    expect(lines.at(-1)).toBe('✓ doctor: 24 checks, 24 passed, 0 failed');
     const doc = reportJson(r);
-    expect(doc.summary).toEqual({ checks: 22, passed: 22, failed: 0, warnings: 0, skipped: 0 });
+    expect(doc.summary).toEqual({ checks: 24, passed: 24, failed: 0, warnings: 0, skipped: 0 });
     expect(JSON.stringify(doc)).not.toContain('PRIVATE KEY');
   });
 
@@ -196,7 +198,7 @@ describe('doctor against the emulators', () => {
 
   it('--provider keeps one provider and its autoscale configs; an unknown name is an input error', async () => {
     const r = await runDoctor(w.config(), { provider: 'gcp-agents', ...fast });
-    expect(r.groups.map((g) => g.name)).toEqual(['gcp-agents', 'kasm']);
+    expect(r.groups.map((g) => g.name)).toEqual(['gcp-agents', 'kasm', 'lifecycle']);
     expect(r.groups[1].checks.map((c) => c.id)).toEqual(['reachable', 'key', 'zone:gcp-pool', 'provider:gcp-agents']);
     await expect(runDoctor(w.config(), { provider: 'nope' })).rejects.toBeInstanceOf(InputError);
   });
