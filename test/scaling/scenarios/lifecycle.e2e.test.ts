@@ -4,6 +4,8 @@
  * deregistered, and an instance whose pool left the config file is an orphan that is
  * counted, listed and reaped after orphan_grace. Needs `npm run build` first.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MB, scenario, until, type Scenario } from './harness.js';
 
@@ -95,7 +97,9 @@ describe('agent lifecycle (built CLI × emulators)', () => {
     const kept = await s.pass(['--keep-orphans']);
     expect(kept.doc.orphans.actions).toEqual([]);
     expect(kept.doc.orphans.notes).toEqual(['1 orphan instance(s) kept: orphan reaping is off (--keep-orphans)']);
-    const r2 = await s.pass();
+    const metrics = join(s.dir, 'm.prom');
+    const r2 = await s.pass(['--metrics-file', metrics]);
+    expect(await readFile(metrics, 'utf8')).toMatch(/kasm_scale_orphans 1\n[^]*kasm_scale_actions\{pool="\(orphan\) office-[0-9a-f]{8}",kind="terminate",result="done"\} 1/);
     expect(r2.doc.orphans.actions).toHaveLength(1);
     expect(r2.doc.orphans.actions[0]).toMatchObject({ kind: 'terminate', cause: 'orphan', status: 'done', steps: ['recorded', 'disabled', 'rechecked', 'deleted', 'terminated'] });
     expect(r2.doc.orphans.actions[0].reason).toMatch(/^terminate orphan: pool office-[0-9a-f]{8} is not in the config file \(orphan for 60 min ≥ orphan_grace 3600 s\), no sessions$/);
