@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../helpers/cli.js';
 import { MB, scenario, until, type Scenario } from './harness.js';
 
 let s: Scenario | undefined;
@@ -92,6 +93,12 @@ describe('agent lifecycle (built CLI × emulators)', () => {
     expect(r1.doc.pools[0].actions).toEqual([]);
     expect(r1.doc.pools[0].notes).toContain('launching 0 of 1: provider oci-main has 1 of max_instances 1');
     expect(r1.stderr).toMatch(/orphans .*\n {2}kasm-office-/);
+    const env = { KASM_SCALE_NOW: new Date(s.now()).toISOString() };
+    const [status, doctor] = await Promise.all([runCli(['status', s.config, '--json'], { env }), runCli(['doctor', s.config, '--json'], { env })]);
+    expect(JSON.parse(status.stdout).orphans.map((o: any) => o.agent_status)).toEqual(['running']);
+    const found = JSON.parse(doctor.stdout).groups.find((g: any) => g.name === 'lifecycle').checks;
+    expect(found.map((c: any) => [c.id, c.status])).toEqual([['drain-permissions', 'ok'], ['orphans', 'warn']]);
+    expect(found[1].detail).toMatch(/^1 orphan instance\(s\): kasm-office-\w+ \(oci-main, pool office-[0-9a-f]{8}\)$/);
 
     s.tick(3601);
     const kept = await s.pass(['--keep-orphans']);
