@@ -96,15 +96,15 @@ autoscale:
     const lines = human.stdout.trim().split('\n');
     expect(lines).toContain('oci-agents (OCI)');
     expect(lines).toContain('  ✓ credentials authenticate: signed request accepted (key ' + w.ociKey.fingerprint + ', user ocid1.user.oc1..aaaaaaaadoctoruser)');
-    expect(lines.filter((l) => /^ {2}✓ /.test(l))).toHaveLength(23);
-    expect(lines.at(-1)).toBe('✓ doctor: 23 checks, 23 passed, 0 failed');
-    expect(human.stderr).toContain('doctor: running 23 checks');
+    expect(lines.filter((l) => /^ {2}✓ /.test(l))).toHaveLength(24);
+    expect(lines.at(-1)).toBe('✓ doctor: 24 checks, 24 passed, 0 failed');
+    expect(human.stderr).toContain('doctor: running 24 checks');
 
     const json = await cli(['--json', '--config', 'kasm-scale.yaml']);
     expect(json.code).toBe(0);
     const doc = JSON.parse(json.stdout);
-    expect(doc).toMatchObject({ ok: true, file: join(dir, 'kasm-scale.yaml'), summary: { checks: 23, passed: 23, failed: 0 } });
-    expect(doc.groups.map((g: { name: string; kind: string }) => `${g.kind}:${g.name}`)).toEqual(['oci:oci-agents', 'gcp:gcp-agents', 'kasm:kasm', 'kasm:lifecycle']);
+    expect(doc).toMatchObject({ ok: true, file: join(dir, 'kasm-scale.yaml'), summary: { checks: 24, passed: 24, failed: 0 } });
+    expect(doc.groups.map((g: { name: string; kind: string }) => `${g.kind}:${g.name}`)).toEqual(['oci:oci-agents', 'gcp:gcp-agents', 'kasm:kasm']);
   });
 
   it('broken references: exit 1, each ✗ with a fix hint, the rest still reported; KASM_SCALE_CONFIG and --provider work', async () => {
