@@ -8,6 +8,7 @@
  */
 import type { KasmScaleConfig } from '../config/types.js';
 import { activeBackoff, backoffKey, breakerStatus, emptyState, type BreakerStatus, type PoolMemory, type ScalingState } from '../scaling/memory.js';
+import { judgeCoexistence } from '../scaling/coexistence.js';
 import { observe } from '../scaling/observe.js';
 import { plan } from '../scaling/plan.js';
 import { selectPools } from '../scaling/reconcile.js';
@@ -72,6 +73,7 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
       config: o.config,
       pools,
       concurrency: o.concurrency,
+      kasmAutoscalers: true,
       ...(o.only?.length ? {} : { alsoProviders: o.config.providers.map((p) => p.vm_provider_config_name) }),
       ...(o.config.kasm ? {} : { skipDemand: `${o.config.file} has no kasm: section` }),
     }),
@@ -89,6 +91,8 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
     },
     o.now,
   );
+  // As reconcile (without --allow-kasm-autoscaler) would: a pool Kasm's own autoscaler scales is left alone.
+  const coexist = judgeCoexistence(pools, o.config.providers, obs.kasmAutoscalers, obs.demand?.zones ?? [], false);
   const state: ScalingState = loaded.state;
   return {
     now: o.now.toISOString(),
@@ -109,13 +113,15 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
         ...(mem?.lastPass ? { lastPass: mem.lastPass } : {}),
         ...(mem?.lastLaunchAt ? { lastLaunchAt: mem.lastLaunchAt } : {}),
         ...(breaker.open ? { breaker } : {}),
-        next: { launch: pp.actions.filter((a) => a.kind === 'launch').length, terminate: pp.actions.filter((a) => a.kind === 'terminate').length },
-        notes: pp.notes,
+        next: coexist.blocked.has(pp.pool)
+          ? { launch: 0, terminate: 0 }
+          : { launch: pp.actions.filter((a) => a.kind === 'launch').length, terminate: pp.actions.filter((a) => a.kind === 'terminate').length },
+        notes: coexist.blocked.has(pp.pool) ? [`reconcile leaves this pool alone: ${coexist.blocked.get(pp.pool)}`, ...pp.notes] : pp.notes,
       };
     }),
     orphans: decided.orphans.instances,
     // plan's own note on an unusable Kasm speaks of what a pass does; status says it its own way.
-    notes: decided.notes.filter((n) => !decided.kasmReason || !n.startsWith(decided.kasmReason)),
+    notes: [...decided.notes.filter((n) => !decided.kasmReason || !n.startsWith(decided.kasmReason)), ...coexist.warnings],
   };
 }
 

@@ -323,7 +323,9 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
         shape: s.shape,
         ocpus: s.ocpus,
         memoryInGBs: s.memoryInGBs,
+        // As OCI answers: every shape states its GPU count (0 when it has none); only GPU shapes describe them.
         gpus: s.gpus ?? 0,
+        ...((s.gpus ?? 0) > 0 ? { gpuDescription: s.gpuDescription ?? 'NVIDIA GPU' } : {}),
         isFlexible: Boolean(s.isFlexible),
         processorDescription: s.processorDescription ?? '2.55 GHz AMD EPYC',
         ...(s.ocpuOptions ? { ocpuOptions: s.ocpuOptions } : {}),
