@@ -1,4 +1,5 @@
 import { InputError } from '../cli/errors.js';
+import { secretKind } from '../util/echo.js';
 
 /** One thing wrong with a config file, located as precisely as the file allows. */
 export interface ConfigProblem {
@@ -60,6 +61,9 @@ export function describeFound(value: unknown, path: PathSegments): string | unde
   if (value === null) return 'null';
   if (typeof value === 'string') {
     if (value === '') return 'an empty string';
+    // A secret pasted into the wrong key: its kind and length only (the one rule: util/echo.ts).
+    const kind = secretKind(value);
+    if (kind) return `${kind} of ${value.length} characters`;
     if (value.length > 60 || value.includes('\n')) return `a text of ${value.length} characters`;
     return JSON.stringify(value);
   }

@@ -17,6 +17,8 @@ import { AnswerFormatError, parseAccelerators, parseIntLoose, parseList, parseMa
 
 export type Answers = Record<string, string | boolean>;
 
+import type { WriteJournal } from './journal.js';
+
 export interface Ctx {
   env: NodeJS.ProcessEnv;
   home: string;
@@ -31,6 +33,8 @@ export interface Ctx {
   ociEndpoint?: string;
   /** Set by the flow when OCI listed the region's availability domains (ads.ts). */
   availabilityDomains?: string[];
+  /** Every file this run writes is recorded here first, so a failed run can take it back. */
+  journal?: WriteJournal;
 }
 
 export interface Choice {

@@ -33,6 +33,7 @@ import {
   sub,
   zero,
 } from './capacity.js';
+import { resendAction } from './intents.js';
 import { isOurAgentId, launchIdentity } from './launch-ids.js';
 import { activeBackoff, breakerStatus, emptyPoolMemory } from './memory.js';
 import { planOrphans } from './orphans.js';
@@ -50,6 +51,8 @@ export function plan(input: PlanInput, now: Date): Plan {
   const kasm = judgeKasm(input);
   const providerCount: Record<string, number> = {};
   for (const [name, p] of Object.entries(input.providers)) providerCount[name] = (p.instances ?? []).filter((i) => i.state !== 'terminated').length;
+  // Unconfirmed launches will be instances: they count against max_instances already.
+  for (const i of input.intents ?? []) if (i.provider in providerCount) providerCount[i.provider]++;
 
   const ctx = kasm.usable ? indexDemand(input) : undefined;
   const notes: string[] = [];
@@ -302,13 +305,23 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
     size = resolveAgentSize(pool, [], prov.agentSize);
   }
 
+  // Launches an earlier pass sent but the cloud does not list yet are pending supply, sent
+  // again under their own keys (intents.ts): never launched a second time under new ones.
+  const unconfirmed = (input.intents ?? []).filter((i) => i.pool === name && i.provider === providerName);
+  if (size) pending = unconfirmed.reduce((p) => add(p, size), pending);
+  pendingCount += unconfirmed.length;
+  const resends = unconfirmed.flatMap((i) => {
+    const zones = i.zones.filter((z) => !activeBackoff(input.memory, providerName, z, now));
+    return zones.length ? [resendAction(i, zones)] : [];
+  });
+
   const free = add(freeRegistered, pending);
   // What the decisions below count: free + the agents mid-drain, each of which leaves this
   // plan either re-enabled or drained to the end (never silently disabled).
   const decisionFree = add(free, draining);
   const need = add(standby, waiting);
   const cleaned = new Set(cleanup.map((t) => t.instance.id));
-  const liveCount = owned.filter((i) => LIVE_INSTANCE.has(i.state) && !cleaned.has(i.id)).length;
+  const liveCount = owned.filter((i) => LIVE_INSTANCE.has(i.state) && !cleaned.has(i.id)).length + unconfirmed.length;
 
   // ---- scale up ----
   let nDemand = 0;
@@ -395,7 +408,7 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
   let down: TerminateAction[] = [];
   const lastLaunch = Math.max(mem.lastLaunchAt ? Date.parse(mem.lastLaunchAt) : 0, ...owned.map((i) => i.createdAt.getTime()));
   if (lastLaunch > 0) out.lastLaunchSeenAt = new Date(lastLaunch).toISOString();
-  if (ctx && want === 0) {
+  if (ctx && want === 0 && unconfirmed.length === 0) {
     // minimum_instances counts healthy instances here: an unhealthy one will be cleaned up
     // later, and must not have been the reason a good agent went (then a launch: a flap).
     const healthyCount = owned.filter((i) => LIVE_INSTANCE.has(i.state) && !cleaned.has(i.id) && !unhealthyIds.has(i.id)).length;
@@ -415,7 +428,7 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
     tagUpdates.push({ pool: name, provider: providerName, instance: inst, patch: { ...CLEAR_DRAIN }, reason: 'drain record of an enabled agent that stays' });
   }
 
-  let actions: Action[] = [...cleanup, ...launches, ...down, ...undo, ...vanished];
+  let actions: Action[] = [...cleanup, ...resends, ...launches, ...down, ...undo, ...vanished];
   if (input.kasmWritable === false) {
     const held = { actions, notes: out.notes };
     withoutKasmWrites(held);

@@ -6,6 +6,7 @@
 import type { AgentSize, OwnedInstance } from '../clouds/types.js';
 import type { AutoscaleConfig } from '../config/types.js';
 import type { DemandSnapshot } from '../kasm/types.js';
+import type { LaunchIntent } from './intents.js';
 import type { ScalingState } from './memory.js';
 
 /** cores, MB of memory, GPUs: the three resources Kasm's standby settings speak of. */
@@ -49,9 +50,12 @@ export interface PlanInput {
   orphans?: { graceSec: number; off?: string };
   /** false: Kasm is read from a snapshot (--demand), so no agent can be drained or re-enabled. */
   kasmWritable?: boolean;
+  /** Launches sent by earlier passes whose instances the cloud does not list yet (intents.ts). */
+  intents?: LaunchIntent[];
 }
 
-export type LaunchCause = 'standby' | 'waiting' | 'minimum';
+/** 'unconfirmed': a launch an earlier pass sent without learning its outcome, sent again under its own key. */
+export type LaunchCause = 'standby' | 'waiting' | 'minimum' | 'unconfirmed';
 /**
  * Why an instance goes. idle / unhealthy / orphan: its agent is registered and leaves Kasm
  * by the drain protocol first; never_registered / orphan_agent_gone: no agent to drain;

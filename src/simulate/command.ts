@@ -5,10 +5,10 @@
  */
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fsErrorToInput, InputError } from '../cli/errors.js';
+import { CliError, fsErrorToInput, InputError } from '../cli/errors.js';
 import type { Output, Progress } from '../cli/output.js';
 import type { KasmScaleConfig } from '../config/types.js';
-import { expandHome, readInput, writeFileAtomic } from '../util/files.js';
+import { assertReplaceable, expandHome, readInput, writeFileAtomic } from '../util/files.js';
 import { formatClock } from './chart.js';
 import { dayClock } from './report.js';
 import type { DemandStep } from './trace.js';
@@ -82,12 +82,15 @@ async function writeSvg(file: string, svg: string): Promise<void> {
   try {
     await writeFileAtomic(path, svg);
   } catch (err) {
+    if (err instanceof CliError) throw err;
     throw fsErrorToInput(err, path, '--svg file');
   }
 }
 
 export async function demoCommand(o: SimCommonOptions, out: Output): Promise<number> {
   const stepMin = parseStep(o.step, DEMO_STEP_MIN);
+  // A target the chart cannot replace is refused before the day is simulated, not after.
+  if (o.svg) await assertReplaceable(expandHome(o.svg));
   const started = performance.now();
   const { demoDocument, demoEvents, demoSteps, DEMO_DATE } = await import('./demo-day.js');
   const report = await import('./report.js');
@@ -126,6 +129,7 @@ export interface SimulateOptions extends SimCommonOptions {
 export async function simulateCommand(o: SimulateOptions, out: Output): Promise<number> {
   if (!o.trace) throw new InputError('simulate needs --trace FILE', { hint: 'a CSV of time,sessions,cores,memory_mb,gpus; see examples/demand-trace.csv' });
   const stepMin = parseStep(o.step, 5);
+  if (o.svg) await assertReplaceable(expandHome(o.svg));
   const { parseTrace } = await import('./trace.js');
   const text = (await readInput(o.trace, 'trace file')).toString('utf8');
   const steps = parseTrace(text, o.trace === '-' ? 'stdin' : basename(o.trace));

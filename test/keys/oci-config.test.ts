@@ -177,6 +177,24 @@ describe('keys oci-config', () => {
     expect(text.indexOf('[DEFAULT]')).toBeLessThan(text.indexOf('[ENC]'));
   });
 
+  it('keeps the other profiles byte for byte: CRLF line ends and bytes that are not UTF-8', async () => {
+    const file = join(dir, 'crlf', 'config');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'crlf'), { mode: 0o700 });
+    // A Windows-edited file with a Latin-1 comment (0xE9 is not valid UTF-8 on its own).
+    const before = Buffer.concat([Buffer.from('[OTHER]\r\nuser=ocid1.user.oc1..aaaa\r\n# caf'), Buffer.from([0xe9]), Buffer.from('\r\n[DEFAULT]\r\nuser=old\r\n\r\n[LAST]\r\nregion=us-phoenix-1\r\n')]);
+    writeFileSync(file, before, { mode: 0o600 });
+    await writeOciConfigProfile({ user: USER, tenancy: TENANCY, region: 'us-ashburn-1', keyFile: plainKey.private_key_file, config: file, force: true });
+    const after = readFileSync(file);
+    const head = before.subarray(0, before.indexOf('[DEFAULT]'));
+    const tail = before.subarray(before.indexOf('\r\n\r\n[LAST]') + 2); // the blank line and [LAST]
+    expect(after.subarray(0, head.length).equals(head)).toBe(true);
+    expect(after.subarray(after.length - tail.length).equals(tail)).toBe(true);
+    expect(after.subarray(head.length, after.length - tail.length).toString('utf8')).toBe(
+      `[DEFAULT]\r\nuser=${USER}\r\nfingerprint=${plainKey.fingerprint}\r\ntenancy=${TENANCY}\r\nregion=us-ashburn-1\r\nkey_file=${plainKey.private_key_file}\r\n`,
+    );
+  });
+
   it('a request signed with a different key under a registered keyId fails verification (401)', async () => {
     const common = await import('oci-common');
     const core = await import('oci-core');

@@ -61,20 +61,22 @@ function signalled(): Promise<void> {
   });
 }
 
-/** Registers and seeds what a config's providers of this cloud need (see RunEmulatorOptions.forConfig). */
-async function seedFor(name: 'oci' | 'gcp', started: Started, file: string, out: Output): Promise<void> {
+/**
+ * The providers of this cloud in `--for CONFIG`. Loaded before the emulator listens: a bad
+ * config is a usage error (exit 2), never an emulator running unseeded.
+ */
+async function loadFor(name: 'oci' | 'gcp', file: string) {
   const { loadConfig } = await import('../../config/load.js');
   const config = await loadConfig(file);
+  return config.providers.filter((p) => p.vm_provider_name === name);
+}
+
+/** Registers and seeds what the config's providers need (see RunEmulatorOptions.forConfig). */
+async function seedFor(name: 'oci' | 'gcp', started: Started, file: string, providers: Awaited<ReturnType<typeof loadFor>>, out: Output): Promise<void> {
   const seed = await import('../../simulate/seed.js');
-  if (name === 'oci') {
-    const providers = config.providers.filter((p) => p.vm_provider_name === 'oci');
-    seed.seedOci(started as unknown as Parameters<typeof seed.seedOci>[0], providers);
-    out.info(`accepting ${providers.length} OCI provider(s) of ${file}; point their endpoint at ${started.url}`);
-  } else {
-    const providers = config.providers.filter((p) => p.vm_provider_name === 'gcp');
-    seed.seedGcp(started as unknown as Parameters<typeof seed.seedGcp>[0], providers);
-    out.info(`accepting ${providers.length} GCP provider(s) of ${file}; point their endpoint at ${started.url}`);
-  }
+  if (name === 'oci') seed.seedOci(started as unknown as Parameters<typeof seed.seedOci>[0], providers as Parameters<typeof seed.seedOci>[1]);
+  else seed.seedGcp(started as unknown as Parameters<typeof seed.seedGcp>[0], providers as Parameters<typeof seed.seedGcp>[1]);
+  out.info(`accepting ${providers.length} ${name === 'oci' ? 'OCI' : 'GCP'} provider(s) of ${file}; point their endpoint at ${started.url}`);
 }
 
 export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promise<number> {
@@ -86,6 +88,7 @@ export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promis
   const host = opts.host ?? '127.0.0.1';
   const { isLoopbackHost } = await import('../../kasm/endpoint.js');
   if (!isLoopbackHost(host)) out.warn(`listening on ${host}: the emulator's control routes (/__emulator/) have no authentication; keep it on a trusted network`);
+  const forProviders = opts.forConfig && name !== 'kasm' ? await loadFor(name, opts.forConfig) : undefined;
   const start = await LOAD_START[name]();
   const base = { port, host, stateFile: opts.stateFile };
   let creds: { api_key: string; api_key_secret: string; generated: boolean } | undefined;
@@ -97,7 +100,14 @@ export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promis
       started = await start({ ...base, apiKey: creds.api_key, apiKeySecret: creds.api_key_secret });
     } else {
       started = await start(base);
-      if (opts.forConfig) await seedFor(name, started, opts.forConfig, out);
+      if (opts.forConfig && forProviders) {
+        try {
+          await seedFor(name, started, opts.forConfig, forProviders, out);
+        } catch (err) {
+          await started.close(); // never keep running half-seeded
+          throw err;
+        }
+      }
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { assertReplaceableSync } from '../../util/files.js';
 
 /**
  * `--state FILE` for the emulators: load JSON at start, save after each change. Writes are
@@ -8,6 +9,8 @@ import { dirname } from 'node:path';
  */
 export function loadStateFile<T>(path: string | undefined): T | undefined {
   if (!path) return undefined;
+  // Checked at start too: a --state that is a device node or FIFO is refused before listening.
+  assertReplaceableSync(path);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -21,6 +24,7 @@ export function loadStateFile<T>(path: string | undefined): T | undefined {
 
 export function saveStateFile(path: string | undefined, state: unknown): void {
   if (!path) return;
+  assertReplaceableSync(path);
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.tmp`;
   // 0600: an emulator's state may hold (fake) private keys and credentials.
