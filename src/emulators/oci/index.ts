@@ -459,8 +459,6 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
     if (op !== 'unknown') {
       const lat = faults.take(['latency'], op);
       if (lat) await delay(lat.ms ?? 0);
-      // A caller that went away during the delay (a killed pass) never reached OCI.
-      if (lat && (res.destroyed || req.socket?.destroyed)) return;
       if (faults.take(['drop'], op)) {
         record(op, req, parsed, 0);
         return dropConnection(res);

@@ -1,8 +1,10 @@
 /**
  * Crash tests of the drain protocol: the BUILT CLI is killed (SIGKILL) right after each
- * step (an emulator holds the NEXT call back so the kill lands between the two), a user
- * asks for a session meanwhile, and the next passes must converge: no session lost, no
- * agent of ours left disabled without a reason, no instance leaked.
+ * step (an emulator holds the NEXT call back so the kill lands between the two; Kasm drops
+ * a held call whose caller died, OCI still carries out the held terminate, as a cloud that
+ * had the request would), a user asks for a session meanwhile, and the next passes must
+ * converge: no session lost, no agent of ours left disabled without a reason, no instance
+ * leaked.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { MB, scenario, until, type Scenario } from './harness.js';
