@@ -57,7 +57,7 @@ export function answerError(call: string, endpointUrl: string, a: RawAnswer, doc
   }
   if (a.status === 404) {
     return new OperationalError(`Kasm has no ${call} at ${endpointUrl} (HTTP 404)`, {
-      hint: 'check kasm.url: the address of the Kasm web app (e.g. https://kasm.example.com), without /api',
+      hint: 'check kasm.url: the address of the Kasm web app (e.g. https://kasm.example.com), without /api; and kasm.auth (body: /api/public/, basic: /api/; kasm-scale doctor says which this server takes)',
     });
   }
   if (a.status >= 500) {

@@ -96,9 +96,9 @@ autoscale:
     const lines = human.stdout.trim().split('\n');
     expect(lines).toContain('oci-agents (OCI)');
     expect(lines).toContain('  ✓ credentials authenticate: signed request accepted (key ' + w.ociKey.fingerprint + ', user ocid1.user.oc1..aaaaaaaadoctoruser)');
-    expect(lines.filter((l) => /^ {2}✓ /.test(l))).toHaveLength(21);
-    expect(lines.at(-1)).toBe('✓ doctor: 21 checks, 21 passed, 0 failed');
-    expect(human.stderr).toContain('doctor: running 21 checks');
+    expect(lines.filter((l) => /^ {2}✓ /.test(l))).toHaveLength(22);
+    expect(lines.at(-1)).toBe('✓ doctor: 22 checks, 22 passed, 0 failed');
+    expect(human.stderr).toContain('doctor: running 22 checks');
 
     const json = await cli(['--json', '--config', 'kasm-scale.yaml']);
     expect(json.code).toBe(0);

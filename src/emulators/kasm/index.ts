@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { delay, dropConnection, listen, parseJsonBody, sendHtmlError, sendJson, sendText } from '../shared/http.js';
 import { loadStateFile, saveStateFile } from '../shared/state-file.js';
+import { acceptsStyle, authenticate, styleOfPrefix, type KasmAuthAccepts, type KasmAuthStyle } from './auth.js';
 import { FaultBook, type KasmFault } from './faults.js';
 import { kasmDate, newKasmId } from './format.js';
 import { freeOn, isAvailable, WAITING, type EmuAgent, type EmuSession, type EmuState } from './model.js';
@@ -43,6 +44,8 @@ export interface KasmEmulatorOptions {
   zones?: string[];
   /** false: provider create/update answer "Access Denied. Auto Scaling is not licensed". */
   licensed?: boolean;
+  /** Which API key style the server takes (see auth.ts): 'body' (default, Kasm ≤ 1.19), 'basic', or 'both'. */
+  auth?: KasmAuthAccepts;
 }
 
 export interface RegisterAgentInput {
@@ -319,7 +322,7 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
     },
   };
 
-  async function handleApi(res: ServerResponse, call: string, body: Buffer): Promise<void> {
+  async function handleApi(res: ServerResponse, call: string, body: Buffer, style: KasmAuthStyle, authorization: string | undefined): Promise<void> {
     callCounts[call] = (callCounts[call] ?? 0) + 1;
     const { latencyMs, failure } = faults.take(call);
     if (latencyMs > 0) await delay(latencyMs);
@@ -345,11 +348,9 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
     if (doc === undefined || typeof doc !== 'object' || doc === null || Array.isArray(doc)) return sendJson(res, 400, { error_message: 'Invalid JSON body' });
     const req = doc as Record<string, unknown>;
     // Kasm's key check: no credentials 400, wrong key or secret 403, lacking permission 401.
-    if (typeof req.api_key !== 'string' || typeof req.api_key_secret !== 'string' || !req.api_key || !req.api_key_secret) {
-      return sendJson(res, 400, { error_message: 'Missing api_key or api_key_secret' });
-    }
-    const key = keys.find((k) => k.apiKey === req.api_key && k.apiKeySecret === req.api_key_secret);
-    if (!key) return sendJson(res, 403, { error_message: 'Access Denied' });
+    const verdict = authenticate(style, authorization, req, keys);
+    if (!verdict.ok) return sendJson(res, verdict.status, { error_message: verdict.message });
+    const key = verdict.key;
     if (!allowed(key.permissions, call)) return sendJson(res, 401, { error_message: 'Unauthorized' });
     const [status, answer] = api[call](req);
     sendJson(res, status, answer);
@@ -415,10 +416,11 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
       const path = (req.url ?? '/').split('?')[0];
       const ctl = /^\/__emulator\/([A-Za-z]+)\/?$/.exec(path);
       if (ctl) return handleControl(res, ctl[1], body);
-      const m = /^\/api\/(public|admin)\/([a-z_]+)\/?$/.exec(path);
-      if (m && Object.hasOwn(api, m[2])) {
+      const m = /^\/api\/(?:(public|admin)\/)?([a-z_]+)\/?$/.exec(path);
+      const style = styleOfPrefix(m?.[1]);
+      if (m && Object.hasOwn(api, m[2]) && acceptsStyle(opts.auth ?? 'body', style)) {
         if (req.method !== 'POST') return sendText(res, 405, '405 Method Not Allowed');
-        return handleApi(res, m[2], body);
+        return handleApi(res, m[2], body, style, req.headers.authorization);
       }
       sendText(res, 404, '404 Not Found\n\nThe path was not found.');
     },

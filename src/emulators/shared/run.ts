@@ -17,6 +17,8 @@ export interface RunEmulatorOptions {
   stateFile?: string;
   apiKey?: string;
   apiKeySecret?: string;
+  /** kasm: the API key style it accepts (body, basic or both). */
+  auth?: string;
   /**
    * A kasm-scale config whose providers this emulator should accept: its OCI API keys /
    * GCP service accounts are registered (public halves only) and every image, subnet,
@@ -94,7 +96,9 @@ export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promis
     if (name === 'kasm') {
       const generated = !opts.apiKey || !opts.apiKeySecret;
       creds = { api_key: opts.apiKey ?? 'kasm-scale-emulator', api_key_secret: opts.apiKeySecret ?? randomBytes(12).toString('hex'), generated };
-      started = await start({ ...base, apiKey: creds.api_key, apiKeySecret: creds.api_key_secret });
+      const auth = opts.auth ?? 'body';
+      if (!['body', 'basic', 'both'].includes(auth)) throw new InputError(`--auth ${auth} is not a Kasm API key style`, { hint: 'choose body, basic or both' });
+      started = await start({ ...base, apiKey: creds.api_key, apiKeySecret: creds.api_key_secret, auth });
     } else {
       started = await start(base);
       if (opts.forConfig) await seedFor(name, started, opts.forConfig, out);
