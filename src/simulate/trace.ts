@@ -1,7 +1,7 @@
 import { InputError } from '../cli/errors.js';
 
 /**
- * A demand trace for `simulate` (format in README "Demand traces"): rows of
+ * A demand trace for `simulate` (format in docs/scheduling.md, "Demand traces"): rows of
  * `time,sessions,cores,memory_mb,gpus` (and optionally `zone`); all rows of one time together are the whole demand
  * at that moment, held until the next time. CSV, or JSON as an array of the same rows.
  */

@@ -8,7 +8,7 @@ import { startupScriptProblems } from './startup-script.js';
 
 /**
  * One GCP VM provider config: Kasm's keys, kasm-scale's own `endpoint`, and the `*_file`
- * keys. Limits follow GCP's documentation (see shared/reference/sdk-notes.md); cross-field
+ * keys. Limits follow GCP's documentation (summarised in docs/clouds.md); cross-field
  * rules (zone in region, script key vs metadata, ...) are in ../checks/gcp.ts.
  */
 
