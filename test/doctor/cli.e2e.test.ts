@@ -103,7 +103,7 @@ autoscale:
     const json = await cli(['--json', '--config', 'kasm-scale.yaml']);
     expect(json.code).toBe(0);
     const doc = JSON.parse(json.stdout);
-    expect(doc).toMatchObject({ ok: true, file: join(dir, 'kasm-scale.yaml'), summary: { checks: 21, passed: 21, failed: 0 } });
+    expect(doc).toMatchObject({ ok: true, file: join(dir, 'kasm-scale.yaml'), summary: { checks: 22, passed: 22, failed: 0 } });
     expect(doc.groups.map((g: { name: string; kind: string }) => `${g.kind}:${g.name}`)).toEqual(['oci:oci-agents', 'gcp:gcp-agents', 'kasm:kasm']);
   });
 

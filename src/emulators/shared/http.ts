@@ -83,6 +83,10 @@ export function listen(handler: Handler, opts: { port?: number; host?: string } 
         else res.end();
       });
   });
+  // Node closes an idle keep-alive socket after 5 s; a client that reuses it at that moment
+  // (a slow, loaded test run) gets ECONNRESET, which no real cloud API causes. Idle sockets stay
+  // open until the client closes them or close() destroys them.
+  server.keepAliveTimeout = 0;
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
