@@ -9,6 +9,12 @@
  * (memory_in_gbs, boot_volume_vpus_per_gb, is_ai_enterprise_enabled) a naive converter
  * gets wrong, and the validator needs the exact set of real field names per model.
  *
+ * Each field also carries its value type as the model declares it (string, boolean, number,
+ * date-time, enum with its values, nested model, list of X, map of X), so an override's
+ * VALUES are checked too: oci-core's serializer forwards a wrong value untouched and the
+ * service refuses it at launch. Documented numeric ranges are read from the field's own
+ * doc comment (RANGES below says which, and generation fails if the text changes).
+ *
  * Run after upgrading oci-core:  node scripts/gen-oci-fields.mjs
  * Check (CI):                    node scripts/gen-oci-fields.mjs --check
  */
@@ -24,6 +30,9 @@ const modelDir = join(dirname(require.resolve('oci-core/package.json')), 'lib', 
 const ociVersion = JSON.parse(readFileSync(join(modelDir, '..', '..', 'package.json'), 'utf8')).version;
 const OUT = join(root, 'src', 'config', 'render', 'oci-fields.generated.ts');
 const ROOT_MODEL = 'LaunchInstanceDetails';
+/** Also walked: the emulator checks UpdateInstance bodies with the same tables. */
+const ROOTS = [ROOT_MODEL, 'UpdateInstanceDetails'];
+const ociModels = require('oci-core').models;
 
 /**
  * The Python SDK's snake_case for an OCI camelCase name: split at lower/digit→Upper, and
@@ -43,17 +52,40 @@ export function toSnake(name) {
 }
 
 // ---- read every model interface ----------------------------------------------------
-/** name → { extends: string[], props: [{ name, type: ts.TypeNode }] } */
+/** name → { extends: string[], props: [{ name, type: ts.TypeNode, required, doc }] } */
 const interfaces = new Map();
+/** `Model.EnumName` → its string values */
+const enums = new Map();
 for (const file of readdirSync(modelDir)) {
   if (!file.endsWith('.d.ts')) continue;
   const src = ts.createSourceFile(file, readFileSync(join(modelDir, file), 'utf8'), ts.ScriptTarget.ES2022, true);
   for (const stmt of src.statements) {
     if (!ts.isInterfaceDeclaration(stmt)) continue;
     const ext = (stmt.heritageClauses ?? []).flatMap((h) => h.types.map((t) => lastName(t.expression.getText(src))));
-    const props = stmt.members.filter(ts.isPropertySignature).map((m) => ({ name: m.name.getText(src).replace(/^"|"$/g, ''), type: m.type, src }));
+    const props = stmt.members.filter(ts.isPropertySignature).map((m) => ({
+      name: m.name.getText(src).replace(/^"|"$/g, ''),
+      type: m.type,
+      src,
+      required: !m.questionToken,
+      doc: (ts.getJSDocCommentsAndTags(m) ?? []).map((d) => d.getText(src)).join('\n'),
+    }));
     interfaces.set(stmt.name.text, { extends: ext, props });
   }
+  // `export declare namespace Foo { enum Bar { A = "A", ... } }` → enums['Foo.Bar'];
+  // `export declare enum Baz { ... }` (a model-level enum) → enums['Baz']
+  for (const stmt of src.statements) {
+    if (ts.isEnumDeclaration(stmt)) enums.set(stmt.name.text, enumValues(stmt));
+    if (!ts.isModuleDeclaration(stmt) || !stmt.body || !ts.isModuleBlock(stmt.body)) continue;
+    for (const inner of stmt.body.statements) {
+      if (!ts.isEnumDeclaration(inner)) continue;
+      enums.set(`${stmt.name.text}.${inner.name.text}`, enumValues(inner));
+    }
+  }
+}
+function enumValues(decl) {
+  const values = decl.members.map((m) => (m.initializer && ts.isStringLiteral(m.initializer) ? m.initializer.text : undefined)).filter((v) => v !== undefined);
+  // UNKNOWN_VALUE is the SDK's stand-in for a value newer than itself in ANSWERS; never a request value.
+  return values.filter((v) => v !== 'UNKNOWN_VALUE');
 }
 function lastName(text) {
   return text.split('.').pop();
@@ -98,9 +130,75 @@ function classify(type, src) {
   return { kind: 'scalar' };
 }
 
+/**
+ * The value type of a property, as JSON carries it:
+ * {t:'string'|'boolean'|'number'|'datetime'|'any'} | {t:'enum', values} | {t:'model', models}
+ * | {t:'list', of} | {t:'map', of}.
+ */
+function valueType(type, src) {
+  if (!type) return { t: 'any' };
+  switch (type.kind) {
+    case ts.SyntaxKind.StringKeyword:
+      return { t: 'string' };
+    case ts.SyntaxKind.NumberKeyword:
+      return { t: 'number' };
+    case ts.SyntaxKind.BooleanKeyword:
+      return { t: 'boolean' };
+    case ts.SyntaxKind.AnyKeyword:
+    case ts.SyntaxKind.UnknownKeyword:
+    case ts.SyntaxKind.ObjectKeyword:
+      return { t: 'any' };
+  }
+  if (ts.isArrayTypeNode(type)) return { t: 'list', of: valueType(type.elementType, src) };
+  if (ts.isTypeLiteralNode(type)) {
+    const index = type.members.find(ts.isIndexSignatureDeclaration);
+    if (index) return { t: 'map', of: valueType(index.type, src) };
+    return { t: 'any' };
+  }
+  if (ts.isTypeReferenceNode(type)) {
+    const text = type.typeName.getText(src);
+    if (text === 'Array' && type.typeArguments?.length === 1) return { t: 'list', of: valueType(type.typeArguments[0], src) };
+    if (text === 'Date') return { t: 'datetime' };
+    const parts = text.split('.');
+    const name = parts[0] === 'model' ? parts.slice(1) : parts;
+    if (name.length === 1 && interfaces.has(name[0])) return { t: 'model', models: withSubtypes(name[0]) };
+    if (enums.has(name.join('.'))) return { t: 'enum', values: enums.get(name.join('.')) };
+    throw new Error(`oci-core type ${text} is neither a model nor an enum`);
+  }
+  if (ts.isUnionTypeNode(type)) {
+    const members = type.types.map((t) => valueType(t, src));
+    if (members.every((m) => m.t === 'model')) return { t: 'model', models: [...new Set(members.flatMap((m) => m.models))] };
+    if (members.every((m) => m.t === 'enum')) return { t: 'enum', values: [...new Set(members.flatMap((m) => m.values))] };
+    throw new Error(`oci-core union ${type.getText(src)} mixes kinds`);
+  }
+  throw new Error(`oci-core type ${type.getText(src)} is not understood: teach valueType`);
+}
+
+/**
+ * Numeric ranges the API documents in the field's own doc comment. Each entry names the
+ * text it reads its bounds from; if oci-core's wording changes, generation stops so the
+ * range is looked at again instead of silently dropped.
+ * step: Block Volume performance levels are set in multiples of 10 VPUs/GB (Block Volume
+ * Performance Levels page linked from the same comment).
+ */
+const RANGES = [
+  { field: 'bootVolumeSizeInGBs', models: ['InstanceSourceViaImageDetails'], read: /Minimum value is ([\d,]+) GB and maximum value is ([\d,]+) GB/ },
+  { field: 'bootVolumeVpusPerGB', models: ['InstanceSourceViaImageDetails'], read: /\{@code (\d+)\}: Represents Balanced[\s\S]*\{@code \d+\}-\{@code (\d+)\}/, step: 10 },
+  { field: 'vpusPerGB', models: ['LaunchCreateVolumeFromAttributes'], read: /\{@code (\d+)\}: Represents Lower Cost[\s\S]*\{@code \d+\}-\{@code (\d+)\}/, step: 10 },
+];
+function rangeFor(model, prop) {
+  const r = RANGES.find((x) => x.field === prop.name && x.models.includes(model));
+  if (!r) return undefined;
+  const m = r.read.exec(prop.doc.replace(/\s*\*?\s*<p>\s*/g, ' ').replace(/\n\s*\*?\s*/g, ' '));
+  if (!m) throw new Error(`${model}.${prop.name}: its doc comment no longer says ${r.read}; look at the range again`);
+  const num = (s) => Number(s.replace(/,/g, ''));
+  return { min: num(m[1]), max: num(m[2]), ...(r.step ? { step: r.step } : {}) };
+}
+const usedRanges = new Set();
+
 // ---- walk from LaunchInstanceDetails -------------------------------------------------
 const models = {};
-const queue = [ROOT_MODEL];
+const queue = [...ROOTS];
 while (queue.length) {
   const name = queue.shift();
   if (models[name]) continue;
@@ -113,10 +211,28 @@ while (queue.length) {
       field.models = c.models;
       queue.push(...c.models);
     }
+    if (p.required) field.required = true;
+    field.type = valueType(p.type, p.src);
+    const range = rangeFor(name, p);
+    if (range) {
+      if (field.type.t !== 'number') throw new Error(`${name}.${p.name}: a range on a ${field.type.t}`);
+      Object.assign(field.type, range);
+      usedRanges.add(`${name}.${p.name}`);
+    }
     fields[p.name] = field;
   }
-  models[name] = { subtypes: subtypes.get(name) ?? [], fields };
+  const spec = { subtypes: subtypes.get(name) ?? [], fields };
+  // A subtype's discriminator value (sourceType "image", type "AMD_VM") lives only in the
+  // SDK's runtime class; REST picks the subtype by it.
+  const base = interfaces.get(name).extends[0];
+  if (base && interfaces.has(base)) {
+    const rt = ociModels[name] ?? {};
+    const disc = Object.entries(rt).find(([k, v]) => typeof v === 'string' && allProps(base).some((p) => p.name === k));
+    if (disc) spec.discriminator = { field: disc[0], value: disc[1] };
+  }
+  models[name] = spec;
 }
+for (const r of RANGES) for (const m of r.models) if (!usedRanges.has(`${m}.${r.field}`)) throw new Error(`range for ${m}.${r.field} was not applied: is the field still there?`);
 
 // Sanity: snake names must be unique inside a model and map back to one camel name.
 for (const [name, m] of Object.entries(models)) {
@@ -128,11 +244,11 @@ for (const [name, m] of Object.entries(models)) {
 }
 
 const sortedModels = Object.fromEntries(Object.entries(models).sort(([a], [b]) => a.localeCompare(b)));
-const irregular = [];
+const irregular = new Set();
 for (const m of Object.values(models))
   for (const [camel, f] of Object.entries(m.fields)) {
     const naive = camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-    if (naive !== f.snake) irregular.push(`${f.snake} → ${camel}`);
+    if (naive !== f.snake) irregular.add(`${f.snake} → ${camel}`);
   }
 
 const body = `// GENERATED by scripts/gen-oci-fields.mjs from oci-core ${ociVersion} model typings. Do not edit.
@@ -146,6 +262,18 @@ const body = `// GENERATED by scripts/gen-oci-fields.mjs from oci-core ${ociVers
  */
 export type OciFieldKind = 'scalar' | 'map' | 'model';
 
+/**
+ * A value's type as the model declares it and JSON carries it. \`number\` covers both
+ * integers and decimals (oci-core types both as number); \`datetime\` is an RFC 3339 string;
+ * \`min\`/\`max\`/\`step\` are ranges the field's documentation states.
+ */
+export type OciValueType =
+  | { readonly t: 'string' | 'boolean' | 'datetime' | 'any' }
+  | { readonly t: 'number'; readonly min?: number; readonly max?: number; readonly step?: number }
+  | { readonly t: 'enum'; readonly values: readonly string[] }
+  | { readonly t: 'model'; readonly models: readonly string[] }
+  | { readonly t: 'list' | 'map'; readonly of: OciValueType };
+
 export interface OciFieldSpec {
   /** The Python SDK's snake_case name (what Kasm's override examples use). */
   readonly snake: string;
@@ -154,20 +282,26 @@ export interface OciFieldSpec {
   readonly array?: true;
   /** For \`model\`: the candidate model names (a base model and its subtypes). */
   readonly models?: readonly string[];
+  /** The model declares the field without \`?\`. */
+  readonly required?: true;
+  readonly type: OciValueType;
 }
 
 export interface OciModelSpec {
   readonly subtypes: readonly string[];
+  /** For a subtype: the base model's field and the value that selects this subtype. */
+  readonly discriminator?: { readonly field: string; readonly value: string };
   /** camelCase (REST) field name → spec. */
   readonly fields: Readonly<Record<string, OciFieldSpec>>;
 }
 
 export const OCI_CORE_VERSION = ${JSON.stringify(ociVersion)};
 export const OCI_ROOT_MODEL = ${JSON.stringify(ROOT_MODEL)};
+export const OCI_UPDATE_MODEL = "UpdateInstanceDetails";
 
 /**
- * Names whose snake_case is not the naive inverse of camelCase (${irregular.length}):
- * ${irregular.join(', ')}
+ * Names whose snake_case is not the naive inverse of camelCase (${irregular.size}):
+ * ${[...irregular].join(', ')}
  */
 export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = ${JSON.stringify(sortedModels, null, 2)};
 `;
@@ -181,5 +315,5 @@ if (process.argv.includes('--check')) {
   process.stdout.write('oci-fields.generated.ts is up to date\n');
 } else {
   writeFileSync(OUT, body);
-  process.stdout.write(`wrote ${OUT}: ${Object.keys(models).length} models, ${irregular.length} irregular names\n`);
+  process.stdout.write(`wrote ${OUT}: ${Object.keys(models).length} models, ${irregular.size} irregular names\n`);
 }

@@ -29,7 +29,8 @@ function applyUsageExitCode(cmd: Command): void {
     process.exit(ok ? ExitCode.Ok : ExitCode.Invalid);
   });
   cmd.configureOutput({
-    outputError: (str, write) => write(str.replace(/^error: /, 'error: ').trimEnd() + ' (see --help)\n'),
+    // One line, whatever commander adds (its "(Did you mean --x?)" comes on a line of its own).
+    outputError: (str, write) => write(str.trimEnd().replace(/\s*\n\s*/g, ' ') + ' (see --help)\n'),
   });
   for (const sub of cmd.commands) applyUsageExitCode(sub);
 }

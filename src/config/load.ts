@@ -5,6 +5,7 @@ import { fsErrorToInput, InputError } from '../cli/errors.js';
 import { checkGcp } from './checks/gcp.js';
 import { checkOci } from './checks/oci.js';
 import { checkReferences } from './checks/autoscale.js';
+import { checkStartupScripts } from './checks/startup-script.js';
 import type { CheckContext } from './checks/context.js';
 import { expandEnv, isInline } from './loader/expand.js';
 import { checkCaFile, modeOf, readFileKeys } from './loader/files.js';
@@ -106,6 +107,7 @@ export async function checkConfig(file?: string, opts: LoadOptions = {}): Promis
   if (isObject(root.kasm) && (root.kasm.api_key_secret === undefined || root.kasm.api_key_secret === '') && root.kasm.api_key_secret_file === undefined)
     ctx.add(['kasm', 'api_key_secret'], 'missing api_key_secret; expected the API key secret (inline or ${ENV}), or api_key_secret_file: a path');
   checkReferences(Array.isArray(root.providers) ? root.providers : [], Array.isArray(root.autoscale) ? root.autoscale : [], ctx);
+  checkStartupScripts(root, ctx, env);
 
   const seen = new Set<string>();
   for (const r of raw) {
@@ -115,17 +117,29 @@ export async function checkConfig(file?: string, opts: LoadOptions = {}): Promis
     if (seen.has(key)) continue;
     seen.add(key);
     const found = describeFound('found' in r ? r.found : valueAt(root, r.path), r.path);
+    const message = withProviderName(root, r.path, r.message);
     problems.push({
       file: path,
       path: formatPath(shown),
       ...locate(src, shown, r.atKey),
-      message: origin && !r.message.includes(origin.file) ? `${r.message} (read from ${origin.file})` : r.message,
-      ...(found === undefined || origin || r.message.startsWith('missing') || r.message.includes(found.replace(/^"|"$/g, '')) ? {} : { found }),
+      message: origin && !message.includes(origin.file) ? `${message} (read from ${origin.file})` : message,
+      ...(found === undefined || origin || message.startsWith('missing') || message.includes(found.replace(/^"|"$/g, '')) || /startup script line/.test(message) ? {} : { found }),
     });
   }
   problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0));
   if (problems.length || !parsed.success) return { problems, warnings };
   return { config: { file: path, ...parsed.data } as KasmScaleConfig, problems, warnings };
+}
+
+/**
+ * A script problem names its provider: scripts usually live in a file of their own that
+ * several providers may share, so `providers[2]` alone is a poor pointer.
+ */
+function withProviderName(root: Record<string, unknown>, path: PathSegments, message: string): string {
+  if (!message.startsWith('startup script line') || path[0] !== 'providers' || path[2] !== 'startup_script') return message;
+  const p = Array.isArray(root.providers) ? root.providers[path[1] as number] : undefined;
+  const name = isObject(p) && typeof p.vm_provider_config_name === 'string' ? p.vm_provider_config_name : undefined;
+  return name ? `provider "${name}" ${message}` : message;
 }
 
 /** A problem under a value read from a `*_file` key is shown at that key. */

@@ -1,11 +1,13 @@
 /**
  * Kasm checks: the API answers at kasm.url, the key is accepted, each autoscale config's
- * zone exists, and (a warning only) each provider config is in Kasm. Reads only: get_zones
- * and get_vm_provider_configs.
+ * zone exists, (a warning only) each provider config is in Kasm, and no enabled Kasm
+ * autoscale config scales a pool's zone with its provider config (a key without Autoscale
+ * View gives a warning). Reads only: get_zones, get_vm_provider_configs, get_autoscale_configs.
  */
 import { CliError } from '../cli/errors.js';
 import type { AutoscaleConfig, KasmSection, Provider } from '../config/types.js';
 import { createKasmClient, type KasmApiClient } from '../kasm/client.js';
+import { competingKasmConfigs, readKasmAutoscalers } from '../kasm/autoscalers.js';
 import { kasmAuthCheck } from './kasm-auth.js';
 import { once, settle } from './runner.js';
 import { fail, ok, warn, type Check, type CheckGroup } from './types.js';
@@ -34,6 +36,7 @@ export function kasmChecks(section: KasmSection | undefined, pools: AutoscaleCon
   const getClient = () => (client ??= createKasmClient(section, { timeoutMs: 15_000 }));
   const zones = once(() => settle(Promise.resolve().then(() => getClient().getZones())));
   const configs = once(() => settle(Promise.resolve().then(() => getClient().getVmProviderConfigs())));
+  const autoscalers = once(() => readKasmAutoscalers(getClient()));
 
   const checks: Check[] = [
     {
@@ -84,6 +87,23 @@ export function kasmChecks(section: KasmSection | undefined, pools: AutoscaleCon
           const found = r.value.find((c) => c.vm_provider_name === p.vm_provider_name && c.vm_provider_config_name === p.vm_provider_config_name);
           if (found) return ok(`present (vm_provider_config_id ${found.vm_provider_config_id})`);
           return warn(`Kasm has no ${p.vm_provider_name} provider config named "${p.vm_provider_config_name}"`, `kasm-scale config submit ${file} --provider "${p.vm_provider_config_name}" creates it (needed only if Kasm itself should use it)`);
+        },
+      }),
+    ),
+    ...pools.map(
+      (a): Check => ({
+        id: `kasm-autoscaler:${a.autoscale_config_name}`,
+        title: `no Kasm autoscaler on zone "${a.zone_name}" with ${a.vm_provider_config_name}`,
+        needs: ['key'],
+        async run() {
+          const [seen, z] = await Promise.all([autoscalers(), zones()]);
+          if (seen.error) return warn(seen.error, seen.permission ? 'give the API key "Autoscale View" (and "VM Provider View") so doctor and reconcile can check this' : undefined);
+          const found = competingKasmConfigs(a, providers, seen, z.ok ? z.value : []);
+          if (found.length === 0) return ok(`none of Kasm's ${seen.configs?.length ?? 0} autoscale config(s) is enabled for this zone and provider config`);
+          return fail(
+            `Kasm's own autoscale config ${found.map((c) => `"${c.autoscale_config_name}"`).join(', ')} is enabled for zone "${a.zone_name}" with provider config ${a.vm_provider_config_name}: two autoscalers would launch for the same demand`,
+            `disable it in Kasm (its AutoScale config: Enabled off), or remove autoscale config ${a.autoscale_config_name} from ${file}; reconcile skips this pool until then (--allow-kasm-autoscaler overrides)`,
+          );
         },
       }),
     ),

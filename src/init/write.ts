@@ -90,7 +90,8 @@ export function buildConfig(result: FlowResult, ctx: Ctx, secretFile: string): R
     };
   }
   return {
-    kasm: { url: str(a.kasm_url), api_key: str(a.kasm_api_key), api_key_secret_file: p(secretFile) },
+    // The Docker agent template needs {manager_token}; the token stays out of the file.
+    kasm: { url: str(a.kasm_url), api_key: str(a.kasm_api_key), api_key_secret_file: p(secretFile), manager_token: '${KASM_MANAGER_TOKEN}' },
     providers: [provider],
     autoscale: [
       {

@@ -2,7 +2,7 @@ import { CliError, OperationalError } from '../cli/errors.js';
 import type { KasmSection } from '../config/types.js';
 import { resolveEndpoint } from './endpoint.js';
 import { answerError, networkError } from './errors.js';
-import { dockerAgents, parseProviderConfig, parseServer, parseSession, parseZone } from './parse.js';
+import { dockerAgents, parseAutoscaleConfig, parseProviderConfig, parseServer, parseSession, parseZone } from './parse.js';
 import { postJson, type RawAnswer } from './transport.js';
 import type { KasmClient, KasmServer, KasmVmProviderConfig } from './types.js';
 
@@ -99,6 +99,7 @@ export function createKasmClient(section: KasmSection, opts: KasmClientOptions =
     getKasms: async () => (await list('get_kasms', 'kasms')).map(parseSession),
     getZones: async () => (await list('get_zones', 'zones')).map(parseZone),
     getVmProviderConfigs: async () => (await list('get_vm_provider_configs', 'vm_provider_configs')).map(parseProviderConfig),
+    getAutoscaleConfigs: async () => (await list('get_autoscale_configs', 'autoscale_configs')).map(parseAutoscaleConfig),
     createVmProviderConfig: async (config) => {
       const doc = await call('create_vm_provider_config', { target_vm_provider_config: config });
       return upsertAnswer(doc, config);

@@ -17,6 +17,7 @@ export const PERMISSION_FOR: Record<string, string> = {
   get_vm_provider_configs: 'VM Provider View',
   create_vm_provider_config: 'VM Provider Create',
   update_vm_provider_config: 'VM Provider Modify',
+  get_autoscale_configs: 'Autoscale View',
 };
 
 function quote(s: string): string {

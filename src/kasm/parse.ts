@@ -1,4 +1,4 @@
-import type { KasmServer, KasmSession, KasmVmProviderConfig, KasmZone } from './types.js';
+import type { KasmAutoscaleConfig, KasmServer, KasmSession, KasmVmProviderConfig, KasmZone } from './types.js';
 
 /**
  * Lenient reading of Kasm's answers: unknown keys pass through untouched, numbers that
@@ -77,6 +77,27 @@ export function parseZone(raw: unknown): KasmZone {
 export function parseProviderConfig(raw: unknown): KasmVmProviderConfig {
   const r = obj(raw);
   return { ...r, vm_provider_name: str(r.vm_provider_name), vm_provider_config_id: str(r.vm_provider_config_id), vm_provider_config_name: str(r.vm_provider_config_name) };
+}
+
+/** The provider config id of a Kasm autoscale config: `vm_provider_config_id`, else the first non-empty `<cloud>_vm_config_id`. */
+function providerConfigIdOf(r: Record<string, unknown>): string | null {
+  const direct = optStr(r.vm_provider_config_id);
+  if (direct) return direct;
+  for (const [k, v] of Object.entries(r)) if (k.endsWith('_vm_config_id') && optStr(v)) return String(v);
+  return null;
+}
+
+export function parseAutoscaleConfig(raw: unknown): KasmAutoscaleConfig {
+  const r = obj(raw);
+  return {
+    ...r,
+    autoscale_config_id: str(r.autoscale_config_id),
+    autoscale_config_name: str(r.autoscale_config_name),
+    autoscale_type: str(r.autoscale_type),
+    enabled: bool(r.enabled, false),
+    zone_id: optStr(r.zone_id),
+    vm_provider_config_id: providerConfigIdOf(r),
+  };
 }
 
 /** Docker agents are the `get_servers` rows with `server_type: "host"`. */

@@ -92,11 +92,29 @@ export interface KasmVmProviderConfig {
   [k: string]: unknown;
 }
 
+/**
+ * A row of `get_autoscale_configs` (Kasm 1.15): Kasm's own autoscaler. The provider config
+ * it launches with is under a per-cloud key (`oci_vm_config_id`, `gcp_vm_config_id`, ...);
+ * parsing copies it to `vm_provider_config_id`.
+ */
+export interface KasmAutoscaleConfig {
+  autoscale_config_id: string;
+  autoscale_config_name: string;
+  /** "Docker Agent" or a server pool type. */
+  autoscale_type: string;
+  enabled: boolean;
+  zone_id: string | null;
+  vm_provider_config_id: string | null;
+  [k: string]: unknown;
+}
+
 export interface KasmClient {
   getServers(): Promise<KasmServer[]>;
   getKasms(): Promise<KasmSession[]>;
   getZones(): Promise<KasmZone[]>;
   getVmProviderConfigs(): Promise<KasmVmProviderConfig[]>;
+  /** Needs the Autoscale View permission. */
+  getAutoscaleConfigs(): Promise<KasmAutoscaleConfig[]>;
   createVmProviderConfig(config: Record<string, unknown>): Promise<KasmVmProviderConfig>;
   updateVmProviderConfig(id: string, config: Record<string, unknown>): Promise<KasmVmProviderConfig>;
 }

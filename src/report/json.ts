@@ -67,6 +67,7 @@ export function observedJson(f: PoolFigures): Record<string, unknown> {
     pending: res(f.pending),
     standby: res(f.standby),
     waiting: res(f.waiting),
+    oversized_sessions: f.oversizedSessions ?? 0,
     agent_size: res(f.agentSize),
     instances: f.instances,
     provider_instances: f.providerInstances,

@@ -1,5 +1,6 @@
 /** Counts of a pass and its exit code (README "Exit codes"; src/cli/exit-codes.ts). */
 import { ExitChangesPresent, ExitCode } from '../cli/exit-codes.js';
+import { KASM_AUTOSCALER } from '../scaling/coexistence.js';
 import type { PassResult } from '../scaling/reconcile.js';
 
 export interface Summary {
@@ -22,7 +23,9 @@ export function summarize(r: PassResult, opts: { detailedExitcode?: boolean } = 
   const anyFailure = failed > 0 || failedPools > 0 || !r.plan.kasmUsable;
   const poolsOk = r.plan.kasmUsable ? Object.values(r.poolResults).filter((x) => x === 'ok').length : 0;
   let exitCode: number = ExitCode.Ok;
-  if (anyFailure) exitCode = done.length > 0 || poolsOk > 0 ? ExitCode.Partial : ExitCode.Failed;
+  // A pool left alone because Kasm's own autoscaler scales it is a deliberate partial pass, not a failure.
+  const leftToKasm = r.plan.pools.some((p) => p.error?.kind === KASM_AUTOSCALER);
+  if (anyFailure) exitCode = done.length > 0 || poolsOk > 0 || leftToKasm ? ExitCode.Partial : ExitCode.Failed;
   else if (r.dryRun && opts.detailedExitcode && actions.length > 0) exitCode = ExitChangesPresent;
   return {
     toLaunch,

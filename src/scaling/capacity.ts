@@ -4,8 +4,6 @@
  * in bytes; standby_memory_mb is in MB and agent_memory_override_gb in GB: everything here
  * is converted to MB.
  */
-import type { AgentSize } from '../clouds/types.js';
-import type { AutoscaleConfig } from '../config/types.js';
 import type { KasmServer, KasmSession } from '../kasm/types.js';
 import type { Resources } from './types.js';
 
@@ -50,31 +48,6 @@ export function isWaiting(k: KasmSession): boolean {
 /** Docker agents are `server_type: "host"`; snapshots that leave the key out are taken as agents. */
 export function isDockerAgent(s: KasmServer): boolean {
   return s.server_type === undefined || s.server_type === null || s.server_type === 'host';
-}
-
-/** The pool's overrides, where set (0 = no override). */
-export function overrideSize(pool: AutoscaleConfig): Partial<Resources> {
-  const o: Partial<Resources> = {};
-  if (pool.agent_cores_override) o.cores = pool.agent_cores_override;
-  if (pool.agent_memory_override_gb) o.memoryMb = pool.agent_memory_override_gb * 1024;
-  if (pool.agent_gpus_override) o.gpus = pool.agent_gpus_override;
-  return o;
-}
-
-/**
- * The size a new agent of the pool will have, per resource: the pool's override, else what
- * the pool's registered agents report, else the shape / machine type from the cloud.
- * Undefined when a resource is known from none of them.
- */
-export function expectedAgentSize(pool: AutoscaleConfig, registered: Resources[], cloud: AgentSize | undefined): Resources | undefined {
-  const o = overrideSize(pool);
-  const seen = registered[0];
-  const pick = (r: 'cores' | 'memoryMb' | 'gpus'): number | undefined => o[r] ?? seen?.[r] ?? cloud?.[r];
-  const cores = pick('cores');
-  const memoryMb = pick('memoryMb');
-  const gpus = pick('gpus');
-  if (cores === undefined || memoryMb === undefined || gpus === undefined) return undefined;
-  return { cores, memoryMb, gpus };
 }
 
 /** Human numbers: cores and GPUs as they are, memory in MB rounded. */

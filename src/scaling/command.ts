@@ -23,7 +23,8 @@ export interface ReconcileCommandOptions {
   concurrency?: string;
   /** KASM_SCALE_NOW, read by the CLI layer only. */
   nowText?: string;
-  managerToken?: string;
+  /** --allow-kasm-autoscaler */
+  allowKasmAutoscaler?: boolean;
 }
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -43,8 +44,9 @@ export async function reconcileCommand(o: ReconcileCommandOptions, out: Output):
     stateDir,
     concurrency,
     now,
-    // The config's kasm.manager_token (or its _file) wins over KASM_MANAGER_TOKEN.
-    ...(config.kasm?.manager_token || o.managerToken ? { managerToken: config.kasm?.manager_token || o.managerToken } : {}),
+    // Only the file gives the token (inline, ${ENV} or manager_token_file), so validate sees what a launch fills.
+    ...(config.kasm?.manager_token ? { managerToken: config.kasm.manager_token } : {}),
+    allowKasmAutoscaler: Boolean(o.allowKasmAutoscaler),
     out,
   });
   const summary = summarize(result, { detailedExitcode: o.detailedExitcode });

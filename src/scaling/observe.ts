@@ -12,11 +12,15 @@ import { CloudError, type CloudAdapter } from '../clouds/types.js';
 import type { AutoscaleConfig, KasmScaleConfig, Provider } from '../config/types.js';
 import type { DemandSnapshot } from '../kasm/types.js';
 import { readInput } from '../util/files.js';
+import { readKasmAutoscalers, type KasmAutoscalers } from '../kasm/autoscalers.js';
+import { needsCloudSize } from './sizing.js';
 import type { ProviderSupply } from './types.js';
 
 export interface Observation {
   demand?: DemandSnapshot;
   demandError?: string;
+  /** Kasm's own autoscale configs (read with the demand; absent with --demand or skipDemand). */
+  kasmAutoscalers?: KasmAutoscalers;
   providers: Record<string, ProviderSupply>;
   adapters: Map<string, CloudAdapter>;
 }
@@ -30,6 +34,8 @@ export interface ObserveOptions {
   adapterOptions?: AdapterOptions;
   /** Do not read Kasm; report this as the reason (status without a kasm: section). */
   skipDemand?: string;
+  /** Also read Kasm's own autoscale configs (reconcile's coexistence check). */
+  kasmAutoscalers?: boolean;
 }
 
 const oneLine = (err: unknown) => (err instanceof Error ? err.message : String((err as { message?: unknown })?.message ?? err)).split('\n')[0];
@@ -67,7 +73,8 @@ async function observeProvider(p: Provider, pools: AutoscaleConfig[], adapterOpt
     return { ...base, error: { kind: err instanceof CloudError ? err.kind : 'config', message: `${base.name}: ${oneLine(err)}` } };
   }
   const zones = adapter.zones();
-  const needSize = pools.some((x) => !x.agent_cores_override || !x.agent_memory_override_gb);
+  // Any resource without an override (GPUs 0 included) needs the shape / machine type.
+  const needSize = pools.some(needsCloudSize);
   const [listed, size] = await Promise.allSettled([adapter.listOwned(), needSize ? adapter.agentSize() : Promise.resolve(undefined)]);
   const supply: ProviderSupply = { ...base, zones: zones.length ? zones : base.zones };
   if (size.status === 'fulfilled' && size.value) supply.agentSize = size.value;
@@ -78,15 +85,17 @@ async function observeProvider(p: Provider, pools: AutoscaleConfig[], adapterOpt
   return { ...supply, instances: listed.value };
 }
 
-async function readDemand(opts: ObserveOptions): Promise<{ demand?: DemandSnapshot; demandError?: string }> {
+async function readDemand(opts: ObserveOptions): Promise<{ demand?: DemandSnapshot; demandError?: string; kasmAutoscalers?: KasmAutoscalers }> {
   if (opts.skipDemand) return { demandError: opts.skipDemand };
   if (opts.demandFile) return { demand: await readDemandFile(opts.demandFile) };
   if (!opts.config.kasm) throw new InputError(`${opts.config.file} has no kasm: section and no --demand was given`, { hint: 'add kasm: (url, api_key, api_key_secret) or pass --demand FILE' });
   const { createKasmClient } = await import('../kasm/client.js');
   try {
     const client = createKasmClient(opts.config.kasm);
+    const autoscalers = opts.kasmAutoscalers ? readKasmAutoscalers(client) : Promise.resolve(undefined);
     const [servers, kasms, zones] = await Promise.all([client.getServers(), client.getKasms(), client.getZones()]);
-    return { demand: { servers, kasms, zones } };
+    const seen = await autoscalers;
+    return { demand: { servers, kasms, zones }, ...(seen ? { kasmAutoscalers: seen } : {}) };
   } catch (err) {
     if (err instanceof InputError) throw err;
     return { demandError: oneLine(err) };

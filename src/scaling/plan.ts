@@ -21,7 +21,6 @@ import {
   add,
   agentCapacity,
   clampZero,
-  expectedAgentSize,
   fmt,
   isDockerAgent,
   isWaiting,
@@ -32,6 +31,7 @@ import {
 import { launchIdentity } from './launch-ids.js';
 import { activeBackoff, breakerStatus, emptyPoolMemory } from './memory.js';
 import { planScaleDown } from './scale-down.js';
+import { resolveAgentSize, splitWaiting } from './sizing.js';
 import { TAG_IDLE_SINCE, TAG_REGISTERED, belongsTo, idleSinceOf, isKnownRegistered, parseKasmDate, unixSeconds } from './tags.js';
 import type { Action, LaunchAction, LaunchOutcome, Plan, PlanInput, PoolFigures, PoolPlan, Resources, TagUpdate, TerminateAction } from './types.js';
 
@@ -97,6 +97,15 @@ function indexDemand(input: PlanInput): DemandIndex {
 
 const sessionZone = (k: KasmSession): string | undefined => (k.zone_name ?? k.server?.zone_name ?? undefined) || undefined;
 
+/** Sessions waiting for an agent in the pool's zone (or without a zone, when it is the only pool). */
+function waitingOfPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex): KasmSession[] {
+  const onlyPool = input.pools.length === 1;
+  return ctx.waiting.filter((k) => {
+    const z = sessionZone(k);
+    return z === pool.zone_name || (!z && onlyPool);
+  });
+}
+
 function serverInZone(s: KasmServer, zone: string, ctx: DemandIndex): boolean {
   if (s.zone_name) return s.zone_name === zone;
   return Boolean(s.zone_id && (ctx.zoneIdsByName.get(zone) ?? []).includes(s.zone_id));
@@ -145,6 +154,7 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
   const figuresAgents = { total: 0, running: 0, owned: 0, static: 0, unhealthy: 0 };
   const sessions = { active: 0, waiting: 0, other: 0 };
   let size: Resources | undefined;
+  let oversized = 0;
 
   if (ctx) {
     const ownedIds = new Set(owned.map((i) => i.serverId));
@@ -164,21 +174,19 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
         freeRegistered = add(freeRegistered, clampZero(sub(agentCapacity(a), usedOn(a.server_id, ctx))));
       }
     }
-    const onlyPool = input.pools.length === 1;
-    for (const k of ctx.waiting) {
-      const z = sessionZone(k);
-      if (z === pool.zone_name || (!z && onlyPool)) {
-        waiting = add(waiting, sessionSize(k));
-        waitingCount++;
-      }
-    }
-    sessions.waiting = waitingCount;
     const registeredSizes = owned
       .map((i) => ctx.byId.get(i.serverId))
       .filter((a): a is KasmServer => Boolean(a && a.operational_status === 'running'))
       .sort((a, b) => a.server_id.localeCompare(b.server_id))
       .map(agentCapacity);
-    size = expectedAgentSize(pool, registeredSizes, prov.agentSize);
+    size = resolveAgentSize(pool, registeredSizes, prov.agentSize);
+    // Waiting sessions no agent of this pool can hold are reported once and drive no launch.
+    const split = splitWaiting(waitingOfPool(pool, input, ctx), size);
+    waiting = split.fits;
+    waitingCount = split.fitCount + split.oversized.count;
+    oversized = split.oversized.count;
+    if (split.oversized.note) out.notes.push(split.oversized.note);
+    sessions.waiting = waitingCount;
 
     for (const inst of owned) {
       const agent = ctx.byId.get(inst.serverId);
@@ -224,7 +232,7 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
       if (Object.keys(patch).length) tagUpdates.push({ pool: name, provider: providerName, instance: inst, patch, reason: tagReason(patch) });
     }
   } else {
-    size = expectedAgentSize(pool, [], prov.agentSize);
+    size = resolveAgentSize(pool, [], prov.agentSize);
   }
 
   const free = add(freeRegistered, pending);
@@ -337,6 +345,7 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
     standby,
     waiting,
     ...(size ? { agentSize: size } : {}),
+    ...(oversized ? { oversizedSessions: oversized } : {}),
     instances: byState,
     providerInstances: (prov.instances ?? []).filter((i) => i.state !== 'terminated').length,
     maxInstances: prov.maxInstances,

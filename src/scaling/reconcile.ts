@@ -8,6 +8,7 @@ import type { Output } from '../cli/output.js';
 import type { AdapterOptions } from '../clouds/index.js';
 import type { AutoscaleConfig, KasmScaleConfig } from '../config/types.js';
 import { applyPlan, plannedResults, type ActionResult } from './apply.js';
+import { judgeCoexistence, withCoexistence } from './coexistence.js';
 import { acquireLock } from './lock.js';
 import { nextPoolMemory, type ScalingState } from './memory.js';
 import { observe } from './observe.js';
@@ -27,8 +28,10 @@ export interface PassOptions {
   concurrency: number;
   /** The pass's time (the CLI passes the wall clock, or KASM_SCALE_NOW for simulations). */
   now: Date;
-  /** Kasm's manager token for the startup script (`{manager_token}`). */
+  /** kasm.manager_token, for the startup script's `{manager_token}`. */
   managerToken?: string;
+  /** Act on pools that Kasm's own autoscaler also scales (see coexistence.ts). */
+  allowKasmAutoscaler?: boolean;
   out: Output;
 }
 
@@ -76,10 +79,12 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
   try {
     const loaded = await readState(opts.stateDir, { now: opts.now });
     if (loaded.note) warn(`${loaded.note}; this pass removes no idle agents`);
-    const obs = await observe({ config: opts.config, pools, demandFile: opts.demandFile, concurrency: opts.concurrency, ...(opts.adapterOptions ? { adapterOptions: opts.adapterOptions } : {}) });
-    const decided = plan(
+    const obs = await observe({ config: opts.config, pools, demandFile: opts.demandFile, concurrency: opts.concurrency, kasmAutoscalers: true, ...(opts.adapterOptions ? { adapterOptions: opts.adapterOptions } : {}) });
+    const coexist = judgeCoexistence(pools, opts.config.providers, obs.kasmAutoscalers, obs.demand?.zones ?? [], Boolean(opts.allowKasmAutoscaler));
+    for (const w of coexist.warnings) warn(w);
+    const planned = plan(
       {
-        pools,
+        pools: pools.filter((p) => !coexist.blocked.has(p.autoscale_config_name)),
         providers: obs.providers,
         ...(obs.demand ? { demand: obs.demand } : {}),
         ...(obs.demandError ? { demandError: obs.demandError } : {}),
@@ -88,6 +93,7 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
       },
       opts.now,
     );
+    const decided = withCoexistence(planned, pools, coexist);
     let results: ActionResult[];
     let state: ScalingState = loaded.state;
     if (opts.dryRun) {
@@ -151,18 +157,17 @@ function nextState(state: ScalingState, p: Plan, results: ActionResult[], poolRe
   return { ...state, pools, ...(allOk ? { lastSuccessAt: now.toISOString() } : {}) };
 }
 
-/** Kasm's startup-script tokens for a launch (kasm.md), except server_id which the adapter sets. */
+/** The startup-script tokens a kasm-scale launch fills (LAUNCH_TOKENS), except server_id which the adapter sets. */
 function scriptTokens(opts: PassOptions, poolName: string, demand: DemandSnapshot | undefined): Record<string, string> {
   const pool = opts.config.autoscale.find((a) => a.autoscale_config_name === poolName);
   const provider = opts.config.providers.find((p) => p.vm_provider_config_name === pool?.vm_provider_config_name);
   const zone = demand?.zones.find((z) => z.zone_name === pool?.zone_name);
   return {
     provider_name: provider?.vm_provider_name ?? '',
+    // validate refuses {manager_token} without kasm.manager_token on a provider launched here.
     manager_token: opts.managerToken ?? '',
     upstream_auth_address: String(zone?.upstream_auth_address ?? ''),
-    server_hostname: '',
-    server_external_fqdn: '',
-    nginx_cert_in: '',
-    nginx_key_in: '',
+    // No other Kasm token (server_hostname, ...): validate refuses them in scripts launched here,
+    // and filling the script throws on any token it is not given.
   };
 }

@@ -92,6 +92,8 @@ export interface PoolFigures {
   standby: Resources;
   /** Demand of sessions waiting for an agent. */
   waiting: Resources;
+  /** Waiting sessions larger than one agent in some resource: left out of `waiting`. */
+  oversizedSessions?: number;
   /** The size a new agent of this pool will have (undefined: unknown). */
   agentSize?: Resources;
   /** Owned instances of this pool by our normalised state. */

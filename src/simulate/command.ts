@@ -68,6 +68,7 @@ async function runOne(spec: RunSpec, out: Output, onLine: (line: string) => void
     });
     progress.stop();
     for (const note of result.notes) out.warn(note);
+    for (const line of result.oversized) out.warn(line);
     for (const w of result.warnings) out.debug(`pass warning: ${w}`);
     return result;
   } finally {

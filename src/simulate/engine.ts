@@ -125,6 +125,8 @@ export interface SimulationResult {
   warnings: string[];
   /** What the simulation itself left out or assumed. */
   notes: string[];
+  /** One line per pool whose waiting sessions never fit one of its agents (shown as warnings). */
+  oversized: string[];
 }
 
 interface Tracked {
@@ -176,6 +178,7 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
   const warnings = new Set<string>();
   const notes = new Set<string>();
   let instanceMs = 0;
+  const oversized = new Map<string, { passes: number; most: number; note: string }>();
 
   const setDemand = (groups: DemandGroup[]) => {
     const want = new Map<string, { g: DemandGroup; zone: string; n: number }>();
@@ -255,6 +258,7 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
 
     const result = await runPass({ config: world.config, dryRun: false, stateDir: world.stateDir, concurrency: o.concurrency ?? 8, now: new Date(world.now()), out, adapterOptions: { shareClients: true } });
     for (const w of result.warnings) warnings.add(w);
+    noteOversized(oversized, result);
     world.refresh();
     samples.push(sampleOf(t, result, groups.reduce((n, g) => n + g.sessions, 0)));
     const record: PassRecord = { t, actions: result.results.map(briefAction), events: eventLines, warnings: result.warnings };
@@ -304,6 +308,7 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
     },
     warnings: [...warnings],
     notes: [...notes],
+    oversized: oversizedWarnings(oversized),
   };
 
   function sampleOf(t: number, r: PassResult, demand: number): Sample {
@@ -345,4 +350,23 @@ function briefAction(r: ActionResult): PassAction {
     ...(r.zonesTried?.length ? { zonesTried: [...r.zonesTried] } : {}),
     ...(r.error ? { error: r.error.class } : {}),
   };
+}
+
+/** Per pool: in how many passes waiting sessions were too big for its agents, and at most how many. */
+function noteOversized(seen: Map<string, { passes: number; most: number; note: string }>, r: PassResult): void {
+  for (const pp of r.plan.pools) {
+    const n = pp.figures?.oversizedSessions ?? 0;
+    if (!n) continue;
+    const prev = seen.get(pp.pool);
+    const note = pp.notes.find((x) => x.includes('need more than one agent')) ?? '';
+    seen.set(pp.pool, { passes: (prev?.passes ?? 0) + 1, most: Math.max(prev?.most ?? 0, n), note: prev?.note || note });
+  }
+}
+
+/** One warning per pool whose waiting sessions never fit one of its agents (they launch nothing). */
+function oversizedWarnings(seen: Map<string, { passes: number; most: number; note: string }>): string[] {
+  return [...seen].map(([pool, o]) => {
+    const eg = /\(e\.g\. ([^)]*)\)/.exec(o.note)?.[1];
+    return `pool ${pool}: up to ${o.most} waiting session(s) larger than one of its agents${eg ? ` (${eg})` : ''} in ${o.passes} pass(es); they were never placed and drove no launches`;
+  });
 }

@@ -119,6 +119,7 @@ export function simulationJson(runs: Array<{ name: string; result: SimulationRes
     samples: r.samples.map((s) => ({ time: formatClock(s.t), ...s })),
     warnings: r.warnings,
     notes: r.notes,
+    oversized_sessions: r.oversized,
   });
   return runs.length === 1 ? one(runs[0].name, runs[0].result) : { runs: runs.map((r) => one(r.name, r.result)) };
 }

@@ -34,7 +34,7 @@ export function seedOci(emu: OciEmulator, providers: OciProvider[]): void {
       memoryInGBs: flex ? 16 : s.memoryGb,
       gpus: s.gpus,
       isFlexible: flex,
-      ...(flex ? { ocpuOptions: { min: 1, max: 128 }, memoryOptions: { minInGBs: 1, maxInGBs: 2048 } } : {}),
+      ...(flex ? { ocpuOptions: { min: 1, max: 128 }, memoryOptions: { minInGBs: 1, maxInGBs: 2048, defaultPerOcpuInGBs: 16, minPerOcpuInGBs: 1, maxPerOcpuInGBs: 64 } } : {}),
     } satisfies SeedShape);
   }
   emu.seed({

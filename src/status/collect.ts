@@ -8,6 +8,7 @@
  */
 import type { KasmScaleConfig } from '../config/types.js';
 import { activeBackoff, backoffKey, breakerStatus, emptyState, type BreakerStatus, type PoolMemory, type ScalingState } from '../scaling/memory.js';
+import { judgeCoexistence } from '../scaling/coexistence.js';
 import { observe } from '../scaling/observe.js';
 import { plan } from '../scaling/plan.js';
 import { selectPools } from '../scaling/reconcile.js';
@@ -65,13 +66,15 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
   const pools = selectPools(o.config, o.only);
   const [loaded, obs] = await Promise.all([
     readState(o.stateDir, { now: o.now, readOnly: true }).catch((err: unknown) => ({ state: emptyState(), status: 'unreadable' as const, note: `state dir ${o.stateDir} cannot be read (${oneLine(err)})` })),
-    observe({ config: o.config, pools, concurrency: o.concurrency, ...(o.config.kasm ? {} : { skipDemand: `${o.config.file} has no kasm: section` }) }),
+    observe({ config: o.config, pools, concurrency: o.concurrency, kasmAutoscalers: true, ...(o.config.kasm ? {} : { skipDemand: `${o.config.file} has no kasm: section` }) }),
   ]);
   await Promise.all([...obs.adapters.values()].map((a) => a.close?.().catch(() => {})));
   const decided = plan(
     { pools, providers: obs.providers, ...(obs.demand ? { demand: obs.demand } : {}), ...(obs.demandError ? { demandError: obs.demandError } : {}), memory: loaded.state },
     o.now,
   );
+  // As reconcile (without --allow-kasm-autoscaler) would: a pool Kasm's own autoscaler scales is left alone.
+  const coexist = judgeCoexistence(pools, o.config.providers, obs.kasmAutoscalers, obs.demand?.zones ?? [], false);
   const state: ScalingState = loaded.state;
   return {
     now: o.now.toISOString(),
@@ -92,12 +95,14 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
         ...(mem?.lastPass ? { lastPass: mem.lastPass } : {}),
         ...(mem?.lastLaunchAt ? { lastLaunchAt: mem.lastLaunchAt } : {}),
         ...(breaker.open ? { breaker } : {}),
-        next: { launch: pp.actions.filter((a) => a.kind === 'launch').length, terminate: pp.actions.filter((a) => a.kind === 'terminate').length },
-        notes: pp.notes,
+        next: coexist.blocked.has(pp.pool)
+          ? { launch: 0, terminate: 0 }
+          : { launch: pp.actions.filter((a) => a.kind === 'launch').length, terminate: pp.actions.filter((a) => a.kind === 'terminate').length },
+        notes: coexist.blocked.has(pp.pool) ? [`reconcile leaves this pool alone: ${coexist.blocked.get(pp.pool)}`, ...pp.notes] : pp.notes,
       };
     }),
     // plan's own note on an unusable Kasm speaks of what a pass does; status says it its own way.
-    notes: decided.notes.filter((n) => !decided.kasmReason || !n.startsWith(decided.kasmReason)),
+    notes: [...decided.notes.filter((n) => !decided.kasmReason || !n.startsWith(decided.kasmReason)), ...coexist.warnings],
   };
 }
 

@@ -14,7 +14,7 @@ export function statusJson(r: StatusReport): Record<string, unknown> {
     pools: r.pools.map((p) => {
       const observed = p.figures ? observedJson(p.figures) : null;
       // Without a usable Kasm these figures are not known: null, never a misleading 0.
-      if (observed && !r.kasm.usable) for (const k of ['agents', 'sessions', 'free', 'free_registered', 'pending', 'waiting']) observed[k] = null;
+      if (observed && !r.kasm.usable) for (const k of ['agents', 'sessions', 'free', 'free_registered', 'pending', 'waiting', 'oversized_sessions']) observed[k] = null;
       return {
         pool: p.pool,
         provider: p.provider,

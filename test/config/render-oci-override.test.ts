@@ -91,9 +91,66 @@ describe('translateOciOverride', () => {
     expect(problems).toEqual([
       { path: 'launch_instance_details.instance_option', message: '"instance_option" is not a field of LaunchInstanceDetails (did you mean "instance_options"?)' },
       { path: 'launch_instance_details.agent_config.plugins_config[0].desired_stat', message: '"desired_stat" is not a field of InstanceAgentPluginConfigDetails (did you mean "desired_state"?)' },
+      { path: 'launch_instance_details.agent_config.plugins_config[0]', message: 'missing "desired_state" (InstanceAgentPluginConfigDetails requires it)' },
       { path: 'launch_instance_details.shape_config.OCI_MODEL_NAME', message: 'OCI_MODEL_NAME "InstanceOptions" is not LaunchInstanceShapeConfigDetails' },
       { path: 'other', message: 'unknown key "other": the override\'s top level holds "launch_instance_details"' },
     ]);
+  });
+});
+
+describe('override values against oci-core model types', () => {
+  const problemsOf = (lid: Record<string, unknown>) => translateOciOverride({ launch_instance_details: lid }).problems;
+
+  it('accepts the right types, enum values, documented ranges and subtype discriminators', () => {
+    expect(
+      problemsOf({
+        shape_config: { ocpus: 1.5, baseline_ocpu_utilization: 'BASELINE_1_2' },
+        source_details: { source_type: 'image', boot_volume_vpus_per_gb: 120, boot_volume_size_in_gbs: 50 },
+        launch_options: { firmware: 'UEFI_64', network_type: 'PARAVIRTUALIZED' },
+        agent_config: { is_monitoring_disabled: false, plugins_config: [{ name: 'Bastion', desired_state: 'DISABLED' }] },
+        create_vnic_details: { assign_public_ip: false, nsg_ids: ['ocid1.networksecuritygroup.oc1..a'] },
+        freeform_tags: { team: 'vdi' },
+        defined_tags: { Ops: { cost: 42 } },
+      }),
+    ).toEqual([]);
+  });
+
+  it('names each wrong value with its path: enums (did you mean), booleans, numbers, strings, ranges, lists, maps', () => {
+    expect(
+      problemsOf({
+        shape_config: { baseline_ocpu_utilization: 'BASELINE_1_9', ocpus: 'two' },
+        instance_options: { are_legacy_imds_endpoints_disabled: 'yes' },
+        display_name: 42,
+        source_details: { source_type: 'image', boot_volume_vpus_per_gb: 125, boot_volume_size_in_gbs: 49 },
+        agent_config: { plugins_config: [{ name: 'Bastion', desired_state: 'enabled' }] },
+        create_vnic_details: { nsg_ids: 'ocid1.networksecuritygroup.oc1..a' },
+        freeform_tags: { team: 7 },
+      }),
+    ).toEqual([
+      { path: 'launch_instance_details.shape_config.baseline_ocpu_utilization', message: 'expected one of BASELINE_1_8, BASELINE_1_2, BASELINE_1_1 (did you mean "BASELINE_1_8"?)' },
+      { path: 'launch_instance_details.shape_config.ocpus', message: 'expected a number (not a string: write it without quotes)' },
+      { path: 'launch_instance_details.instance_options.are_legacy_imds_endpoints_disabled', message: 'expected true or false (a boolean, not a string)' },
+      { path: 'launch_instance_details.display_name', message: 'expected a string (quote it: "42")' },
+      { path: 'launch_instance_details.source_details.boot_volume_vpus_per_gb', message: 'expected 10–120 in steps of 10' },
+      { path: 'launch_instance_details.source_details.boot_volume_size_in_gbs', message: 'expected 50–32768' },
+      { path: 'launch_instance_details.agent_config.plugins_config[0].desired_state', message: 'expected one of ENABLED, DISABLED (did you mean "ENABLED"?)' },
+      { path: 'launch_instance_details.create_vnic_details.nsg_ids', message: 'expected a list' },
+      { path: 'launch_instance_details.freeform_tags.team', message: 'expected a string (quote it: "7")' },
+    ]);
+  });
+
+  it('picks the subtype by its discriminator and refuses one that does not exist', () => {
+    expect(problemsOf({ source_details: { source_type: 'bootVolume', boot_volume_id: 'ocid1.bootvolume.oc1..a', boot_volume_vpus_per_gb: 10 } })).toEqual([
+      { path: 'launch_instance_details.source_details.boot_volume_vpus_per_gb', message: '"boot_volume_vpus_per_gb" is not a field of InstanceSourceViaBootVolumeDetails' },
+    ]);
+    expect(problemsOf({ source_details: { source_type: 'imag' } })).toEqual([{ path: 'launch_instance_details.source_details.source_type', message: 'expected one of image, bootVolume (did you mean "image"?)' }]);
+  });
+
+  it("oci-core's serializer forwards such values untouched: only the check stops them before the service", async () => {
+    const { models } = await import('oci-core');
+    const wrong = { shape: 'VM.Standard.E4.Flex', instanceOptions: { areLegacyImdsEndpointsDisabled: 'yes' }, agentConfig: { pluginsConfig: [{ name: 'Bastion', desiredState: 'enabled' }] } };
+    expect(JSON.parse(JSON.stringify(models.LaunchInstanceDetails.getJsonObj(wrong as never)))).toEqual(wrong);
+    expect(problemsOf(wrong)).toHaveLength(2);
   });
 });
 

@@ -152,7 +152,7 @@ describe('examples/', () => {
     await mkdir(join(home, '.config', 'kasm-scale'), { recursive: true });
     await writeFile(join(home, '.oci', 'oci_api_key.pem'), k.ociPem, { mode: 0o600 });
     await writeFile(join(home, '.config', 'kasm-scale', 'gcp-service-account.json'), JSON.stringify(k.gcpKeyJson), { mode: 0o600 });
-    const env = { HOME: home, KASM_API_KEY: 'k', KASM_API_KEY_SECRET: 's', OCI_FINGERPRINT: k.ociFingerprint };
+    const env = { HOME: home, KASM_API_KEY: 'k', KASM_API_KEY_SECRET: 's', KASM_MANAGER_TOKEN: 'm', OCI_FINGERPRINT: k.ociFingerprint };
     for (const f of ['oci.yaml', 'gcp.yaml']) {
       const r = await checkConfig(resolve('examples', f), { env });
       expect(r.problems, f).toEqual([]);

@@ -96,14 +96,14 @@ autoscale:
     const lines = human.stdout.trim().split('\n');
     expect(lines).toContain('oci-agents (OCI)');
     expect(lines).toContain('  ✓ credentials authenticate: signed request accepted (key ' + w.ociKey.fingerprint + ', user ocid1.user.oc1..aaaaaaaadoctoruser)');
-    expect(lines.filter((l) => /^ {2}✓ /.test(l))).toHaveLength(22);
-    expect(lines.at(-1)).toBe('✓ doctor: 22 checks, 22 passed, 0 failed');
-    expect(human.stderr).toContain('doctor: running 22 checks');
+    expect(lines.filter((l) => /^ {2}✓ /.test(l))).toHaveLength(24);
+    expect(lines.at(-1)).toBe('✓ doctor: 24 checks, 24 passed, 0 failed');
+    expect(human.stderr).toContain('doctor: running 24 checks');
 
     const json = await cli(['--json', '--config', 'kasm-scale.yaml']);
     expect(json.code).toBe(0);
     const doc = JSON.parse(json.stdout);
-    expect(doc).toMatchObject({ ok: true, file: join(dir, 'kasm-scale.yaml'), summary: { checks: 22, passed: 22, failed: 0 } });
+    expect(doc).toMatchObject({ ok: true, file: join(dir, 'kasm-scale.yaml'), summary: { checks: 24, passed: 24, failed: 0 } });
     expect(doc.groups.map((g: { name: string; kind: string }) => `${g.kind}:${g.name}`)).toEqual(['oci:oci-agents', 'gcp:gcp-agents', 'kasm:kasm']);
   });
 

@@ -41,7 +41,7 @@ describe('doctor against the emulators', () => {
     expect(r.groups.map((g) => g.name)).toEqual(['oci-agents', 'gcp-agents', 'kasm']);
     expect(r.groups[0].checks.map((c) => c.id)).toEqual(['credentials', 'compartment', 'image', 'subnet', `nsg:${NSG1}`, `nsg:${NSG2}`, `shape:${AD1}`, `shape:${AD2}`]);
     expect(r.groups[1].checks.map((c) => c.id)).toEqual(['credentials', 'project', 'zone', 'image', 'network', 'subnetwork', 'machine-type', 'accelerator:0:nvidia-tesla-t4']);
-    expect(r.groups[2].checks.map((c) => c.id)).toEqual(['reachable', 'auth', 'key', 'zone:oci-pool', 'zone:gcp-pool', 'provider:oci-agents', 'provider:gcp-agents']);
+    expect(r.groups[2].checks.map((c) => c.id)).toEqual(['reachable', 'auth', 'key', 'zone:oci-pool', 'zone:gcp-pool', 'provider:oci-agents', 'provider:gcp-agents', 'kasm-autoscaler:oci-pool', 'kasm-autoscaler:gcp-pool']);
 
     // Never launches or changes anything: OCI and GCP saw GETs only, Kasm only get_* calls.
     const ociNew = w.oci.requests.slice(oci0);
@@ -53,7 +53,7 @@ describe('doctor against the emulators', () => {
     expect(gcpNew.every((q) => /\.(get|getFromFamily)$/.test(q.api))).toBe(true);
     const calls = w.kasm.calls();
     const made = Object.keys(calls).filter((k) => calls[k] !== (kasm0[k] ?? 0));
-    expect(made.sort()).toEqual(['get_vm_provider_configs', 'get_zones']);
+    expect(made.sort()).toEqual(['get_autoscale_configs', 'get_vm_provider_configs', 'get_zones']);
     expect(w.oci.instances).toEqual([]);
     expect(w.gcp.instances()).toEqual([]);
   });
@@ -64,11 +64,11 @@ describe('doctor against the emulators', () => {
     const stderr = new MemoryStream();
     printReport(r, createOutput({ stdout, stderr, env: {} }));
     const lines = stdout.text.trim().split('\n');
-    expect(lines.filter((l) => l.startsWith('  ✓'))).toHaveLength(23);
+    expect(lines.filter((l) => l.startsWith('  ✓'))).toHaveLength(25);
     expect(lines).toContain('oci-agents (OCI)');
-    expect(lines.at(-1)).toBe('✓ doctor: 23 checks, 23 passed, 0 failed');
+    expect(lines.at(-1)).toBe('✓ doctor: 25 checks, 25 passed, 0 failed');
     const doc = reportJson(r);
-    expect(doc.summary).toEqual({ checks: 23, passed: 23, failed: 0, warnings: 0, skipped: 0 });
+    expect(doc.summary).toEqual({ checks: 25, passed: 25, failed: 0, warnings: 0, skipped: 0 });
     expect(JSON.stringify(doc)).not.toContain('PRIVATE KEY');
   });
 
@@ -170,6 +170,33 @@ describe('doctor against the emulators', () => {
     othersOk(zone, ['kasm/zone:oci-pool']);
   });
 
+  it("Kasm: an enabled Kasm autoscale config on a pool's zone and provider config is ✗ with the fix; without Autoscale View only a warning", async () => {
+    const theirs = w.kasm.addAutoscaleConfig({ autoscale_config_name: 'Kasm agents', zone_name: 'default', vm_provider_config_name: 'oci-agents' });
+    w.kasm.addAutoscaleConfig({ autoscale_config_name: 'other zone', zone_name: 'gpu', vm_provider_config_name: 'oci-agents' });
+    w.kasm.addAutoscaleConfig({ autoscale_config_name: 'off', zone_name: 'default', vm_provider_config_name: 'oci-agents', enabled: false });
+    try {
+      const r = await runDoctor(w.config({ autoscale: [pool('oci-pool', 'oci-agents', 'default')] }), { provider: 'oci-agents', ...fast });
+      expect(check(r, 'kasm', 'kasm-autoscaler:oci-pool')).toMatchObject({
+        status: 'fail',
+        detail: 'Kasm\'s own autoscale config "Kasm agents" is enabled for zone "default" with provider config oci-agents: two autoscalers would launch for the same demand',
+        hint: expect.stringMatching(/^disable it in Kasm .*, or remove autoscale config oci-pool from \/test\/kasm-scale.yaml; reconcile skips this pool/),
+      });
+      expect(r.ok).toBe(false);
+
+      w.kasm.setFault({ route: 'get_autoscale_configs', kind: 'status', status: 401, times: 1 });
+      const unsure = await runDoctor(w.config({ autoscale: [pool('oci-pool', 'oci-agents', 'default')] }), { provider: 'oci-agents', ...fast });
+      expect(check(unsure, 'kasm', 'kasm-autoscaler:oci-pool')).toMatchObject({ status: 'warn', hint: expect.stringContaining('Autoscale View') });
+      expect(unsure.ok).toBe(true);
+
+      w.kasm.setAutoscaleConfigEnabled(theirs.autoscale_config_id, false);
+      const fine = await runDoctor(w.config({ autoscale: [pool('oci-pool', 'oci-agents', 'default')] }), { provider: 'oci-agents', ...fast });
+      expect(check(fine, 'kasm', 'kasm-autoscaler:oci-pool')).toMatchObject({ status: 'ok', detail: "none of Kasm's 3 autoscale config(s) is enabled for this zone and provider config" });
+    } finally {
+      w.kasm.clearFaults();
+      for (const c of w.kasm.state().autoscaleConfigs ?? []) w.kasm.setAutoscaleConfigEnabled(c.autoscale_config_id, false);
+    }
+  });
+
   it('Kasm: an unreachable URL is ✗ with a hint; a provider config missing in Kasm is only a warning', async () => {
     const { startKasmEmulator } = await import('../../src/emulators/kasm/index.js');
     const gone = await startKasmEmulator({ apiKey: 'k', apiKeySecret: 's' });
@@ -197,7 +224,7 @@ describe('doctor against the emulators', () => {
   it('--provider keeps one provider and its autoscale configs; an unknown name is an input error', async () => {
     const r = await runDoctor(w.config(), { provider: 'gcp-agents', ...fast });
     expect(r.groups.map((g) => g.name)).toEqual(['gcp-agents', 'kasm']);
-    expect(r.groups[1].checks.map((c) => c.id)).toEqual(['reachable', 'auth', 'key', 'zone:gcp-pool', 'provider:gcp-agents']);
+    expect(r.groups[1].checks.map((c) => c.id)).toEqual(['reachable', 'auth', 'key', 'zone:gcp-pool', 'provider:gcp-agents', 'kasm-autoscaler:gcp-pool']);
     await expect(runDoctor(w.config(), { provider: 'nope' })).rejects.toBeInstanceOf(InputError);
   });
 });

@@ -33,7 +33,7 @@ afterEach(async () => {
   await cleanup();
 });
 
-const env = () => ({ HOME: home, XDG_CONFIG_HOME: '', KASM_SCALE_CONFIG: '', TERM: 'xterm-256color' });
+const env = () => ({ HOME: home, XDG_CONFIG_HOME: '', KASM_SCALE_CONFIG: '', KASM_MANAGER_TOKEN: 'test-manager-token', TERM: 'xterm-256color' });
 
 /** `text` as a pattern that also matches it wrapped: inquirer breaks long messages at spaces to fit the pane. */
 function wrapped(text: string): RegExp {

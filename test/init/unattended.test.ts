@@ -22,7 +22,7 @@ beforeEach(async () => {
 });
 afterEach(() => cleanup());
 
-const env = () => ({ HOME: home, XDG_CONFIG_HOME: '', KASM_SCALE_CONFIG: '' });
+const env = () => ({ HOME: home, XDG_CONFIG_HOME: '', KASM_SCALE_CONFIG: '', KASM_MANAGER_TOKEN: 'test-manager-token' });
 const mode = (p: string) => statSync(p).mode & 0o777;
 
 async function validate(file: string) {

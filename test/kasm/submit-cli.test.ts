@@ -69,6 +69,15 @@ ${yamlLines(SEED_GCP_PLACEMENT, 4)}
 `;
     writeFileSync(join(dir, 'kasm-scale.yaml'), yaml(5), { mode: 0o600 });
     writeFileSync(join(dir, 'changed.yaml'), yaml(9), { mode: 0o600 });
+    // One OCI provider on a Flex shape with every Flex-only key, and the same provider moved
+    // to a fixed shape: the Flex keys and the boot volume's VPUs are gone from the file.
+    const flex = yaml(5)
+      .replace(/  - vm_provider_name: gcp[\s\S]*$/, '')
+      .replace('OCI Ashburn agents', 'OCI switching shape')
+      .replace('    oci_flex_memory_gb: 8\n', '    oci_flex_memory_gb: 8\n    oci_baseline_ocpu_utilization: BASELINE_1_2\n    oci_storage_vpus_per_gb: 20\n');
+    writeFileSync(join(dir, 'flex.yaml'), flex, { mode: 0o600 });
+    const fixed = flex.replace('VM.Standard.E4.Flex', 'VM.Standard2.1').replace(/    oci_(flex_cpus|flex_memory_gb|baseline_ocpu_utilization|storage_vpus_per_gb): .*\n/g, '');
+    writeFileSync(join(dir, 'fixed.yaml'), fixed, { mode: 0o600 });
   });
 
   afterAll(async () => {
@@ -121,5 +130,27 @@ ${yamlLines(SEED_GCP_PLACEMENT, 4)}
     expect(wrong.stderr).not.toContain('not-the-secret');
     const bad = await cli(['--provider', 'nope']);
     expect(bad.code).toBe(2);
+  });
+
+  it('a switch from a Flex shape to a fixed one clears the Flex keys in Kasm; the next dry run is unchanged', async () => {
+    expect((await cli(['flex.yaml'])).stdout).toContain('Done: 1 created');
+    const dry = await cli(['fixed.yaml', '--dry-run']);
+    expect(dry.code).toBe(0);
+    const line = dry.stdout.split('\n').find((l) => l.includes('OCI switching shape'))!;
+    expect(line).toMatch(/would update [0-9a-f]{32}: oci_shape VM\.Standard\.E4\.Flex → VM\.Standard2\.1, /);
+    for (const c of ['oci_flex_cpus 2 → cleared', 'oci_baseline_ocpu_utilization BASELINE_1_2 → cleared', 'oci_flex_memory_gb 8 → cleared', 'oci_storage_vpus_per_gb 20 → cleared']) expect(line).toContain(c);
+    const stored = () => emu.state().vmProviderConfigs.find((c) => c.vm_provider_config_name === 'OCI switching shape')!;
+    expect(stored()).toMatchObject({ oci_shape: 'VM.Standard.E4.Flex', oci_flex_cpus: 2 });
+
+    const json = await cli(['fixed.yaml', '--json']);
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.summary).toMatchObject({ updated: 1 });
+    expect(doc.providers[0].changes).toContainEqual({ field: 'oci_flex_cpus', kind: 'removed', from: 2, sent: 0 });
+    expect(stored()).toMatchObject({ oci_shape: 'VM.Standard2.1', oci_flex_cpus: 0, oci_flex_memory_gb: 0, oci_baseline_ocpu_utilization: '', oci_storage_vpus_per_gb: 10 });
+
+    const again = await cli(['fixed.yaml', '--dry-run']);
+    expect(again.stdout).toMatch(/= OCI switching shape \(oci\): unchanged [0-9a-f]{32}/);
+    expect(again.stdout).toContain('0 to create, 0 to update, 1 unchanged');
   });
 });

@@ -76,7 +76,7 @@ describe('config submit against the Kasm emulator', () => {
     const changed = configWith(emu.url, KEY, SECRET, [ociProvider({ max_instances: 12, oci_ssh_public_key: 'ssh-ed25519 AAAAC3Nza test', oci_config_override: undefined }), gcpProvider({ gcp_custom_labels: { env: 'staging' } })]);
     const dry = await run(changed, { dryRun: true });
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toMatch(/~ OCI Ashburn agents \(oci\): would update [0-9a-f]{32}: max_instances 10 → 12, oci_ssh_public_key = ssh-ed25519 AAAAC3Nza test, oci_config_override \(cleared\)/);
+    expect(dry.stdout).toMatch(/~ OCI Ashburn agents \(oci\): would update [0-9a-f]{32}: max_instances 10 → 12, oci_ssh_public_key = ssh-ed25519 AAAAC3Nza test, oci_config_override → cleared/);
     expect(dry.stdout).toContain('gcp_custom_labels {"env":"prod"} → {"env":"staging"}');
     expect(dry.stdout).toContain('Plan (dry run, nothing sent to');
     expect(emu.calls().update_vm_provider_config).toBeUndefined();
@@ -90,7 +90,7 @@ describe('config submit against the Kasm emulator', () => {
     const after = emu.state().vmProviderConfigs.find((c) => c.vm_provider_name === 'oci')!;
     expect(after.max_instances).toBe(12);
     expect(after.oci_private_key).toBe(OCI_KEY_SECRET);
-    expect(after.oci_config_override).toBe('');
+    expect(after.oci_config_override).toBe('{}');
 
     expect((await run(changed)).stdout).toContain('2 unchanged');
 
@@ -175,16 +175,28 @@ describe('config submit against the Kasm emulator', () => {
     const stored = emu.state().vmProviderConfigs[0];
     expect(stored).toMatchObject({ oci_private_key: OCI_KEY_SECRET, max_instances: 3, oci_shape: 'VM.Standard.E5.Flex', oci_region: 'us-ashburn-1' });
     await expect(c.createVmProviderConfig({ ...toKasmPayload(ociProvider()), oci_custom_tags: '["not","a","dict"]' })).rejects.toThrow('Kasm create_vm_provider_config failed: "oci_custom_tags is not JSON dictionary"');
+    await expect(c.updateVmProviderConfig(created.vm_provider_config_id, { oci_nsg_ocids: { not: 'a list' } })).rejects.toThrow('"oci_nsg_ocids is not JSON list"');
+  });
+
+  it('emulator: a key sent as null is unchanged; empty values are stored as sent; JSON native or as text', async () => {
+    const c = createKasmClient({ url: emu.url, api_key: KEY, api_key_secret: SECRET });
+    const created = await c.createVmProviderConfig({ ...toKasmPayload(ociProvider()), oci_flex_cpus: null, oci_custom_tags: { team: 'vdi' } });
+    expect(emu.state().vmProviderConfigs[0]).not.toHaveProperty('oci_flex_cpus');
+    expect(emu.state().vmProviderConfigs[0].oci_custom_tags).toEqual({ team: 'vdi' });
+    await c.updateVmProviderConfig(created.vm_provider_config_id, { oci_flex_cpus: 4, oci_flex_memory_gb: 16, oci_ssh_public_key: 'ssh-ed25519 AAAA x' });
+    await c.updateVmProviderConfig(created.vm_provider_config_id, { oci_flex_cpus: null, oci_flex_memory_gb: 0, oci_ssh_public_key: '', oci_custom_tags: '', oci_nsg_ocids: [], oci_config_override: '{}' });
+    expect(emu.state().vmProviderConfigs[0]).toMatchObject({ oci_flex_cpus: 4, oci_flex_memory_gb: 0, oci_ssh_public_key: '', oci_custom_tags: '', oci_nsg_ocids: [], oci_config_override: '{}' });
   });
 });
 
 describe('submit plan (pure)', () => {
-  it('sends only Kasm keys, JSON fields as strings, absent optional strings as ""', () => {
+  it('sends only Kasm keys, JSON fields as strings, absent optional keys as their cleared value', () => {
     const body = toKasmPayload(ociProvider({ oci_config_override: undefined }));
     expect(body).not.toHaveProperty('endpoint');
-    expect(body.oci_config_override).toBe('');
+    expect(body.oci_config_override).toBe('{}');
     expect(body.oci_custom_tags).toBe('{"team":"vdi"}');
-    expect(body).not.toHaveProperty('oci_baseline_ocpu_utilization');
+    expect(body.oci_baseline_ocpu_utilization).toBe('');
+    expect(body.oci_storage_vpus_per_gb).toBe(10);
   });
 
   it('plans create, unchanged and update from a list', async () => {

@@ -108,4 +108,20 @@ describe('simulation engine', () => {
     expect(r.totals.sessions).toBe(1);
     expect(w.kasm.state().sessions).toHaveLength(1);
   });
+
+  it('sessions bigger than an agent (16 GB on 15 GB agents): one warning with the count, and no launch/terminate loop', async () => {
+    // VM.Standard2.1: 2 vCPUs, 15 GB (from ListShapes; the agents register with it).
+    const w = (world = await startWorld({
+      start: DAY,
+      document: {
+        providers: [emulatedOciProvider(ociDemoKey(), { oci_shape: 'VM.Standard2.1', oci_flex_cpus: undefined, oci_flex_memory_gb: undefined })],
+        autoscale: [{ autoscale_config_name: 'office', vm_provider_config_name: 'oci-main', zone_name: 'office', standby_cores: 2, downscale_backoff: 0, scale_down_delay_after_launch: 0 }],
+      },
+    }));
+    const steps: DemandStep[] = [{ at: 0, groups: [{ sessions: 3, cores: 1, memoryMb: 16384, gpus: 0 }] }];
+    const r = await simulate({ world: w, steps, fromSec: 0, toSec: min(30), stepSec: min(5) });
+    expect(r.oversized).toEqual(['pool office: up to 3 waiting session(s) larger than one of its agents (memory MB 16384 > 15360) in 6 pass(es); they were never placed and drove no launches']);
+    expect(r.totals.launches).toBe(1); // standby only
+    expect(r.totals.terminations).toBe(0);
+  });
 });

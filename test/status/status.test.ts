@@ -73,7 +73,7 @@ describe('status (in-process, emulators)', () => {
     // read-only: the cloud saw list calls only, Kasm get_* only, the state dir is byte-identical (no lock)
     expect(new Set(ociCalls)).toEqual(new Set(['GET ListInstances']));
     const kasmDelta = Object.keys(kasmAfter).filter((k) => kasmAfter[k] !== before.kasm[k]);
-    expect(kasmDelta.sort()).toEqual(['get_kasms', 'get_servers', 'get_zones']);
+    expect(kasmDelta.sort()).toEqual(['get_autoscale_configs', 'get_kasms', 'get_servers', 'get_vm_provider_configs', 'get_zones']);
     expect(await snapshotDir(s.stateDir)).toBe(before.dir);
 
     const p = r.pools[0];

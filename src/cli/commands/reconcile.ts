@@ -3,7 +3,7 @@ import type { ReconcileCommandOptions } from '../../scaling/command.js';
 import { action, common, type CommonOptions, configFile, configFileOf, examples } from '../action.js';
 
 /** The pass's own options as flags: FILE/--config instead of `file`, the environment read here. */
-export interface ReconcileOptions extends CommonOptions, Omit<ReconcileCommandOptions, 'file' | 'nowText' | 'managerToken'> {
+export interface ReconcileOptions extends CommonOptions, Omit<ReconcileCommandOptions, 'file' | 'nowText'> {
   config?: string;
 }
 
@@ -18,12 +18,13 @@ export function registerReconcile(program: Command): void {
     .option('--detailed-exitcode', 'with --dry-run: exit 2 when there are changes to make (as terraform plan)')
     .option('--metrics-file <file>', 'write Prometheus metrics (node_exporter textfile collector), atomically')
     .option('--state-dir <dir>', 'state file and lock folder (default: $XDG_STATE_HOME/kasm-scale or ~/.local/state/kasm-scale)')
-    .option('--concurrency <n>', 'cloud calls at once (default 8)');
+    .option('--concurrency <n>', 'cloud calls at once (default 8)')
+    .option('--allow-kasm-autoscaler', "act on pools that an enabled Kasm autoscale config also scales (same zone and provider config); without it they are skipped (exit 3)");
   configFile(cmd);
   common(cmd);
   cmd.addHelpText(
     'after',
-    `\nExit codes: 0 done (also nothing to do), 1 failed, 2 invalid input (or, with --detailed-exitcode --dry-run, changes to make),\n3 partly failed (some actions failed, the rest done), 4 another pass holds the lock.\nKASM_SCALE_NOW=<ISO time> sets the pass's clock (testing and simulation only). KASM_MANAGER_TOKEN fills {manager_token} in startup scripts.\n`,
+    `\nExit codes: 0 done (also nothing to do), 1 failed, 2 invalid input (or, with --detailed-exitcode --dry-run, changes to make),\n3 partly failed (some actions failed, the rest done; or a pool skipped because Kasm's own autoscaler scales it),\n4 another pass holds the lock.\nKASM_SCALE_NOW=<ISO time> sets the pass's clock (testing and simulation only). kasm.manager_token fills {manager_token} in startup scripts.\n`,
   );
   examples(cmd, [
     'kasm-scale reconcile --dry-run',
@@ -35,7 +36,7 @@ export function registerReconcile(program: Command): void {
   cmd.action(
     action<ReconcileOptions>(async ({ options, args, out }) => {
       const { reconcileCommand } = await import('../../scaling/command.js');
-      return reconcileCommand({ ...options, file: configFileOf(args, options), nowText: process.env.KASM_SCALE_NOW, managerToken: process.env.KASM_MANAGER_TOKEN }, out);
+      return reconcileCommand({ ...options, file: configFileOf(args, options), nowText: process.env.KASM_SCALE_NOW }, out);
     }),
   );
 }

@@ -9,6 +9,18 @@
  */
 export type OciFieldKind = 'scalar' | 'map' | 'model';
 
+/**
+ * A value's type as the model declares it and JSON carries it. `number` covers both
+ * integers and decimals (oci-core types both as number); `datetime` is an RFC 3339 string;
+ * `min`/`max`/`step` are ranges the field's documentation states.
+ */
+export type OciValueType =
+  | { readonly t: 'string' | 'boolean' | 'datetime' | 'any' }
+  | { readonly t: 'number'; readonly min?: number; readonly max?: number; readonly step?: number }
+  | { readonly t: 'enum'; readonly values: readonly string[] }
+  | { readonly t: 'model'; readonly models: readonly string[] }
+  | { readonly t: 'list' | 'map'; readonly of: OciValueType };
+
 export interface OciFieldSpec {
   /** The Python SDK's snake_case name (what Kasm's override examples use). */
   readonly snake: string;
@@ -17,16 +29,22 @@ export interface OciFieldSpec {
   readonly array?: true;
   /** For `model`: the candidate model names (a base model and its subtypes). */
   readonly models?: readonly string[];
+  /** The model declares the field without `?`. */
+  readonly required?: true;
+  readonly type: OciValueType;
 }
 
 export interface OciModelSpec {
   readonly subtypes: readonly string[];
+  /** For a subtype: the base model's field and the value that selects this subtype. */
+  readonly discriminator?: { readonly field: string; readonly value: string };
   /** camelCase (REST) field name → spec. */
   readonly fields: Readonly<Record<string, OciFieldSpec>>;
 }
 
 export const OCI_CORE_VERSION = "2.139.1";
 export const OCI_ROOT_MODEL = "LaunchInstanceDetails";
+export const OCI_UPDATE_MODEL = "UpdateInstanceDetails";
 
 /**
  * Names whose snake_case is not the naive inverse of camelCase (7):
@@ -38,48 +56,96 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "isSecureBootEnabled": {
         "snake": "is_secure_boot_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isTrustedPlatformModuleEnabled": {
         "snake": "is_trusted_platform_module_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isMeasuredBootEnabled": {
         "snake": "is_measured_boot_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isMemoryEncryptionEnabled": {
         "snake": "is_memory_encryption_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "type": {
         "snake": "type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "numaNodesPerSocket": {
         "snake": "numa_nodes_per_socket",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "NPS0",
+            "NPS1",
+            "NPS2",
+            "NPS4",
+            "NPS6"
+          ]
+        }
       },
       "isSymmetricMultiThreadingEnabled": {
         "snake": "is_symmetric_multi_threading_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isAccessControlServiceEnabled": {
         "snake": "is_access_control_service_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "areVirtualInstructionsEnabled": {
         "snake": "are_virtual_instructions_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isInputOutputMemoryManagementUnitEnabled": {
         "snake": "is_input_output_memory_management_unit_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "configMap": {
         "snake": "config_map",
-        "kind": "map"
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "string"
+          }
+        }
       }
+    },
+    "discriminator": {
+      "field": "type",
+      "value": "AMD_MILAN_BM_GPU"
     }
   },
   "AmdMilanBmLaunchInstancePlatformConfig": {
@@ -87,52 +153,103 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "isSecureBootEnabled": {
         "snake": "is_secure_boot_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isTrustedPlatformModuleEnabled": {
         "snake": "is_trusted_platform_module_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isMeasuredBootEnabled": {
         "snake": "is_measured_boot_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isMemoryEncryptionEnabled": {
         "snake": "is_memory_encryption_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "type": {
         "snake": "type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "numaNodesPerSocket": {
         "snake": "numa_nodes_per_socket",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "NPS0",
+            "NPS1",
+            "NPS2",
+            "NPS4",
+            "NPS6"
+          ]
+        }
       },
       "isSymmetricMultiThreadingEnabled": {
         "snake": "is_symmetric_multi_threading_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isAccessControlServiceEnabled": {
         "snake": "is_access_control_service_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "areVirtualInstructionsEnabled": {
         "snake": "are_virtual_instructions_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isInputOutputMemoryManagementUnitEnabled": {
         "snake": "is_input_output_memory_management_unit_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "percentageOfCoresEnabled": {
         "snake": "percentage_of_cores_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "number"
+        }
       },
       "configMap": {
         "snake": "config_map",
-        "kind": "map"
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "string"
+          }
+        }
       }
+    },
+    "discriminator": {
+      "field": "type",
+      "value": "AMD_MILAN_BM"
     }
   },
   "AmdRomeBmGpuLaunchInstancePlatformConfig": {
@@ -140,48 +257,96 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "isSecureBootEnabled": {
         "snake": "is_secure_boot_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isTrustedPlatformModuleEnabled": {
         "snake": "is_trusted_platform_module_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isMeasuredBootEnabled": {
         "snake": "is_measured_boot_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isMemoryEncryptionEnabled": {
         "snake": "is_memory_encryption_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "type": {
         "snake": "type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "numaNodesPerSocket": {
         "snake": "numa_nodes_per_socket",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "NPS0",
+            "NPS1",
+            "NPS2",
+            "NPS4",
+            "NPS6"
+          ]
+        }
       },
       "isSymmetricMultiThreadingEnabled": {
         "snake": "is_symmetric_multi_threading_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isAccessControlServiceEnabled": {
         "snake": "is_access_control_service_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "areVirtualInstructionsEnabled": {
         "snake": "are_virtual_instructions_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isInputOutputMemoryManagementUnitEnabled": {
         "snake": "is_input_output_memory_management_unit_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "configMap": {
         "snake": "config_map",
-        "kind": "map"
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "string"
+          }
+        }
       }
+    },
+    "discriminator": {
+      "field": "type",
+      "value": "AMD_ROME_BM_GPU"
     }
   },
   "AmdRomeBmLaunchInstancePlatformConfig": {
@@ -189,52 +354,103 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "isSecureBootEnabled": {
         "snake": "is_secure_boot_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isTrustedPlatformModuleEnabled": {
         "snake": "is_trusted_platform_module_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isMeasuredBootEnabled": {
         "snake": "is_measured_boot_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isMemoryEncryptionEnabled": {
         "snake": "is_memory_encryption_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "type": {
         "snake": "type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "numaNodesPerSocket": {
         "snake": "numa_nodes_per_socket",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "NPS0",
+            "NPS1",
+            "NPS2",
+            "NPS4",
+            "NPS6"
+          ]
+        }
       },
       "isSymmetricMultiThreadingEnabled": {
         "snake": "is_symmetric_multi_threading_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isAccessControlServiceEnabled": {
         "snake": "is_access_control_service_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "areVirtualInstructionsEnabled": {
         "snake": "are_virtual_instructions_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isInputOutputMemoryManagementUnitEnabled": {
         "snake": "is_input_output_memory_management_unit_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "percentageOfCoresEnabled": {
         "snake": "percentage_of_cores_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "number"
+        }
       },
       "configMap": {
         "snake": "config_map",
-        "kind": "map"
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "string"
+          }
+        }
       }
+    },
+    "discriminator": {
+      "field": "type",
+      "value": "AMD_ROME_BM"
     }
   },
   "AmdVmLaunchInstancePlatformConfig": {
@@ -242,28 +458,75 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "isSecureBootEnabled": {
         "snake": "is_secure_boot_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isTrustedPlatformModuleEnabled": {
         "snake": "is_trusted_platform_module_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isMeasuredBootEnabled": {
         "snake": "is_measured_boot_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isMemoryEncryptionEnabled": {
         "snake": "is_memory_encryption_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "type": {
         "snake": "type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "isSymmetricMultiThreadingEnabled": {
         "snake": "is_symmetric_multi_threading_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       }
+    },
+    "discriminator": {
+      "field": "type",
+      "value": "AMD_VM"
+    }
+  },
+  "AmdVmUpdateInstancePlatformConfig": {
+    "subtypes": [],
+    "fields": {
+      "type": {
+        "snake": "type",
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
+      },
+      "isSymmetricMultiThreadingEnabled": {
+        "snake": "is_symmetric_multi_threading_enabled",
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
+      }
+    },
+    "discriminator": {
+      "field": "type",
+      "value": "AMD_VM"
     }
   },
   "ComputeBareMetalHostPlacementConstraintDetails": {
@@ -271,12 +534,24 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "type": {
         "snake": "type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "computeBareMetalHostId": {
         "snake": "compute_bare_metal_host_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       }
+    },
+    "discriminator": {
+      "field": "type",
+      "value": "COMPUTE_BARE_METAL_HOST"
     }
   },
   "ComputeClusterPlacementConstraintDetails": {
@@ -284,26 +559,57 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "type": {
         "snake": "type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "hpcIslandId": {
         "snake": "hpc_island_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "targetNetworkBlockIds": {
         "snake": "target_network_block_ids",
         "kind": "scalar",
-        "array": true
+        "array": true,
+        "type": {
+          "t": "list",
+          "of": {
+            "t": "string"
+          }
+        }
       },
       "targetMemoryFabricIds": {
         "snake": "target_memory_fabric_ids",
         "kind": "scalar",
-        "array": true
+        "array": true,
+        "type": {
+          "t": "list",
+          "of": {
+            "t": "string"
+          }
+        }
       },
       "logicalPlacementConstraint": {
         "snake": "logical_placement_constraint",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "SINGLE_TIER",
+            "SINGLE_BLOCK",
+            "PACKED_DISTRIBUTION_MULTI_BLOCK"
+          ]
+        }
       }
+    },
+    "discriminator": {
+      "field": "type",
+      "value": "COMPUTE_CLUSTER"
     }
   },
   "CreateVnicDetails": {
@@ -311,35 +617,74 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "assignIpv6Ip": {
         "snake": "assign_ipv6_ip",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "assignPublicIp": {
         "snake": "assign_public_ip",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "assignPrivateDnsRecord": {
         "snake": "assign_private_dns_record",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "definedTags": {
         "snake": "defined_tags",
-        "kind": "map"
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "map",
+            "of": {
+              "t": "any"
+            }
+          }
+        }
       },
       "displayName": {
         "snake": "display_name",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "freeformTags": {
         "snake": "freeform_tags",
-        "kind": "map"
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "string"
+          }
+        }
       },
       "securityAttributes": {
         "snake": "security_attributes",
-        "kind": "map"
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "map",
+            "of": {
+              "t": "any"
+            }
+          }
+        }
       },
       "hostnameLabel": {
         "snake": "hostname_label",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "ipv6AddressIpv6SubnetCidrPairDetails": {
         "snake": "ipv6_address_ipv6_subnet_cidr_pair_details",
@@ -347,36 +692,69 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
         "array": true,
         "models": [
           "Ipv6AddressIpv6SubnetCidrPairDetails"
-        ]
+        ],
+        "type": {
+          "t": "list",
+          "of": {
+            "t": "model",
+            "models": [
+              "Ipv6AddressIpv6SubnetCidrPairDetails"
+            ]
+          }
+        }
       },
       "subnetCidr": {
         "snake": "subnet_cidr",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "nsgIds": {
         "snake": "nsg_ids",
         "kind": "scalar",
-        "array": true
+        "array": true,
+        "type": {
+          "t": "list",
+          "of": {
+            "t": "string"
+          }
+        }
       },
       "privateIp": {
         "snake": "private_ip",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "privateIpId": {
         "snake": "private_ip_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "skipSourceDestCheck": {
         "snake": "skip_source_dest_check",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "subnetId": {
         "snake": "subnet_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "vlanId": {
         "snake": "vlan_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       }
     }
   },
@@ -385,52 +763,103 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "isSecureBootEnabled": {
         "snake": "is_secure_boot_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isTrustedPlatformModuleEnabled": {
         "snake": "is_trusted_platform_module_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isMeasuredBootEnabled": {
         "snake": "is_measured_boot_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isMemoryEncryptionEnabled": {
         "snake": "is_memory_encryption_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "type": {
         "snake": "type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "numaNodesPerSocket": {
         "snake": "numa_nodes_per_socket",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "NPS0",
+            "NPS1",
+            "NPS2",
+            "NPS4",
+            "NPS6"
+          ]
+        }
       },
       "isSymmetricMultiThreadingEnabled": {
         "snake": "is_symmetric_multi_threading_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isAccessControlServiceEnabled": {
         "snake": "is_access_control_service_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "areVirtualInstructionsEnabled": {
         "snake": "are_virtual_instructions_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isInputOutputMemoryManagementUnitEnabled": {
         "snake": "is_input_output_memory_management_unit_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "percentageOfCoresEnabled": {
         "snake": "percentage_of_cores_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "number"
+        }
       },
       "configMap": {
         "snake": "config_map",
-        "kind": "map"
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "string"
+          }
+        }
       }
+    },
+    "discriminator": {
+      "field": "type",
+      "value": "GENERIC_BM"
     }
   },
   "HostGroupPlacementConstraintDetails": {
@@ -438,12 +867,24 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "type": {
         "snake": "type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "computeHostGroupId": {
         "snake": "compute_host_group_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       }
+    },
+    "discriminator": {
+      "field": "type",
+      "value": "HOST_GROUP"
     }
   },
   "InstanceAgentPluginConfigDetails": {
@@ -451,11 +892,23 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "name": {
         "snake": "name",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "desiredState": {
         "snake": "desired_state",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "enum",
+          "values": [
+            "ENABLED",
+            "DISABLED"
+          ]
+        }
       }
     }
   },
@@ -464,7 +917,10 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "areLegacyImdsEndpointsDisabled": {
         "snake": "are_legacy_imds_endpoints_disabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       }
     }
   },
@@ -473,19 +929,38 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "compartmentId": {
         "snake": "compartment_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "definedTagsFilter": {
         "snake": "defined_tags_filter",
-        "kind": "map"
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "map",
+            "of": {
+              "t": "any"
+            }
+          }
+        }
       },
       "operatingSystem": {
         "snake": "operating_system",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "operatingSystemVersion": {
         "snake": "operating_system_version",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       }
     }
   },
@@ -494,12 +969,24 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "sourceType": {
         "snake": "source_type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "bootVolumeId": {
         "snake": "boot_volume_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       }
+    },
+    "discriminator": {
+      "field": "sourceType",
+      "value": "bootVolume"
     }
   },
   "InstanceSourceViaImageDetails": {
@@ -507,31 +994,62 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "sourceType": {
         "snake": "source_type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "bootVolumeSizeInGBs": {
         "snake": "boot_volume_size_in_gbs",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "number",
+          "min": 50,
+          "max": 32768
+        }
       },
       "imageId": {
         "snake": "image_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "kmsKeyId": {
         "snake": "kms_key_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "bootVolumeVpusPerGB": {
         "snake": "boot_volume_vpus_per_gb",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "number",
+          "min": 10,
+          "max": 120,
+          "step": 10
+        }
       },
       "instanceSourceImageFilterDetails": {
         "snake": "instance_source_image_filter_details",
         "kind": "model",
         "models": [
           "InstanceSourceImageFilterDetails"
-        ]
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "InstanceSourceImageFilterDetails"
+          ]
+        }
       }
+    },
+    "discriminator": {
+      "field": "sourceType",
+      "value": "image"
     }
   },
   "IntelIcelakeBmLaunchInstancePlatformConfig": {
@@ -539,44 +1057,86 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "isSecureBootEnabled": {
         "snake": "is_secure_boot_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isTrustedPlatformModuleEnabled": {
         "snake": "is_trusted_platform_module_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isMeasuredBootEnabled": {
         "snake": "is_measured_boot_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isMemoryEncryptionEnabled": {
         "snake": "is_memory_encryption_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "type": {
         "snake": "type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "numaNodesPerSocket": {
         "snake": "numa_nodes_per_socket",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "NPS1",
+            "NPS2"
+          ]
+        }
       },
       "isSymmetricMultiThreadingEnabled": {
         "snake": "is_symmetric_multi_threading_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isInputOutputMemoryManagementUnitEnabled": {
         "snake": "is_input_output_memory_management_unit_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "percentageOfCoresEnabled": {
         "snake": "percentage_of_cores_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "number"
+        }
       },
       "configMap": {
         "snake": "config_map",
-        "kind": "map"
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "string"
+          }
+        }
       }
+    },
+    "discriminator": {
+      "field": "type",
+      "value": "INTEL_ICELAKE_BM"
     }
   },
   "IntelSkylakeBmLaunchInstancePlatformConfig": {
@@ -584,44 +1144,86 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "isSecureBootEnabled": {
         "snake": "is_secure_boot_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isTrustedPlatformModuleEnabled": {
         "snake": "is_trusted_platform_module_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isMeasuredBootEnabled": {
         "snake": "is_measured_boot_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isMemoryEncryptionEnabled": {
         "snake": "is_memory_encryption_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "type": {
         "snake": "type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "numaNodesPerSocket": {
         "snake": "numa_nodes_per_socket",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "NPS1",
+            "NPS2"
+          ]
+        }
       },
       "isSymmetricMultiThreadingEnabled": {
         "snake": "is_symmetric_multi_threading_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isInputOutputMemoryManagementUnitEnabled": {
         "snake": "is_input_output_memory_management_unit_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "percentageOfCoresEnabled": {
         "snake": "percentage_of_cores_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "number"
+        }
       },
       "configMap": {
         "snake": "config_map",
-        "kind": "map"
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "string"
+          }
+        }
       }
+    },
+    "discriminator": {
+      "field": "type",
+      "value": "INTEL_SKYLAKE_BM"
     }
   },
   "IntelVmLaunchInstancePlatformConfig": {
@@ -629,28 +1231,75 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "isSecureBootEnabled": {
         "snake": "is_secure_boot_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isTrustedPlatformModuleEnabled": {
         "snake": "is_trusted_platform_module_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isMeasuredBootEnabled": {
         "snake": "is_measured_boot_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isMemoryEncryptionEnabled": {
         "snake": "is_memory_encryption_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "type": {
         "snake": "type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "isSymmetricMultiThreadingEnabled": {
         "snake": "is_symmetric_multi_threading_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       }
+    },
+    "discriminator": {
+      "field": "type",
+      "value": "INTEL_VM"
+    }
+  },
+  "IntelVmUpdateInstancePlatformConfig": {
+    "subtypes": [],
+    "fields": {
+      "type": {
+        "snake": "type",
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
+      },
+      "isSymmetricMultiThreadingEnabled": {
+        "snake": "is_symmetric_multi_threading_enabled",
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
+      }
+    },
+    "discriminator": {
+      "field": "type",
+      "value": "INTEL_VM"
     }
   },
   "Ipv6AddressIpv6SubnetCidrPairDetails": {
@@ -658,15 +1307,24 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "ipv6Id": {
         "snake": "ipv6_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "ipv6SubnetCidr": {
         "snake": "ipv6_subnet_cidr",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "ipv6Address": {
         "snake": "ipv6_address",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       }
     }
   },
@@ -675,47 +1333,89 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "device": {
         "snake": "device",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "displayName": {
         "snake": "display_name",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "isReadOnly": {
         "snake": "is_read_only",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isShareable": {
         "snake": "is_shareable",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "volumeId": {
         "snake": "volume_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "launchCreateVolumeDetails": {
         "snake": "launch_create_volume_details",
         "kind": "model",
         "models": [
           "LaunchCreateVolumeFromAttributes"
-        ]
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "LaunchCreateVolumeFromAttributes"
+          ]
+        }
       },
       "type": {
         "snake": "type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "useChap": {
         "snake": "use_chap",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "encryptionInTransitType": {
         "snake": "encryption_in_transit_type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "NONE",
+            "BM_ENCRYPTION_IN_TRANSIT"
+          ]
+        }
       },
       "isAgentAutoIscsiLoginEnabled": {
         "snake": "is_agent_auto_iscsi_login_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       }
+    },
+    "discriminator": {
+      "field": "type",
+      "value": "iscsi"
     }
   },
   "LaunchAttachParavirtualizedVolumeDetails": {
@@ -723,39 +1423,71 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "device": {
         "snake": "device",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "displayName": {
         "snake": "display_name",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "isReadOnly": {
         "snake": "is_read_only",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isShareable": {
         "snake": "is_shareable",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "volumeId": {
         "snake": "volume_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "launchCreateVolumeDetails": {
         "snake": "launch_create_volume_details",
         "kind": "model",
         "models": [
           "LaunchCreateVolumeFromAttributes"
-        ]
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "LaunchCreateVolumeFromAttributes"
+          ]
+        }
       },
       "type": {
         "snake": "type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "isPvEncryptionInTransitEnabled": {
         "snake": "is_pv_encryption_in_transit_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       }
+    },
+    "discriminator": {
+      "field": "type",
+      "value": "paravirtualized"
     }
   },
   "LaunchAttachVolumeDetails": {
@@ -766,34 +1498,59 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "device": {
         "snake": "device",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "displayName": {
         "snake": "display_name",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "isReadOnly": {
         "snake": "is_read_only",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isShareable": {
         "snake": "is_shareable",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "volumeId": {
         "snake": "volume_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "launchCreateVolumeDetails": {
         "snake": "launch_create_volume_details",
         "kind": "model",
         "models": [
           "LaunchCreateVolumeFromAttributes"
-        ]
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "LaunchCreateVolumeFromAttributes"
+          ]
+        }
       },
       "type": {
         "snake": "type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       }
     }
   },
@@ -802,28 +1559,55 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "volumeCreationType": {
         "snake": "volume_creation_type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "compartmentId": {
         "snake": "compartment_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "displayName": {
         "snake": "display_name",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "kmsKeyId": {
         "snake": "kms_key_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "vpusPerGB": {
         "snake": "vpus_per_gb",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "number",
+          "min": 0,
+          "max": 120,
+          "step": 10
+        }
       },
       "sizeInGBs": {
         "snake": "size_in_gbs",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "number"
+        }
       }
+    },
+    "discriminator": {
+      "field": "volumeCreationType",
+      "value": "ATTRIBUTES"
     }
   },
   "LaunchInstanceAgentConfigDetails": {
@@ -831,15 +1615,24 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "isMonitoringDisabled": {
         "snake": "is_monitoring_disabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isManagementDisabled": {
         "snake": "is_management_disabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "areAllPluginsDisabled": {
         "snake": "are_all_plugins_disabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "pluginsConfig": {
         "snake": "plugins_config",
@@ -847,7 +1640,16 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
         "array": true,
         "models": [
           "InstanceAgentPluginConfigDetails"
-        ]
+        ],
+        "type": {
+          "t": "list",
+          "of": {
+            "t": "model",
+            "models": [
+              "InstanceAgentPluginConfigDetails"
+            ]
+          }
+        }
       }
     }
   },
@@ -856,11 +1658,21 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "isLiveMigrationPreferred": {
         "snake": "is_live_migration_preferred",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "recoveryAction": {
         "snake": "recovery_action",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "RESTORE_INSTANCE",
+            "STOP_INSTANCE"
+          ]
+        }
       }
     }
   },
@@ -869,120 +1681,236 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "availabilityDomain": {
         "snake": "availability_domain",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "capacityReservationId": {
         "snake": "capacity_reservation_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "compartmentId": {
         "snake": "compartment_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "createVnicDetails": {
         "snake": "create_vnic_details",
         "kind": "model",
         "models": [
           "CreateVnicDetails"
-        ]
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "CreateVnicDetails"
+          ]
+        }
       },
       "dedicatedVmHostId": {
         "snake": "dedicated_vm_host_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "definedTags": {
         "snake": "defined_tags",
-        "kind": "map"
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "map",
+            "of": {
+              "t": "any"
+            }
+          }
+        }
       },
       "securityAttributes": {
         "snake": "security_attributes",
-        "kind": "map"
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "map",
+            "of": {
+              "t": "any"
+            }
+          }
+        }
       },
       "displayName": {
         "snake": "display_name",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "extendedMetadata": {
         "snake": "extended_metadata",
-        "kind": "map"
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "any"
+          }
+        }
       },
       "faultDomain": {
         "snake": "fault_domain",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "clusterPlacementGroupId": {
         "snake": "cluster_placement_group_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "freeformTags": {
         "snake": "freeform_tags",
-        "kind": "map"
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "string"
+          }
+        }
       },
       "computeClusterId": {
         "snake": "compute_cluster_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "hostnameLabel": {
         "snake": "hostname_label",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "imageId": {
         "snake": "image_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "ipxeScript": {
         "snake": "ipxe_script",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "launchOptions": {
         "snake": "launch_options",
         "kind": "model",
         "models": [
           "LaunchOptions"
-        ]
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "LaunchOptions"
+          ]
+        }
       },
       "instanceOptions": {
         "snake": "instance_options",
         "kind": "model",
         "models": [
           "InstanceOptions"
-        ]
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "InstanceOptions"
+          ]
+        }
       },
       "availabilityConfig": {
         "snake": "availability_config",
         "kind": "model",
         "models": [
           "LaunchInstanceAvailabilityConfigDetails"
-        ]
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "LaunchInstanceAvailabilityConfigDetails"
+          ]
+        }
       },
       "preemptibleInstanceConfig": {
         "snake": "preemptible_instance_config",
         "kind": "model",
         "models": [
           "PreemptibleInstanceConfigDetails"
-        ]
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "PreemptibleInstanceConfigDetails"
+          ]
+        }
       },
       "metadata": {
         "snake": "metadata",
-        "kind": "map"
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "string"
+          }
+        }
       },
       "agentConfig": {
         "snake": "agent_config",
         "kind": "model",
         "models": [
           "LaunchInstanceAgentConfigDetails"
-        ]
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "LaunchInstanceAgentConfigDetails"
+          ]
+        }
       },
       "shape": {
         "snake": "shape",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "shapeConfig": {
         "snake": "shape_config",
         "kind": "model",
         "models": [
           "LaunchInstanceShapeConfigDetails"
-        ]
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "LaunchInstanceShapeConfigDetails"
+          ]
+        }
       },
       "sourceDetails": {
         "snake": "source_details",
@@ -990,11 +1918,21 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
         "models": [
           "InstanceSourceViaImageDetails",
           "InstanceSourceViaBootVolumeDetails"
-        ]
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "InstanceSourceViaImageDetails",
+            "InstanceSourceViaBootVolumeDetails"
+          ]
+        }
       },
       "subnetId": {
         "snake": "subnet_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "launchVolumeAttachments": {
         "snake": "launch_volume_attachments",
@@ -1004,11 +1942,25 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
           "LaunchAttachVolumeDetails",
           "LaunchAttachIScsiVolumeDetails",
           "LaunchAttachParavirtualizedVolumeDetails"
-        ]
+        ],
+        "type": {
+          "t": "list",
+          "of": {
+            "t": "model",
+            "models": [
+              "LaunchAttachVolumeDetails",
+              "LaunchAttachIScsiVolumeDetails",
+              "LaunchAttachParavirtualizedVolumeDetails"
+            ]
+          }
+        }
       },
       "isPvEncryptionInTransitEnabled": {
         "snake": "is_pv_encryption_in_transit_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "platformConfig": {
         "snake": "platform_config",
@@ -1023,7 +1975,21 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
           "AmdMilanBmLaunchInstancePlatformConfig",
           "GenericBmLaunchInstancePlatformConfig",
           "AmdMilanBmGpuLaunchInstancePlatformConfig"
-        ]
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "AmdRomeBmGpuLaunchInstancePlatformConfig",
+            "AmdRomeBmLaunchInstancePlatformConfig",
+            "IntelIcelakeBmLaunchInstancePlatformConfig",
+            "AmdVmLaunchInstancePlatformConfig",
+            "IntelVmLaunchInstancePlatformConfig",
+            "IntelSkylakeBmLaunchInstancePlatformConfig",
+            "AmdMilanBmLaunchInstancePlatformConfig",
+            "GenericBmLaunchInstancePlatformConfig",
+            "AmdMilanBmGpuLaunchInstancePlatformConfig"
+          ]
+        }
       },
       "placementConstraintDetails": {
         "snake": "placement_constraint_details",
@@ -1032,15 +1998,29 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
           "HostGroupPlacementConstraintDetails",
           "ComputeClusterPlacementConstraintDetails",
           "ComputeBareMetalHostPlacementConstraintDetails"
-        ]
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "HostGroupPlacementConstraintDetails",
+            "ComputeClusterPlacementConstraintDetails",
+            "ComputeBareMetalHostPlacementConstraintDetails"
+          ]
+        }
       },
       "isAIEnterpriseEnabled": {
         "snake": "is_ai_enterprise_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "instanceConfigurationId": {
         "snake": "instance_configuration_id",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
       },
       "licensingConfigs": {
         "snake": "licensing_configs",
@@ -1049,7 +2029,17 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
         "models": [
           "LaunchInstanceLicensingConfig",
           "LaunchInstanceWindowsLicensingConfig"
-        ]
+        ],
+        "type": {
+          "t": "list",
+          "of": {
+            "t": "model",
+            "models": [
+              "LaunchInstanceLicensingConfig",
+              "LaunchInstanceWindowsLicensingConfig"
+            ]
+          }
+        }
       }
     }
   },
@@ -1060,11 +2050,23 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "licenseType": {
         "snake": "license_type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "OCI_PROVIDED",
+            "BRING_YOUR_OWN_LICENSE",
+            "PARTNER_PROVIDED"
+          ]
+        }
       },
       "type": {
         "snake": "type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       }
     }
   },
@@ -1073,31 +2075,61 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "ocpus": {
         "snake": "ocpus",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "number"
+        }
       },
       "vcpus": {
         "snake": "vcpus",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "number"
+        }
       },
       "memoryInGBs": {
         "snake": "memory_in_gbs",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "number"
+        }
       },
       "baselineOcpuUtilization": {
         "snake": "baseline_ocpu_utilization",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "BASELINE_1_8",
+            "BASELINE_1_2",
+            "BASELINE_1_1"
+          ]
+        }
       },
       "nvmes": {
         "snake": "nvmes",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "number"
+        }
       },
       "resourceManagement": {
         "snake": "resource_management",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "DYNAMIC",
+            "STATIC"
+          ]
+        }
       },
       "localVolumeSizeInGBs": {
         "snake": "local_volume_size_in_gbs",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "number"
+        }
       }
     }
   },
@@ -1106,12 +2138,28 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "licenseType": {
         "snake": "license_type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "OCI_PROVIDED",
+            "BRING_YOUR_OWN_LICENSE",
+            "PARTNER_PROVIDED"
+          ]
+        }
       },
       "type": {
         "snake": "type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       }
+    },
+    "discriminator": {
+      "field": "type",
+      "value": "WINDOWS"
     }
   },
   "LaunchOptions": {
@@ -1119,27 +2167,69 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "bootVolumeType": {
         "snake": "boot_volume_type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "ISCSI",
+            "SCSI",
+            "IDE",
+            "VFIO",
+            "PARAVIRTUALIZED"
+          ]
+        }
       },
       "firmware": {
         "snake": "firmware",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "BIOS",
+            "UEFI_64"
+          ]
+        }
       },
       "networkType": {
         "snake": "network_type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "E1000",
+            "VFIO",
+            "PARAVIRTUALIZED",
+            "ACCELERATEDPV"
+          ]
+        }
       },
       "remoteDataVolumeType": {
         "snake": "remote_data_volume_type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "ISCSI",
+            "SCSI",
+            "IDE",
+            "VFIO",
+            "PARAVIRTUALIZED"
+          ]
+        }
       },
       "isPvEncryptionInTransitEnabled": {
         "snake": "is_pv_encryption_in_transit_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       },
       "isConsistentVolumeNamingEnabled": {
         "snake": "is_consistent_volume_naming_enabled",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       }
     }
   },
@@ -1151,7 +2241,14 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
         "kind": "model",
         "models": [
           "TerminatePreemptionAction"
-        ]
+        ],
+        "required": true,
+        "type": {
+          "t": "model",
+          "models": [
+            "TerminatePreemptionAction"
+          ]
+        }
       }
     }
   },
@@ -1160,11 +2257,555 @@ export const OCI_MODELS: Readonly<Record<string, OciModelSpec>> = {
     "fields": {
       "type": {
         "snake": "type",
-        "kind": "scalar"
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
       },
       "preserveBootVolume": {
         "snake": "preserve_boot_volume",
-        "kind": "scalar"
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
+      }
+    },
+    "discriminator": {
+      "field": "type",
+      "value": "TERMINATE"
+    }
+  },
+  "UpdateInstanceAgentConfigDetails": {
+    "subtypes": [],
+    "fields": {
+      "isMonitoringDisabled": {
+        "snake": "is_monitoring_disabled",
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
+      },
+      "isManagementDisabled": {
+        "snake": "is_management_disabled",
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
+      },
+      "areAllPluginsDisabled": {
+        "snake": "are_all_plugins_disabled",
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
+      },
+      "pluginsConfig": {
+        "snake": "plugins_config",
+        "kind": "model",
+        "array": true,
+        "models": [
+          "InstanceAgentPluginConfigDetails"
+        ],
+        "type": {
+          "t": "list",
+          "of": {
+            "t": "model",
+            "models": [
+              "InstanceAgentPluginConfigDetails"
+            ]
+          }
+        }
+      }
+    }
+  },
+  "UpdateInstanceAvailabilityConfigDetails": {
+    "subtypes": [],
+    "fields": {
+      "isLiveMigrationPreferred": {
+        "snake": "is_live_migration_preferred",
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
+      },
+      "recoveryAction": {
+        "snake": "recovery_action",
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "RESTORE_INSTANCE",
+            "STOP_INSTANCE"
+          ]
+        }
+      }
+    }
+  },
+  "UpdateInstanceDetails": {
+    "subtypes": [],
+    "fields": {
+      "isAIEnterpriseEnabled": {
+        "snake": "is_ai_enterprise_enabled",
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
+      },
+      "capacityReservationId": {
+        "snake": "capacity_reservation_id",
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
+      },
+      "definedTags": {
+        "snake": "defined_tags",
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "map",
+            "of": {
+              "t": "any"
+            }
+          }
+        }
+      },
+      "securityAttributes": {
+        "snake": "security_attributes",
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "map",
+            "of": {
+              "t": "any"
+            }
+          }
+        }
+      },
+      "displayName": {
+        "snake": "display_name",
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
+      },
+      "freeformTags": {
+        "snake": "freeform_tags",
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "string"
+          }
+        }
+      },
+      "agentConfig": {
+        "snake": "agent_config",
+        "kind": "model",
+        "models": [
+          "UpdateInstanceAgentConfigDetails"
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "UpdateInstanceAgentConfigDetails"
+          ]
+        }
+      },
+      "metadata": {
+        "snake": "metadata",
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "string"
+          }
+        }
+      },
+      "extendedMetadata": {
+        "snake": "extended_metadata",
+        "kind": "map",
+        "type": {
+          "t": "map",
+          "of": {
+            "t": "any"
+          }
+        }
+      },
+      "shape": {
+        "snake": "shape",
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
+      },
+      "shapeConfig": {
+        "snake": "shape_config",
+        "kind": "model",
+        "models": [
+          "UpdateInstanceShapeConfigDetails"
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "UpdateInstanceShapeConfigDetails"
+          ]
+        }
+      },
+      "sourceDetails": {
+        "snake": "source_details",
+        "kind": "model",
+        "models": [
+          "UpdateInstanceSourceViaBootVolumeDetails",
+          "UpdateInstanceSourceViaImageDetails"
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "UpdateInstanceSourceViaBootVolumeDetails",
+            "UpdateInstanceSourceViaImageDetails"
+          ]
+        }
+      },
+      "updateOperationConstraint": {
+        "snake": "update_operation_constraint",
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "ALLOW_DOWNTIME",
+            "AVOID_DOWNTIME"
+          ]
+        }
+      },
+      "instanceOptions": {
+        "snake": "instance_options",
+        "kind": "model",
+        "models": [
+          "InstanceOptions"
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "InstanceOptions"
+          ]
+        }
+      },
+      "faultDomain": {
+        "snake": "fault_domain",
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
+      },
+      "launchOptions": {
+        "snake": "launch_options",
+        "kind": "model",
+        "models": [
+          "UpdateLaunchOptions"
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "UpdateLaunchOptions"
+          ]
+        }
+      },
+      "availabilityConfig": {
+        "snake": "availability_config",
+        "kind": "model",
+        "models": [
+          "UpdateInstanceAvailabilityConfigDetails"
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "UpdateInstanceAvailabilityConfigDetails"
+          ]
+        }
+      },
+      "timeMaintenanceRebootDue": {
+        "snake": "time_maintenance_reboot_due",
+        "kind": "scalar",
+        "type": {
+          "t": "datetime"
+        }
+      },
+      "dedicatedVmHostId": {
+        "snake": "dedicated_vm_host_id",
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
+      },
+      "platformConfig": {
+        "snake": "platform_config",
+        "kind": "model",
+        "models": [
+          "AmdVmUpdateInstancePlatformConfig",
+          "IntelVmUpdateInstancePlatformConfig"
+        ],
+        "type": {
+          "t": "model",
+          "models": [
+            "AmdVmUpdateInstancePlatformConfig",
+            "IntelVmUpdateInstancePlatformConfig"
+          ]
+        }
+      },
+      "licensingConfigs": {
+        "snake": "licensing_configs",
+        "kind": "model",
+        "array": true,
+        "models": [
+          "UpdateInstanceLicensingConfig",
+          "UpdateInstanceWindowsLicensingConfig"
+        ],
+        "type": {
+          "t": "list",
+          "of": {
+            "t": "model",
+            "models": [
+              "UpdateInstanceLicensingConfig",
+              "UpdateInstanceWindowsLicensingConfig"
+            ]
+          }
+        }
+      }
+    }
+  },
+  "UpdateInstanceLicensingConfig": {
+    "subtypes": [
+      "UpdateInstanceWindowsLicensingConfig"
+    ],
+    "fields": {
+      "licenseType": {
+        "snake": "license_type",
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "OCI_PROVIDED",
+            "BRING_YOUR_OWN_LICENSE",
+            "PARTNER_PROVIDED"
+          ]
+        }
+      },
+      "type": {
+        "snake": "type",
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
+      }
+    }
+  },
+  "UpdateInstanceShapeConfigDetails": {
+    "subtypes": [],
+    "fields": {
+      "ocpus": {
+        "snake": "ocpus",
+        "kind": "scalar",
+        "type": {
+          "t": "number"
+        }
+      },
+      "vcpus": {
+        "snake": "vcpus",
+        "kind": "scalar",
+        "type": {
+          "t": "number"
+        }
+      },
+      "memoryInGBs": {
+        "snake": "memory_in_gbs",
+        "kind": "scalar",
+        "type": {
+          "t": "number"
+        }
+      },
+      "baselineOcpuUtilization": {
+        "snake": "baseline_ocpu_utilization",
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "BASELINE_1_8",
+            "BASELINE_1_2",
+            "BASELINE_1_1"
+          ]
+        }
+      },
+      "nvmes": {
+        "snake": "nvmes",
+        "kind": "scalar",
+        "type": {
+          "t": "number"
+        }
+      },
+      "resourceManagement": {
+        "snake": "resource_management",
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "DYNAMIC",
+            "STATIC"
+          ]
+        }
+      },
+      "localVolumeSizeInGBs": {
+        "snake": "local_volume_size_in_gbs",
+        "kind": "scalar",
+        "type": {
+          "t": "number"
+        }
+      }
+    }
+  },
+  "UpdateInstanceSourceViaBootVolumeDetails": {
+    "subtypes": [],
+    "fields": {
+      "isPreserveBootVolumeEnabled": {
+        "snake": "is_preserve_boot_volume_enabled",
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
+      },
+      "sourceType": {
+        "snake": "source_type",
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
+      },
+      "bootVolumeId": {
+        "snake": "boot_volume_id",
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
+      }
+    },
+    "discriminator": {
+      "field": "sourceType",
+      "value": "bootVolume"
+    }
+  },
+  "UpdateInstanceSourceViaImageDetails": {
+    "subtypes": [],
+    "fields": {
+      "isPreserveBootVolumeEnabled": {
+        "snake": "is_preserve_boot_volume_enabled",
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
+      },
+      "sourceType": {
+        "snake": "source_type",
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
+      },
+      "bootVolumeSizeInGBs": {
+        "snake": "boot_volume_size_in_gbs",
+        "kind": "scalar",
+        "type": {
+          "t": "number"
+        }
+      },
+      "imageId": {
+        "snake": "image_id",
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
+      },
+      "kmsKeyId": {
+        "snake": "kms_key_id",
+        "kind": "scalar",
+        "type": {
+          "t": "string"
+        }
+      }
+    },
+    "discriminator": {
+      "field": "sourceType",
+      "value": "image"
+    }
+  },
+  "UpdateInstanceWindowsLicensingConfig": {
+    "subtypes": [],
+    "fields": {
+      "licenseType": {
+        "snake": "license_type",
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "OCI_PROVIDED",
+            "BRING_YOUR_OWN_LICENSE",
+            "PARTNER_PROVIDED"
+          ]
+        }
+      },
+      "type": {
+        "snake": "type",
+        "kind": "scalar",
+        "required": true,
+        "type": {
+          "t": "string"
+        }
+      }
+    },
+    "discriminator": {
+      "field": "type",
+      "value": "WINDOWS"
+    }
+  },
+  "UpdateLaunchOptions": {
+    "subtypes": [],
+    "fields": {
+      "bootVolumeType": {
+        "snake": "boot_volume_type",
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "ISCSI",
+            "PARAVIRTUALIZED"
+          ]
+        }
+      },
+      "networkType": {
+        "snake": "network_type",
+        "kind": "scalar",
+        "type": {
+          "t": "enum",
+          "values": [
+            "VFIO",
+            "PARAVIRTUALIZED",
+            "ACCELERATEDPV"
+          ]
+        }
+      },
+      "isPvEncryptionInTransitEnabled": {
+        "snake": "is_pv_encryption_in_transit_enabled",
+        "kind": "scalar",
+        "type": {
+          "t": "boolean"
+        }
       }
     }
   }

@@ -1,6 +1,7 @@
-import { OCI_MODELS, OCI_ROOT_MODEL, type OciFieldSpec } from './oci-fields.generated.js';
+import { OCI_MODELS, OCI_ROOT_MODEL, type OciFieldSpec, type OciValueType } from './oci-fields.generated.js';
 import { distance } from '../schema/common.js';
 import { isPlainObject } from './merge.js';
+import { narrowByDiscriminator, ociRestProblems, ociScalarProblem } from './oci-values.js';
 
 /**
  * Kasm's "OCI Config Override" is written for the Python SDK:
@@ -11,6 +12,8 @@ import { isPlainObject } from './merge.js';
  * This module translates one into the other, field by field, with the names oci-core's
  * own model typings define (oci-fields.generated.ts), so an unknown or misspelt key is
  * reported instead of reaching the wire as snake_case (which the service ignores/rejects).
+ * Every value is checked against the field's type in the same tables (oci-values.ts):
+ * oci-core forwards a wrong value untouched and the service refuses the launch.
  */
 
 /** The Python class hint Kasm's examples carry; REST picks subtypes by discriminators. */
@@ -68,18 +71,31 @@ export function translateOciOverride(override: Record<string, unknown> | undefin
       problems.push({ path: key, message: `"${key}" must be an object of LaunchInstanceDetails fields` });
       continue;
     }
-    Object.assign(details, translateModel(value, [OCI_ROOT_MODEL], key, problems));
+    Object.assign(details, translateModel(value, [OCI_ROOT_MODEL], key, problems, false));
   }
   return { details, problems };
 }
 
-function translateModel(obj: Record<string, unknown>, candidates: readonly string[], path: string, problems: OciOverrideProblem[]): Record<string, unknown> {
+/**
+ * `whole`: the object replaces what the base had (a list item), so the fields its model
+ * requires must be there; a nested object outside a list merges over the base instead.
+ */
+function translateModel(obj: Record<string, unknown>, candidates: readonly string[], path: string, problems: OciOverrideProblem[], whole: boolean): Record<string, unknown> {
   let models = candidates;
   const hint = obj[OCI_MODEL_NAME_KEY];
   if (hint !== undefined) {
     if (typeof hint === 'string' && candidates.includes(hint)) models = [hint];
     else problems.push({ path: `${path}.${OCI_MODEL_NAME_KEY}`, message: `OCI_MODEL_NAME ${JSON.stringify(hint)} is not ${describe(candidates)}` });
   }
+  // The discriminator (source_type "image", type "AMD_VM") picks the subtype, as the service does.
+  const narrowed = narrowByDiscriminator(models, (field) => {
+    const key = Object.keys(obj).find((k) => lookupOciField(k, models)?.camel === field);
+    return key === undefined ? undefined : obj[key];
+  });
+  if (narrowed.problem) {
+    const key = Object.keys(obj).find((k) => lookupOciField(k, models)?.camel === narrowed.problem!.field) ?? narrowed.problem.field;
+    problems.push({ path: `${path}.${key}`, message: narrowed.problem.message });
+  } else models = narrowed.models;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(obj)) {
     if (key === OCI_MODEL_NAME_KEY) continue;
@@ -89,36 +105,55 @@ function translateModel(obj: Record<string, unknown>, candidates: readonly strin
       problems.push({ path: here, message: `"${key}" is not a field of ${describe(models)}${suggest(key, models)}` });
       continue;
     }
-    out[match.camel] = translateValue(value, match.spec, here, problems);
+    out[match.camel] = translateValue(value, match.spec, match.spec.type, here, problems);
   }
+  if (whole && models.length === 1)
+    for (const [camel, f] of Object.entries(OCI_MODELS[models[0]]?.fields ?? {}))
+      if (f.required && (out[camel] === undefined || out[camel] === null)) problems.push({ path, message: `missing "${spellLike(obj, camel, f.snake)}" (${models[0]} requires it)` });
   return out;
 }
 
-function translateValue(value: unknown, spec: OciFieldSpec, path: string, problems: OciOverrideProblem[]): unknown {
+/** A field name in the spelling the user writes: snake_case unless their keys are camelCase. */
+function spellLike(obj: Record<string, unknown>, camel: string, snake: string): string {
+  const keys = Object.keys(obj).filter((k) => k !== OCI_MODEL_NAME_KEY);
+  return keys.some((k) => /[A-Z]/.test(k)) && !keys.some((k) => k.includes('_')) ? camel : snake;
+}
+
+function translateValue(value: unknown, spec: OciFieldSpec, type: OciValueType, path: string, problems: OciOverrideProblem[], whole = false): unknown {
   if (value === null) return null;
-  if (spec.array) {
+  if (type.t === 'list') {
     if (!Array.isArray(value)) {
       problems.push({ path, message: 'expected a list' });
       return value;
     }
-    const one = { ...spec, array: undefined };
-    return value.map((item, i) => translateValue(item, one, `${path}[${i}]`, problems));
+    // A list replaces the base's list: each item is a whole object.
+    return value.map((item, i) => translateValue(item, spec, type.of, `${path}[${i}]`, problems, true));
   }
   switch (spec.kind) {
-    case 'scalar':
-      // Enum values (ENABLED, BASELINE_1_8) and strings stay exactly as written.
+    case 'scalar': {
+      // Enum values (ENABLED, BASELINE_1_8) and strings stay exactly as written, once checked.
+      const message = ociScalarProblem(value, type);
+      if (message) problems.push({ path, message });
       return structuredClone(value);
+    }
     case 'map':
-      // Free-form keys (metadata, freeformTags, definedTags at both levels, ...) are data.
+      // Free-form keys (metadata, freeformTags, definedTags at both levels, ...) are data;
+      // their values still have the map's value type (freeform tags are strings).
       if (!isPlainObject(value)) problems.push({ path, message: 'expected an object (a map of keys to values)' });
+      else for (const p of ociRestProblems(value, type)) problems.push({ path: joinPath(path, p.path), message: p.message });
       return structuredClone(value);
     case 'model':
       if (!isPlainObject(value)) {
         problems.push({ path, message: `expected an object (${describe(spec.models ?? [])})` });
         return value;
       }
-      return translateModel(value, spec.models ?? [], path, problems);
+      return translateModel(value, spec.models ?? [], path, problems, whole);
   }
+}
+
+/** `a.b` + ['k', 0] → `a.b.k[0]` (the override's path format; map keys kept as written). */
+function joinPath(base: string, rest: (string | number)[]): string {
+  return rest.reduce<string>((p, seg) => (typeof seg === 'number' ? `${p}[${seg}]` : `${p}.${seg}`), base);
 }
 
 function describe(models: readonly string[]): string {

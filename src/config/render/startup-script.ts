@@ -24,6 +24,14 @@ export const SCRIPT_TOKENS = [
 ] as const;
 export type ScriptToken = (typeof SCRIPT_TOKENS)[number];
 
+/**
+ * The tokens a kasm-scale launch fills (reconcile): the other Kasm tokens need Kasm's own
+ * DNS registration or its nginx certificates (up to 1.16), which kasm-scale does not have,
+ * so `config validate` refuses them in the script of a provider an autoscale config here
+ * launches on, rather than filling them with "".
+ */
+export const LAUNCH_TOKENS = ['server_id', 'provider_name', 'manager_token', 'upstream_auth_address'] as const satisfies readonly ScriptToken[];
+
 export interface ScriptField {
   /** The field name as Python sees it (`VAR` in `${VAR}`). */
   name: string;

@@ -1,4 +1,6 @@
 import { gcpOverrideProblems } from '../render/gcp-override.js';
+import { GCP_MESSAGES } from '../render/gcp-fields.generated.js';
+import { gcpMessageProblems } from '../render/gcp-values.js';
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { TAG_IDLE_SINCE, TAG_MANAGED, TAG_POOL, TAG_SERVER_ID } from '../../clouds/ownership.js';
@@ -57,6 +59,20 @@ export const GCP_PATTERNS = {
   metadataKey: /^[a-zA-Z0-9_-]+$/,
   email: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
 };
+
+/**
+ * The same value checks as gcp_config_override, for the fields that land in the Instance
+ * as-is (metadata items, service account, accelerators): the generated proto tables
+ * catch what the hand-written shapes let through (an int32 that would wrap, ...).
+ * Runs only when the shape above it passed, so a value is reported once.
+ */
+function protoChecked(message: string, list: boolean) {
+  if (!GCP_MESSAGES[message]) throw new Error(`${message} is not in the generated compute tables`);
+  return (v: unknown, ctx: z.RefinementCtx) => {
+    const items = list && Array.isArray(v) ? v.map((x, i) => [x, [i]] as const) : [[v, []] as const];
+    for (const [item, at] of items) for (const p of gcpMessageProblems(item, message, {}, [...at])) ctx.addIssue({ code: 'custom', message: p.message, path: p.path, input: undefined });
+  };
+}
 
 /** Why `json` is not a usable service account key (never echoes key material). */
 export function serviceAccountKeyErrors(o: Record<string, unknown>): { path: string[]; message: string }[] {
@@ -184,6 +200,7 @@ export const gcpFields = {
         ),
         { error: 'expected a list of {"key": ..., "value": ...} items' },
       )
+      .superRefine(protoChecked('Items', true))
       .superRefine((items, ctx) => {
         const seen = new Set<string>();
         items.forEach((it, i) => {
@@ -203,6 +220,7 @@ export const gcpFields = {
         },
         { error: 'expected {"email": ..., "scopes": [...]}' },
       )
+      .superRefine(protoChecked('ServiceAccount', false))
       .describe('{"email": ..., "scopes": [...]}'),
     undefined,
   ).optional().describe('Service Account (JSON): {"email": ..., "scopes": [...]} the instances run as (optional)'),
@@ -218,6 +236,7 @@ export const gcpFields = {
         ),
         { error: 'expected a list of {"acceleratorType": ..., "acceleratorCount": N}' },
       )
+      .superRefine(protoChecked('AcceleratorConfig', true))
       .describe('a list of {"acceleratorType": ..., "acceleratorCount": N}'),
     [],
   ).default([]).describe('Guest Accelerators (JSON): a list of {"acceleratorType": ..., "acceleratorCount": N} offered in gcp_zone (default [])'),

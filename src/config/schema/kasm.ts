@@ -33,10 +33,10 @@ export const kasmFields = {
   /**
    * Secret: Kasm's manager token (Admin > Infrastructure > Zones... > "Manager Token"),
    * filled into `{manager_token}` of startup scripts so a new agent can join. Inline,
-   * `${ENV}`, or read from `manager_token_file`; KASM_MANAGER_TOKEN in the environment
-   * is used when neither is given.
+   * `${ENV}` (e.g. `${KASM_MANAGER_TOKEN}`), or read from `manager_token_file`: the file is
+   * the only source, so `config validate` sees what a launch fills.
    */
-  manager_token: text("Kasm's manager token for {manager_token} in startup scripts").optional().describe('Kasm\'s manager token, filled into {manager_token} of startup scripts so a new agent can join. Secret: inline, ${ENV}, or manager_token_file (else $KASM_MANAGER_TOKEN)'),
+  manager_token: text("Kasm's manager token for {manager_token} in startup scripts").optional().describe('Kasm\'s manager token, filled into {manager_token} of startup scripts so a new agent can join. Secret: inline, ${ENV} such as ${KASM_MANAGER_TOKEN}, or manager_token_file; required when a script launched by kasm-scale uses {manager_token}'),
   manager_token_file: text('the path of a file holding the manager token').optional().describe('Path of a file holding the Kasm manager token (~ expands; relative to this file); instead of manager_token'),
   /**
    * How the API key reaches Kasm. `body` (default): `api_key`/`api_key_secret` in the JSON

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ocidError, regionError } from '../../keys/ocid.js';
+import { OCI_MODELS, OCI_ROOT_MODEL } from '../render/oci-fields.generated.js';
 import { translateOciOverride } from '../render/oci-override.js';
+import { ociRestProblems } from '../render/oci-values.js';
 import { checked, int, jsonField, pattern, text } from './common.js';
 import { startupScriptProblems } from './startup-script.js';
 
@@ -118,6 +120,10 @@ export const ociFields = {
         z.string({ error: 'expected a string value (freeform tags map strings to strings; quote numbers and booleans)' }).max(256, { error: 'expected a tag value of at most 256 characters' }),
         { error: 'expected an object of string → string (freeform tags)' },
       )
+      // The same value check as the override's freeform_tags (oci-core's model type).
+      .superRefine((tags, ctx) => {
+        for (const p of ociRestProblems(tags, OCI_MODELS[OCI_ROOT_MODEL].fields.freeformTags.type)) ctx.addIssue({ code: 'custom', message: p.message, path: p.path, input: undefined });
+      })
       .describe('an object of string → string'),
     {},
   ).default({}).describe('Custom Tags (JSON): freeform tags, an object of string → string (default {})'),

@@ -1,9 +1,11 @@
+import { submitField } from './fields.js';
 import { MASKED } from './masked.js';
 
 /**
  * Equality as Kasm means it: a JSON field equals its string form (`["a"]` = `'["a"]'`),
- * `5` equals `"5"`, `true` equals `"true"`, and every "empty" (null, "", {}, []) is one
- * value. Object key order does not matter.
+ * `5` equals `"5"`, `true` equals `"true"`, and every "empty" (null, "", {}, [], and a
+ * field's own "not set" value such as 0 for `oci_flex_cpus`) is one value. Object key
+ * order does not matter.
  */
 
 function parseMaybeJson(v: unknown): unknown {
@@ -48,12 +50,25 @@ export function canonical(v: unknown): unknown {
   return p;
 }
 
-export function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+/**
+ * `canonical`, plus the field's own "not set" values (fields.ts): for `oci_flex_cpus` a
+ * stored 0 is the same as the key missing from the file. Without a field, only the
+ * empties every type shares.
+ */
+export function normalized(field: string | undefined, v: unknown): unknown {
+  const c = canonical(v);
+  const f = field === undefined ? undefined : submitField(field);
+  if (c === null || !f || f.presence !== 'optional') return c;
+  const unset = [f.cleared, ...(f.alsoUnset ?? [])].map(canonical);
+  return unset.some((u) => u !== null && JSON.stringify(u) === JSON.stringify(c)) ? null : c;
 }
 
-export function isEmptyValue(v: unknown): boolean {
-  return canonical(v) === null;
+export function sameValue(a: unknown, b: unknown, field?: string): boolean {
+  return JSON.stringify(normalized(field, a)) === JSON.stringify(normalized(field, b));
+}
+
+export function isEmptyValue(v: unknown, field?: string): boolean {
+  return normalized(field, v) === null;
 }
 
 export { MASKED };

@@ -1,6 +1,7 @@
 import type { KasmVmProviderConfig } from '../../kasm/types.js';
 import type { Provider } from '../types.js';
 import { canonical, isEmptyValue, sameValue } from './compare.js';
+import { SUBMIT_FIELDS } from './fields.js';
 import { SECRET_FIELDS, toKasmPayload, UNCONFIRMED_FIELDS } from './payload.js';
 
 /**
@@ -19,6 +20,8 @@ export interface FieldChange {
   /** Only for short, non-secret scalar values (numbers, booleans, short strings). */
   from?: unknown;
   to?: unknown;
+  /** removed: the empty value sent to clear it (fields.ts): "", 0, "{}", ... */
+  sent?: unknown;
 }
 
 export interface SubmitItem {
@@ -51,18 +54,21 @@ function showable(field: string, v: unknown): unknown {
   return s.length <= 60 && !s.includes('\n') ? s : undefined;
 }
 
-export function diffConfig(payload: Record<string, unknown>, current: Record<string, unknown>): FieldChange[] {
+/** `leftOut`: the optional keys the file does not have (sent as their cleared value), shown as "cleared". */
+export function diffConfig(payload: Record<string, unknown>, current: Record<string, unknown>, leftOut?: ReadonlySet<string>): FieldChange[] {
   const changes: FieldChange[] = [];
   for (const [field, want] of Object.entries(payload)) {
     if ((SECRET_FIELDS as readonly string[]).includes(field)) continue;
     if (field === 'vm_provider_name' || field === 'vm_provider_config_name') continue;
     if (UNCONFIRMED_FIELDS.has(field) && !Object.hasOwn(current, field)) continue;
     const have = current[field];
-    if (sameValue(want, have)) continue;
-    const kind: FieldChange['kind'] = isEmptyValue(have) ? 'added' : isEmptyValue(want) ? 'removed' : 'changed';
+    if (sameValue(want, have, field)) continue;
+    const cleared = leftOut ? leftOut.has(field) || isEmptyValue(want) : isEmptyValue(want, field);
+    const kind: FieldChange['kind'] = isEmptyValue(have, field) ? 'added' : cleared ? 'removed' : 'changed';
     const from = showable(field, have);
-    const to = showable(field, want);
-    changes.push({ field, kind, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) });
+    const to = kind === 'removed' ? undefined : showable(field, want);
+    // A cleared key is sent as its type's empty value (fields.ts): short, never a secret.
+    changes.push({ field, kind, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), ...(kind === 'removed' ? { sent: want } : {}) });
   }
   return changes;
 }
@@ -83,7 +89,9 @@ export function planSubmit(providers: Provider[], existing: KasmVmProviderConfig
     }
     if (matches.length === 0) return { ...base, action: 'create', changes: [] };
     const current = matches[0];
-    const changes = diffConfig(payload, current);
+    const src = p as unknown as Record<string, unknown>;
+    const leftOut = new Set(SUBMIT_FIELDS[p.vm_provider_name].filter((f) => f.presence === 'optional' && (src[f.key] === undefined || src[f.key] === null)).map((f) => f.key));
+    const changes = diffConfig(payload, current, leftOut);
     if (changes.length === 0 && opts.resendSecrets) {
       for (const s of SECRET_FIELDS) if (s in payload) changes.push({ field: s, kind: 'changed' });
     }

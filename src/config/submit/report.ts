@@ -31,7 +31,8 @@ function fmtValue(v: unknown): string {
 
 export function describeChange(c: FieldChange): string {
   const arrow = c.from !== undefined && c.to !== undefined ? ` ${fmtValue(c.from)} → ${fmtValue(c.to)}` : c.to !== undefined ? ` = ${fmtValue(c.to)}` : '';
-  return c.kind === 'removed' ? `${c.field} (cleared)` : c.kind === 'added' && arrow === '' ? `${c.field} (set)` : `${c.field}${arrow}`;
+  if (c.kind === 'removed') return c.from !== undefined ? `${c.field} ${fmtValue(c.from)} → cleared` : `${c.field} → cleared`;
+  return c.kind === 'added' && arrow === '' ? `${c.field} (set)` : `${c.field}${arrow}`;
 }
 
 export function secretsNote(plan: SubmitPlan): string | undefined {

@@ -401,7 +401,8 @@ function regionJson(seed: GcpSeed, project: string, region: string): unknown {
   return { kind: 'compute#region', name: region, status: 'UP', zones: zones.map((z) => `${API_BASE}projects/${project}/zones/${z}`), selfLink: `${API_BASE}projects/${project}/regions/${region}` };
 }
 
-function machineTypeJson(seed: GcpSeed, project: string, zone: string, name: string): unknown {
+/** machineTypes.get's answer; `accelerators` only on types with built-in GPUs, as Compute Engine answers. */
+export function machineTypeJson(seed: GcpSeed, project: string, zone: string, name: string): unknown {
   const spec = machineTypeSpec(seed, name);
   if (!spec) throw notFound(`projects/${project}/zones/${zone}/machineTypes/${name}`);
   return {

@@ -1,14 +1,14 @@
-import { createRequire } from 'node:module';
+import { gcpMessageProblems } from '../../config/render/gcp-values.js';
 import { invalid, invalidField, notFound, GoogleApiError } from './google-errors.js';
 import { parseRef } from './refs.js';
 import { machineTypeSpec, regionOfZone, type GcpSeed, type MachineTypeSeed, type ImageSeed } from './seed.js';
 
 /**
  * Checks an Instance body the way instances.insert does, so a rendering mistake fails in
- * tests the way it would fail at Google: unknown fields (checked against the client
- * library's own proto descriptors), malformed names/labels/tags/metadata, references to
- * machine types, images, networks, accelerators that do not exist, and GPUs without
- * `onHostMaintenance: TERMINATE`.
+ * tests the way it would fail at Google: unknown fields and wrong values (checked against
+ * the client library's own protos, through the tables `config validate` uses), malformed
+ * names/labels/tags/metadata, references to machine types, images, networks, accelerators
+ * that do not exist, and GPUs without `onHostMaintenance: TERMINATE`.
  */
 
 const NAME_RE = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -16,32 +16,27 @@ const LABEL_KEY_RE = /^[\p{Ll}\p{Lo}][\p{Ll}\p{Lo}\p{N}_-]{0,62}$/u;
 const LABEL_VALUE_RE = /^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u;
 const METADATA_KEY_RE = /^[a-zA-Z0-9_-]+$/;
 
-type ProtoField = { type: string; rule?: string; keyType?: string };
-type ProtoType = { fields?: Record<string, ProtoField> };
-let protoTypes: Record<string, ProtoType> | undefined;
-
-function protos(): Record<string, ProtoType> {
-  if (!protoTypes) {
-    const require = createRequire(import.meta.url);
-    const json = require('@google-cloud/compute/build/protos/protos.json') as { nested: Record<string, { nested: Record<string, unknown> }> };
-    // google.cloud.compute.v1
-    const v1 = (json.nested.google.nested.cloud as { nested: Record<string, { nested: Record<string, { nested: Record<string, ProtoType> }> }> }).nested.compute.nested.v1.nested;
-    protoTypes = v1;
-  }
-  return protoTypes;
+/** `resource` + ['scheduling', 'nodeAffinities', 0] → `resource.scheduling.nodeAffinities[0]` */
+function at(path: (string | number)[]): string {
+  return path.reduce<string>((p, seg) => (typeof seg === 'number' ? `${p}[${seg}]` : `${p}.${seg}`), 'resource');
 }
 
-/** Rejects names that are not fields of the message, as Google's JSON front end does. */
-function checkKnownFields(value: unknown, typeName: string, at: string): void {
-  const type = protos()[typeName];
-  if (!type?.fields || !value || typeof value !== 'object' || Array.isArray(value)) return;
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    const f = type.fields[k];
-    if (!f) throw new GoogleApiError(400, `Invalid JSON payload received. Unknown name "${k}" at '${at}': Cannot find field.`, 'invalid');
-    if (f.keyType) continue; // map<string,string>
-    if (f.rule === 'repeated' && Array.isArray(v)) v.forEach((item, i) => checkKnownFields(item, f.type, `${at}.${k}[${i}]`));
-    else checkKnownFields(v, f.type, `${at}.${k}`);
-  }
+/**
+ * Names that are not fields of the message, and values not of their field's type (enum
+ * values and documented ranges included), from the same generated proto tables the
+ * config validator uses, answered as Google's front end answers them.
+ */
+function checkFields(body: unknown): void {
+  const [first] = gcpMessageProblems(body, 'Instance', { lenientNumbers: true });
+  if (!first) return;
+  const key = first.path[first.path.length - 1];
+  const parent = at(first.path.slice(0, -1));
+  if (first.kind === 'unknown') throw new GoogleApiError(400, `Invalid JSON payload received. Unknown name "${String(key)}" at '${parent}': Cannot find field.`, 'invalid');
+  throw invalidField(at(first.path), valueAt(body, first.path) ?? '', `${first.message[0].toUpperCase()}${first.message.slice(1)}.`);
+}
+
+function valueAt(root: unknown, path: (string | number)[]): unknown {
+  return path.reduce<unknown>((v, seg) => (v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined), root);
 }
 
 export interface ValidatedInstance {
@@ -61,7 +56,7 @@ export function findImage(seed: GcpSeed, defaultProject: string, text: string): 
 
 export function validateInstance(seed: GcpSeed, project: string, zone: string, body: unknown): ValidatedInstance {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalid('Invalid JSON payload received. Expected an Instance object.');
-  checkKnownFields(body, 'Instance', 'resource');
+  checkFields(body);
   const inst = body as Record<string, any>;
   const region = regionOfZone(seed, zone)!;
 

@@ -5,11 +5,13 @@ import { acceptsStyle, authenticate, styleOfPrefix, type KasmAuthAccepts, type K
 import { FaultBook, type KasmFault } from './faults.js';
 import { kasmDate, newKasmId } from './format.js';
 import { freeOn, isAvailable, WAITING, type EmuAgent, type EmuSession, type EmuState } from './model.js';
-import { checkProviderConfig, mergeUpdate } from './provider-configs.js';
+import { autoscaleConfigRow, newAutoscaleConfig, type AddAutoscaleConfigInput, type EmuAutoscaleConfig } from './autoscale-configs.js';
+import { checkProviderConfig, createdConfig, mergeUpdate } from './provider-configs.js';
 import { maskConfig, serverRow, sessionRow, zoneRow } from './views.js';
 
 export type { KasmFault, KasmFaultKind } from './faults.js';
 export type { EmuAgent, EmuSession, EmuState } from './model.js';
+export type { AddAutoscaleConfigInput, EmuAutoscaleConfig } from './autoscale-configs.js';
 
 /**
  * A local Kasm Workspaces API (reference/kasm.md): the calls kasm-scale makes, Kasm's key
@@ -97,6 +99,10 @@ export interface KasmEmulator {
   addSession(input: AddSessionInput): EmuSession;
   setSessionStatus(kasmId: string, status: string): EmuSession;
   removeSession(kasmId: string): boolean;
+  /** Adds one of Kasm's own autoscale configs (its VM provider config must be stored already). */
+  addAutoscaleConfig(input: AddAutoscaleConfigInput): EmuAutoscaleConfig;
+  /** Turns one of Kasm's own autoscale configs on or off. */
+  setAutoscaleConfigEnabled(autoscaleConfigId: string, enabled: boolean): void;
   /** Places waiting sessions on agents of their zone with room, as Kasm does; returns how many. */
   assignWaitingSessions(): number;
   setFault(fault: KasmFault): void;
@@ -115,6 +121,7 @@ const PERMISSION_OF: Record<string, string> = {
   get_vm_provider_configs: 'vm_providers_view',
   create_vm_provider_config: 'vm_providers_create',
   update_vm_provider_config: 'vm_providers_modify',
+  get_autoscale_configs: 'autoscale_view',
 };
 
 function allowed(perms: KasmKeyPermissions | undefined, call: string): boolean {
@@ -249,6 +256,19 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
       save();
       return state.sessions.length < before;
     },
+    addAutoscaleConfig(input: AddAutoscaleConfigInput): EmuAutoscaleConfig {
+      ensureZone(String(input?.zone_name ?? ''));
+      const row = newAutoscaleConfig(state, input);
+      (state.autoscaleConfigs ??= []).push(row);
+      save();
+      return { ...row };
+    },
+    setAutoscaleConfigEnabled(autoscaleConfigId: string, enabled: boolean): void {
+      const c = (state.autoscaleConfigs ?? []).find((x) => x.autoscale_config_id === autoscaleConfigId);
+      if (!c) throw new Error(`no autoscale config ${autoscaleConfigId}`);
+      c.enabled = enabled;
+      save();
+    },
     assignWaitingSessions(): number {
       let placed = 0;
       const waiting = state.sessions.filter((s) => !s.server_id && WAITING.has(s.operational_status)).sort((a, b) => a.start_ms - b.start_ms);
@@ -293,6 +313,7 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
     get_kasms: () => [200, { kasms: state.sessions.map((s) => sessionRow(state, s)), current_time: kasmDate(now()) }],
     get_zones: () => [200, { zones: state.zones.map((z) => zoneRow(state, z)) }],
     get_vm_provider_configs: () => [200, { vm_provider_configs: state.vmProviderConfigs.map(maskConfig) }],
+    get_autoscale_configs: () => [200, { autoscale_configs: (state.autoscaleConfigs ?? []).map((c) => autoscaleConfigRow(state, c)) }],
     create_vm_provider_config: (body) => {
       if (opts.licensed === false) return [200, { error_message: 'Access Denied. Auto Scaling is not licensed' }];
       const target = body.target_vm_provider_config;
@@ -300,7 +321,7 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
       const t = target as Record<string, unknown>;
       const problem = checkProviderConfig(t, true);
       if (problem) return [200, { error_message: problem }];
-      const stored = { ...t, vm_provider_config_id: newKasmId() };
+      const stored = createdConfig(t, newKasmId());
       state.vmProviderConfigs.push(stored);
       save();
       return [200, { vm_provider_config: maskConfig(stored) }];
@@ -384,6 +405,13 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
           break;
         case 'removeSession':
           result = { removed: control.removeSession(String(a.kasm_id)) };
+          break;
+        case 'addAutoscaleConfig':
+          result = control.addAutoscaleConfig(a as unknown as AddAutoscaleConfigInput);
+          break;
+        case 'setAutoscaleConfigEnabled':
+          control.setAutoscaleConfigEnabled(String(a.autoscale_config_id), Boolean(a.enabled));
+          result = { ok: true };
           break;
         case 'assignWaitingSessions':
           result = { assigned: control.assignWaitingSessions() };

@@ -57,6 +57,8 @@ export interface EmuState {
   agents: EmuAgent[];
   sessions: EmuSession[];
   vmProviderConfigs: Array<Record<string, unknown> & { vm_provider_config_id: string }>;
+  /** Kasm's own autoscale configs (absent in state files written before they were modelled). */
+  autoscaleConfigs?: Array<Record<string, unknown> & { autoscale_config_id: string; zone_name: string }>;
 }
 
 /** Sessions in these states consume their agent's resources (reference/kasm.md). */

@@ -44,13 +44,24 @@ export function checkProviderConfig(c: Record<string, unknown>, isCreate: boolea
   return undefined;
 }
 
-/** Update semantics: omitted keys and masked secrets keep what is stored. */
+/**
+ * Kasm 1.15's update: a key sent as null or left out, and a masked secret, keep what is
+ * stored; any other value is stored as sent, empty ones ("", 0, {}, []) included: sending
+ * the empty value of its type is the only way to clear a key.
+ */
 export function mergeUpdate(stored: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
   const out = { ...stored };
   for (const [k, v] of Object.entries(patch)) {
-    if (v === undefined || v === MASK) continue;
+    if (v === undefined || v === null || v === MASK) continue;
     if (k === 'vm_provider_config_id') continue;
     out[k] = v;
   }
   return out;
+}
+
+/** Create: what is sent, without null keys (Kasm's columns keep their defaults). */
+export function createdConfig(sent: Record<string, unknown>, id: string): Record<string, unknown> & { vm_provider_config_id: string } {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(sent)) if (v !== null && v !== undefined && k !== 'vm_provider_config_id') out[k] = v;
+  return { ...out, vm_provider_config_id: id };
 }

@@ -17,8 +17,7 @@ import { verifyOciSignature } from './signature.js';
 import { emptyState, instanceJson, lifecycleOf, type LifecycleState, type OciSeed, type OciState, type StoredInstance } from './store.js';
 import { listOrder } from './list-order.js';
 import { REGION_KEYS } from './sdk-tables.generated.js';
-import { validateUpdateInstance } from './update-instance.js';
-import { ApiError, validateLaunch } from './validate.js';
+import { ApiError, validateLaunch, validateUpdate } from './validate.js';
 
 export type { OciFault, OciOperation } from './faults.js';
 export type { OciSeed, SeedShape } from './store.js';
@@ -288,7 +287,7 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
     const i = findInstance(id);
     if (!i) throw new ApiError(404, 'NotAuthorizedOrNotFound', NOT_FOUND);
     if (parsed === undefined) throw new ApiError(400, 'InvalidParameter', 'Request body is not valid JSON.');
-    validateUpdateInstance(parsed);
+    validateUpdate(parsed);
     const ifMatch = req.headers['if-match'];
     if (typeof ifMatch === 'string' && ifMatch !== etagOf(i)) throw new ApiError(412, 'NoEtagMatch', 'The resource has changed since the etag was read.');
     if (stateOf(i) === 'TERMINATED' || stateOf(i) === 'TERMINATING') throw new ApiError(409, 'IncorrectState', `Instance ${id} is ${stateOf(i)}.`);
@@ -341,7 +340,9 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
         shape: s.shape,
         ocpus: s.ocpus,
         memoryInGBs: s.memoryInGBs,
+        // As OCI answers: every shape states its GPU count (0 when it has none); only GPU shapes describe them.
         gpus: s.gpus ?? 0,
+        ...((s.gpus ?? 0) > 0 ? { gpuDescription: s.gpuDescription ?? 'NVIDIA GPU' } : {}),
         isFlexible: Boolean(s.isFlexible),
         processorDescription: s.processorDescription ?? '2.55 GHz AMD EPYC',
         ...(s.ocpuOptions ? { ocpuOptions: s.ocpuOptions } : {}),

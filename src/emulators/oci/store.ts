@@ -10,12 +10,14 @@ export interface SeedShape {
   memoryInGBs: number;
   isFlexible?: boolean;
   gpus?: number;
+  /** Shape.gpuDescription, e.g. "NVIDIA® Tesla® V100" (GPU shapes only). */
+  gpuDescription?: string;
   /** ADs offering it; default: every seeded AD. */
   availabilityDomains?: string[];
   /** Images it is compatible with; default: every image. */
   imageIds?: string[];
   ocpuOptions?: { min: number; max: number };
-  memoryOptions?: { minInGBs: number; maxInGBs: number };
+  memoryOptions?: { minInGBs: number; maxInGBs: number; defaultPerOcpuInGBs?: number; minPerOcpuInGBs?: number; maxPerOcpuInGBs?: number };
   processorDescription?: string;
 }
 

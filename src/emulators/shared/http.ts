@@ -83,10 +83,11 @@ export function listen(handler: Handler, opts: { port?: number; host?: string } 
         else res.end();
       });
   });
-  // Node closes an idle keep-alive socket after 5 s; a client that reuses it at that moment
-  // (a slow, loaded test run) gets ECONNRESET, which no real cloud API causes. Idle sockets stay
-  // open until the client closes them or close() destroys them.
-  server.keepAliveTimeout = 0;
+  // Node closes an idle kept-alive connection after 5 s; the cloud front ends keep them far
+  // longer, and the SDKs pool sockets on that assumption. With Node's default, a client
+  // that reuses a pooled socket just as the server drops it gets ECONNRESET (seen on a
+  // loaded machine between two calls a few seconds apart).
+  server.keepAliveTimeout = 120_000;
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

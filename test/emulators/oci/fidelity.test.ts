@@ -78,7 +78,7 @@ describe('OCI emulator: UpdateInstance takes exactly UpdateInstanceDetails', () 
     expect(await update({ subnetId: SUBNET })).toMatchObject({ statusCode: 400, message: expect.stringMatching(/Unknown field updateInstanceDetails\.subnetId/) });
     expect(await update({ clusterPlacementGroupId: 'ocid1.clusterplacementgroup.oc1..x' })).toMatchObject({ statusCode: 400 });
     expect(await update({ updateOperationConstraint: 'WHENEVER' })).toMatchObject({ statusCode: 400, message: expect.stringMatching(/ALLOW_DOWNTIME, AVOID_DOWNTIME/) });
-    expect(await update({ shapeConfig: { ocpus: 'two' } })).toMatchObject({ statusCode: 400, message: expect.stringMatching(/shapeConfig\.ocpus must be a number/) });
+    expect(await update({ shapeConfig: { ocpus: 'two' } })).toMatchObject({ statusCode: 400, message: expect.stringMatching(/shapeConfig\.ocpus: expected a number/) });
     expect(await update({ sourceDetails: { sourceType: 'image' } })).toMatchObject({ statusCode: 400, serviceCode: 'MissingParameter' });
     expect(await update({ agentConfig: { pluginsConfig: [{ name: 'Bastion', desiredState: 'ON' }] } })).toMatchObject({ statusCode: 400 });
     // Fields and enum values as oci-core names them.

@@ -50,13 +50,15 @@ export interface ScenarioOptions {
   maxInstances?: number;
   /** OCI agent: E4.Flex 2 OCPUs → 4 vCPUs, 16 GB. */
   ociFlexCpus?: number;
+  /** Other keys of the OCI provider (e.g. a fixed oci_shape with the flex keys set to undefined). */
+  oci?: Record<string, unknown>;
   gcp?: { machineType?: string; accelerators?: Array<{ acceleratorType: string; acceleratorCount: number }> };
   zones?: string[];
   provisioningDelaySec?: number;
 }
 
 export async function scenario(o: ScenarioOptions): Promise<Scenario> {
-  const providers = [emulatedOciProvider(ociDemoKey(), { max_instances: o.maxInstances ?? 10, oci_flex_cpus: o.ociFlexCpus ?? 2 })];
+  const providers = [emulatedOciProvider(ociDemoKey(), { max_instances: o.maxInstances ?? 10, oci_flex_cpus: o.ociFlexCpus ?? 2, ...o.oci })];
   if (o.gcp) providers.push(emulatedGcpProvider(gcpDemoServiceAccount(GCP_PROJECT), o.gcp));
   const world = await startWorld({
     start: Date.UTC(2025, 0, 6, 7, 0, 0),

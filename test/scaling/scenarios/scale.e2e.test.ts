@@ -83,7 +83,8 @@ describe('reconcile scenarios (built CLI × emulators)', () => {
     expect(state.backoff[`oci-main|${AD1}`]).toMatchObject({ delaySec: 300, failures: 1 });
     // every AD out of capacity: the pass fails clearly, nothing loops
     s.oci.setFault({ kind: 'capacity' });
-    s.kasm.addSession({ cores: 8, memory: MB, operational_status: 'requested', zone_name: 'default' });
+    // Two 4-core sessions (one 8-core session would fit no 4-core agent and launch nothing).
+    for (let i = 0; i < 2; i++) s.kasm.addSession({ cores: 4, memory: MB, operational_status: 'requested', zone_name: 'default' });
     s.tick(30);
     const r2 = await s.pass();
     expect(r2.code).toBe(1);
