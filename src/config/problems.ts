@@ -1,4 +1,6 @@
 import { InputError } from '../cli/errors.js';
+import { secretKind } from '../util/echo.js';
+import { escapeControl } from '../util/escape.js';
 
 /** One thing wrong with a config file, located as precisely as the file allows. */
 export interface ConfigProblem {
@@ -31,7 +33,7 @@ export function formatPath(path: PathSegments): string {
 /** `kasm-scale.yaml:12:5: providers[0].oci_fingerprint: expected ... (found "abc")` */
 export function problemLine(p: ConfigProblem, displayFile = p.file): string {
   const where = p.line ? `${displayFile}:${p.line}:${p.column ?? 1}` : displayFile;
-  return `${where}: ${p.path ? `${p.path}: ` : ''}${p.message}${p.found ? ` (found ${p.found})` : ''}`;
+  return escapeControl(`${where}: ${p.path ? `${p.path}: ` : ''}${p.message}${p.found ? ` (found ${p.found})` : ''}`);
 }
 
 /** The config file has problems: exit 2; `.problems` lists every one. */
@@ -60,6 +62,9 @@ export function describeFound(value: unknown, path: PathSegments): string | unde
   if (value === null) return 'null';
   if (typeof value === 'string') {
     if (value === '') return 'an empty string';
+    // A secret pasted into the wrong key: its kind and length only (the one rule: util/echo.ts).
+    const kind = secretKind(value);
+    if (kind) return `${kind} of ${value.length} characters`;
     if (value.length > 60 || value.includes('\n')) return `a text of ${value.length} characters`;
     return JSON.stringify(value);
   }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Output } from '../cli/output.js';
 import { generateKeyFiles } from '../keys/generate.js';
 import { inspectKey } from '../keys/inspect.js';
@@ -141,6 +141,8 @@ async function ociKey(answers: Answers, deps: FlowDeps): Promise<OciKeyResult> {
   if (answers.oci_key_source === 'generate') {
     const progress = deps.out.progress('Generating an RSA 2048 key pair…');
     try {
+      const name = basename(file, '.pem');
+      for (const f of [`${name}.pem`, `${name}_public.pem`]) await deps.ctx.journal?.record(join(dirname(file), f));
       const g = await generateKeyFiles({ dir: dirname(file), name: basename(file, '.pem'), force: deps.ctx.force });
       progress.succeed(`Wrote ${g.private_key_file} and ${g.public_key_file} (0600)`);
       return { privateKeyFile: g.private_key_file, publicKeyFile: g.public_key_file, fingerprint: g.fingerprint, publicKeyPem: g.public_key_pem, generated: true };

@@ -5,6 +5,8 @@
  * the prompt shows under the input.
  */
 
+import { echoValue } from '../util/echo.js';
+
 export class AnswerFormatError extends Error {}
 
 /** `a, b, c`, or a JSON list; empty text is an empty list. */
@@ -44,7 +46,7 @@ export function parseMap(raw: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of t.split(',').map((s) => s.trim()).filter(Boolean)) {
     const eq = part.indexOf('=');
-    if (eq <= 0) throw new AnswerFormatError(`'${part}' is not key=value`);
+    if (eq <= 0) throw new AnswerFormatError(`${echoValue(part)} is not key=value`);
     out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
   }
   return out;
@@ -69,7 +71,7 @@ export function parseAccelerators(raw: string): Array<{ acceleratorType: string;
       const i = part.lastIndexOf(':');
       const count = i > 0 ? part.slice(i + 1).trim() : '1';
       const type = i > 0 ? part.slice(0, i).trim() : part;
-      if (!/^\d+$/.test(count)) throw new AnswerFormatError(`'${part}' is not TYPE:COUNT (e.g. nvidia-tesla-t4:1)`);
+      if (!/^\d+$/.test(count)) throw new AnswerFormatError(`${echoValue(part)} is not TYPE:COUNT (e.g. nvidia-tesla-t4:1)`);
       return { acceleratorType: type, acceleratorCount: Number(count) };
     });
 }

@@ -3,13 +3,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { InputError } from '../cli/errors.js';
+import { CliError, InputError } from '../cli/errors.js';
 import type { Output } from '../cli/output.js';
 import { closest } from '../config/schema/common.js';
 import { writeOciConfigProfile } from '../keys/oci-config.js';
-import { expandHome, readInput } from '../util/files.js';
+import { echoValue } from '../util/echo.js';
+import { checkWritableTarget, expandHome, readInput } from '../util/files.js';
 import { fieldCheck, oci } from './fields.js';
 import { type Ask, runFlow } from './flow.js';
+import { WriteJournal } from './journal.js';
 import { answerToText } from './parse.js';
 import { allQuestions, type Answers, type Ctx, EXTRA_ANSWER_KEYS, fileProblem, absPath } from './questions.js';
 import { buildConfig, configYaml, defaultSecretFile, sameContent, writeSecretFileAtomic } from './write.js';
@@ -22,6 +24,8 @@ export interface InitOptions {
   force?: boolean;
   /** Base URL for OCI calls (staging, emulator); also written as the provider's `endpoint`. */
   ociEndpoint?: string;
+  /** The same for GCP's Compute API. */
+  gcpEndpoint?: string;
   /** Commands this CLI has (`doctor`, `config submit`, `reconcile`): offered only if present. */
   available: string[];
 }
@@ -56,12 +60,8 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
       hint: 'run it in a terminal, or pass --answers FILE --yes to run it unattended (README: "kasm-scale init")',
     });
   }
-  const ociEndpoint = opts.ociEndpoint?.trim();
-  if (ociEndpoint !== undefined) {
-    // The provider schema's own check: the value goes into the config as `endpoint`.
-    const problem = fieldCheck(oci.endpoint)(ociEndpoint);
-    if (problem) throw new InputError(`--oci-endpoint ${JSON.stringify(opts.ociEndpoint)}: ${problem}`, { hint: 'give the base URL of an OCI-compatible API, e.g. http://127.0.0.1:8123 for kasm-scale emulator oci' });
-  }
+  const ociEndpoint = checkedEndpoint('--oci-endpoint', opts.ociEndpoint, 'an OCI-compatible API, e.g. http://127.0.0.1:8123 for kasm-scale emulator oci');
+  const gcpEndpoint = checkedEndpoint('--gcp-endpoint', opts.gcpEndpoint, 'a GCP Compute-compatible API, e.g. http://127.0.0.1:8124 for kasm-scale emulator gcp');
   const unattended = Boolean(opts.yes) || !tty;
   const fileAnswers = opts.answers ? await loadAnswers(opts.answers) : {};
   const configFile = resolve(expandHome(opts.config || env.KASM_SCALE_CONFIG || 'kasm-scale.yaml', home));
@@ -71,7 +71,10 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
     force: Boolean(opts.force),
     ociConfigFile: resolve(expandHome(opts.ociConfig ?? '~/.oci/config', home)),
     kasmSecretFileGiven: typeof fileAnswers.kasm_api_key_secret_file === 'string',
+    managerTokenFileGiven: typeof fileAnswers.kasm_manager_token_file === 'string',
+    managerTokenInEnv: Boolean(env.KASM_MANAGER_TOKEN) && fileAnswers.kasm_manager_token === undefined,
     ociEndpoint: ociEndpoint || undefined,
+    gcpEndpoint: gcpEndpoint || undefined,
   };
 
   const prompts = unattended ? undefined : await import('@inquirer/prompts');
@@ -84,70 +87,93 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
     }
     ctx.force = true;
   }
+  // The files written at the end are checked before the first write (the key pair).
+  await checkWritableTarget(configFile, 'config file');
+  await checkWritableTarget(ctx.ociConfigFile, 'OCI config file');
   if (!unattended) out.info(out.color.bold(`kasm-scale init: writes ${configFile}. Ctrl-C at any time leaves no config behind.\n`));
 
-  const ask: Ask = unattended ? answersAsk(fileAnswers, opts.answers) : inquirerAsk(prompts!, fileAnswers);
-  const result = await runFlow({ ask, out, ctx, unattended, given: (id) => fileAnswers[id] !== undefined });
-  if (ctx.ociEndpoint && result.answers.cloud !== 'oci') out.warn('--oci-endpoint is for OCI providers; not used for this GCP config');
+  // Every write of this run is journalled: an unattended run that fails takes them all back
+  // (nothing half-written, and the rerun does not trip over its own key pair); a person at
+  // a terminal is told exactly what was written.
+  const journal = new WriteJournal();
+  ctx.journal = journal;
+  const undo = async (): Promise<string> => {
+    const left = await journal.rollback();
+    return left.length ? `Could not take back: ${left.join(', ')}; remove ${left.length === 1 ? 'it' : 'them'} by hand.` : 'Nothing this run wrote was left behind.';
+  };
+  let shown: string;
+  try {
+    const ask: Ask = unattended ? answersAsk(fileAnswers, opts.answers) : inquirerAsk(prompts!, fileAnswers);
+    const result = await runFlow({ ask, out, ctx, unattended, given: (id) => fileAnswers[id] !== undefined });
+    if (ctx.ociEndpoint && result.answers.cloud !== 'oci') out.warn('--oci-endpoint is for OCI providers; not used for this GCP config');
+    if (ctx.gcpEndpoint && result.answers.cloud !== 'gcp') out.warn('--gcp-endpoint is for GCP providers; not used for this OCI config');
 
-  // The Kasm API key secret: a file given in the answers, or the typed secret in a 0600 file.
-  let secretFile: string;
-  if (ctx.kasmSecretFileGiven) {
-    const given = String(fileAnswers.kasm_api_key_secret_file);
-    const problem = fileProblem(given, ctx, 'the file holding the Kasm API key secret');
-    if (problem) throw new InputError(`answers ${opts.answers}: kasm_api_key_secret_file: ${problem}`);
-    secretFile = absPath(given, ctx);
-  } else {
-    secretFile = defaultSecretFile(ctx);
-    const secret = String(result.answers.kasm_api_key_secret);
-    if (existsSync(secretFile) && !sameContent(secretFile, secret) && !ctx.force) {
-      if (!(await confirm(`${secretFile} holds another secret. Replace it?`))) {
-        throw new InputError(`${secretFile} already holds a different Kasm API key secret; no config was written`, {
-          hint: 'pass --force to replace it, or give kasm_api_key_secret_file in --answers',
-        });
-      }
+    // Each Kasm secret: a file given in the answers, or the typed secret in a 0600 file.
+    const secretFile = await secretFileFor('kasm_api_key_secret', 'Kasm API key secret', result.answers, fileAnswers, ctx, opts.answers, confirm);
+    const managerTokenFile =
+      result.answers.kasm_manager_token !== undefined || ctx.managerTokenFileGiven
+        ? await secretFileFor('kasm_manager_token', 'Kasm manager token', result.answers, fileAnswers, ctx, opts.answers, confirm)
+        : undefined;
+
+    if (result.answers.cloud === 'oci' && result.key) {
+      await ctx.journal?.record(ctx.ociConfigFile);
+      const r = await writeOciConfigProfile({
+        user: String(result.answers.oci_user_ocid),
+        tenancy: String(result.answers.oci_tenancy_ocid),
+        region: String(result.answers.oci_region),
+        keyFile: result.key.privateKeyFile,
+        profile: String(result.answers.oci_profile),
+        config: ctx.ociConfigFile,
+        force: ctx.force,
+        passphrase: result.key.passphraseFile ? readFileSync(result.key.passphraseFile) : undefined,
+      });
+      out.info(`${out.color.green('✓')} ${r.action === 'added' ? 'Added' : 'Replaced'} profile [${r.profile}] in ${r.config_file}`);
+      // The passphrase stays in its own file; oci-cli asks for it (or add pass_phrase yourself).
+      if (r.passphrase_needed) out.info(`  the key is encrypted: the profile has no pass_phrase, so oci-cli will ask for it`);
     }
-    await writeSecretFileAtomic(secretFile, secret);
-  }
 
-  if (result.answers.cloud === 'oci' && result.key) {
-    const r = await writeOciConfigProfile({
-      user: String(result.answers.oci_user_ocid),
-      tenancy: String(result.answers.oci_tenancy_ocid),
-      region: String(result.answers.oci_region),
-      keyFile: result.key.privateKeyFile,
-      profile: String(result.answers.oci_profile),
-      config: ctx.ociConfigFile,
-      force: ctx.force,
-      passphrase: result.key.passphraseFile ? readFileSync(result.key.passphraseFile) : undefined,
-    });
-    out.info(`${out.color.green('✓')} ${r.action === 'added' ? 'Added' : 'Replaced'} profile [${r.profile}] in ${r.config_file}`);
-    // The passphrase stays in its own file; oci-cli asks for it (or add pass_phrase yourself).
-    if (r.passphrase_needed) out.info(`  the key is encrypted: the profile has no pass_phrase, so oci-cli will ask for it`);
-  }
+    const config = buildConfig(result, ctx, secretFile, managerTokenFile);
+    await ctx.journal?.record(configFile);
+    await writeSecretFileAtomic(configFile, configYaml(config));
+    out.info(`${out.color.green('✓')} Wrote ${configFile} (0600)`);
 
-  const config = buildConfig(result, ctx, secretFile);
-  await writeSecretFileAtomic(configFile, configYaml(config));
-  out.info(`${out.color.green('✓')} Wrote ${configFile} (0600)`);
-
-  // The same checks as `config validate`.
-  const { checkConfig } = await import('../config/load.js');
-  const { problemLine } = await import('../config/problems.js');
-  const check = await checkConfig(configFile, { env });
-  for (const w of check.warnings) out.warn(w);
-  const rel = relative(process.cwd(), configFile);
-  const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : configFile;
-  if (check.problems.length > 0) {
-    out.info(out.color.red(`✗ config validate found ${check.problems.length} problem${check.problems.length === 1 ? '' : 's'}:`));
-    for (const p of check.problems) out.info(`  ${problemLine(p, shown)}`);
-    out.info(`Fix them in ${shown}, then run: kasm-scale config validate ${shown}`);
-    return 2;
+    // The same checks as `config validate`.
+    const { checkConfig } = await import('../config/load.js');
+    const { problemLine } = await import('../config/problems.js');
+    const check = await checkConfig(configFile, { env });
+    for (const w of check.warnings) out.warn(w);
+    const rel = relative(process.cwd(), configFile);
+    shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : configFile;
+    if (check.problems.length > 0) {
+      out.info(out.color.red(`✗ config validate found ${check.problems.length} problem${check.problems.length === 1 ? '' : 's'}:`));
+      for (const p of check.problems) out.info(`  ${problemLine(p, shown)}`);
+      if (unattended) {
+        // Unattended, nobody will fix the file by hand: take the whole run back.
+        out.info(`Fix the answers, then run init again. ${await undo()}`);
+        return 2;
+      }
+      out.info(`Fix them in ${shown}, then run: kasm-scale config validate ${shown}`);
+      return 2;
+    }
+  } catch (err) {
+    if (unattended) {
+      const note = await undo();
+      if (err instanceof CliError) throw new CliError(`${err.message}; ${note.charAt(0).toLowerCase()}${note.slice(1).replace(/\.$/, '')}`, { exitCode: err.exitCode, hint: err.hint, cause: err });
+    } else {
+      const written = journal.written();
+      if (written.length) out.warn(`this run wrote ${written.join(', ')}; keep or remove them (a rerun needs --force to replace them)`);
+    }
+    throw err;
   }
   out.info(`${out.color.green('✓')} config validate: no problems`);
 
   const has = (c: string) => opts.available.includes(c);
   if (!unattended && has('doctor') && (await prompts!.confirm({ message: 'Run kasm-scale doctor now (checks credentials and reachability)?', default: true }))) {
-    runSelf(['doctor', configFile]);
+    // init's own doctor failing means the setup does not work yet: say so in the exit code.
+    if (runSelf(['doctor', configFile]) !== 0) {
+      out.info(out.color.red(`✗ doctor found problems; fix them, then run: kasm-scale doctor ${shown}`));
+      return 1;
+    }
   }
   if (!unattended && has('config submit') && (await prompts!.confirm({ message: 'Submit the provider config to Kasm now (kasm-scale config submit)?', default: false }))) {
     runSelf(['config', 'submit', configFile]);
@@ -157,9 +183,50 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
   return 0;
 }
 
-/** Runs another kasm-scale command in this terminal (same binary, inherited stdio). */
-function runSelf(args: string[]): void {
-  spawnSync(process.execPath, [process.argv[1], ...args], { stdio: 'inherit' });
+/** Runs another kasm-scale command in this terminal (same binary, inherited stdio); its exit code. */
+function runSelf(args: string[]): number {
+  return spawnSync(process.execPath, [process.argv[1], ...args], { stdio: 'inherit' }).status ?? 1;
+}
+
+/** `--oci-endpoint`/`--gcp-endpoint`, checked by the provider schema's own rule (it is written as `endpoint`). */
+function checkedEndpoint(flag: string, value: string | undefined, what: string): string | undefined {
+  const url = value?.trim();
+  if (url === undefined) return undefined;
+  const problem = fieldCheck(oci.endpoint)(url);
+  if (problem) throw new InputError(`${flag} ${JSON.stringify(value)}: ${problem}`, { hint: `give the base URL of ${what}` });
+  return url;
+}
+
+/**
+ * Where one Kasm secret lives: the `<id>_file` the answers name (checked), or the typed
+ * answer written to a 0600 file under $XDG_CONFIG_HOME/kasm-scale/ (another secret
+ * already there is replaced only when confirmed or with --force).
+ */
+async function secretFileFor(
+  id: 'kasm_api_key_secret' | 'kasm_manager_token',
+  what: string,
+  answers: Answers,
+  fileAnswers: Record<string, unknown>,
+  ctx: Ctx,
+  answersFile: string | undefined,
+  confirm: (message: string) => Promise<boolean>,
+): Promise<string> {
+  const given = fileAnswers[`${id}_file`];
+  if (typeof given === 'string') {
+    const problem = fileProblem(given, ctx, `the file holding the ${what}`);
+    if (problem) throw new InputError(`answers ${answersFile}: ${id}_file: ${problem}`);
+    return absPath(given, ctx);
+  }
+  const file = defaultSecretFile(ctx, id);
+  const secret = String(answers[id]);
+  if (existsSync(file) && !sameContent(file, secret) && !ctx.force) {
+    if (!(await confirm(`${file} holds another ${what}. Replace it?`))) {
+      throw new InputError(`${file} already holds a different ${what}; no config was written`, { hint: `pass --force to replace it, or give ${id}_file in --answers` });
+    }
+  }
+  await ctx.journal?.record(file);
+  await writeSecretFileAtomic(file, secret);
+  return file;
 }
 
 async function loadAnswers(file: string): Promise<Record<string, unknown>> {
@@ -195,7 +262,7 @@ function answersAsk(answers: Record<string, unknown>, file = '--yes'): Ask {
       const t = String(given).toLowerCase();
       if (['yes', 'y', 'true'].includes(t)) return true;
       if (['no', 'n', 'false'].includes(t)) return false;
-      throw new InputError(`${where}: ${q.id}: expected true or false, not ${JSON.stringify(given)}`);
+      throw new InputError(`${where}: ${q.id}: expected true or false, not ${echoValue(typeof given === 'string' ? given : JSON.stringify(given))}`);
     }
     const text = given !== undefined ? answerToText(given) : typeof def === 'string' ? def : '';
     if (given === undefined && text === '' && !q.optional) {

@@ -60,7 +60,7 @@ export function createKasmClient(section: KasmSection, opts: KasmClientOptions =
           ? await postJson(target, extra, { agent: ep.agent, timeoutMs, headers: { authorization: `Basic ${basic}` } })
           : await postJson(target, { ...extra, api_key: section.api_key, api_key_secret: secret }, { agent: ep.agent, timeoutMs });
     } catch (err) {
-      return clean(networkError(name, ep.base, err));
+      return clean(networkError(name, ep.base, err, timeoutMs));
     }
     let doc: unknown;
     try {

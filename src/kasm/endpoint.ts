@@ -4,6 +4,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { fsErrorToInput, InputError } from '../cli/errors.js';
+import { echoValue } from '../util/echo.js';
 import { expandHome } from '../util/files.js';
 import type { KasmSection } from '../config/types.js';
 
@@ -51,7 +52,7 @@ export function resolveEndpoint(section: Pick<KasmSection, 'url' | 'ca_file'>): 
   try {
     url = new URL(section.url);
   } catch {
-    throw new InputError(`kasm.url "${String(section.url)}" is not a URL`, { hint: 'write it as https://kasm.example.com' });
+    throw new InputError(`kasm.url ${echoValue(String(section.url))} is not a URL`, { hint: 'write it as https://kasm.example.com' });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InputError(`kasm.url ${url.protocol}// is not supported`, { hint: 'write it as https://kasm.example.com' });

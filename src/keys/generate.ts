@@ -1,9 +1,10 @@
 import { createPrivateKey } from 'node:crypto';
-import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { link, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import forge from 'node-forge';
-import { InputError, OperationalError } from '../cli/errors.js';
-import { ensureDir, expandHome, writeSecretFileAtomic } from '../util/files.js';
+import { type CliError, InputError, OperationalError } from '../cli/errors.js';
+import { assertReplaceable, ensureDir, expandHome, writeTempBeside } from '../util/files.js';
+import { echoValue } from '../util/echo.js';
 import { inspectKey } from './inspect.js';
 
 export interface KeyPairPem {
@@ -77,16 +78,75 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /**
  * `keys generate`: DIR/NAME.pem (0600) and DIR/NAME_public.pem (0600), DIR created 0700.
  * Both paths are checked before either is written, so a refusal leaves both untouched.
+ *
+ * The pair is replaced as a pair: both temp files are written and synced first (a full
+ * disk stops us there, with nothing changed), then the public key is renamed into place
+ * (the old one kept aside), then the private key. The old private key stays until the new
+ * public key is in place; if the private rename fails, the old public key is put back.
  */
 export async function generateKeyFiles(opts: GenerateKeyFilesOptions = {}): Promise<GeneratedKeyFiles> {
   const { dir, privateFile, publicFile } = await checkKeyFiles(opts);
   const pair = await generateRsaKeyPair(opts.passphrase);
   await ensureDir(dir);
-  // Private key first: a crash between the two writes leaves a usable private key whose
-  // public half `keys fingerprint` can still print, never a public key without its secret.
-  await writeSecretFileAtomic(privateFile, pair.privateKeyPem);
-  await writeSecretFileAtomic(publicFile, pair.publicKeyPem);
+  await replacePair(privateFile, publicFile, pair);
   return { private_key_file: privateFile, public_key_file: publicFile, fingerprint: pair.fingerprint, public_key_pem: pair.publicKeyPem };
+}
+
+async function replacePair(privateFile: string, publicFile: string, pair: KeyPairPem): Promise<void> {
+  const temps: string[] = [];
+  const dropTemps = () => Promise.all(temps.map((t) => rm(t, { force: true }).catch(() => {})));
+  try {
+    temps.push(await writeTempBeside(privateFile, pair.privateKeyPem, 0o600));
+    temps.push(await writeTempBeside(publicFile, pair.publicKeyPem, 0o600));
+  } catch (err) {
+    await dropTemps();
+    throw writeFailure(err, dirname(privateFile), 'nothing was changed');
+  }
+  const [privTemp, pubTemp] = temps;
+  // A hard link keeps the old public key reachable while the new one is renamed over it.
+  let oldPublic: string | undefined = `${privTemp}.old-public`;
+  try {
+    await link(publicFile, oldPublic);
+  } catch {
+    oldPublic = undefined; // no old public key (or it cannot be linked): nothing to put back
+  }
+  temps.push(...(oldPublic ? [oldPublic] : []));
+  try {
+    await rename(pubTemp, publicFile);
+  } catch (err) {
+    await dropTemps();
+    throw writeFailure(err, publicFile, 'nothing was changed: the old files are as they were');
+  }
+  try {
+    await rename(privTemp, privateFile);
+  } catch (err) {
+    // Undo the public half, so the files on disk still belong together.
+    let undone: boolean;
+    try {
+      if (oldPublic) await rename(oldPublic, publicFile);
+      else await rm(publicFile, { force: true });
+      undone = true;
+    } catch {
+      undone = false;
+    }
+    await dropTemps();
+    throw writeFailure(
+      err,
+      privateFile,
+      undone
+        ? 'nothing was changed: the old files are as they were'
+        : `${publicFile} now holds the NEW public key and ${privateFile} the OLD private key; they do not match; run again with --force once the file can be replaced`,
+    );
+  }
+  await dropTemps();
+}
+
+function writeFailure(err: unknown, path: string, state: string): CliError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return new OperationalError(`cannot write the key pair in ${path}: the disk is full; ${state}`, { hint: 'free some space and run again' });
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+    return new InputError(`cannot replace ${path}: permission denied (read-only, immutable or another owner's); ${state}`, { hint: 'check the file and its folder (lsattr, ls -l), or choose another --dir' });
+  return new OperationalError(`cannot write ${path}: ${(err as Error).message}; ${state}`, { cause: err });
 }
 
 /**
@@ -97,7 +157,7 @@ export async function checkKeyFiles(opts: GenerateKeyFilesOptions = {}): Promise
   const dir = resolve(expandHome(opts.dir ?? '~/.oci'));
   const name = opts.name ?? 'oci_api_key';
   if (!SAFE_NAME.test(name) || name.endsWith('.pem')) {
-    throw new InputError(`--name '${name}' is not a plain file name`, {
+    throw new InputError(`--name ${echoValue(name)} is not a plain file name`, {
       hint: 'use letters, digits, ".", "_" or "-" without a folder or a .pem suffix (default oci_api_key)',
     });
   }
@@ -110,6 +170,7 @@ export async function checkKeyFiles(opts: GenerateKeyFilesOptions = {}): Promise
   for (const file of [privateFile, publicFile]) {
     const kind = await entryKind(file);
     if (kind === 'dir') throw new InputError(`${file} is a directory`, { hint: 'choose another --dir or --name' });
+    await assertReplaceable(file);
     if (kind === 'file' && !opts.force) existing.push(file);
   }
   if (existing.length > 0) {

@@ -49,18 +49,25 @@ export function findSections(lines: string[], name: string): SectionRange[] {
 }
 
 /**
- * Returns the file text with section `name` set to `entries` (replacing it in place, or
- * appended at the end after one blank line). Lines outside the section are kept as they are.
+ * The file with section `name` set to `entries` (replaced in place, or appended at the end
+ * after one blank line). Works on bytes: every byte outside the section stays as it was,
+ * CRLF line ends and bytes that are not UTF-8 included (the file is read as latin1, one
+ * char per byte, so nothing is decoded or re-encoded). The new section takes the file's
+ * line end (that of its first line; LF for a new file) and is written as UTF-8.
  */
-export function upsertSection(text: string, name: string, entries: Array<[string, string]>): string {
-  const lines = splitLines(text);
-  const block = [`[${name}]`, ...entries.map(([k, v]) => `${k}=${v}`)];
+export function upsertSection(file: Buffer, name: string, entries: Array<[string, string]>): Buffer {
+  const text = file.toString('latin1');
+  const lines = text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+  const eol = lines[0]?.endsWith('\r\n') ? '\r\n' : '\n';
+  const block = Buffer.from([`[${name}]`, ...entries.map(([k, v]) => `${k}=${v}`)].map((l) => `${l}${eol}`).join(''), 'utf8');
   const [range] = findSections(lines, name);
-  let out: string[];
+  const bytes = (s: string) => Buffer.from(s, 'latin1');
   if (range) {
-    out = [...lines.slice(0, range.start), ...block, ...lines.slice(range.end)];
-  } else {
-    out = lines.length > 0 && lines[lines.length - 1].trim() !== '' ? [...lines, '', ...block] : [...lines, ...block];
+    // The section's last line may be the file's last, without a line end: the block brings its own.
+    return Buffer.concat([bytes(lines.slice(0, range.start).join('')), block, bytes(lines.slice(range.end).join(''))]);
   }
-  return `${out.join('\n')}\n`;
+  let before = text;
+  if (before !== '' && !before.endsWith('\n')) before += eol;
+  if (lines.length > 0 && lines[lines.length - 1].trim() !== '') before += eol;
+  return Buffer.concat([bytes(before), block]);
 }

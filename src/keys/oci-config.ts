@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fsErrorToInput, InputError } from '../cli/errors.js';
-import { expandHome, writeSecretFileAtomic } from '../util/files.js';
-import { findSections, upsertSection } from './ini.js';
-import { inspectKey } from './inspect.js';
+import { assertReplaceable, expandHome, writeSecretFileAtomic } from '../util/files.js';
+import { echoValue } from '../util/echo.js';
+import { findSections, splitLines, upsertSection } from './ini.js';
+import { inspectKey, keySizeProblem } from './inspect.js';
 import { ocidError, regionError } from './ocid.js';
 
 export interface OciConfigOptions {
@@ -44,7 +45,7 @@ const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;
 export async function writeOciConfigProfile(opts: OciConfigOptions): Promise<OciConfigResult> {
   const profile = opts.profile ?? 'DEFAULT';
   if (!PROFILE_NAME.test(profile)) {
-    throw new InputError(`--profile '${profile}' is not a usable profile name`, { hint: 'use letters, digits, ".", "_", "@" or "-" (default DEFAULT)' });
+    throw new InputError(`--profile ${echoValue(profile)} is not a usable profile name`, { hint: 'use letters, digits, ".", "_", "@" or "-" (default DEFAULT)' });
   }
   const userProblem = ocidError(opts.user, 'user');
   if (userProblem) throw new InputError(`--user: ${userProblem}`, { hint: 'copy it from the OCI console: Profile → User Settings → OCID' });
@@ -66,6 +67,8 @@ export async function writeOciConfigProfile(opts: OciConfigOptions): Promise<Oci
       hint: 'give the .pem without _public (the public half goes into the OCI console)',
     });
   }
+  const weak = keySizeProblem(key, `key file ${keyFile}`);
+  if (weak) throw new InputError(weak);
   if (opts.savePassphrase) {
     if (!opts.passphrase || !key.encrypted) throw new InputError('--save-passphrase needs an encrypted key and --passphrase-file', { hint: 'leave it out for a key without a passphrase' });
     if (/[\r\n]/.test(opts.passphrase.toString('utf8')) || opts.passphrase.toString('utf8').trim() !== opts.passphrase.toString('utf8')) {
@@ -76,13 +79,15 @@ export async function writeOciConfigProfile(opts: OciConfigOptions): Promise<Oci
   }
 
   const configFile = resolve(expandHome(opts.config ?? '~/.oci/config'));
-  let text = '';
+  // Bytes, not text: the other profiles are written back exactly as they were.
+  let bytes = Buffer.alloc(0);
+  await assertReplaceable(configFile); // before reading too: a FIFO would block the read
   try {
-    text = await readFile(configFile, 'utf8');
+    bytes = await readFile(configFile);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fsErrorToInput(err, configFile, 'config file');
   }
-  const sections = findSections(text.replace(/\r\n/g, '\n').split('\n'), profile);
+  const sections = findSections(splitLines(bytes.toString('latin1')), profile);
   if (sections.length > 1) {
     throw new InputError(`config file ${configFile} has profile [${profile}] ${sections.length} times`, { hint: 'remove the extra copies by hand, then run again' });
   }
@@ -100,7 +105,7 @@ export async function writeOciConfigProfile(opts: OciConfigOptions): Promise<Oci
     ['key_file', keyFile],
   ];
   if (opts.savePassphrase && opts.passphrase) entries.push(['pass_phrase', opts.passphrase.toString('utf8')]);
-  await writeSecretFileAtomic(configFile, upsertSection(text, profile, entries));
+  await writeSecretFileAtomic(configFile, upsertSection(bytes, profile, entries));
 
   return {
     config_file: configFile,

@@ -6,6 +6,7 @@
  *   ocid1.<resource type>.<realm>.[region][.future use].<unique id>
  * Tenancy and user OCIDs have an empty region part: `ocid1.user.oc1..aaaa...`.
  */
+import { echoValue } from '../util/echo.js';
 
 /** Region identifiers the OCI SDK (oci-common 2.139.1, `common.Region`) knows. */
 export const KNOWN_OCI_REGIONS: readonly string[] = [
@@ -49,9 +50,9 @@ export function ocidError(value: string, resourceType: string | readonly string[
   const v = typeof value === 'string' ? value.trim() : '';
   if (!v) return `an empty value is not a ${types.join(' or ')} OCID (expected ${expected})`;
   const m = OCID_SHAPE.exec(v);
-  if (!m) return `'${short(v)}' is not a ${types.join(' or ')} OCID (expected ${expected})`;
+  if (!m) return `${echoValue(v)} is not a ${types.join(' or ')} OCID (expected ${expected})`;
   if (!types.includes(m[1])) {
-    return `'${short(v)}' is a ${m[1]} OCID, not a ${types.join(' or ')} OCID (expected ${expected})`;
+    return `${echoValue(v)} is a ${m[1]} OCID, not a ${types.join(' or ')} OCID (expected ${expected})`;
   }
   return undefined;
 }
@@ -61,20 +62,15 @@ export function regionError(value: string): string | undefined {
   const v = typeof value === 'string' ? value.trim() : '';
   if (!v) return 'an empty region (expected an identifier such as us-ashburn-1 or eu-frankfurt-1)';
   if (KNOWN.has(v)) return undefined;
-  if (KNOWN.has(v.toLowerCase())) return `region '${short(v)}' must be lowercase ('${v.toLowerCase()}')`;
+  if (KNOWN.has(v.toLowerCase())) return `region ${echoValue(v)} must be lowercase ('${v.toLowerCase()}')`;
   if (LOOKS_LIKE_REGION_KEY.test(v)) {
-    return `'${v}' looks like a region key; use the region identifier instead (such as us-ashburn-1 for IAD)`;
+    return `${echoValue(v)} looks like a region key; use the region identifier instead (such as us-ashburn-1 for IAD)`;
   }
   if (REGION_SHAPE.test(v)) return undefined;
-  return `'${short(v)}' is not an OCI region identifier (expected a name such as us-ashburn-1 or eu-frankfurt-1)`;
+  return `${echoValue(v)} is not an OCI region identifier (expected a name such as us-ashburn-1 or eu-frankfurt-1)`;
 }
 
 /** True when the SDK knows the region (an unknown but well-formed one may be brand new). */
 export function isKnownRegion(value: string): boolean {
   return KNOWN.has(value);
-}
-
-/** Keeps error lines short when someone pastes a whole config line. */
-function short(v: string): string {
-  return v.length > 80 ? `${v.slice(0, 77)}...` : v;
 }

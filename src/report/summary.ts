@@ -27,6 +27,7 @@ export function summarize(r: PassResult, opts: { detailedExitcode?: boolean } = 
   const leftToKasm = r.plan.pools.some((p) => p.error?.kind === KASM_AUTOSCALER);
   if (anyFailure) exitCode = done.length > 0 || poolsOk > 0 || leftToKasm ? ExitCode.Partial : ExitCode.Failed;
   else if (r.dryRun && opts.detailedExitcode && actions.length > 0) exitCode = ExitChangesPresent;
+  else if (r.stateNotSaved) exitCode = ExitCode.Partial; // acted, but its memory was not saved
   return {
     toLaunch,
     toTerminate,

@@ -1,16 +1,19 @@
 /**
  * `kasm-scale reconcile`: flags in, one pass, the report out, an exit code back.
  */
+import { join } from 'node:path';
 import { InputError } from '../cli/errors.js';
 import type { Output } from '../cli/output.js';
 import type { KasmScaleConfig } from '../config/types.js';
 import { reconcileJson } from '../report/json.js';
 import { renderHuman } from '../report/human.js';
-import { writeMetricsFile } from '../report/metrics.js';
+import { checkMetricsFolder, writeMetricsFile } from '../report/metrics.js';
 import { summarize } from '../report/summary.js';
-import { expandHome } from '../util/files.js';
+import { ExitCode } from '../cli/exit-codes.js';
+import { checkWritableTarget, expandHome } from '../util/files.js';
 import { runPass } from './reconcile.js';
-import { defaultStateDir } from './state.js';
+import { INTENTS_FILE } from './intents.js';
+import { defaultStateDir, STATE_FILE } from './state.js';
 
 export interface ReconcileCommandOptions {
   file?: string;
@@ -36,6 +39,12 @@ export async function reconcileCommand(o: ReconcileCommandOptions, out: Output):
   const config: KasmScaleConfig = await loadConfig(o.file);
   const concurrency = parseConcurrency(o.concurrency, config);
   const stateDir = o.stateDir ? expandHome(o.stateDir) : defaultStateDir();
+  const metricsFile = o.metricsFile ? expandHome(o.metricsFile) : undefined;
+  // The files written after acting are checked before acting: a pass that launched must not
+  // fail afterwards on a path that was wrong from the start.
+  if (metricsFile) await checkMetricsFolder(metricsFile);
+  if (metricsFile) await checkWritableTarget(metricsFile, '--metrics-file');
+  if (!o.dryRun) for (const f of [STATE_FILE, INTENTS_FILE]) await checkWritableTarget(join(stateDir, f), 'state file');
   const result = await runPass({
     config,
     only: o.autoscale ?? [],
@@ -50,7 +59,17 @@ export async function reconcileCommand(o: ReconcileCommandOptions, out: Output):
     out,
   });
   const summary = summarize(result, { detailedExitcode: o.detailedExitcode });
-  if (o.metricsFile) await writeMetricsFile(expandHome(o.metricsFile), result, summary);
+  if (metricsFile) {
+    try {
+      await writeMetricsFile(metricsFile, result, summary);
+    } catch (err) {
+      // The pass is done; its report still comes out, and the exit code says "partly".
+      const line = `could not write --metrics-file ${metricsFile}: ${(err as Error).message}`;
+      result.warnings.push(line);
+      out.warn(line);
+      if (summary.exitCode === ExitCode.Ok) summary.exitCode = ExitCode.Partial;
+    }
+  }
   for (const line of renderHuman(result, summary, out.json ? out.color : out.colorOut)) out.result(line);
   if (out.json) out.printJson(reconcileJson(result, summary));
   return summary.exitCode;

@@ -7,12 +7,18 @@
  * A lock is stale, and taken over with a warning, when its holder is a process on this
  * host that no longer runs, when it has not been refreshed for `staleMs` (the holder
  * froze or its machine went away), or when it is older than `maxAgeMs` whatever else.
+ *
+ * Taking over is atomic: check-stale, remove, lock is done only while holding a second,
+ * short-lived lock (`reconcile.lock.takeover`, an atomic mkdir), and the stale lock is
+ * removed only if it is still the very directory (inode and mtime) that was judged stale.
+ * Without that, two passes that both saw the stale lock could both remove and retake it
+ * (or one remove the other's fresh lock): two passes at once.
  */
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
-import { CliError } from '../cli/errors.js';
+import { CliError, InputError } from '../cli/errors.js';
 import { ExitCode } from '../cli/exit-codes.js';
 import { ensureDir } from '../util/files.js';
 
@@ -31,7 +37,12 @@ interface Owner {
   pid: number;
   host: string;
   startedAt: string;
+  /** Inode of the lock directory this owner created: an owner file left by an older lock is not trusted. */
+  lockIno?: number;
 }
+
+/** A takeover never takes longer than this; an older takeover lock is from a crashed pass. */
+const TAKEOVER_STALE_MS = 30_000;
 
 export interface Lock {
   path: string;
@@ -77,17 +88,8 @@ export async function acquireLock(dir: string, opts: LockOptions = {}): Promise<
 
   const existing = await stat(lockPath).catch(() => undefined);
   if (existing) {
-    const owner = await readOwner(ownerFile);
-    const age = owner ? clock() - Date.parse(owner.startedAt) : NaN;
-    const quiet = clock() - existing.mtimeMs;
-    let takeOver: string | undefined;
-    if (owner && owner.host === hostname() && !pidAlive(owner.pid)) takeOver = `its process (${describe(owner)}) is no longer running`;
-    else if (age > maxAgeMs) takeOver = `it is older than ${Math.round(maxAgeMs / 60_000)} min (${describe(owner)})`;
-    else if (quiet > staleMs) takeOver = `it has not been refreshed for ${Math.round(quiet / 1000)} s (${describe(owner)})`;
-    if (takeOver) {
-      warn(`taking over the stale lock ${lockPath}: ${takeOver}`);
-      await rm(lockPath, { recursive: true, force: true });
-    }
+    const takeOver = await staleReason(lockPath, ownerFile, existing, { staleMs, maxAgeMs, clock });
+    if (takeOver) await takeOverStale(lockPath, ownerFile, existing, takeOver, { staleMs, maxAgeMs, clock, warn });
   }
 
   let release: () => Promise<void>;
@@ -104,15 +106,63 @@ export async function acquireLock(dir: string, opts: LockOptions = {}): Promise<
       const owner = await readOwner(ownerFile);
       throw new LockedError(`another reconcile pass holds the lock ${lockPath} (${describe(owner)})`, 'nothing was done; this is normal when passes overlap');
     }
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+      throw new InputError(`state dir ${dir} is not writable (${code}): the pass cannot take its lock there`, { hint: 'give --state-dir a folder this user can write to; nothing was done' });
     throw err;
   }
-  const me: Owner = { pid: process.pid, host: hostname(), startedAt: new Date(clock()).toISOString() };
+  const lockIno = (await stat(lockPath).catch(() => undefined))?.ino;
+  const me: Owner = { pid: process.pid, host: hostname(), startedAt: new Date(clock()).toISOString(), ...(lockIno ? { lockIno } : {}) };
   await writeFile(ownerFile, `${JSON.stringify(me)}\n`, { mode: 0o600 });
   return {
     path: lockPath,
     release: async () => {
-      await rm(ownerFile, { force: true });
+      // Only our own owner file: after a takeover it belongs to the pass that took over.
+      const owner = await readOwner(ownerFile);
+      if (owner && owner.pid === me.pid && owner.startedAt === me.startedAt && owner.host === me.host) await rm(ownerFile, { force: true });
       await release().catch(() => {});
     },
   };
+}
+
+interface StaleLimits {
+  staleMs: number;
+  maxAgeMs: number;
+  clock: () => number;
+}
+
+/** Why the lock seen as `seen` is stale, or undefined while its holder looks alive. */
+async function staleReason(lockPath: string, ownerFile: string, seen: { ino: number; mtimeMs: number }, limits: StaleLimits): Promise<string | undefined> {
+  const found = await readOwner(ownerFile);
+  // An owner file that names another lock directory (a new lock whose holder has not written
+  // its own yet) says nothing about this one.
+  const owner = found && (found.lockIno === undefined || found.lockIno === seen.ino) ? found : undefined;
+  const age = owner ? limits.clock() - Date.parse(owner.startedAt) : NaN;
+  const quiet = limits.clock() - seen.mtimeMs;
+  if (owner && owner.host === hostname() && !pidAlive(owner.pid)) return `its process (${describe(owner)}) is no longer running`;
+  if (age > limits.maxAgeMs) return `it is older than ${Math.round(limits.maxAgeMs / 60_000)} min (${describe(owner)})`;
+  if (quiet > limits.staleMs) return `it has not been refreshed for ${Math.round(quiet / 1000)} s (${describe(owner)})`;
+  return undefined;
+}
+
+async function takeOverStale(lockPath: string, ownerFile: string, seen: { ino: number; mtimeMs: number }, why: string, o: StaleLimits & { warn: (l: string) => void }): Promise<void> {
+  const guard = `${lockPath}.takeover`;
+  try {
+    await mkdir(guard);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const g = await stat(guard).catch(() => undefined);
+    if (g && o.clock() - g.mtimeMs > TAKEOVER_STALE_MS) await rmdir(guard).catch(() => {}); // a pass crashed mid-takeover; the next one proceeds
+    throw new LockedError(`another reconcile pass is taking over the stale lock ${lockPath}`, 'nothing was done; this is normal when passes overlap');
+  }
+  try {
+    // Under the guard, look again: remove only the same stale directory we judged.
+    const now = await stat(lockPath).catch(() => undefined);
+    if (!now || now.ino !== seen.ino || now.mtimeMs !== seen.mtimeMs) return; // taken over or released meanwhile: the normal lock attempt decides
+    o.warn(`taking over the stale lock ${lockPath}: ${why}`);
+    await rm(ownerFile, { force: true });
+    await rm(lockPath, { recursive: true, force: true });
+  } finally {
+    await rmdir(guard).catch(() => {});
+  }
 }

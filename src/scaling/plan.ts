@@ -28,6 +28,7 @@ import {
   sub,
   zero,
 } from './capacity.js';
+import { resendAction } from './intents.js';
 import { launchIdentity } from './launch-ids.js';
 import { activeBackoff, breakerStatus, emptyPoolMemory } from './memory.js';
 import { planScaleDown } from './scale-down.js';
@@ -42,6 +43,8 @@ export function plan(input: PlanInput, now: Date): Plan {
   const kasm = judgeKasm(input);
   const providerCount: Record<string, number> = {};
   for (const [name, p] of Object.entries(input.providers)) providerCount[name] = (p.instances ?? []).filter((i) => i.state !== 'terminated').length;
+  // Unconfirmed launches will be instances: they count against max_instances already.
+  for (const i of input.intents ?? []) if (i.provider in providerCount) providerCount[i.provider]++;
 
   const ctx = kasm.usable ? indexDemand(input) : undefined;
   const notes: string[] = [];
@@ -235,10 +238,20 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
     size = resolveAgentSize(pool, [], prov.agentSize);
   }
 
+  // Launches an earlier pass sent but the cloud does not list yet are pending supply, sent
+  // again under their own keys (intents.ts): never launched a second time under new ones.
+  const unconfirmed = (input.intents ?? []).filter((i) => i.pool === name && i.provider === providerName);
+  if (size) pending = unconfirmed.reduce((p) => add(p, size), pending);
+  pendingCount += unconfirmed.length;
+  const resends = unconfirmed.flatMap((i) => {
+    const zones = i.zones.filter((z) => !activeBackoff(input.memory, providerName, z, now));
+    return zones.length ? [resendAction(i, zones)] : [];
+  });
+
   const free = add(freeRegistered, pending);
   const need = add(standby, waiting);
   const cleaned = new Set(cleanup.map((t) => t.instance.id));
-  const liveCount = owned.filter((i) => LIVE_INSTANCE.has(i.state) && !cleaned.has(i.id)).length;
+  const liveCount = owned.filter((i) => LIVE_INSTANCE.has(i.state) && !cleaned.has(i.id)).length + unconfirmed.length;
 
   // ---- scale up ----
   let nDemand = 0;
@@ -325,7 +338,7 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
   let down: TerminateAction[] = [];
   const lastLaunch = Math.max(mem.lastLaunchAt ? Date.parse(mem.lastLaunchAt) : 0, ...owned.map((i) => i.createdAt.getTime()));
   if (lastLaunch > 0) out.lastLaunchSeenAt = new Date(lastLaunch).toISOString();
-  if (ctx && want === 0) {
+  if (ctx && want === 0 && unconfirmed.length === 0) {
     // minimum_instances counts healthy instances here: an unhealthy one will be cleaned up
     // later, and must not have been the reason a good agent went (then a launch: a flap).
     const healthyCount = owned.filter((i) => LIVE_INSTANCE.has(i.state) && !cleaned.has(i.id) && !unhealthyIds.has(i.id)).length;
@@ -334,7 +347,7 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
     out.notes.push(...sd.notes);
   }
 
-  const actions: Action[] = [...cleanup, ...launches, ...down];
+  const actions: Action[] = [...cleanup, ...resends, ...launches, ...down];
   const going = new Set([...cleanup, ...down].map((t) => t.instance.id));
   const figures: PoolFigures = {
     agents: figuresAgents,

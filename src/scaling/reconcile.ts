@@ -9,6 +9,7 @@ import type { AdapterOptions } from '../clouds/index.js';
 import type { AutoscaleConfig, KasmScaleConfig } from '../config/types.js';
 import { applyPlan, plannedResults, type ActionResult } from './apply.js';
 import { judgeCoexistence, withCoexistence } from './coexistence.js';
+import { afterApply, openIntents, readIntents, withPlannedLaunches, writeIntents } from './intents.js';
 import { acquireLock } from './lock.js';
 import { nextPoolMemory, type ScalingState } from './memory.js';
 import { observe } from './observe.js';
@@ -46,6 +47,8 @@ export interface PassResult {
   lastSuccessAt?: string;
   /** Pools this pass had to skip before planning (shown as failed pools). */
   poolResults: Record<string, 'ok' | 'partial' | 'failed'>;
+  /** Set when the state file could not be saved after acting (a warning; exit 3). */
+  stateNotSaved?: boolean;
 }
 
 export function selectPools(config: KasmScaleConfig, only: string[] = []): AutoscaleConfig[] {
@@ -79,7 +82,13 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
   try {
     const loaded = await readState(opts.stateDir, { now: opts.now });
     if (loaded.note) warn(`${loaded.note}; this pass removes no idle agents`);
+    const stored = await readIntents(opts.stateDir);
+    if (stored.note) warn(stored.note);
     const obs = await observe({ config: opts.config, pools, demandFile: opts.demandFile, concurrency: opts.concurrency, kasmAutoscalers: true, ...(opts.adapterOptions ? { adapterOptions: opts.adapterOptions } : {}) });
+    const intents = openIntents(stored.intents, opts.now, (provider) => {
+      const listed = obs.providers[provider]?.instances;
+      return listed ? new Set(listed.map((i) => i.serverId)) : undefined;
+    });
     const coexist = judgeCoexistence(pools, opts.config.providers, obs.kasmAutoscalers, obs.demand?.zones ?? [], Boolean(opts.allowKasmAutoscaler));
     for (const w of coexist.warnings) warn(w);
     const planned = plan(
@@ -90,6 +99,7 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
         ...(obs.demandError ? { demandError: obs.demandError } : {}),
         memory: loaded.state,
         ...(loaded.status === 'corrupt' ? { careful: 'the state file was corrupt (careful pass)' } : {}),
+        ...(intents.length ? { intents } : {}),
       },
       opts.now,
     );
@@ -100,6 +110,20 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
       results = plannedResults(decided);
     } else {
       const total = decided.pools.reduce((n, p) => n + p.actions.length, 0);
+      // Every launch is on disk, with its key, before it is sent (intents.ts).
+      const launches = decided.pools.flatMap((p) => p.actions.filter((a) => a.kind === 'launch'));
+      let recorded = withPlannedLaunches(intents, launches, opts.now);
+      let onDisk = stored.intents.length > 0;
+      const saveIntents = async (when: string) => {
+        if (recorded.length === 0 && !onDisk) return;
+        try {
+          await writeIntents(opts.stateDir, recorded);
+          onDisk = recorded.length > 0;
+        } catch (err) {
+          warn(`could not record launch intents ${when} in ${opts.stateDir}: ${(err as Error).message}; a pass stopped now could launch twice`);
+        }
+      };
+      await saveIntents('before launching');
       const progress = total > 0 ? opts.out.progress(`reconcile: ${total} action(s) to carry out`) : undefined;
       const applied = await applyPlan(decided, {
         adapters: obs.adapters,
@@ -112,14 +136,24 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
       progress?.stop();
       results = applied.results;
       state = applied.state;
+      recorded = afterApply(recorded, results);
+      await saveIntents('after launching');
       for (const w of applied.warnings) warn(w);
     }
     await Promise.all([...obs.adapters.values()].map((a) => a.close?.().catch(() => {})));
 
     const poolResults = poolOutcome(decided, results);
+    let stateNotSaved = false;
     if (!opts.dryRun) {
       state = nextState(state, decided, results, poolResults, opts.now);
-      await writeState(opts.stateDir, state);
+      try {
+        await writeState(opts.stateDir, state);
+      } catch (err) {
+        // The pass acted: its report must still come out. Losing pool memory makes the next
+        // pass more careful, never unsafe (memory.ts).
+        warn(`could not save the state file in ${opts.stateDir}: ${(err as Error).message}; the next pass starts without this pass's memory`);
+        stateNotSaved = true;
+      }
     }
     return {
       plan: decided,
@@ -130,6 +164,7 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
       durationMs: performance.now() - started,
       ...(state.lastSuccessAt ? { lastSuccessAt: state.lastSuccessAt } : {}),
       poolResults,
+      ...(stateNotSaved ? { stateNotSaved } : {}),
     };
   } finally {
     await lock?.release();

@@ -6,6 +6,7 @@
 import type { AgentSize, OwnedInstance } from '../clouds/types.js';
 import type { AutoscaleConfig } from '../config/types.js';
 import type { DemandSnapshot } from '../kasm/types.js';
+import type { LaunchIntent } from './intents.js';
 import type { ScalingState } from './memory.js';
 
 /** cores, MB of memory, GPUs: the three resources Kasm's standby settings speak of. */
@@ -41,9 +42,12 @@ export interface PlanInput {
   memory: ScalingState;
   /** Set when the state file was corrupt: no idle scale-down this pass (says why). */
   careful?: string;
+  /** Launches sent by earlier passes whose instances the cloud does not list yet (intents.ts). */
+  intents?: LaunchIntent[];
 }
 
-export type LaunchCause = 'standby' | 'waiting' | 'minimum';
+/** 'unconfirmed': a launch an earlier pass sent without learning its outcome, sent again under its own key. */
+export type LaunchCause = 'standby' | 'waiting' | 'minimum' | 'unconfirmed';
 export type TerminateCause = 'idle' | 'never_registered' | 'unhealthy' | 'orphan_agent_gone';
 
 export interface LaunchAction {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStream, createOutput } from '../../src/cli/output.js';
 import { createAdapter } from '../../src/clouds/index.js';
 import { runEmulator } from '../../src/emulators/shared/run.js';
-import { tempDir } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
 import { emulatedGcpProvider } from '../helpers/gcp.js';
 import { ociKeyPair, serviceAccountKey } from '../helpers/keys.js';
 import { emulatedOciProvider } from '../helpers/oci.js';
@@ -67,6 +67,21 @@ describe('emulator --for CONFIG', () => {
       await adapter.close?.();
     } finally {
       await emu.stop();
+    }
+  });
+
+  it('a bad --for is an exit 2 before listening, not an emulator running unseeded (built CLI)', async () => {
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'providers: [{vm_provider_name: oci}]\n', { mode: 0o600 });
+    for (const [name, file] of [
+      ['oci', join(dir, 'missing.yaml')],
+      ['gcp', bad],
+    ]) {
+      // Before: the error was printed and the server kept running until killed (code null).
+      const r = await runCli(['emulator', name, '--for', file], { timeoutMs: 30_000 });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).not.toContain('listening');
+      expect(r.stderr).toContain(file);
     }
   });
 });

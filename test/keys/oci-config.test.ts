@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -105,6 +106,13 @@ describe('keys oci-config', () => {
     expect(readFileSync(configFile(), 'utf8')).toBe(before);
   });
 
+  /** OCI refuses API keys under 2048 bits; such a key must not reach a profile. */
+  const weakKeyFile = () => {
+    const file = join(dir, 'keys', 'weak-1024.pem');
+    writeFileSync(file, generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
+    return file;
+  };
+
   it('checks OCIDs, region and key before writing anything', async () => {
     const before = readFileSync(configFile(), 'utf8');
     const base = { user: USER, tenancy: TENANCY, region: 'us-ashburn-1', keyFile: plainKey.private_key_file, config: configFile(), profile: 'NEW' };
@@ -116,6 +124,7 @@ describe('keys oci-config', () => {
       [{ keyFile: encKey.private_key_file }, /encrypted and no passphrase/],
       [{ keyFile: encKey.private_key_file, passphrase: Buffer.from('wrong') }, /wrong passphrase/],
       [{ profile: 'bad]name' }, /--profile/],
+      [{ keyFile: weakKeyFile() }, /is a 1024-bit RSA key; OCI requires at least 2048 bits/],
     ] as const) {
       await expect(writeOciConfigProfile({ ...base, ...override })).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(msg) });
     }
@@ -175,6 +184,24 @@ describe('keys oci-config', () => {
     expect(text).toContain('[ENC]');
     expect(text.indexOf('[OTHER]')).toBeLessThan(text.indexOf('[DEFAULT]'));
     expect(text.indexOf('[DEFAULT]')).toBeLessThan(text.indexOf('[ENC]'));
+  });
+
+  it('keeps the other profiles byte for byte: CRLF line ends and bytes that are not UTF-8', async () => {
+    const file = join(dir, 'crlf', 'config');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'crlf'), { mode: 0o700 });
+    // A Windows-edited file with a Latin-1 comment (0xE9 is not valid UTF-8 on its own).
+    const before = Buffer.concat([Buffer.from('[OTHER]\r\nuser=ocid1.user.oc1..aaaa\r\n# caf'), Buffer.from([0xe9]), Buffer.from('\r\n[DEFAULT]\r\nuser=old\r\n\r\n[LAST]\r\nregion=us-phoenix-1\r\n')]);
+    writeFileSync(file, before, { mode: 0o600 });
+    await writeOciConfigProfile({ user: USER, tenancy: TENANCY, region: 'us-ashburn-1', keyFile: plainKey.private_key_file, config: file, force: true });
+    const after = readFileSync(file);
+    const head = before.subarray(0, before.indexOf('[DEFAULT]'));
+    const tail = before.subarray(before.indexOf('\r\n\r\n[LAST]') + 2); // the blank line and [LAST]
+    expect(after.subarray(0, head.length).equals(head)).toBe(true);
+    expect(after.subarray(after.length - tail.length).equals(tail)).toBe(true);
+    expect(after.subarray(head.length, after.length - tail.length).toString('utf8')).toBe(
+      `[DEFAULT]\r\nuser=${USER}\r\nfingerprint=${plainKey.fingerprint}\r\ntenancy=${TENANCY}\r\nregion=us-ashburn-1\r\nkey_file=${plainKey.private_key_file}\r\n`,
+    );
   });
 
   it('a request signed with a different key under a registered keyId fails verification (401)', async () => {

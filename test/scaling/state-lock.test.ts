@@ -88,3 +88,45 @@ describe('lock', () => {
     await lock.release();
   });
 });
+
+describe('stale lock takeover under contention', () => {
+  /** Five passes meet the same stale lock at once; each holds what it got for a moment. */
+  async function race(prepare: () => Promise<void>) {
+    await prepare();
+    const outcomes = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        try {
+          const lock = await acquireLock(dir, { warn: () => {} });
+          await new Promise((r) => setTimeout(r, 50));
+          await lock.release();
+          return 'ran';
+        } catch (err) {
+          return err instanceof LockedError ? 'locked' : `unexpected: ${(err as Error).message}`;
+        }
+      }),
+    );
+    return outcomes.sort();
+  }
+
+  it('exactly one of five passes takes over a dead holder\'s lock; the others are refused (exit 4)', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    for (let round = 0; round < 5; round++) {
+      const outcomes = await race(async () => {
+        await mkdir(join(dir, 'reconcile.lock'), { recursive: true });
+        await writeFile(join(dir, 'reconcile.lock.json'), JSON.stringify({ pid: dead, host: hostname(), startedAt: new Date().toISOString() }));
+      });
+      expect(outcomes).toEqual(['locked', 'locked', 'locked', 'locked', 'ran']);
+    }
+  });
+
+  it('exactly one of five passes takes over a lock not refreshed for too long', async () => {
+    for (let round = 0; round < 5; round++) {
+      const outcomes = await race(async () => {
+        await mkdir(join(dir, 'reconcile.lock'), { recursive: true });
+        const old = new Date(Date.now() - 120_000);
+        await utimes(join(dir, 'reconcile.lock'), old, old);
+      });
+      expect(outcomes).toEqual(['locked', 'locked', 'locked', 'locked', 'ran']);
+    }
+  });
+});

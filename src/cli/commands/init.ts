@@ -8,6 +8,7 @@ interface InitFlags {
   ociConfig?: string;
   force?: boolean;
   ociEndpoint?: string;
+  gcpEndpoint?: string;
   verbose?: boolean;
 }
 
@@ -21,7 +22,8 @@ export function registerInit(program: Command): void {
     .option('--config <path>', 'config file to write (default $KASM_SCALE_CONFIG, else ./kasm-scale.yaml)')
     .option('--oci-config <path>', 'oci-cli config file for the OCI profile', '~/.oci/config')
     .option('--force', 'replace an existing config file, key pair, Kasm secret file or OCI profile without asking')
-    .option('--oci-endpoint <url>', "OCI API base URL instead of the region's (staging, kasm-scale emulator oci); written as the provider's endpoint");
+    .option('--oci-endpoint <url>', "OCI API base URL instead of the region's (staging, kasm-scale emulator oci); written as the provider's endpoint")
+    .option('--gcp-endpoint <url>', "GCP Compute API base URL instead of Google's (kasm-scale emulator gcp); written as the provider's endpoint");
   common(cmd, { json: false });
   examples(cmd, [
     'kasm-scale init',

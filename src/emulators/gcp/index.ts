@@ -12,6 +12,7 @@ import { forbidden, GoogleApiError, insufficientScopes, internal, invalid, inval
 import { defaultSeed, machineTypeSpec, mergeSeed, regionOfZone, type GcpSeed } from './seed.js';
 import { findImage } from './validate.js';
 import { API_BASE, World, type SeedInstance, type WorldState } from './world.js';
+import { own } from '../../util/own.js';
 
 export type { GcpFault } from './faults.js';
 export type { GcpSeed } from './seed.js';
@@ -422,7 +423,7 @@ export function machineTypeJson(seed: GcpSeed, project: string, zone: string, na
 }
 
 function acceleratorTypeJson(seed: GcpSeed, project: string, zone: string, name: string): unknown {
-  const t = seed.acceleratorTypes[name];
+  const t = own(seed.acceleratorTypes, name);
   if (!t) throw notFound(`projects/${project}/zones/${zone}/acceleratorTypes/${name}`);
   return { kind: 'compute#acceleratorType', name, description: t.description, maximumCardsPerInstance: t.maximumCardsPerInstance, zone: `${API_BASE}projects/${project}/zones/${zone}`, selfLink: `${API_BASE}projects/${project}/zones/${zone}/acceleratorTypes/${name}` };
 }

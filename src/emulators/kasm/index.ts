@@ -8,6 +8,7 @@ import { freeOn, isAvailable, WAITING, type EmuAgent, type EmuSession, type EmuS
 import { autoscaleConfigRow, newAutoscaleConfig, type AddAutoscaleConfigInput, type EmuAutoscaleConfig } from './autoscale-configs.js';
 import { checkProviderConfig, createdConfig, mergeUpdate } from './provider-configs.js';
 import { maskConfig, serverRow, sessionRow, zoneRow } from './views.js';
+import { own } from '../../util/own.js';
 
 export type { KasmFault, KasmFaultKind } from './faults.js';
 export type { EmuAgent, EmuSession, EmuState } from './model.js';
@@ -127,7 +128,7 @@ const PERMISSION_OF: Record<string, string> = {
 function allowed(perms: KasmKeyPermissions | undefined, call: string): boolean {
   if (perms === undefined || perms === 'all') return true;
   if (perms === 'read-only') return call.startsWith('get_');
-  return perms.includes(call) || perms.includes(PERMISSION_OF[call] ?? '');
+  return perms.includes(call) || perms.includes(own(PERMISSION_OF, call) ?? '');
 }
 
 function emptyState(zones: string[]): EmuState {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../../cli/errors.js';
+import { checkStateFileWritable } from './state-file.js';
 import type { Output } from '../../cli/output.js';
 
 /**
@@ -63,19 +64,33 @@ function signalled(): Promise<void> {
   });
 }
 
-/** Registers and seeds what a config's providers of this cloud need (see RunEmulatorOptions.forConfig). */
-async function seedFor(name: 'oci' | 'gcp', started: Started, file: string, out: Output): Promise<void> {
+/**
+ * The providers of this cloud in `--for CONFIG`. Loaded before the emulator listens: a bad
+ * config is a usage error (exit 2), never an emulator running unseeded.
+ */
+async function loadFor(name: 'oci' | 'gcp', file: string) {
   const { loadConfig } = await import('../../config/load.js');
   const config = await loadConfig(file);
+  return config.providers.filter((p) => p.vm_provider_name === name);
+}
+
+/** Registers and seeds what the config's providers need (see RunEmulatorOptions.forConfig). */
+async function seedFor(name: 'oci' | 'gcp', started: Started, file: string, providers: Awaited<ReturnType<typeof loadFor>>, out: Output): Promise<void> {
   const seed = await import('../../simulate/seed.js');
-  if (name === 'oci') {
-    const providers = config.providers.filter((p) => p.vm_provider_name === 'oci');
-    seed.seedOci(started as unknown as Parameters<typeof seed.seedOci>[0], providers);
-    out.info(`accepting ${providers.length} OCI provider(s) of ${file}; point their endpoint at ${started.url}`);
-  } else {
-    const providers = config.providers.filter((p) => p.vm_provider_name === 'gcp');
-    seed.seedGcp(started as unknown as Parameters<typeof seed.seedGcp>[0], providers);
-    out.info(`accepting ${providers.length} GCP provider(s) of ${file}; point their endpoint at ${started.url}`);
+  if (name === 'oci') seed.seedOci(started as unknown as Parameters<typeof seed.seedOci>[0], providers as Parameters<typeof seed.seedOci>[1]);
+  else seed.seedGcp(started as unknown as Parameters<typeof seed.seedGcp>[0], providers as Parameters<typeof seed.seedGcp>[1]);
+  out.info(`accepting ${providers.length} ${name === 'oci' ? 'OCI' : 'GCP'} provider(s) of ${file}; point their endpoint at ${started.url}`);
+}
+
+/** --api-key is Kasm's, --for is OCI's and GCP's: given to the other kind it would do nothing, silently. */
+function refuseOtherKindsFlags(name: EmulatorName, opts: RunEmulatorOptions): void {
+  const wrong =
+    name === 'kasm'
+      ? opts.forConfig !== undefined && '--for'
+      : (opts.apiKey !== undefined && '--api-key') || (opts.apiKeySecret !== undefined && '--api-key-secret');
+  if (wrong) {
+    const owner = wrong === '--for' ? 'the oci and gcp emulators' : 'the kasm emulator';
+    throw new InputError(`${wrong} is a flag of ${owner}, not of the ${name} emulator`, { hint: `leave it out, or run kasm-scale emulator ${wrong === '--for' ? 'oci|gcp' : 'kasm'}` });
   }
 }
 
@@ -84,10 +99,12 @@ export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promis
     throw new InputError(`unknown emulator "${opts.name}"`, { hint: `choose one of ${EMULATORS.join(', ')}` });
   }
   const name = opts.name as EmulatorName;
+  refuseOtherKindsFlags(name, opts);
   const port = parsePort(opts.port);
   const host = opts.host ?? '127.0.0.1';
+  checkStateFileWritable(opts.stateFile);
   const { isLoopbackHost } = await import('../../kasm/endpoint.js');
-  if (!isLoopbackHost(host)) out.warn(`listening on ${host}: the emulator's control routes (/__emulator/) have no authentication; keep it on a trusted network`);
+  const forProviders = opts.forConfig && name !== 'kasm' ? await loadFor(name, opts.forConfig) : undefined;
   const start = await LOAD_START[name]();
   const base = { port, host, stateFile: opts.stateFile };
   let creds: { api_key: string; api_key_secret: string; generated: boolean } | undefined;
@@ -101,14 +118,24 @@ export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promis
       started = await start({ ...base, apiKey: creds.api_key, apiKeySecret: creds.api_key_secret, auth });
     } else {
       started = await start(base);
-      if (opts.forConfig) await seedFor(name, started, opts.forConfig, out);
+      if (opts.forConfig && forProviders) {
+        try {
+          await seedFor(name, started, opts.forConfig, forProviders, out);
+        } catch (err) {
+          await started.close(); // never keep running half-seeded
+          throw err;
+        }
+      }
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new InputError(`port ${port} on ${host} is already in use`, { hint: 'choose another --port, or 0 for a free one' });
     if (code === 'EACCES') throw new InputError(`cannot listen on ${host}:${port}: permission denied`, { hint: 'use a port above 1023' });
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new InputError(`--host ${host} is not an address or a name that resolves`, { hint: 'give an address of this machine, such as 127.0.0.1 (the default) or 0.0.0.0' });
+    if (code === 'EADDRNOTAVAIL') throw new InputError(`--host ${host} is not an address of this machine`, { hint: 'give an address of this machine, such as 127.0.0.1 (the default) or 0.0.0.0' });
     throw err;
   }
+  if (!isLoopbackHost(host)) out.warn(`listening on ${host}: the emulator's control routes (/__emulator/) have no authentication; keep it on a trusted network`);
   if (out.json) {
     out.printJson({ emulator: name, url: started.url, port: started.port, state_file: opts.stateFile ?? null, ...(creds ? { api_key: creds.api_key, api_key_secret: creds.api_key_secret } : {}) });
   } else {
