@@ -7,7 +7,9 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CliError, OperationalError } from '../../src/cli/errors.js';
+import { CliError, InputError, OperationalError } from '../../src/cli/errors.js';
+import { MemoryStream, createOutput } from '../../src/cli/output.js';
+import { runEmulator } from '../../src/emulators/shared/run.js';
 import { kasmInputSchema } from '../../src/config/schema/kasm.js';
 import type { KasmSection } from '../../src/config/types.js';
 import { kasmChecks } from '../../src/doctor/kasm.js';
@@ -91,6 +93,28 @@ describe('the Kasm emulator models both styles', () => {
     expect(bare.status).toBe(400);
     const garbled = await fetch(`${both.url}/api/get_zones`, { method: 'POST', body: '{}', headers: { authorization: `Basic ${wrong}` } });
     expect(garbled.status).toBe(403);
+  });
+});
+
+describe('kasm-scale emulator kasm --auth', () => {
+  it('serves the chosen style; a bad style or --auth on another emulator is a usage error', async () => {
+    const stdout = new MemoryStream();
+    const stderr = new MemoryStream();
+    let stop!: () => void;
+    const until = new Promise<void>((r) => (stop = r));
+    const done = runEmulator({ name: 'kasm', port: 0, apiKey: KEY, apiKeySecret: SECRET, auth: 'basic', until }, createOutput({ stdout, stderr, env: {} }));
+    for (let i = 0; i < 500 && !/listening on (\S+)/.test(stdout.text); i++) await new Promise((r) => setTimeout(r, 10));
+    const url = /listening on (\S+)/.exec(stdout.text)![1];
+    try {
+      expect(await createKasmClient(section(url, 'basic')).getZones()).toHaveLength(1);
+      expect(await failure(createKasmClient(section(url)).getZones())).toMatch(/HTTP 404/);
+    } finally {
+      stop();
+      await done;
+    }
+    const out = createOutput({ stdout: new MemoryStream(), stderr: new MemoryStream(), env: {} });
+    await expect(runEmulator({ name: 'kasm', auth: 'token', until: Promise.resolve() }, out)).rejects.toThrow(InputError);
+    await expect(runEmulator({ name: 'oci', auth: 'basic', until: Promise.resolve() }, out)).rejects.toThrow(/--auth is a flag of the kasm emulator/);
   });
 });
 

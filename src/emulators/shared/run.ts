@@ -82,12 +82,12 @@ async function seedFor(name: 'oci' | 'gcp', started: Started, file: string, prov
   out.info(`accepting ${providers.length} ${name === 'oci' ? 'OCI' : 'GCP'} provider(s) of ${file}; point their endpoint at ${started.url}`);
 }
 
-/** --api-key is Kasm's, --for is OCI's and GCP's: given to the other kind it would do nothing, silently. */
+/** --api-key and --auth are Kasm's, --for is OCI's and GCP's: given to the other kind it would do nothing, silently. */
 function refuseOtherKindsFlags(name: EmulatorName, opts: RunEmulatorOptions): void {
   const wrong =
     name === 'kasm'
       ? opts.forConfig !== undefined && '--for'
-      : (opts.apiKey !== undefined && '--api-key') || (opts.apiKeySecret !== undefined && '--api-key-secret');
+      : (opts.apiKey !== undefined && '--api-key') || (opts.apiKeySecret !== undefined && '--api-key-secret') || (opts.auth !== undefined && '--auth');
   if (wrong) {
     const owner = wrong === '--for' ? 'the oci and gcp emulators' : 'the kasm emulator';
     throw new InputError(`${wrong} is a flag of ${owner}, not of the ${name} emulator`, { hint: `leave it out, or run kasm-scale emulator ${wrong === '--for' ? 'oci|gcp' : 'kasm'}` });
