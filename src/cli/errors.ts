@@ -1,3 +1,4 @@
+import { escapeControl } from '../util/escape.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 
 /**
@@ -35,7 +36,7 @@ export class OperationalError extends CliError {
 /** The one line shown for an error: `message (hint)`, newlines folded so it stays one line. */
 export function errorLine(err: CliError): string {
   const text = err.hint ? `${err.message}; ${err.hint}` : err.message;
-  return text.replace(/\s*\n\s*/g, ' ');
+  return escapeControl(text.replace(/\s*\n\s*/g, ' '));
 }
 
 /** Node's own file-system errors, turned into a line that names the file. */

@@ -11,7 +11,7 @@ import { expandEnv, isInline } from './loader/expand.js';
 import { checkCaFile, modeOf, readFileKeys } from './loader/files.js';
 import { fromZodIssues, valueAt, type RawProblem } from './loader/issues.js';
 import { locate, parseSource, type ParsedSource } from './loader/parse.js';
-import { ConfigInvalidError, describeFound, formatPath, SECRET_KEYS, type ConfigProblem, type PathSegments } from './problems.js';
+import { ConfigInvalidError, describeFound, formatPath, isSecretPath, SECRET_KEYS, type ConfigProblem, type PathSegments } from './problems.js';
 import { fileSchema } from './schema/file.js';
 import type { KasmScaleConfig } from './types.js';
 
@@ -77,6 +77,8 @@ export async function checkConfig(file?: string, opts: LoadOptions = {}): Promis
   /** formatted target path → where its value was read from */
   const origins = new Map<string, { keyPath: PathSegments; file: string }>();
   const raw: RawProblem[] = expanded.missing.map((m) => ({ path: m.path, message: `environment variable ${m.name} is not set; expected it to hold this value (or write the value here)` }));
+  for (const b of expanded.broken)
+    raw.push({ path: b.path, message: `${isSecretPath(b.path) ? 'a "${"' : JSON.stringify(b.text)} is not an environment variable reference; expected \${NAME} (letters, digits and _, not starting with a digit), or $\${ for a literal \${` });
 
   const sections: [Record<string, unknown>, PathSegments][] = [];
   if (isObject(root.kasm)) sections.push([root.kasm, ['kasm']]);

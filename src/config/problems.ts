@@ -1,5 +1,6 @@
 import { InputError } from '../cli/errors.js';
 import { secretKind } from '../util/echo.js';
+import { escapeControl } from '../util/escape.js';
 
 /** One thing wrong with a config file, located as precisely as the file allows. */
 export interface ConfigProblem {
@@ -32,7 +33,7 @@ export function formatPath(path: PathSegments): string {
 /** `kasm-scale.yaml:12:5: providers[0].oci_fingerprint: expected ... (found "abc")` */
 export function problemLine(p: ConfigProblem, displayFile = p.file): string {
   const where = p.line ? `${displayFile}:${p.line}:${p.column ?? 1}` : displayFile;
-  return `${where}: ${p.path ? `${p.path}: ` : ''}${p.message}${p.found ? ` (found ${p.found})` : ''}`;
+  return escapeControl(`${where}: ${p.path ? `${p.path}: ` : ''}${p.message}${p.found ? ` (found ${p.found})` : ''}`);
 }
 
 /** The config file has problems: exit 2; `.problems` lists every one. */

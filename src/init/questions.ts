@@ -2,14 +2,14 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findSections, splitLines } from '../keys/ini.js';
 import { expandHome } from '../util/files.js';
-import { inspectKey } from '../keys/inspect.js';
+import { inspectKey, keySizeProblem } from '../keys/inspect.js';
 import { autoscale, type FieldCheck, fieldCheck, gcp, kasm, oci } from './fields.js';
 import { AnswerFormatError, parseAccelerators, parseIntLoose, parseList, parseMap } from './parse.js';
 
 /**
  * Every question `kasm-scale init` asks, as data. The flow (flow.ts) walks these lists in
  * order and asks each through an injected `ask`: inquirer on a terminal, the answers file
- * when unattended. The `id` is the key in an answers file (README.md, "Unattended", lists them).
+ * when unattended. The `id` is the key in an answers file (docs/init.md, "Unattended", lists them).
  *
  * `validate` returns the problem with a typed answer (the config schema's own message) or
  * undefined; `value` turns the typed text into what the config file holds.
@@ -31,6 +31,12 @@ export interface Ctx {
   kasmSecretFileGiven?: boolean;
   /** `--oci-endpoint`: where OCI calls go instead of the region's public endpoint; written as the provider's `endpoint`. */
   ociEndpoint?: string;
+  /** `--gcp-endpoint`: the same for GCP (the Compute API base URL). */
+  gcpEndpoint?: string;
+  /** The answers file names a file holding the Kasm manager token: the token is not asked. */
+  managerTokenFileGiven?: boolean;
+  /** KASM_MANAGER_TOKEN is set and no answer gives the token: the config refers to the variable. */
+  managerTokenInEnv?: boolean;
   /** Set by the flow when OCI listed the region's availability domains (ads.ts). */
   availabilityDomains?: string[];
   /** Every file this run writes is recorded here first, so a failed run can take it back. */
@@ -209,7 +215,7 @@ function keyProblem(text: string, passphrase: Buffer | undefined, path: string):
   try {
     const k = inspectKey(text, passphrase, { source: `key file ${path}`, passphraseFlag: 'oci_private_key_passphrase_file' });
     if (k.kind !== 'private') return `${path} is a public key; expected the private key (the .pem without _public)`;
-    return undefined;
+    return keySizeProblem(k, path);
   } catch (err) {
     const e = err as { message: string; hint?: string };
     return e.hint ? `${e.message}; ${e.hint}` : e.message;
@@ -497,7 +503,26 @@ export const KASM: Question[] = [
     when: (_a, ctx) => !ctx.kasmSecretFileGiven,
     validate: (raw) => (raw.trim() === '' ? 'expected the Kasm API key secret, not an empty string' : undefined),
   },
+  {
+    id: 'kasm_manager_token',
+    kind: 'password',
+    message: "Kasm manager token, filled into the startup script's {manager_token} so a new agent can join (stored in a 0600 file)",
+    // Not asked when the environment has it (and no answer gives it): the config then says ${KASM_MANAGER_TOKEN}.
+    when: (a, ctx) => !ctx.managerTokenFileGiven && !ctx.managerTokenInEnv && scriptNeedsManagerToken(a, ctx),
+    validate: (raw) => (raw.trim() === '' ? 'expected the Kasm manager token (the startup script uses {manager_token}), not an empty string' : undefined),
+  },
 ];
+
+/** The built-in template uses {manager_token}; a script of the user's own may not. */
+function scriptNeedsManagerToken(a: Answers, ctx: Ctx): boolean {
+  const file = String(a.startup_script_file ?? '').trim();
+  if (file === TEMPLATE) return true;
+  try {
+    return readText(file, ctx).includes('{manager_token}');
+  } catch {
+    return true;
+  }
+}
 
 export const AUTOSCALE: Question[] = [
   {
@@ -540,7 +565,7 @@ export function allQuestions(): Question[] {
 }
 
 /** Answers-file-only keys (no prompt): a secret given as a file instead of typed. */
-export const EXTRA_ANSWER_KEYS = ['kasm_api_key_secret_file'] as const;
+export const EXTRA_ANSWER_KEYS = ['kasm_api_key_secret_file', 'kasm_manager_token_file'] as const;
 
 /** Values for the config from the typed answers. */
 export const convert = { parseList, parseMap, parseAccelerators, parseIntLoose };

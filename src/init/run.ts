@@ -24,6 +24,8 @@ export interface InitOptions {
   force?: boolean;
   /** Base URL for OCI calls (staging, emulator); also written as the provider's `endpoint`. */
   ociEndpoint?: string;
+  /** The same for GCP's Compute API. */
+  gcpEndpoint?: string;
   /** Commands this CLI has (`doctor`, `config submit`, `reconcile`): offered only if present. */
   available: string[];
 }
@@ -55,15 +57,11 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
   const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   if (!tty && !opts.answers && !opts.yes) {
     throw new InputError('kasm-scale init asks questions and needs a terminal, but input is not a TTY', {
-      hint: 'run it in a terminal, or pass --answers FILE --yes to run it unattended (README: "kasm-scale init")',
+      hint: 'run it in a terminal, or pass --answers FILE --yes to run it unattended (docs/init.md)',
     });
   }
-  const ociEndpoint = opts.ociEndpoint?.trim();
-  if (ociEndpoint !== undefined) {
-    // The provider schema's own check: the value goes into the config as `endpoint`.
-    const problem = fieldCheck(oci.endpoint)(ociEndpoint);
-    if (problem) throw new InputError(`--oci-endpoint ${JSON.stringify(opts.ociEndpoint)}: ${problem}`, { hint: 'give the base URL of an OCI-compatible API, e.g. http://127.0.0.1:8123 for kasm-scale emulator oci' });
-  }
+  const ociEndpoint = checkedEndpoint('--oci-endpoint', opts.ociEndpoint, 'an OCI-compatible API, e.g. http://127.0.0.1:8123 for kasm-scale emulator oci');
+  const gcpEndpoint = checkedEndpoint('--gcp-endpoint', opts.gcpEndpoint, 'a GCP Compute-compatible API, e.g. http://127.0.0.1:8124 for kasm-scale emulator gcp');
   const unattended = Boolean(opts.yes) || !tty;
   const fileAnswers = opts.answers ? await loadAnswers(opts.answers) : {};
   const configFile = resolve(expandHome(opts.config || env.KASM_SCALE_CONFIG || 'kasm-scale.yaml', home));
@@ -73,7 +71,10 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
     force: Boolean(opts.force),
     ociConfigFile: resolve(expandHome(opts.ociConfig ?? '~/.oci/config', home)),
     kasmSecretFileGiven: typeof fileAnswers.kasm_api_key_secret_file === 'string',
+    managerTokenFileGiven: typeof fileAnswers.kasm_manager_token_file === 'string',
+    managerTokenInEnv: Boolean(env.KASM_MANAGER_TOKEN) && fileAnswers.kasm_manager_token === undefined,
     ociEndpoint: ociEndpoint || undefined,
+    gcpEndpoint: gcpEndpoint || undefined,
   };
 
   const prompts = unattended ? undefined : await import('@inquirer/prompts');
@@ -105,27 +106,14 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
     const ask: Ask = unattended ? answersAsk(fileAnswers, opts.answers) : inquirerAsk(prompts!, fileAnswers);
     const result = await runFlow({ ask, out, ctx, unattended, given: (id) => fileAnswers[id] !== undefined });
     if (ctx.ociEndpoint && result.answers.cloud !== 'oci') out.warn('--oci-endpoint is for OCI providers; not used for this GCP config');
+    if (ctx.gcpEndpoint && result.answers.cloud !== 'gcp') out.warn('--gcp-endpoint is for GCP providers; not used for this OCI config');
 
-    // The Kasm API key secret: a file given in the answers, or the typed secret in a 0600 file.
-    let secretFile: string;
-    if (ctx.kasmSecretFileGiven) {
-      const given = String(fileAnswers.kasm_api_key_secret_file);
-      const problem = fileProblem(given, ctx, 'the file holding the Kasm API key secret');
-      if (problem) throw new InputError(`answers ${opts.answers}: kasm_api_key_secret_file: ${problem}`);
-      secretFile = absPath(given, ctx);
-    } else {
-      secretFile = defaultSecretFile(ctx);
-      const secret = String(result.answers.kasm_api_key_secret);
-      if (existsSync(secretFile) && !sameContent(secretFile, secret) && !ctx.force) {
-        if (!(await confirm(`${secretFile} holds another secret. Replace it?`))) {
-          throw new InputError(`${secretFile} already holds a different Kasm API key secret; no config was written`, {
-            hint: 'pass --force to replace it, or give kasm_api_key_secret_file in --answers',
-          });
-        }
-      }
-      await ctx.journal?.record(secretFile);
-      await writeSecretFileAtomic(secretFile, secret);
-    }
+    // Each Kasm secret: a file given in the answers, or the typed secret in a 0600 file.
+    const secretFile = await secretFileFor('kasm_api_key_secret', 'Kasm API key secret', result.answers, fileAnswers, ctx, opts.answers, confirm);
+    const managerTokenFile =
+      result.answers.kasm_manager_token !== undefined || ctx.managerTokenFileGiven
+        ? await secretFileFor('kasm_manager_token', 'Kasm manager token', result.answers, fileAnswers, ctx, opts.answers, confirm)
+        : undefined;
 
     if (result.answers.cloud === 'oci' && result.key) {
       await ctx.journal?.record(ctx.ociConfigFile);
@@ -144,7 +132,7 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
       if (r.passphrase_needed) out.info(`  the key is encrypted: the profile has no pass_phrase, so oci-cli will ask for it`);
     }
 
-    const config = buildConfig(result, ctx, secretFile);
+    const config = buildConfig(result, ctx, secretFile, managerTokenFile);
     await ctx.journal?.record(configFile);
     await writeSecretFileAtomic(configFile, configYaml(config));
     out.info(`${out.color.green('✓')} Wrote ${configFile} (0600)`);
@@ -181,7 +169,11 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
 
   const has = (c: string) => opts.available.includes(c);
   if (!unattended && has('doctor') && (await prompts!.confirm({ message: 'Run kasm-scale doctor now (checks credentials and reachability)?', default: true }))) {
-    runSelf(['doctor', configFile]);
+    // init's own doctor failing means the setup does not work yet: say so in the exit code.
+    if (runSelf(['doctor', configFile]) !== 0) {
+      out.info(out.color.red(`✗ doctor found problems; fix them, then run: kasm-scale doctor ${shown}`));
+      return 1;
+    }
   }
   if (!unattended && has('config submit') && (await prompts!.confirm({ message: 'Submit the provider config to Kasm now (kasm-scale config submit)?', default: false }))) {
     runSelf(['config', 'submit', configFile]);
@@ -191,9 +183,50 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
   return 0;
 }
 
-/** Runs another kasm-scale command in this terminal (same binary, inherited stdio). */
-function runSelf(args: string[]): void {
-  spawnSync(process.execPath, [process.argv[1], ...args], { stdio: 'inherit' });
+/** Runs another kasm-scale command in this terminal (same binary, inherited stdio); its exit code. */
+function runSelf(args: string[]): number {
+  return spawnSync(process.execPath, [process.argv[1], ...args], { stdio: 'inherit' }).status ?? 1;
+}
+
+/** `--oci-endpoint`/`--gcp-endpoint`, checked by the provider schema's own rule (it is written as `endpoint`). */
+function checkedEndpoint(flag: string, value: string | undefined, what: string): string | undefined {
+  const url = value?.trim();
+  if (url === undefined) return undefined;
+  const problem = fieldCheck(oci.endpoint)(url);
+  if (problem) throw new InputError(`${flag} ${JSON.stringify(value)}: ${problem}`, { hint: `give the base URL of ${what}` });
+  return url;
+}
+
+/**
+ * Where one Kasm secret lives: the `<id>_file` the answers name (checked), or the typed
+ * answer written to a 0600 file under $XDG_CONFIG_HOME/kasm-scale/ (another secret
+ * already there is replaced only when confirmed or with --force).
+ */
+async function secretFileFor(
+  id: 'kasm_api_key_secret' | 'kasm_manager_token',
+  what: string,
+  answers: Answers,
+  fileAnswers: Record<string, unknown>,
+  ctx: Ctx,
+  answersFile: string | undefined,
+  confirm: (message: string) => Promise<boolean>,
+): Promise<string> {
+  const given = fileAnswers[`${id}_file`];
+  if (typeof given === 'string') {
+    const problem = fileProblem(given, ctx, `the file holding the ${what}`);
+    if (problem) throw new InputError(`answers ${answersFile}: ${id}_file: ${problem}`);
+    return absPath(given, ctx);
+  }
+  const file = defaultSecretFile(ctx, id);
+  const secret = String(answers[id]);
+  if (existsSync(file) && !sameContent(file, secret) && !ctx.force) {
+    if (!(await confirm(`${file} holds another ${what}. Replace it?`))) {
+      throw new InputError(`${file} already holds a different ${what}; no config was written`, { hint: `pass --force to replace it, or give ${id}_file in --answers` });
+    }
+  }
+  await ctx.journal?.record(file);
+  await writeSecretFileAtomic(file, secret);
+  return file;
 }
 
 async function loadAnswers(file: string): Promise<Record<string, unknown>> {
@@ -202,7 +235,7 @@ async function loadAnswers(file: string): Promise<Record<string, unknown>> {
   try {
     data = parseYaml(text);
   } catch (err) {
-    throw new InputError(`answers file ${file} is not YAML or JSON: ${(err as Error).message.split('\n')[0]}`, { hint: 'see README "kasm-scale init" for the format' });
+    throw new InputError(`answers file ${file} is not YAML or JSON: ${(err as Error).message.split('\n')[0]}`, { hint: 'see docs/init.md for the format' });
   }
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) {
@@ -212,7 +245,7 @@ async function loadAnswers(file: string): Promise<Record<string, unknown>> {
   for (const key of Object.keys(data as object)) {
     if (!known.has(key)) {
       const near = closest(key, known);
-      throw new InputError(`answers file ${file}: unknown key ${key}`, { hint: near ? `did you mean ${near}?` : 'see README "kasm-scale init" for the answer keys' });
+      throw new InputError(`answers file ${file}: unknown key ${key}`, { hint: near ? `did you mean ${near}?` : 'see docs/init.md for the answer keys' });
     }
   }
   return data as Record<string, unknown>;

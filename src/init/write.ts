@@ -19,16 +19,16 @@ export function displayPath(p: string, home: string): string {
   return home && rel && !rel.startsWith('..') && !rel.startsWith(sep) && !rel.startsWith('/') ? `~/${rel.split(sep).join('/')}` : p;
 }
 
-/** Where the Kasm API key secret goes when it was typed: $XDG_CONFIG_HOME/kasm-scale/. */
-export function defaultSecretFile(ctx: Ctx): string {
+/** Where a typed Kasm secret goes: $XDG_CONFIG_HOME/kasm-scale/NAME (the API key secret by default). */
+export function defaultSecretFile(ctx: Ctx, name = 'kasm_api_key_secret'): string {
   const base = ctx.env.XDG_CONFIG_HOME ? resolve(ctx.env.XDG_CONFIG_HOME) : resolve(ctx.home, '.config');
-  return resolve(base, 'kasm-scale', 'kasm_api_key_secret');
+  return resolve(base, 'kasm-scale', name);
 }
 
 const num = (v: unknown) => parseIntLoose(String(v ?? ''));
 const str = (v: unknown) => String(v ?? '').trim();
 
-export function buildConfig(result: FlowResult, ctx: Ctx, secretFile: string): Record<string, unknown> {
+export function buildConfig(result: FlowResult, ctx: Ctx, secretFile: string, managerTokenFile?: string): Record<string, unknown> {
   const a = result.answers;
   const p = (file: string) => displayPath(file, ctx.home);
   const script = str(a.startup_script_file) ? { startup_script_file: p(absPath(str(a.startup_script_file), ctx)) } : { startup_script: DOCKER_AGENT_STARTUP_SCRIPT };
@@ -87,11 +87,19 @@ export function buildConfig(result: FlowResult, ctx: Ctx, secretFile: string): R
       gcp_guest_accelerators: parseAccelerators(str(a.gcp_guest_accelerators)),
       vm_installed_os_type: 'linux',
       startup_script_type: 'startup-script',
+      // --gcp-endpoint: as --oci-endpoint, every later command talks to the same place.
+      ...(ctx.gcpEndpoint ? { endpoint: ctx.gcpEndpoint } : {}),
     };
   }
   return {
-    // The Docker agent template needs {manager_token}; the token stays out of the file.
-    kasm: { url: str(a.kasm_url), api_key: str(a.kasm_api_key), api_key_secret_file: p(secretFile), manager_token: '${KASM_MANAGER_TOKEN}' },
+    // The Docker agent template needs {manager_token}; the token stays out of the file: in the
+    // 0600 file init wrote (or was given), else ${KASM_MANAGER_TOKEN} from the environment.
+    kasm: {
+      url: str(a.kasm_url),
+      api_key: str(a.kasm_api_key),
+      api_key_secret_file: p(secretFile),
+      ...(managerTokenFile ? { manager_token_file: p(managerTokenFile) } : { manager_token: '${KASM_MANAGER_TOKEN}' }),
+    },
     providers: [provider],
     autoscale: [
       {

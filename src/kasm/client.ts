@@ -28,17 +28,22 @@ export interface KasmApiClient extends KasmClient, KasmAgentsApi {
 }
 
 /**
- * A Kasm API client (reference/kasm.md): every call is a POST of JSON to
- * `<url>/api/public/<name>` with the key in the body. Every failure is one
- * OperationalError line; the secret is scrubbed from anything that could echo it.
- * Bad `url`/`ca_file` throw InputError here, before any call.
+ * A Kasm API client: every call is a POST of JSON. With `kasm.auth: body` (the default) it
+ * goes to `<url>/api/public/<name>` with the key in the body (Kasm up to 1.19); with
+ * `basic` to `<url>/api/<name>` with `Authorization: Basic base64(key:secret)` (Kasm's
+ * newest Developer API). Every failure is one OperationalError line; the secret (and its
+ * Basic form) is scrubbed from anything that could echo it. Bad `url`/`ca_file` throw
+ * InputError here, before any call.
  */
 export function createKasmClient(section: KasmSection, opts: KasmClientOptions = {}): KasmApiClient {
   const ep = resolveEndpoint(section);
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const secret = section.api_key_secret ?? '';
+  const style = section.auth ?? 'body';
+  const basic = Buffer.from(`${section.api_key}:${secret}`).toString('base64');
+  const route = (name: string) => (style === 'basic' ? `/api/${name}` : `/api/public/${name}`);
 
-  const scrub = (s: string | undefined) => (s && secret.length > 0 ? s.split(secret).join('********') : s);
+  const scrub = (s: string | undefined) => (s && secret.length > 0 ? s.split(secret).join('********').split(basic).join('********') : s);
   const clean = (err: unknown): never => {
     if (err instanceof CliError) {
       const msg = scrub(err.message) ?? '';
@@ -54,13 +59,16 @@ export function createKasmClient(section: KasmSection, opts: KasmClientOptions =
    * to the caller rather than failures, e.g. delete_server's "Server contains (N) kasms".
    */
   async function request(name: string, extra: Record<string, unknown>, expected?: (message: string) => boolean): Promise<{ doc: Record<string, unknown>; refusal?: string }> {
-    const target = new URL(`${ep.base}/api/public/${name}`);
-    const shown = `${ep.base}/api/public/${name}`;
+    const shown = `${ep.base}${route(name)}`;
+    const target = new URL(shown);
     let answer: RawAnswer;
     try {
-      answer = await postJson(target, { ...extra, api_key: section.api_key, api_key_secret: secret }, { agent: ep.agent, timeoutMs });
+      answer =
+        style === 'basic'
+          ? await postJson(target, extra, { agent: ep.agent, timeoutMs, headers: { authorization: `Basic ${basic}` } })
+          : await postJson(target, { ...extra, api_key: section.api_key, api_key_secret: secret }, { agent: ep.agent, timeoutMs });
     } catch (err) {
-      return clean(networkError(name, ep.base, err));
+      return clean(networkError(name, ep.base, err, timeoutMs));
     }
     let doc: unknown;
     try {

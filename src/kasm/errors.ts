@@ -66,7 +66,7 @@ export function answerError(call: string, endpointUrl: string, a: RawAnswer, doc
   }
   if (a.status === 404) {
     return new OperationalError(`Kasm has no ${call} at ${endpointUrl} (HTTP 404)`, {
-      hint: 'check kasm.url: the address of the Kasm web app (e.g. https://kasm.example.com), without /api',
+      hint: 'check kasm.url: the address of the Kasm web app (e.g. https://kasm.example.com), without /api; and kasm.auth (body: /api/public/, basic: /api/; kasm-scale doctor says which this server takes)',
     });
   }
   if (a.status >= 500) {
@@ -95,7 +95,7 @@ const TLS_CODES = new Set([
 ]);
 
 /** A connection that never gave an answer: refused, DNS, TLS, timeout, dropped. */
-export function networkError(call: string, base: string, err: unknown): OperationalError {
+export function networkError(call: string, base: string, err: unknown, timeoutMs?: number): OperationalError {
   const e = err as NodeJS.ErrnoException & { reason?: string };
   const code = e?.code ?? '';
   const where = `Kasm at ${base}`;
@@ -104,7 +104,10 @@ export function networkError(call: string, base: string, err: unknown): Operatio
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
     return new OperationalError(`cannot reach ${where}: the host name does not resolve (DNS)`, { hint: `check the host name in kasm.url (${base})`, cause: err });
   }
-  if (code === 'ETIMEDOUT') return new OperationalError(`no answer from ${where} to ${call} in time`, { hint: reachHint, cause: err });
+  if (code === 'ETIMEDOUT') {
+    const limit = timeoutMs === undefined ? 'in time' : `within ${timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`}`;
+    return new OperationalError(`no answer from ${where} to ${call} ${limit}`, { hint: reachHint, cause: err });
+  }
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new OperationalError(`cannot reach ${where}: no route to host`, { hint: reachHint, cause: err });
   if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(e?.message ?? '')) {
     return new OperationalError(`${where} dropped the connection during ${call}`, { hint: 'a proxy or Kasm itself closed it; try again, and check the Kasm API server logs if it persists', cause: err });

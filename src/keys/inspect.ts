@@ -83,6 +83,15 @@ export function inspectKey(text: string, passphrase?: string | Buffer, opts: Ins
 
 const rsaHint = 'make an RSA 2048 key with kasm-scale keys generate';
 
+/** OCI refuses API signing keys shorter than this (the console's "Add API key" says so). */
+export const OCI_MIN_KEY_BITS = 2048;
+
+/** Why OCI would refuse this key's size, or undefined when it is big enough. */
+export function keySizeProblem(info: KeyInfo, where: string): string | undefined {
+  if (info.bits >= OCI_MIN_KEY_BITS) return undefined;
+  return `${where} is a ${info.bits}-bit RSA key; OCI requires at least ${OCI_MIN_KEY_BITS} bits: ${rsaHint}`;
+}
+
 function parse(fn: () => KeyObject, where: string, kind: string): KeyObject {
   try {
     return fn();

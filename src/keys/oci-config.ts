@@ -4,7 +4,7 @@ import { fsErrorToInput, InputError } from '../cli/errors.js';
 import { assertReplaceable, expandHome, writeSecretFileAtomic } from '../util/files.js';
 import { echoValue } from '../util/echo.js';
 import { findSections, splitLines, upsertSection } from './ini.js';
-import { inspectKey } from './inspect.js';
+import { inspectKey, keySizeProblem } from './inspect.js';
 import { ocidError, regionError } from './ocid.js';
 
 export interface OciConfigOptions {
@@ -67,6 +67,8 @@ export async function writeOciConfigProfile(opts: OciConfigOptions): Promise<Oci
       hint: 'give the .pem without _public (the public half goes into the OCI console)',
     });
   }
+  const weak = keySizeProblem(key, `key file ${keyFile}`);
+  if (weak) throw new InputError(weak);
   if (opts.savePassphrase) {
     if (!opts.passphrase || !key.encrypted) throw new InputError('--save-passphrase needs an encrypted key and --passphrase-file', { hint: 'leave it out for a key without a passphrase' });
     if (/[\r\n]/.test(opts.passphrase.toString('utf8')) || opts.passphrase.toString('utf8').trim() !== opts.passphrase.toString('utf8')) {

@@ -13,5 +13,13 @@ export async function readPassphraseFile(pathOrDash: string): Promise<Buffer> {
       hint: 'put the passphrase in it, or leave out --passphrase-file for a key without one',
     });
   }
+  if (bytes.length > MAX_PASSPHRASE_BYTES) {
+    throw new InputError(`passphrase file ${pathOrDash === '-' ? '(stdin)' : pathOrDash} holds ${bytes.length} bytes; a passphrase may have at most ${MAX_PASSPHRASE_BYTES}`, {
+      hint: 'OpenSSL (and so oci-cli and the OCI SDKs) reads no more of a PEM passphrase; use a shorter one',
+    });
+  }
   return bytes;
 }
+
+/** OpenSSL's PEM passphrase buffer (PEM_BUFSIZE): a longer passphrase cannot open the key anywhere. */
+export const MAX_PASSPHRASE_BYTES = 1024;

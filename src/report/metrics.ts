@@ -2,6 +2,9 @@
  * Prometheus text exposition format for node_exporter's textfile collector: written to a
  * temp file and renamed (the collector must never read half a file).
  */
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { InputError } from '../cli/errors.js';
 import type { PassResult } from '../scaling/reconcile.js';
 import { writeFileAtomic } from '../util/files.js';
 import type { Summary } from './summary.js';
@@ -47,4 +50,21 @@ export function renderMetrics(r: PassResult, s: Summary): string {
 
 export async function writeMetricsFile(file: string, r: PassResult, s: Summary): Promise<void> {
   await writeFileAtomic(file, renderMetrics(r, s), { mode: 0o644 });
+}
+
+/**
+ * The metrics file's folder must exist before a pass acts: a textfile collector reads one
+ * fixed folder, so a missing one is a typo (or an unmounted volume), not something to create.
+ */
+export async function checkMetricsFolder(file: string): Promise<void> {
+  const dir = dirname(resolve(file));
+  let st;
+  try {
+    st = await stat(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputError(`--metrics-file ${file}: folder ${dir} does not exist`, { hint: 'create it (node_exporter reads a fixed textfile folder), or fix the path' });
+    throw new InputError(`--metrics-file ${file}: folder ${dir} cannot be read (${code ?? 'error'})`, { hint: 'check its owner and mode' });
+  }
+  if (!st.isDirectory()) throw new InputError(`--metrics-file ${file}: ${dir} is not a folder`, { hint: 'fix the path' });
 }

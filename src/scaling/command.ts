@@ -7,7 +7,7 @@ import type { Output } from '../cli/output.js';
 import type { KasmScaleConfig } from '../config/types.js';
 import { reconcileJson } from '../report/json.js';
 import { renderHuman } from '../report/human.js';
-import { writeMetricsFile } from '../report/metrics.js';
+import { checkMetricsFolder, writeMetricsFile } from '../report/metrics.js';
 import { summarize } from '../report/summary.js';
 import { ExitCode } from '../cli/exit-codes.js';
 import { checkWritableTarget, expandHome } from '../util/files.js';
@@ -43,6 +43,7 @@ export async function reconcileCommand(o: ReconcileCommandOptions, out: Output):
   const metricsFile = o.metricsFile ? expandHome(o.metricsFile) : undefined;
   // The files written after acting are checked before acting: a pass that launched must not
   // fail afterwards on a path that was wrong from the start.
+  if (metricsFile) await checkMetricsFolder(metricsFile);
   if (metricsFile) await checkWritableTarget(metricsFile, '--metrics-file');
   if (!o.dryRun) for (const f of [STATE_FILE, INTENTS_FILE]) await checkWritableTarget(join(stateDir, f), 'state file');
   const result = await runPass({

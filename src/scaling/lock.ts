@@ -18,7 +18,7 @@ import { mkdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
-import { CliError } from '../cli/errors.js';
+import { CliError, InputError } from '../cli/errors.js';
 import { ExitCode } from '../cli/exit-codes.js';
 import { ensureDir } from '../util/files.js';
 
@@ -106,6 +106,9 @@ export async function acquireLock(dir: string, opts: LockOptions = {}): Promise<
       const owner = await readOwner(ownerFile);
       throw new LockedError(`another reconcile pass holds the lock ${lockPath} (${describe(owner)})`, 'nothing was done; this is normal when passes overlap');
     }
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+      throw new InputError(`state dir ${dir} is not writable (${code}): the pass cannot take its lock there`, { hint: 'give --state-dir a folder this user can write to; nothing was done' });
     throw err;
   }
   const lockIno = (await stat(lockPath).catch(() => undefined))?.ino;

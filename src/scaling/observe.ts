@@ -49,6 +49,8 @@ export async function observe(opts: ObserveOptions): Promise<Observation> {
   const providers: Record<string, ProviderSupply> = {};
 
   const demandP = readDemand(opts);
+  // A demand file is local input: a bad one is refused before any cloud is asked anything.
+  if (opts.demandFile) await demandP;
   await Promise.all(
     names.map((name) =>
       limit(async () => {
@@ -121,6 +123,31 @@ export async function readDemandFile(file: string): Promise<DemandSnapshot> {
     if (v === undefined && !required) return [];
     throw new InputError(`${what}: "${k}" must be a list`, { hint: 'give {"servers": [...], "kasms": [...], "zones": [...]} as Kasm answers them (get_servers, get_kasms, get_zones)' });
   };
+  const impossible = impossibleResource(o ?? {});
+  if (impossible) throw new InputError(`${what}: ${impossible}`, { hint: 'cores, memory (bytes) and gpus of each server and session are finite numbers ≥ 0' });
   const { parseServer, parseSession, parseZone } = await import('../kasm/parse.js');
   return { servers: arr('servers', true).map(parseServer), kasms: arr('kasms', true).map(parseSession), zones: arr('zones', false).map(parseZone) };
+}
+
+const RESOURCE_KEYS = ['cores', 'memory', 'gpus', 'cores_override', 'memory_override', 'gpus_override'] as const;
+
+/**
+ * A demand snapshot written by hand (or by another system) can say what Kasm never would:
+ * negative or infinite cores (JSON's 1e999 reads as Infinity). The first such value, or undefined.
+ */
+function impossibleResource(doc: Record<string, unknown>): string | undefined {
+  for (const list of ['servers', 'kasms'] as const) {
+    const rows = doc[list];
+    if (!Array.isArray(rows)) continue;
+    for (const [i, row] of rows.entries()) {
+      if (!row || typeof row !== 'object') continue;
+      for (const k of RESOURCE_KEYS) {
+        const v = (row as Record<string, unknown>)[k];
+        if (v === undefined || v === null || v === '') continue;
+        const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
+        if (!Number.isFinite(n) || n < 0) return `${list}[${i}].${k} is ${typeof v === 'number' && !Number.isFinite(v) ? 'infinite' : JSON.stringify(v)}; expected a finite number ≥ 0`;
+      }
+    }
+  }
+  return undefined;
 }

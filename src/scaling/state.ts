@@ -8,6 +8,7 @@ import { readFile, rename } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { fsErrorToInput } from '../cli/errors.js';
 import { writeFileAtomic } from '../util/files.js';
 import { emptyState, type ScalingState } from './memory.js';
 
@@ -50,7 +51,7 @@ export async function readState(dir: string, opts: { now?: Date; /** status: nev
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { state: emptyState(), status: 'missing' };
-    throw err;
+    throw fsErrorToInput(err, file, 'state file');
   }
   let problem: string;
   try {

@@ -3,6 +3,7 @@
  * the report out. Both run real reconcile passes against in-process emulators; nothing
  * touches a cloud or the network.
  */
+import { rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CliError, fsErrorToInput, InputError } from '../cli/errors.js';
@@ -48,8 +49,32 @@ async function runOne(spec: RunSpec, out: Output, onLine: (line: string) => void
   const { startWorld } = await import('./world.js');
   const { simulate } = await import('./engine.js');
   const { briefLine } = await import('./report.js');
-  const world = await startWorld({ start: spec.start + spec.fromSec * 1000, ...(spec.document ? { document: spec.document } : { config: spec.config! }) });
   let progress: Progress | undefined;
+  // Ctrl-C or SIGTERM mid-run: the temp dir holds a throw-away key, state and lock; remove
+  // it (synchronously: the process ends here) and exit as a shell expects (128 + signal).
+  // Listening before the world starts: a signal while it starts is handled once it has.
+  let world: Awaited<ReturnType<typeof startWorld>> | undefined;
+  let stopped: NodeJS.Signals | undefined;
+  const stop = (w: NonNullable<typeof world>, signal: NodeJS.Signals) => {
+    progress?.stop();
+    rmSync(w.dir, { recursive: true, force: true });
+    out.info(`${spec.name}: stopped by ${signal}; its temporary files are removed`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    stopped = signal;
+    if (world) stop(world, signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    world = await startWorld({ start: spec.start + spec.fromSec * 1000, ...(spec.document ? { document: spec.document } : { config: spec.config! }) });
+  } catch (err) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    throw err;
+  }
+  if (stopped) stop(world, stopped);
   try {
     for (const note of world.notes) out.warn(note);
     progress = out.progress(`${spec.name}: replaying ${formatClock(spec.fromSec)}–${dayClock(spec.toSec)}, a pass every ${spec.stepSec / 60} simulated min`);
@@ -72,6 +97,8 @@ async function runOne(spec: RunSpec, out: Output, onLine: (line: string) => void
     for (const w of result.warnings) out.debug(`pass warning: ${w}`);
     return result;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     progress?.stop();
     await world.close();
   }
@@ -130,9 +157,10 @@ export async function simulateCommand(o: SimulateOptions, out: Output): Promise<
   if (!o.trace) throw new InputError('simulate needs --trace FILE', { hint: 'a CSV of time,sessions,cores,memory_mb,gpus; see examples/demand-trace.csv' });
   const stepMin = parseStep(o.step, 5);
   if (o.svg) await assertReplaceable(expandHome(o.svg));
-  const { parseTrace } = await import('./trace.js');
-  const text = (await readInput(o.trace, 'trace file')).toString('utf8');
-  const steps = parseTrace(text, o.trace === '-' ? 'stdin' : basename(o.trace));
+  const { parseTrace, resolveTrace } = await import('./trace.js');
+  const tracePath = resolveTrace(o.trace);
+  const text = (await readInput(tracePath, 'trace file')).toString('utf8');
+  const steps = parseTrace(text, o.trace === '-' ? 'stdin' : basename(tracePath));
   const { loadConfig, resolveConfigPath } = await import('../config/load.js');
   const files = [o.file, ...(o.compare ? [o.compare] : [])];
   const configs = await Promise.all(files.map((f) => loadConfig(f, { onWarning: (w) => out.warn(w) })));

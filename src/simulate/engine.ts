@@ -270,6 +270,9 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
     // Through the step: boots finish, agents register, Kasm places sessions.
     // Sessions arrive and leave at the trace's own times, between passes as in real life.
     for (let s = TICK_SEC; s <= stepSec; s += TICK_SEC) {
+      // Let the event loop run between ticks, so Ctrl-C and SIGTERM are handled promptly
+      // even when a tick has thousands of sessions to place.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       instanceMs += aliveInstances() * TICK_SEC * 1000;
       world.advance(TICK_SEC * 1000);
       groups = demandAt(o.steps, t + s);

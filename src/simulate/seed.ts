@@ -74,7 +74,7 @@ export function seedGcp(emu: GcpEmulator, providers: GcpProvider[]): string[] {
     }
     for (const a of p.gcp_guest_accelerators) {
       const name = parseRef(a.acceleratorType)?.name ?? a.acceleratorType;
-      if (!seed.acceleratorTypes[name]) seed.acceleratorTypes[name] = { description: name, maximumCardsPerInstance: 16 };
+      if (!Object.hasOwn(seed.acceleratorTypes, name)) seed.acceleratorTypes[name] = { description: name, maximumCardsPerInstance: 16 };
     }
   }
   return notes;

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { InputError } from '../cli/errors.js';
 
 /**
@@ -24,6 +25,22 @@ export interface DemandStep {
 
 const COLUMNS = ['time', 'sessions', 'cores', 'memory_mb', 'gpus'] as const;
 
+/** The package's examples/ folder (shipped with it: package.json "files"), from dist/simulate or src/simulate. */
+const EXAMPLES = new URL('../../examples/', import.meta.url);
+
+/** Traces that ship with kasm-scale, for `--trace builtin:NAME` after a global install. */
+export const BUILTIN_TRACES = ['demand-trace'] as const;
+
+/** `builtin:NAME` → the shipped trace's path; anything else is a path (or `-`) as given. */
+export function resolveTrace(arg: string): string {
+  if (!arg.startsWith('builtin:')) return arg;
+  const name = arg.slice('builtin:'.length);
+  if (!(BUILTIN_TRACES as readonly string[]).includes(name)) {
+    throw new InputError(`--trace ${arg}: no built-in trace named "${name}"`, { hint: `built-in traces: ${BUILTIN_TRACES.map((t) => `builtin:${t}`).join(', ')}` });
+  }
+  return fileURLToPath(new URL(`${name}.csv`, EXAMPLES));
+}
+
 export function parseClock(text: string, where: string): number {
   const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
   if (!m || Number(m[2]) > 59 || Number(m[3] ?? 0) > 59 || Number(m[1]) > 24) {
@@ -32,16 +49,30 @@ export function parseClock(text: string, where: string): number {
   return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
 }
 
+/**
+ * Most sessions one trace row may ask for. Each session is an object the emulated Kasm
+ * keeps and every pass walks; far beyond any one Kasm deployment, well before a replay
+ * would take minutes or run out of memory.
+ */
+export const MAX_SESSIONS_PER_ROW = 5000;
+
 function wholeNumber(value: unknown, column: string, where: string): number {
+  if (value === undefined) throw new InputError(`${where}: no ${column}`, { hint: `each row needs ${COLUMNS.join(', ')} (gpus may be left out)` });
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 0) throw new InputError(`${where}: ${column} is "${String(value)}", expected a whole number ≥ 0`, { hint: 'fix that cell of the trace' });
+  return n;
+}
+
+function sessionCount(value: unknown, where: string): number {
+  const n = wholeNumber(value, 'sessions', where);
+  if (n > MAX_SESSIONS_PER_ROW) throw new InputError(`${where}: sessions is ${n}; at most ${MAX_SESSIONS_PER_ROW} per row`, { hint: 'simulate replays every session through real passes; scale the trace down (a pool behaves the same per agent)' });
   return n;
 }
 
 function toRow(cells: Record<string, unknown>, where: string): TraceRow {
   return {
     at: parseClock(String(cells.time ?? ''), where),
-    sessions: wholeNumber(cells.sessions, 'sessions', where),
+    sessions: sessionCount(cells.sessions, where),
     cores: wholeNumber(cells.cores, 'cores', where),
     memoryMb: wholeNumber(cells.memory_mb, 'memory_mb', where),
     gpus: wholeNumber(cells.gpus ?? 0, 'gpus', where),
@@ -54,6 +85,8 @@ export function parseTrace(text: string, name: string): DemandStep[] {
   const trimmed = text.trim();
   if (trimmed === '') throw new InputError(`${name} is empty`, { hint: 'a trace needs a header and at least one row' });
   let rows: TraceRow[];
+  /** Where each row is, as errors name it: `day.csv:7` or `day.json[3]`. */
+  const where: string[] = [];
   if (trimmed.startsWith('[')) {
     let data: unknown;
     try {
@@ -63,23 +96,30 @@ export function parseTrace(text: string, name: string): DemandStep[] {
     }
     rows = (data as unknown[]).map((r, i) => {
       if (!r || typeof r !== 'object') throw new InputError(`${name}[${i}] is not an object`, { hint: 'each entry is {time, sessions, cores, memory_mb, gpus}' });
+      where.push(`${name}[${i}]`);
       return toRow(r as Record<string, unknown>, `${name}[${i}]`);
     });
   } else {
-    const lines = trimmed.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.trim().startsWith('#'));
-    const header = lines[0].split(',').map((h) => h.trim());
+    // Keep each line's number in the file (comments and blank lines count) for messages.
+    const lines = trimmed
+      .split(/\r?\n/)
+      .map((text, i) => ({ text, no: i + 1 }))
+      .filter((l) => l.text.trim() !== '' && !l.text.trim().startsWith('#'));
+    const header = lines[0].text.split(',').map((h) => h.trim());
     const missing = COLUMNS.filter((c) => !header.includes(c));
-    if (missing.length) throw new InputError(`${name}:1: header lacks ${missing.join(', ')}`, { hint: `the header is ${COLUMNS.join(',')}` });
-    rows = lines.slice(1).map((line, i) => {
-      const cells = line.split(',').map((c) => c.trim());
-      return toRow(Object.fromEntries(header.map((h, k) => [h, cells[k]])), `${name}:${i + 2}`);
+    if (missing.length) throw new InputError(`${name}:${lines[0].no}: header lacks ${missing.join(', ')}`, { hint: `the header is ${COLUMNS.join(',')}` });
+    rows = lines.slice(1).map((line) => {
+      const cells = line.text.split(',').map((c) => c.trim());
+      where.push(`${name}:${line.no}`);
+      return toRow(Object.fromEntries(header.map((h, k) => [h, cells[k]])), `${name}:${line.no}`);
     });
   }
   if (rows.length === 0) throw new InputError(`${name} has no rows`, { hint: 'add at least one row under the header' });
   const steps: DemandStep[] = [];
-  for (const row of rows) {
+  for (const [i, row] of rows.entries()) {
     const last = steps[steps.length - 1];
-    if (last && row.at < last.at) throw new InputError(`${name}: time ${row.at / 60} min comes after a later time`, { hint: 'keep the rows in time order' });
+    if (last && row.at < last.at)
+      throw new InputError(`${where[i]}: time ${clock(row.at)} comes after ${clock(last.at)} of an earlier row`, { hint: 'keep the rows in time order' });
     const step = last && last.at === row.at ? last : (steps.push({ at: row.at, groups: [] }), steps[steps.length - 1]);
     if (row.sessions > 0) step.groups.push({ sessions: row.sessions, cores: row.cores, memoryMb: row.memoryMb, gpus: row.gpus, ...(row.zone ? { zone: row.zone } : {}) });
   }
@@ -94,4 +134,9 @@ export function demandAt(steps: DemandStep[], at: number): DemandStep['groups'] 
     current = s.groups;
   }
   return current;
+}
+
+/** 08:30 for a trace time (seconds since the start of the day). */
+function clock(sec: number): string {
+  return `${String(Math.floor(sec / 3600)).padStart(2, '0')}:${String(Math.floor((sec % 3600) / 60)).padStart(2, '0')}`;
 }

@@ -16,12 +16,13 @@ export interface CliRun {
  * Runs the built CLI as a separate process, as a user would: no TTY, NO_COLOR unset
  * unless given, HOME pointed wherever the test says.
  */
-export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string | Buffer; cwd?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string | Buffer; cwd?: string; timeoutMs?: number; uid?: number; gid?: number } = {}): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: opts.cwd,
       env: { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.gid }),
     });
     let stdout = '';
     let stderr = '';

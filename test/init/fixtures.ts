@@ -12,6 +12,7 @@ export const OCIDS = {
 };
 
 export const KASM_SECRET = 'kasm-api-secret-DO-NOT-PRINT-4f1c';
+export const MANAGER_TOKEN = 'kasm-manager-token-DO-NOT-PRINT-9b2e';
 
 export function ociAnswers(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -32,6 +33,7 @@ export function ociAnswers(extra: Record<string, unknown> = {}): Record<string, 
     kasm_url: 'https://kasm.example.com',
     kasm_api_key: 'kasmkey123',
     kasm_api_key_secret: KASM_SECRET,
+    kasm_manager_token: MANAGER_TOKEN,
     standby_cores: 8,
     standby_memory_mb: 16384,
     ...extra,
@@ -73,6 +75,7 @@ export function gcpAnswers(saFile: string, extra: Record<string, unknown> = {}):
     kasm_url: 'https://kasm.example.com',
     kasm_api_key: 'kasmkey123',
     kasm_api_key_secret: KASM_SECRET,
+    kasm_manager_token: MANAGER_TOKEN,
     standby_gpus: 1,
     ...extra,
   };

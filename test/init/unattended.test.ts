@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startOciEmulator } from '../../src/emulators/oci/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { gcpAnswers, KASM_SECRET, OCIDS, ociAnswers, writeAnswers, writeServiceAccount } from './fixtures.js';
+import { gcpAnswers, KASM_SECRET, MANAGER_TOKEN, OCIDS, ociAnswers, writeAnswers, writeServiceAccount } from './fixtures.js';
 
 /**
  * `init` without a person: no TTY and no answers is refused; `--answers FILE --yes` runs
@@ -74,11 +74,18 @@ describe('kasm-scale init, unattended', () => {
   it('GCP: --answers (JSON) + --yes writes a config with labels, tags and accelerators that validates', async () => {
     const sa = writeServiceAccount(dir);
     const answers = writeAnswers(dir, gcpAnswers(sa), 'answers.json');
-    const r = await runCli(['init', '--answers', answers, '--yes', '--config', 'gcp.yaml'], { env: env(), cwd: dir });
+    // --gcp-endpoint: the same path as --oci-endpoint (kasm-scale emulator gcp).
+    const r = await runCli(['init', '--answers', answers, '--yes', '--config', 'gcp.yaml', '--gcp-endpoint', 'http://127.0.0.1:8124'], { env: env(), cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr + r.stdout).not.toMatch(/PRIVATE KEY|DO-NOT-PRINT/);
     const doc = parse(readFileSync(join(dir, 'gcp.yaml'), 'utf8'));
     const p = doc.providers[0];
+    expect(p.endpoint).toBe('http://127.0.0.1:8124');
+    // The template's {manager_token} is filled from a 0600 file init wrote, never inline.
+    const token = join(home, '.config', 'kasm-scale', 'kasm_manager_token');
+    expect(doc.kasm.manager_token_file).toBe('~/.config/kasm-scale/kasm_manager_token');
+    expect(readFileSync(token, 'utf8')).toBe(MANAGER_TOKEN);
+    expect(mode(token)).toBe(0o600);
     expect(p.gcp_credentials_file).toBe(sa);
     expect(p.gcp_project).toBe('kasm-test-project'); // default taken from the key file
     expect(p.gcp_subnetwork).toBe('projects/kasm-test-project/regions/us-east4/subnetworks/default');
@@ -103,6 +110,14 @@ describe('kasm-scale init, unattended', () => {
     const p = parse(readFileSync(join(dir, 'kasm-scale.yaml'), 'utf8')).providers[0];
     expect(p).toMatchObject({ oci_fingerprint: expected, oci_private_key_file: key, oci_private_key_passphrase_file: pass });
     expect(existsSync(join(home, '.oci', 'oci_api_key.pem'))).toBe(false);
+  });
+
+  it('the built-in startup script needs the Kasm manager token: no answer for it is exit 2, nothing written', async () => {
+    const answers = writeAnswers(dir, ociAnswers({ kasm_manager_token: undefined }));
+    const r = await runCli(['init', '--answers', answers, '--yes'], { env: { ...env(), KASM_MANAGER_TOKEN: '' }, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no answer for kasm_manager_token/);
+    expect(existsSync(join(dir, 'kasm-scale.yaml'))).toBe(false);
   });
 
   it('a bad answer: exit 2 naming the question and the config validator\'s message; no config written', async () => {

@@ -113,7 +113,7 @@ describe('Kasm client against the emulator', () => {
     emu.setFault({ kind: 'drop', times: 1 });
     expect(await failure(() => client().getZones())).toMatch(/dropped the connection during get_zones/);
     emu.setFault({ kind: 'latency', ms: 400, times: 1 });
-    expect(await failure(() => client({}, 100).getZones())).toMatch(/no answer from Kasm at http:\/\/127\.0\.0\.1:\d+ to get_zones in time/);
+    expect(await failure(() => client({}, 100).getZones())).toMatch(/no answer from Kasm at http:\/\/127\.0\.0\.1:\d+ to get_zones within 100 ms/);
   });
 
   it('an unreachable host (closed port) names the URL', async () => {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -105,6 +106,13 @@ describe('keys oci-config', () => {
     expect(readFileSync(configFile(), 'utf8')).toBe(before);
   });
 
+  /** OCI refuses API keys under 2048 bits; such a key must not reach a profile. */
+  const weakKeyFile = () => {
+    const file = join(dir, 'keys', 'weak-1024.pem');
+    writeFileSync(file, generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
+    return file;
+  };
+
   it('checks OCIDs, region and key before writing anything', async () => {
     const before = readFileSync(configFile(), 'utf8');
     const base = { user: USER, tenancy: TENANCY, region: 'us-ashburn-1', keyFile: plainKey.private_key_file, config: configFile(), profile: 'NEW' };
@@ -116,6 +124,7 @@ describe('keys oci-config', () => {
       [{ keyFile: encKey.private_key_file }, /encrypted and no passphrase/],
       [{ keyFile: encKey.private_key_file, passphrase: Buffer.from('wrong') }, /wrong passphrase/],
       [{ profile: 'bad]name' }, /--profile/],
+      [{ keyFile: weakKeyFile() }, /is a 1024-bit RSA key; OCI requires at least 2048 bits/],
     ] as const) {
       await expect(writeOciConfigProfile({ ...base, ...override })).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(msg) });
     }

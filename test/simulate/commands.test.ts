@@ -95,7 +95,10 @@ describe('trace and step parsing', () => {
   it.each([
     ['time,sessions,cores\n08:00,1,2\n', /t\.csv:1: header lacks memory_mb, gpus/],
     ['time,sessions,cores,memory_mb,gpus\n8h,1,2,4096,0\n', /t\.csv:2: time "8h" is not HH:MM/],
-    ['time,sessions,cores,memory_mb,gpus\n09:00,1,2,4096,0\n08:00,1,2,4096,0\n', /comes after a later time/],
+    ['time,sessions,cores,memory_mb,gpus\n09:00,1,2,4096,0\n# a comment\n08:00,1,2,4096,0\n', /t\.csv:4: time 08:00 comes after 09:00 of an earlier row/],
+    ['[{"time": "08:00", "sessions": 1, "memory_mb": 1, "gpus": 0}]', /t\.csv\[0\]: no cores/],
+    ['time,sessions,cores,memory_mb,gpus\n08:00,1,2\n', /t\.csv:2: no memory_mb/],
+    ['time,sessions,cores,memory_mb,gpus\n08:00,100000,2,4096,0\n', /t\.csv:2: sessions is 100000; at most 5000 per row/],
     ['', /t\.csv is empty/],
     ['[{"time": "08:00", "sessions": -1, "cores": 2, "memory_mb": 1, "gpus": 0}]', /t\.csv\[0\]: sessions is "-1"/],
   ])('%j is refused', (text, message) => {

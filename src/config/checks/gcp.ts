@@ -19,9 +19,10 @@ export function checkGcp(p: Record<string, unknown>, at: PathSegments, ctx: Chec
   if (region && subnetRegion && subnetRegion !== region)
     ctx.add([...at, 'gcp_subnetwork'], `the subnetwork is in region ${subnetRegion}; expected a subnetwork of gcp_region ${region} (projects/<p>/regions/${region}/subnetworks/<name>)`);
 
-  const accelerators = valid(gcpFields.gcp_guest_accelerators, p.gcp_guest_accelerators) ?? [];
-  accelerators.forEach((a, i) => {
-    const z = GCP_PATTERNS.accelerator.exec(a.acceleratorType)?.[1];
+  // Item by item: one malformed accelerator does not hide another's zone mismatch.
+  jsonItems(p.gcp_guest_accelerators).forEach((a, i) => {
+    const type = typeof a === 'object' && a !== null ? (a as { acceleratorType?: unknown }).acceleratorType : undefined;
+    const z = typeof type === 'string' ? GCP_PATTERNS.accelerator.exec(type)?.[1] : undefined;
     if (zone && z && z !== zone) ctx.add([...at, 'gcp_guest_accelerators', i, 'acceleratorType'], `the accelerator type is in zone ${z}; expected one of gcp_zone ${zone}`);
   });
 
@@ -37,7 +38,8 @@ export function checkGcp(p: Record<string, unknown>, at: PathSegments, ctx: Chec
     );
   const scriptKey = scriptType ?? defaultScriptType(os);
 
-  const metadata = valid(gcpFields.gcp_metadata, p.gcp_metadata) ?? [];
+  // Item by item, so a clash is reported even when another item (a duplicate key) is wrong.
+  const metadata = metadataItems(p.gcp_metadata);
   metadata.forEach((m, i) => {
     if (m.key === scriptKey)
       ctx.add([...at, 'gcp_metadata', i, 'key'], `metadata key "${m.key}" is where kasm-scale puts startup_script (startup_script_type ${scriptKey}); expected another key, or put the script in startup_script`, { found: m.key });
@@ -46,4 +48,22 @@ export function checkGcp(p: Record<string, unknown>, at: PathSegments, ctx: Chec
   const total = [...metadata.map((m) => m.key + m.value), scriptKey + script].reduce((n, s) => n + Buffer.byteLength(s), 0);
   if (total >= GCP_METADATA_TOTAL_LIMIT)
     ctx.add([...at, 'gcp_metadata'], `metadata keys and values, the startup script included, total ${total} bytes; expected less than ${GCP_METADATA_TOTAL_LIMIT} (GCP's limit)`);
+}
+
+/** The {key, value} items of gcp_metadata that are well-formed on their own (the list may still have other problems). */
+function metadataItems(v: unknown): { key: string; value: string }[] {
+  return jsonItems(v).filter((m): m is { key: string; value: string } => typeof m === 'object' && m !== null && typeof (m as { key?: unknown }).key === 'string' && typeof (m as { value?: unknown }).value === 'string');
+}
+
+/** The items of a list field given as a list or as JSON text holding one; [] otherwise. */
+function jsonItems(v: unknown): unknown[] {
+  let list = v;
+  if (typeof v === 'string') {
+    try {
+      list = v.trim() === '' ? [] : JSON.parse(v);
+    } catch {
+      return [];
+    }
+  }
+  return Array.isArray(list) ? list : [];
 }

@@ -1,5 +1,5 @@
 import { CliError } from '../../cli/errors.js';
-import { inspectKey } from '../../keys/inspect.js';
+import { inspectKey, keySizeProblem } from '../../keys/inspect.js';
 import type { PathSegments } from '../problems.js';
 import { ociFields } from '../schema/oci.js';
 import { isBlank, valid, type CheckContext } from './context.js';
@@ -53,6 +53,8 @@ function checkKey(key: string, passphrase: string | undefined, fingerprint: stri
     ctx.add(keyPath, `${source} is a public key; expected the private key (the public one is what you upload to OCI)`);
     return;
   }
+  const weak = keySizeProblem(info, source);
+  if (weak) ctx.add(keyPath, weak);
   if (passphrase && !info.encrypted) ctx.warn(`${[...at].join('.')}: oci_private_key_passphrase is set but the private key is not encrypted; the passphrase is ignored`);
   if (fingerprint !== undefined && fingerprint.toLowerCase() !== info.fingerprint)
     ctx.add([...at, 'oci_fingerprint'], `does not match the private key, whose fingerprint is ${info.fingerprint}; OCI would answer NotAuthenticated. Expected the fingerprint OCI shows for the uploaded public key of this private key`, {

@@ -7,17 +7,24 @@ import type { PathSegments } from '../problems.js';
  * shell scripts whose own `${{VAR}}` braces belong to Kasm's str.format.
  */
 const REF = /\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+/** Any `${` (not `$${`): what is left of it after REF is a broken reference such as `${}` or `${BAD-NAME}`. */
+const BROKEN = /(?<!\$)\$\{[^}\s]{0,40}\}?/;
 const SKIP = new Set(['startup_script']);
 
 export interface ExpandResult {
   value: unknown;
   missing: { path: PathSegments; name: string }[];
+  /** `${}`, `${BAD-NAME}`, an unclosed `${`: a mistake, never kept as literal text. */
+  broken: { path: PathSegments; text: string }[];
 }
 
 export function expandEnv(value: unknown, env: NodeJS.ProcessEnv): ExpandResult {
   const missing: ExpandResult['missing'] = [];
+  const broken: ExpandResult['broken'] = [];
   const walk = (v: unknown, path: (string | number)[]): unknown => {
     if (typeof v === 'string') {
+      const bad = BROKEN.exec(v.replace(REF, ''));
+      if (bad) broken.push({ path, text: bad[0] });
       return v.replace(REF, (all, escaped: string | undefined, name: string) => {
         if (escaped) return all.slice(1);
         const got = env[name];
@@ -36,7 +43,7 @@ export function expandEnv(value: unknown, env: NodeJS.ProcessEnv): ExpandResult 
     }
     return v;
   };
-  return { value: walk(value, []), missing };
+  return { value: walk(value, []), missing, broken };
 }
 
 /** True when a raw string holds its value inline (not only `${ENV}` references). */

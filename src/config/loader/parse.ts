@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { isMap, isSeq, isScalar, isPair, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isSeq, isScalar, isPair, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { PathSegments } from '../problems.js';
 
 /** A parsed config file that still knows where each value came from. */
@@ -38,8 +38,34 @@ export function parseSource(file: string, text: string): ParsedSource {
       errors.push({ message: `not valid ${isJson ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]}`, line: p.line, column: p.col });
     }
   }
-  const value = errors.length ? undefined : doc.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  if (!errors.length) {
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      // The yaml library refuses an alias that would expand past maxAliasCount nodes (a
+      // "billion laughs" file): a problem with the file, not a bug of ours.
+      if (!/alias/i.test((err as Error).message)) throw err;
+      errors.push({ message: `not valid YAML: its aliases (*name) expand to too much data (more than ${MAX_ALIAS_COUNT} nodes per alias); write the values out instead`, ...firstAlias(doc, lines) });
+    }
+  }
   return { file, doc, lines, value, errors };
+}
+
+/** How many nodes one alias may expand to; a real config needs a handful at most. */
+const MAX_ALIAS_COUNT = 100;
+
+function firstAlias(doc: Document.Parsed, lines: LineCounter): { line?: number; column?: number } {
+  let at: { line?: number; column?: number } = {};
+  visit(doc, {
+    Alias(_key, node) {
+      if (!isAlias(node) || !node.range) return;
+      const p = lines.linePos(node.range[0]);
+      at = { line: p.line, column: p.col };
+      return visit.BREAK;
+    },
+  });
+  return at;
 }
 
 function lineCol(text: string, offset: number): { line: number; column: number } {

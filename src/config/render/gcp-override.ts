@@ -1,5 +1,6 @@
 import { closest } from '../schema/common.js';
 import { GCP_MESSAGES } from './gcp-fields.generated.js';
+import { own } from '../../util/own.js';
 import { gcpFieldProblems } from './gcp-values.js';
 
 export interface GcpOverrideProblem {
@@ -23,10 +24,10 @@ export function gcpOverrideProblems(override: Record<string, unknown>): GcpOverr
 
 function walk(value: unknown, message: string, path: (string | number)[], problems: GcpOverrideProblem[]): void {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return;
-  const fields = GCP_MESSAGES[message];
+  const fields = own(GCP_MESSAGES, message);
   if (!fields) return;
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-    const spec = Object.hasOwn(fields, key) ? fields[key] : undefined;
+    const spec = own(fields, key);
     if (!spec) {
       const hint = closest(key, Object.keys(fields));
       problems.push({ path: [...path, key], message: `"${key}" is not a field of the GCP ${message}${hint ? ` (did you mean "${hint}"?)` : ''}; GCP's JSON field names are camelCase` });

@@ -11,8 +11,9 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 export function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
-    const current = out[key];
-    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : structuredClone(value);
+    const current = Object.hasOwn(out, key) ? out[key] : undefined;
+    // defineProperty: a "__proto__" key stays a plain key, never the result's prototype.
+    Object.defineProperty(out, key, { value: isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : structuredClone(value), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, int, text } from './common.js';
+import { bool, int, name, text } from './common.js';
 
 /**
  * One autoscale config ("pool"): Kasm's keys, the two references kasm-scale needs
@@ -12,9 +12,9 @@ import { bool, int, text } from './common.js';
  */
 export const autoscaleFields = {
   // Kasm's keys
-  autoscale_config_name: text('a name for this autoscale config').describe('Name of this autoscale config, unique in this file'),
+  autoscale_config_name: name('a name for this autoscale config').describe('Name of this autoscale config, unique in this file'),
   enabled: bool().default(true).describe('Enabled: whether this autoscale config scales (default true)'),
-  vm_provider_config_name: text('the vm_provider_config_name of a provider in this file').describe('The vm_provider_config_name of the provider (in this file) it launches on'),
+  vm_provider_config_name: name('the vm_provider_config_name of a provider in this file').describe('The vm_provider_config_name of the provider (in this file) it launches on'),
   zone_name: text('the name of the Kasm zone whose agents this config counts').describe('The Kasm zone whose agents this config counts; at most one enabled config per zone'),
   standby_cores: int({ what: 'standby cores' }).default(0).describe('Standby Cores: keep at least this many cores available; fewer launches agents, more removes idle ones (default 0)'),
   standby_memory_mb: int({ what: 'standby memory in MB' }).default(0).describe('Standby Memory (MB): keep at least this much memory available (default 0)'),

@@ -53,6 +53,14 @@ export function text(what: string) {
   return z.string({ error: `expected ${what}` }).refine((s) => s.trim() !== '', { error: `expected ${what}, not an empty string` });
 }
 
+/** C0 and C1 control characters (ESC, BEL, newline ...): they would drive the terminal a name is printed on. */
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** A name that reports print (provider, pool): text without control characters. */
+export function name(what: string) {
+  return text(what).refine((s) => !CONTROL_CHARS.test(s), { error: `expected ${what} without control characters (escape sequences, tabs or newlines)` });
+}
+
 /** A string checked by a function that returns why it is wrong (undefined when fine). */
 export function checked(what: string, why: (s: string) => string | undefined) {
   return z.string({ error: `expected ${what}` }).superRefine((s, ctx) => {

@@ -4,7 +4,7 @@ import { gcpMessageProblems } from '../render/gcp-values.js';
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { TAG_IDLE_SINCE, TAG_MANAGED, TAG_POOL, TAG_SERVER_ID } from '../../clouds/ownership.js';
-import { bool, checked, int, jsonField, jsonSchemaAs, pattern, text } from './common.js';
+import { bool, checked, int, jsonField, jsonSchemaAs, name, pattern, text } from './common.js';
 import { endpointError } from './oci.js';
 import { startupScriptProblems } from './startup-script.js';
 
@@ -146,7 +146,7 @@ const labelKey = z.string().superRefine((k, ctx) => {
 
 export const gcpFields = {
   vm_provider_name: z.literal('gcp').describe('VM provider: gcp'),
-  vm_provider_config_name: text('a name for this provider config').describe('Name: the VM provider config name in Kasm, unique in this file'),
+  vm_provider_config_name: name('a name for this provider config').describe('Name: the VM provider config name in Kasm, unique in this file'),
   max_instances: int({ what: 'the maximum number of instances' }).describe('Max Instances: the most instances this provider runs at once; integer ≥ 0'),
   startup_script: gcpStartupScript.optional().describe('Startup Script: run on each new agent, one metadata value (≤ 256 KB); Kasm fills {tokens}, other braces doubled'),
   startup_script_file: text('the path of the startup script file').optional().describe('Path of the startup script file (~ expands; relative to this file); instead of startup_script'),

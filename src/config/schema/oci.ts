@@ -3,8 +3,11 @@ import { ocidError, regionError } from '../../keys/ocid.js';
 import { OCI_MODELS, OCI_ROOT_MODEL } from '../render/oci-fields.generated.js';
 import { translateOciOverride } from '../render/oci-override.js';
 import { ociRestProblems } from '../render/oci-values.js';
-import { checked, int, jsonField, pattern, text } from './common.js';
+import { checked, int, jsonField, name, pattern, text } from './common.js';
 import { startupScriptProblems } from './startup-script.js';
+
+/** kasm-scale's own freeform tags (clouds/ownership.ts, scaling/tags.ts) all start with this; users may not set them. */
+const RESERVED_TAG_PREFIX = 'kasm-scale-';
 
 /**
  * One OCI VM provider config: Kasm's keys exactly as Kasm names them (so `config submit`
@@ -83,7 +86,7 @@ export const ociConfigOverride = jsonField(
 /** Per-field schemas: the validator and the init wizard use the same ones (same messages). */
 export const ociFields = {
   vm_provider_name: z.literal('oci').describe('VM provider: oci'),
-  vm_provider_config_name: text('a name for this provider config').describe('Name: the VM provider config name in Kasm, unique in this file'),
+  vm_provider_config_name: name('a name for this provider config').describe('Name: the VM provider config name in Kasm, unique in this file'),
   max_instances: int({ what: 'the maximum number of instances' }).describe('Max Instances: the most instances this provider runs at once; integer ≥ 0'),
   startup_script: ociStartupScript.optional().describe('Startup Script: run on each new agent, sent as base64 user_data (≤ 16 KB as base64); Kasm fills {tokens}, other braces doubled'),
   startup_script_file: text('the path of the startup script file').optional().describe('Path of the startup script file (~ expands; relative to this file); instead of startup_script'),
@@ -116,7 +119,13 @@ export const ociFields = {
   oci_custom_tags: jsonField(
     z
       .record(
-        z.string().min(1, { error: 'expected a non-empty tag key' }).max(100, { error: 'expected a tag key of at most 100 characters' }),
+        z
+          .string()
+          .min(1, { error: 'expected a non-empty tag key' })
+          .max(100, { error: 'expected a tag key of at most 100 characters' })
+          .refine((k) => !k.toLowerCase().startsWith(RESERVED_TAG_PREFIX), {
+            error: (i) => `tag "${String(i.input)}" is reserved: kasm-scale-* freeform tags mark the instances kasm-scale launches (ownership, pool, idle time); choose another key`,
+          }),
         z.string({ error: 'expected a string value (freeform tags map strings to strings; quote numbers and booleans)' }).max(256, { error: 'expected a tag value of at most 256 characters' }),
         { error: 'expected an object of string → string (freeform tags)' },
       )

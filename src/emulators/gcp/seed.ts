@@ -4,6 +4,7 @@
  * references against these; launches are validated against them. Tests and demos pass
  * their own (merged over the defaults) or edit `emulator.seed` in place.
  */
+import { own } from '../../util/own.js';
 
 export interface MachineTypeSeed {
   guestCpus: number;
@@ -99,7 +100,7 @@ export function regionOfZone(seed: GcpSeed, zone: string): string | undefined {
 
 /** `custom-4-16384`, `e2-custom-2-8192`, `n2-custom-8-32768` (memory in MB). */
 export function machineTypeSpec(seed: GcpSeed, name: string): MachineTypeSeed | undefined {
-  const known = seed.machineTypes[name];
+  const known = own(seed.machineTypes, name);
   if (known) return known;
   const m = /^(?:[a-z0-9]+-)?custom-(\d+)-(\d+)(?:-ext)?$/.exec(name);
   if (m) return { guestCpus: Number(m[1]), memoryMb: Number(m[2]) };

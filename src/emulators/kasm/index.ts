@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { delay, dropConnection, listen, parseJsonBody, sendHtmlError, sendJson, sendText } from '../shared/http.js';
 import { loadStateFile, saveStateFile } from '../shared/state-file.js';
+import { acceptsStyle, authenticate, styleOfPrefix, type KasmAuthAccepts, type KasmAuthStyle } from './auth.js';
 import { FaultBook, type KasmFault } from './faults.js';
 import { kasmDate, newKasmId } from './format.js';
 import { freeOn, isAvailable, WAITING, type EmuAgent, type EmuSession, type EmuState } from './model.js';
@@ -8,6 +9,7 @@ import { deleteServer, settleCheckIns, updateServer } from './agents.js';
 import { autoscaleConfigRow, newAutoscaleConfig, type AddAutoscaleConfigInput, type EmuAutoscaleConfig } from './autoscale-configs.js';
 import { checkProviderConfig, createdConfig, mergeUpdate } from './provider-configs.js';
 import { maskConfig, serverRow, sessionRow, zoneRow } from './views.js';
+import { own } from '../../util/own.js';
 
 export type { KasmFault, KasmFaultKind } from './faults.js';
 export type { EmuAgent, EmuSession, EmuState } from './model.js';
@@ -48,6 +50,8 @@ export interface KasmEmulatorOptions {
   licensed?: boolean;
   /** An agent that stopped checking in (stopCheckingIn) is `missing` after this long (default 120 s). */
   missingAfterMs?: number;
+  /** Which API key style the server takes (see auth.ts): 'body' (default, Kasm ≤ 1.19), 'basic', or 'both'. */
+  auth?: KasmAuthAccepts;
 }
 
 export interface RegisterAgentInput {
@@ -133,7 +137,7 @@ const PERMISSION_OF: Record<string, string> = {
 function allowed(perms: KasmKeyPermissions | undefined, call: string): boolean {
   if (perms === undefined || perms === 'all') return true;
   if (perms === 'read-only') return call.startsWith('get_');
-  return perms.includes(call) || perms.includes(PERMISSION_OF[call] ?? '');
+  return perms.includes(call) || perms.includes(own(PERMISSION_OF, call) ?? '');
 }
 
 function emptyState(zones: string[]): EmuState {
@@ -382,7 +386,7 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
     },
   };
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, call: string, body: Buffer): Promise<void> {
+  async function handleApi(httpReq: IncomingMessage, res: ServerResponse, call: string, body: Buffer, style: KasmAuthStyle, authorization: string | undefined): Promise<void> {
     callCounts[call] = (callCounts[call] ?? 0) + 1;
     const { latencyMs, failure } = faults.take(call);
     if (latencyMs > 0) await delay(latencyMs);
@@ -408,15 +412,13 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
     if (doc === undefined || typeof doc !== 'object' || doc === null || Array.isArray(doc)) return sendJson(res, 400, { error_message: 'Invalid JSON body' });
     const reqBody = doc as Record<string, unknown>;
     // Kasm's key check: no credentials 400, wrong key or secret 403, lacking permission 401.
-    if (typeof reqBody.api_key !== 'string' || typeof reqBody.api_key_secret !== 'string' || !reqBody.api_key || !reqBody.api_key_secret) {
-      return sendJson(res, 400, { error_message: 'Missing api_key or api_key_secret' });
-    }
-    const key = keys.find((k) => k.apiKey === reqBody.api_key && k.apiKeySecret === reqBody.api_key_secret);
-    if (!key) return sendJson(res, 403, { error_message: 'Access Denied' });
+    const verdict = authenticate(style, authorization, reqBody, keys);
+    if (!verdict.ok) return sendJson(res, verdict.status, { error_message: verdict.message });
+    const key = verdict.key;
     if (!allowed(key.permissions, call)) return sendJson(res, 401, { error_message: 'Unauthorized' });
     // A caller that went away while the answer was delayed (a killed pass) never reached
     // Kasm: the call is not carried out, so crash tests land exactly between two steps.
-    if (res.destroyed || req.socket?.destroyed) return;
+    if (res.destroyed || httpReq.socket?.destroyed) return;
     settle();
     const [status, answer] = api[call](reqBody);
     sendJson(res, status, answer);
@@ -495,10 +497,11 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
       const path = (req.url ?? '/').split('?')[0];
       const ctl = /^\/__emulator\/([A-Za-z]+)\/?$/.exec(path);
       if (ctl) return handleControl(res, ctl[1], body);
-      const m = /^\/api\/(public|admin)\/([a-z_]+)\/?$/.exec(path);
-      if (m && Object.hasOwn(api, m[2])) {
+      const m = /^\/api\/(?:(public|admin)\/)?([a-z_]+)\/?$/.exec(path);
+      const style = styleOfPrefix(m?.[1]);
+      if (m && Object.hasOwn(api, m[2]) && acceptsStyle(opts.auth ?? 'body', style)) {
         if (req.method !== 'POST') return sendText(res, 405, '405 Method Not Allowed');
-        return handleApi(req, res, m[2], body);
+        return handleApi(req, res, m[2], body, style, req.headers.authorization);
       }
       sendText(res, 404, '404 Not Found\n\nThe path was not found.');
     },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../../cli/errors.js';
+import { checkStateFileWritable } from './state-file.js';
 import type { Output } from '../../cli/output.js';
 
 /**
@@ -17,6 +18,8 @@ export interface RunEmulatorOptions {
   stateFile?: string;
   apiKey?: string;
   apiKeySecret?: string;
+  /** kasm: the API key style it accepts (body, basic or both). */
+  auth?: string;
   /**
    * A kasm-scale config whose providers this emulator should accept: its OCI API keys /
    * GCP service accounts are registered (public halves only) and every image, subnet,
@@ -79,15 +82,28 @@ async function seedFor(name: 'oci' | 'gcp', started: Started, file: string, prov
   out.info(`accepting ${providers.length} ${name === 'oci' ? 'OCI' : 'GCP'} provider(s) of ${file}; point their endpoint at ${started.url}`);
 }
 
+/** --api-key and --auth are Kasm's, --for is OCI's and GCP's: given to the other kind it would do nothing, silently. */
+function refuseOtherKindsFlags(name: EmulatorName, opts: RunEmulatorOptions): void {
+  const wrong =
+    name === 'kasm'
+      ? opts.forConfig !== undefined && '--for'
+      : (opts.apiKey !== undefined && '--api-key') || (opts.apiKeySecret !== undefined && '--api-key-secret') || (opts.auth !== undefined && '--auth');
+  if (wrong) {
+    const owner = wrong === '--for' ? 'the oci and gcp emulators' : 'the kasm emulator';
+    throw new InputError(`${wrong} is a flag of ${owner}, not of the ${name} emulator`, { hint: `leave it out, or run kasm-scale emulator ${wrong === '--for' ? 'oci|gcp' : 'kasm'}` });
+  }
+}
+
 export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promise<number> {
   if (!(EMULATORS as readonly string[]).includes(opts.name)) {
     throw new InputError(`unknown emulator "${opts.name}"`, { hint: `choose one of ${EMULATORS.join(', ')}` });
   }
   const name = opts.name as EmulatorName;
+  refuseOtherKindsFlags(name, opts);
   const port = parsePort(opts.port);
   const host = opts.host ?? '127.0.0.1';
+  checkStateFileWritable(opts.stateFile);
   const { isLoopbackHost } = await import('../../kasm/endpoint.js');
-  if (!isLoopbackHost(host)) out.warn(`listening on ${host}: the emulator's control routes (/__emulator/) have no authentication; keep it on a trusted network`);
   const forProviders = opts.forConfig && name !== 'kasm' ? await loadFor(name, opts.forConfig) : undefined;
   const start = await LOAD_START[name]();
   const base = { port, host, stateFile: opts.stateFile };
@@ -97,7 +113,9 @@ export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promis
     if (name === 'kasm') {
       const generated = !opts.apiKey || !opts.apiKeySecret;
       creds = { api_key: opts.apiKey ?? 'kasm-scale-emulator', api_key_secret: opts.apiKeySecret ?? randomBytes(12).toString('hex'), generated };
-      started = await start({ ...base, apiKey: creds.api_key, apiKeySecret: creds.api_key_secret });
+      const auth = opts.auth ?? 'body';
+      if (!['body', 'basic', 'both'].includes(auth)) throw new InputError(`--auth ${auth} is not a Kasm API key style`, { hint: 'choose body, basic or both' });
+      started = await start({ ...base, apiKey: creds.api_key, apiKeySecret: creds.api_key_secret, auth });
     } else {
       started = await start(base);
       if (opts.forConfig && forProviders) {
@@ -113,8 +131,11 @@ export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promis
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new InputError(`port ${port} on ${host} is already in use`, { hint: 'choose another --port, or 0 for a free one' });
     if (code === 'EACCES') throw new InputError(`cannot listen on ${host}:${port}: permission denied`, { hint: 'use a port above 1023' });
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new InputError(`--host ${host} is not an address or a name that resolves`, { hint: 'give an address of this machine, such as 127.0.0.1 (the default) or 0.0.0.0' });
+    if (code === 'EADDRNOTAVAIL') throw new InputError(`--host ${host} is not an address of this machine`, { hint: 'give an address of this machine, such as 127.0.0.1 (the default) or 0.0.0.0' });
     throw err;
   }
+  if (!isLoopbackHost(host)) out.warn(`listening on ${host}: the emulator's control routes (/__emulator/) have no authentication; keep it on a trusted network`);
   if (out.json) {
     out.printJson({ emulator: name, url: started.url, port: started.port, state_file: opts.stateFile ?? null, ...(creds ? { api_key: creds.api_key, api_key_secret: creds.api_key_secret } : {}) });
   } else {

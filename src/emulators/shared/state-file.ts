@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { fsErrorToInput, InputError } from '../../cli/errors.js';
 import { dirname } from 'node:path';
 import { assertReplaceableSync } from '../../util/files.js';
 
@@ -16,10 +17,25 @@ export function loadStateFile<T>(path: string | undefined): T | undefined {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    throw fsErrorToInput(err, path, '--state file');
   }
   if (text.trim() === '') return undefined;
-  return JSON.parse(text) as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new InputError(`--state file ${path} is not JSON: ${(err as Error).message}`, { hint: 'give a state file an emulator wrote, or a new path (it is created)' });
+  }
+}
+
+/** Before listening: a state file that could never be saved is refused up front, not at the first change. */
+export function checkStateFileWritable(path: string | undefined): void {
+  if (!path) return;
+  const dir = dirname(path);
+  try {
+    accessSync(existsSync(dir) ? dir : dirname(dir), constants.W_OK);
+  } catch {
+    throw new InputError(`--state file ${path} cannot be written: folder ${dir} is not writable`, { hint: 'choose a folder you can write to' });
+  }
 }
 
 export function saveStateFile(path: string | undefined, state: unknown): void {
