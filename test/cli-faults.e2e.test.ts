@@ -39,7 +39,7 @@ describe('reconcile: ordinary faults of its files', () => {
     const state = join(dir, 'state-folder');
     mkdirSync(join(state, 'state.json'), { recursive: true });
     const r = await runCli(['reconcile', config, '--state-dir', state, '--demand', '-'], { input: '{"servers":[],"kasms":[]}' });
-    expectOneLine(r, 2, /state file .*state\.json is a directory, not a file/);
+    expectOneLine(r, 2, /state file: .*state\.json is a directory, not a regular file/);
   });
 
   it('a state dir this user cannot write: exit 2, names the folder', async () => {
@@ -53,7 +53,7 @@ describe('reconcile: ordinary faults of its files', () => {
       chmodSync(config, 0o644);
     }
     const r = await runCli(['reconcile', config, '--state-dir', state, '--demand', '-'], { input: '{"servers":[],"kasms":[]}', ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
-    expectOneLine(r, 2, /state dir .*read-only-state is not writable/);
+    expectOneLine(r, 2, /state file .*read-only-state is not writable/);
   });
 
   it('impossible --demand numbers: negative or infinite cores are refused, exit 2', async () => {

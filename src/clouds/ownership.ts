@@ -12,8 +12,32 @@ export const TAG_MANAGED_VALUE = 'true';
 export const TAG_POOL = 'kasm-scale-pool';
 /** The Kasm server_id (32 hex). */
 export const TAG_SERVER_ID = 'kasm-scale-server-id';
+/**
+ * Which kasm-scale installation launched it (reconcile.ownership_id, default derived from
+ * kasm.url). Orphan reaping touches only instances carrying OUR id; instances launched
+ * before this mark existed have none and are never reaped as orphans.
+ */
+export const TAG_OWNER = 'kasm-scale-owner';
 /** Unix seconds since the agent was first seen idle with no session; absent when busy. */
 export const TAG_IDLE_SINCE = 'kasm-scale-idle-since';
+
+/**
+ * This installation's ownership id: `reconcile.ownership_id`, else derived from kasm.url
+ * (so every runner of one installation agrees, and installations of different Kasm
+ * deployments differ without configuration). Undefined without either: no orphan reaping.
+ */
+export function ownershipIdOf(config: { kasm?: { url: string }; reconcile?: { ownership_id?: string } }): string | undefined {
+  if (config.reconcile?.ownership_id) return config.reconcile.ownership_id;
+  if (!config.kasm?.url) return undefined;
+  let key = config.kasm.url.trim();
+  try {
+    const u = new URL(key);
+    key = `${u.protocol}//${u.host.toLowerCase()}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    // an invalid URL fails elsewhere; the raw text still gives a stable id
+  }
+  return `k-${createHash('sha256').update(`kasm-scale owner\n${key}`).digest('hex').slice(0, 12)}`;
+}
 
 /**
  * A label-safe, stable, unique value for an autoscale config name: a readable slug plus
@@ -43,11 +67,12 @@ function computePoolLabel(autoscaleConfigName: string): string {
 }
 
 /** The tags/labels a launch adds (on top of the user's custom tags/labels). */
-export function ownershipTags(autoscaleConfigName: string, serverId: string): Record<string, string> {
+export function ownershipTags(autoscaleConfigName: string, serverId: string, ownerId?: string): Record<string, string> {
   return {
     [TAG_MANAGED]: TAG_MANAGED_VALUE,
     [TAG_POOL]: poolLabel(autoscaleConfigName),
     [TAG_SERVER_ID]: serverId,
+    ...(ownerId ? { [TAG_OWNER]: ownerId } : {}),
   };
 }
 

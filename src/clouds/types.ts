@@ -41,6 +41,8 @@ export interface LaunchRequest {
   idempotencyKey: string;
   /** Values for the startup script's `{token}` placeholders (kasm.md), except server_id. */
   scriptTokens: Record<string, string>;
+  /** This installation's ownership id, tagged on the instance (see ownership.ts TAG_OWNER). */
+  ownerId?: string;
 }
 
 export interface LaunchResult {

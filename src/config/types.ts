@@ -25,5 +25,5 @@ export interface KasmScaleConfig {
   providers: Provider[];
   autoscale: AutoscaleConfig[];
   /** Settings of reconcile passes. */
-  reconcile?: { concurrency?: number };
+  reconcile?: { concurrency?: number; orphan_grace?: number; ownership_id?: string };
 }

@@ -4,6 +4,7 @@ import type { Output } from '../cli/output.js';
 import { loadConfig, type LoadOptions } from '../config/load.js';
 import type { KasmScaleConfig } from '../config/types.js';
 import { kasmChecks } from './kasm.js';
+import { drainPermissionCheck, orphansCheck } from './lifecycle.js';
 import { buildReport, printReport, reportJson } from './report.js';
 import { runChecks, type RunOptions } from './runner.js';
 import type { CheckGroup, DoctorReport } from './types.js';
@@ -43,7 +44,22 @@ export async function runDoctor(config: KasmScaleConfig, opts: Pick<DoctorOption
     if (p.vm_provider_name === 'oci') groups.push((await import('./oci.js')).ociChecks(p));
     else groups.push((await import('./gcp.js')).gcpChecks(p));
   }
-  groups.push(kasmChecks(config.kasm, pools, providers, config.file));
+  // An agent's end of life (docs/lifecycle.md): orphans per provider, drain permissions with Kasm.
+  providers.forEach((p, i) => {
+    const orphans = orphansCheck(config, p);
+    if (!orphans) return;
+    const g = groups[i];
+    const closeGroup = g.close?.bind(g);
+    g.checks.push(orphans.check);
+    g.close = async () => {
+      await orphans.close();
+      await closeGroup?.();
+    };
+  });
+  const kasmGroup = kasmChecks(config.kasm, pools, providers, config.file);
+  const drain = config.kasm ? drainPermissionCheck(config) : undefined;
+  if (drain) kasmGroup.checks.push(drain);
+  groups.push(kasmGroup);
 
   const total = groups.reduce((n, g) => n + g.checks.length, 0);
   const progress = out?.progress(`doctor: running ${total} checks…`);

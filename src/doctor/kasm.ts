@@ -8,6 +8,7 @@ import { CliError } from '../cli/errors.js';
 import type { AutoscaleConfig, KasmSection, Provider } from '../config/types.js';
 import { createKasmClient, type KasmApiClient } from '../kasm/client.js';
 import { competingKasmConfigs, readKasmAutoscalers } from '../kasm/autoscalers.js';
+import { kasmAuthCheck } from './kasm-auth.js';
 import { once, settle } from './runner.js';
 import { fail, ok, warn, type Check, type CheckGroup } from './types.js';
 
@@ -48,6 +49,7 @@ export function kasmChecks(section: KasmSection | undefined, pools: AutoscaleCon
         return fail(lineOf(r.error), hintOf(r.error));
       },
     },
+    kasmAuthCheck(section, zones, 15_000),
     {
       id: 'key',
       title: 'API key valid',

@@ -9,7 +9,7 @@ import { AnswerFormatError, parseAccelerators, parseIntLoose, parseList, parseMa
 /**
  * Every question `kasm-scale init` asks, as data. The flow (flow.ts) walks these lists in
  * order and asks each through an injected `ask`: inquirer on a terminal, the answers file
- * when unattended. The `id` is the key in an answers file (README.md, "Unattended", lists them).
+ * when unattended. The `id` is the key in an answers file (docs/init.md, "Unattended", lists them).
  *
  * `validate` returns the problem with a typed answer (the config schema's own message) or
  * undefined; `value` turns the typed text into what the config file holds.

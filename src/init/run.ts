@@ -57,7 +57,7 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
   const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   if (!tty && !opts.answers && !opts.yes) {
     throw new InputError('kasm-scale init asks questions and needs a terminal, but input is not a TTY', {
-      hint: 'run it in a terminal, or pass --answers FILE --yes to run it unattended (README: "kasm-scale init")',
+      hint: 'run it in a terminal, or pass --answers FILE --yes to run it unattended (docs/init.md)',
     });
   }
   const ociEndpoint = checkedEndpoint('--oci-endpoint', opts.ociEndpoint, 'an OCI-compatible API, e.g. http://127.0.0.1:8123 for kasm-scale emulator oci');
@@ -235,7 +235,7 @@ async function loadAnswers(file: string): Promise<Record<string, unknown>> {
   try {
     data = parseYaml(text);
   } catch (err) {
-    throw new InputError(`answers file ${file} is not YAML or JSON: ${(err as Error).message.split('\n')[0]}`, { hint: 'see README "kasm-scale init" for the format' });
+    throw new InputError(`answers file ${file} is not YAML or JSON: ${(err as Error).message.split('\n')[0]}`, { hint: 'see docs/init.md for the format' });
   }
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) {
@@ -245,7 +245,7 @@ async function loadAnswers(file: string): Promise<Record<string, unknown>> {
   for (const key of Object.keys(data as object)) {
     if (!known.has(key)) {
       const near = closest(key, known);
-      throw new InputError(`answers file ${file}: unknown key ${key}`, { hint: near ? `did you mean ${near}?` : 'see README "kasm-scale init" for the answer keys' });
+      throw new InputError(`answers file ${file}: unknown key ${key}`, { hint: near ? `did you mean ${near}?` : 'see docs/init.md for the answer keys' });
     }
   }
   return data as Record<string, unknown>;

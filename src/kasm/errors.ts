@@ -18,7 +18,13 @@ export const PERMISSION_FOR: Record<string, string> = {
   create_vm_provider_config: 'VM Provider Create',
   update_vm_provider_config: 'VM Provider Modify',
   get_autoscale_configs: 'Autoscale View',
+  // Draining an agent: disable it (update_server), then deregister it (delete_server).
+  update_server: 'Agents Modify',
+  delete_server: 'Servers Delete',
 };
+
+/** What reconcile needs beyond reading, to remove an agent safely (docs/lifecycle.md). */
+export const DRAIN_PERMISSIONS = ['Agents Modify', 'Servers Delete'] as const;
 
 function quote(s: string): string {
   const one = s.replace(/\s+/g, ' ').trim();
@@ -32,7 +38,9 @@ function looksHtml(a: RawAnswer): boolean {
 function unauthorized(call: string): OperationalError {
   const perm = PERMISSION_FOR[call];
   return new OperationalError(`Kasm answered 401 Unauthorized to ${call}`, {
-    hint: `the API key lacks a permission${perm ? `: give it "${perm}"` : ` for ${call}`} (Kasm Admin → Settings → Developers → API keys → edit permissions)`,
+    hint: `the API key lacks a permission${perm ? `: give it "${perm}"` : ` for ${call}`} (Kasm Admin → Settings → Developers → API keys → edit permissions)${
+      perm && DRAIN_PERMISSIONS.includes(perm as (typeof DRAIN_PERMISSIONS)[number]) ? `; reconcile needs ${DRAIN_PERMISSIONS.join(' and ')} to drain agents before it terminates them` : ''
+    }`,
   });
 }
 
@@ -58,7 +66,7 @@ export function answerError(call: string, endpointUrl: string, a: RawAnswer, doc
   }
   if (a.status === 404) {
     return new OperationalError(`Kasm has no ${call} at ${endpointUrl} (HTTP 404)`, {
-      hint: 'check kasm.url: the address of the Kasm web app (e.g. https://kasm.example.com), without /api',
+      hint: 'check kasm.url: the address of the Kasm web app (e.g. https://kasm.example.com), without /api; and kasm.auth (body: /api/public/, basic: /api/; kasm-scale doctor says which this server takes)',
     });
   }
   if (a.status >= 500) {

@@ -28,7 +28,7 @@ export class TimeoutError extends Error {
   readonly code = 'ETIMEDOUT';
 }
 
-export function postJson(target: URL, body: unknown, opts: { agent?: HttpAgent | HttpsAgent; timeoutMs: number; maxBytes?: number }): Promise<RawAnswer> {
+export function postJson(target: URL, body: unknown, opts: { agent?: HttpAgent | HttpsAgent; timeoutMs: number; maxBytes?: number; headers?: Record<string, string> }): Promise<RawAnswer> {
   const payload = Buffer.from(JSON.stringify(body));
   const requestFn = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
@@ -38,7 +38,7 @@ export function postJson(target: URL, body: unknown, opts: { agent?: HttpAgent |
       {
         method: 'POST',
         agent: opts.agent,
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': payload.length, 'user-agent': 'kasm-scale' },
+        headers: { ...opts.headers, 'content-type': 'application/json', accept: 'application/json', 'content-length': payload.length, 'user-agent': 'kasm-scale' },
         timeout: opts.timeoutMs,
       },
       (res) => {

@@ -118,3 +118,26 @@ export interface KasmClient {
   createVmProviderConfig(config: Record<string, unknown>): Promise<KasmVmProviderConfig>;
   updateVmProviderConfig(id: string, config: Record<string, unknown>): Promise<KasmVmProviderConfig>;
 }
+
+/** What `update_server` may change on a Docker agent; a key left out (or null) is unchanged in Kasm. */
+export interface AgentUpdate {
+  enabled?: boolean;
+  cores_override?: number;
+  /** bytes */
+  memory_override?: number;
+  gpus_override?: number;
+}
+
+/** The agent calls the drain protocol makes (Agents Modify, Servers Delete). */
+export interface KasmAgentsApi {
+  getKasms(): Promise<KasmSession[]>;
+  /** `update_server` with `server_type: "host"` (Kasm refuses a host update without it). */
+  updateAgent(serverId: string, update: AgentUpdate): Promise<void>;
+  /**
+   * `delete_server` WITHOUT `force`: Kasm refuses while any session is on the agent, which
+   * makes it the atomic last check. Refusals and "does not exist" are answers, not errors.
+   */
+  deleteAgent(serverId: string): Promise<DeleteAgentAnswer>;
+}
+
+export type DeleteAgentAnswer = { outcome: 'deleted' } | { outcome: 'has_sessions'; sessions: number; message: string } | { outcome: 'not_found'; message: string };

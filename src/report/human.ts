@@ -1,6 +1,7 @@
 /** The human report of a pass: per pool a short table and its actions, then one summary line. */
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
+import type { ActionResult } from '../scaling/apply.js';
 import type { PassResult } from '../scaling/reconcile.js';
 import type { PoolFigures, Resources } from '../scaling/types.js';
 import type { Summary } from './summary.js';
@@ -18,23 +19,37 @@ export function renderHuman(r: PassResult, s: Summary, c: ChalkInstance): string
     }
     if (p.figures) lines.push(...figuresLines(p.figures, p.provider));
     const mine = r.results.filter((x) => x.action.pool === p.pool);
-    for (const x of mine) {
-      const sign = x.action.kind === 'launch' ? c.green('+') : c.red('-');
-      const status =
-        x.status === 'planned'
-          ? c.dim('[planned]')
-          : x.status === 'done'
-            ? c.green(`[done${x.zone ? ` in ${x.zone}` : ''}${x.zonesTried?.length ? ` after ${x.zonesTried.join(', ')} had no capacity` : ''}]`)
-            : c.red(`[failed: ${x.error?.class}: ${x.error?.message}${x.requestId ? ` (request id ${x.requestId})` : ''}]`);
-      const target = x.action.kind === 'terminate' ? ` ${x.action.instance.name}` : '';
-      lines.push(`  ${sign} ${x.action.reason}${c.dim(target)} ${status}`);
-    }
+    lines.push(...mine.map((x) => actionLine(x, c)));
     for (const note of p.notes) lines.push(c.dim(`  · ${note}`));
   }
+  const o = r.plan.orphans;
+  if (o.instances.length) {
+    lines.push('', c.bold('orphans') + c.dim('  our instances whose pool is not in the config file'));
+    for (const i of o.instances) lines.push(`  ${i.instance.name} ${c.dim(`pool ${i.poolLabel} · ${i.provider} · since ${i.since} · agent ${i.agentStatus ?? 'none'} · ${i.sessions} session(s)`)}`);
+    lines.push(...r.results.filter((x) => o.actions.includes(x.action)).map((x) => actionLine(x, c)));
+    for (const note of o.notes) lines.push(c.dim(`  · ${note}`));
+  }
   lines.push('');
-  if (r.dryRun) lines.push(`Plan: ${s.toLaunch} to launch, ${s.toTerminate} to terminate.`);
+  const agents = s.toChangeAgents ? `, ${s.toChangeAgents} agent(s) to re-enable or deregister` : '';
+  if (r.dryRun) lines.push(`Plan: ${s.toLaunch} to launch, ${s.toTerminate} to terminate${agents}.`);
   else lines.push(`Done: ${s.launched} launched, ${s.terminated} terminated${s.failed ? `, ${s.failed} failed` : ''}${s.failedPools ? `, ${s.failedPools} pool(s) not planned` : ''}.`);
   return lines;
+}
+
+const SIGN: Record<string, string> = { launch: '+', terminate: '-', enable: '~', deregister: '-' };
+
+function actionLine(x: ActionResult, c: ChalkInstance): string {
+  const sign = x.action.kind === 'launch' || x.action.kind === 'enable' ? c.green(SIGN[x.action.kind]) : c.red(SIGN[x.action.kind]);
+  const status =
+    x.status === 'planned'
+      ? c.dim('[planned]')
+      : x.status === 'done'
+        ? c.green(`[done${x.zone ? ` in ${x.zone}` : ''}${x.zonesTried?.length ? ` after ${x.zonesTried.join(', ')} had no capacity` : ''}]`)
+        : x.status === 'kept'
+          ? c.yellow(`[${x.note ?? 'kept'}]`)
+          : c.red(`[failed: ${x.error?.class}: ${x.error?.message}${x.requestId ? ` (request id ${x.requestId})` : ''}]`);
+  const target = 'instance' in x.action ? ` ${x.action.instance.name}` : x.action.kind === 'deregister' ? ` agent ${x.action.serverId}` : '';
+  return `  ${sign} ${x.action.reason}${c.dim(target)} ${status}`;
 }
 
 /** A pool's observed figures: one line (agents, sessions, instances) and the capacity table; shared with `status`. */

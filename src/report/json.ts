@@ -1,4 +1,5 @@
 /** The `--json` document of a reconcile pass: one object, stable keys, snake_case. */
+import type { ActionResult } from '../scaling/apply.js';
 import type { PassResult } from '../scaling/reconcile.js';
 import type { PoolFigures, Resources } from '../scaling/types.js';
 import type { Summary } from './summary.js';
@@ -21,26 +22,26 @@ export function reconcileJson(r: PassResult, s: Summary): Record<string, unknown
         result: r.poolResults[p.pool] ?? 'ok',
         error: p.error ? { class: p.error.kind, message: p.error.message } : null,
         observed: f ? observedJson(f) : null,
-        actions: r.results
-          .filter((x) => x.action.pool === p.pool)
-          .map((x) => ({
-            kind: x.action.kind,
-            cause: x.action.cause,
-            reason: x.action.reason,
-            status: x.status,
-            server_id: x.action.kind === 'launch' ? x.action.serverId : x.action.instance.serverId,
-            instance_id: x.instanceId ?? (x.action.kind === 'terminate' ? x.action.instance.id : null),
-            instance_name: x.action.kind === 'terminate' ? x.action.instance.name : null,
-            zone: x.zone ?? (x.action.kind === 'terminate' ? x.action.instance.zone : x.action.zones[0] ?? null),
-            zones_tried: x.zonesTried ?? [],
-            idempotency_key: x.action.kind === 'launch' ? x.action.idempotencyKey : null,
-            error: x.error ?? null,
-            request_id: x.requestId ?? null,
-          })),
+        actions: r.results.filter((x) => x.action.pool === p.pool).map(actionJson),
         tag_updates: p.tagUpdates.length,
         notes: p.notes,
       };
     }),
+    orphans: {
+      instances: r.plan.orphans.instances.map((o) => ({
+        provider: o.provider,
+        instance_id: o.instance.id,
+        instance_name: o.instance.name,
+        server_id: o.instance.serverId,
+        pool_label: o.poolLabel,
+        since: o.since,
+        state: o.instance.state,
+        agent_status: o.agentStatus ?? null,
+        sessions: o.sessions,
+      })),
+      actions: r.results.filter((x) => r.plan.orphans.actions.includes(x.action)).map(actionJson),
+      notes: r.plan.orphans.notes,
+    },
     notes: r.plan.notes,
     warnings: r.warnings,
     summary: {
@@ -72,5 +73,25 @@ export function observedJson(f: PoolFigures): Record<string, unknown> {
     instances: f.instances,
     provider_instances: f.providerInstances,
     max_instances: f.maxInstances,
+  };
+}
+
+export function actionJson(x: ActionResult): Record<string, unknown> {
+  return {
+    kind: x.action.kind,
+    cause: x.action.cause,
+    reason: x.action.reason,
+    status: x.status,
+    server_id: x.action.kind === 'launch' || x.action.kind === 'deregister' ? x.action.serverId : x.action.instance.serverId,
+    instance_id: x.instanceId ?? ('instance' in x.action ? x.action.instance.id : null),
+    instance_name: 'instance' in x.action ? x.action.instance.name : null,
+    zone: x.zone ?? ('instance' in x.action ? x.action.instance.zone : x.action.kind === 'launch' ? (x.action.zones[0] ?? null) : null),
+    zones_tried: x.zonesTried ?? [],
+    idempotency_key: x.action.kind === 'launch' ? x.action.idempotencyKey : null,
+    drain: x.action.kind === 'terminate' ? x.action.drain : null,
+    steps: x.steps ?? [],
+    note: x.note ?? null,
+    error: x.error ?? null,
+    request_id: x.requestId ?? null,
   };
 }

@@ -30,7 +30,14 @@ export function renderMetrics(r: PassResult, s: Summary): string {
   family('kasm_scale_waiting', 'Demand of sessions waiting for an agent.', resources((p) => p.figures?.waiting));
   const actionRows = new Map<string, [Record<string, string>, number]>();
   for (const p of pools) for (const kind of ['launch', 'terminate']) for (const result of ['planned', 'done', 'failed']) actionRows.set(`${p.pool}|${kind}|${result}`, [{ pool: p.pool, kind, result }, 0]);
-  for (const x of r.results) actionRows.get(`${x.action.pool}|${x.action.kind}|${x.status}`)![1]++;
+  // Drain outcomes (kept), agent actions (enable, deregister) and orphans' pseudo-pools appear when they happen.
+  for (const x of r.results) {
+    const key = `${x.action.pool}|${x.action.kind}|${x.status}`;
+    const row = actionRows.get(key) ?? [{ pool: x.action.pool, kind: x.action.kind, result: x.status }, 0];
+    row[1]++;
+    actionRows.set(key, row);
+  }
+  family('kasm_scale_orphans', 'Our instances whose autoscale config is no longer in the file.', [[{}, r.plan.orphans.instances.length]]);
   family('kasm_scale_actions', 'Actions of the last pass by kind and result.', [...actionRows.values()]);
   family('kasm_scale_pool_up', '1 when the pool could be planned in the last pass (its cloud and Kasm were readable).', pools.map((p) => [{ pool: p.pool }, p.error || !r.plan.kasmUsable ? 0 : 1]));
   family('kasm_scale_kasm_usable', '1 when Kasm was readable and plausible in the last pass.', [[{}, r.plan.kasmUsable ? 1 : 0]]);

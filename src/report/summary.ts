@@ -6,6 +6,8 @@ import type { PassResult } from '../scaling/reconcile.js';
 export interface Summary {
   toLaunch: number;
   toTerminate: number;
+  /** Re-enables and deregistrations (the drain protocol's other actions). */
+  toChangeAgents: number;
   launched: number;
   terminated: number;
   failed: number;
@@ -16,7 +18,8 @@ export interface Summary {
 export function summarize(r: PassResult, opts: { detailedExitcode?: boolean } = {}): Summary {
   const actions = r.results.map((x) => x.action);
   const toLaunch = actions.filter((a) => a.kind === 'launch').length;
-  const toTerminate = actions.length - toLaunch;
+  const toTerminate = actions.filter((a) => a.kind === 'terminate').length;
+  const toChangeAgents = actions.length - toLaunch - toTerminate;
   const done = r.results.filter((x) => x.status === 'done');
   const failed = r.results.filter((x) => x.status === 'failed').length;
   const failedPools = r.plan.pools.filter((p) => p.error).length;
@@ -31,6 +34,7 @@ export function summarize(r: PassResult, opts: { detailedExitcode?: boolean } = 
   return {
     toLaunch,
     toTerminate,
+    toChangeAgents,
     launched: done.filter((x) => x.action.kind === 'launch').length,
     terminated: done.filter((x) => x.action.kind === 'terminate').length,
     failed,

@@ -3,16 +3,21 @@
  * pools are independent (a failure in one never stops another). Per launch, the zones are
  * tried in plan order: a capacity or quota error puts that provider + zone into backoff and
  * the launch moves to the next zone in the same pass (OCI ADs); an auth error stops the
- * pool's remaining actions with one clear message. Tag updates (idle-since, registered)
- * follow; their failures are warnings (they only delay a scale-down).
+ * pool's remaining actions with one clear message. A registered agent is drained before
+ * its instance goes (drain.ts). Tag updates (idle-since, registered) follow; their
+ * failures are warnings (they only delay a scale-down).
  */
 import pLimit from 'p-limit';
+import { CliError } from '../cli/errors.js';
 import { CloudError, type CloudAdapter } from '../clouds/types.js';
+import type { KasmAgentsApi } from '../kasm/types.js';
+import { deregister, drainAndTerminate, reEnable, terminateInstance, type DrainOutcome } from './drain.js';
 import { withCapacityFailure, withZoneSuccess, type ScalingState } from './memory.js';
 import { zoneIdempotencyKey } from './launch-ids.js';
 import type { Action, LaunchAction, Plan, TerminateAction } from './types.js';
 
-export type ActionStatus = 'planned' | 'done' | 'failed';
+/** kept: a drain found a session (or Kasm refused to delete the agent) and undid itself. */
+export type ActionStatus = 'planned' | 'done' | 'failed' | 'kept';
 
 export interface ActionResult {
   action: Action;
@@ -25,6 +30,10 @@ export interface ActionResult {
   instanceId?: string;
   /** Zones that answered capacity/quota before it landed (or failed). */
   zonesTried?: string[];
+  /** Drain steps carried out (drain.ts), in order. */
+  steps?: string[];
+  /** Why a drain kept the agent. */
+  note?: string;
 }
 
 export interface ApplyOptions {
@@ -34,6 +43,10 @@ export interface ApplyOptions {
   concurrency: number;
   /** Startup-script tokens for a pool's launches (everything but server_id). */
   scriptTokens: (pool: string) => Record<string, string>;
+  /** Kasm's agent calls for draining; undefined (a --demand snapshot): drains fail as data. */
+  kasm?: KasmAgentsApi;
+  /** This installation's ownership id, tagged on launched instances. */
+  ownerId?: string;
   onProgress?: (done: number, total: number, last: ActionResult) => void;
 }
 
@@ -47,7 +60,7 @@ const oneLine = (err: unknown) => (err instanceof Error ? err.message : String((
 const CAPACITY = new Set(['capacity', 'quota']);
 
 export function plannedResults(plan: Plan): ActionResult[] {
-  return plan.pools.flatMap((p) => p.actions.map((action) => ({ action, status: 'planned' as const })));
+  return [...plan.pools.flatMap((p) => p.actions), ...(plan.orphans?.actions ?? [])].map((action) => ({ action, status: 'planned' as const }));
 }
 
 export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyResult> {
@@ -58,7 +71,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   const stopped = new Map<string, string>();
   /** provider|zone that answered capacity/quota in this pass: later launches skip them. */
   const fullThisPass = new Set<string>();
-  const all = plan.pools.flatMap((p) => p.actions);
+  const all = [...plan.pools.flatMap((p) => p.actions), ...(plan.orphans?.actions ?? [])];
   let done = 0;
 
   const run = async (action: Action): Promise<ActionResult> => {
@@ -66,7 +79,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
     if (stop) return { action, status: 'failed', error: { class: 'auth_stopped', message: `not tried: ${stop}` } };
     const adapter = opts.adapters.get(action.provider);
     if (!adapter) return { action, status: 'failed', error: { class: 'unknown', message: `no adapter for provider ${action.provider}` } };
-    const r = action.kind === 'launch' ? await launch(adapter, action) : await terminate(adapter, action);
+    const r = action.kind === 'launch' ? await launch(adapter, action) : await agentAction(adapter, action);
     if (r.error?.class === 'auth' && !stopped.has(action.pool)) {
       stopped.set(action.pool, `${action.provider} refused our credentials (${r.error.message})`);
     }
@@ -79,7 +92,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
     for (const zone of a.zones) {
       if (fullThisPass.has(`${a.provider}|${zone}`)) continue;
       try {
-        const res = await adapter.launch({ autoscaleConfigName: a.pool, serverId: a.serverId, zone, idempotencyKey: zoneIdempotencyKey(a.idempotencyKey, zone), scriptTokens: opts.scriptTokens(a.pool) });
+        const res = await adapter.launch({ autoscaleConfigName: a.pool, serverId: a.serverId, zone, idempotencyKey: zoneIdempotencyKey(a.idempotencyKey, zone), scriptTokens: opts.scriptTokens(a.pool), ...(opts.ownerId ? { ownerId: opts.ownerId } : {}) });
         state = withZoneSuccess(state, a.provider, zone);
         return { action: a, status: 'done', zone, instanceId: res.instance.id, ...(res.requestId ? { requestId: res.requestId } : {}), ...(tried.length ? { zonesTried: tried } : {}) };
       } catch (err) {
@@ -100,13 +113,25 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
 
   const terminate = async (adapter: CloudAdapter, a: TerminateAction): Promise<ActionResult> => {
     try {
-      const res = await adapter.terminate(a.instance);
+      const res = await terminateInstance(adapter, a);
       return { action: a, status: 'done', instanceId: a.instance.id, ...(res.requestId ? { requestId: res.requestId } : {}) };
     } catch (err) {
-      // Already gone is what we wanted.
-      if (err instanceof CloudError && err.kind === 'not_found') return { action: a, status: 'done', instanceId: a.instance.id, ...(err.requestId ? { requestId: err.requestId } : {}) };
       return failure(a, err, []);
     }
+  };
+
+  /** Terminations of registered agents, re-enables and deregistrations: through Kasm. */
+  const agentAction = async (adapter: CloudAdapter, a: Exclude<Action, LaunchAction>): Promise<ActionResult> => {
+    if (a.kind === 'terminate' && !a.drain) return terminate(adapter, a);
+    if (!opts.kasm) return { action: a, status: 'failed', error: { class: 'kasm', message: 'no Kasm API to drain through (demand was read from a snapshot)' } };
+    let out: DrainOutcome;
+    if (a.kind === 'terminate') out = await drainAndTerminate(a, adapter, opts.kasm, opts.now);
+    else if (a.kind === 'enable') out = await reEnable(a, adapter, opts.kasm);
+    else out = await deregister(a, opts.kasm);
+    const instanceId = a.kind === 'deregister' ? undefined : a.instance.id;
+    const base = { action: a, ...(instanceId ? { instanceId } : {}), ...(out.steps.length ? { steps: out.steps } : {}) };
+    if (out.status === 'failed') return { ...failure(a, out.error, []), ...base, status: 'failed' };
+    return { ...base, status: out.status, ...(out.note ? { note: out.note } : {}), ...(out.requestId ? { requestId: out.requestId } : {}) };
   };
 
   const results = await Promise.all(
@@ -119,7 +144,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
     ),
   );
 
-  const tagJobs = plan.pools.flatMap((p) => (stopped.has(p.pool) ? [] : p.tagUpdates));
+  const tagJobs = [...plan.pools.flatMap((p) => (stopped.has(p.pool) ? [] : p.tagUpdates)), ...(plan.orphans?.tagUpdates ?? [])];
   await Promise.all(
     tagJobs.map((t) =>
       limit(async () => {
@@ -140,7 +165,7 @@ function failure(action: Action, err: unknown, tried: string[]): ActionResult {
   return {
     action,
     status: 'failed',
-    error: { class: ce?.kind ?? 'unknown', message: oneLine(err) },
+    error: { class: ce?.kind ?? (err instanceof CliError ? 'kasm' : 'unknown'), message: oneLine(err) },
     ...(ce?.requestId ? { requestId: ce.requestId } : {}),
     ...(tried.length ? { zonesTried: tried } : {}),
   };

@@ -28,6 +28,7 @@ export interface ReconcileCommandOptions {
   nowText?: string;
   /** --allow-kasm-autoscaler */
   allowKasmAutoscaler?: boolean;
+  keepOrphans?: boolean;
 }
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -56,6 +57,7 @@ export async function reconcileCommand(o: ReconcileCommandOptions, out: Output):
     // Only the file gives the token (inline, ${ENV} or manager_token_file), so validate sees what a launch fills.
     ...(config.kasm?.manager_token ? { managerToken: config.kasm.manager_token } : {}),
     allowKasmAutoscaler: Boolean(o.allowKasmAutoscaler),
+    ...(o.keepOrphans ? { keepOrphans: true } : {}),
     out,
   });
   const summary = summarize(result, { detailedExitcode: o.detailedExitcode });

@@ -10,10 +10,27 @@ import { createHash } from 'node:crypto';
  * `opc-retry-token` / GCP `requestId`, so the cloud makes one instance, not two. A later
  * minute, or a pool whose owned count has changed, gives new identities.
  */
-export function launchIdentity(pool: string, now: Date, slot: number, ownedCount: number): { serverId: string; idempotencyKey: string } {
+export function launchIdentity(pool: string, now: Date, slot: number, ownedCount: number, ownerId = ''): { serverId: string; idempotencyKey: string } {
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
   const h = createHash('sha256').update(`kasm-scale launch\n${pool}\n${minute}\n${slot}\n${ownedCount}`).digest('hex');
-  return { serverId: h.slice(0, 32), idempotencyKey: `ks-${h.slice(32, 64)}` };
+  const head = h.slice(0, 24);
+  return { serverId: head + agentMark(head, pool, ownerId), idempotencyKey: `ks-${h.slice(32, 64)}` };
+}
+
+/**
+ * The last 8 hex of a server_id we make: a hash of its first 24, the pool and the
+ * installation's ownership id. Kasm keeps an agent's record after its instance is gone,
+ * with nothing else saying who launched it; this mark lets any runner, without local
+ * memory, recognise "an agent this installation launched for this pool" and deregister it.
+ */
+function agentMark(head: string, pool: string, ownerId: string): string {
+  return createHash('sha256').update(`kasm-scale agent\n${ownerId}\n${pool}\n${head}`).digest('hex').slice(0, 8);
+}
+
+/** Whether a Kasm server_id was made by launchIdentity() for this pool and installation. */
+export function isOurAgentId(serverId: string, pool: string, ownerId = ''): boolean {
+  if (!/^[0-9a-f]{32}$/.test(serverId)) return false;
+  return agentMark(serverId.slice(0, 24), pool, ownerId) === serverId.slice(24);
 }
 
 /**

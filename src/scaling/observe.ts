@@ -36,6 +36,8 @@ export interface ObserveOptions {
   adapterOptions?: AdapterOptions;
   /** Do not read Kasm; report this as the reason (status without a kasm: section). */
   skipDemand?: string;
+  /** Providers to list even without a pool here (orphans: instances of pools that left the file). */
+  alsoProviders?: string[];
   /** Also read Kasm's own autoscale configs (reconcile's coexistence check). */
   kasmAutoscalers?: boolean;
 }
@@ -44,7 +46,7 @@ const oneLine = (err: unknown) => (err instanceof Error ? err.message : String((
 
 export async function observe(opts: ObserveOptions): Promise<Observation> {
   const limit = pLimit(Math.max(1, opts.concurrency));
-  const names = [...new Set(opts.pools.map((p) => p.vm_provider_config_name))];
+  const names = [...new Set([...opts.pools.map((p) => p.vm_provider_config_name), ...(opts.alsoProviders ?? [])])];
   const adapters = new Map<string, CloudAdapter>();
   const providers: Record<string, ProviderSupply> = {};
 

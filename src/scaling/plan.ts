@@ -10,6 +10,11 @@
  *    sessions), and to minimum_instances; capped by max_launch_per_pass, the provider's
  *    max_instances (all owned instances of all pools on it), backoff and the breaker.
  * 3. Only when nothing is launched: scale down idle agents of ours (see scale-down.ts).
+ *
+ * Every removal of a registered agent is a drain (drain.ts carries it out); a drain a
+ * killed pass left half-way is finished when the agent should still go, else undone
+ * (re-enabled). Our agents whose instance vanished are deregistered; orphans (our
+ * instances whose pool left the file) are reaped after orphan_grace (orphans.ts).
  */
 import type { OwnedInstance } from '../clouds/types.js';
 import type { AutoscaleConfig } from '../config/types.js';
@@ -29,14 +34,17 @@ import {
   zero,
 } from './capacity.js';
 import { resendAction } from './intents.js';
-import { launchIdentity } from './launch-ids.js';
+import { isOurAgentId, launchIdentity } from './launch-ids.js';
 import { activeBackoff, breakerStatus, emptyPoolMemory } from './memory.js';
+import { planOrphans } from './orphans.js';
 import { planScaleDown } from './scale-down.js';
 import { resolveAgentSize, splitWaiting } from './sizing.js';
-import { TAG_IDLE_SINCE, TAG_REGISTERED, belongsTo, idleSinceOf, isKnownRegistered, parseKasmDate, unixSeconds } from './tags.js';
-import type { Action, LaunchAction, LaunchOutcome, Plan, PlanInput, PoolFigures, PoolPlan, Resources, TagUpdate, TerminateAction } from './types.js';
+import { CLEAR_DRAIN, TAG_IDLE_SINCE, TAG_ORPHAN_SINCE, TAG_REGISTERED, belongsTo, drainStepOf, idleSinceOf, isKnownRegistered, parseKasmDate, unixSeconds } from './tags.js';
+import type { Action, DeregisterAction, EnableAction, LaunchAction, LaunchOutcome, Plan, PlanInput, PoolFigures, PoolPlan, Resources, TagUpdate, TerminateAction } from './types.js';
 
 const UNHEALTHY_AGENT = new Set(['missing', 'dead', 'delete_pending', 'destroying']);
+/** Kasm is already deleting the agent: nothing to drain, the instance can go. */
+const DELETING_AGENT = new Set(['delete_pending', 'destroying']);
 const LIVE_INSTANCE = new Set(['provisioning', 'running']);
 
 export function plan(input: PlanInput, now: Date): Plan {
@@ -53,7 +61,17 @@ export function plan(input: PlanInput, now: Date): Plan {
     notes.push(`${ctx.unzonedWaiting} waiting session(s) carry no zone and are not counted (more than one pool)`);
 
   const pools = input.pools.map((pool) => planPool(pool, input, ctx, providerCount, now));
-  return { now: now.toISOString(), kasmUsable: kasm.usable, ...(kasm.reason ? { kasmReason: kasm.reason } : {}), pools, notes };
+  const orphans = planOrphans(input, ctx ? { byId: ctx.byId, hasSession: (id) => hasSession(id, ctx), sessions: (id) => sessionCount(id, ctx) } : undefined, now);
+  if (input.kasmWritable === false) withoutKasmWrites(orphans);
+  return { now: now.toISOString(), orphans, kasmUsable: kasm.usable, ...(kasm.reason ? { kasmReason: kasm.reason } : {}), pools, notes };
+}
+
+/** A snapshot (--demand) cannot drain or re-enable: those actions become notes. */
+function withoutKasmWrites(p: { actions: Action[]; notes: string[] }): void {
+  const needsKasm = (a: Action) => a.kind === 'enable' || a.kind === 'deregister' || (a.kind === 'terminate' && a.drain);
+  const held = p.actions.filter(needsKasm);
+  if (held.length) p.notes.push(`${held.length} agent change(s) not made: draining, re-enabling and deregistering agents need the Kasm API (demand was read from a snapshot)`);
+  p.actions = p.actions.filter((a) => !needsKasm(a));
 }
 
 /** Kasm's answer is usable unless it is missing, or lists none of our agents known to be registered. */
@@ -119,6 +137,10 @@ export function hasSession(serverId: string, ctx: DemandIndex): boolean {
   return (ctx.sessionsByServer.get(serverId)?.length ?? 0) > 0 || (ctx.byId.get(serverId)?.kasms?.length ?? 0) > 0;
 }
 
+function sessionCount(serverId: string, ctx: DemandIndex): number {
+  return Math.max(ctx.sessionsByServer.get(serverId)?.length ?? 0, ctx.byId.get(serverId)?.kasms?.length ?? 0);
+}
+
 function usedOn(serverId: string, ctx: DemandIndex): Resources {
   let used = zero();
   for (const k of ctx.sessionsByServer.get(serverId) ?? []) if (ACTIVE_SESSION.has(String(k.operational_status))) used = add(used, sessionSize(k));
@@ -152,6 +174,12 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
   let pending = zero();
   let pendingCount = 0;
   let freeRegistered = zero();
+  /** Our agents a drain left disabled (still registered, running): finish or undo. */
+  let draining = zero();
+  const drainingIds = new Set<string>();
+  /** Our enabled agents still tagged with a drain step (killed before disabling, or after re-enabling). */
+  const staleDrainTags: typeof owned = [];
+  const vanished: DeregisterAction[] = [];
   let waiting = zero();
   let waitingCount = 0;
   const figuresAgents = { total: 0, running: 0, owned: 0, static: 0, unhealthy: 0 };
@@ -197,16 +225,32 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
       const busy = hasSession(inst.serverId, ctx);
       const age = nowMs - inst.createdAt.getTime();
       const patch: Record<string, string | null> = {};
+      // Its pool is back in the file: it is no orphan (a later removal starts a new grace).
+      if (inst.tags?.[TAG_ORPHAN_SINCE]) patch[TAG_ORPHAN_SINCE] = null;
       if (agent) {
         if (!inst.tags?.[TAG_REGISTERED]) {
           patch[TAG_REGISTERED] = unixSeconds(now);
           outcomes.push({ serverId: inst.serverId, outcome: 'registered' });
         }
         const status = String(agent.operational_status);
-        if (status === 'running' && agent.enabled) {
+        const step = drainStepOf(inst);
+        if (status === 'running' && (agent.enabled || step)) {
+          // Idle time is kept while a drain is under way too: an undone drain leaves it right.
           const idle = idleSinceOf(inst);
           if (!busy && !idle) patch[TAG_IDLE_SINCE] = unixSeconds(now);
           if (busy && idle) patch[TAG_IDLE_SINCE] = null;
+        }
+        if (status === 'running' && agent.enabled) {
+          if (step) staleDrainTags.push(inst);
+        } else if (status === 'running' && step) {
+          // Disabled by our drain: not free to Kasm; counted only with the action that ends the drain.
+          drainingIds.add(inst.id);
+          draining = add(draining, clampZero(sub(agentCapacity(agent), usedOn(inst.serverId, ctx))));
+        } else if (DELETING_AGENT.has(status) && live) {
+          unhealthyIds.add(inst.id);
+          if (busy) out.notes.push(`agent ${inst.serverId} is ${status} but has sessions: kept`);
+          else if (inst.state !== 'terminating')
+            cleanup.push(terminate(pool, inst, 'deregistered', `terminate: Kasm has its agent ${status} (deregistered), no sessions`, false));
         } else if (status === 'starting' && live) {
           if (size) pending = add(pending, size);
           pendingCount++;
@@ -216,7 +260,7 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
           unhealthyIds.add(inst.id);
           const long = nowMs - since.getTime() >= pool.provision_timeout * 1000;
           if (long && !busy && inst.state !== 'terminating')
-            cleanup.push(terminate(pool, inst, 'unhealthy', `terminate: agent ${status} for ${minutes(nowMs - since.getTime())} (≥ provision_timeout ${pool.provision_timeout} s), no sessions; replaced if standby needs it`));
+            cleanup.push(terminate(pool, inst, 'unhealthy', `terminate: agent ${status} for ${minutes(nowMs - since.getTime())} (≥ provision_timeout ${pool.provision_timeout} s), no sessions; replaced if standby needs it`, true));
           else if (long && busy) out.notes.push(`agent ${inst.serverId} is ${status} but has sessions: kept`);
         }
       } else if (live) {
@@ -226,13 +270,36 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
         } else if (busy) {
           out.notes.push(`instance ${inst.name} has no agent in Kasm but sessions name it: kept`);
         } else if (isKnownRegistered(inst)) {
-          cleanup.push(terminate(pool, inst, 'orphan_agent_gone', `terminate: its agent was registered once and is no longer in Kasm (age ${minutes(age)}), no sessions`));
+          cleanup.push(terminate(pool, inst, 'orphan_agent_gone', `terminate: its agent was registered once and is no longer in Kasm (age ${minutes(age)}), no sessions`, false));
         } else {
-          cleanup.push(terminate(pool, inst, 'never_registered', `terminate: never registered as an agent within provision_timeout ${pool.provision_timeout} s (age ${minutes(age)})`));
+          cleanup.push(terminate(pool, inst, 'never_registered', `terminate: never registered as an agent within provision_timeout ${pool.provision_timeout} s (age ${minutes(age)})`, false));
           outcomes.push({ serverId: inst.serverId, outcome: 'never_registered' });
         }
       }
       if (Object.keys(patch).length) tagUpdates.push({ pool: name, provider: providerName, instance: inst, patch, reason: tagReason(patch) });
+    }
+
+    // Our agents whose instance is gone (terminated or preempted elsewhere): Kasm keeps their
+    // record for ever. Recognised by the mark in the server_id (launch-ids.ts), deregistered
+    // once silent for provision_timeout.
+    const listed = new Set((prov.instances ?? []).filter((i) => i.state !== 'terminated').map((i) => i.serverId));
+    for (const a of agents) {
+      if (listed.has(a.server_id) || DELETING_AGENT.has(String(a.operational_status)) || !isOurAgentId(a.server_id, name, input.ownershipId)) continue;
+      const since = parseKasmDate(a.last_reported) ?? (mem.unhealthySince[a.server_id] ? new Date(mem.unhealthySince[a.server_id]) : now);
+      unhealthySince[a.server_id] = since.toISOString();
+      if (nowMs - since.getTime() < pool.provision_timeout * 1000) continue;
+      if (hasSession(a.server_id, ctx)) {
+        out.notes.push(`agent ${a.server_id} has no instance any more but Kasm lists sessions on it: not deregistered`);
+        continue;
+      }
+      vanished.push({
+        kind: 'deregister',
+        pool: name,
+        provider: providerName,
+        cause: 'instance_gone',
+        serverId: a.server_id,
+        reason: `deregister: its instance is gone and the agent (${a.operational_status}) has not reported for ${minutes(nowMs - since.getTime())} (≥ provision_timeout ${pool.provision_timeout} s)`,
+      });
     }
   } else {
     size = resolveAgentSize(pool, [], prov.agentSize);
@@ -249,6 +316,9 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
   });
 
   const free = add(freeRegistered, pending);
+  // What the decisions below count: free + the agents mid-drain, each of which leaves this
+  // plan either re-enabled or drained to the end (never silently disabled).
+  const decisionFree = add(free, draining);
   const need = add(standby, waiting);
   const cleaned = new Set(cleanup.map((t) => t.instance.id));
   const liveCount = owned.filter((i) => LIVE_INSTANCE.has(i.state) && !cleaned.has(i.id)).length + unconfirmed.length;
@@ -258,14 +328,14 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
   let binding: { r: (typeof RESOURCES)[number]; n: number } | undefined;
   if (ctx) {
     for (const r of RESOURCES) {
-      const deficit = need[r] - free[r];
+      const deficit = need[r] - decisionFree[r];
       if (deficit <= 1e-9) continue;
       if (!size) {
-        out.notes.push(`free ${RESOURCE_WORD[r]} ${fmt(r, free[r])} < needed ${fmt(r, need[r])}, but the agent size is unknown (set agent_*_override or check the shape)`);
+        out.notes.push(`free ${RESOURCE_WORD[r]} ${fmt(r, decisionFree[r])} < needed ${fmt(r, need[r])}, but the agent size is unknown (set agent_*_override or check the shape)`);
         continue;
       }
       if (size[r] <= 0) {
-        out.notes.push(`free ${RESOURCE_WORD[r]} ${fmt(r, free[r])} < needed ${fmt(r, need[r])}, but agents of this pool have no ${RESOURCE_WORD[r]}`);
+        out.notes.push(`free ${RESOURCE_WORD[r]} ${fmt(r, decisionFree[r])} < needed ${fmt(r, need[r])}, but agents of this pool have no ${RESOURCE_WORD[r]}`);
         continue;
       }
       const n = Math.ceil(deficit / size[r] - 1e-9);
@@ -315,11 +385,11 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
       n = headroom;
     }
     for (let slot = 0; slot < n; slot++) {
-      const id = launchIdentity(name, now, slot, owned.length);
+      const id = launchIdentity(name, now, slot, owned.length, input.ownershipId);
       const byDemand = slot < nDemand && binding;
       const r = binding?.r ?? 'cores';
       const reason = byDemand
-        ? `launch: free ${RESOURCE_WORD[r]} ${fmt(r, free[r])} < standby ${fmt(r, standby[r])}${waiting[r] > 0 ? ` + waiting ${fmt(r, waiting[r])}` : ''}`
+        ? `launch: free ${RESOURCE_WORD[r]} ${fmt(r, decisionFree[r])} < standby ${fmt(r, standby[r])}${waiting[r] > 0 ? ` + waiting ${fmt(r, waiting[r])}` : ''}`
         : `launch: ${liveCount} instance(s) < minimum_instances ${pool.minimum_instances}`;
       launches.push({
         kind: 'launch',
@@ -342,18 +412,34 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
     // minimum_instances counts healthy instances here: an unhealthy one will be cleaned up
     // later, and must not have been the reason a good agent went (then a launch: a flap).
     const healthyCount = owned.filter((i) => LIVE_INSTANCE.has(i.state) && !cleaned.has(i.id) && !unhealthyIds.has(i.id)).length;
-    const sd = planScaleDown({ pool, owned, ctx: { byId: ctx.byId, hasSession: (id) => hasSession(id, ctx) }, excluded: cleaned, freeRegistered, need, liveCount: healthyCount, lastLaunch, careful: input.careful, now });
+    const sd = planScaleDown({ pool, owned, ctx: { byId: ctx.byId, hasSession: (id) => hasSession(id, ctx) }, excluded: cleaned, draining: drainingIds, freeRegistered: add(freeRegistered, draining), need, liveCount: healthyCount, lastLaunch, careful: input.careful, now });
     down = sd.terminations;
     out.notes.push(...sd.notes);
   }
 
-  const actions: Action[] = [...cleanup, ...resends, ...launches, ...down];
+  // A drain that is not finished this pass is undone: no agent of ours stays disabled without a reason.
   const going = new Set([...cleanup, ...down].map((t) => t.instance.id));
+  const undo: EnableAction[] = [];
+  for (const inst of owned.filter((i) => drainingIds.has(i.id) && !going.has(i.id))) {
+    const why = ctx && hasSession(inst.serverId, ctx) ? 'sessions are on it' : want > 0 ? 'the pool needs its capacity' : 'the pool keeps it (standby, minimum or scale-down delay)';
+    undo.push({ kind: 'enable', pool: name, provider: providerName, cause: 'drain_undone', instance: inst, reason: `re-enable: a drain left this agent disabled and ${why}` });
+  }
+  for (const inst of staleDrainTags.filter((i) => !going.has(i.id))) {
+    tagUpdates.push({ pool: name, provider: providerName, instance: inst, patch: { ...CLEAR_DRAIN }, reason: 'drain record of an enabled agent that stays' });
+  }
+
+  let actions: Action[] = [...cleanup, ...resends, ...launches, ...down, ...undo, ...vanished];
+  if (input.kasmWritable === false) {
+    const held = { actions, notes: out.notes };
+    withoutKasmWrites(held);
+    actions = held.actions;
+  }
   const figures: PoolFigures = {
     agents: figuresAgents,
     sessions,
     freeRegistered,
     pending,
+    draining,
     free,
     standby,
     waiting,
@@ -366,13 +452,14 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
   return { ...out, figures, actions, tagUpdates: ctx ? tagUpdates.filter((t) => !going.has(t.instance.id)) : [], outcomes, ...(ctx ? { unhealthySince } : {}) };
 }
 
-function terminate(pool: AutoscaleConfig, instance: OwnedInstance, cause: TerminateAction['cause'], reason: string): TerminateAction {
-  return { kind: 'terminate', pool: pool.autoscale_config_name, provider: pool.vm_provider_config_name, cause, instance, reason };
+function terminate(pool: AutoscaleConfig, instance: OwnedInstance, cause: TerminateAction['cause'], reason: string, drain: boolean): TerminateAction {
+  return { kind: 'terminate', pool: pool.autoscale_config_name, provider: pool.vm_provider_config_name, cause, instance, drain, reason };
 }
 
 function tagReason(patch: Record<string, string | null>): string {
   const parts: string[] = [];
   if (TAG_REGISTERED in patch) parts.push('agent registered');
+  if (TAG_ORPHAN_SINCE in patch) parts.push('its pool is in the config file again');
   if (patch[TAG_IDLE_SINCE] === null) parts.push('agent busy again');
   else if (TAG_IDLE_SINCE in patch) parts.push('agent idle, no sessions');
   return parts.join('; ');

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { InputError } from '../cli/errors.js';
 import type { Output } from '../cli/output.js';
 import type { AdapterOptions } from '../clouds/index.js';
+import { ownershipIdOf } from '../clouds/ownership.js';
 import type { AutoscaleConfig, KasmScaleConfig } from '../config/types.js';
 import { applyPlan, plannedResults, type ActionResult } from './apply.js';
 import { judgeCoexistence, withCoexistence } from './coexistence.js';
@@ -13,6 +14,7 @@ import { afterApply, openIntents, readIntents, withPlannedLaunches, writeIntents
 import { acquireLock } from './lock.js';
 import { nextPoolMemory, type ScalingState } from './memory.js';
 import { observe } from './observe.js';
+import { DEFAULT_ORPHAN_GRACE_SEC } from './orphans.js';
 import { plan } from './plan.js';
 import { readState, writeState } from './state.js';
 import type { DemandSnapshot, Plan } from './types.js';
@@ -33,6 +35,8 @@ export interface PassOptions {
   managerToken?: string;
   /** Act on pools that Kasm's own autoscaler also scales (see coexistence.ts). */
   allowKasmAutoscaler?: boolean;
+  /** --keep-orphans: list orphans, never reap them. */
+  keepOrphans?: boolean;
   out: Output;
 }
 
@@ -84,7 +88,20 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
     if (loaded.note) warn(`${loaded.note}; this pass removes no idle agents`);
     const stored = await readIntents(opts.stateDir);
     if (stored.note) warn(stored.note);
-    const obs = await observe({ config: opts.config, pools, demandFile: opts.demandFile, concurrency: opts.concurrency, kasmAutoscalers: true, ...(opts.adapterOptions ? { adapterOptions: opts.adapterOptions } : {}) });
+    const ownershipId = ownershipIdOf(opts.config);
+    // Orphans are looked for on every provider in the file (one whose pools all left the
+    // file included), unless the pass is limited to some pools.
+    const orphanScan = !opts.only?.length;
+    const obs = await observe({
+      config: opts.config,
+      pools,
+      demandFile: opts.demandFile,
+      concurrency: opts.concurrency,
+      kasmAutoscalers: true,
+      ...(orphanScan ? { alsoProviders: opts.config.providers.map((p) => p.vm_provider_config_name) } : {}),
+      ...(opts.adapterOptions ? { adapterOptions: opts.adapterOptions } : {}),
+    });
+    const off = opts.keepOrphans ? 'orphan reaping is off (--keep-orphans)' : !orphanScan ? 'orphans are not reaped in a pass limited by --autoscale' : undefined;
     const intents = openIntents(stored.intents, opts.now, (provider) => {
       const listed = obs.providers[provider]?.instances;
       return listed ? new Set(listed.map((i) => i.serverId)) : undefined;
@@ -99,6 +116,10 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
         ...(obs.demandError ? { demandError: obs.demandError } : {}),
         memory: loaded.state,
         ...(loaded.status === 'corrupt' ? { careful: 'the state file was corrupt (careful pass)' } : {}),
+        ...(ownershipId ? { ownershipId } : {}),
+        knownPools: opts.config.autoscale.map((a) => a.autoscale_config_name),
+        orphans: { graceSec: opts.config.reconcile?.orphan_grace ?? DEFAULT_ORPHAN_GRACE_SEC, ...(off ? { off } : {}) },
+        kasmWritable: !opts.demandFile,
         ...(intents.length ? { intents } : {}),
       },
       opts.now,
@@ -125,11 +146,14 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
       };
       await saveIntents('before launching');
       const progress = total > 0 ? opts.out.progress(`reconcile: ${total} action(s) to carry out`) : undefined;
+      const kasm = !opts.demandFile && opts.config.kasm ? (await import('../kasm/client.js')).createKasmClient(opts.config.kasm) : undefined;
       const applied = await applyPlan(decided, {
         adapters: obs.adapters,
         state,
         now: opts.now,
         concurrency: opts.concurrency,
+        ...(kasm ? { kasm } : {}),
+        ...(ownershipId ? { ownerId: ownershipId } : {}),
         scriptTokens: (poolName) => scriptTokens(opts, poolName, obs.demand),
         onProgress: (done, all, r) => progress?.update(`reconcile: ${done}/${all} ${r.action.kind} ${r.status}`),
       });

@@ -3,9 +3,11 @@
  *
  * Candidates: our own instances (ownership tags), state running, whose agent is enabled
  * and running in the pool's zone with NO session at all (any status, paused ones too),
- * idle (idle-since tag) for at least downscale_backoff.
+ * idle (idle-since tag) for at least downscale_backoff; and agents a drain left disabled
+ * (no session either): they come first, being out of service already. A chosen one is
+ * drained (drain.ts), not just terminated.
  *
- * Order: longest idle first (the least likely to be wanted soon), then the oldest
+ * Order: mid-drain first, then longest idle (the least likely to be wanted soon), then the oldest
  * instance (it has run the longest on an older image/startup script; fresh ones are kept),
  * then the instance id (so the order is total and two runners agree).
  *
@@ -29,6 +31,8 @@ export interface ScaleDownInput {
   ctx: { byId: Map<string, KasmServer>; hasSession: (serverId: string) => boolean };
   /** Instances already being terminated this pass (cleanup). */
   excluded: Set<string>;
+  /** Instances whose agent a drain left disabled (plan.ts). */
+  draining?: Set<string>;
   freeRegistered: Resources;
   need: Resources;
   liveCount: number;
@@ -44,16 +48,18 @@ export function planScaleDown(input: ScaleDownInput): { terminations: TerminateA
   const { pool, now } = input;
   const nowMs = now.getTime();
   const notes: string[] = [];
+  const draining = input.draining ?? new Set<string>();
+  const mid = (i: OwnedInstance) => (draining.has(i.id) ? 0 : 1);
   const candidates = input.owned
     .filter((i) => i.state === 'running' && !input.excluded.has(i.id))
     .map((i) => ({ i, agent: input.ctx.byId.get(i.serverId), idle: idleSinceOf(i) ?? now })) // idle now, tag written this pass
     .filter(
       (c): c is { i: OwnedInstance; agent: KasmServer; idle: Date } =>
-        Boolean(c.agent && c.agent.enabled && c.agent.operational_status === 'running' && !input.ctx.hasSession(c.i.serverId)),
+        Boolean(c.agent && (c.agent.enabled || draining.has(c.i.id)) && c.agent.operational_status === 'running' && !input.ctx.hasSession(c.i.serverId)),
     )
     .filter((c) => (c.agent.zone_name ? c.agent.zone_name === pool.zone_name : true))
-    .filter((c) => nowMs - c.idle.getTime() >= pool.downscale_backoff * 1000)
-    .sort((a, b) => a.idle.getTime() - b.idle.getTime() || a.i.createdAt.getTime() - b.i.createdAt.getTime() || a.i.id.localeCompare(b.i.id));
+    .filter((c) => draining.has(c.i.id) || nowMs - c.idle.getTime() >= pool.downscale_backoff * 1000)
+    .sort((a, b) => mid(a.i) - mid(b.i) || a.idle.getTime() - b.idle.getTime() || a.i.createdAt.getTime() - b.i.createdAt.getTime() || a.i.id.localeCompare(b.i.id));
   if (candidates.length === 0) return { terminations: [], notes };
   if (input.careful) return { terminations: [], notes: [`${candidates.length} idle agent(s) kept: ${input.careful}`] };
   const sinceLaunch = nowMs - input.lastLaunch;
@@ -89,7 +95,8 @@ export function planScaleDown(input: ScaleDownInput): { terminations: TerminateA
       provider: pool.vm_provider_config_name,
       cause: 'idle',
       instance: c.i,
-      reason: `terminate: idle ${mins(nowMs - c.idle.getTime())} min, no sessions, ${shown}`,
+      drain: true,
+      reason: `${draining.has(c.i.id) ? 'terminate (drain resumed)' : 'terminate'}: idle ${mins(nowMs - c.idle.getTime())} min, no sessions, ${shown}`,
     });
     free = after;
     count--;

@@ -14,6 +14,27 @@ export { TAG_IDLE_SINCE };
  */
 export const TAG_REGISTERED = 'kasm-scale-registered';
 
+/**
+ * The drain protocol's progress (drain.ts), written BEFORE each step it names so a pass
+ * killed mid-way leaves a record any later pass reads: `disabling` (update_server
+ * enabled:false is next or done), `deleting` (delete_server is next or done). An agent of
+ * ours that is disabled carries one; without it the agent was disabled by someone else.
+ */
+export const TAG_DRAIN = 'kasm-scale-drain';
+export type DrainStep = 'disabling' | 'deleting';
+/** Unix seconds when the drain began. */
+export const TAG_DRAIN_AT = 'kasm-scale-drain-at';
+/** Unix seconds when a pass first saw the instance as an orphan (its pool not in the file). */
+export const TAG_ORPHAN_SINCE = 'kasm-scale-orphan-since';
+
+export function drainStepOf(i: OwnedInstance): DrainStep | undefined {
+  const v = i.tags?.[TAG_DRAIN];
+  return v === 'disabling' || v === 'deleting' ? v : undefined;
+}
+
+/** The patch that forgets a drain (after re-enabling the agent). */
+export const CLEAR_DRAIN: Record<string, null> = { [TAG_DRAIN]: null, [TAG_DRAIN_AT]: null };
+
 export const unixSeconds = (d: Date) => String(Math.floor(d.getTime() / 1000));
 
 export function tagTime(tags: Record<string, string> | undefined, key: string): Date | undefined {

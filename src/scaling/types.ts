@@ -42,13 +42,26 @@ export interface PlanInput {
   memory: ScalingState;
   /** Set when the state file was corrupt: no idle scale-down this pass (says why). */
   careful?: string;
+  /** This installation's ownership id (TAG_OWNER); orphans are only instances carrying it. */
+  ownershipId?: string;
+  /** Every autoscale config name in the file (enabled or not): an instance of any other pool is an orphan. */
+  knownPools?: string[];
+  /** Orphan reaping: grace in seconds; `off` says why reaping is off this pass (e.g. --keep-orphans). */
+  orphans?: { graceSec: number; off?: string };
+  /** false: Kasm is read from a snapshot (--demand), so no agent can be drained or re-enabled. */
+  kasmWritable?: boolean;
   /** Launches sent by earlier passes whose instances the cloud does not list yet (intents.ts). */
   intents?: LaunchIntent[];
 }
 
 /** 'unconfirmed': a launch an earlier pass sent without learning its outcome, sent again under its own key. */
 export type LaunchCause = 'standby' | 'waiting' | 'minimum' | 'unconfirmed';
-export type TerminateCause = 'idle' | 'never_registered' | 'unhealthy' | 'orphan_agent_gone';
+/**
+ * Why an instance goes. idle / unhealthy / orphan: its agent is registered and leaves Kasm
+ * by the drain protocol first; never_registered / orphan_agent_gone: no agent to drain;
+ * deregistered: Kasm already has its agent delete_pending (a drain got that far).
+ */
+export type TerminateCause = 'idle' | 'never_registered' | 'unhealthy' | 'orphan_agent_gone' | 'orphan' | 'deregistered';
 
 export interface LaunchAction {
   kind: 'launch';
@@ -70,10 +83,35 @@ export interface TerminateAction {
   provider: string;
   cause: TerminateCause;
   instance: OwnedInstance;
+  /**
+   * true: its agent is registered in Kasm; apply drains it first (disable, re-read its
+   * sessions, delete_server without force) and terminates only when Kasm agreed.
+   */
+  drain: boolean;
   reason: string;
 }
 
-export type Action = LaunchAction | TerminateAction;
+/** Undo a drain: re-enable our agent that a drain disabled, and forget the drain. */
+export interface EnableAction {
+  kind: 'enable';
+  pool: string;
+  provider: string;
+  cause: 'drain_undone';
+  instance: OwnedInstance;
+  reason: string;
+}
+
+/** delete_server (without force) for our agent whose instance is gone. */
+export interface DeregisterAction {
+  kind: 'deregister';
+  pool: string;
+  provider: string;
+  cause: 'instance_gone';
+  serverId: string;
+  reason: string;
+}
+
+export type Action = LaunchAction | TerminateAction | EnableAction | DeregisterAction;
 
 export interface TagUpdate {
   pool: string;
@@ -91,6 +129,11 @@ export interface PoolFigures {
   freeRegistered: Resources;
   /** Capacity of our launched instances that have not registered yet. */
   pending: Resources;
+  /**
+   * Free capacity of our agents that a drain left disabled: NOT free to Kasm; plan() counts
+   * it only together with an action that re-enables (or finishes draining) each of them.
+   */
+  draining: Resources;
   /** freeRegistered + pending. */
   free: Resources;
   standby: Resources;
@@ -136,8 +179,30 @@ export interface PoolPlan {
   unhealthySince?: Record<string, string>;
 }
 
+/** An instance we own (our ownership id) whose pool is no longer in the file. */
+export interface OrphanInstance {
+  provider: string;
+  instance: OwnedInstance;
+  /** The pool label on the instance (the name is not known any more). */
+  poolLabel: string;
+  /** ISO time it was first seen as an orphan. */
+  since: string;
+  /** Its agent's status in Kasm (undefined: no agent, or Kasm not read). */
+  agentStatus?: string;
+  sessions: number;
+}
+
+export interface OrphanPlan {
+  instances: OrphanInstance[];
+  actions: Action[];
+  tagUpdates: TagUpdate[];
+  notes: string[];
+}
+
 export interface Plan {
   now: string;
+  /** Orphans found on the providers this pass listed, and what is done with them. */
+  orphans: OrphanPlan;
   /** false: Kasm unreadable or implausible; nothing is terminated (kasmReason says why). */
   kasmUsable: boolean;
   kasmReason?: string;

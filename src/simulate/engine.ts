@@ -77,8 +77,10 @@ export interface Sample {
 
 export interface PassAction {
   pool: string;
-  kind: 'launch' | 'terminate';
-  status: 'done' | 'failed' | 'planned';
+  /** enable / deregister: the drain protocol's undo and Kasm clean-up (scaling/drain.ts). */
+  kind: 'launch' | 'terminate' | 'enable' | 'deregister';
+  /** kept: a drain found a session and left the agent in service. */
+  status: 'done' | 'failed' | 'planned' | 'kept';
   reason: string;
   zone?: string;
   zonesTried?: string[];

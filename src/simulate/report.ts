@@ -20,7 +20,7 @@ const shortZone = (zone: string) => zone.replace(/^[A-Za-z0-9]+:[A-Z0-9]+-[A-Z0-
 function poolPart(pool: string, actions: PassAction[]): string {
   const parts: string[] = [];
   const launched = actions.filter((a) => a.kind === 'launch' && a.status !== 'failed');
-  const terminated = actions.filter((a) => a.kind === 'terminate' && a.status !== 'failed');
+  const terminated = actions.filter((a) => a.kind === 'terminate' && (a.status === 'done' || a.status === 'planned'));
   const failed = actions.filter((a) => a.status === 'failed');
   if (launched.length) {
     const zones = [...new Set(launched.filter((a) => a.zonesTried?.length).map((a) => shortZone(a.zone ?? '')))];

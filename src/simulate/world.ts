@@ -3,8 +3,10 @@
  * tests: the OCI, GCP and Kasm emulators on 127.0.0.1 (port 0) sharing ONE simulated
  * clock, seeded so the config's launches are accepted, and the bridge that plays the
  * agent's startup script: an instance reaching RUNNING registers its Kasm agent (server_id
- * from our ownership tag, zone of its pool, size of its shape/machine type); a terminated
- * one removes it. Nothing leaves the machine; nothing waits on the real clock.
+ * from our ownership tag, zone of its pool, size of its shape/machine type) and checks in
+ * while it runs; a terminated one stops checking in, and Kasm keeps its record (missing)
+ * until it is deleted, as a real Kasm does. Nothing leaves the machine; nothing waits on
+ * the real clock.
  */
 import { closeSharedClients } from '../clouds/index.js';
 import { randomBytes } from 'node:crypto';
@@ -114,6 +116,8 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     if (gcp) notes.push(...seedGcp(gcp, config.providers.filter((p): p is GcpProvider => p.vm_provider_name === 'gcp')));
     const shapes = agentShapes(config, gcp);
     const broken = new Set<string>();
+    /** Agents whose instance runs: they check in at every refresh. */
+    const checkingIn = new Set<string>();
 
     // The bridge: what the agent's startup script would do on a real instance.
     const poolByLabel = new Map(config.autoscale.map((a) => [poolLabel(a.autoscale_config_name), a]));
@@ -134,10 +138,13 @@ export async function startWorld(o: WorldOptions): Promise<World> {
         is_autoscaled: true,
         autoscale_config_name: pool.autoscale_config_name,
       });
+      checkingIn.add(serverId);
     };
     const onTerminated = (ev: { tags?: Record<string, string> }) => {
       const serverId = ev.tags?.[TAG_SERVER_ID];
-      if (serverId) kasm.removeAgent(serverId);
+      if (!serverId) return;
+      checkingIn.delete(serverId);
+      kasm.stopCheckingIn(serverId);
     };
     for (const emu of [oci, gcp]) {
       emu?.events.on('running', onRunning);
@@ -146,6 +153,7 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     const refresh = () => {
       oci?.refresh();
       gcp?.tick();
+      for (const id of checkingIn) kasm.checkIn(id);
     };
 
     return {

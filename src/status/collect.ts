@@ -13,7 +13,8 @@ import { observe } from '../scaling/observe.js';
 import { plan } from '../scaling/plan.js';
 import { selectPools } from '../scaling/reconcile.js';
 import { readState } from '../scaling/state.js';
-import type { PoolFigures } from '../scaling/types.js';
+import type { OrphanInstance, PoolFigures } from '../scaling/types.js';
+import { ownershipIdOf } from '../clouds/ownership.js';
 
 export interface BackoffWindow {
   provider: string;
@@ -49,6 +50,8 @@ export interface StatusReport {
   lastSuccessAt?: string;
   kasm: { configured: boolean; reachable: boolean; usable: boolean; reason?: string };
   pools: PoolStatus[];
+  /** Our instances (ownership id) whose pool is no longer in the file; reaped by reconcile after orphan_grace. */
+  orphans: OrphanInstance[];
   notes: string[];
 }
 
@@ -66,11 +69,26 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
   const pools = selectPools(o.config, o.only);
   const [loaded, obs] = await Promise.all([
     readState(o.stateDir, { now: o.now, readOnly: true }).catch((err: unknown) => ({ state: emptyState(), status: 'unreadable' as const, note: `state dir ${o.stateDir} cannot be read (${oneLine(err)})` })),
-    observe({ config: o.config, pools, concurrency: o.concurrency, kasmAutoscalers: true, ...(o.config.kasm ? {} : { skipDemand: `${o.config.file} has no kasm: section` }) }),
+    observe({
+      config: o.config,
+      pools,
+      concurrency: o.concurrency,
+      kasmAutoscalers: true,
+      ...(o.only?.length ? {} : { alsoProviders: o.config.providers.map((p) => p.vm_provider_config_name) }),
+      ...(o.config.kasm ? {} : { skipDemand: `${o.config.file} has no kasm: section` }),
+    }),
   ]);
   await Promise.all([...obs.adapters.values()].map((a) => a.close?.().catch(() => {})));
   const decided = plan(
-    { pools, providers: obs.providers, ...(obs.demand ? { demand: obs.demand } : {}), ...(obs.demandError ? { demandError: obs.demandError } : {}), memory: loaded.state },
+    {
+      pools,
+      providers: obs.providers,
+      ...(obs.demand ? { demand: obs.demand } : {}),
+      ...(obs.demandError ? { demandError: obs.demandError } : {}),
+      memory: loaded.state,
+      ...(ownershipIdOf(o.config) ? { ownershipId: ownershipIdOf(o.config) } : {}),
+      knownPools: o.config.autoscale.map((a) => a.autoscale_config_name),
+    },
     o.now,
   );
   // As reconcile (without --allow-kasm-autoscaler) would: a pool Kasm's own autoscaler scales is left alone.
@@ -101,6 +119,7 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
         notes: coexist.blocked.has(pp.pool) ? [`reconcile leaves this pool alone: ${coexist.blocked.get(pp.pool)}`, ...pp.notes] : pp.notes,
       };
     }),
+    orphans: decided.orphans.instances,
     // plan's own note on an unusable Kasm speaks of what a pass does; status says it its own way.
     notes: [...decided.notes.filter((n) => !decided.kasmReason || !n.startsWith(decided.kasmReason)), ...coexist.warnings],
   };

@@ -26,6 +26,10 @@ export function renderStatus(r: StatusReport, c: ChalkInstance): string[] {
   lines.push(r.lastSuccessAt ? `last fully successful pass ${r.lastSuccessAt} (${relative(r.lastSuccessAt, r.now)})` : c.dim('no fully successful pass recorded'));
   for (const note of r.notes) lines.push(c.yellow(`! ${note}`));
   for (const p of r.pools) lines.push('', ...poolLines(p, r, c));
+  if (r.orphans.length) {
+    lines.push('', c.bold('orphans') + c.dim('  our instances whose autoscale config is not in the file; reconcile drains and terminates them after orphan_grace'));
+    for (const o of r.orphans) lines.push(`  ${o.instance.name} ${c.dim(`pool ${o.poolLabel} · ${o.provider} · ${o.instance.state} · orphan since ${o.since} · agent ${o.agentStatus ?? 'none'} · ${o.sessions} session(s)`)}`);
+  }
   return lines;
 }
 

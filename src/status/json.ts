@@ -29,6 +29,17 @@ export function statusJson(r: StatusReport): Record<string, unknown> {
         notes: p.notes,
       };
     }),
+    orphans: r.orphans.map((o) => ({
+      provider: o.provider,
+      instance_id: o.instance.id,
+      instance_name: o.instance.name,
+      server_id: o.instance.serverId,
+      pool_label: o.poolLabel,
+      since: o.since,
+      state: o.instance.state,
+      agent_status: o.agentStatus ?? null,
+      sessions: o.sessions,
+    })),
     notes: r.notes,
   };
 }

@@ -34,7 +34,7 @@ const sections = (): [string, Json, string[]][] => {
   const [oci, gcp] = schema.properties.providers.items.oneOf as Json[];
   return [
     ['kasm', schema.properties.kasm.properties, Object.keys(kasmFields)],
-    ['reconcile', schema.properties.reconcile.properties, ['concurrency']],
+    ['reconcile', schema.properties.reconcile.properties, ['concurrency', 'orphan_grace', 'ownership_id']],
     ['oci provider', oci.properties, Object.keys(ociFields)],
     ['gcp provider', gcp.properties, Object.keys(gcpFields)],
     ['autoscale', schema.properties.autoscale.items.properties, Object.keys(autoscaleFields)],

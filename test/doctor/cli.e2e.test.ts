@@ -96,14 +96,14 @@ autoscale:
     const lines = human.stdout.trim().split('\n');
     expect(lines).toContain('oci-agents (OCI)');
     expect(lines).toContain('  ✓ credentials authenticate: signed request accepted (key ' + w.ociKey.fingerprint + ', user ocid1.user.oc1..aaaaaaaadoctoruser)');
-    expect(lines.filter((l) => /^ {2}✓ /.test(l))).toHaveLength(23);
-    expect(lines.at(-1)).toBe('✓ doctor: 23 checks, 23 passed, 0 failed');
-    expect(human.stderr).toContain('doctor: running 23 checks');
+    expect(lines.filter((l) => /^ {2}✓ /.test(l))).toHaveLength(27);
+    expect(lines.at(-1)).toBe('✓ doctor: 27 checks, 27 passed, 0 failed');
+    expect(human.stderr).toContain('doctor: running 27 checks');
 
     const json = await cli(['--json', '--config', 'kasm-scale.yaml']);
     expect(json.code).toBe(0);
     const doc = JSON.parse(json.stdout);
-    expect(doc).toMatchObject({ ok: true, file: join(dir, 'kasm-scale.yaml'), summary: { checks: 23, passed: 23, failed: 0 } });
+    expect(doc).toMatchObject({ ok: true, file: join(dir, 'kasm-scale.yaml'), summary: { checks: 27, passed: 27, failed: 0 } });
     expect(doc.groups.map((g: { name: string; kind: string }) => `${g.kind}:${g.name}`)).toEqual(['oci:oci-agents', 'gcp:gcp-agents', 'kasm:kasm']);
   });
 

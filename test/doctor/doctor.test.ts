@@ -39,21 +39,24 @@ describe('doctor against the emulators', () => {
     othersOk(r, []);
     expect(r.ok).toBe(true);
     expect(r.groups.map((g) => g.name)).toEqual(['oci-agents', 'gcp-agents', 'kasm']);
-    expect(r.groups[0].checks.map((c) => c.id)).toEqual(['credentials', 'compartment', 'image', 'subnet', `nsg:${NSG1}`, `nsg:${NSG2}`, `shape:${AD1}`, `shape:${AD2}`]);
-    expect(r.groups[1].checks.map((c) => c.id)).toEqual(['credentials', 'project', 'zone', 'image', 'network', 'subnetwork', 'machine-type', 'accelerator:0:nvidia-tesla-t4']);
-    expect(r.groups[2].checks.map((c) => c.id)).toEqual(['reachable', 'key', 'zone:oci-pool', 'zone:gcp-pool', 'provider:oci-agents', 'provider:gcp-agents', 'kasm-autoscaler:oci-pool', 'kasm-autoscaler:gcp-pool']);
+    expect(r.groups[0].checks.map((c) => c.id)).toEqual(['credentials', 'compartment', 'image', 'subnet', `nsg:${NSG1}`, `nsg:${NSG2}`, `shape:${AD1}`, `shape:${AD2}`, 'orphans']);
+    expect(r.groups[1].checks.map((c) => c.id)).toEqual(['credentials', 'project', 'zone', 'image', 'network', 'subnetwork', 'machine-type', 'accelerator:0:nvidia-tesla-t4', 'orphans']);
+    expect(r.groups[2].checks.map((c) => c.id)).toEqual(['reachable', 'auth', 'key', 'zone:oci-pool', 'zone:gcp-pool', 'provider:oci-agents', 'provider:gcp-agents', 'kasm-autoscaler:oci-pool', 'kasm-autoscaler:gcp-pool', 'drain-permissions']);
+    expect(check(r, 'kasm', 'drain-permissions').detail).toBe('update_server and delete_server allowed');
+    expect(check(r, 'oci-agents', 'orphans').detail).toMatch(/^none \(ownership id k-[0-9a-f]{12}\)$/);
 
     // Never launches or changes anything: OCI and GCP saw GETs only, Kasm only get_* calls.
     const ociNew = w.oci.requests.slice(oci0);
     expect(ociNew.length).toBeGreaterThan(0);
     expect(new Set(ociNew.map((q) => q.method))).toEqual(new Set(['GET']));
-    expect(new Set(ociNew.map((q) => q.operation))).toEqual(new Set(['ListShapes', 'GetImage', 'GetSubnet', 'GetNetworkSecurityGroup']));
+    expect(new Set(ociNew.map((q) => q.operation))).toEqual(new Set(['ListShapes', 'GetImage', 'GetSubnet', 'GetNetworkSecurityGroup', 'ListInstances']));
     const gcpNew = w.gcp.requests.slice(gcp0);
     expect(new Set(gcpNew.map((q) => q.method))).toEqual(new Set(['GET']));
-    expect(gcpNew.every((q) => /\.(get|getFromFamily)$/.test(q.api))).toBe(true);
+    expect(gcpNew.every((q) => /\.(get|getFromFamily|aggregatedList|list)$/.test(q.api))).toBe(true);
     const calls = w.kasm.calls();
     const made = Object.keys(calls).filter((k) => calls[k] !== (kasm0[k] ?? 0));
-    expect(made.sort()).toEqual(['get_autoscale_configs', 'get_vm_provider_configs', 'get_zones']);
+    // The drain-permission probes address a server id that does not exist: Kasm changes nothing.
+    expect(made.sort()).toEqual(['delete_server', 'get_autoscale_configs', 'get_vm_provider_configs', 'get_zones', 'update_server']);
     expect(w.oci.instances).toEqual([]);
     expect(w.gcp.instances()).toEqual([]);
   });
@@ -64,11 +67,11 @@ describe('doctor against the emulators', () => {
     const stderr = new MemoryStream();
     printReport(r, createOutput({ stdout, stderr, env: {} }));
     const lines = stdout.text.trim().split('\n');
-    expect(lines.filter((l) => l.startsWith('  ✓'))).toHaveLength(24);
+    expect(lines.filter((l) => l.startsWith('  ✓'))).toHaveLength(28);
     expect(lines).toContain('oci-agents (OCI)');
-    expect(lines.at(-1)).toBe('✓ doctor: 24 checks, 24 passed, 0 failed');
+    expect(lines.at(-1)).toBe('✓ doctor: 28 checks, 28 passed, 0 failed');
     const doc = reportJson(r);
-    expect(doc.summary).toEqual({ checks: 24, passed: 24, failed: 0, warnings: 0, skipped: 0 });
+    expect(doc.summary).toEqual({ checks: 28, passed: 28, failed: 0, warnings: 0, skipped: 0 });
     expect(JSON.stringify(doc)).not.toContain('PRIVATE KEY');
   });
 
@@ -224,7 +227,7 @@ describe('doctor against the emulators', () => {
   it('--provider keeps one provider and its autoscale configs; an unknown name is an input error', async () => {
     const r = await runDoctor(w.config(), { provider: 'gcp-agents', ...fast });
     expect(r.groups.map((g) => g.name)).toEqual(['gcp-agents', 'kasm']);
-    expect(r.groups[1].checks.map((c) => c.id)).toEqual(['reachable', 'key', 'zone:gcp-pool', 'provider:gcp-agents', 'kasm-autoscaler:gcp-pool']);
+    expect(r.groups[1].checks.map((c) => c.id)).toEqual(['reachable', 'auth', 'key', 'zone:gcp-pool', 'provider:gcp-agents', 'kasm-autoscaler:gcp-pool', 'drain-permissions']);
     await expect(runDoctor(w.config(), { provider: 'nope' })).rejects.toBeInstanceOf(InputError);
   });
 });

@@ -8,7 +8,9 @@ import type { OwnedInstance } from '../../src/clouds/types.js';
 import type { KasmServer, KasmSession } from '../../src/kasm/types.js';
 import { compactServer, compactSession, parseServer, parseSession } from '../../src/kasm/parse.js';
 import { plan } from '../../src/scaling/plan.js';
-import { TAG_IDLE_SINCE, TAG_REGISTERED } from '../../src/scaling/tags.js';
+import { TAG_OWNER } from '../../src/clouds/ownership.js';
+import { agentCapacity, clampZero, sessionSize, sub, zero, add } from '../../src/scaling/capacity.js';
+import { TAG_DRAIN, TAG_IDLE_SINCE, TAG_ORPHAN_SINCE, TAG_REGISTERED } from '../../src/scaling/tags.js';
 import type { Plan, Resources } from '../../src/scaling/types.js';
 import { T0, agent, applyPlan, hex32, input, instance, pool, provider, session, world, type World } from './world.js';
 
@@ -53,6 +55,7 @@ function arbWorld(g: Gen): fc.Arbitrary<World> {
               enabled: fc.constantFrom(true, true, true, false),
               idleForSec: fc.option(fc.integer({ min: 0, max: 4000 }), { freq: 1 }),
               regTag: fc.boolean(),
+              drain: fc.constantFrom('', '', '', 'disabling', 'deleting'),
               sessions: fc.oneof(fc.constant([]), fc.array(fc.record({ state: fc.constantFrom(...SESSION_STATES), cores: fc.constantFrom(1, 2, 4) }), { maxLength: 2 })),
             }),
             { maxLength: 6 },
@@ -63,6 +66,7 @@ function arbWorld(g: Gen): fc.Arbitrary<World> {
         { minLength: 1, maxLength: 3 },
       ),
       foreign: fc.integer({ min: 0, max: 2 }),
+      foreignSessions: fc.array(fc.integer({ min: 0, max: 1 }), { minLength: 2, maxLength: 2 }),
     })
     .map((r) => {
       const w = world({ zones: [] });
@@ -97,6 +101,7 @@ function arbWorld(g: Gen): fc.Arbitrary<World> {
           const idle = gi.idleForSec !== null && gi.sessions.length === 0 && gi.registered ? Math.floor((T0.getTime() / 1000) - gi.idleForSec) : undefined;
           if (idle !== undefined) tags[TAG_IDLE_SINCE] = String(idle);
           if (gi.registered && gi.regTag) tags[TAG_REGISTERED] = String(Math.floor(T0.getTime() / 1000) - 7200);
+          if (gi.drain) tags[TAG_DRAIN] = gi.drain;
           const inst = instance(name, { serverId, state: gi.state, createdAt: new Date(T0.getTime() - gi.ageSec * 1000), tags });
           prov.instances.push(inst);
           if (gi.registered) {
@@ -112,11 +117,21 @@ function arbWorld(g: Gen): fc.Arbitrary<World> {
         for (const c of gp.waiting) w.kasms.push(session(null, { cores: c, memoryMb: 1024 }, { zone_name: zone }));
       });
       // Owned instances of a pool that is no longer configured: counted, never touched.
-      for (let f = 0; f < r.foreign; f++) w.providers['prov-0'].instances.push(instance('retired pool', { serverId: hex32(0xfff000 + f) }));
+      // Some carry our ownership id (orphans), with an agent in Kasm and maybe a session on it.
+      for (let f = 0; f < r.foreign; f++) {
+        const serverId = hex32(0xfff000 + f);
+        const orphan = f % 2 === 0;
+        w.providers['prov-0'].instances.push(instance('retired pool', { serverId, tags: orphan ? { [TAG_OWNER]: OWNER, [TAG_ORPHAN_SINCE]: '1' } : {} }));
+        if (orphan) {
+          w.servers.push(agent(serverId, sizes[0], { zone_name: 'zone-0' }));
+          if (r.foreignSessions[f]) w.kasms.push(session(serverId));
+        }
+      }
       return w;
     });
 }
 
+const OWNER = 'k-property';
 const kasmDate = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '000');
 const launches = (p: Plan, pool?: string) => p.pools.filter((x) => !pool || x.pool === pool).flatMap((x) => x.actions.filter((a) => a.kind === 'launch'));
 const terminations = (p: Plan) => p.pools.flatMap((x) => x.actions.filter((a) => a.kind === 'terminate'));
@@ -164,6 +179,38 @@ describe('plan() invariants (fast-check)', () => {
         }
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('never drains or terminates an agent with a session; a disabled agent is never counted as free capacity; no agent of ours stays disabled by a drain without a reason', () => {
+    fc.assert(
+      fc.property(arbWorld({ generous: false }), fc.boolean(), (w, reapNow) => {
+        const p = plan(input(w, { ownershipId: OWNER, knownPools: w.pools.map((x) => x.autoscale_config_name), orphans: { graceSec: reapNow ? 0 : 3600 } }), T0);
+        const all = [...p.pools.flatMap((x) => x.actions), ...p.orphans.actions];
+        for (const a of all) {
+          const id = a.kind === 'terminate' || a.kind === 'enable' ? a.instance.serverId : a.kind === 'deregister' ? a.serverId : undefined;
+          if (!id || a.kind === 'enable') continue;
+          expect(sessionsOn(w, id), a.reason).toHaveLength(0);
+          expect(w.servers.find((s) => s.server_id === id)?.kasms?.length ?? 0).toBe(0);
+        }
+        for (const pp of p.pools) {
+          if (!pp.figures) continue;
+          let free = zero();
+          for (const s of w.servers.filter((x) => x.zone_name === pp.zone && x.enabled && x.operational_status === 'running')) {
+            const used = sessionsOn(w, s.server_id).filter((k) => ['running', 'starting'].includes(String(k.operational_status))).reduce((u, k) => add(u, sessionSize(k)), zero());
+            free = add(free, clampZero(sub(agentCapacity(s), used)));
+          }
+          expect(pp.figures.freeRegistered).toEqual(free);
+          // Every agent of ours a drain left disabled ends this plan re-enabled or removed.
+          const prov = w.providers[pp.provider];
+          for (const i of prov.instances.filter((x) => x.autoscaleConfigName === pp.pool && x.tags[TAG_DRAIN] && x.state === 'running')) {
+            const s = w.servers.find((x) => x.server_id === i.serverId);
+            if (!s || s.enabled || s.operational_status !== 'running') continue;
+            expect(pp.actions.some((a) => (a.kind === 'enable' || a.kind === 'terminate') && a.instance.id === i.id), `disabled ${i.serverId} in ${pp.pool}`).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -9,6 +9,7 @@ import type { AutoscaleConfig } from '../../src/config/types.js';
 import type { KasmServer, KasmSession } from '../../src/kasm/types.js';
 import { MB } from '../../src/scaling/capacity.js';
 import { emptyState, nextPoolMemory, type ScalingState } from '../../src/scaling/memory.js';
+import { CLEAR_DRAIN } from '../../src/scaling/tags.js';
 import type { Plan, PlanInput, ProviderSupply, Resources } from '../../src/scaling/types.js';
 import { autoscalePool } from '../helpers/providers.js';
 
@@ -120,6 +121,12 @@ export function applyPlan(w: World, p: Plan, now: Date, opts: { register?: boole
       if (a.kind === 'terminate') {
         prov.instances = prov.instances.filter((x) => x.id !== a.instance.id);
         servers = servers.filter((s) => s.server_id !== a.instance.serverId);
+      } else if (a.kind === 'enable') {
+        servers = servers.map((s) => (s.server_id === a.instance.serverId ? { ...s, enabled: true } : s));
+        const i = prov.instances.find((x) => x.id === a.instance.id);
+        if (i) for (const k of Object.keys(CLEAR_DRAIN)) delete i.tags[k];
+      } else if (a.kind === 'deregister') {
+        servers = servers.filter((s) => s.server_id !== a.serverId);
       } else {
         const inst = instance(a.pool, { serverId: a.serverId, state: opts.register ? 'running' : 'provisioning', createdAt: now, zone: a.zones[0] });
         prov.instances.push(inst);

@@ -7,6 +7,7 @@ interface EmulatorOptions extends CommonOptions {
   state?: string;
   apiKey?: string;
   apiKeySecret?: string;
+  auth?: string;
   for?: string;
 }
 
@@ -21,6 +22,7 @@ export function registerEmulator(program: Command): void {
     .option('--state <file>', 'keep the emulator state in this JSON file (loaded at start, saved on every change)')
     .option('--api-key <key>', 'kasm: the API key to accept (default: kasm-scale-emulator)')
     .option('--api-key-secret <secret>', 'kasm: the API key secret to accept (default: a random one, printed)')
+    .option('--auth <style>', 'kasm: the API key style it accepts: body (api_key in the JSON body, /api/public/), basic (Authorization: Basic, /api/) or both (default body)')
     .option('--for <config>', "oci/gcp: accept this config's providers (register their keys' public halves, seed every image, subnet, shape, zone... they name)");
   common(cmd);
   examples(cmd, [
@@ -33,7 +35,7 @@ export function registerEmulator(program: Command): void {
     action<EmulatorOptions>(async ({ options, args, out }) => {
       const { runEmulator } = await import('../../emulators/shared/run.js');
       return runEmulator(
-        { name: args[0], port: options.port, host: options.host, stateFile: options.state, apiKey: options.apiKey, apiKeySecret: options.apiKeySecret, forConfig: options.for },
+        { name: args[0], port: options.port, host: options.host, stateFile: options.state, apiKey: options.apiKey, apiKeySecret: options.apiKeySecret, auth: options.auth, forConfig: options.for },
         out,
       );
     }),

@@ -17,7 +17,7 @@ export function registerInit(program: Command): void {
   const cmd = program
     .command('init')
     .description('interactive wizard: OCI key or GCP service account, provider, Kasm API and autoscale settings → a checked config file')
-    .option('--answers <file>', 'YAML/JSON of answers keyed by question id (README "kasm-scale init"); - reads stdin')
+    .option('--answers <file>', 'YAML/JSON of answers keyed by question id (docs/init.md); - reads stdin')
     .option('-y, --yes', 'run unattended: take answers from --answers, else defaults; never prompt')
     .option('--config <path>', 'config file to write (default $KASM_SCALE_CONFIG, else ./kasm-scale.yaml)')
     .option('--oci-config <path>', 'oci-cli config file for the OCI profile', '~/.oci/config')

@@ -19,7 +19,8 @@ export function registerReconcile(program: Command): void {
     .option('--metrics-file <file>', 'write Prometheus metrics (node_exporter textfile collector), atomically')
     .option('--state-dir <dir>', 'state file and lock folder (default: $XDG_STATE_HOME/kasm-scale or ~/.local/state/kasm-scale)')
     .option('--concurrency <n>', 'cloud calls at once (default 8)')
-    .option('--allow-kasm-autoscaler', "act on pools that an enabled Kasm autoscale config also scales (same zone and provider config); without it they are skipped (exit 3)");
+    .option('--allow-kasm-autoscaler', "act on pools that an enabled Kasm autoscale config also scales (same zone and provider config); without it they are skipped (exit 3)")
+    .option('--keep-orphans', 'list our instances whose autoscale config left the file, never drain or terminate them');
   configFile(cmd);
   common(cmd);
   cmd.addHelpText(

@@ -119,7 +119,7 @@ export async function createGcpAdapter(p: GcpProvider, opts: GcpAdapterOptions =
     const zone = req.zone || p.gcp_zone;
     let resource: Record<string, unknown>;
     try {
-      resource = renderGcpInstance(p, { autoscaleConfigName: req.autoscaleConfigName, serverId: req.serverId, zone, scriptTokens: req.scriptTokens });
+      resource = renderGcpInstance(p, { autoscaleConfigName: req.autoscaleConfigName, serverId: req.serverId, zone, scriptTokens: req.scriptTokens, ...(req.ownerId ? { ownerId: req.ownerId } : {}) });
     } catch (err) {
       throw new CloudError({ kind: 'invalid', cloud: 'gcp', message: `provider ${p.vm_provider_config_name}: ${(err as Error).message}`, zone, cause: err });
     }

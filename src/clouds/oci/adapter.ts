@@ -97,7 +97,7 @@ export function createOciAdapter(p: OciProvider, opts: OciAdapterOptions = {}): 
   async function launch(req: LaunchRequest): Promise<LaunchResult> {
     let details: Record<string, unknown>;
     try {
-      details = renderOciLaunchDetails(p, { autoscaleConfigName: req.autoscaleConfigName, serverId: req.serverId, zone: req.zone, scriptTokens: req.scriptTokens });
+      details = renderOciLaunchDetails(p, { autoscaleConfigName: req.autoscaleConfigName, serverId: req.serverId, zone: req.zone, scriptTokens: req.scriptTokens, ...(req.ownerId ? { ownerId: req.ownerId } : {}) });
     } catch (err) {
       throw new CloudError({ kind: 'invalid', cloud: 'oci', message: `provider ${p.vm_provider_config_name}: ${(err as Error).message}`, zone: req.zone, cause: err });
     }

@@ -32,6 +32,9 @@ const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 export const AUTH_HINT =
   'check that oci_fingerprint matches the public key uploaded for oci_user_ocid (Identity > Users > API Keys), that the key was uploaded at all, that oci_user_ocid and oci_tenancy_ocid are right, and that the clock is correct';
 
+const CLOCK_SKEW = /not within allowed clock skew/i;
+export const CLOCK_HINT = 'set the clock right (timedatectl set-ntp true, or chronyc makestep) and run again';
+
 export function ociKindOf(status: number, code: string | undefined, message: string): CloudErrorKind {
   if (status === 401 || code === 'NotAuthenticated') return 'auth';
   if (status === 429 || code === 'TooManyRequests') return 'throttled';
@@ -70,6 +73,8 @@ export function classifyOciError(err: unknown, ctx: OciErrorContext): CloudError
     const ref = [code, `HTTP ${err.statusCode}`, requestId ? `opc-request-id ${requestId}` : ''].filter(Boolean).join(', ');
     let message = `OCI ${ctx.operation}${where} failed: ${raw} (${ref})`;
     if (kind === 'auth') message = `OCI refused the API key for ${ctx.operation} (${ref}): ${AUTH_HINT}`;
+    // OCI says so when the signed date is more than 5 minutes off its clock: name the one cause.
+    if (kind === 'auth' && CLOCK_SKEW.test(raw)) message = `OCI refused ${ctx.operation} because this machine's clock is more than 5 minutes off OCI's (${ref}): ${raw}; ${CLOCK_HINT}`;
     if (kind === 'not_found') message = `OCI ${ctx.operation}${where}: not found or not authorized (${ref}); check the OCID and that the user's group has a policy for the compartment`;
     return new CloudError({ kind, cloud: 'oci', message, status: err.statusCode, code, requestId, zone: ctx.zone, cause: err });
   }

@@ -16,6 +16,8 @@ export interface LaunchContext {
   zone: string;
   /** Values for the script's `{tokens}` (server_id is taken from `serverId`). */
   scriptTokens: Record<string, string>;
+  /** The installation's ownership id, tagged on the instance (reconcile launches only). */
+  ownerId?: string;
 }
 
 export interface SampleOptions {

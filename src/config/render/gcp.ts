@@ -24,7 +24,7 @@ export function renderGcpInstance(p: GcpProvider, ctx: LaunchContext): Record<st
   const zone = ctx.zone || p.gcp_zone;
   const script = fillStartupScript(p.startup_script, tokensFor(ctx));
   const name = instanceName(ctx.autoscaleConfigName, ctx.serverId);
-  const labels = { ...p.gcp_custom_labels, ...ownershipTags(ctx.autoscaleConfigName, ctx.serverId) };
+  const labels = { ...p.gcp_custom_labels, ...ownershipTags(ctx.autoscaleConfigName, ctx.serverId, ctx.ownerId) };
 
   const disk: Record<string, unknown> = {
     boot: true,

@@ -27,7 +27,7 @@ export function isFlexShape(shape: string): boolean {
  */
 export function renderOciLaunchDetails(p: OciProvider, ctx: LaunchContext): Record<string, unknown> {
   const script = fillStartupScript(p.startup_script, tokensFor(ctx));
-  const owned = ownershipTags(ctx.autoscaleConfigName, ctx.serverId);
+  const owned = ownershipTags(ctx.autoscaleConfigName, ctx.serverId, ctx.ownerId);
 
   const base: Record<string, unknown> = {
     availabilityDomain: ctx.zone,

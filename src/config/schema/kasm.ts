@@ -3,6 +3,9 @@ import { text } from './common.js';
 
 /** `kasm:` — where the Kasm API is and the API key kasm-scale uses. */
 
+export const KASM_AUTH_STYLES = ['body', 'basic'] as const;
+export type KasmAuthStyle = (typeof KASM_AUTH_STYLES)[number];
+
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 /** Why `s` is not a usable Kasm base URL (https, or http on loopback only). */
@@ -35,6 +38,16 @@ export const kasmFields = {
    */
   manager_token: text("Kasm's manager token for {manager_token} in startup scripts").optional().describe('Kasm\'s manager token, filled into {manager_token} of startup scripts so a new agent can join. Secret: inline, ${ENV} such as ${KASM_MANAGER_TOKEN}, or manager_token_file; required when a script launched by kasm-scale uses {manager_token}'),
   manager_token_file: text('the path of a file holding the manager token').optional().describe('Path of a file holding the Kasm manager token (~ expands; relative to this file); instead of manager_token'),
+  /**
+   * How the API key reaches Kasm. `body` (default): `api_key`/`api_key_secret` in the JSON
+   * body under /api/public/, as Kasm's documentation up to 1.19 describes. `basic`:
+   * `Authorization: Basic base64(key:secret)` under /api/, as its newest Developer API
+   * reference does. `kasm-scale doctor` says which one the server accepts.
+   */
+  auth: z
+    .enum(KASM_AUTH_STYLES, { error: 'expected body (api_key in the JSON body, /api/public/) or basic (Authorization: Basic, /api/)' })
+    .optional()
+    .describe('How the API key is sent: body (default; api_key/api_key_secret in the JSON body under /api/public/, Kasm up to 1.19) or basic (Authorization: Basic base64(key:secret) under /api/, newer Developer API). doctor says which the server accepts'),
   /** PEM file of a private CA to trust in addition to the system's (relative to the config file). */
   ca_file: text('the path of a PEM file with a private CA certificate').optional().describe('Path of a PEM file with a private CA certificate to trust in addition to the system CAs (relative to this file)'),
 };

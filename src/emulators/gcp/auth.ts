@@ -7,6 +7,11 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
  * one hour lifetime). The real service accepts it without a token server, and so does
  * this emulator — but only when the signature checks out against the public key that was
  * registered for the account, as Google checks against the uploaded key.
+ *
+ * Google also takes the JWT in its scope form, as gcloud (with
+ * auth/service_account_use_self_signed_jwt) and google-auth's `always_use_jwt_access` send
+ * it: a `scope` claim and no `aud`. The scopes must then cover Compute Engine; a read-only
+ * scope allows reads only (403 "insufficient authentication scopes" otherwise).
  */
 
 export const COMPUTE_AUDIENCE = 'https://compute.googleapis.com/';
@@ -21,7 +26,17 @@ export interface ServiceAccountRecord {
   readOnly?: boolean;
 }
 
-export type VerifyResult = { ok: true; account: ServiceAccountRecord } | { ok: false; reason: string };
+/** Scopes that reach Compute Engine, and the ones of them that allow reads only. */
+export const COMPUTE_SCOPES = [
+  'https://www.googleapis.com/auth/cloud-platform',
+  'https://www.googleapis.com/auth/compute',
+  'https://www.googleapis.com/auth/cloud-platform.read-only',
+  'https://www.googleapis.com/auth/compute.readonly',
+];
+const READ_ONLY_SCOPES = new Set(COMPUTE_SCOPES.slice(2));
+
+/** `readOnlyScope`: a scope-form JWT whose scopes allow reads only. `insufficientScope`: none reach Compute (403). */
+export type VerifyResult = { ok: true; account: ServiceAccountRecord; readOnlyScope?: boolean } | { ok: false; reason: string; insufficientScope?: true };
 
 /** Leeway for iat/exp, as Google allows for clock skew. */
 const LEEWAY_S = 300;
@@ -67,13 +82,19 @@ export function verifyBearer(authorization: string | undefined, accounts: readon
   if (iss !== account.clientEmail || (claims.sub !== undefined && claims.sub !== account.clientEmail)) {
     return { ok: false, reason: 'JWT iss/sub is not the key\'s service account' };
   }
-  if (claims.aud !== COMPUTE_AUDIENCE) return { ok: false, reason: `JWT aud ${JSON.stringify(claims.aud)} is not ${COMPUTE_AUDIENCE}` };
+  let readOnlyScope: boolean | undefined;
+  if (claims.aud === undefined) {
+    if (typeof claims.scope !== 'string' || !claims.scope.trim()) return { ok: false, reason: 'JWT has neither aud nor scope' };
+    const scopes = claims.scope.trim().split(/\s+/).filter((x) => COMPUTE_SCOPES.includes(x));
+    if (scopes.length === 0) return { ok: false, insufficientScope: true, reason: `JWT scope ${JSON.stringify(claims.scope)} does not reach Compute Engine` };
+    readOnlyScope = scopes.every((x) => READ_ONLY_SCOPES.has(x));
+  } else if (claims.aud !== COMPUTE_AUDIENCE) return { ok: false, reason: `JWT aud ${JSON.stringify(claims.aud)} is not ${COMPUTE_AUDIENCE}` };
   const now = Math.floor(nowMs / 1000);
   if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') return { ok: false, reason: 'JWT lacks iat/exp' };
   if (claims.exp + LEEWAY_S < now) return { ok: false, reason: 'JWT expired' };
   if (claims.iat - LEEWAY_S > now) return { ok: false, reason: 'JWT issued in the future' };
   if (claims.exp - claims.iat > 3600 + LEEWAY_S) return { ok: false, reason: 'JWT lifetime exceeds one hour' };
-  return { ok: true, account };
+  return { ok: true, account, ...(readOnlyScope === undefined ? {} : { readOnlyScope }) };
 }
 
 /** Accepts a PEM public key, a PEM private key, or a service account key JSON (object or text). */

@@ -3,19 +3,24 @@ import { invalid } from './google-errors.js';
 /**
  * The list `filter` of Compute Engine, the part kasm-scale and people at a shell use:
  * `labels.kasm-scale-managed = "true"`, `status != TERMINATED`, `name = kasm-*`,
- * `(a = "x") AND (b = "y")`, `OR`, `NOT`, `labels.k:*` (has), and the older
- * `field eq regex` / `field ne regex` form. Anything else is a 400, as on the real API,
+ * `(a = "x") AND (b = "y")`, `OR`, `NOT`, `labels.k:*` (has), `<`, `>`, `<=`, `>=`
+ * (numbers by value, other values such as RFC 3339 timestamps as text), and the older
+ * `field eq regex` / `field ne regex` form that gcloud rewrites its --filter into
+ * (`(name eq ".*\bkasm\-1\b.*")`: the regex keeps its backslashes, only `\"` is the quote
+ * itself). Anything else is a 400, as on the real API,
  * so a typo in our own filter shows up in tests instead of silently matching everything.
  */
 
+type Cmp = '=' | '!=' | ':' | 'eq' | 'ne' | '<' | '>' | '<=' | '>=';
 type Node =
   | { op: 'and' | 'or'; items: Node[] }
   | { op: 'not'; item: Node }
-  | { op: 'cmp'; field: string; cmp: '=' | '!=' | ':' | 'eq' | 'ne'; value: string };
+  | { op: 'cmp'; field: string; cmp: Cmp; value: string };
+const CMPS: readonly string[] = ['=', '!=', ':', 'eq', 'ne', '<', '>', '<=', '>='];
 
 function tokenize(text: string): string[] {
   const tokens: string[] = [];
-  const re = /\s*(\(|\)|!=|=|:|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s()=!:"']+)/y;
+  const re = /\s*(\(|\)|!=|<=|>=|<|>|=|:|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s()=!:<>"']+)/y;
   let pos = 0;
   while (pos < text.length) {
     if (/^\s*$/.test(text.slice(pos))) break;
@@ -28,8 +33,17 @@ function tokenize(text: string): string[] {
   return tokens;
 }
 
-function unquote(v: string): string {
-  if ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'"))) return v.slice(1, -1).replace(/\\(.)/g, '$1');
+/**
+ * A quoted value without its quotes. A regex operand (eq/ne) keeps every backslash (`\b`,
+ * `\-`, `\.` are the regex's own) except before the quote character; other operators take
+ * `\x` as a literal x.
+ */
+function unquote(v: string, regex: boolean): string {
+  const q = v[0];
+  if ((q === '"' || q === "'") && v.length >= 2 && v.endsWith(q)) {
+    const inner = v.slice(1, -1);
+    return regex ? inner.split(`\\${q}`).join(q) : inner.replace(/\\(.)/g, '$1');
+  }
   return v;
 }
 
@@ -71,8 +85,17 @@ export function parseFilter(text: string): Node | undefined {
     const cmp = t[i++];
     const value = t[i++];
     if (!field || !cmp || value === undefined || value === '(' || value === ')' || !/^[A-Za-z_][\w.-]*$/.test(field)) bad();
-    if (!['=', '!=', ':', 'eq', 'ne'].includes(cmp)) bad();
-    return { op: 'cmp', field, cmp: cmp as '=' | '!=' | ':' | 'eq' | 'ne', value: unquote(value) };
+    if (!CMPS.includes(cmp)) bad();
+    const regex = cmp === 'eq' || cmp === 'ne';
+    const node = { op: 'cmp' as const, field, cmp: cmp as Cmp, value: unquote(value, regex) };
+    if (regex) {
+      try {
+        new RegExp(node.value);
+      } catch {
+        throw invalid(`Invalid regular expression '${node.value}' in list filter expression '${text}'.`);
+      }
+    }
+    return node;
   };
   const node = parseOr();
   if (i !== t.length) bad();
@@ -117,8 +140,25 @@ export function matches(node: Node | undefined, obj: Record<string, unknown>): b
           return v !== undefined && new RegExp(`^(?:${node.value})$`).test(v);
         case 'ne':
           return v === undefined || !new RegExp(`^(?:${node.value})$`).test(v);
+        default:
+          return v !== undefined && ordered(node.cmp, compare(v, node.value));
       }
     }
   }
   return false;
+}
+
+/** Numbers by value when both sides are numbers; otherwise text (RFC 3339 timestamps sort as text). */
+function compare(a: string, b: string): number {
+  const x = Number(a);
+  const y = Number(b);
+  if (a.trim() !== '' && b.trim() !== '' && Number.isFinite(x) && Number.isFinite(y)) return x - y;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function ordered(cmp: Cmp, c: number): boolean {
+  if (cmp === '<') return c < 0;
+  if (cmp === '>') return c > 0;
+  if (cmp === '<=') return c <= 0;
+  return c >= 0;
 }

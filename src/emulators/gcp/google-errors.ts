@@ -54,6 +54,8 @@ export const unauthenticated = (): GoogleApiError =>
     'authError',
   );
 
+export const insufficientScopes = (): GoogleApiError => new GoogleApiError(403, 'Request had insufficient authentication scopes.', 'insufficientPermissions');
+
 export const forbidden = (permission: string, resource: string): GoogleApiError =>
   new GoogleApiError(403, `Required '${permission}' permission for '${resource}'`, 'forbidden');
 

@@ -5,7 +5,10 @@ import { loadStateFile, saveStateFile } from '../shared/state-file.js';
 import { toServiceAccountRecord, verifyBearer, type ServiceAccountRecord } from './auth.js';
 import { FaultBook, type GcpFault } from './faults.js';
 import { matches, parseFilter } from './filter.js';
-import { forbidden, GoogleApiError, internal, invalid, invalidField, notFound, rateLimited, unauthenticated } from './google-errors.js';
+import { waitForOperation } from './operation-wait.js';
+import { tokenAnswer } from './token.js';
+import { defaultComputeAccount, projectNumber } from './project.js';
+import { forbidden, GoogleApiError, insufficientScopes, internal, invalid, invalidField, notFound, rateLimited, unauthenticated } from './google-errors.js';
 import { defaultSeed, machineTypeSpec, mergeSeed, regionOfZone, type GcpSeed } from './seed.js';
 import { findImage } from './validate.js';
 import { API_BASE, World, type SeedInstance, type WorldState } from './world.js';
@@ -102,6 +105,8 @@ interface RouteCtx {
   query: URLSearchParams;
   body: unknown;
   user: string;
+  /** True once the client has gone away (a blocked wait stops). */
+  gone: () => boolean;
 }
 
 const MAX_LOG = 2000;
@@ -157,7 +162,7 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     return z;
   };
   const routes: [RegExp, string, Route][] = [
-    [/^$/, 'GET', { api: 'projects.get', run: (c) => ({ kind: 'compute#project', id: String(1e11 + c.project.length), name: c.project, selfLink: `${API_BASE}projects/${c.project}`, defaultServiceAccount: `${c.project}-compute@developer.gserviceaccount.com`, commonInstanceMetadata: { items: [] } }) }],
+    [/^$/, 'GET', { api: 'projects.get', run: (c) => ({ kind: 'compute#project', id: projectNumber(c.project), name: c.project, selfLink: `${API_BASE}projects/${c.project}`, defaultServiceAccount: defaultComputeAccount(c.project), commonInstanceMetadata: { items: [] } }) }],
     [/^zones\/([^/]+)$/, 'GET', { api: 'zones.get', run: (c) => zoneJson(seed, c.project, c.params[0]) }],
     [/^regions\/([^/]+)$/, 'GET', { api: 'regions.get', run: (c) => regionJson(seed, c.project, c.params[0]) }],
     [/^zones\/([^/]+)\/instances$/, 'GET', { api: 'instances.list', run: (c) => listInstances(c) }],
@@ -167,16 +172,41 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     [/^zones\/([^/]+)\/instances\/([^/]+)$/, 'DELETE', { api: 'instances.delete', write: { permission: 'compute.instances.delete' }, run: (c) => world.operationJson(world.delete(c.project, zoneOf(c.params[0]), c.params[1], c.query.get('requestId') ?? undefined, c.user)) }],
     [/^zones\/([^/]+)\/instances\/([^/]+)\/setLabels$/, 'POST', { api: 'instances.setLabels', write: { permission: 'compute.instances.setLabels' }, run: (c) => world.operationJson(world.setLabels(c.project, zoneOf(c.params[0]), c.params[1], c.body, c.query.get('requestId') ?? undefined, c.user)) }],
     [/^zones\/([^/]+)\/operations\/([^/]+)$/, 'GET', { api: 'zoneOperations.get', run: (c) => world.operationJson(world.getOperation(c.project, zoneOf(c.params[0]), c.params[1])) }],
-    // The real wait blocks up to ~2 minutes; here it answers at once (the clock is injected).
-    [/^zones\/([^/]+)\/operations\/([^/]+)\/wait$/, 'POST', { api: 'zoneOperations.wait', run: (c) => world.operationJson(world.getOperation(c.project, zoneOf(c.params[0]), c.params[1])) }],
+    [/^zones\/([^/]+)\/operations$/, 'GET', { api: 'zoneOperations.list', run: (c) => listOperations(c) }],
+    // Blocks until DONE or about 2 minutes of the emulator's clock, as Google's wait does.
+    [/^zones\/([^/]+)\/operations\/([^/]+)\/wait$/, 'POST', { api: 'zoneOperations.wait', run: async (c) => {
+      const read = () => world.getOperation(c.project, zoneOf(c.params[0]), c.params[1]);
+      return world.operationJson(await waitForOperation(world, read, { now, abandoned: () => closing || c.gone() }));
+    } }],
     [/^zones\/([^/]+)\/machineTypes\/([^/]+)$/, 'GET', { api: 'machineTypes.get', run: (c) => machineTypeJson(seed, c.project, zoneOf(c.params[0]), c.params[1]) }],
     [/^zones\/([^/]+)\/acceleratorTypes\/([^/]+)$/, 'GET', { api: 'acceleratorTypes.get', run: (c) => acceleratorTypeJson(seed, c.project, zoneOf(c.params[0]), c.params[1]) }],
     [/^zones\/([^/]+)\/diskTypes\/([^/]+)$/, 'GET', { api: 'diskTypes.get', run: (c) => diskTypeJson(seed, c.project, zoneOf(c.params[0]), c.params[1]) }],
+    [/^zones\/([^/]+)\/imageFamilyViews\/([^/]+)$/, 'GET', { api: 'imageFamilyViews.get', run: (c) => (zoneOf(c.params[0]), { image: imageJson(seed, c.project, `global/images/family/${c.params[1]}`) }) }],
     [/^global\/images\/family\/([^/]+)$/, 'GET', { api: 'images.getFromFamily', run: (c) => imageJson(seed, c.project, `global/images/family/${c.params[0]}`) }],
     [/^global\/images\/([^/]+)$/, 'GET', { api: 'images.get', run: (c) => imageJson(seed, c.project, `global/images/${c.params[0]}`) }],
     [/^global\/networks\/([^/]+)$/, 'GET', { api: 'networks.get', run: (c) => networkJson(seed, c.project, c.params[0]) }],
     [/^regions\/([^/]+)\/subnetworks\/([^/]+)$/, 'GET', { api: 'subnetworks.get', run: (c) => subnetworkJson(seed, c.project, c.params[0], c.params[1]) }],
   ];
+
+  /** zoneOperations.list: filter and keyset paging on the name, as instances.list. */
+  function listOperations(c: RouteCtx): unknown {
+    const zone = zoneOf(c.params[0]);
+    const { filter, size, after } = listQuery(c);
+    const all = world
+      .listOperations(c.project, zone)
+      .map((o) => world.operationJson(o))
+      .filter((j) => matches(filter, j))
+      .sort((a, b) => (String(a.name) < String(b.name) ? -1 : 1))
+      .filter((j) => after === undefined || String(j.name) > after);
+    const items = all.slice(0, size);
+    return {
+      kind: 'compute#operationList',
+      id: `projects/${c.project}/zones/${zone}/operations`,
+      items,
+      selfLink: `${API_BASE}projects/${c.project}/zones/${zone}/operations`,
+      ...(all.length > items.length ? { nextPageToken: Buffer.from(JSON.stringify({ after: items[items.length - 1].name })).toString('base64url') } : {}),
+    };
+  }
 
   function listInstances(c: RouteCtx): unknown {
     const zone = zoneOf(c.params[0]);
@@ -241,6 +271,10 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     const url = new URL(req.url ?? '/', 'http://emulator');
     const method = (req.method ?? 'GET').toUpperCase();
     if (url.pathname.startsWith('/__emulator/')) return control(method, url.pathname.slice('/__emulator/'.length), raw, res);
+    if (url.pathname === '/token' && method === 'POST') {
+      const t = tokenAnswer(new URLSearchParams(raw.toString('utf8')), accounts, authNow());
+      return sendJson(res, t.status, t.body);
+    }
     const m = /^\/compute\/v1\/projects\/([^/]+)\/?(.*)$/.exec(url.pathname);
     const found = m ? routes.find(([re, verb]) => verb === method && re.test(decodeURIComponent(m[2]))) : undefined;
     if (!m || !found) return send(res, notFound(url.pathname.replace(/^\/compute\/v1\//, '')));
@@ -255,7 +289,8 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     if (lat) await delay(lat.ms);
     if (faults.take('dropConnection', { method: route.api })) return dropConnection(res);
     const auth = verifyBearer(req.headers.authorization, accounts, authNow());
-    if (!auth.ok) return send(res, unauthenticated(), { 'x-emulator-auth-failure': auth.reason });
+    if (!auth.ok) return send(res, auth.insufficientScope ? insufficientScopes() : unauthenticated(), { 'x-emulator-auth-failure': auth.reason });
+    if (route.write && auth.readOnlyScope) return send(res, insufficientScopes(), { 'x-emulator-auth-failure': 'the JWT\'s scopes allow reads only' });
     const rl = faults.take('rateLimit', { method: route.api });
     if (rl) return send(res, rateLimited(rl.retryAfterSeconds));
     const se = faults.take('serverError', { method: route.api });
@@ -264,12 +299,14 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     world.events.emit('request', { api: route.api, project, params, query: Object.fromEntries(url.searchParams), body });
     try {
       // Public image projects (debian-cloud, ...) are readable by everyone, for images only.
-      const imageProject = route.api.startsWith('images.') && seed.images.some((i) => i.project === project);
+      const imageProject = (route.api.startsWith('images.') || route.api.startsWith('imageFamilyViews.')) && seed.images.some((i) => i.project === project);
       if (!seed.projects.includes(project) && !imageProject) throw notFound(`projects/${project}`);
       if (auth.account.projects && !auth.account.projects.includes(project) && !imageProject) throw forbidden(route.write?.permission ?? 'compute.instances.list', `projects/${project}`);
       if (route.write && auth.account.readOnly) throw forbidden(route.write.permission, `projects/${project}/zones/${params[0]}/instances/${params[1] ?? (body as { name?: string })?.name ?? ''}`);
       if (body === undefined && method === 'POST') throw invalid('Invalid JSON payload received.');
-      const out = route.run({ project, params, query: url.searchParams, body, user: auth.account.clientEmail });
+      let gone = false;
+      res.once('close', () => void (gone = true));
+      const out = await route.run({ project, params, query: url.searchParams, body, user: auth.account.clientEmail, gone: () => gone });
       sendJson(res, 200, out);
     } catch (err) {
       if (err instanceof GoogleApiError) return send(res, err);
@@ -313,6 +350,7 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     }
   }
 
+  let closing = false;
   const server = await listen(handle, { port: opts.port, host: opts.host });
   const timer = (opts.autoTick ?? opts.now === undefined) ? setInterval(() => world.refresh(), 250) : undefined;
   timer?.unref();
@@ -322,6 +360,7 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     port: server.port,
     endpoint: server.url,
     close: async () => {
+      closing = true;
       if (timer) clearInterval(timer);
       await server.close();
     },

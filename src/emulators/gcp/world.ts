@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { FaultBook } from './faults.js';
 import { GoogleApiError, invalid, invalidField, notFound } from './google-errors.js';
+import { resolveServiceAccounts } from './project.js';
 import { parseRef } from './refs.js';
 import { regionOfZone, type GcpSeed } from './seed.js';
 import { validateInstance, validateLabels } from './validate.js';
@@ -392,6 +393,12 @@ export class World {
     return op;
   }
 
+  /** A zone's operations, oldest first (zoneOperations.list). */
+  listOperations(project: string, zone: string): OperationRecord[] {
+    this.refresh();
+    return [...this.operations.values()].filter((o) => o.project === project && o.zone === zone);
+  }
+
   operationStatus(op: OperationRecord): 'PENDING' | 'RUNNING' | 'DONE' {
     const now = this.now();
     if (op.doneAt === null) return now < op.startedAt + 1 ? 'PENDING' : 'RUNNING';
@@ -446,7 +453,7 @@ export class World {
       networkInterfaces: nics,
       disks,
       metadata: { kind: 'compute#metadata', fingerprint: fingerprintOf(b.metadata?.items ?? []), items: b.metadata?.items ?? [] },
-      serviceAccounts: b.serviceAccounts ?? [],
+      serviceAccounts: resolveServiceAccounts(i.project, b.serviceAccounts),
       selfLink: `${zoneUrl}/instances/${i.name}`,
       scheduling: { onHostMaintenance: 'MIGRATE', automaticRestart: true, preemptible: false, provisioningModel: 'STANDARD', ...(b.scheduling ?? {}) },
       cpuPlatform: 'Intel Broadwell',

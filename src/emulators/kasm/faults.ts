@@ -16,6 +16,8 @@ export interface KasmFault {
   ms?: number;
   /** How many calls it hits; omitted = until cleared. */
   times?: number;
+  /** Matching calls let through untouched before it starts hitting (e.g. 1: the second get_kasms of a pass). */
+  skip?: number;
 }
 
 export function callNameOf(routeOrPath: string): string {
@@ -45,6 +47,10 @@ export class FaultBook {
     let failure: KasmFault | undefined;
     for (const f of this.faults) {
       if (f.route !== undefined && callNameOf(f.route) !== call) continue;
+      if (f.skip && f.skip > 0) {
+        f.skip -= 1;
+        continue;
+      }
       if (f.kind === 'latency') {
         latencyMs += f.ms ?? 0;
         this.consume(f);

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { delay, dropConnection, listen, parseJsonBody, sendHtmlError, sendJson, sendText } from '../shared/http.js';
 import { loadStateFile, saveStateFile } from '../shared/state-file.js';
+import { acceptsStyle, authenticate, styleOfPrefix, type KasmAuthAccepts, type KasmAuthStyle } from './auth.js';
 import { FaultBook, type KasmFault } from './faults.js';
 import { kasmDate, newKasmId } from './format.js';
 import { freeOn, indexSessions, isAvailable, WAITING, type EmuAgent, type EmuSession, type EmuState } from './model.js';
+import { deleteServer, settleCheckIns, updateServer } from './agents.js';
 import { autoscaleConfigRow, newAutoscaleConfig, type AddAutoscaleConfigInput, type EmuAutoscaleConfig } from './autoscale-configs.js';
 import { checkProviderConfig, createdConfig, mergeUpdate } from './provider-configs.js';
 import { maskConfig, serverRow, sessionRow, zoneIdFor, zoneRow } from './views.js';
@@ -46,6 +48,10 @@ export interface KasmEmulatorOptions {
   zones?: string[];
   /** false: provider create/update answer "Access Denied. Auto Scaling is not licensed". */
   licensed?: boolean;
+  /** An agent that stopped checking in (stopCheckingIn) is `missing` after this long (default 120 s). */
+  missingAfterMs?: number;
+  /** Which API key style the server takes (see auth.ts): 'body' (default, Kasm ≤ 1.19), 'basic', or 'both'. */
+  auth?: KasmAuthAccepts;
 }
 
 export interface RegisterAgentInput {
@@ -93,6 +99,10 @@ export interface KasmEmulator {
   registerAgent(input: RegisterAgentInput): EmuAgent;
   setAgentStatus(serverId: string, status: string, opts?: { enabled?: boolean }): EmuAgent;
   removeAgent(serverId: string): boolean;
+  /** The agent reports in now (its instance runs): last_reported moves on. */
+  checkIn(serverId: string): boolean;
+  /** Its instance is gone: no more check-ins; Kasm keeps the record (missing) unless delete_pending. */
+  stopCheckingIn(serverId: string): boolean;
   addZone(name: string): void;
   addSession(input: AddSessionInput): EmuSession;
   setSessionStatus(kasmId: string, status: string): EmuSession;
@@ -120,6 +130,8 @@ const PERMISSION_OF: Record<string, string> = {
   create_vm_provider_config: 'vm_providers_create',
   update_vm_provider_config: 'vm_providers_modify',
   get_autoscale_configs: 'autoscale_view',
+  update_server: 'agents_modify',
+  delete_server: 'servers_delete',
 };
 
 function allowed(perms: KasmKeyPermissions | undefined, call: string): boolean {
@@ -144,6 +156,10 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
   const faults = new FaultBook();
   const callCounts: Record<string, number> = {};
   const save = () => saveStateFile(opts.stateFile, state);
+  const missingAfterMs = opts.missingAfterMs ?? 120_000;
+  const settle = () => {
+    if (settleCheckIns(state, now(), missingAfterMs)) save();
+  };
 
   const ensureZone = (name: string) => {
     if (!state.zones.some((z) => z.zone_name === name)) {
@@ -215,6 +231,21 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
       save();
       return state.agents.length < before;
     },
+    checkIn(serverId: string): boolean {
+      const a = state.agents.find((x) => x.server_id === serverId);
+      if (!a || a.silent_since_ms !== undefined) return false;
+      a.last_reported_ms = now();
+      save();
+      return true;
+    },
+    stopCheckingIn(serverId: string): boolean {
+      const a = state.agents.find((x) => x.server_id === serverId);
+      if (!a || a.silent_since_ms !== undefined) return false;
+      a.silent_since_ms = now();
+      save();
+      settle();
+      return true;
+    },
     addZone(name: string): void {
       ensureZone(name);
       save();
@@ -268,6 +299,7 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
       save();
     },
     assignWaitingSessions(): number {
+      settle();
       let placed = 0;
       const waiting = state.sessions.filter((s) => !s.server_id && WAITING.has(s.operational_status)).sort((a, b) => a.start_ms - b.start_ms);
       for (const s of waiting) {
@@ -294,7 +326,10 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
       faults.clear();
     },
     calls: () => ({ ...callCounts }),
-    state: () => JSON.parse(JSON.stringify(state)) as EmuState,
+    state: () => {
+      settle();
+      return JSON.parse(JSON.stringify(state)) as EmuState;
+    },
   };
 
   /** The Kasm API calls: each returns [status, body]. */
@@ -348,9 +383,19 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
       save();
       return [200, { vm_provider_config: maskConfig(merged) }];
     },
+    update_server: (body) => {
+      const answer = updateServer(state, body, (a) => serverRow(state, a));
+      save();
+      return answer;
+    },
+    delete_server: (body) => {
+      const answer = deleteServer(state, body);
+      save();
+      return answer;
+    },
   };
 
-  async function handleApi(res: ServerResponse, call: string, body: Buffer): Promise<void> {
+  async function handleApi(httpReq: IncomingMessage, res: ServerResponse, call: string, body: Buffer, style: KasmAuthStyle, authorization: string | undefined): Promise<void> {
     callCounts[call] = (callCounts[call] ?? 0) + 1;
     const { latencyMs, failure } = faults.take(call);
     if (latencyMs > 0) await delay(latencyMs);
@@ -374,15 +419,17 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
     }
     const doc = parseJsonBody(body);
     if (doc === undefined || typeof doc !== 'object' || doc === null || Array.isArray(doc)) return sendJson(res, 400, { error_message: 'Invalid JSON body' });
-    const req = doc as Record<string, unknown>;
+    const reqBody = doc as Record<string, unknown>;
     // Kasm's key check: no credentials 400, wrong key or secret 403, lacking permission 401.
-    if (typeof req.api_key !== 'string' || typeof req.api_key_secret !== 'string' || !req.api_key || !req.api_key_secret) {
-      return sendJson(res, 400, { error_message: 'Missing api_key or api_key_secret' });
-    }
-    const key = keys.find((k) => k.apiKey === req.api_key && k.apiKeySecret === req.api_key_secret);
-    if (!key) return sendJson(res, 403, { error_message: 'Access Denied' });
+    const verdict = authenticate(style, authorization, reqBody, keys);
+    if (!verdict.ok) return sendJson(res, verdict.status, { error_message: verdict.message });
+    const key = verdict.key;
     if (!allowed(key.permissions, call)) return sendJson(res, 401, { error_message: 'Unauthorized' });
-    const [status, answer] = api[call](req);
+    // A caller that went away while the answer was delayed (a killed pass) never reached
+    // Kasm: the call is not carried out, so crash tests land exactly between two steps.
+    if (res.destroyed || httpReq.socket?.destroyed) return;
+    settle();
+    const [status, answer] = api[call](reqBody);
     sendJson(res, status, answer);
   }
 
@@ -401,6 +448,12 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
           break;
         case 'removeAgent':
           result = { removed: control.removeAgent(String(a.server_id)) };
+          break;
+        case 'checkIn':
+          result = { ok: control.checkIn(String(a.server_id)) };
+          break;
+        case 'stopCheckingIn':
+          result = { ok: control.stopCheckingIn(String(a.server_id)) };
           break;
         case 'addZone':
           control.addZone(String(a.zone_name));
@@ -453,10 +506,11 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
       const path = (req.url ?? '/').split('?')[0];
       const ctl = /^\/__emulator\/([A-Za-z]+)\/?$/.exec(path);
       if (ctl) return handleControl(res, ctl[1], body);
-      const m = /^\/api\/(public|admin)\/([a-z_]+)\/?$/.exec(path);
-      if (m && Object.hasOwn(api, m[2])) {
+      const m = /^\/api\/(?:(public|admin)\/)?([a-z_]+)\/?$/.exec(path);
+      const style = styleOfPrefix(m?.[1]);
+      if (m && Object.hasOwn(api, m[2]) && acceptsStyle(opts.auth ?? 'body', style)) {
         if (req.method !== 'POST') return sendText(res, 405, '405 Method Not Allowed');
-        return handleApi(res, m[2], body);
+        return handleApi(req, res, m[2], body, style, req.headers.authorization);
       }
       sendText(res, 404, '404 Not Found\n\nThe path was not found.');
     },

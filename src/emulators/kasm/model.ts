@@ -34,6 +34,8 @@ export interface EmuAgent {
   autoscale_config: { autoscale_config_id: string; autoscale_config_name: string } | null;
   created_ms: number;
   last_reported_ms: number;
+  /** Set when the agent's instance is gone: it checks in no more (see agents.ts). */
+  silent_since_ms?: number;
   [k: string]: unknown;
 }
 

@@ -15,7 +15,7 @@ export function zoneIdFor(state: EmuState, zoneName: string): string | null {
 export function serverRow(state: EmuState, a: EmuAgent, index: SessionIndex = indexSessions(state)) {
   const cap = capacityOf(a);
   const used = usedOn(state, a.server_id, index);
-  const { created_ms, last_reported_ms, ...rest } = a;
+  const { created_ms, last_reported_ms, silent_since_ms: _silent, ...rest } = a;
   return {
     ...rest,
     zone_id: zoneIdFor(state, a.zone_name),

@@ -15,6 +15,8 @@ import { loadStateFile, saveStateFile } from '../shared/state-file.js';
 import { FaultTable, type OciFault, type OciOperation } from './faults.js';
 import { verifyOciSignature } from './signature.js';
 import { emptyState, instanceJson, lifecycleOf, type LifecycleState, type OciSeed, type OciState, type StoredInstance } from './store.js';
+import { listOrder } from './list-order.js';
+import { REGION_KEYS } from './sdk-tables.generated.js';
 import { ApiError, validateLaunch, validateUpdate } from './validate.js';
 
 export type { OciFault, OciOperation } from './faults.js';
@@ -32,13 +34,19 @@ export interface OciEmulatorOptions {
   terminatingDelayMs?: number;
   /** Largest page ListInstances/ListShapes return, whatever `limit` asks (default 100). */
   pageSize?: number;
-  /** Region used in OCIDs and Instance.region (default us-ashburn-1). */
+  /** Default us-ashburn-1; Instance.region and OCIDs name it as the real API does (iad). */
   region?: string;
   seed?: OciSeed;
   /** API keys to accept: keyId "tenancy/user/fingerprint" → public key PEM. */
   apiKeys?: Array<{ keyId?: string; tenancy?: string; user?: string; fingerprint?: string; publicKeyPem: string }>;
   /** Re-evaluate lifecycles on a real timer so 'running' fires without a request (demo). 0 = off. */
   tickMs?: number;
+  /**
+   * The clock a request's signed `date`/`x-date` is checked against (more than 5 minutes
+   * off: 401 NotAuthenticated, as OCI answers). Default the real clock: the SDK stamps
+   * requests with it, while `now` is often a simulation clock far from it.
+   */
+  authNow?: () => number;
 }
 
 export interface ReceivedRequest {
@@ -91,6 +99,10 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
   const terminatingDelayMs = opts.terminatingDelayMs ?? 20_000;
   const pageSize = Math.max(1, opts.pageSize ?? 100);
   const region = opts.region ?? 'us-ashburn-1';
+  // Real OCIDs and Instance.region say `iad` for us-ashburn-1 (see sdk-tables.generated.ts).
+  const regionKey = REGION_KEYS[region] ?? region;
+  let authSkewMs = 0;
+  const authNow = () => (opts.authNow ?? Date.now)() + authSkewMs;
   const events = new EventEmitter();
   const faults = new FaultTable();
   const requests: ReceivedRequest[] = [];
@@ -107,7 +119,10 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
   }
 
   function registerApiKey(key: string | { tenancy: string; user: string; fingerprint?: string }, publicKeyPem: string): string {
-    const pem = inspectKey(publicKeyPem).publicKeyPem;
+    const info = inspectKey(publicKeyPem);
+    // The console refuses API keys under 2048 bits ("The key must be at least 2048 bits").
+    if (info.bits < 2048) throw new ApiError(400, 'InvalidParameter', `The public key is ${info.bits} bits; OCI API keys must be RSA keys of at least 2048 bits (make one with: kasm-scale keys generate)`);
+    const pem = info.publicKeyPem;
     const keyId = typeof key === 'string' ? key : `${key.tenancy}/${key.user}/${key.fingerprint ?? inspectKey(pem).fingerprint}`;
     state.keys[keyId] = pem;
     save();
@@ -152,7 +167,7 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
 
   const findInstance = (id: string) => state.instances.find((i) => i.id === id);
   const etagOf = (i: StoredInstance) => `"${createHash('sha256').update(`${i.id}:${i.version}`).digest('hex').slice(0, 32)}"`;
-  const view = (i: StoredInstance) => instanceJson(i, stateOf(i), region);
+  const view = (i: StoredInstance) => instanceJson(i, stateOf(i), regionKey);
 
   /** Cursor pagination: the token is the offset, opaque to clients. */
   function paginate<T>(items: T[], url: URL): { page: T[]; next?: string } {
@@ -194,8 +209,7 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
       .filter((i) => !displayName || i.displayName === displayName)
       .map(view)
       .filter((j) => !ls || j.lifecycleState === ls)
-      // The real default sort: timeCreated descending (newest first); seq breaks ties.
-      .sort((a, b) => String(b.timeCreated).localeCompare(String(a.timeCreated)));
+      .sort(listOrder(url.searchParams.get('sortBy'), url.searchParams.get('sortOrder')));
     const { page, next } = paginate(items, url);
     return { status: 200, body: page, headers: next ? { 'opc-next-page': next } : {} };
   }
@@ -226,7 +240,7 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
     }
     const never = faults.take(['never_provision'], 'LaunchInstance', d.availabilityDomain);
     const inst: StoredInstance = {
-      id: `ocid1.instance.oc1.${region}.${hex(30)}`,
+      id: `ocid1.instance.oc1.${regionKey}.${hex(30)}`,
       seq: ++state.seq,
       details: d,
       freeformTags: { ...(d.freeformTags ?? {}) },
@@ -302,6 +316,9 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
     return { status: 204 };
   }
 
+  /** Where a seeded object without a compartment lives: required (never null) in the SDK's models. */
+  const defaultCompartment = () => state.seed.compartments[0]?.id ?? 'ocid1.tenancy.oc1..emulated';
+
   function getById<T extends { id: string }>(list: T[], id: string, shape: (x: T) => unknown): Answer {
     const x = list.find((y) => y.id === id);
     if (!x) throw new ApiError(404, 'NotAuthorizedOrNotFound', NOT_FOUND);
@@ -366,7 +383,7 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
         return terminateInstance(req, id);
       case 'GetImage':
         return getById(s.images, id, (i) => ({
-          id: i.id, displayName: i.displayName ?? 'Canonical-Ubuntu-22.04-2024.01.01-0', compartmentId: i.compartmentId ?? null,
+          id: i.id, displayName: i.displayName ?? 'Canonical-Ubuntu-22.04-2024.01.01-0', compartmentId: i.compartmentId ?? defaultCompartment(),
           operatingSystem: i.operatingSystem ?? 'Canonical Ubuntu', operatingSystemVersion: i.operatingSystemVersion ?? '22.04',
           lifecycleState: i.lifecycleState ?? 'AVAILABLE', createImageAllowed: true, timeCreated: new Date(0).toISOString(),
         }));
@@ -374,13 +391,13 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
         return listShapes(url);
       case 'GetSubnet':
         return getById(s.subnets, id, (x) => ({
-          id: x.id, vcnId: x.vcnId ?? `ocid1.vcn.oc1.${region}.emulated`, compartmentId: x.compartmentId ?? null,
+          id: x.id, vcnId: x.vcnId ?? `ocid1.vcn.oc1.${regionKey}.emulated`, compartmentId: x.compartmentId ?? defaultCompartment(),
           availabilityDomain: x.availabilityDomain ?? null, cidrBlock: x.cidrBlock ?? '10.0.1.0/24', displayName: x.displayName ?? 'subnet',
-          lifecycleState: 'AVAILABLE', routeTableId: `ocid1.routetable.oc1.${region}.emulated`, virtualRouterIp: '10.0.1.1', virtualRouterMac: '00:00:17:00:00:01',
+          lifecycleState: 'AVAILABLE', routeTableId: `ocid1.routetable.oc1.${regionKey}.emulated`, virtualRouterIp: '10.0.1.1', virtualRouterMac: '00:00:17:00:00:01',
         }));
       case 'GetNetworkSecurityGroup':
         return getById(s.networkSecurityGroups, id, (x) => ({
-          id: x.id, vcnId: x.vcnId ?? `ocid1.vcn.oc1.${region}.emulated`, compartmentId: x.compartmentId ?? null,
+          id: x.id, vcnId: x.vcnId ?? `ocid1.vcn.oc1.${regionKey}.emulated`, compartmentId: x.compartmentId ?? defaultCompartment(),
           displayName: x.displayName ?? 'nsg', lifecycleState: 'AVAILABLE', timeCreated: new Date(0).toISOString(),
         }));
       case 'ListAvailabilityDomains': {
@@ -417,6 +434,12 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
         const keyId = registerApiKey(b.keyId ?? { tenancy: b.tenancy, user: b.user, fingerprint: b.fingerprint }, String(b.publicKeyPem ?? ''));
         return sendJson(res, 200, { keyId });
       }
+      if (p === '/clock' && req.method === 'POST') {
+        // Puts the emulator's clock for signed dates this far ahead (or behind, negative) of real time.
+        authSkewMs = Number(b.skewMs ?? 0);
+        if (!Number.isFinite(authSkewMs)) throw new Error('skewMs must be a number of milliseconds');
+        return sendJson(res, 200, { skewMs: authSkewMs, now: new Date(authNow()).toISOString() });
+      }
       if (p === '/seed' && req.method === 'POST') {
         applySeed(b as OciSeed);
         save();
@@ -428,6 +451,7 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
       }
       return sendJson(res, 404, { code: 'NotFound', message: `No emulator control route ${req.method} ${url.pathname}` });
     } catch (err) {
+      if (err instanceof ApiError) return sendJson(res, err.status, { code: err.code, message: err.message });
       return sendJson(res, 400, { code: 'InvalidParameter', message: (err as Error).message });
     }
   }
@@ -465,8 +489,8 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
       }
     }
 
-    const verdict = verifyOciSignature({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: raw }, (keyId) => state.keys[keyId]);
-    if (!verdict.ok) return fail(new ApiError(401, 'NotAuthenticated', `${AUTH_MESSAGE} (${verdict.reason})`));
+    const verdict = verifyOciSignature({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: raw }, (keyId) => state.keys[keyId], { now: authNow });
+    if (!verdict.ok) return fail(new ApiError(401, 'NotAuthenticated', verdict.clockSkew ? verdict.reason : `${AUTH_MESSAGE} (${verdict.reason})`));
     if (op === 'unknown') return fail(new ApiError(404, 'NotAuthorizedOrNotFound', NOT_FOUND));
 
     const thr = faults.take(['throttle'], op);

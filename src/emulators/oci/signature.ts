@@ -19,7 +19,8 @@ export interface SignedRequest {
   body: Buffer;
 }
 
-export type VerifyResult = { ok: true; keyId: string } | { ok: false; reason: string };
+/** `clockSkew`: the signed date is too far from the server's clock; `reason` is then OCI's own message. */
+export type VerifyResult = { ok: true; keyId: string } | { ok: false; reason: string; clockSkew?: true };
 
 export interface VerifyOptions {
   /** With a clock: reject a signed date further than `maxSkewMs` (default 5 minutes) from now(). */
@@ -75,7 +76,9 @@ export function verifyOciSignature(
     const dateText = headerValue(req.headers, 'x-date') ?? headerValue(req.headers, 'date');
     const at = dateText ? Date.parse(dateText) : NaN;
     if (Number.isNaN(at)) return fail('the signed date is not a date');
-    if (Math.abs(at - opts.now()) > (opts.maxSkewMs ?? 5 * 60_000)) return fail('the signed date is too far from the server clock');
+    const now = opts.now();
+    const max = opts.maxSkewMs ?? 5 * 60_000;
+    if (Math.abs(at - now) > max) return { ok: false, clockSkew: true, reason: clockSkewMessage(at, now, max) };
   }
 
   const pem = publicKeyFor(keyId);
@@ -87,6 +90,12 @@ export function verifyOciSignature(
     return fail('signature cannot be checked with the registered key');
   }
   return ok ? { ok: true, keyId } : fail('signature does not verify with the registered public key');
+}
+
+/** OCI's words for a date outside the window (as its 401 NotAuthenticated answers say it). */
+export function clockSkewMessage(at: number, now: number, maxSkewMs: number): string {
+  const d = (ms: number) => new Date(ms).toUTCString().replace(/GMT$/, 'UTC');
+  return `Date '${d(at)}' is not within allowed clock skew. Current '${d(now)}', valid datetime range: ['${d(now - maxSkewMs)}', '${d(now + maxSkewMs)}']`;
 }
 
 function fail(reason: string): VerifyResult {

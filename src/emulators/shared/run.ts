@@ -18,6 +18,8 @@ export interface RunEmulatorOptions {
   stateFile?: string;
   apiKey?: string;
   apiKeySecret?: string;
+  /** kasm: the API key style it accepts (body, basic or both). */
+  auth?: string;
   /**
    * A kasm-scale config whose providers this emulator should accept: its OCI API keys /
    * GCP service accounts are registered (public halves only) and every image, subnet,
@@ -80,12 +82,12 @@ async function seedFor(name: 'oci' | 'gcp', started: Started, file: string, prov
   out.info(`accepting ${providers.length} ${name === 'oci' ? 'OCI' : 'GCP'} provider(s) of ${file}; point their endpoint at ${started.url}`);
 }
 
-/** --api-key is Kasm's, --for is OCI's and GCP's: given to the other kind it would do nothing, silently. */
+/** --api-key and --auth are Kasm's, --for is OCI's and GCP's: given to the other kind it would do nothing, silently. */
 function refuseOtherKindsFlags(name: EmulatorName, opts: RunEmulatorOptions): void {
   const wrong =
     name === 'kasm'
       ? opts.forConfig !== undefined && '--for'
-      : (opts.apiKey !== undefined && '--api-key') || (opts.apiKeySecret !== undefined && '--api-key-secret');
+      : (opts.apiKey !== undefined && '--api-key') || (opts.apiKeySecret !== undefined && '--api-key-secret') || (opts.auth !== undefined && '--auth');
   if (wrong) {
     const owner = wrong === '--for' ? 'the oci and gcp emulators' : 'the kasm emulator';
     throw new InputError(`${wrong} is a flag of ${owner}, not of the ${name} emulator`, { hint: `leave it out, or run kasm-scale emulator ${wrong === '--for' ? 'oci|gcp' : 'kasm'}` });
@@ -111,7 +113,9 @@ export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promis
     if (name === 'kasm') {
       const generated = !opts.apiKey || !opts.apiKeySecret;
       creds = { api_key: opts.apiKey ?? 'kasm-scale-emulator', api_key_secret: opts.apiKeySecret ?? randomBytes(12).toString('hex'), generated };
-      started = await start({ ...base, apiKey: creds.api_key, apiKeySecret: creds.api_key_secret });
+      const auth = opts.auth ?? 'body';
+      if (!['body', 'basic', 'both'].includes(auth)) throw new InputError(`--auth ${auth} is not a Kasm API key style`, { hint: 'choose body, basic or both' });
+      started = await start({ ...base, apiKey: creds.api_key, apiKeySecret: creds.api_key_secret, auth });
     } else {
       started = await start(base);
       if (opts.forConfig && forProviders) {

@@ -11,7 +11,7 @@ import { assertReplaceableSync } from '../../util/files.js';
 export function loadStateFile<T>(path: string | undefined): T | undefined {
   if (!path) return undefined;
   // Checked at start too: a --state that is a device node or FIFO is refused before listening.
-  assertReplaceableSync(path);
+  assertStateTarget(path);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -35,6 +35,16 @@ export function checkStateFileWritable(path: string | undefined): void {
     accessSync(existsSync(dir) ? dir : dirname(dir), constants.W_OK);
   } catch {
     throw new InputError(`--state file ${path} cannot be written: folder ${dir} is not writable`, { hint: 'choose a folder you can write to' });
+  }
+}
+
+/** A --state that is a directory, device node or FIFO is never replaced; the error names the flag. */
+function assertStateTarget(path: string): void {
+  try {
+    assertReplaceableSync(path);
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(`--state file ${err.message}`, { hint: err.hint });
+    throw err;
   }
 }
 

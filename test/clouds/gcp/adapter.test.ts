@@ -316,7 +316,9 @@ describe('GCP adapter against the emulator, through @google-cloud/compute', () =
   });
 
   it('waits for an operation a bounded number of times, then reports the instance as provisioning', async () => {
-    const { emu, adapter, sleeps } = await env({ faults: [{ kind: 'stuckOperation', count: 1 }] });
+    const { emu, adapter, sleeps, tick } = await env({ faults: [{ kind: 'stuckOperation', count: 1 }] });
+    // Each wait blocks for two minutes of the emulator clock, as Google's does: let them pass.
+    emu.events.on('wait', () => tick(120_000));
     const r = req();
     const res = await adapter.launch(r);
     expect(res.instance.state).toBe('provisioning');
@@ -325,19 +327,21 @@ describe('GCP adapter against the emulator, through @google-cloud/compute', () =
     expect(sleeps).toEqual(Array(9).fill(1000));
   });
 
-  it('waits for a slow operation until DONE (PENDING → RUNNING → DONE on the emulator clock)', async () => {
+  it('waits for a slow operation until DONE: one blocking wait returns once the operation is done', async () => {
     const s = await setup({ operationDelayMs: 3000 });
     closers.push(() => s.emu.close());
-    const seen: string[] = [];
-    const adapter: CloudAdapter = await createGcpAdapter(s.p, {
-      sleep: async () => s.tick(1000),
-    });
+    const sleeps: number[] = [];
+    const adapter: CloudAdapter = await createGcpAdapter(s.p, { sleep: async (ms) => void sleeps.push(ms) });
     closers.push(() => adapter.close!());
+    const seen: string[] = [];
     s.emu.events.on('request', (r: { api: string }) => {
       if (r.api === 'zoneOperations.wait') seen.push(r.api);
     });
+    // The wait is blocked on the emulator clock; the operation finishes 3 s later on it.
+    s.emu.events.on('wait', () => s.tick(3000));
     const res = await adapter.launch(req());
     expect(res.instance.cloudState).toBe('PROVISIONING');
-    expect(seen.length).toBe(4); // t+0 PENDING, +1 s RUNNING, +2 s RUNNING, +3 s DONE
+    expect(seen.length).toBe(1);
+    expect(sleeps).toEqual([]);
   });
 });

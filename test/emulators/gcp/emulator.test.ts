@@ -108,14 +108,13 @@ describe('GCP emulator: instances and operations', () => {
     expect(got.id).toMatch(/^\d+$/);
   });
 
-  it('drives operations PENDING → RUNNING → DONE lazily; wait answers at once', async () => {
-    const { api, tick } = await start({ operationDelayMs: 3000 });
+  it('drives operations PENDING → RUNNING → DONE lazily; wait blocks until DONE on the emulator clock', async () => {
+    const { emu, api, tick } = await start({ operationDelayMs: 3000 });
     const op = (await api('POST', `zones/${ZONE}/instances`, instance('vm-1'))).json;
     expect(op.status).toBe('PENDING');
-    expect((await api('POST', `zones/${ZONE}/operations/${op.name}/wait`)).json.status).toBe('PENDING');
     tick(1500);
     expect((await api('GET', `zones/${ZONE}/operations/${op.name}`)).json.status).toBe('RUNNING');
-    tick(1500);
+    emu.events.once('wait', () => tick(1500));
     const done = (await api('POST', `zones/${ZONE}/operations/${op.name}/wait`)).json;
     expect(done).toMatchObject({ status: 'DONE', progress: 100, targetLink: expect.stringMatching(/instances\/vm-1$/) });
   });

@@ -5,7 +5,10 @@
  * the clock. Instances that reach RUNNING "run their startup script" and register their
  * agent in Kasm (unless their server id is in `broken`).
  */
-import { runCli, type CliRun } from '../../helpers/cli.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { CLI, runCli, type CliRun } from '../../helpers/cli.js';
+import { writeSecretFileAtomic } from '../../../src/util/files.js';
 import { emulatedGcpProvider, emulatedOciProvider, GCP_PROJECT, OCI_IDS } from '../../../src/simulate/builtin.js';
 import { gcpDemoServiceAccount, ociDemoKey } from '../../../src/simulate/credentials.js';
 import { startWorld } from '../../../src/simulate/world.js';
@@ -40,6 +43,10 @@ export interface Scenario {
   tick(sec: number): void;
   /** Runs one pass of the built CLI at the current clock; JSON document parsed when --json. */
   pass(extra?: string[], env?: NodeJS.ProcessEnv): Promise<CliRun & { doc?: any }>;
+  /** A pass as a child process the test can kill (crash tests); `done` resolves when it ends. */
+  spawnPass(extra?: string[]): { child: ChildProcess; done: Promise<CliRun> };
+  /** Edits the config file (the document with endpoints and kasm filled in). */
+  editConfig(edit: (doc: any) => void): Promise<void>;
   /** Server ids whose startup script "fails": never registered. */
   broken: Set<string>;
   close(): Promise<void>;
@@ -98,6 +105,33 @@ export async function scenario(o: ScenarioOptions): Promise<Scenario> {
       world.refresh();
       return { ...run, doc };
     },
+    spawnPass: (extra = []) => {
+      world.refresh();
+      const child = spawn(process.execPath, [CLI, 'reconcile', config, '--state-dir', world.stateDir, '--json', ...extra], {
+        env: { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, KASM_SCALE_NOW: new Date(world.now()).toISOString() },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (d) => (stdout += d));
+      child.stderr!.on('data', (d) => (stderr += d));
+      const done = new Promise<CliRun>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+      return { child, done };
+    },
+    editConfig: async (edit) => {
+      const doc = JSON.parse(await readFile(config, 'utf8'));
+      edit(doc);
+      await writeSecretFileAtomic(config, `${JSON.stringify(doc, null, 2)}\n`);
+    },
     close: () => world.close(),
   };
+}
+
+/** Polls (real time, short) until `cond` holds: for landing a kill between two steps of a pass. */
+export async function until(cond: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
