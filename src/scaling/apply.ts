@@ -12,6 +12,7 @@ import { CliError } from '../cli/errors.js';
 import { CloudError, type CloudAdapter } from '../clouds/types.js';
 import type { KasmAgentsApi } from '../kasm/types.js';
 import { deregister, drainAndTerminate, reEnable, terminateInstance, type DrainOutcome } from './drain.js';
+import { sessionRecheck, type SessionsOn } from './session-recheck.js';
 import { withCapacityFailure, withZoneSuccess, type ScalingState } from './memory.js';
 import { zoneIdempotencyKey } from './launch-ids.js';
 import type { Action, LaunchAction, Plan, TerminateAction } from './types.js';
@@ -120,12 +121,13 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
     }
   };
 
+  let sessionsOn: SessionsOn | undefined; // one per pass: drains share their re-reads
   /** Terminations of registered agents, re-enables and deregistrations: through Kasm. */
   const agentAction = async (adapter: CloudAdapter, a: Exclude<Action, LaunchAction>): Promise<ActionResult> => {
     if (a.kind === 'terminate' && !a.drain) return terminate(adapter, a);
     if (!opts.kasm) return { action: a, status: 'failed', error: { class: 'kasm', message: 'no Kasm API to drain through (demand was read from a snapshot)' } };
     let out: DrainOutcome;
-    if (a.kind === 'terminate') out = await drainAndTerminate(a, adapter, opts.kasm, opts.now);
+    if (a.kind === 'terminate') out = await drainAndTerminate(a, adapter, opts.kasm, opts.now, (sessionsOn ??= sessionRecheck(opts.kasm)));
     else if (a.kind === 'enable') out = await reEnable(a, adapter, opts.kasm);
     else out = await deregister(a, opts.kasm);
     const instanceId = a.kind === 'deregister' ? undefined : a.instance.id;

@@ -17,6 +17,7 @@
  */
 import { CloudError, type CloudAdapter } from '../clouds/types.js';
 import type { KasmAgentsApi } from '../kasm/types.js';
+import type { SessionsOn } from './session-recheck.js';
 import { CLEAR_DRAIN, TAG_DRAIN, TAG_DRAIN_AT, unixSeconds } from './tags.js';
 import type { DeregisterAction, EnableAction, TerminateAction } from './types.js';
 
@@ -41,7 +42,8 @@ export async function terminateInstance(adapter: CloudAdapter, a: { instance: Te
   }
 }
 
-export async function drainAndTerminate(a: TerminateAction, adapter: CloudAdapter, kasm: KasmAgentsApi, now: Date): Promise<DrainOutcome> {
+/** `sessionsOn` re-reads the sessions after the disable (session-recheck.ts shares that read across a pass's drains). */
+export async function drainAndTerminate(a: TerminateAction, adapter: CloudAdapter, kasm: KasmAgentsApi, now: Date, sessionsOn: SessionsOn): Promise<DrainOutcome> {
   const id = a.instance.serverId;
   const steps: DrainStepName[] = [];
   const undo = async (why: string): Promise<DrainOutcome> => {
@@ -55,7 +57,7 @@ export async function drainAndTerminate(a: TerminateAction, adapter: CloudAdapte
     steps.push('recorded');
     await kasm.updateAgent(id, { enabled: false });
     steps.push('disabled');
-    const on = (await kasm.getKasms()).filter((k) => k.server_id === id).length;
+    const on = await sessionsOn(id);
     steps.push('rechecked');
     if (on > 0) return await undo(`${on} session(s) appeared on it while it was being disabled`);
     await adapter.updateTags(a.instance, { [TAG_DRAIN]: 'deleting' });
