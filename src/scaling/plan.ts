@@ -409,9 +409,10 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
   const lastLaunch = Math.max(mem.lastLaunchAt ? Date.parse(mem.lastLaunchAt) : 0, ...owned.map((i) => i.createdAt.getTime()));
   if (lastLaunch > 0) out.lastLaunchSeenAt = new Date(lastLaunch).toISOString();
   if (ctx && want === 0 && unconfirmed.length === 0) {
-    // minimum_instances counts healthy instances here: an unhealthy one will be cleaned up
-    // later, and must not have been the reason a good agent went (then a launch: a flap).
-    const healthyCount = owned.filter((i) => LIVE_INSTANCE.has(i.state) && !cleaned.has(i.id) && !unhealthyIds.has(i.id)).length;
+    // minimum_instances counts registered agents here: an unhealthy instance will be cleaned
+    // up, and one still provisioning may never register; neither may be the reason a good
+    // agent went (then a launch when it times out: a flap).
+    const healthyCount = owned.filter((i) => LIVE_INSTANCE.has(i.state) && !cleaned.has(i.id) && !unhealthyIds.has(i.id) && ctx.byId.has(i.serverId)).length;
     const sd = planScaleDown({ pool, owned, ctx: { byId: ctx.byId, hasSession: (id) => hasSession(id, ctx) }, excluded: cleaned, draining: drainingIds, freeRegistered: add(freeRegistered, draining), need, liveCount: healthyCount, lastLaunch, careful: input.careful, now });
     down = sd.terminations;
     out.notes.push(...sd.notes);
