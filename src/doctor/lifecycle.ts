@@ -10,6 +10,7 @@ import { TAG_OWNER, TAG_POOL, ownershipIdOf, poolLabel } from '../clouds/ownersh
 import type { CloudAdapter } from '../clouds/types.js';
 import type { KasmScaleConfig, Provider } from '../config/types.js';
 import { DRAIN_PERMISSIONS, PERMISSION_FOR } from '../kasm/errors.js';
+import { DEFAULT_ORPHAN_GRACE_SEC } from '../scaling/orphans.js';
 import { fail, ok, warn, type Check } from './types.js';
 
 /** A server id no agent has: the probes change nothing. */
@@ -75,7 +76,7 @@ export function orphansCheck(config: KasmScaleConfig, p: Provider): { check: Che
           .filter((i) => i.state !== 'terminated' && i.tags?.[TAG_OWNER] === owner && i.tags?.[TAG_POOL] && !known.has(i.tags[TAG_POOL]))
           .map((i) => `${i.name} (pool ${i.tags[TAG_POOL]})`);
         if (found.length === 0) return ok(`none (ownership id ${owner})`);
-        const grace = config.reconcile?.orphan_grace ?? 3600;
+        const grace = config.reconcile?.orphan_grace ?? DEFAULT_ORPHAN_GRACE_SEC;
         return warn(`${found.length} orphan instance(s): ${found.join(', ')}`, `reconcile drains and terminates them after orphan_grace (${grace} s) unless run with --keep-orphans; put their autoscale config back in the file to keep them`);
       } catch (err) {
         return warn(`cannot list instances: ${lineOf(err)}`);

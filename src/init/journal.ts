@@ -4,7 +4,8 @@
  * then leaves the machine as it found it, and the rerun does not trip over its own key
  * pair or profile. Whatever cannot be undone is named, so the message can say what to remove.
  */
-import { chmod, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rm, stat } from 'node:fs/promises';
+import { writeFileAtomic } from '../util/files.js';
 
 interface Entry {
   path: string;
@@ -38,7 +39,8 @@ export class WriteJournal {
     for (const e of [...this.entries].reverse()) {
       try {
         if (e.before) {
-          await writeFile(e.path, e.before.data, { mode: e.before.mode });
+          // Atomically: the file put back is a private key or ~/.oci/config with other profiles.
+          await writeFileAtomic(e.path, e.before.data, { mode: e.before.mode });
           await chmod(e.path, e.before.mode);
         } else {
           await rm(e.path, { force: true });

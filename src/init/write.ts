@@ -93,12 +93,13 @@ export function buildConfig(result: FlowResult, ctx: Ctx, secretFile: string, ma
   }
   return {
     // The Docker agent template needs {manager_token}; the token stays out of the file: in the
-    // 0600 file init wrote (or was given), else ${KASM_MANAGER_TOKEN} from the environment.
+    // 0600 file init wrote (or was given), else ${KASM_MANAGER_TOKEN} when the environment has
+    // it. A script without {manager_token} needs neither (the question was not asked).
     kasm: {
       url: str(a.kasm_url),
       api_key: str(a.kasm_api_key),
       api_key_secret_file: p(secretFile),
-      ...(managerTokenFile ? { manager_token_file: p(managerTokenFile) } : { manager_token: '${KASM_MANAGER_TOKEN}' }),
+      ...(managerTokenFile ? { manager_token_file: p(managerTokenFile) } : ctx.managerTokenInEnv ? { manager_token: '${KASM_MANAGER_TOKEN}' } : {}),
     },
     providers: [provider],
     autoscale: [

@@ -5,7 +5,7 @@ import type { RawAnswer } from './transport.js';
  * Every way a Kasm call fails, as one line an operator can act on. Kasm reports handler
  * errors as HTTP 200 with `error_message`, a bad key as 403 "Access Denied", a missing
  * permission as 401, unhandled errors as 500 with an HTML page (never dumped here), an
- * unknown path as 404 (reference/kasm.md).
+ * unknown path as 404 (Kasm 1.15's API, summarised in docs/kasm-api.md).
  */
 
 /** The API-key permission each call needs, named as Kasm's admin UI names them. */

@@ -1,5 +1,5 @@
 /**
- * Kasm API shapes kasm-scale reads (reference/kasm.md). Parsing is lenient: unknown keys
+ * Kasm API shapes kasm-scale reads (Kasm 1.15's API, summarised in docs/kasm-api.md). Parsing is lenient: unknown keys
  * are ignored and missing optional keys are not fatal, so every field the scaler does not
  * strictly need is optional here.
  */

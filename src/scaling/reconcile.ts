@@ -130,7 +130,7 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
     if (opts.dryRun) {
       results = plannedResults(decided);
     } else {
-      const total = decided.pools.reduce((n, p) => n + p.actions.length, 0);
+      const total = decided.pools.reduce((n, p) => n + p.actions.length, 0) + decided.orphans.actions.length;
       // Every launch is on disk, with its key, before it is sent (intents.ts).
       const launches = decided.pools.flatMap((p) => p.actions.filter((a) => a.kind === 'launch'));
       let recorded = withPlannedLaunches(intents, launches, opts.now);

@@ -5,6 +5,7 @@
  * text or a long random-looking string is described by its kind and length, never shown.
  * Everything else is quoted and shortened.
  */
+import { escapeControl } from './escape.js';
 
 const PEM = /-----BEGIN ([A-Z0-9 ]+)-----/;
 /** An OCI API key fingerprint (16 hex pairs): long and random-looking, but public. */
@@ -54,5 +55,6 @@ export function echoValue(value: unknown, max = 80): string {
   const kind = secretKind(s);
   if (kind) return `${kind} of ${s.length} characters (not shown)`;
   const shown = s.length > max ? `${s.slice(0, max - 3)}...` : s;
-  return `'${shown.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))}'`;
+  // Newline and tab as \n and \t (readable in one line); every other control character, C1 included, as \xNN.
+  return `'${escapeControl(shown.replace(/\n/g, '\\n').replace(/\t/g, '\\t'))}'`;
 }

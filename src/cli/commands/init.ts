@@ -34,12 +34,16 @@ export function registerInit(program: Command): void {
   cmd.action(
     action<InitFlags>(async ({ options, out }) => {
       const { runInit } = await import('../../init/run.js');
-      return runInit({ ...options, available: availableCommands(program) }, out);
+      return runInit({ ...options, available: await availableCommands() }, out);
     }),
   );
 }
 
-/** Command paths this CLI has (`doctor`, `config submit`), so init offers only real ones. */
-function availableCommands(program: Command): string[] {
-  return program.commands.flatMap((c) => [c.name(), ...c.commands.map((s) => `${c.name()} ${s.name()}`)]);
+/**
+ * Command paths this CLI has (`doctor`, `config submit`), so init offers only real ones.
+ * Read from the command list, not from `program`: only the command that runs is built.
+ */
+async function availableCommands(): Promise<string[]> {
+  const { COMMAND_NAMES } = await import('./index.js');
+  return COMMAND_NAMES.flatMap((c) => (c === 'config' ? ['config', 'config validate', 'config render', 'config schema', 'config submit'] : [c]));
 }

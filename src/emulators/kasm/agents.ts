@@ -1,5 +1,5 @@
 /**
- * Kasm 1.15's agent admin calls and the agent's check-in lifecycle (reference/kasm.md):
+ * Kasm 1.15's agent admin calls and the agent's check-in lifecycle (Kasm 1.15's API, summarised in docs/kasm-api.md):
  *
  * - `update_server` changes a Docker agent's `enabled` and overrides; it needs
  *   `server_type: "host"` (without it Kasm answers 401 "Unauthorized Action"); keys sent

@@ -16,7 +16,7 @@ export type { EmuAgent, EmuSession, EmuState } from './model.js';
 export type { AddAutoscaleConfigInput, EmuAutoscaleConfig } from './autoscale-configs.js';
 
 /**
- * A local Kasm Workspaces API (reference/kasm.md): the calls kasm-scale makes, Kasm's key
+ * A local Kasm Workspaces API (Kasm 1.15's API, summarised in docs/kasm-api.md): the calls kasm-scale makes, Kasm's key
  * check and error forms, VM provider configs with masked secrets, Docker agents, sessions
  * and zones. Tests, `demo` and `kasm-scale emulator kasm` drive it through in-process
  * methods or the same methods as HTTP routes under /__emulator/ (no auth: loopback only).

@@ -63,7 +63,7 @@ export interface EmuState {
   autoscaleConfigs?: Array<Record<string, unknown> & { autoscale_config_id: string; zone_name: string }>;
 }
 
-/** Sessions in these states consume their agent's resources (reference/kasm.md). */
+/** Sessions in these states consume their agent's resources (Kasm 1.15's API, summarised in docs/kasm-api.md). */
 export const CONSUMING = new Set(['running', 'starting']);
 /** Sessions in these states, without an agent, are waiting for one. */
 export const WAITING = new Set(['requested', 'provisioning', 'assigned']);

@@ -2,7 +2,7 @@ import { MASK } from './format.js';
 
 /**
  * Kasm's checks on `create_vm_provider_config` / `update_vm_provider_config`, as far as
- * reference/kasm.md describes them: the common keys are required, and every JSON-typed
+ * Kasm 1.15's API (docs/kasm-api.md) describes them: the common keys are required, and every JSON-typed
  * field is accepted as a native value or a string holding JSON ("" = empty); a wrong type
  * is rejected with "X is not JSON list/dictionary". Returns an error message or undefined.
  */

@@ -1,6 +1,6 @@
 /**
  * A starting point for a Docker agent startup script, written for kasm-scale from the
- * token list in Kasm's documentation (reference/kasm.md), not copied from Kasm's scripts.
+ * token list in Kasm's documentation (Kasm 1.15's API, summarised in docs/kasm-api.md), not copied from Kasm's scripts.
  *
  * Kasm fills `{token}` placeholders with Python's str.format before the instance boots, so
  * every literal brace the shell needs is doubled here (`${{VAR}}` → `${VAR}`). Tokens used:
