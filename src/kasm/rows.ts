@@ -14,7 +14,6 @@
 import { StringDecoder } from 'node:string_decoder';
 
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 
 export class RowReader<T> {
   readonly rows: T[] = [];

@@ -9,13 +9,11 @@ import type { AdapterOptions } from '../clouds/index.js';
 import { ownershipIdOf } from '../clouds/ownership.js';
 import type { AutoscaleConfig, KasmScaleConfig } from '../config/types.js';
 import { applyPlan, plannedResults, type ActionResult } from './apply.js';
-import { judgeCoexistence, withCoexistence } from './coexistence.js';
-import { afterApply, openIntents, readIntents, withPlannedLaunches, writeIntents } from './intents.js';
+import { decide } from './decide.js';
+import { afterApply, readIntents, withPlannedLaunches, writeIntents } from './intents.js';
 import { acquireLock } from './lock.js';
 import { nextPoolMemory, type ScalingState } from './memory.js';
 import { observe } from './observe.js';
-import { DEFAULT_ORPHAN_GRACE_SEC } from './orphans.js';
-import { plan } from './plan.js';
 import { readState, writeState } from './state.js';
 import type { DemandSnapshot, Plan } from './types.js';
 
@@ -102,29 +100,19 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
       ...(opts.adapterOptions ? { adapterOptions: opts.adapterOptions } : {}),
     });
     const off = opts.keepOrphans ? 'orphan reaping is off (--keep-orphans)' : !orphanScan ? 'orphans are not reaped in a pass limited by --autoscale' : undefined;
-    const intents = openIntents(stored.intents, opts.now, (provider) => {
-      const listed = obs.providers[provider]?.instances;
-      return listed ? new Set(listed.map((i) => i.serverId)) : undefined;
+    const { plan: decided, coexist, openIntents: intents } = decide({
+      config: opts.config,
+      pools,
+      obs,
+      memory: loaded.state,
+      intents: stored.intents,
+      ...(loaded.status === 'corrupt' ? { careful: 'the state file was corrupt (careful pass)' } : {}),
+      ...(off ? { orphansOff: off } : {}),
+      kasmWritable: !opts.demandFile,
+      allowKasmAutoscaler: Boolean(opts.allowKasmAutoscaler),
+      now: opts.now,
     });
-    const coexist = judgeCoexistence(pools, opts.config.providers, obs.kasmAutoscalers, obs.demand?.zones ?? [], Boolean(opts.allowKasmAutoscaler));
     for (const w of coexist.warnings) warn(w);
-    const planned = plan(
-      {
-        pools: pools.filter((p) => !coexist.blocked.has(p.autoscale_config_name)),
-        providers: obs.providers,
-        ...(obs.demand ? { demand: obs.demand } : {}),
-        ...(obs.demandError ? { demandError: obs.demandError } : {}),
-        memory: loaded.state,
-        ...(loaded.status === 'corrupt' ? { careful: 'the state file was corrupt (careful pass)' } : {}),
-        ...(ownershipId ? { ownershipId } : {}),
-        knownPools: opts.config.autoscale.map((a) => a.autoscale_config_name),
-        orphans: { graceSec: opts.config.reconcile?.orphan_grace ?? DEFAULT_ORPHAN_GRACE_SEC, ...(off ? { off } : {}) },
-        kasmWritable: !opts.demandFile,
-        ...(intents.length ? { intents } : {}),
-      },
-      opts.now,
-    );
-    const decided = withCoexistence(planned, pools, coexist);
     let results: ActionResult[];
     let state: ScalingState = loaded.state;
     if (opts.dryRun) {

@@ -8,13 +8,12 @@
  */
 import type { KasmScaleConfig } from '../config/types.js';
 import { activeBackoff, backoffKey, breakerStatus, emptyState, type BreakerStatus, type PoolMemory, type ScalingState } from '../scaling/memory.js';
-import { judgeCoexistence } from '../scaling/coexistence.js';
+import { decide } from '../scaling/decide.js';
+import { readIntents } from '../scaling/intents.js';
 import { observe } from '../scaling/observe.js';
-import { plan } from '../scaling/plan.js';
 import { selectPools } from '../scaling/reconcile.js';
 import { readState } from '../scaling/state.js';
 import type { OrphanInstance, PoolFigures } from '../scaling/types.js';
-import { ownershipIdOf } from '../clouds/ownership.js';
 
 export interface BackoffWindow {
   provider: string;
@@ -67,8 +66,9 @@ const oneLine = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
   const pools = selectPools(o.config, o.only);
-  const [loaded, obs] = await Promise.all([
+  const [loaded, stored, obs] = await Promise.all([
     readState(o.stateDir, { now: o.now, readOnly: true }).catch((err: unknown) => ({ state: emptyState(), status: 'unreadable' as const, note: `state dir ${o.stateDir} cannot be read (${oneLine(err)})` })),
+    readIntents(o.stateDir).catch(() => ({ intents: [] })),
     observe({
       config: o.config,
       pools,
@@ -79,20 +79,18 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
     }),
   ]);
   await Promise.all([...obs.adapters.values()].map((a) => a.close?.().catch(() => {})));
-  const decided = plan(
-    {
-      pools,
-      providers: obs.providers,
-      ...(obs.demand ? { demand: obs.demand } : {}),
-      ...(obs.demandError ? { demandError: obs.demandError } : {}),
-      memory: loaded.state,
-      ...(ownershipIdOf(o.config) ? { ownershipId: ownershipIdOf(o.config) } : {}),
-      knownPools: o.config.autoscale.map((a) => a.autoscale_config_name),
-    },
-    o.now,
-  );
-  // As reconcile (without --allow-kasm-autoscaler) would: a pool Kasm's own autoscaler scales is left alone.
-  const coexist = judgeCoexistence(pools, o.config.providers, obs.kasmAutoscalers, obs.demand?.zones ?? [], false);
+  // Exactly what the next pass would decide (decide.ts), without --allow-kasm-autoscaler.
+  const { plan: decided, coexist } = decide({
+    config: o.config,
+    pools,
+    obs,
+    memory: loaded.state,
+    intents: stored.intents,
+    ...(o.only?.length ? { orphansOff: 'orphans are not reaped in a pass limited by --autoscale' } : {}),
+    kasmWritable: true,
+    allowKasmAutoscaler: false,
+    now: o.now,
+  });
   const state: ScalingState = loaded.state;
   return {
     now: o.now.toISOString(),
@@ -107,7 +105,8 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
         pool: pp.pool,
         provider: pp.provider,
         zone: pp.zone,
-        ...(pp.error ? { error: pp.error } : {}),
+        // A pool Kasm's own autoscaler scales is not failing: status says why it is left alone.
+        ...(pp.error && !coexist.blocked.has(pp.pool) ? { error: pp.error } : {}),
         ...(pp.figures ? { figures: pp.figures } : {}),
         backoff: backoffWindows(state, pp.provider, o.now),
         ...(mem?.lastPass ? { lastPass: mem.lastPass } : {}),
