@@ -1,7 +1,7 @@
 /** The `--json` document of a reconcile pass: one object, stable keys, snake_case. */
 import type { ActionResult } from '../scaling/apply.js';
 import type { PassResult } from '../scaling/reconcile.js';
-import type { PoolFigures, Resources } from '../scaling/types.js';
+import type { OrphanInstance, PoolFigures, Resources } from '../scaling/types.js';
 import type { Summary } from './summary.js';
 
 const res = (r: Resources | undefined) => (r ? { cores: r.cores, memory_mb: Math.round(r.memoryMb), gpus: r.gpus } : null);
@@ -28,17 +28,7 @@ export function reconcileJson(r: PassResult, s: Summary): Record<string, unknown
       };
     }),
     orphans: {
-      instances: r.plan.orphans.instances.map((o) => ({
-        provider: o.provider,
-        instance_id: o.instance.id,
-        instance_name: o.instance.name,
-        server_id: o.instance.serverId,
-        pool_label: o.poolLabel,
-        since: o.since,
-        state: o.instance.state,
-        agent_status: o.agentStatus ?? null,
-        sessions: o.sessions,
-      })),
+      instances: r.plan.orphans.instances.map(orphanJson),
       actions: r.results.filter((x) => r.plan.orphans.actions.includes(x.action)).map(actionJson),
       notes: r.plan.orphans.notes,
     },
@@ -93,5 +83,20 @@ export function actionJson(x: ActionResult): Record<string, unknown> {
     note: x.note ?? null,
     error: x.error ?? null,
     request_id: x.requestId ?? null,
+  };
+}
+
+/** One orphan as reconcile's and status's JSON show it. */
+export function orphanJson(o: OrphanInstance) {
+  return {
+    provider: o.provider,
+    instance_id: o.instance.id,
+    instance_name: o.instance.name,
+    server_id: o.instance.serverId,
+    pool_label: o.poolLabel,
+    since: o.since,
+    state: o.instance.state,
+    agent_status: o.agentStatus ?? null,
+    sessions: o.sessions,
   };
 }

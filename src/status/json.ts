@@ -1,5 +1,5 @@
 /** The `status --json` document: one object, snake_case, pools' `observed` shaped as reconcile's. */
-import { observedJson } from '../report/json.js';
+import { observedJson, orphanJson } from '../report/json.js';
 import type { StatusReport } from './collect.js';
 
 export function statusJson(r: StatusReport): Record<string, unknown> {
@@ -29,17 +29,7 @@ export function statusJson(r: StatusReport): Record<string, unknown> {
         notes: p.notes,
       };
     }),
-    orphans: r.orphans.map((o) => ({
-      provider: o.provider,
-      instance_id: o.instance.id,
-      instance_name: o.instance.name,
-      server_id: o.instance.serverId,
-      pool_label: o.poolLabel,
-      since: o.since,
-      state: o.instance.state,
-      agent_status: o.agentStatus ?? null,
-      sessions: o.sessions,
-    })),
+    orphans: r.orphans.map(orphanJson),
     notes: r.notes,
   };
 }

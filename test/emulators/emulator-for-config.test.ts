@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStream, createOutput } from '../../src/cli/output.js';
 import { createAdapter } from '../../src/clouds/index.js';
-import { runEmulator } from '../../src/emulators/shared/run.js';
+import { runEmulator } from '../../src/emulators/common/run.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { emulatedGcpProvider } from '../helpers/gcp.js';
 import { ociKeyPair, serviceAccountKey } from '../helpers/keys.js';

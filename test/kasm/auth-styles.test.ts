@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CliError, InputError, OperationalError } from '../../src/cli/errors.js';
 import { MemoryStream, createOutput } from '../../src/cli/output.js';
-import { runEmulator } from '../../src/emulators/shared/run.js';
+import { runEmulator } from '../../src/emulators/common/run.js';
 import { kasmInputSchema } from '../../src/config/schema/kasm.js';
 import type { KasmSection } from '../../src/config/types.js';
 import { kasmChecks } from '../../src/doctor/kasm.js';

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveStateFile, loadStateFile } from '../../src/emulators/shared/state-file.js';
+import { saveStateFile, loadStateFile } from '../../src/emulators/common/state-file.js';
 import { generateKeyFiles } from '../../src/keys/generate.js';
 import { writeOciConfigProfile } from '../../src/keys/oci-config.js';
 import { emptyState } from '../../src/scaling/memory.js';

@@ -33,7 +33,7 @@ export function registerEmulator(program: Command): void {
   ]);
   cmd.action(
     action<EmulatorOptions>(async ({ options, args, out }) => {
-      const { runEmulator } = await import('../../emulators/shared/run.js');
+      const { runEmulator } = await import('../../emulators/common/run.js');
       return runEmulator(
         { name: args[0], port: options.port, host: options.host, stateFile: options.state, apiKey: options.apiKey, apiKeySecret: options.apiKeySecret, auth: options.auth, forConfig: options.for },
         out,

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventEmitter } from 'node:events';
-import { delay, dropConnection, listen, parseJsonBody, sendJson } from '../shared/http.js';
-import { loadStateFile, saveStateFile } from '../shared/state-file.js';
+import { delay, dropConnection, listen, parseJsonBody, sendJson } from '../common/http.js';
+import { loadStateFile, saveStateFile } from '../common/state-file.js';
 import { toServiceAccountRecord, verifyBearer, type ServiceAccountRecord } from './auth.js';
 import { FaultBook, type GcpFault } from './faults.js';
 import { matches, parseFilter } from './filter.js';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { delay, dropConnection, listen, parseJsonBody, sendHtmlError, sendJson, sendText } from '../shared/http.js';
-import { loadStateFile, saveStateFile } from '../shared/state-file.js';
+import { delay, dropConnection, listen, parseJsonBody, sendHtmlError, sendJson, sendText } from '../common/http.js';
+import { loadStateFile, saveStateFile } from '../common/state-file.js';
 import { acceptsStyle, authenticate, styleOfPrefix, type KasmAuthAccepts, type KasmAuthStyle } from './auth.js';
 import { FaultBook, type KasmFault } from './faults.js';
 import { kasmDate, newKasmId } from './format.js';
