@@ -11,8 +11,7 @@ import pLimit from 'p-limit';
 import { CliError } from '../cli/errors.js';
 import { CloudError, type CloudAdapter } from '../clouds/types.js';
 import type { KasmAgentsApi } from '../kasm/types.js';
-import { deregister, drainAndTerminate, reEnable, terminateInstance, type DrainOutcome } from './drain.js';
-import { sessionRecheck, type SessionsOn } from './session-recheck.js';
+import { beginDrain, deregister, finishDrain, reEnable, sessionsPerAgent, terminateInstance, type DrainOutcome, type DrainStepName as DrainStep } from './drain.js';
 import { withCapacityFailure, withZoneSuccess, type ScalingState } from './memory.js';
 import { zoneIdempotencyKey } from './launch-ids.js';
 import type { Action, LaunchAction, Plan, TerminateAction } from './types.js';
@@ -75,16 +74,21 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   const all = [...plan.pools.flatMap((p) => p.actions), ...(plan.orphans?.actions ?? [])];
   let done = 0;
 
-  const run = async (action: Action): Promise<ActionResult> => {
+  /** The adapter to act through, or why the action is not tried (its pool was stopped). */
+  const adapterFor = (action: Action): CloudAdapter | ActionResult => {
     const stop = stopped.get(action.pool);
     if (stop) return { action, status: 'failed', error: { class: 'auth_stopped', message: `not tried: ${stop}` } };
-    const adapter = opts.adapters.get(action.provider);
-    if (!adapter) return { action, status: 'failed', error: { class: 'unknown', message: `no adapter for provider ${action.provider}` } };
-    const r = action.kind === 'launch' ? await launch(adapter, action) : await agentAction(adapter, action);
-    if (r.error?.class === 'auth' && !stopped.has(action.pool)) {
-      stopped.set(action.pool, `${action.provider} refused our credentials (${r.error.message})`);
-    }
+    return opts.adapters.get(action.provider) ?? { action, status: 'failed', error: { class: 'unknown', message: `no adapter for provider ${action.provider}` } };
+  };
+  /** An auth error stops the pool's remaining actions. */
+  const noted = (action: Action, r: ActionResult): ActionResult => {
+    if (r.error?.class === 'auth' && !stopped.has(action.pool)) stopped.set(action.pool, `${action.provider} refused our credentials (${r.error.message})`);
     return r;
+  };
+  const run = async (action: Action): Promise<ActionResult> => {
+    const adapter = adapterFor(action);
+    if (!isAdapter(adapter)) return adapter;
+    return noted(action, action.kind === 'launch' ? await launch(adapter, action) : await agentAction(adapter, action));
   };
 
   const launch = async (adapter: CloudAdapter, a: LaunchAction): Promise<ActionResult> => {
@@ -121,30 +125,49 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
     }
   };
 
-  let sessionsOn: SessionsOn | undefined; // one per pass: drains share their re-reads
-  /** Terminations of registered agents, re-enables and deregistrations: through Kasm. */
+  /** Re-enables and deregistrations go through Kasm; drains are run in two phases below. */
   const agentAction = async (adapter: CloudAdapter, a: Exclude<Action, LaunchAction>): Promise<ActionResult> => {
-    if (a.kind === 'terminate' && !a.drain) return terminate(adapter, a);
+    if (a.kind === 'terminate') return terminate(adapter, a);
     if (!opts.kasm) return { action: a, status: 'failed', error: { class: 'kasm', message: 'no Kasm API to drain through (demand was read from a snapshot)' } };
-    let out: DrainOutcome;
-    if (a.kind === 'terminate') out = await drainAndTerminate(a, adapter, opts.kasm, opts.now, (sessionsOn ??= sessionRecheck(opts.kasm)));
-    else if (a.kind === 'enable') out = await reEnable(a, adapter, opts.kasm);
-    else out = await deregister(a, opts.kasm);
-    const instanceId = a.kind === 'deregister' ? undefined : a.instance.id;
-    const base = { action: a, ...(instanceId ? { instanceId } : {}), ...(out.steps.length ? { steps: out.steps } : {}) };
-    if (out.status === 'failed') return { ...failure(a, out.error, []), ...base, status: 'failed' };
-    return { ...base, status: out.status, ...(out.note ? { note: out.note } : {}), ...(out.requestId ? { requestId: out.requestId } : {}) };
+    return agentResult(a, a.kind === 'enable' ? await reEnable(a, adapter, opts.kasm) : await deregister(a, opts.kasm));
   };
 
-  const results = await Promise.all(
-    all.map((action) =>
-      limit(async () => {
-        const r = await run(action);
-        opts.onProgress?.(++done, all.length, r);
-        return r;
-      }),
-    ),
+  const results: ActionResult[] = new Array(all.length);
+  const finish = (i: number, r: ActionResult) => {
+    results[i] = r;
+    opts.onProgress?.(++done, all.length, r);
+  };
+  const kasm = opts.kasm;
+  const isDrain = (a: Action): a is TerminateAction => a.kind === 'terminate' && a.drain === true;
+  const drains = all.flatMap((a, i) => (isDrain(a) ? [i] : []));
+  // Drains first, in two phases: every agent is disabled before the one session read that
+  // step 2 needs (a get_kasms is tens of MB at scale), then each finishes on that read.
+  const begun = new Map<number, { adapter: CloudAdapter; steps: DrainStep[] }>();
+  const phaseA = drains.map((i) =>
+    limit(async () => {
+      const a = all[i] as TerminateAction;
+      if (!kasm) return finish(i, { action: a, status: 'failed', error: { class: 'kasm', message: 'no Kasm API to drain through (demand was read from a snapshot)' } });
+      const adapter = adapterFor(a);
+      if (!isAdapter(adapter)) return finish(i, adapter);
+      const b = await beginDrain(a, adapter, kasm, opts.now);
+      if (b.failed) return finish(i, noted(a, agentResult(a, b.failed)));
+      begun.set(i, { adapter, steps: b.steps });
+    }),
   );
+  const others = all.flatMap((a, i) => (isDrain(a) ? [] : [limit(async () => finish(i, await run(a)))]));
+  await Promise.all(phaseA);
+  let sessions: Map<string, number> | { error: unknown } = new Map();
+  if (begun.size > 0 && kasm) sessions = await sessionsPerAgent(kasm).catch((error: unknown) => ({ error }));
+  const phaseB = [...begun].map(([i, b]) =>
+    limit(async () => {
+      const a = all[i] as TerminateAction;
+      const out: DrainOutcome =
+        sessions instanceof Map ? await finishDrain(a, b.adapter, kasm!, b.steps, sessions.get(a.instance.serverId) ?? 0) : { status: 'failed', steps: b.steps, error: sessions.error };
+      finish(i, noted(a, agentResult(a, out)));
+    }),
+  );
+  await Promise.all([...others, ...phaseB]);
+
 
   const tagJobs = [...plan.pools.flatMap((p) => (stopped.has(p.pool) ? [] : p.tagUpdates)), ...(plan.orphans?.tagUpdates ?? [])];
   await Promise.all(
@@ -160,6 +183,18 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
     ),
   );
   return { results, state, warnings };
+}
+
+function isAdapter(x: CloudAdapter | ActionResult): x is CloudAdapter {
+  return !('status' in x && 'action' in x);
+}
+
+/** A drain, re-enable or deregistration outcome as the report's result. */
+function agentResult(a: Exclude<Action, LaunchAction>, out: DrainOutcome): ActionResult {
+  const instanceId = a.kind === 'deregister' ? undefined : a.instance.id;
+  const base = { action: a, ...(instanceId ? { instanceId } : {}), ...(out.steps.length ? { steps: out.steps } : {}) };
+  if (out.status === 'failed') return { ...failure(a, out.error, []), ...base, status: 'failed' };
+  return { ...base, status: out.status, ...(out.note ? { note: out.note } : {}), ...(out.requestId ? { requestId: out.requestId } : {}) };
 }
 
 function failure(action: Action, err: unknown, tried: string[]): ActionResult {

@@ -4,7 +4,8 @@
  *
  * 1. Record `drain=disabling` on the instance, then `update_server enabled:false`
  *    (server_type "host"): Kasm places no new session on it.
- * 2. Re-read the sessions: any on it → re-enable, forget the drain, keep it.
+ * 2. Re-read the sessions (one read per pass, after every disable of the pass): any on it →
+ *    re-enable, forget the drain, keep it.
  * 3. Record `drain=deleting`, then `delete_server` WITHOUT force: Kasm refuses while any
  *    session is on it (the atomic last check) → re-enable, forget, keep, say why.
  *    Otherwise Kasm marks the agent delete_pending.
@@ -17,7 +18,6 @@
  */
 import { CloudError, type CloudAdapter } from '../clouds/types.js';
 import type { KasmAgentsApi } from '../kasm/types.js';
-import type { SessionsOn } from './session-recheck.js';
 import { CLEAR_DRAIN, TAG_DRAIN, TAG_DRAIN_AT, unixSeconds } from './tags.js';
 import type { DeregisterAction, EnableAction, TerminateAction } from './types.js';
 
@@ -42,10 +42,27 @@ export async function terminateInstance(adapter: CloudAdapter, a: { instance: Te
   }
 }
 
-/** `sessionsOn` re-reads the sessions after the disable (session-recheck.ts shares that read across a pass's drains). */
-export async function drainAndTerminate(a: TerminateAction, adapter: CloudAdapter, kasm: KasmAgentsApi, now: Date, sessionsOn: SessionsOn): Promise<DrainOutcome> {
-  const id = a.instance.serverId;
+/**
+ * Step 1: record, then disable. A pass runs this for every agent it drains before the one
+ * session read of step 2 (apply.ts), so that read comes after every disable.
+ */
+export async function beginDrain(a: TerminateAction, adapter: CloudAdapter, kasm: KasmAgentsApi, now: Date): Promise<{ steps: DrainStepName[]; failed?: DrainOutcome }> {
   const steps: DrainStepName[] = [];
+  try {
+    await adapter.updateTags(a.instance, { [TAG_DRAIN]: 'disabling', [TAG_DRAIN_AT]: unixSeconds(now) });
+    steps.push('recorded');
+    await kasm.updateAgent(a.instance.serverId, { enabled: false });
+    steps.push('disabled');
+    return { steps };
+  } catch (error) {
+    return { steps, failed: { status: 'failed', steps, error } };
+  }
+}
+
+/** Steps 2–4, given the sessions on the agent as read after every disable of this pass. */
+export async function finishDrain(a: TerminateAction, adapter: CloudAdapter, kasm: KasmAgentsApi, begun: DrainStepName[], sessionsOn: number): Promise<DrainOutcome> {
+  const id = a.instance.serverId;
+  const steps = [...begun];
   const undo = async (why: string): Promise<DrainOutcome> => {
     await kasm.updateAgent(id, { enabled: true });
     await adapter.updateTags(a.instance, { ...CLEAR_DRAIN });
@@ -53,13 +70,8 @@ export async function drainAndTerminate(a: TerminateAction, adapter: CloudAdapte
     return { status: 'kept', steps, note: `kept: ${why}; agent re-enabled` };
   };
   try {
-    await adapter.updateTags(a.instance, { [TAG_DRAIN]: 'disabling', [TAG_DRAIN_AT]: unixSeconds(now) });
-    steps.push('recorded');
-    await kasm.updateAgent(id, { enabled: false });
-    steps.push('disabled');
-    const on = await sessionsOn(id);
     steps.push('rechecked');
-    if (on > 0) return await undo(`${on} session(s) appeared on it while it was being disabled`);
+    if (sessionsOn > 0) return await undo(`${sessionsOn} session(s) appeared on it while it was being disabled`);
     await adapter.updateTags(a.instance, { [TAG_DRAIN]: 'deleting' });
     const answer = await kasm.deleteAgent(id);
     if (answer.outcome === 'has_sessions') return await undo(`Kasm refused to delete the agent ("${answer.message}")`);
@@ -70,6 +82,13 @@ export async function drainAndTerminate(a: TerminateAction, adapter: CloudAdapte
   } catch (error) {
     return { status: 'failed', steps, error };
   }
+}
+
+/** Step 2's read: sessions per agent, from one get_kasms. */
+export async function sessionsPerAgent(kasm: KasmAgentsApi): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const k of await kasm.getKasms()) if (k.server_id) counts.set(k.server_id, (counts.get(k.server_id) ?? 0) + 1);
+  return counts;
 }
 
 /** Undo a drain a killed pass left: enable first (capacity back), then forget the record. */
