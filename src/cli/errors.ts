@@ -54,3 +54,8 @@ export function fsErrorToInput(err: unknown, path: string, what = 'file'): CliEr
       return new OperationalError(`${what} ${path}: ${(err as Error)?.message ?? String(err)}`);
   }
 }
+
+/** Any thrown value's message folded onto one line (for a check result or a warning). */
+export function messageLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
+}

@@ -4,7 +4,7 @@
  * autoscale config scales a pool's zone with its provider config (a key without Autoscale
  * View gives a warning). Reads only: get_zones, get_vm_provider_configs, get_autoscale_configs.
  */
-import { CliError } from '../cli/errors.js';
+import { CliError, messageLine } from '../cli/errors.js';
 import type { AutoscaleConfig, KasmSection, Provider } from '../config/types.js';
 import { createKasmClient, type KasmApiClient } from '../kasm/client.js';
 import { competingKasmConfigs, readKasmAutoscalers } from '../kasm/autoscalers.js';
@@ -15,7 +15,6 @@ import { fail, ok, warn, type Check, type CheckGroup } from './types.js';
 /** Answers that came from Kasm and are about the key (403 Access Denied, 401 permission, 400 no key). */
 const KEY_PROBLEM = /refused the API key|401 Unauthorized|rejected \S+ \(HTTP 400\)/;
 
-const lineOf = (err: unknown) => (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
 const hintOf = (err: unknown) => (err instanceof CliError ? err.hint : undefined);
 
 export function kasmChecks(section: KasmSection | undefined, pools: AutoscaleConfig[], providers: Provider[], file: string): CheckGroup {
@@ -45,8 +44,8 @@ export function kasmChecks(section: KasmSection | undefined, pools: AutoscaleCon
       async run() {
         const r = await zones();
         if (r.ok) return ok(`answers at ${section.url}`);
-        if (KEY_PROBLEM.test(lineOf(r.error))) return ok(`answers at ${section.url} (see the key check)`);
-        return fail(lineOf(r.error), hintOf(r.error));
+        if (KEY_PROBLEM.test(messageLine(r.error))) return ok(`answers at ${section.url} (see the key check)`);
+        return fail(messageLine(r.error), hintOf(r.error));
       },
     },
     kasmAuthCheck(section, zones, 15_000),
@@ -57,7 +56,7 @@ export function kasmChecks(section: KasmSection | undefined, pools: AutoscaleCon
       async run() {
         const r = await zones();
         if (r.ok) return ok(`key ${section.api_key} accepted (get_zones: ${r.value.length} zone${r.value.length === 1 ? '' : 's'})`);
-        return fail(lineOf(r.error), hintOf(r.error));
+        return fail(messageLine(r.error), hintOf(r.error));
       },
     },
     ...pools.map(
@@ -83,7 +82,7 @@ export function kasmChecks(section: KasmSection | undefined, pools: AutoscaleCon
         needs: ['key'],
         async run() {
           const r = await configs();
-          if (!r.ok) return warn(`cannot list Kasm's VM provider configs: ${lineOf(r.error)}`, hintOf(r.error));
+          if (!r.ok) return warn(`cannot list Kasm's VM provider configs: ${messageLine(r.error)}`, hintOf(r.error));
           const found = r.value.find((c) => c.vm_provider_name === p.vm_provider_name && c.vm_provider_config_name === p.vm_provider_config_name);
           if (found) return ok(`present (vm_provider_config_id ${found.vm_provider_config_id})`);
           return warn(`Kasm has no ${p.vm_provider_name} provider config named "${p.vm_provider_config_name}"`, `kasm-scale config submit ${file} --provider "${p.vm_provider_config_name}" creates it (needed only if Kasm itself should use it)`);

@@ -5,7 +5,7 @@
  * probes address a server id that cannot exist, so Kasm answers "does not exist" when the
  * key may make the call and 401 when it may not; nothing changes either way.
  */
-import { CliError } from '../cli/errors.js';
+import { CliError, messageLine } from '../cli/errors.js';
 import { TAG_OWNER, TAG_POOL, ownershipIdOf, poolLabel } from '../clouds/ownership.js';
 import type { CloudAdapter } from '../clouds/types.js';
 import type { KasmScaleConfig, Provider } from '../config/types.js';
@@ -16,7 +16,6 @@ import { fail, ok, warn, type Check } from './types.js';
 /** A server id no agent has: the probes change nothing. */
 const PROBE_ID = '0'.repeat(32);
 
-const lineOf = (err: unknown) => (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
 
 /** Joins the Kasm group: the key may drain agents (needs the key check to pass). */
 export function drainPermissionCheck(config: KasmScaleConfig): Check | undefined {
@@ -37,7 +36,7 @@ export function drainPermissionCheck(config: KasmScaleConfig): Check | undefined
         try {
           await probe();
         } catch (err) {
-          const line = lineOf(err);
+          const line = messageLine(err);
           if (/401 Unauthorized/.test(line)) missing.push(PERMISSION_FOR[call]);
           else if (!/Does not Exist/i.test(line)) return warn(`cannot tell: ${call} answered ${line}`, err instanceof CliError ? err.hint : undefined);
         }
@@ -79,7 +78,7 @@ export function orphansCheck(config: KasmScaleConfig, p: Provider): { check: Che
         const grace = config.reconcile?.orphan_grace ?? DEFAULT_ORPHAN_GRACE_SEC;
         return warn(`${found.length} orphan instance(s): ${found.join(', ')}`, `reconcile drains and terminates them after orphan_grace (${grace} s) unless run with --keep-orphans; put their autoscale config back in the file to keep them`);
       } catch (err) {
-        return warn(`cannot list instances: ${lineOf(err)}`);
+        return warn(`cannot list instances: ${messageLine(err)}`);
       }
     },
   };

@@ -7,6 +7,7 @@
 import type { AutoscaleConfig, Provider } from '../config/types.js';
 import type { KasmApiClient } from './client.js';
 import type { KasmAutoscaleConfig, KasmVmProviderConfig, KasmZone } from './types.js';
+import { messageLine } from '../cli/errors.js';
 
 /** What Kasm told us about its own autoscaler, or why it could not be read. */
 export interface KasmAutoscalers {
@@ -18,14 +19,13 @@ export interface KasmAutoscalers {
   permission?: boolean;
 }
 
-const lineOf = (err: unknown) => (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
 
 /** Reads get_autoscale_configs and get_vm_provider_configs; failures become data. */
 export async function readKasmAutoscalers(client: Pick<KasmApiClient, 'getAutoscaleConfigs' | 'getVmProviderConfigs'>): Promise<KasmAutoscalers> {
   const [configs, providerConfigs] = await Promise.allSettled([client.getAutoscaleConfigs(), client.getVmProviderConfigs()]);
   const failed = [configs, providerConfigs].find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
-    const message = lineOf(failed.reason);
+    const message = messageLine(failed.reason);
     const permission = /401 Unauthorized/.test(message);
     const hint = permission ? ' (give the API key "Autoscale View" and "VM Provider View")' : '';
     return { error: `cannot check for Kasm's own autoscaler: ${message}${hint}`, permission };

@@ -34,39 +34,18 @@ function obj(v: unknown): Record<string, unknown> {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
+/** A whole agent row: the typed keys read as the compact form reads them, the rest kept as sent. */
 export function parseServer(raw: unknown): KasmServer {
   const r = obj(raw);
-  return {
-    ...r,
-    server_id: str(r.server_id),
-    operational_status: str(r.operational_status),
-    enabled: bool(r.enabled, true),
-    cores: num(r.cores),
-    memory: num(r.memory),
-    gpus: num(r.gpus),
-    cores_override: optNum(r.cores_override),
-    memory_override: optNum(r.memory_override),
-    gpus_override: optNum(r.gpus_override),
-    zone_id: optStr(r.zone_id),
-    zone_name: optStr(r.zone_name),
-    kasms: Array.isArray(r.kasms) ? (r.kasms as unknown[]).map((k) => ({ ...obj(k), kasm_id: str(obj(k).kasm_id) })) : [],
-  };
+  const kasms = Array.isArray(r.kasms) ? (r.kasms as unknown[]).map((k) => ({ ...obj(k), kasm_id: str(obj(k).kasm_id) })) : [];
+  return { ...r, ...compactServer(r), kasms };
 }
 
+/** A whole session row: the typed keys read as the compact form reads them, the rest kept as sent. */
 export function parseSession(raw: unknown): KasmSession {
   const r = obj(raw);
   const server = r.server && typeof r.server === 'object' ? (r.server as KasmSession['server']) : null;
-  return {
-    ...r,
-    kasm_id: str(r.kasm_id),
-    server_id: optStr(r.server_id),
-    cores: num(r.cores),
-    memory: num(r.memory),
-    gpus: num(r.gpus),
-    operational_status: str(r.operational_status),
-    server,
-    zone_name: optStr(r.zone_name) ?? optStr(server?.zone_name),
-  };
+  return { ...r, ...compactSession(r), server };
 }
 
 export function parseZone(raw: unknown): KasmZone {
