@@ -14,7 +14,12 @@ process.on('message', async (m) => {
       world.setLatency(m.latencyMs);
       global.gc?.();
       cpuAtReady = process.cpuUsage();
-      process.send({ type: 'ready', config: world.config, instances: world.instances, sessions: world.sessions });
+      process.send({
+        type: 'ready',
+        config: world.config,
+        instances: world.instances,
+        sessions: world.sessions,
+      });
     } else if (m.type === 'calls') {
       const cpu = process.cpuUsage(cpuAtReady);
       process.send({ type: 'calls', calls: world.calls(), cpuMs: (cpu.user + cpu.system) / 1000 });

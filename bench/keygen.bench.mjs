@@ -20,15 +20,22 @@ try {
     { name: 'generateRsaKeyPair() in-process', run: () => timeAsync(() => generateRsaKeyPair()) },
     {
       name: 'kasm-scale keys generate (CLI)',
-      run: () => timeCommand(process.execPath, [cli, 'keys', 'generate', '--dir', dir, '--name', `k${n++}`, '--json']),
+      run: () =>
+        timeCommand(process.execPath, [cli, 'keys', 'generate', '--dir', dir, '--name', `k${n++}`, '--json']),
     },
   ];
-  if (haveOpenssl) cases.push({ name: 'openssl genrsa 2048', run: () => timeCommand('openssl', ['genrsa', '-out', join(dir, `o${n++}.pem`), '2048']) });
+  if (haveOpenssl)
+    cases.push({
+      name: 'openssl genrsa 2048',
+      run: () => timeCommand('openssl', ['genrsa', '-out', join(dir, `o${n++}.pem`), '2048']),
+    });
   const results = await compare(cases, runs);
   report('key generation: RSA 2048 (RSA key search time varies a lot from key to key)', results);
   if (haveOpenssl) {
     const [inproc, whole, ossl] = results;
-    process.stdout.write(`  ratio in-process / openssl genrsa: ${(inproc.median / ossl.median).toFixed(2)}\n`);
+    process.stdout.write(
+      `  ratio in-process / openssl genrsa: ${(inproc.median / ossl.median).toFixed(2)}\n`,
+    );
     process.stdout.write(`  ratio CLI / openssl genrsa:        ${(whole.median / ossl.median).toFixed(2)}\n`);
   } else {
     process.stdout.write('  openssl not found: no baseline\n');

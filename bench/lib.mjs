@@ -7,7 +7,8 @@ export function timeCommand(cmd, args, opts = {}) {
   const start = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], ...opts });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${String(r.stderr).split('\n')[0]}`);
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${String(r.stderr).split('\n')[0]}`);
   return ms;
 }
 
@@ -41,7 +42,9 @@ export function report(title, results, baselineIndex = results.length - 1) {
   process.stdout.write(`\n${title}\n`);
   for (const r of results) {
     const ratio = r === base ? 'baseline' : `${(r.median / base.median).toFixed(2)}x ${base.name}`;
-    process.stdout.write(`  ${r.name.padEnd(width)}  median ${r.median.toFixed(1).padStart(8)} ms  min ${r.min.toFixed(1).padStart(8)} ms  (${r.runs} runs)  ${ratio}\n`);
+    process.stdout.write(
+      `  ${r.name.padEnd(width)}  median ${r.median.toFixed(1).padStart(8)} ms  min ${r.min.toFixed(1).padStart(8)} ms  (${r.runs} runs)  ${ratio}\n`,
+    );
   }
 }
 

@@ -39,7 +39,16 @@ export function runMeasured(args, { env = process.env } = {}) {
       }
       rmSync(out, { force: true });
       const [, user, sys, rssKb] = text.split(/\s+/).map(Number);
-      resolve({ code, stdout: Buffer.concat(so).toString(), stderr: Buffer.concat(se).toString(), wallMs, userMs: user * 1000, sysMs: sys * 1000, cpuMs: (user + sys) * 1000, maxRssMb: rssKb / 1024 });
+      resolve({
+        code,
+        stdout: Buffer.concat(so).toString(),
+        stderr: Buffer.concat(se).toString(),
+        wallMs,
+        userMs: user * 1000,
+        sysMs: sys * 1000,
+        cpuMs: (user + sys) * 1000,
+        maxRssMb: rssKb / 1024,
+      });
     });
   });
 }

@@ -11,7 +11,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { AGENTS_PER_POOL, GCP_PAGE_SIZE, GCP_PROVIDERS, OCI_PROVIDERS, PAGE_SIZE, POOLS_PER_PROVIDER, PROVIDERS, SESSIONS_PER_POOL, CLOCK, startWorld } from './world.mjs';
+import {
+  AGENTS_PER_POOL,
+  GCP_PAGE_SIZE,
+  GCP_PROVIDERS,
+  OCI_PROVIDERS,
+  PAGE_SIZE,
+  POOLS_PER_PROVIDER,
+  PROVIDERS,
+  SESSIONS_PER_POOL,
+  CLOCK,
+  startWorld,
+} from './world.mjs';
 
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 const { loadConfig } = await import(dist('config/load.js'));
@@ -41,7 +52,9 @@ try {
   const ociImportMs = Number(process.hrtime.bigint() - tImport) / 1e6;
   const tImportGcp = process.hrtime.bigint();
   await import(dist('clouds/gcp/adapter.js'));
-  await (await import(dist('clouds/gcp/load.js'))).loadGcpClients('InstancesClient', 'ZoneOperationsClient', 'MachineTypesClient');
+  await (
+    await import(dist('clouds/gcp/load.js'))
+  ).loadGcpClients('InstancesClient', 'ZoneOperationsClient', 'MachineTypesClient');
   const gcpImportMs = Number(process.hrtime.bigint() - tImportGcp) / 1e6;
 
   const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
@@ -52,7 +65,14 @@ try {
   const sampler = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)), 20);
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const result = await runPass({ config: cfg, dryRun: false, stateDir: join(dir, 'state'), concurrency: DEFAULT_CONCURRENCY, now: new Date(clock), out });
+  const result = await runPass({
+    config: cfg,
+    dryRun: false,
+    stateDir: join(dir, 'state'),
+    concurrency: DEFAULT_CONCURRENCY,
+    now: new Date(clock),
+    out,
+  });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
@@ -70,10 +90,15 @@ try {
   const perCloud = (cloud) => {
     const rs = result.results.filter((r) => cloudOfProvider[r.action.provider] === cloud);
     const launches = rs.filter((r) => r.action.kind === 'launch');
-    const attempts = launches.reduce((s, r) => s + Math.max(1, (r.zonesTried?.length ?? 0) + (r.status === 'done' ? 1 : 0)), 0);
+    const attempts = launches.reduce(
+      (s, r) => s + Math.max(1, (r.zonesTried?.length ?? 0) + (r.status === 'done' ? 1 : 0)),
+      0,
+    );
     const done = launches.filter((r) => r.status === 'done').length;
     const terminations = rs.filter((r) => r.action.kind === 'terminate').length;
-    const tagUpdates = result.plan.pools.filter((p) => pools.find((x) => x.name === p.pool)?.cloud === cloud).reduce((s, p) => s + p.tagUpdates.length, 0);
+    const tagUpdates = result.plan.pools
+      .filter((p) => pools.find((x) => x.name === p.pool)?.cloud === cloud)
+      .reduce((s, p) => s + p.tagUpdates.length, 0);
     return { launches: launches.length, attempts, done, terminations, tagUpdates };
   };
   const o = perCloud('oci');
@@ -113,23 +138,49 @@ try {
   const sessions = pools.length * SESSIONS_PER_POOL;
   const f = (x, d = 2) => x.toFixed(d);
   const w = (s) => process.stdout.write(`${s}\n`);
-  const acts = (c) => `${c.launches} launch(es), ${c.terminations} termination(s), ${c.tagUpdates} tag update(s)`;
+  const acts = (c) =>
+    `${c.launches} launch(es), ${c.terminations} termination(s), ${c.tagUpdates} tag update(s)`;
 
-  w(`\nreconcile: one pass, ${pools.length} pools (${ociPools} OCI on ${OCI_PROVIDERS} providers, ${gcpPools} GCP on ${GCP_PROVIDERS}), ${instances} instances, ${sessions} sessions, ${LATENCY_MS} ms latency per call, concurrency ${C}`);
-  w(`  actions: OCI ${acts(o)}; GCP ${acts(g)}; results ${JSON.stringify(countBy(result.results.map((r) => `${r.action.kind}:${r.status}`)))}`);
-  w(`  critical path = [max(1 Kasm round, OCI ceil(${instancesPerProvider}/${PAGE_SIZE}) = ${ociPages} ListInstances pages, GCP ceil(${instancesPerProvider}/${GCP_PAGE_SIZE}) = ${gcpPages} aggregatedList page(s))`);
-  w(`                  + max(longest chain ${longestChain}, ceil((OCI launches ${ociLaunchCalls} + GCP launches ${g.attempts} insert + ${gcpWaits} wait + ${g.done} get + 2 × terminations ${terminations}) / ${C}))`);
+  w(
+    `\nreconcile: one pass, ${pools.length} pools (${ociPools} OCI on ${OCI_PROVIDERS} providers, ${gcpPools} GCP on ${GCP_PROVIDERS}), ${instances} instances, ${sessions} sessions, ${LATENCY_MS} ms latency per call, concurrency ${C}`,
+  );
+  w(
+    `  actions: OCI ${acts(o)}; GCP ${acts(g)}; results ${JSON.stringify(countBy(result.results.map((r) => `${r.action.kind}:${r.status}`)))}`,
+  );
+  w(
+    `  critical path = [max(1 Kasm round, OCI ceil(${instancesPerProvider}/${PAGE_SIZE}) = ${ociPages} ListInstances pages, GCP ceil(${instancesPerProvider}/${GCP_PAGE_SIZE}) = ${gcpPages} aggregatedList page(s))`,
+  );
+  w(
+    `                  + max(longest chain ${longestChain}, ceil((OCI launches ${ociLaunchCalls} + GCP launches ${g.attempts} insert + ${gcpWaits} wait + ${g.done} get + 2 × terminations ${terminations}) / ${C}))`,
+  );
   w(`                  + max(2, ceil(2 × tag updates ${tagUpdates} / ${C}))] × ${LATENCY_MS} ms`);
-  w(`                = (${observeRounds} + ${actionRounds} + ${tagRounds}) rounds × ${LATENCY_MS} ms = ${criticalMs} ms`);
+  w(
+    `                = (${observeRounds} + ${actionRounds} + ${tagRounds}) rounds × ${LATENCY_MS} ms = ${criticalMs} ms`,
+  );
   w(`  wall time of the pass ${f(wallMs, 0)} ms   ratio wall / critical path: ${f(wallMs / criticalMs)}`);
-  w(`  API calls ${allCalls} (formula expects ${expectedCalls}), calls per pool ${f(allCalls / pools.length)}:`);
+  w(
+    `  API calls ${allCalls} (formula expects ${expectedCalls}), calls per pool ${f(allCalls / pools.length)}:`,
+  );
   w(`    Kasm ${kasmCalls} (${f(kasmCalls / pools.length)} per pool, shared by all)`);
-  w(`    OCI  ${ociTotal} (expects ${ociExpected}; ${f(ociTotal / ociPools)} per OCI pool): ${JSON.stringify(ociCalls)}`);
-  w(`    GCP  ${gcpTotal} (expects ${gcpExpected}; ${f(gcpTotal / gcpPools)} per GCP pool): ${JSON.stringify(gcpCalls)}`);
-  w(`  peak RSS ${f(maxRssMb, 0)} MB (RSS ${f(rssBefore / MB, 0)} MB before the pass, emulators and their 2,000 instances + 20,000 sessions included), peak heap during the pass ${f(heapPeak / MB, 0)} MB`);
-  w(`  MB per 1,000 instances: ${f(maxRssMb / (instances / 1000), 1)} (peak RSS), ${f((maxRssMb - rssBefore / MB) / (instances / 1000), 1)} (growth during the pass)`);
-  w(`  CPU during the pass ${f(cpuMs, 0)} ms = ${f(cpuMs / wallMs)} of the wall time (client AND emulators: this process signs every OCI request and GCP token,`);
-  w('  verifies them, and builds the emulators\' answers, e.g. 20,000 session rows for get_kasms); SDK first import before the pass: ' + `OCI ${f(ociImportMs, 0)} ms, GCP ${f(gcpImportMs, 0)} ms (not in the wall time)`);
+  w(
+    `    OCI  ${ociTotal} (expects ${ociExpected}; ${f(ociTotal / ociPools)} per OCI pool): ${JSON.stringify(ociCalls)}`,
+  );
+  w(
+    `    GCP  ${gcpTotal} (expects ${gcpExpected}; ${f(gcpTotal / gcpPools)} per GCP pool): ${JSON.stringify(gcpCalls)}`,
+  );
+  w(
+    `  peak RSS ${f(maxRssMb, 0)} MB (RSS ${f(rssBefore / MB, 0)} MB before the pass, emulators and their 2,000 instances + 20,000 sessions included), peak heap during the pass ${f(heapPeak / MB, 0)} MB`,
+  );
+  w(
+    `  MB per 1,000 instances: ${f(maxRssMb / (instances / 1000), 1)} (peak RSS), ${f((maxRssMb - rssBefore / MB) / (instances / 1000), 1)} (growth during the pass)`,
+  );
+  w(
+    `  CPU during the pass ${f(cpuMs, 0)} ms = ${f(cpuMs / wallMs)} of the wall time (client AND emulators: this process signs every OCI request and GCP token,`,
+  );
+  w(
+    "  verifies them, and builds the emulators' answers, e.g. 20,000 session rows for get_kasms); SDK first import before the pass: " +
+      `OCI ${f(ociImportMs, 0)} ms, GCP ${f(gcpImportMs, 0)} ms (not in the wall time)`,
+  );
 } finally {
   await world.close();
   rmSync(dir, { recursive: true, force: true });

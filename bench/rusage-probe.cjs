@@ -3,5 +3,8 @@
 const { writeFileSync } = require('node:fs');
 process.on('exit', () => {
   const r = process.resourceUsage();
-  writeFileSync(process.env.KASM_SCALE_RUSAGE_FILE, `${process.uptime()} ${r.userCPUTime / 1e6} ${r.systemCPUTime / 1e6} ${r.maxRSS}\n`);
+  writeFileSync(
+    process.env.KASM_SCALE_RUSAGE_FILE,
+    `${process.uptime()} ${r.userCPUTime / 1e6} ${r.systemCPUTime / 1e6} ${r.maxRSS}\n`,
+  );
 });

@@ -14,7 +14,10 @@ const runs = runsFromEnv(20);
 const dir = mkdtempSync(join(tmpdir(), 'kasm-scale-bench-'));
 const { generateKeyPairSync } = await import('node:crypto');
 const pub = join(dir, 'key_public.pem');
-writeFileSync(pub, generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }));
+writeFileSync(
+  pub,
+  generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }),
+);
 
 const cases = [
   { name: 'kasm-scale --version', args: [cli, '--version'] },
@@ -29,7 +32,8 @@ try {
   for (let i = 0; i < runs; i++) {
     for (const [j, c] of cases.entries()) {
       const r = await runMeasured(c.args, { env: { ...process.env, NO_COLOR: '1', EXAMPLE_SECRET: 'x' } });
-      if (!(c.ok ?? [0]).includes(r.code)) throw new Error(`${c.name} exited ${r.code}: ${r.stderr.split('\n')[0]}`);
+      if (!(c.ok ?? [0]).includes(r.code))
+        throw new Error(`${c.name} exited ${r.code}: ${r.stderr.split('\n')[0]}`);
       figures[j].push(r);
     }
   }
@@ -42,7 +46,9 @@ try {
     const w = median(figures[j].map((r) => r.wallMs));
     const u = median(figures[j].map((r) => r.cpuMs));
     const m = median(figures[j].map((r) => r.maxRssMb));
-    process.stdout.write(`  ${c.name.padEnd(width)}  wall ${w.toFixed(0).padStart(5)} ms (${(w / bw).toFixed(2)}x)   CPU ${u.toFixed(0).padStart(5)} ms (${(u / bc).toFixed(2)}x)   peak RSS ${m.toFixed(0)} MB\n`);
+    process.stdout.write(
+      `  ${c.name.padEnd(width)}  wall ${w.toFixed(0).padStart(5)} ms (${(w / bw).toFixed(2)}x)   CPU ${u.toFixed(0).padStart(5)} ms (${(u / bc).toFixed(2)}x)   peak RSS ${m.toFixed(0)} MB\n`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

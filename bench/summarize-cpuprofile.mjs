@@ -32,5 +32,15 @@ for (const [id, us] of self) {
   fns.set(key, (fns.get(key) ?? 0) + us);
   total += us;
 }
-const show = (m, n) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `  ${(us / 1000).toFixed(0).padStart(6)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${k}`).join('\n');
-process.stdout.write(`${file}: ${(total / 1000).toFixed(0)} ms sampled\nby group:\n${show(groups, 20)}\ntop functions (self):\n${show(fns, top)}\n`);
+const show = (m, n) =>
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(
+      ([k, us]) =>
+        `  ${(us / 1000).toFixed(0).padStart(6)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${k}`,
+    )
+    .join('\n');
+process.stdout.write(
+  `${file}: ${(total / 1000).toFixed(0)} ms sampled\nby group:\n${show(groups, 20)}\ntop functions (self):\n${show(fns, top)}\n`,
+);

@@ -60,17 +60,34 @@ export async function startWorld({ dir, scale = 1 }) {
     pageSize: PAGE_SIZE,
     seed: {
       availabilityDomains: [AD1, AD2],
-      compartments: Array.from({ length: OCI_PROVIDERS }, (_, p) => ({ id: compartment(p), name: `bench${p}` })),
+      compartments: Array.from({ length: OCI_PROVIDERS }, (_, p) => ({
+        id: compartment(p),
+        name: `bench${p}`,
+      })),
       images: [{ id: IMAGE }],
       subnets: [{ id: SUBNET }],
-      shapes: [{ shape: 'VM.Standard.E4.Flex', ocpus: 1, memoryInGBs: 16, isFlexible: true, ocpuOptions: { min: 1, max: 64 }, memoryOptions: { minInGBs: 1, maxInGBs: 1024 } }],
+      shapes: [
+        {
+          shape: 'VM.Standard.E4.Flex',
+          ocpus: 1,
+          memoryInGBs: 16,
+          isFlexible: true,
+          ocpuOptions: { min: 1, max: 64 },
+          memoryOptions: { minInGBs: 1, maxInGBs: 1024 },
+        },
+      ],
     },
   });
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   oci.registerApiKey({ tenancy: TENANCY, user: USER }, publicPem);
   // Operations finish at once (operationDelayMs 0): the clock is frozen, so a wait could never end.
-  const gcp = await startGcpEmulator({ now, pageSize: GCP_PAGE_SIZE, operationDelayMs: 0, seed: { projects: [GCP_PROJECT] } });
+  const gcp = await startGcpEmulator({
+    now,
+    pageSize: GCP_PAGE_SIZE,
+    operationDelayMs: 0,
+    seed: { projects: [GCP_PROJECT] },
+  });
   const gcpKey = gcpDemoServiceAccount(GCP_PROJECT);
   gcp.registerServiceAccount(gcpKey);
   const pools = Array.from({ length: PROVIDERS * POOLS_PER_PROVIDER }, (_, i) => {
@@ -84,7 +101,12 @@ export async function startWorld({ dir, scale = 1 }) {
       kind: i % 5 === 0 ? 'rush' : i % 5 === 1 ? 'drain' : 'steady',
     };
   });
-  const kasm = await startKasmEmulator({ now, apiKey: 'bench-key', apiKeySecret: 'bench-secret-0123456789', zones: pools.map((p) => p.zone) });
+  const kasm = await startKasmEmulator({
+    now,
+    apiKey: 'bench-key',
+    apiKeySecret: 'bench-secret-0123456789',
+    zones: pools.map((p) => p.zone),
+  });
 
   // ---- seed: instances straight into the emulators' stores, agents and sessions into Kasm ----
   const created = CLOCK - 2 * 3600_000;
@@ -96,26 +118,73 @@ export async function startWorld({ dir, scale = 1 }) {
     for (let a = 0; a < agentsPerPool; a++) {
       const serverId = serverIdOf(++n);
       const idle = pool.kind === 'drain' && a >= agentsPerPool - 10 ? secs(created + 60_000) : undefined;
-      const tags = { ...ownershipTags(pool.name, serverId), [TAG_REGISTERED]: secs(created + 60_000), ...(idle ? { [TAG_IDLE_SINCE]: idle } : {}) };
+      const tags = {
+        ...ownershipTags(pool.name, serverId),
+        [TAG_REGISTERED]: secs(created + 60_000),
+        ...(idle ? { [TAG_IDLE_SINCE]: idle } : {}),
+      };
       const name = instanceName(pool.name, serverId);
       let id = name; // the GCP adapter's instance id is its name
       if (pool.cloud === 'oci') {
         id = `ocid1.instance.oc1.us-ashburn-1.bench${hex32(n)}`;
-        const details = { compartmentId: pool.compartment, availabilityDomain: a % 2 ? AD2 : AD1, shape: 'VM.Standard.E4.Flex', shapeConfig: { ocpus: 2, memoryInGBs: 16 }, displayName: name, sourceDetails: { sourceType: 'image', imageId: IMAGE }, freeformTags: tags };
-        oci.stored.push({ id, seq: n, details, freeformTags: { ...tags }, definedTags: {}, displayName: name, createdAt: created, runningAt: created + 60_000, version: 1, runningEmitted: true });
+        const details = {
+          compartmentId: pool.compartment,
+          availabilityDomain: a % 2 ? AD2 : AD1,
+          shape: 'VM.Standard.E4.Flex',
+          shapeConfig: { ocpus: 2, memoryInGBs: 16 },
+          displayName: name,
+          sourceDetails: { sourceType: 'image', imageId: IMAGE },
+          freeformTags: tags,
+        };
+        oci.stored.push({
+          id,
+          seq: n,
+          details,
+          freeformTags: { ...tags },
+          definedTags: {},
+          displayName: name,
+          createdAt: created,
+          runningAt: created + 60_000,
+          version: 1,
+          runningEmitted: true,
+        });
       } else {
-        gcpSeed.push({ project: GCP_PROJECT, name, zone: GCP_ZONE, labels: tags, machineType: 'e2-standard-4', status: 'RUNNING', creationTimestamp: created });
+        gcpSeed.push({
+          project: GCP_PROJECT,
+          name,
+          zone: GCP_ZONE,
+          labels: tags,
+          machineType: 'e2-standard-4',
+          status: 'RUNNING',
+          creationTimestamp: created,
+        });
       }
-      kasm.registerAgent({ server_id: serverId, zone_name: pool.zone, cores: 4, memory: 16384 * MB, instance_id: id, provider: 'kasm-scale' });
+      kasm.registerAgent({
+        server_id: serverId,
+        zone_name: pool.zone,
+        cores: 4,
+        memory: 16384 * MB,
+        instance_id: id,
+        provider: 'kasm-scale',
+      });
       agents.push(serverId);
     }
     // Where the sessions go: rush fills every agent (0.4 cores each, 10 per agent) and leaves 8
     // waiting; drain keeps the last 10 agents empty; steady keeps the last agent empty (not yet tagged idle).
-    const busy = pool.kind === 'drain' ? agents.slice(0, -10) : pool.kind === 'steady' ? agents.slice(0, -1) : agents;
+    const busy =
+      pool.kind === 'drain' ? agents.slice(0, -10) : pool.kind === 'steady' ? agents.slice(0, -1) : agents;
     const waiting = pool.kind === 'rush' ? 8 : 0;
     const cores = pool.kind === 'rush' ? 0.4 : pool.kind === 'drain' ? 0.25 : 0.3;
-    for (let k = 0; k < sessionsPerPool - waiting; k++) kasm.addSession({ zone_name: pool.zone, cores, memory: 1024 * MB, operational_status: 'running', server_id: busy[k % busy.length] });
-    for (let k = 0; k < waiting; k++) kasm.addSession({ zone_name: pool.zone, cores: 1, memory: 1024 * MB, operational_status: 'requested' });
+    for (let k = 0; k < sessionsPerPool - waiting; k++)
+      kasm.addSession({
+        zone_name: pool.zone,
+        cores,
+        memory: 1024 * MB,
+        operational_status: 'running',
+        server_id: busy[k % busy.length],
+      });
+    for (let k = 0; k < waiting; k++)
+      kasm.addSession({ zone_name: pool.zone, cores: 1, memory: 1024 * MB, operational_status: 'requested' });
   }
   oci.refresh();
   gcp.seedInstances(gcpSeed);
@@ -143,16 +212,31 @@ export async function startWorld({ dir, scale = 1 }) {
     endpoint: oci.url,
   };
   // The demo's built-in GCP provider (same project, zone and paths), sized for the bench.
-  const gcpBase = emulatedGcpProvider(gcpKey, { machineType: 'e2-standard-4', max_instances: maxInstances, endpoint: gcp.url });
+  const gcpBase = emulatedGcpProvider(gcpKey, {
+    machineType: 'e2-standard-4',
+    max_instances: maxInstances,
+    endpoint: gcp.url,
+  });
   const standby = { rush: 8, drain: 24, steady: 16 };
   writeFileSync(
     config,
     JSON.stringify({
       kasm: { url: kasm.url, api_key: kasm.apiKey, api_key_secret: kasm.apiKeySecret },
       providers: Array.from({ length: PROVIDERS }, (_, p) =>
-        cloudOf(p) === 'oci' ? { ...providerBase, vm_provider_config_name: providerName(p), oci_compartment_ocid: compartment(p) } : { ...gcpBase, vm_provider_config_name: providerName(p) },
+        cloudOf(p) === 'oci'
+          ? {
+              ...providerBase,
+              vm_provider_config_name: providerName(p),
+              oci_compartment_ocid: compartment(p),
+            }
+          : { ...gcpBase, vm_provider_config_name: providerName(p) },
       ),
-      autoscale: pools.map((p) => ({ autoscale_config_name: p.name, vm_provider_config_name: p.provider, zone_name: p.zone, standby_cores: standby[p.kind] })),
+      autoscale: pools.map((p) => ({
+        autoscale_config_name: p.name,
+        vm_provider_config_name: p.provider,
+        zone_name: p.zone,
+        standby_cores: standby[p.kind],
+      })),
     }),
     { mode: 0o600 },
   );
@@ -188,7 +272,8 @@ export async function startWorld({ dir, scale = 1 }) {
     calls() {
       const after = kasm.calls();
       const kasmCalls = {};
-      for (const k of Object.keys(after)) if (after[k] - (kasmBefore[k] ?? 0) > 0) kasmCalls[k] = after[k] - (kasmBefore[k] ?? 0);
+      for (const k of Object.keys(after))
+        if (after[k] - (kasmBefore[k] ?? 0) > 0) kasmCalls[k] = after[k] - (kasmBefore[k] ?? 0);
       return { oci: { ...ociCalls }, gcp: { ...gcpCalls }, kasm: kasmCalls };
     },
     close: () => Promise.all([oci.close(), gcp.close(), kasm.close()]),
@@ -213,7 +298,10 @@ export function criticalPath(calls, { concurrency, latencyMs }) {
   const terminations = v(o.TerminateInstance) + v(g['instances.delete']);
   const tagUpdates = v(o.UpdateInstance) + v(g['instances.setLabels']);
   // instances.get serves GCP launches (after the insert) as well as terminations and relabels.
-  const gcpLaunchGets = Math.max(0, v(g['instances.get']) - v(g['instances.delete']) - v(g['instances.setLabels']));
+  const gcpLaunchGets = Math.max(
+    0,
+    v(g['instances.get']) - v(g['instances.delete']) - v(g['instances.setLabels']),
+  );
   const actionCalls = ociLaunch + gcpInsert + gcpWait + gcpLaunchGets + 2 * terminations;
   const gcpLaunchChain = gcpInsert ? 2 + Math.ceil(gcpWait / gcpInsert) : 0;
   const longestChain = Math.max(ociLaunch ? 1 : 0, gcpLaunchChain, terminations ? 2 : 0);
@@ -223,5 +311,14 @@ export function criticalPath(calls, { concurrency, latencyMs }) {
   const gcpPages = Math.ceil(v(g['instances.aggregatedList']) / GCP_PROVIDERS);
   const observeRounds = Math.max(1, ociPages, gcpPages);
   const rounds = observeRounds + actionRounds + tagRounds;
-  return { observeRounds, actionRounds, tagRounds, rounds, ms: rounds * latencyMs, launches: ociLaunch + gcpInsert, terminations, tagUpdates };
+  return {
+    observeRounds,
+    actionRounds,
+    tagRounds,
+    rounds,
+    ms: rounds * latencyMs,
+    launches: ociLaunch + gcpInsert,
+    terminations,
+    tagUpdates,
+  };
 }

@@ -16,9 +16,35 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 
 /** Every compute v1 service a kasm-scale client class talks to (adapter and doctor). */
-export const GCP_SERVICES = ['Instances', 'ZoneOperations', 'MachineTypes', 'Projects', 'Zones', 'Images', 'Networks', 'Subnetworks', 'AcceleratorTypes'];
+export const GCP_SERVICES = [
+  'Instances',
+  'ZoneOperations',
+  'MachineTypes',
+  'Projects',
+  'Zones',
+  'Images',
+  'Networks',
+  'Subnetworks',
+  'AcceleratorTypes',
+];
 
-const SCALARS = new Set(['double', 'float', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'bool', 'string', 'bytes']);
+const SCALARS = new Set([
+  'double',
+  'float',
+  'int32',
+  'int64',
+  'uint32',
+  'uint64',
+  'sint32',
+  'sint64',
+  'fixed32',
+  'fixed64',
+  'sfixed32',
+  'sfixed64',
+  'bool',
+  'string',
+  'bytes',
+]);
 const V1 = ['google', 'cloud', 'compute', 'v1'];
 
 function at(root, path) {
@@ -88,7 +114,13 @@ export function pruneComputeProtos(full, services = GCP_SERVICES) {
         ...full.nested.google,
         nested: {
           ...full.nested.google.nested,
-          cloud: { ...cloud, nested: { ...cloud.nested, compute: { ...cloud.nested.compute, nested: { v1: { ...v1, nested } } } } },
+          cloud: {
+            ...cloud,
+            nested: {
+              ...cloud.nested,
+              compute: { ...cloud.nested.compute, nested: { v1: { ...v1, nested } } },
+            },
+          },
         },
       },
     },
@@ -100,9 +132,19 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const pkg = require('@google-cloud/compute/package.json');
   const pruned = pruneComputeProtos(require(source));
   // Who made it: load.ts uses the subset only when these still match the installed package.
-  const doc = { kasmScaleSubset: { package: pkg.name, version: pkg.version, sourceBytes: statSync(source).size, services: GCP_SERVICES }, ...pruned };
+  const doc = {
+    kasmScaleSubset: {
+      package: pkg.name,
+      version: pkg.version,
+      sourceBytes: statSync(source).size,
+      services: GCP_SERVICES,
+    },
+    ...pruned,
+  };
   const out = fileURLToPath(new URL('../dist/clouds/gcp/compute-protos.json', import.meta.url));
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(doc));
-  process.stdout.write(`gen-gcp-protos: ${out} (${(JSON.stringify(doc).length / 1024).toFixed(0)} KB, ${Object.keys(doc.nested.google.nested.cloud.nested.compute.nested.v1.nested).length} v1 definitions)\n`);
+  process.stdout.write(
+    `gen-gcp-protos: ${out} (${(JSON.stringify(doc).length / 1024).toFixed(0)} KB, ${Object.keys(doc.nested.google.nested.cloud.nested.compute.nested.v1.nested).length} v1 definitions)\n`,
+  );
 }

@@ -39,10 +39,16 @@ const enumValues = (name) => {
 // returned"), by its full name otherwise. Which regions: from that text; the keys: from
 // oci-common's Region data, and the two must agree.
 const instanceDoc = readFileSync(join(modelDir, 'instance.d.ts'), 'utf8').replace(/\s*\*\s*/g, ' ');
-const short = /For the ([a-z0-9-]+) and ([a-z0-9-]+) regions, \{@code (\w+)\} and \{@code (\w+)\} are returned/.exec(instanceDoc);
+const short =
+  /For the ([a-z0-9-]+) and ([a-z0-9-]+) regions, \{@code (\w+)\} and \{@code (\w+)\} are returned/.exec(
+    instanceDoc,
+  );
 if (!short) throw new Error('Instance.region documentation changed: check which regions answer with a key');
 const regionKeys = {};
-for (const [id, key] of [[short[1], short[3]], [short[2], short[4]]]) {
+for (const [id, key] of [
+  [short[1], short[3]],
+  [short[2], short[4]],
+]) {
   const code = common.Region.fromRegionId(id).regionCode;
   if (code !== key) throw new Error(`oci-common says ${id} has key ${code}, the Instance model says ${key}`);
   regionKeys[id] = code;

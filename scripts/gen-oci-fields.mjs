@@ -58,10 +58,17 @@ const interfaces = new Map();
 const enums = new Map();
 for (const file of readdirSync(modelDir)) {
   if (!file.endsWith('.d.ts')) continue;
-  const src = ts.createSourceFile(file, readFileSync(join(modelDir, file), 'utf8'), ts.ScriptTarget.ES2022, true);
+  const src = ts.createSourceFile(
+    file,
+    readFileSync(join(modelDir, file), 'utf8'),
+    ts.ScriptTarget.ES2022,
+    true,
+  );
   for (const stmt of src.statements) {
     if (!ts.isInterfaceDeclaration(stmt)) continue;
-    const ext = (stmt.heritageClauses ?? []).flatMap((h) => h.types.map((t) => lastName(t.expression.getText(src))));
+    const ext = (stmt.heritageClauses ?? []).flatMap((h) =>
+      h.types.map((t) => lastName(t.expression.getText(src))),
+    );
     const props = stmt.members.filter(ts.isPropertySignature).map((m) => ({
       name: m.name.getText(src).replace(/^"|"$/g, ''),
       type: m.type,
@@ -83,7 +90,9 @@ for (const file of readdirSync(modelDir)) {
   }
 }
 function enumValues(decl) {
-  const values = decl.members.map((m) => (m.initializer && ts.isStringLiteral(m.initializer) ? m.initializer.text : undefined)).filter((v) => v !== undefined);
+  const values = decl.members
+    .map((m) => (m.initializer && ts.isStringLiteral(m.initializer) ? m.initializer.text : undefined))
+    .filter((v) => v !== undefined);
   // UNKNOWN_VALUE is the SDK's stand-in for a value newer than itself in ANSWERS; never a request value.
   return values.filter((v) => v !== 'UNKNOWN_VALUE');
 }
@@ -92,7 +101,8 @@ function lastName(text) {
 }
 /** base → direct subtypes */
 const subtypes = new Map();
-for (const [name, i] of interfaces) for (const b of i.extends) subtypes.set(b, [...(subtypes.get(b) ?? []), name]);
+for (const [name, i] of interfaces)
+  for (const b of i.extends) subtypes.set(b, [...(subtypes.get(b) ?? []), name]);
 /** A model and every model that extends it (REST picks the subtype by a discriminator). */
 function withSubtypes(name) {
   const out = [name];
@@ -113,11 +123,14 @@ function classify(type, src) {
   if (ts.isArrayTypeNode(type)) return { ...classify(type.elementType, src), array: true };
   if (ts.isTypeReferenceNode(type)) {
     const text = type.typeName.getText(src);
-    if (text === 'Array' && type.typeArguments?.length === 1) return { ...classify(type.typeArguments[0], src), array: true };
+    if (text === 'Array' && type.typeArguments?.length === 1)
+      return { ...classify(type.typeArguments[0], src), array: true };
     const parts = text.split('.');
     // `model.Foo` is a model; `Foo.SomeEnum` / `model.Foo.SomeEnum` is an enum (a scalar).
-    if (parts.length === 2 && parts[0] === 'model' && interfaces.has(parts[1])) return { kind: 'model', models: withSubtypes(parts[1]) };
-    if (parts.length === 1 && interfaces.has(parts[0])) return { kind: 'model', models: withSubtypes(parts[0]) };
+    if (parts.length === 2 && parts[0] === 'model' && interfaces.has(parts[1]))
+      return { kind: 'model', models: withSubtypes(parts[1]) };
+    if (parts.length === 1 && interfaces.has(parts[0]))
+      return { kind: 'model', models: withSubtypes(parts[0]) };
     return { kind: 'scalar' };
   }
   if (ts.isUnionTypeNode(type)) {
@@ -157,7 +170,8 @@ function valueType(type, src) {
   }
   if (ts.isTypeReferenceNode(type)) {
     const text = type.typeName.getText(src);
-    if (text === 'Array' && type.typeArguments?.length === 1) return { t: 'list', of: valueType(type.typeArguments[0], src) };
+    if (text === 'Array' && type.typeArguments?.length === 1)
+      return { t: 'list', of: valueType(type.typeArguments[0], src) };
     if (text === 'Date') return { t: 'datetime' };
     const parts = text.split('.');
     const name = parts[0] === 'model' ? parts.slice(1) : parts;
@@ -167,8 +181,10 @@ function valueType(type, src) {
   }
   if (ts.isUnionTypeNode(type)) {
     const members = type.types.map((t) => valueType(t, src));
-    if (members.every((m) => m.t === 'model')) return { t: 'model', models: [...new Set(members.flatMap((m) => m.models))] };
-    if (members.every((m) => m.t === 'enum')) return { t: 'enum', values: [...new Set(members.flatMap((m) => m.values))] };
+    if (members.every((m) => m.t === 'model'))
+      return { t: 'model', models: [...new Set(members.flatMap((m) => m.models))] };
+    if (members.every((m) => m.t === 'enum'))
+      return { t: 'enum', values: [...new Set(members.flatMap((m) => m.values))] };
     throw new Error(`oci-core union ${type.getText(src)} mixes kinds`);
   }
   throw new Error(`oci-core type ${type.getText(src)} is not understood: teach valueType`);
@@ -182,15 +198,32 @@ function valueType(type, src) {
  * Performance Levels page linked from the same comment).
  */
 const RANGES = [
-  { field: 'bootVolumeSizeInGBs', models: ['InstanceSourceViaImageDetails'], read: /Minimum value is ([\d,]+) GB and maximum value is ([\d,]+) GB/ },
-  { field: 'bootVolumeVpusPerGB', models: ['InstanceSourceViaImageDetails'], read: /\{@code (\d+)\}: Represents Balanced[\s\S]*\{@code \d+\}-\{@code (\d+)\}/, step: 10 },
-  { field: 'vpusPerGB', models: ['LaunchCreateVolumeFromAttributes'], read: /\{@code (\d+)\}: Represents Lower Cost[\s\S]*\{@code \d+\}-\{@code (\d+)\}/, step: 10 },
+  {
+    field: 'bootVolumeSizeInGBs',
+    models: ['InstanceSourceViaImageDetails'],
+    read: /Minimum value is ([\d,]+) GB and maximum value is ([\d,]+) GB/,
+  },
+  {
+    field: 'bootVolumeVpusPerGB',
+    models: ['InstanceSourceViaImageDetails'],
+    read: /\{@code (\d+)\}: Represents Balanced[\s\S]*\{@code \d+\}-\{@code (\d+)\}/,
+    step: 10,
+  },
+  {
+    field: 'vpusPerGB',
+    models: ['LaunchCreateVolumeFromAttributes'],
+    read: /\{@code (\d+)\}: Represents Lower Cost[\s\S]*\{@code \d+\}-\{@code (\d+)\}/,
+    step: 10,
+  },
 ];
 function rangeFor(model, prop) {
   const r = RANGES.find((x) => x.field === prop.name && x.models.includes(model));
   if (!r) return undefined;
   const m = r.read.exec(prop.doc.replace(/\s*\*?\s*<p>\s*/g, ' ').replace(/\n\s*\*?\s*/g, ' '));
-  if (!m) throw new Error(`${model}.${prop.name}: its doc comment no longer says ${r.read}; look at the range again`);
+  if (!m)
+    throw new Error(
+      `${model}.${prop.name}: its doc comment no longer says ${r.read}; look at the range again`,
+    );
   const num = (s) => Number(s.replace(/,/g, ''));
   return { min: num(m[1]), max: num(m[2]), ...(r.step ? { step: r.step } : {}) };
 }
@@ -227,18 +260,24 @@ while (queue.length) {
   const base = interfaces.get(name).extends[0];
   if (base && interfaces.has(base)) {
     const rt = ociModels[name] ?? {};
-    const disc = Object.entries(rt).find(([k, v]) => typeof v === 'string' && allProps(base).some((p) => p.name === k));
+    const disc = Object.entries(rt).find(
+      ([k, v]) => typeof v === 'string' && allProps(base).some((p) => p.name === k),
+    );
     if (disc) spec.discriminator = { field: disc[0], value: disc[1] };
   }
   models[name] = spec;
 }
-for (const r of RANGES) for (const m of r.models) if (!usedRanges.has(`${m}.${r.field}`)) throw new Error(`range for ${m}.${r.field} was not applied: is the field still there?`);
+for (const r of RANGES)
+  for (const m of r.models)
+    if (!usedRanges.has(`${m}.${r.field}`))
+      throw new Error(`range for ${m}.${r.field} was not applied: is the field still there?`);
 
 // Sanity: snake names must be unique inside a model and map back to one camel name.
 for (const [name, m] of Object.entries(models)) {
   const seen = new Map();
   for (const [camel, f] of Object.entries(m.fields)) {
-    if (seen.has(f.snake) && seen.get(f.snake) !== camel) throw new Error(`${name}: ${camel} and ${seen.get(f.snake)} both map to ${f.snake}`);
+    if (seen.has(f.snake) && seen.get(f.snake) !== camel)
+      throw new Error(`${name}: ${camel} and ${seen.get(f.snake)} both map to ${f.snake}`);
     seen.set(f.snake, camel);
   }
 }
@@ -315,5 +354,7 @@ if (process.argv.includes('--check')) {
   process.stdout.write('oci-fields.generated.ts is up to date\n');
 } else {
   writeFileSync(OUT, body);
-  process.stdout.write(`wrote ${OUT}: ${Object.keys(models).length} models, ${irregular.size} irregular names\n`);
+  process.stdout.write(
+    `wrote ${OUT}: ${Object.keys(models).length} models, ${irregular.size} irregular names\n`,
+  );
 }

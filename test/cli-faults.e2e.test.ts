@@ -21,7 +21,12 @@ function expectOneLine(r: { code: number | null; stderr: string }, code: number,
   expect(r.code, r.stderr).toBe(code);
   expect(r.stderr).not.toMatch(/unexpected|\n\s+at /);
   expect(r.stderr).toMatch(text);
-  expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1);
+  expect(
+    r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('error:')),
+  ).toHaveLength(1);
 }
 
 beforeAll(async () => {
@@ -38,7 +43,9 @@ describe('reconcile: ordinary faults of its files', () => {
   it('state.json that is a folder: exit 2, says so', async () => {
     const state = join(dir, 'state-folder');
     mkdirSync(join(state, 'state.json'), { recursive: true });
-    const r = await runCli(['reconcile', config, '--state-dir', state, '--demand', '-'], { input: '{"servers":[],"kasms":[]}' });
+    const r = await runCli(['reconcile', config, '--state-dir', state, '--demand', '-'], {
+      input: '{"servers":[],"kasms":[]}',
+    });
     expectOneLine(r, 2, /state file: .*state\.json is a directory, not a regular file/);
   });
 
@@ -52,14 +59,23 @@ describe('reconcile: ordinary faults of its files', () => {
       chmodSync(dir, 0o755);
       chmodSync(config, 0o644);
     }
-    const r = await runCli(['reconcile', config, '--state-dir', state, '--demand', '-'], { input: '{"servers":[],"kasms":[]}', ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
+    const r = await runCli(['reconcile', config, '--state-dir', state, '--demand', '-'], {
+      input: '{"servers":[],"kasms":[]}',
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
     expectOneLine(r, 2, /state file .*read-only-state is not writable/);
   });
 
   it('impossible --demand numbers: negative or infinite cores are refused, exit 2', async () => {
     for (const [doc, text] of [
-      ['{"servers":[],"kasms":[{"kasm_id":"a","cores":-2,"memory":1,"gpus":0}]}', /kasms\[0\]\.cores is -2; expected a finite number ≥ 0/],
-      ['{"servers":[{"server_id":"s","cores":1e999,"memory":1}],"kasms":[]}', /servers\[0\]\.cores is infinite/],
+      [
+        '{"servers":[],"kasms":[{"kasm_id":"a","cores":-2,"memory":1,"gpus":0}]}',
+        /kasms\[0\]\.cores is -2; expected a finite number ≥ 0/,
+      ],
+      [
+        '{"servers":[{"server_id":"s","cores":1e999,"memory":1}],"kasms":[]}',
+        /servers\[0\]\.cores is infinite/,
+      ],
     ] as const) {
       const r = await runCli(['reconcile', config, '--dry-run', '--demand', '-'], { input: doc });
       expectOneLine(r, 2, text);
@@ -68,20 +84,26 @@ describe('reconcile: ordinary faults of its files', () => {
 
   it('--metrics-file in a folder that does not exist: refused before the pass, nothing created', async () => {
     const missing = join(dir, 'no-such-folder');
-    const r = await runCli(['reconcile', config, '--dry-run', '--demand', '-', '--metrics-file', join(missing, 'kasm.prom')], { input: '{"servers":[],"kasms":[]}' });
+    const r = await runCli(
+      ['reconcile', config, '--dry-run', '--demand', '-', '--metrics-file', join(missing, 'kasm.prom')],
+      { input: '{"servers":[],"kasms":[]}' },
+    );
     expectOneLine(r, 2, /--metrics-file .*folder .*no-such-folder does not exist/);
     expect(readdirSync(dir)).not.toContain('no-such-folder');
   });
 });
 
 describe('emulator: bad flags are usage errors', () => {
-  it('--state that is a folder or not JSON, --host that is not this machine, another kind\'s flag: exit 2 each', async () => {
+  it("--state that is a folder or not JSON, --host that is not this machine, another kind's flag: exit 2 each", async () => {
     const bad = join(dir, 'bad-state.json');
     writeFileSync(bad, '{bad');
     for (const [args, text] of [
       [['kasm', '--state', dir], /--state file .* is a directory/],
       [['oci', '--state', bad], /--state file .*bad-state\.json is not JSON/],
-      [['kasm', '--host', 'no-such-host.invalid'], /--host no-such-host\.invalid is not an address or a name that resolves/],
+      [
+        ['kasm', '--host', 'no-such-host.invalid'],
+        /--host no-such-host\.invalid is not an address or a name that resolves/,
+      ],
       [['oci', '--api-key', 'k'], /--api-key is a flag of the kasm emulator, not of the oci emulator/],
       [['kasm', '--for', config], /--for is a flag of the oci and gcp emulators, not of the kasm emulator/],
     ] as const) {
@@ -103,6 +125,8 @@ describe('usage', () => {
   it('a usage error under --json is a JSON document on stdout too', async () => {
     const r = await runCli(['config', 'validate', '--json', '--bogus']);
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toMatchObject({ error: { message: expect.stringContaining('--bogus'), exit_code: 2 } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      error: { message: expect.stringContaining('--bogus'), exit_code: 2 },
+    });
   });
 });

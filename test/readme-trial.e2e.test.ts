@@ -42,13 +42,20 @@ function asScript(block: string, ports: Map<string, number>): string {
   const lines = text.split('\n').flatMap((line) => {
     const bg = /^kasm-scale emulator .*--port (\d+).*&/.exec(line);
     if (!bg) return [line];
-    return [line, `for i in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/${bg[1]}) 2>/dev/null && break; sleep 0.1; done`];
+    return [
+      line,
+      `for i in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/${bg[1]}) 2>/dev/null && break; sleep 0.1; done`,
+    ];
   });
   // -e: any command of the README that fails fails the test; -x: stderr shows which one.
-  return ['set -e -x', 'trap \'kill $(jobs -p) 2>/dev/null || true\' EXIT', ...lines].join('\n');
+  return ['set -e -x', "trap 'kill $(jobs -p) 2>/dev/null || true' EXIT", ...lines].join('\n');
 }
 
-function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function bash(
+  script: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((ok, fail) => {
     const child = spawn('bash', ['-c', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -73,7 +80,17 @@ describe('README: the no-account trial', () => {
   it('runs top to bottom as written: init, emulators, validate, doctor, render, submit, reconcile, simulate', async () => {
     const block = trialBlock(readFileSync(README, 'utf8'));
     // What the section promises to show, so a rewrite that drops a step is noticed.
-    for (const step of ['emulator kasm', 'init --answers', 'emulator oci', '--for kasm-scale.yaml', 'doctor', 'config submit', 'reconcile', 'simulate --trace builtin:']) expect(block).toContain(step);
+    for (const step of [
+      'emulator kasm',
+      'init --answers',
+      'emulator oci',
+      '--for kasm-scale.yaml',
+      'doctor',
+      'config submit',
+      'reconcile',
+      'simulate --trace builtin:',
+    ])
+      expect(block).toContain(step);
 
     const home = join(dir, 'home');
     const work = join(dir, 'trial');
@@ -87,12 +104,22 @@ describe('README: the no-account trial', () => {
       ['8123', await freePort()],
       ['8125', await freePort()],
     ]);
-    const env = { ...process.env, HOME: home, PATH: `${bin}:${process.env.PATH}`, NO_COLOR: '1', XDG_STATE_HOME: join(home, 'state'), KASM_SCALE_CONFIG: undefined };
+    const env = {
+      ...process.env,
+      HOME: home,
+      PATH: `${bin}:${process.env.PATH}`,
+      NO_COLOR: '1',
+      XDG_STATE_HOME: join(home, 'state'),
+      KASM_SCALE_CONFIG: undefined,
+    };
     const r = await bash(asScript(block, ports), work, env);
     const all = `${r.stdout}\n${r.stderr}`;
     expect(r.code, all.slice(-4000)).toBe(0);
     // What the commands printed (bash -x echoes each command line on stderr with a leading +).
-    const printed = all.split('\n').filter((l) => !l.startsWith('+')).join('\n');
+    const printed = all
+      .split('\n')
+      .filter((l) => !l.startsWith('+'))
+      .join('\n');
 
     // doctor passed every check (warnings allowed), submit created the provider, reconcile launched.
     expect(all).toMatch(/doctor: \d+ checks, \d+ passed, 0 failed/);

@@ -12,7 +12,8 @@ import { ociKeyPair } from './helpers/keys.js';
  * sees every ESM import (static and dynamic), and a wrapper around Module._load sees every
  * require() (the SDKs are CommonJS inside).
  */
-const SDK = /(^|[/\\:])(oci-[a-z]+|@google-cloud|google-gax|googleapis|google-auth-library|sshpk|jssha)([/\\]|$)/;
+const SDK =
+  /(^|[/\\:])(oci-[a-z]+|@google-cloud|google-gax|googleapis|google-auth-library|sshpk|jssha)([/\\]|$)/;
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -49,7 +50,11 @@ Module._load = function (request, parent, isMain) {
 afterAll(() => cleanup?.());
 
 /** Runs node with the tracer and returns every module specifier it resolved. */
-function traced(name: string, args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; modules: string[] } {
+function traced(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { code: number | null; stdout: string; modules: string[] } {
   const trace = join(dir, `${name}.trace`);
   writeFileSync(trace, '');
   const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, ...args], {
@@ -58,19 +63,28 @@ function traced(name: string, args: string[], env: NodeJS.ProcessEnv = {}): { co
     encoding: 'utf8',
     timeout: 60_000,
   });
-  return { code: r.status, stdout: r.stdout, modules: readFileSync(trace, 'utf8').split('\n').filter(Boolean) };
+  return {
+    code: r.status,
+    stdout: r.stdout,
+    modules: readFileSync(trace, 'utf8').split('\n').filter(Boolean),
+  };
 }
 
 describe('start-up loads no cloud SDK', () => {
   it('the tracer sees an SDK when one is loaded (control)', () => {
-    const r = traced('control', ['--input-type=module', '-e', "await import('oci-common'); import.meta.resolve('@google-cloud/compute')"]);
+    const r = traced('control', [
+      '--input-type=module',
+      '-e',
+      "await import('oci-common'); import.meta.resolve('@google-cloud/compute')",
+    ]);
     expect(r.code).toBe(0);
     expect(r.modules.some((m) => m.includes('oci-common'))).toBe(true);
     expect(r.modules.some((m) => m.includes('@google-cloud/compute'))).toBe(true);
     expect(r.modules.some((m) => SDK.test(m.split(' ')[1]))).toBe(true);
   });
 
-  const sdkIn = (modules: string[]) => modules.filter((m) => SDK.test(m.split(' ')[1]) || SDK.test(m.split(' ')[2] ?? ''));
+  const sdkIn = (modules: string[]) =>
+    modules.filter((m) => SDK.test(m.split(' ')[1]) || SDK.test(m.split(' ')[2] ?? ''));
 
   for (const args of [['--help'], ['keys', '--help'], ['keys', 'generate', '--help'], ['config', '--help']]) {
     it(`kasm-scale ${args.join(' ')}`, () => {
@@ -98,7 +112,11 @@ describe('start-up loads no cloud SDK', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(key.fingerprint);
     expect(r.modules.some((m) => m.includes('dist/cli/commands/keys.js'))).toBe(true);
-    expect(r.modules.filter((m) => /dist\/cli\/commands\/(reconcile|doctor|demo|simulate|status|init|emulator)\.js|node-forge/.test(m))).toEqual([]);
+    expect(
+      r.modules.filter((m) =>
+        /dist\/cli\/commands\/(reconcile|doctor|demo|simulate|status|init|emulator)\.js|node-forge/.test(m),
+      ),
+    ).toEqual([]);
   });
 
   it('config validate checks a whole OCI config without loading a cloud SDK', () => {
@@ -106,7 +124,13 @@ describe('start-up loads no cloud SDK', () => {
     const home = join(dir, 'home');
     mkdirSync(join(home, '.oci'), { recursive: true });
     writeFileSync(join(home, '.oci', 'oci_api_key.pem'), key.privatePem, { mode: 0o600 });
-    const r = traced('validate', [CLI, 'config', 'validate', join(root, 'examples/oci.yaml')], { HOME: home, KASM_API_KEY: 'k', KASM_API_KEY_SECRET: 's', KASM_MANAGER_TOKEN: 't', OCI_FINGERPRINT: key.fingerprint });
+    const r = traced('validate', [CLI, 'config', 'validate', join(root, 'examples/oci.yaml')], {
+      HOME: home,
+      KASM_API_KEY: 'k',
+      KASM_API_KEY_SECRET: 's',
+      KASM_MANAGER_TOKEN: 't',
+      OCI_FINGERPRINT: key.fingerprint,
+    });
     expect(r.code).toBe(0);
     expect(r.modules.some((m) => m.includes('dist/config/'))).toBe(true);
     expect(sdkIn(r.modules)).toEqual([]);

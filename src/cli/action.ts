@@ -11,7 +11,8 @@ export interface CommonOptions {
 
 /** Adds `--json` and `--verbose` to a command, with the wording every command shares. */
 export function common(cmd: Command, opts: { json?: boolean } = { json: true }): Command {
-  if (opts.json !== false) cmd.option('--json', 'print one JSON document on stdout (human text goes to stderr)');
+  if (opts.json !== false)
+    cmd.option('--json', 'print one JSON document on stdout (human text goes to stderr)');
   return cmd.option('--verbose', 'more detail, and a stack trace on unexpected errors');
 }
 
@@ -20,7 +21,11 @@ export function examples(cmd: Command, lines: string[]): Command {
   return cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`);
 }
 
-export type ActionBody<O> = (args: { options: O; args: string[]; out: Output }) => Promise<number | void> | number | void;
+export type ActionBody<O> = (args: {
+  options: O;
+  args: string[];
+  out: Output;
+}) => Promise<number | void> | number | void;
 
 /**
  * Wraps a command body: builds the Output from --json/--verbose, turns a CliError into
@@ -50,13 +55,24 @@ export function reportError(err: unknown, out: Output): number {
   if (err instanceof CliError) {
     out.info(`${out.color.red('error:')} ${errorLine(err)}`);
     if (out.verbose && err.cause) out.info(out.color.dim(describeCause(err.cause)));
-    if (out.json) out.printJson({ error: { message: err.message, hint: err.hint ?? null, exit_code: err.exitCode } });
+    if (out.json)
+      out.printJson({ error: { message: err.message, hint: err.hint ?? null, exit_code: err.exitCode } });
     return err.exitCode;
   }
-  const message = err instanceof Error ? err.message : typeof err === 'object' && err && 'message' in err ? String((err as { message: unknown }).message) : String(err);
-  out.info(`${out.color.red('error:')} unexpected: ${message.split('\n')[0]}${out.verbose ? '' : ' (rerun with --verbose for details)'}`);
+  const message =
+    err instanceof Error
+      ? err.message
+      : typeof err === 'object' && err && 'message' in err
+        ? String((err as { message: unknown }).message)
+        : String(err);
+  out.info(
+    `${out.color.red('error:')} unexpected: ${message.split('\n')[0]}${out.verbose ? '' : ' (rerun with --verbose for details)'}`,
+  );
   if (out.verbose && err instanceof Error && err.stack) out.info(out.color.dim(err.stack));
-  if (out.json) out.printJson({ error: { message: `unexpected: ${message.split('\n')[0]}`, hint: null, exit_code: ExitCode.Failed } });
+  if (out.json)
+    out.printJson({
+      error: { message: `unexpected: ${message.split('\n')[0]}`, hint: null, exit_code: ExitCode.Failed },
+    });
   return ExitCode.Failed;
 }
 

@@ -46,10 +46,14 @@ export function fsErrorToInput(err: unknown, path: string, what = 'file'): CliEr
     case 'ENOENT':
       return new InputError(`${what} ${path} does not exist`, { hint: 'check the path' });
     case 'EISDIR':
-      return new InputError(`${what} ${path} is a directory, not a file`, { hint: 'give the path of a file' });
+      return new InputError(`${what} ${path} is a directory, not a file`, {
+        hint: 'give the path of a file',
+      });
     case 'EACCES':
     case 'EPERM':
-      return new InputError(`${what} ${path} cannot be read: permission denied`, { hint: 'check its owner and mode' });
+      return new InputError(`${what} ${path} cannot be read: permission denied`, {
+        hint: 'check its owner and mode',
+      });
     default:
       return new OperationalError(`${what} ${path}: ${(err as Error)?.message ?? String(err)}`);
   }

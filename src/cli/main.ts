@@ -7,7 +7,10 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${VERSION}\n`);
     return;
   }
-  const [{ buildProgram }, { quietSdkNoise }] = await Promise.all([import('./program.js'), import('./quiet.js')]);
+  const [{ buildProgram }, { quietSdkNoise }] = await Promise.all([
+    import('./program.js'),
+    import('./quiet.js'),
+  ]);
   quietSdkNoise();
   await (await buildProgram(commandOf(args))).parseAsync(argv);
 }

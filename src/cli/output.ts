@@ -92,7 +92,14 @@ function plainProgress(text: string, stderr: NodeJS.WritableStream, color: Chalk
 
 function spinnerProgress(text: string, stderr: NodeJS.WritableStream): Progress {
   // nanospinner is tiny and loads no further dependencies: start-up stays fast.
-  let spinner: { update(o: { text: string }): void; success(o?: { text: string }): void; error(o?: { text: string }): void; stop(): void } | undefined;
+  let spinner:
+    | {
+        update(o: { text: string }): void;
+        success(o?: { text: string }): void;
+        error(o?: { text: string }): void;
+        stop(): void;
+      }
+    | undefined;
   let pending = text;
   void import('nanospinner').then(({ createSpinner }) => {
     spinner = createSpinner(pending, { stream: stderr as unknown as NodeJS.WriteStream }).start();

@@ -10,7 +10,9 @@ import { VERSION } from '../version.js';
  */
 export async function buildProgram(command?: string): Promise<Command> {
   const program = new Command('kasm-scale')
-    .description('OCI API keys, Kasm VM provider configs, and one-shot autoscaling passes for Kasm Workspaces agents on OCI and GCP')
+    .description(
+      'OCI API keys, Kasm VM provider configs, and one-shot autoscaling passes for Kasm Workspaces agents on OCI and GCP',
+    )
     .version(VERSION, '-V, --version')
     .showSuggestionAfterError(true)
     .configureHelp({ sortSubcommands: false })
@@ -28,7 +30,8 @@ export async function buildProgram(command?: string): Promise<Command> {
 function helpWithoutSubcommand(group: Command): void {
   group.action(() => {
     group.outputHelp({ error: true });
-    if (wantsJson()) printUsageJson(`${group.name()} needs a subcommand: ${group.commands.map((c) => c.name()).join(', ')}`);
+    if (wantsJson())
+      printUsageJson(`${group.name()} needs a subcommand: ${group.commands.map((c) => c.name()).join(', ')}`);
     process.exit(ExitCode.Invalid);
   });
 }
@@ -39,13 +42,19 @@ function wantsJson(): boolean {
 }
 
 function printUsageJson(message: string): void {
-  process.stdout.write(`${JSON.stringify({ error: { message, hint: 'see --help', exit_code: ExitCode.Invalid } }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ error: { message, hint: 'see --help', exit_code: ExitCode.Invalid } }, null, 2)}\n`,
+  );
 }
 
 /** Commander exits 1 on bad usage; our convention is 2 for every usage error. */
 function applyUsageExitCode(cmd: Command): void {
   cmd.exitOverride((err: CommanderError) => {
-    const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' || err.exitCode === 0;
+    const ok =
+      err.code === 'commander.helpDisplayed' ||
+      err.code === 'commander.version' ||
+      err.code === 'commander.help' ||
+      err.exitCode === 0;
     if (!ok && wantsJson()) printUsageJson(err.message.replace(/^error: /, ''));
     process.exit(ok ? ExitCode.Ok : ExitCode.Invalid);
   });

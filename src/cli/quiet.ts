@@ -15,6 +15,7 @@ export function quietSdkNoise(env: NodeJS.ProcessEnv = process.env): void {
     console.trace = silent;
   }
   process.on('unhandledRejection', (reason) => {
-    if (verbose) process.stderr.write(`kasm-scale: ignored late error: ${(reason as Error)?.stack ?? String(reason)}\n`);
+    if (verbose)
+      process.stderr.write(`kasm-scale: ignored late error: ${(reason as Error)?.stack ?? String(reason)}\n`);
   });
 }

@@ -26,7 +26,10 @@ export const TAG_IDLE_SINCE = 'kasm-scale-idle-since';
  * (so every runner of one installation agrees, and installations of different Kasm
  * deployments differ without configuration). Undefined without either: no orphan reaping.
  */
-export function ownershipIdOf(config: { kasm?: { url: string }; reconcile?: { ownership_id?: string } }): string | undefined {
+export function ownershipIdOf(config: {
+  kasm?: { url: string };
+  reconcile?: { ownership_id?: string };
+}): string | undefined {
   if (config.reconcile?.ownership_id) return config.reconcile.ownership_id;
   if (!config.kasm?.url) return undefined;
   let key = config.kasm.url.trim();
@@ -67,7 +70,11 @@ function computePoolLabel(autoscaleConfigName: string): string {
 }
 
 /** The tags/labels a launch adds (on top of the user's custom tags/labels). */
-export function ownershipTags(autoscaleConfigName: string, serverId: string, ownerId?: string): Record<string, string> {
+export function ownershipTags(
+  autoscaleConfigName: string,
+  serverId: string,
+  ownerId?: string,
+): Record<string, string> {
   return {
     [TAG_MANAGED]: TAG_MANAGED_VALUE,
     [TAG_POOL]: poolLabel(autoscaleConfigName),
@@ -84,12 +91,18 @@ export function isOwned(tags: Record<string, string> | undefined | null): boolea
  * Whether the live tags/labels are ours AND still this instance's: a known server id must
  * match, so a stale or hand-made OwnedInstance never reaches someone else's VM.
  */
-export function ownsInstance(tags: Record<string, string> | undefined | null, serverId: string | undefined): boolean {
+export function ownsInstance(
+  tags: Record<string, string> | undefined | null,
+  serverId: string | undefined,
+): boolean {
   return isOwned(tags) && (!serverId || tags?.[TAG_SERVER_ID] === serverId);
 }
 
 /** The tag/label map after a patch (null removes a key, a string sets it); the input is not changed. */
-export function patchTags(tags: Record<string, string>, patch: Record<string, string | null>): Record<string, string> {
+export function patchTags(
+  tags: Record<string, string>,
+  patch: Record<string, string | null>,
+): Record<string, string> {
   const out = { ...tags };
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];

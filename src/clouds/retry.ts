@@ -32,7 +32,10 @@ export const RETRYABLE: ReadonlySet<CloudErrorKind> = new Set(['throttled', 'tra
 export const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The wait before attempt `attempt + 1` (attempt counts from 1). Exported for tests. */
-export function backoffDelay(attempt: number, opts: { baseDelayMs: number; maxDelayMs: number; random: () => number; retryAfterMs?: number }): number {
+export function backoffDelay(
+  attempt: number,
+  opts: { baseDelayMs: number; maxDelayMs: number; random: () => number; retryAfterMs?: number },
+): number {
   const cap = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** (attempt - 1));
   const jittered = Math.floor(opts.random() * cap);
   const floor = opts.retryAfterMs !== undefined && opts.retryAfterMs > 0 ? opts.retryAfterMs : 0;
@@ -79,7 +82,10 @@ export async function retryOnConflict<T>(attempts: number, fn: () => Promise<T>)
  * Parses a Retry-After header value: delta-seconds or an HTTP date (RFC 9110 §10.2.3).
  * Returns milliseconds, or undefined when absent or unreadable.
  */
-export function parseRetryAfter(value: string | null | undefined, now: () => number = Date.now): number | undefined {
+export function parseRetryAfter(
+  value: string | null | undefined,
+  now: () => number = Date.now,
+): number | undefined {
   if (value === null || value === undefined) return undefined;
   const v = String(value).trim();
   if (v === '') return undefined;

@@ -6,7 +6,8 @@
  */
 
 /** Our normalised lifecycle; `cloudState` keeps the cloud's own word. */
-export type InstanceState = 'provisioning' | 'running' | 'stopping' | 'stopped' | 'terminating' | 'terminated' | 'other';
+export type InstanceState =
+  'provisioning' | 'running' | 'stopping' | 'stopped' | 'terminating' | 'terminated' | 'other';
 
 /** An instance that carries our ownership tags/labels (see ownership.ts). Nothing else is ever listed. */
 export interface OwnedInstance {
@@ -98,7 +99,16 @@ export class CloudError extends Error {
   readonly requestId?: string;
   /** The AD / zone the call was about, when it was about one. */
   readonly zone?: string;
-  constructor(init: { kind: CloudErrorKind; cloud: 'oci' | 'gcp'; message: string; status?: number; code?: string; requestId?: string; zone?: string; cause?: unknown }) {
+  constructor(init: {
+    kind: CloudErrorKind;
+    cloud: 'oci' | 'gcp';
+    message: string;
+    status?: number;
+    code?: string;
+    requestId?: string;
+    zone?: string;
+    cause?: unknown;
+  }) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'CloudError';
     this.kind = init.kind;

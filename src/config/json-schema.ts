@@ -40,7 +40,10 @@ function toJson(s: z.ZodType): Json {
       delete native.description;
       replace(js, {
         ...(js.description ? { description: js.description } : {}),
-        anyOf: [native, { type: 'string', description: 'the same value as a string holding JSON ("" = empty)' }],
+        anyOf: [
+          native,
+          { type: 'string', description: 'the same value as a string holding JSON ("" = empty)' },
+        ],
       });
     },
   }) as Json;
@@ -78,7 +81,10 @@ function allowEnvRefs(node: unknown): unknown {
   const outer: Json = {};
   const native: Json = {};
   for (const [k, v] of Object.entries(out)) (ANNOTATIONS.includes(k) ? outer : native)[k] = v;
-  return { ...outer, anyOf: [native, { type: 'string', pattern: ENV_REF_PATTERN, description: 'an ${ENV} reference' }] };
+  return {
+    ...outer,
+    anyOf: [native, { type: 'string', pattern: ENV_REF_PATTERN, description: 'an ${ENV} reference' }],
+  };
 }
 
 function replace(target: Json, value: Json): void {

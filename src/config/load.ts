@@ -11,7 +11,15 @@ import { expandEnv, isInline } from './loader/expand.js';
 import { checkCaFile, modeOf, readFileKeys } from './loader/files.js';
 import { fromZodIssues, valueAt, type RawProblem } from './loader/issues.js';
 import { locate, parseSource, type ParsedSource } from './loader/parse.js';
-import { ConfigInvalidError, describeFound, formatPath, isSecretPath, SECRET_KEYS, type ConfigProblem, type PathSegments } from './problems.js';
+import {
+  ConfigInvalidError,
+  describeFound,
+  formatPath,
+  isSecretPath,
+  SECRET_KEYS,
+  type ConfigProblem,
+  type PathSegments,
+} from './problems.js';
 import { fileSchema } from './schema/file.js';
 import type { KasmScaleConfig } from './types.js';
 
@@ -60,15 +68,30 @@ export async function checkConfig(file?: string, opts: LoadOptions = {}): Promis
     text = await readFile(path, 'utf8');
   } catch (err) {
     if (!file && !env.KASM_SCALE_CONFIG && (err as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new InputError(`config file ${path} does not exist`, { hint: 'create one with kasm-scale init, or pass --config FILE (or set KASM_SCALE_CONFIG)' });
+      throw new InputError(`config file ${path} does not exist`, {
+        hint: 'create one with kasm-scale init, or pass --config FILE (or set KASM_SCALE_CONFIG)',
+      });
     throw fsErrorToInput(err, path, 'config file');
   }
   const src = parseSource(path, text);
   const problems: ConfigProblem[] = [];
   const warnings: string[] = [];
-  if (src.errors.length) return { problems: src.errors.map((e) => ({ file: path, path: '', ...e })), warnings };
-  if (src.value === null || src.value === undefined || typeof src.value !== 'object' || Array.isArray(src.value)) {
-    problems.push({ file: path, path: '', line: 1, column: 1, message: 'expected a mapping with the sections kasm, providers and autoscale', found: describeFound(src.value, []) ?? 'an empty file' });
+  if (src.errors.length)
+    return { problems: src.errors.map((e) => ({ file: path, path: '', ...e })), warnings };
+  if (
+    src.value === null ||
+    src.value === undefined ||
+    typeof src.value !== 'object' ||
+    Array.isArray(src.value)
+  ) {
+    problems.push({
+      file: path,
+      path: '',
+      line: 1,
+      column: 1,
+      message: 'expected a mapping with the sections kasm, providers and autoscale',
+      found: describeFound(src.value, []) ?? 'an empty file',
+    });
     return { problems, warnings };
   }
 
@@ -76,13 +99,20 @@ export async function checkConfig(file?: string, opts: LoadOptions = {}): Promis
   const root = expanded.value as Record<string, unknown>;
   /** formatted target path → where its value was read from */
   const origins = new Map<string, { keyPath: PathSegments; file: string }>();
-  const raw: RawProblem[] = expanded.missing.map((m) => ({ path: m.path, message: `environment variable ${m.name} is not set; expected it to hold this value (or write the value here)` }));
+  const raw: RawProblem[] = expanded.missing.map((m) => ({
+    path: m.path,
+    message: `environment variable ${m.name} is not set; expected it to hold this value (or write the value here)`,
+  }));
   for (const b of expanded.broken)
-    raw.push({ path: b.path, message: `${isSecretPath(b.path) ? 'a "${"' : JSON.stringify(b.text)} is not an environment variable reference; expected \${NAME} (letters, digits and _, not starting with a digit), or $\${ for a literal \${` });
+    raw.push({
+      path: b.path,
+      message: `${isSecretPath(b.path) ? 'a "${"' : JSON.stringify(b.text)} is not an environment variable reference; expected \${NAME} (letters, digits and _, not starting with a digit), or $\${ for a literal \${`,
+    });
 
   const sections: [Record<string, unknown>, PathSegments][] = [];
   if (isObject(root.kasm)) sections.push([root.kasm, ['kasm']]);
-  if (Array.isArray(root.providers)) root.providers.forEach((p, i) => isObject(p) && sections.push([p, ['providers', i]]));
+  if (Array.isArray(root.providers))
+    root.providers.forEach((p, i) => isObject(p) && sections.push([p, ['providers', i]]));
   for (const [obj, at] of sections) {
     const r = await readFileKeys(obj, at, path, home);
     raw.push(...r.problems);
@@ -96,7 +126,8 @@ export async function checkConfig(file?: string, opts: LoadOptions = {}): Promis
   if (!parsed.success) raw.push(...fromZodIssues(parsed.error.issues, root));
 
   const ctx: CheckContext = {
-    add: (p, message, o = {}) => raw.push({ path: p, message, atKey: o.atKey, ...(o.found === undefined ? {} : { found: o.found }) }),
+    add: (p, message, o = {}) =>
+      raw.push({ path: p, message, atKey: o.atKey, ...(o.found === undefined ? {} : { found: o.found }) }),
     warn: (w) => warnings.push(w),
     fromFile: (p) => origins.get(formatPath(p))?.file,
   };
@@ -106,9 +137,20 @@ export async function checkConfig(file?: string, opts: LoadOptions = {}): Promis
       if (p.vm_provider_name === 'oci') checkOci(p, ['providers', i], ctx);
       if (p.vm_provider_name === 'gcp') checkGcp(p, ['providers', i], ctx);
     });
-  if (isObject(root.kasm) && (root.kasm.api_key_secret === undefined || root.kasm.api_key_secret === '') && root.kasm.api_key_secret_file === undefined)
-    ctx.add(['kasm', 'api_key_secret'], 'missing api_key_secret; expected the API key secret (inline or ${ENV}), or api_key_secret_file: a path');
-  checkReferences(Array.isArray(root.providers) ? root.providers : [], Array.isArray(root.autoscale) ? root.autoscale : [], ctx);
+  if (
+    isObject(root.kasm) &&
+    (root.kasm.api_key_secret === undefined || root.kasm.api_key_secret === '') &&
+    root.kasm.api_key_secret_file === undefined
+  )
+    ctx.add(
+      ['kasm', 'api_key_secret'],
+      'missing api_key_secret; expected the API key secret (inline or ${ENV}), or api_key_secret_file: a path',
+    );
+  checkReferences(
+    Array.isArray(root.providers) ? root.providers : [],
+    Array.isArray(root.autoscale) ? root.autoscale : [],
+    ctx,
+  );
   checkStartupScripts(root, ctx, env);
 
   const seen = new Set<string>();
@@ -125,7 +167,13 @@ export async function checkConfig(file?: string, opts: LoadOptions = {}): Promis
       path: formatPath(shown),
       ...locate(src, shown, r.atKey),
       message: origin && !message.includes(origin.file) ? `${message} (read from ${origin.file})` : message,
-      ...(found === undefined || origin || message.startsWith('missing') || message.includes(found.replace(/^"|"$/g, '')) || /startup script line/.test(message) ? {} : { found }),
+      ...(found === undefined ||
+      origin ||
+      message.startsWith('missing') ||
+      message.includes(found.replace(/^"|"$/g, '')) ||
+      /startup script line/.test(message)
+        ? {}
+        : { found }),
     });
   }
   problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0));
@@ -138,9 +186,11 @@ export async function checkConfig(file?: string, opts: LoadOptions = {}): Promis
  * several providers may share, so `providers[2]` alone is a poor pointer.
  */
 function withProviderName(root: Record<string, unknown>, path: PathSegments, message: string): string {
-  if (!message.startsWith('startup script line') || path[0] !== 'providers' || path[2] !== 'startup_script') return message;
+  if (!message.startsWith('startup script line') || path[0] !== 'providers' || path[2] !== 'startup_script')
+    return message;
   const p = Array.isArray(root.providers) ? root.providers[path[1] as number] : undefined;
-  const name = isObject(p) && typeof p.vm_provider_config_name === 'string' ? p.vm_provider_config_name : undefined;
+  const name =
+    isObject(p) && typeof p.vm_provider_config_name === 'string' ? p.vm_provider_config_name : undefined;
   return name ? `provider "${name}" ${message}` : message;
 }
 

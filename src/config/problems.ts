@@ -33,7 +33,9 @@ export function formatPath(path: PathSegments): string {
 /** `kasm-scale.yaml:12:5: providers[0].oci_fingerprint: expected ... (found "abc")` */
 export function problemLine(p: ConfigProblem, displayFile = p.file): string {
   const where = p.line ? `${displayFile}:${p.line}:${p.column ?? 1}` : displayFile;
-  return escapeControl(`${where}: ${p.path ? `${p.path}: ` : ''}${p.message}${p.found ? ` (found ${p.found})` : ''}`);
+  return escapeControl(
+    `${where}: ${p.path ? `${p.path}: ` : ''}${p.message}${p.found ? ` (found ${p.found})` : ''}`,
+  );
 }
 
 /** The config file has problems: exit 2; `.problems` lists every one. */
@@ -41,15 +43,26 @@ export class ConfigInvalidError extends InputError {
   readonly problems: ConfigProblem[];
   constructor(file: string, problems: ConfigProblem[]) {
     const first = problems[0];
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-    super(`${first ? problemLine(first) : `${file} is not valid`}${more}`, { hint: `run kasm-scale config validate ${file} to see every problem` });
+    const more =
+      problems.length > 1
+        ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})`
+        : '';
+    super(`${first ? problemLine(first) : `${file} is not valid`}${more}`, {
+      hint: `run kasm-scale config validate ${file} to see every problem`,
+    });
     this.name = 'ConfigInvalidError';
     this.problems = problems;
   }
 }
 
 /** Keys whose values are secrets: never echoed in a problem. */
-export const SECRET_KEYS = new Set(['oci_private_key', 'oci_private_key_passphrase', 'gcp_credentials', 'api_key_secret', 'manager_token']);
+export const SECRET_KEYS = new Set([
+  'oci_private_key',
+  'oci_private_key_passphrase',
+  'gcp_credentials',
+  'api_key_secret',
+  'manager_token',
+]);
 
 export function isSecretPath(path: PathSegments): boolean {
   return path.some((s) => typeof s === 'string' && SECRET_KEYS.has(s));
@@ -72,7 +85,9 @@ export function describeFound(value: unknown, path: PathSegments): string | unde
   if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;
   if (typeof value === 'object') {
     const keys = Object.keys(value as object);
-    return keys.length ? `an object with keys ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', ...' : ''}` : 'an empty object';
+    return keys.length
+      ? `an object with keys ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', ...' : ''}`
+      : 'an empty object';
   }
   return typeof value;
 }

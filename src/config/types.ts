@@ -12,7 +12,12 @@ import type { KasmSection } from './schema/kasm.js';
 import type { OciProvider } from './schema/oci.js';
 
 export type { AutoscaleConfig } from './schema/autoscale.js';
-export type { GcpGuestAccelerator, GcpMetadataItem, GcpProvider, GcpServiceAccountKey } from './schema/gcp.js';
+export type {
+  GcpGuestAccelerator,
+  GcpMetadataItem,
+  GcpProvider,
+  GcpServiceAccountKey,
+} from './schema/gcp.js';
 export type { KasmSection } from './schema/kasm.js';
 export type { BaselineOcpuUtilization, OciProvider } from './schema/oci.js';
 

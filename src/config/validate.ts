@@ -20,7 +20,8 @@ export async function validateCommand(opts: { file?: string } & LoadOptions, out
       valid: problems.length === 0,
       problems,
       warnings,
-      providers: config?.providers.map((p) => ({ name: p.vm_provider_config_name, cloud: p.vm_provider_name })) ?? [],
+      providers:
+        config?.providers.map((p) => ({ name: p.vm_provider_config_name, cloud: p.vm_provider_name })) ?? [],
       autoscale: config?.autoscale.map((a) => a.autoscale_config_name) ?? [],
     });
   }

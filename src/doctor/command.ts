@@ -30,13 +30,25 @@ export async function doctorCommand(opts: DoctorOptions, out: Output): Promise<n
 }
 
 /** The checks for a loaded config, run; exported for tests and for `demo`. */
-export async function runDoctor(config: KasmScaleConfig, opts: Pick<DoctorOptions, 'provider' | 'run'> = {}, out?: Output): Promise<DoctorReport> {
-  const providers = opts.provider === undefined ? config.providers : config.providers.filter((p) => p.vm_provider_config_name === opts.provider);
+export async function runDoctor(
+  config: KasmScaleConfig,
+  opts: Pick<DoctorOptions, 'provider' | 'run'> = {},
+  out?: Output,
+): Promise<DoctorReport> {
+  const providers =
+    opts.provider === undefined
+      ? config.providers
+      : config.providers.filter((p) => p.vm_provider_config_name === opts.provider);
   if (opts.provider !== undefined && providers.length === 0)
     throw new InputError(`no provider named "${opts.provider}" in ${config.file}`, {
-      hint: config.providers.length ? `--provider takes a vm_provider_config_name: ${config.providers.map((p) => `"${p.vm_provider_config_name}"`).join(', ')}` : 'the file has no providers',
+      hint: config.providers.length
+        ? `--provider takes a vm_provider_config_name: ${config.providers.map((p) => `"${p.vm_provider_config_name}"`).join(', ')}`
+        : 'the file has no providers',
     });
-  const pools = opts.provider === undefined ? config.autoscale : config.autoscale.filter((a) => a.vm_provider_config_name === opts.provider);
+  const pools =
+    opts.provider === undefined
+      ? config.autoscale
+      : config.autoscale.filter((a) => a.vm_provider_config_name === opts.provider);
 
   const groups: CheckGroup[] = [];
   for (const p of providers) {

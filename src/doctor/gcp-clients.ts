@@ -11,15 +11,16 @@ import type { GcpProvider } from '../config/types.js';
 
 export async function createGcpReadClients(p: GcpProvider) {
   const o = gcpClientOptions(p);
-  const [Projects, Zones, Images, Networks, Subnetworks, MachineTypes, AcceleratorTypes] = await loadGcpClients(
-    'ProjectsClient',
-    'ZonesClient',
-    'ImagesClient',
-    'NetworksClient',
-    'SubnetworksClient',
-    'MachineTypesClient',
-    'AcceleratorTypesClient',
-  );
+  const [Projects, Zones, Images, Networks, Subnetworks, MachineTypes, AcceleratorTypes] =
+    await loadGcpClients(
+      'ProjectsClient',
+      'ZonesClient',
+      'ImagesClient',
+      'NetworksClient',
+      'SubnetworksClient',
+      'MachineTypesClient',
+      'AcceleratorTypesClient',
+    );
   const clients = {
     projects: new Projects(o),
     zones: new Zones(o),

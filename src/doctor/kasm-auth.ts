@@ -14,8 +14,10 @@ import { messageLine } from '../cli/errors.js';
 
 type Style = 'body' | 'basic';
 type Settled = { ok: true } | { ok: false; error: unknown };
-const WHERE: Record<Style, string> = { body: 'api_key in the JSON body, /api/public/', basic: 'Authorization: Basic, /api/' };
-
+const WHERE: Record<Style, string> = {
+  body: 'api_key in the JSON body, /api/public/',
+  basic: 'Authorization: Basic, /api/',
+};
 
 /** taken: the route answered as Kasm (ok or refusing the key); missing: 404; unknown: no answer (network, TLS, 5xx). */
 function verdict(r: Settled): 'taken' | 'missing' | 'unknown' {
@@ -26,7 +28,11 @@ function verdict(r: Settled): 'taken' | 'missing' | 'unknown' {
   return 'unknown';
 }
 
-export function kasmAuthCheck(section: KasmSection, configured: () => Promise<Settled>, timeoutMs: number): Check {
+export function kasmAuthCheck(
+  section: KasmSection,
+  configured: () => Promise<Settled>,
+  timeoutMs: number,
+): Check {
   const style: Style = section.auth ?? 'body';
   const other: Style = style === 'body' ? 'basic' : 'body';
   return {
@@ -34,16 +40,37 @@ export function kasmAuthCheck(section: KasmSection, configured: () => Promise<Se
     title: 'API key style (kasm.auth)',
     async run(): Promise<Outcome> {
       const mine = verdict(await configured());
-      const theirs = verdict(await settle(Promise.resolve().then(() => createKasmClient({ ...section, auth: other }, { timeoutMs }).getZones())));
+      const theirs = verdict(
+        await settle(
+          Promise.resolve().then(() =>
+            createKasmClient({ ...section, auth: other }, { timeoutMs }).getZones(),
+          ),
+        ),
+      );
       if (mine === 'taken') {
-        const also = theirs === 'taken' ? `; it takes ${other} too` : theirs === 'missing' ? `; not ${other} (HTTP 404 under ${other === 'basic' ? '/api/' : '/api/public/'})` : '';
+        const also =
+          theirs === 'taken'
+            ? `; it takes ${other} too`
+            : theirs === 'missing'
+              ? `; not ${other} (HTTP 404 under ${other === 'basic' ? '/api/' : '/api/public/'})`
+              : '';
         return ok(`the server takes kasm.auth: ${style} (${WHERE[style]})${also}`);
       }
       if (mine === 'missing' && theirs === 'taken') {
-        return fail(`the server does not take kasm.auth: ${style} (HTTP 404 under ${style === 'basic' ? '/api/' : '/api/public/'}); it takes ${other} (${WHERE[other]})`, `set auth: ${other} in the kasm section`);
+        return fail(
+          `the server does not take kasm.auth: ${style} (HTTP 404 under ${style === 'basic' ? '/api/' : '/api/public/'}); it takes ${other} (${WHERE[other]})`,
+          `set auth: ${other} in the kasm section`,
+        );
       }
-      if (mine === 'missing' && theirs === 'missing') return fail('neither /api/public/ (body) nor /api/ (basic) answers as a Kasm API', 'check kasm.url: the address of the Kasm web app, without /api');
-      return warn(`cannot tell which key style the server takes (${style}: no answer)`, 'see the reachable check');
+      if (mine === 'missing' && theirs === 'missing')
+        return fail(
+          'neither /api/public/ (body) nor /api/ (basic) answers as a Kasm API',
+          'check kasm.url: the address of the Kasm web app, without /api',
+        );
+      return warn(
+        `cannot tell which key style the server takes (${style}: no answer)`,
+        'see the reachable check',
+      );
     },
   };
 }

@@ -17,7 +17,12 @@ const KEY_PROBLEM = /refused the API key|401 Unauthorized|rejected \S+ \(HTTP 40
 
 const hintOf = (err: unknown) => (err instanceof CliError ? err.hint : undefined);
 
-export function kasmChecks(section: KasmSection | undefined, pools: AutoscaleConfig[], providers: Provider[], file: string): CheckGroup {
+export function kasmChecks(
+  section: KasmSection | undefined,
+  pools: AutoscaleConfig[],
+  providers: Provider[],
+  file: string,
+): CheckGroup {
   if (!section)
     return {
       name: 'kasm',
@@ -26,7 +31,11 @@ export function kasmChecks(section: KasmSection | undefined, pools: AutoscaleCon
         {
           id: 'configured',
           title: 'Kasm API configured',
-          run: async () => warn(`${file} has no kasm section; the Kasm checks are skipped`, 'add kasm: {url, api_key, api_key_secret} to check the Kasm API too'),
+          run: async () =>
+            warn(
+              `${file} has no kasm section; the Kasm checks are skipped`,
+              'add kasm: {url, api_key, api_key_secret} to check the Kasm API too',
+            ),
         },
       ],
     };
@@ -44,7 +53,8 @@ export function kasmChecks(section: KasmSection | undefined, pools: AutoscaleCon
       async run() {
         const r = await zones();
         if (r.ok) return ok(`answers at ${section.url}`);
-        if (KEY_PROBLEM.test(messageLine(r.error))) return ok(`answers at ${section.url} (see the key check)`);
+        if (KEY_PROBLEM.test(messageLine(r.error)))
+          return ok(`answers at ${section.url} (see the key check)`);
         return fail(messageLine(r.error), hintOf(r.error));
       },
     },
@@ -55,57 +65,71 @@ export function kasmChecks(section: KasmSection | undefined, pools: AutoscaleCon
       needs: ['reachable'],
       async run() {
         const r = await zones();
-        if (r.ok) return ok(`key ${section.api_key} accepted (get_zones: ${r.value.length} zone${r.value.length === 1 ? '' : 's'})`);
+        if (r.ok)
+          return ok(
+            `key ${section.api_key} accepted (get_zones: ${r.value.length} zone${r.value.length === 1 ? '' : 's'})`,
+          );
         return fail(messageLine(r.error), hintOf(r.error));
       },
     },
-    ...pools.map(
-      (a): Check => ({
-        id: `zone:${a.autoscale_config_name}`,
-        title: `zone "${a.zone_name}" of autoscale config ${a.autoscale_config_name}`,
-        needs: ['key'],
-        async run() {
-          const r = await zones();
-          const names = (r.ok ? r.value : []).map((z) => z.zone_name);
-          if (names.includes(a.zone_name)) return ok('exists in Kasm');
-          return fail(
-            `Kasm has no zone named "${a.zone_name}" (it has: ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'none'})`,
-            'set zone_name to one of those (names are case-sensitive), or create the zone in Kasm (Admin > Infrastructure > Zones)',
+    ...pools.map((a): Check => ({
+      id: `zone:${a.autoscale_config_name}`,
+      title: `zone "${a.zone_name}" of autoscale config ${a.autoscale_config_name}`,
+      needs: ['key'],
+      async run() {
+        const r = await zones();
+        const names = (r.ok ? r.value : []).map((z) => z.zone_name);
+        if (names.includes(a.zone_name)) return ok('exists in Kasm');
+        return fail(
+          `Kasm has no zone named "${a.zone_name}" (it has: ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'none'})`,
+          'set zone_name to one of those (names are case-sensitive), or create the zone in Kasm (Admin > Infrastructure > Zones)',
+        );
+      },
+    })),
+    ...providers.map((p): Check => ({
+      id: `provider:${p.vm_provider_config_name}`,
+      title: `provider config ${p.vm_provider_config_name} in Kasm`,
+      needs: ['key'],
+      async run() {
+        const r = await configs();
+        if (!r.ok)
+          return warn(`cannot list Kasm's VM provider configs: ${messageLine(r.error)}`, hintOf(r.error));
+        const found = r.value.find(
+          (c) =>
+            c.vm_provider_name === p.vm_provider_name &&
+            c.vm_provider_config_name === p.vm_provider_config_name,
+        );
+        if (found) return ok(`present (vm_provider_config_id ${found.vm_provider_config_id})`);
+        return warn(
+          `Kasm has no ${p.vm_provider_name} provider config named "${p.vm_provider_config_name}"`,
+          `kasm-scale config submit ${file} --provider "${p.vm_provider_config_name}" creates it (needed only if Kasm itself should use it)`,
+        );
+      },
+    })),
+    ...pools.map((a): Check => ({
+      id: `kasm-autoscaler:${a.autoscale_config_name}`,
+      title: `no Kasm autoscaler on zone "${a.zone_name}" with ${a.vm_provider_config_name}`,
+      needs: ['key'],
+      async run() {
+        const [seen, z] = await Promise.all([autoscalers(), zones()]);
+        if (seen.error)
+          return warn(
+            seen.error,
+            seen.permission
+              ? 'give the API key "Autoscale View" (and "VM Provider View") so doctor and reconcile can check this'
+              : undefined,
           );
-        },
-      }),
-    ),
-    ...providers.map(
-      (p): Check => ({
-        id: `provider:${p.vm_provider_config_name}`,
-        title: `provider config ${p.vm_provider_config_name} in Kasm`,
-        needs: ['key'],
-        async run() {
-          const r = await configs();
-          if (!r.ok) return warn(`cannot list Kasm's VM provider configs: ${messageLine(r.error)}`, hintOf(r.error));
-          const found = r.value.find((c) => c.vm_provider_name === p.vm_provider_name && c.vm_provider_config_name === p.vm_provider_config_name);
-          if (found) return ok(`present (vm_provider_config_id ${found.vm_provider_config_id})`);
-          return warn(`Kasm has no ${p.vm_provider_name} provider config named "${p.vm_provider_config_name}"`, `kasm-scale config submit ${file} --provider "${p.vm_provider_config_name}" creates it (needed only if Kasm itself should use it)`);
-        },
-      }),
-    ),
-    ...pools.map(
-      (a): Check => ({
-        id: `kasm-autoscaler:${a.autoscale_config_name}`,
-        title: `no Kasm autoscaler on zone "${a.zone_name}" with ${a.vm_provider_config_name}`,
-        needs: ['key'],
-        async run() {
-          const [seen, z] = await Promise.all([autoscalers(), zones()]);
-          if (seen.error) return warn(seen.error, seen.permission ? 'give the API key "Autoscale View" (and "VM Provider View") so doctor and reconcile can check this' : undefined);
-          const found = competingKasmConfigs(a, providers, seen, z.ok ? z.value : []);
-          if (found.length === 0) return ok(`none of Kasm's ${seen.configs?.length ?? 0} autoscale config(s) is enabled for this zone and provider config`);
-          return fail(
-            `Kasm's own autoscale config ${found.map((c) => `"${c.autoscale_config_name}"`).join(', ')} is enabled for zone "${a.zone_name}" with provider config ${a.vm_provider_config_name}: two autoscalers would launch for the same demand`,
-            `disable it in Kasm (its AutoScale config: Enabled off), or remove autoscale config ${a.autoscale_config_name} from ${file}; reconcile skips this pool until then (--allow-kasm-autoscaler overrides)`,
+        const found = competingKasmConfigs(a, providers, seen, z.ok ? z.value : []);
+        if (found.length === 0)
+          return ok(
+            `none of Kasm's ${seen.configs?.length ?? 0} autoscale config(s) is enabled for this zone and provider config`,
           );
-        },
-      }),
-    ),
+        return fail(
+          `Kasm's own autoscale config ${found.map((c) => `"${c.autoscale_config_name}"`).join(', ')} is enabled for zone "${a.zone_name}" with provider config ${a.vm_provider_config_name}: two autoscalers would launch for the same demand`,
+          `disable it in Kasm (its AutoScale config: Enabled off), or remove autoscale config ${a.autoscale_config_name} from ${file}; reconcile skips this pool until then (--allow-kasm-autoscaler overrides)`,
+        );
+      },
+    })),
   ];
   return { name: 'kasm', kind: 'kasm', checks };
 }

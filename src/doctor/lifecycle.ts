@@ -16,7 +16,6 @@ import { fail, ok, warn, type Check } from './types.js';
 /** A server id no agent has: the probes change nothing. */
 const PROBE_ID = '0'.repeat(32);
 
-
 /** Joins the Kasm group: the key may drain agents (needs the key check to pass). */
 export function drainPermissionCheck(config: KasmScaleConfig): Check | undefined {
   const kasm = config.kasm;
@@ -38,7 +37,11 @@ export function drainPermissionCheck(config: KasmScaleConfig): Check | undefined
         } catch (err) {
           const line = messageLine(err);
           if (/401 Unauthorized/.test(line)) missing.push(PERMISSION_FOR[call]);
-          else if (!/Does not Exist/i.test(line)) return warn(`cannot tell: ${call} answered ${line}`, err instanceof CliError ? err.hint : undefined);
+          else if (!/Does not Exist/i.test(line))
+            return warn(
+              `cannot tell: ${call} answered ${line}`,
+              err instanceof CliError ? err.hint : undefined,
+            );
         }
       }
       if (missing.length === 0) return ok('update_server and delete_server allowed');
@@ -54,7 +57,10 @@ export function drainPermissionCheck(config: KasmScaleConfig): Check | undefined
  * Joins a provider's group, after its credentials check passed: our instances on it whose
  * autoscale config is no longer in the file (a warning listing them).
  */
-export function orphansCheck(config: KasmScaleConfig, p: Provider): { check: Check; close(): Promise<void> } | undefined {
+export function orphansCheck(
+  config: KasmScaleConfig,
+  p: Provider,
+): { check: Check; close(): Promise<void> } | undefined {
   const owner = ownershipIdOf(config);
   if (!owner) return undefined;
   // Closed with the provider's group, not mid-way: its sibling checks may still be talking to the cloud.
@@ -72,11 +78,20 @@ export function orphansCheck(config: KasmScaleConfig, p: Provider): { check: Che
       const adapter = (opened = await createAdapter(p));
       try {
         const found = (await adapter.listOwned())
-          .filter((i) => i.state !== 'terminated' && i.tags?.[TAG_OWNER] === owner && i.tags?.[TAG_POOL] && !known.has(i.tags[TAG_POOL]))
+          .filter(
+            (i) =>
+              i.state !== 'terminated' &&
+              i.tags?.[TAG_OWNER] === owner &&
+              i.tags?.[TAG_POOL] &&
+              !known.has(i.tags[TAG_POOL]),
+          )
           .map((i) => `${i.name} (pool ${i.tags[TAG_POOL]})`);
         if (found.length === 0) return ok(`none (ownership id ${owner})`);
         const grace = config.reconcile?.orphan_grace ?? DEFAULT_ORPHAN_GRACE_SEC;
-        return warn(`${found.length} orphan instance(s): ${found.join(', ')}`, `reconcile drains and terminates them after orphan_grace (${grace} s) unless run with --keep-orphans; put their autoscale config back in the file to keep them`);
+        return warn(
+          `${found.length} orphan instance(s): ${found.join(', ')}`,
+          `reconcile drains and terminates them after orphan_grace (${grace} s) unless run with --keep-orphans; put their autoscale config back in the file to keep them`,
+        );
       } catch (err) {
         return warn(`cannot list instances: ${messageLine(err)}`);
       }

@@ -4,7 +4,13 @@ import type { CheckResult, CheckStatus, DoctorReport, GroupResult } from './type
 export function buildReport(file: string, groups: GroupResult[]): DoctorReport {
   const all = groups.flatMap((g) => g.checks);
   const count = (s: CheckStatus) => all.filter((c) => c.status === s).length;
-  const summary = { checks: all.length, passed: count('ok'), failed: count('fail'), warnings: count('warn'), skipped: count('skip') };
+  const summary = {
+    checks: all.length,
+    passed: count('ok'),
+    failed: count('fail'),
+    warnings: count('warn'),
+    skipped: count('skip'),
+  };
   return { file, ok: summary.failed === 0, summary, groups };
 }
 
@@ -17,7 +23,15 @@ export function reportJson(r: DoctorReport) {
     groups: r.groups.map((g) => ({
       name: g.name,
       kind: g.kind,
-      checks: g.checks.map((c) => ({ id: c.id, title: c.title, status: c.status, detail: c.detail, hint: c.hint ?? null, request_id: c.requestId ?? null, ms: c.ms })),
+      checks: g.checks.map((c) => ({
+        id: c.id,
+        title: c.title,
+        status: c.status,
+        detail: c.detail,
+        hint: c.hint ?? null,
+        request_id: c.requestId ?? null,
+        ms: c.ms,
+      })),
     })),
   };
 }
@@ -28,9 +42,15 @@ export function reportJson(r: DoctorReport) {
  */
 export function printReport(r: DoctorReport, out: Output): void {
   const c = out.json ? out.color : out.colorOut;
-  const mark: Record<CheckStatus, string> = { ok: c.green('✓'), fail: c.red('✗'), warn: c.yellow('!'), skip: c.dim('–') };
+  const mark: Record<CheckStatus, string> = {
+    ok: c.green('✓'),
+    fail: c.red('✗'),
+    warn: c.yellow('!'),
+    skip: c.dim('–'),
+  };
   const line = (x: CheckResult) => {
-    const hint = x.hint && (x.status === 'fail' || x.status === 'warn') ? ` ${c.dim('→ fix:')} ${x.hint}` : '';
+    const hint =
+      x.hint && (x.status === 'fail' || x.status === 'warn') ? ` ${c.dim('→ fix:')} ${x.hint}` : '';
     const text = `${x.title}: ${x.detail}${hint}`;
     return `  ${mark[x.status]} ${x.status === 'skip' ? c.dim(text) : text}`;
   };
@@ -39,6 +59,13 @@ export function printReport(r: DoctorReport, out: Output): void {
     for (const x of g.checks) out.result(line(x));
   }
   const s = r.summary;
-  const parts = [`${s.passed} passed`, `${s.failed} failed`, ...(s.warnings ? [`${s.warnings} warning${s.warnings === 1 ? '' : 's'}`] : []), ...(s.skipped ? [`${s.skipped} skipped`] : [])];
-  out.result(`${r.ok ? c.green('✓') : c.red('✗')} doctor: ${s.checks} check${s.checks === 1 ? '' : 's'}, ${parts.join(', ')}`);
+  const parts = [
+    `${s.passed} passed`,
+    `${s.failed} failed`,
+    ...(s.warnings ? [`${s.warnings} warning${s.warnings === 1 ? '' : 's'}`] : []),
+    ...(s.skipped ? [`${s.skipped} skipped`] : []),
+  ];
+  out.result(
+    `${r.ok ? c.green('✓') : c.red('✗')} doctor: ${s.checks} check${s.checks === 1 ? '' : 's'}, ${parts.join(', ')}`,
+  );
 }

@@ -29,9 +29,20 @@ export async function runChecks(groups: CheckGroup[], opts: RunOptions = {}): Pr
       const existing = byId.get(check.id);
       if (existing) return existing;
       const p = (async (): Promise<CheckResult> => {
-        const deps = await Promise.all((check.needs ?? []).filter((id) => titleOf.has(id)).map((id) => start(group.checks.find((c) => c.id === id)!)));
+        const deps = await Promise.all(
+          (check.needs ?? [])
+            .filter((id) => titleOf.has(id))
+            .map((id) => start(group.checks.find((c) => c.id === id)!)),
+        );
         const blocked = deps.find((d) => d.status === 'fail' || d.status === 'skip');
-        if (blocked) return { id: check.id, title: check.title, status: 'skip', detail: `skipped: "${blocked.title}" did not pass`, ms: 0 };
+        if (blocked)
+          return {
+            id: check.id,
+            title: check.title,
+            status: 'skip',
+            detail: `skipped: "${blocked.title}" did not pass`,
+            ms: 0,
+          };
         return limit(() => timed(check, timeoutMs));
       })().then((r) => {
         done++;
@@ -62,7 +73,12 @@ async function timed(check: Check, timeoutMs: number): Promise<CheckResult> {
       check.run(),
       new Promise<Outcome>((resolve) => {
         timer = setTimeout(
-          () => resolve({ status: 'fail', detail: `no answer within ${Math.round(timeoutMs / 1000)} s`, hint: 'check the endpoint is reachable from here (proxy, firewall), then run doctor again' }),
+          () =>
+            resolve({
+              status: 'fail',
+              detail: `no answer within ${Math.round(timeoutMs / 1000)} s`,
+              hint: 'check the endpoint is reachable from here (proxy, firewall), then run doctor again',
+            }),
           timeoutMs,
         );
         timer.unref();
@@ -70,7 +86,12 @@ async function timed(check: Check, timeoutMs: number): Promise<CheckResult> {
     ]);
   } catch (err) {
     // A check is meant to turn every failure into an Outcome; anything else is still reported, as one line.
-    const message = err instanceof Error ? err.message : typeof err === 'object' && err && 'message' in err ? String((err as { message: unknown }).message) : String(err);
+    const message =
+      err instanceof Error
+        ? err.message
+        : typeof err === 'object' && err && 'message' in err
+          ? String((err as { message: unknown }).message)
+          : String(err);
     outcome = { status: 'fail', detail: message.replace(/\s+/g, ' ').trim() };
   } finally {
     clearTimeout(timer);
@@ -85,7 +106,9 @@ export function once<T>(fn: () => Promise<T>): () => Promise<T> {
 }
 
 /** Settles a shared promise into a value-or-error pair, so each check can judge it its own way. */
-export async function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+export async function settle<T>(
+  p: Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
   try {
     return { ok: true, value: await p };
   } catch (error) {

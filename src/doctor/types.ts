@@ -66,6 +66,20 @@ export interface DoctorReport {
   groups: GroupResult[];
 }
 
-export const ok = (detail: string, extra: Partial<Outcome> = {}): Outcome => ({ status: 'ok', detail, ...extra });
-export const fail = (detail: string, hint?: string, extra: Partial<Outcome> = {}): Outcome => ({ status: 'fail', detail, ...(hint ? { hint } : {}), ...extra });
-export const warn = (detail: string, hint?: string, extra: Partial<Outcome> = {}): Outcome => ({ status: 'warn', detail, ...(hint ? { hint } : {}), ...extra });
+export const ok = (detail: string, extra: Partial<Outcome> = {}): Outcome => ({
+  status: 'ok',
+  detail,
+  ...extra,
+});
+export const fail = (detail: string, hint?: string, extra: Partial<Outcome> = {}): Outcome => ({
+  status: 'fail',
+  detail,
+  ...(hint ? { hint } : {}),
+  ...extra,
+});
+export const warn = (detail: string, hint?: string, extra: Partial<Outcome> = {}): Outcome => ({
+  status: 'warn',
+  detail,
+  ...(hint ? { hint } : {}),
+  ...extra,
+});

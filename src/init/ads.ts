@@ -23,10 +23,15 @@ export interface ListAdsOptions {
 }
 
 /** The region's AD names, or undefined after printing one line saying why not. */
-export async function listRegionAds(answers: Answers, ctx: Ctx, opts: ListAdsOptions): Promise<string[] | undefined> {
+export async function listRegionAds(
+  answers: Answers,
+  ctx: Ctx,
+  opts: ListAdsOptions,
+): Promise<string[] | undefined> {
   const { out, key } = opts;
   const region = String(answers.oci_region);
-  const note = (why: string) => out.info(`Could not list the availability domains of ${region}: ${why}; type them instead.`);
+  const note = (why: string) =>
+    out.info(`Could not list the availability domains of ${region}: ${why}; type them instead.`);
   if (!key) {
     note('the new key is made at the end of an unattended run, so OCI cannot know it yet');
     return undefined;
@@ -65,7 +70,8 @@ export async function listRegionAds(answers: Answers, ctx: Ctx, opts: ListAdsOpt
 /** The likely cause in a few words (the full classified line is for doctor). */
 function why(err: unknown): string {
   const e = err as Partial<CloudError> & { message?: string };
-  if (e.kind === 'auth' && e.status === 401) return 'OCI refused the key (not uploaded yet, or uploaded for another user; check the user and tenancy OCIDs)';
+  if (e.kind === 'auth' && e.status === 401)
+    return 'OCI refused the key (not uploaded yet, or uploaded for another user; check the user and tenancy OCIDs)';
   if (e.kind === 'auth' && e.status === 403) return 'the user may not list them (HTTP 403)';
   if (e.kind === 'not_found') return 'the tenancy OCID is not found or not authorized for this user';
   const line = String(e.message ?? err).split('\n')[0];

@@ -32,7 +32,12 @@ import {
  * pick from when they are known (Question.pick); it returns the accepted answer (text, or
  * a boolean for a confirm).
  */
-export type Ask = (q: Question, def: string | boolean | undefined, check: (raw: string) => string | undefined, pick?: Choice[]) => Promise<string | boolean>;
+export type Ask = (
+  q: Question,
+  def: string | boolean | undefined,
+  check: (raw: string) => string | undefined,
+  pick?: Choice[],
+) => Promise<string | boolean>;
 
 export interface OciKeyResult {
   privateKeyFile: string;
@@ -90,7 +95,10 @@ export async function runFlow(deps: FlowDeps, answers: Answers = {}): Promise<Fl
   if (answers.cloud === 'oci') {
     await askOne(OCI_KEY[0], answers, deps);
     await askOne(OCI_KEY[1], answers, deps);
-    if (answers.oci_key_source === 'existing') deps.ctx.keyEncrypted = pemLooksEncrypted(readFileSync(absPath(String(answers.oci_private_key_file), deps.ctx), 'utf8'));
+    if (answers.oci_key_source === 'existing')
+      deps.ctx.keyEncrypted = pemLooksEncrypted(
+        readFileSync(absPath(String(answers.oci_private_key_file), deps.ctx), 'utf8'),
+      );
     await askOne(OCI_KEY[2], answers, deps);
     if (deps.unattended) {
       // No one to paste the key before the next question: check every answer first, so a
@@ -121,7 +129,11 @@ export async function runFlow(deps: FlowDeps, answers: Answers = {}): Promise<Fl
 async function askOci(answers: Answers, deps: FlowDeps, key: OciKeyResult | undefined): Promise<void> {
   for (const q of OCI) {
     if (q.id === ADS && !deps.given?.(ADS)) {
-      deps.ctx.availabilityDomains = await listRegionAds(answers, deps.ctx, { out: deps.out, key, timeoutMs: deps.adsTimeoutMs });
+      deps.ctx.availabilityDomains = await listRegionAds(answers, deps.ctx, {
+        out: deps.out,
+        key,
+        timeoutMs: deps.adsTimeoutMs,
+      });
     }
     await askOne(q, answers, deps);
   }
@@ -142,18 +154,40 @@ async function ociKey(answers: Answers, deps: FlowDeps): Promise<OciKeyResult> {
     const progress = deps.out.progress('Generating an RSA 2048 key pair…');
     try {
       const name = basename(file, '.pem');
-      for (const f of [`${name}.pem`, `${name}_public.pem`]) await deps.ctx.journal?.record(join(dirname(file), f));
-      const g = await generateKeyFiles({ dir: dirname(file), name: basename(file, '.pem'), force: deps.ctx.force });
+      for (const f of [`${name}.pem`, `${name}_public.pem`])
+        await deps.ctx.journal?.record(join(dirname(file), f));
+      const g = await generateKeyFiles({
+        dir: dirname(file),
+        name: basename(file, '.pem'),
+        force: deps.ctx.force,
+      });
       progress.succeed(`Wrote ${g.private_key_file} and ${g.public_key_file} (0600)`);
-      return { privateKeyFile: g.private_key_file, publicKeyFile: g.public_key_file, fingerprint: g.fingerprint, publicKeyPem: g.public_key_pem, generated: true };
+      return {
+        privateKeyFile: g.private_key_file,
+        publicKeyFile: g.public_key_file,
+        fingerprint: g.fingerprint,
+        publicKeyPem: g.public_key_pem,
+        generated: true,
+      };
     } catch (err) {
       progress.fail();
       throw err;
     }
   }
-  const passFile = typeof answers.oci_private_key_passphrase_file === 'string' && answers.oci_private_key_passphrase_file ? absPath(answers.oci_private_key_passphrase_file, deps.ctx) : undefined;
-  const info = inspectKey(readFileSync(file, 'utf8'), passFile ? readFileSync(passFile) : undefined, { source: `key file ${file}` });
-  return { privateKeyFile: file, fingerprint: info.fingerprint, publicKeyPem: info.publicKeyPem, generated: false, passphraseFile: passFile };
+  const passFile =
+    typeof answers.oci_private_key_passphrase_file === 'string' && answers.oci_private_key_passphrase_file
+      ? absPath(answers.oci_private_key_passphrase_file, deps.ctx)
+      : undefined;
+  const info = inspectKey(readFileSync(file, 'utf8'), passFile ? readFileSync(passFile) : undefined, {
+    source: `key file ${file}`,
+  });
+  return {
+    privateKeyFile: file,
+    fingerprint: info.fingerprint,
+    publicKeyPem: info.publicKeyPem,
+    generated: false,
+    passphraseFile: passFile,
+  };
 }
 
 function showPublicKey(out: Output, key: OciKeyResult): void {
@@ -176,6 +210,8 @@ async function waitForKeyAdded(answers: Answers, deps: FlowDeps): Promise<void> 
   for (;;) {
     await askOne(OCI_KEY_ADDED, answers, deps);
     if (answers[OCI_KEY_ADDED.id] === true) return;
-    deps.out.info('The key works only once OCI knows it: paste the public key above in the console, then answer yes.');
+    deps.out.info(
+      'The key works only once OCI knows it: paste the public key above in the console, then answer yes.',
+    );
   }
 }

@@ -40,11 +40,15 @@ export function parseMap(raw: string): Record<string, string> {
     } catch {
       throw new AnswerFormatError('expected key=value pairs separated by commas, or a JSON object');
     }
-    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new AnswerFormatError('expected key=value pairs separated by commas, or a JSON object');
+    if (!v || typeof v !== 'object' || Array.isArray(v))
+      throw new AnswerFormatError('expected key=value pairs separated by commas, or a JSON object');
     return v as Record<string, string>;
   }
   const out: Record<string, string> = {};
-  for (const part of t.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of t
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     if (eq <= 0) throw new AnswerFormatError(`${echoValue(part)} is not key=value`);
     out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
@@ -71,7 +75,8 @@ export function parseAccelerators(raw: string): Array<{ acceleratorType: string;
       const i = part.lastIndexOf(':');
       const count = i > 0 ? part.slice(i + 1).trim() : '1';
       const type = i > 0 ? part.slice(0, i).trim() : part;
-      if (!/^\d+$/.test(count)) throw new AnswerFormatError(`${echoValue(part)} is not TYPE:COUNT (e.g. nvidia-tesla-t4:1)`);
+      if (!/^\d+$/.test(count))
+        throw new AnswerFormatError(`${echoValue(part)} is not TYPE:COUNT (e.g. nvidia-tesla-t4:1)`);
       return { acceleratorType: type, acceleratorCount: Number(count) };
     });
 }

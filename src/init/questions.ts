@@ -174,7 +174,8 @@ export const OCI_KEY: Question[] = [
       { value: 'existing', name: 'Use an existing private key file' },
     ],
     default: 'generate',
-    validate: (raw) => (raw === 'generate' || raw === 'existing' ? undefined : "expected 'generate' or 'existing'"),
+    validate: (raw) =>
+      raw === 'generate' || raw === 'existing' ? undefined : "expected 'generate' or 'existing'",
   },
   {
     id: 'oci_private_key_file',
@@ -184,10 +185,12 @@ export const OCI_KEY: Question[] = [
     validate: (raw, a, ctx) => {
       const p = absPath(raw, ctx);
       if (a.oci_key_source === 'generate') {
-        if (!/\.pem$/.test(p)) return 'expected a file name ending in .pem (the public key goes next to it as NAME_public.pem)';
+        if (!/\.pem$/.test(p))
+          return 'expected a file name ending in .pem (the public key goes next to it as NAME_public.pem)';
         const pub = p.replace(/\.pem$/, '_public.pem');
         const taken = [p, pub].filter((f) => existsSync(f));
-        if (taken.length && !ctx.force) return `${taken.join(' and ')} already exist${taken.length === 1 ? 's' : ''}; choose another path, or "Use an existing private key file"`;
+        if (taken.length && !ctx.force)
+          return `${taken.join(' and ')} already exist${taken.length === 1 ? 's' : ''}; choose another path, or "Use an existing private key file"`;
         return undefined;
       }
       const problem = fileProblem(raw, ctx, 'the API private key PEM file');
@@ -205,7 +208,11 @@ export const OCI_KEY: Question[] = [
     validate: (raw, a, ctx) => {
       const problem = fileProblem(raw, ctx, 'a file holding the passphrase');
       if (problem) return problem;
-      return keyProblem(readText(String(a.oci_private_key_file), ctx), readFileSync(absPath(raw, ctx)), absPath(String(a.oci_private_key_file), ctx));
+      return keyProblem(
+        readText(String(a.oci_private_key_file), ctx),
+        readFileSync(absPath(raw, ctx)),
+        absPath(String(a.oci_private_key_file), ctx),
+      );
     },
   },
 ];
@@ -213,8 +220,12 @@ export const OCI_KEY: Question[] = [
 /** inspectKey's one line (InputError) as a prompt message. */
 function keyProblem(text: string, passphrase: Buffer | undefined, path: string): string | undefined {
   try {
-    const k = inspectKey(text, passphrase, { source: `key file ${path}`, passphraseFlag: 'oci_private_key_passphrase_file' });
-    if (k.kind !== 'private') return `${path} is a public key; expected the private key (the .pem without _public)`;
+    const k = inspectKey(text, passphrase, {
+      source: `key file ${path}`,
+      passphraseFlag: 'oci_private_key_passphrase_file',
+    });
+    if (k.kind !== 'private')
+      return `${path} is a public key; expected the private key (the .pem without _public)`;
     return keySizeProblem(k, path);
   } catch (err) {
     const e = err as { message: string; hint?: string };
@@ -295,7 +306,8 @@ export const OCI: Question[] = [
       if (base) return base;
       const cpus = Number(a.oci_flex_cpus);
       const gb = Number(raw.trim());
-      if (cpus > 0 && (gb < cpus || gb > cpus * 64)) return `expected ${cpus}–${cpus * 64} GB for ${cpus} OCPUs (OCI allows 1–64 GB per OCPU)`;
+      if (cpus > 0 && (gb < cpus || gb > cpus * 64))
+        return `expected ${cpus}–${cpus * 64} GB for ${cpus} OCPUs (OCI allows 1–64 GB per OCPU)`;
       return undefined;
     },
   },
@@ -394,7 +406,13 @@ export const GCP: Question[] = [
     },
     validate: checkText(gcp.gcp_project),
   },
-  { id: 'gcp_region', kind: 'input', message: 'Region', default: 'us-east4', validate: checkText(gcp.gcp_region) },
+  {
+    id: 'gcp_region',
+    kind: 'input',
+    message: 'Region',
+    default: 'us-east4',
+    validate: checkText(gcp.gcp_region),
+  },
   {
     id: 'gcp_zone',
     kind: 'input',
@@ -404,10 +422,18 @@ export const GCP: Question[] = [
       const base = checkText(gcp.gcp_zone)(raw);
       if (base) return base;
       const region = String(a.gcp_region);
-      return raw.trim().startsWith(`${region}-`) ? undefined : `zone ${raw.trim()} is not in region ${region}; expected a zone such as ${region}-b`;
+      return raw.trim().startsWith(`${region}-`)
+        ? undefined
+        : `zone ${raw.trim()} is not in region ${region}; expected a zone such as ${region}-b`;
     },
   },
-  { id: 'gcp_machine_type', kind: 'input', message: 'Machine type', default: 'e2-standard-4', validate: checkText(gcp.gcp_machine_type) },
+  {
+    id: 'gcp_machine_type',
+    kind: 'input',
+    message: 'Machine type',
+    default: 'e2-standard-4',
+    validate: checkText(gcp.gcp_machine_type),
+  },
   {
     id: 'gcp_image',
     kind: 'input',
@@ -415,8 +441,20 @@ export const GCP: Question[] = [
     default: 'projects/ubuntu-os-cloud/global/images/family/ubuntu-2204-lts',
     validate: checkText(gcp.gcp_image),
   },
-  { id: 'gcp_boot_volume_gb', kind: 'input', message: 'Boot volume, GB (at least 50)', default: '80', validate: checkInt(gcp.gcp_boot_volume_gb) },
-  { id: 'gcp_disk_type', kind: 'input', message: 'Disk type', default: 'pd-balanced', validate: checkText(gcp.gcp_disk_type) },
+  {
+    id: 'gcp_boot_volume_gb',
+    kind: 'input',
+    message: 'Boot volume, GB (at least 50)',
+    default: '80',
+    validate: checkInt(gcp.gcp_boot_volume_gb),
+  },
+  {
+    id: 'gcp_disk_type',
+    kind: 'input',
+    message: 'Disk type',
+    default: 'pd-balanced',
+    validate: checkText(gcp.gcp_disk_type),
+  },
   {
     id: 'gcp_network',
     kind: 'input',
@@ -433,7 +471,9 @@ export const GCP: Question[] = [
       const base = checkText(gcp.gcp_subnetwork)(raw);
       if (base) return base;
       const m = /\/regions\/([^/]+)\//.exec(raw);
-      return m && m[1] !== a.gcp_region ? `the subnetwork is in region ${m[1]}, not ${String(a.gcp_region)}; expected projects/<p>/regions/${String(a.gcp_region)}/subnetworks/<name>` : undefined;
+      return m && m[1] !== a.gcp_region
+        ? `the subnetwork is in region ${m[1]}, not ${String(a.gcp_region)}; expected projects/<p>/regions/${String(a.gcp_region)}/subnetworks/<name>`
+        : undefined;
     },
   },
   { id: 'gcp_public_ip', kind: 'confirm', message: 'Give agents a public IP?', default: true },
@@ -465,7 +505,7 @@ export const AGENT: Question[] = [
   {
     id: 'startup_script_file',
     kind: 'input',
-    message: 'Startup script file (empty: start from kasm-scale\'s Docker agent template)',
+    message: "Startup script file (empty: start from kasm-scale's Docker agent template)",
     optional: true,
     validate: (raw, a, ctx) => {
       if (raw.trim() === TEMPLATE) return undefined;
@@ -501,15 +541,20 @@ export const KASM: Question[] = [
     kind: 'password',
     message: 'Kasm API key secret (stored in a 0600 file, not in the config)',
     when: (_a, ctx) => !ctx.kasmSecretFileGiven,
-    validate: (raw) => (raw.trim() === '' ? 'expected the Kasm API key secret, not an empty string' : undefined),
+    validate: (raw) =>
+      raw.trim() === '' ? 'expected the Kasm API key secret, not an empty string' : undefined,
   },
   {
     id: 'kasm_manager_token',
     kind: 'password',
-    message: "Kasm manager token, filled into the startup script's {manager_token} so a new agent can join (stored in a 0600 file)",
+    message:
+      "Kasm manager token, filled into the startup script's {manager_token} so a new agent can join (stored in a 0600 file)",
     // Not asked when the environment has it (and no answer gives it): the config then says ${KASM_MANAGER_TOKEN}.
     when: (a, ctx) => !ctx.managerTokenFileGiven && !ctx.managerTokenInEnv && scriptNeedsManagerToken(a, ctx),
-    validate: (raw) => (raw.trim() === '' ? 'expected the Kasm manager token (the startup script uses {manager_token}), not an empty string' : undefined),
+    validate: (raw) =>
+      raw.trim() === ''
+        ? 'expected the Kasm manager token (the startup script uses {manager_token}), not an empty string'
+        : undefined,
   },
 ];
 
@@ -532,10 +577,34 @@ export const AUTOSCALE: Question[] = [
     default: (a) => String(a.vm_provider_config_name),
     validate: checkText(autoscale.autoscale_config_name),
   },
-  { id: 'zone_name', kind: 'input', message: 'Kasm zone whose agents this scales', default: 'default', validate: checkText(autoscale.zone_name) },
-  { id: 'standby_cores', kind: 'input', message: 'Standby cores (free cores to keep ready)', default: '4', validate: checkInt(autoscale.standby_cores) },
-  { id: 'standby_memory_mb', kind: 'input', message: 'Standby memory, MB', default: '8192', validate: checkInt(autoscale.standby_memory_mb) },
-  { id: 'standby_gpus', kind: 'input', message: 'Standby GPUs', default: '0', validate: checkInt(autoscale.standby_gpus) },
+  {
+    id: 'zone_name',
+    kind: 'input',
+    message: 'Kasm zone whose agents this scales',
+    default: 'default',
+    validate: checkText(autoscale.zone_name),
+  },
+  {
+    id: 'standby_cores',
+    kind: 'input',
+    message: 'Standby cores (free cores to keep ready)',
+    default: '4',
+    validate: checkInt(autoscale.standby_cores),
+  },
+  {
+    id: 'standby_memory_mb',
+    kind: 'input',
+    message: 'Standby memory, MB',
+    default: '8192',
+    validate: checkInt(autoscale.standby_memory_mb),
+  },
+  {
+    id: 'standby_gpus',
+    kind: 'input',
+    message: 'Standby GPUs',
+    default: '0',
+    validate: checkInt(autoscale.standby_gpus),
+  },
   {
     id: 'downscale_backoff',
     kind: 'input',
@@ -543,18 +612,27 @@ export const AUTOSCALE: Question[] = [
     default: '900',
     validate: checkInt(autoscale.downscale_backoff),
   },
-  { id: 'minimum_instances', kind: 'input', message: 'Minimum agents to keep running', default: '0', validate: checkInt(autoscale.minimum_instances) },
+  {
+    id: 'minimum_instances',
+    kind: 'input',
+    message: 'Minimum agents to keep running',
+    default: '0',
+    validate: checkInt(autoscale.minimum_instances),
+  },
 ];
 
 export const OCI_PROFILE: Question = {
   id: 'oci_profile',
   kind: 'input',
   message: 'Profile name to write in the OCI config file',
-  default: (a, ctx) => (profileExists(ctx.ociConfigFile, 'DEFAULT') ? String(a.vm_provider_config_name) : 'DEFAULT'),
+  default: (a, ctx) =>
+    profileExists(ctx.ociConfigFile, 'DEFAULT') ? String(a.vm_provider_config_name) : 'DEFAULT',
   validate: (raw, _a, ctx) => {
     const name = raw.trim();
-    if (!/^[A-Za-z0-9][A-Za-z0-9._@-]*$/.test(name)) return 'expected a profile name of letters, digits, ".", "_", "@" or "-"';
-    if (profileExists(ctx.ociConfigFile, name) && !ctx.force) return `profile [${name}] already exists in ${ctx.ociConfigFile}; choose another name (or rerun with --force to replace it)`;
+    if (!/^[A-Za-z0-9][A-Za-z0-9._@-]*$/.test(name))
+      return 'expected a profile name of letters, digits, ".", "_", "@" or "-"';
+    if (profileExists(ctx.ociConfigFile, name) && !ctx.force)
+      return `profile [${name}] already exists in ${ctx.ociConfigFile}; choose another name (or rerun with --force to replace it)`;
     return undefined;
   },
 };

@@ -13,7 +13,14 @@ import { fieldCheck, oci } from './fields.js';
 import { type Ask, runFlow } from './flow.js';
 import { WriteJournal } from './journal.js';
 import { answerToText } from './parse.js';
-import { allQuestions, type Answers, type Ctx, EXTRA_ANSWER_KEYS, fileProblem, absPath } from './questions.js';
+import {
+  allQuestions,
+  type Answers,
+  type Ctx,
+  EXTRA_ANSWER_KEYS,
+  fileProblem,
+  absPath,
+} from './questions.js';
 import { buildConfig, configYaml, defaultSecretFile, sameContent, writeSecretFileAtomic } from './write.js';
 
 export interface InitOptions {
@@ -60,8 +67,16 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
       hint: 'run it in a terminal, or pass --answers FILE --yes to run it unattended (docs/init.md)',
     });
   }
-  const ociEndpoint = checkedEndpoint('--oci-endpoint', opts.ociEndpoint, 'an OCI-compatible API, e.g. http://127.0.0.1:8123 for kasm-scale emulator oci');
-  const gcpEndpoint = checkedEndpoint('--gcp-endpoint', opts.gcpEndpoint, 'a GCP Compute-compatible API, e.g. http://127.0.0.1:8124 for kasm-scale emulator gcp');
+  const ociEndpoint = checkedEndpoint(
+    '--oci-endpoint',
+    opts.ociEndpoint,
+    'an OCI-compatible API, e.g. http://127.0.0.1:8123 for kasm-scale emulator oci',
+  );
+  const gcpEndpoint = checkedEndpoint(
+    '--gcp-endpoint',
+    opts.gcpEndpoint,
+    'a GCP Compute-compatible API, e.g. http://127.0.0.1:8124 for kasm-scale emulator gcp',
+  );
   const unattended = Boolean(opts.yes) || !tty;
   const fileAnswers = opts.answers ? await loadAnswers(opts.answers) : {};
   const configFile = resolve(expandHome(opts.config || env.KASM_SCALE_CONFIG || 'kasm-scale.yaml', home));
@@ -78,19 +93,25 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
   };
 
   const prompts = unattended ? undefined : await import('@inquirer/prompts');
-  const confirm = async (message: string): Promise<boolean> => (prompts ? prompts.confirm({ message, default: false }) : false);
+  const confirm = async (message: string): Promise<boolean> =>
+    prompts ? prompts.confirm({ message, default: false }) : false;
 
   // Refuse early, before any question: an existing config is replaced only when asked.
   if (existsSync(configFile) && !ctx.force) {
     if (!(await confirm(`${configFile} exists. Replace it at the end?`))) {
-      throw new InputError(`${configFile} already exists; nothing was written`, { hint: 'pass --force to replace it, or --config PATH for another file' });
+      throw new InputError(`${configFile} already exists; nothing was written`, {
+        hint: 'pass --force to replace it, or --config PATH for another file',
+      });
     }
     ctx.force = true;
   }
   // The files written at the end are checked before the first write (the key pair).
   await checkWritableTarget(configFile, 'config file');
   await checkWritableTarget(ctx.ociConfigFile, 'OCI config file');
-  if (!unattended) out.info(out.color.bold(`kasm-scale init: writes ${configFile}. Ctrl-C at any time leaves no config behind.\n`));
+  if (!unattended)
+    out.info(
+      out.color.bold(`kasm-scale init: writes ${configFile}. Ctrl-C at any time leaves no config behind.\n`),
+    );
 
   // Every write of this run is journalled: an unattended run that fails takes them all back
   // (nothing half-written, and the rerun does not trip over its own key pair); a person at
@@ -99,20 +120,40 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
   ctx.journal = journal;
   const undo = async (): Promise<string> => {
     const left = await journal.rollback();
-    return left.length ? `Could not take back: ${left.join(', ')}; remove ${left.length === 1 ? 'it' : 'them'} by hand.` : 'Nothing this run wrote was left behind.';
+    return left.length
+      ? `Could not take back: ${left.join(', ')}; remove ${left.length === 1 ? 'it' : 'them'} by hand.`
+      : 'Nothing this run wrote was left behind.';
   };
   let shown: string;
   try {
     const ask: Ask = unattended ? answersAsk(fileAnswers, opts.answers) : inquirerAsk(prompts!, fileAnswers);
     const result = await runFlow({ ask, out, ctx, unattended, given: (id) => fileAnswers[id] !== undefined });
-    if (ctx.ociEndpoint && result.answers.cloud !== 'oci') out.warn('--oci-endpoint is for OCI providers; not used for this GCP config');
-    if (ctx.gcpEndpoint && result.answers.cloud !== 'gcp') out.warn('--gcp-endpoint is for GCP providers; not used for this OCI config');
+    if (ctx.ociEndpoint && result.answers.cloud !== 'oci')
+      out.warn('--oci-endpoint is for OCI providers; not used for this GCP config');
+    if (ctx.gcpEndpoint && result.answers.cloud !== 'gcp')
+      out.warn('--gcp-endpoint is for GCP providers; not used for this OCI config');
 
     // Each Kasm secret: a file given in the answers, or the typed secret in a 0600 file.
-    const secretFile = await secretFileFor('kasm_api_key_secret', 'Kasm API key secret', result.answers, fileAnswers, ctx, opts.answers, confirm);
+    const secretFile = await secretFileFor(
+      'kasm_api_key_secret',
+      'Kasm API key secret',
+      result.answers,
+      fileAnswers,
+      ctx,
+      opts.answers,
+      confirm,
+    );
     const managerTokenFile =
       result.answers.kasm_manager_token !== undefined || ctx.managerTokenFileGiven
-        ? await secretFileFor('kasm_manager_token', 'Kasm manager token', result.answers, fileAnswers, ctx, opts.answers, confirm)
+        ? await secretFileFor(
+            'kasm_manager_token',
+            'Kasm manager token',
+            result.answers,
+            fileAnswers,
+            ctx,
+            opts.answers,
+            confirm,
+          )
         : undefined;
 
     if (result.answers.cloud === 'oci' && result.key) {
@@ -127,9 +168,12 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
         force: ctx.force,
         passphrase: result.key.passphraseFile ? readFileSync(result.key.passphraseFile) : undefined,
       });
-      out.info(`${out.color.green('✓')} ${r.action === 'added' ? 'Added' : 'Replaced'} profile [${r.profile}] in ${r.config_file}`);
+      out.info(
+        `${out.color.green('✓')} ${r.action === 'added' ? 'Added' : 'Replaced'} profile [${r.profile}] in ${r.config_file}`,
+      );
       // The passphrase stays in its own file; oci-cli asks for it (or add pass_phrase yourself).
-      if (r.passphrase_needed) out.info(`  the key is encrypted: the profile has no pass_phrase, so oci-cli will ask for it`);
+      if (r.passphrase_needed)
+        out.info(`  the key is encrypted: the profile has no pass_phrase, so oci-cli will ask for it`);
     }
 
     const config = buildConfig(result, ctx, secretFile, managerTokenFile);
@@ -145,7 +189,11 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
     const rel = relative(process.cwd(), configFile);
     shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : configFile;
     if (check.problems.length > 0) {
-      out.info(out.color.red(`✗ config validate found ${check.problems.length} problem${check.problems.length === 1 ? '' : 's'}:`));
+      out.info(
+        out.color.red(
+          `✗ config validate found ${check.problems.length} problem${check.problems.length === 1 ? '' : 's'}:`,
+        ),
+      );
       for (const p of check.problems) out.info(`  ${problemLine(p, shown)}`);
       if (unattended) {
         // Unattended, nobody will fix the file by hand: take the whole run back.
@@ -158,27 +206,50 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
   } catch (err) {
     if (unattended) {
       const note = await undo();
-      if (err instanceof CliError) throw new CliError(`${err.message}; ${note.charAt(0).toLowerCase()}${note.slice(1).replace(/\.$/, '')}`, { exitCode: err.exitCode, hint: err.hint, cause: err });
+      if (err instanceof CliError)
+        throw new CliError(
+          `${err.message}; ${note.charAt(0).toLowerCase()}${note.slice(1).replace(/\.$/, '')}`,
+          { exitCode: err.exitCode, hint: err.hint, cause: err },
+        );
     } else {
       const written = journal.written();
-      if (written.length) out.warn(`this run wrote ${written.join(', ')}; keep or remove them (a rerun needs --force to replace them)`);
+      if (written.length)
+        out.warn(
+          `this run wrote ${written.join(', ')}; keep or remove them (a rerun needs --force to replace them)`,
+        );
     }
     throw err;
   }
   out.info(`${out.color.green('✓')} config validate: no problems`);
 
   const has = (c: string) => opts.available.includes(c);
-  if (!unattended && has('doctor') && (await prompts!.confirm({ message: 'Run kasm-scale doctor now (checks credentials and reachability)?', default: true }))) {
+  if (
+    !unattended &&
+    has('doctor') &&
+    (await prompts!.confirm({
+      message: 'Run kasm-scale doctor now (checks credentials and reachability)?',
+      default: true,
+    }))
+  ) {
     // init's own doctor failing means the setup does not work yet: say so in the exit code.
     if (runSelf(['doctor', configFile]) !== 0) {
       out.info(out.color.red(`✗ doctor found problems; fix them, then run: kasm-scale doctor ${shown}`));
       return 1;
     }
   }
-  if (!unattended && has('config submit') && (await prompts!.confirm({ message: 'Submit the provider config to Kasm now (kasm-scale config submit)?', default: false }))) {
+  if (
+    !unattended &&
+    has('config submit') &&
+    (await prompts!.confirm({
+      message: 'Submit the provider config to Kasm now (kasm-scale config submit)?',
+      default: false,
+    }))
+  ) {
     runSelf(['config', 'submit', configFile]);
   }
-  const next = has('reconcile') ? `kasm-scale reconcile ${shown} --dry-run` : `kasm-scale config validate ${shown}`;
+  const next = has('reconcile')
+    ? `kasm-scale reconcile ${shown} --dry-run`
+    : `kasm-scale config validate ${shown}`;
   out.result(`Next: ${next}`);
   return 0;
 }
@@ -193,7 +264,10 @@ function checkedEndpoint(flag: string, value: string | undefined, what: string):
   const url = value?.trim();
   if (url === undefined) return undefined;
   const problem = fieldCheck(oci.endpoint)(url);
-  if (problem) throw new InputError(`${flag} ${JSON.stringify(value)}: ${problem}`, { hint: `give the base URL of ${what}` });
+  if (problem)
+    throw new InputError(`${flag} ${JSON.stringify(value)}: ${problem}`, {
+      hint: `give the base URL of ${what}`,
+    });
   return url;
 }
 
@@ -221,7 +295,9 @@ async function secretFileFor(
   const secret = String(answers[id]);
   if (existsSync(file) && !sameContent(file, secret) && !ctx.force) {
     if (!(await confirm(`${file} holds another ${what}. Replace it?`))) {
-      throw new InputError(`${file} already holds a different ${what}; no config was written`, { hint: `pass --force to replace it, or give ${id}_file in --answers` });
+      throw new InputError(`${file} already holds a different ${what}; no config was written`, {
+        hint: `pass --force to replace it, or give ${id}_file in --answers`,
+      });
     }
   }
   await ctx.journal?.record(file);
@@ -235,17 +311,24 @@ async function loadAnswers(file: string): Promise<Record<string, unknown>> {
   try {
     data = parseYaml(text);
   } catch (err) {
-    throw new InputError(`answers file ${file} is not YAML or JSON: ${(err as Error).message.split('\n')[0]}`, { hint: 'see docs/init.md for the format' });
+    throw new InputError(
+      `answers file ${file} is not YAML or JSON: ${(err as Error).message.split('\n')[0]}`,
+      { hint: 'see docs/init.md for the format' },
+    );
   }
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new InputError(`answers file ${file} must be a map of question id → answer`, { hint: 'e.g. cloud: oci' });
+    throw new InputError(`answers file ${file} must be a map of question id → answer`, {
+      hint: 'e.g. cloud: oci',
+    });
   }
   const known = new Set<string>([...allQuestions().map((q) => q.id), ...EXTRA_ANSWER_KEYS]);
   for (const key of Object.keys(data as object)) {
     if (!known.has(key)) {
       const near = closest(key, known);
-      throw new InputError(`answers file ${file}: unknown key ${key}`, { hint: near ? `did you mean ${near}?` : 'see docs/init.md for the answer keys' });
+      throw new InputError(`answers file ${file}: unknown key ${key}`, {
+        hint: near ? `did you mean ${near}?` : 'see docs/init.md for the answer keys',
+      });
     }
   }
   return data as Record<string, unknown>;
@@ -262,11 +345,15 @@ function answersAsk(answers: Record<string, unknown>, file = '--yes'): Ask {
       const t = String(given).toLowerCase();
       if (['yes', 'y', 'true'].includes(t)) return true;
       if (['no', 'n', 'false'].includes(t)) return false;
-      throw new InputError(`${where}: ${q.id}: expected true or false, not ${echoValue(typeof given === 'string' ? given : JSON.stringify(given))}`);
+      throw new InputError(
+        `${where}: ${q.id}: expected true or false, not ${echoValue(typeof given === 'string' ? given : JSON.stringify(given))}`,
+      );
     }
     const text = given !== undefined ? answerToText(given) : typeof def === 'string' ? def : '';
     if (given === undefined && text === '' && !q.optional) {
-      throw new InputError(`${where}: no answer for ${q.id} (${q.message})`, { hint: `add "${q.id}: ..." to the answers file` });
+      throw new InputError(`${where}: no answer for ${q.id} (${q.message})`, {
+        hint: `add "${q.id}: ..." to the answers file`,
+      });
     }
     const problem = check(text);
     if (problem) throw new InputError(`${where}: ${q.id}: ${problem}`);
@@ -284,7 +371,12 @@ function inquirerAsk(p: Prompts, preset: Record<string, unknown>): Ask {
       const d = typeof presetValue === 'boolean' ? presetValue : def === true;
       return p.confirm({ message: q.message, default: d });
     }
-    const d = presetValue !== undefined ? answerToText(presetValue) : typeof def === 'string' && def !== '' ? def : undefined;
+    const d =
+      presetValue !== undefined
+        ? answerToText(presetValue)
+        : typeof def === 'string' && def !== ''
+          ? def
+          : undefined;
     const validate = (value: string) => check(value) ?? true;
     if (q.kind === 'select') {
       const choices = q.choices ?? [];
@@ -295,13 +387,22 @@ function inquirerAsk(p: Prompts, preset: Record<string, unknown>): Ask {
       const ticked = new Set(typeof def === 'string' ? def.split(',').map((v) => v.trim()) : []);
       const chosen = await p.checkbox({
         message: q.message.replace(/, comma-separated.*$/, ''),
-        choices: pick.map((c) => ({ value: c.value, name: c.name, description: c.description, checked: ticked.has(c.value) })),
+        choices: pick.map((c) => ({
+          value: c.value,
+          name: c.name,
+          description: c.description,
+          checked: ticked.has(c.value),
+        })),
         validate: (items) => check(items.map((i) => i.value).join(', ')) ?? true,
       });
       return chosen.join(', ');
     }
     if (q.kind === 'password') return p.password({ message: q.message, mask: '*', validate });
-    return p.input({ message: q.optional && d ? `${q.message} ("none" to leave out)` : q.message, default: d, validate });
+    return p.input({
+      message: q.optional && d ? `${q.message} ("none" to leave out)` : q.message,
+      default: d,
+      validate,
+    });
   };
 }
 

@@ -16,7 +16,9 @@ import { DOCKER_AGENT_STARTUP_SCRIPT } from './templates/docker-agent.js';
  * another machine or in CI), absolute otherwise. */
 export function displayPath(p: string, home: string): string {
   const rel = relative(home, p);
-  return home && rel && !rel.startsWith('..') && !rel.startsWith(sep) && !rel.startsWith('/') ? `~/${rel.split(sep).join('/')}` : p;
+  return home && rel && !rel.startsWith('..') && !rel.startsWith(sep) && !rel.startsWith('/')
+    ? `~/${rel.split(sep).join('/')}`
+    : p;
 }
 
 /** Where a typed Kasm secret goes: $XDG_CONFIG_HOME/kasm-scale/NAME (the API key secret by default). */
@@ -28,10 +30,17 @@ export function defaultSecretFile(ctx: Ctx, name = 'kasm_api_key_secret'): strin
 const num = (v: unknown) => parseIntLoose(String(v ?? ''));
 const str = (v: unknown) => String(v ?? '').trim();
 
-export function buildConfig(result: FlowResult, ctx: Ctx, secretFile: string, managerTokenFile?: string): Record<string, unknown> {
+export function buildConfig(
+  result: FlowResult,
+  ctx: Ctx,
+  secretFile: string,
+  managerTokenFile?: string,
+): Record<string, unknown> {
   const a = result.answers;
   const p = (file: string) => displayPath(file, ctx.home);
-  const script = str(a.startup_script_file) ? { startup_script_file: p(absPath(str(a.startup_script_file), ctx)) } : { startup_script: DOCKER_AGENT_STARTUP_SCRIPT };
+  const script = str(a.startup_script_file)
+    ? { startup_script_file: p(absPath(str(a.startup_script_file), ctx)) }
+    : { startup_script: DOCKER_AGENT_STARTUP_SCRIPT };
   const common = {
     vm_provider_config_name: str(a.vm_provider_config_name),
     max_instances: num(a.max_instances),
@@ -55,7 +64,11 @@ export function buildConfig(result: FlowResult, ctx: Ctx, secretFile: string, ma
       oci_availability_domains: parseList(str(a.oci_availability_domains)),
       oci_shape: str(a.oci_shape),
       ...(flex
-        ? { oci_flex_cpus: num(a.oci_flex_cpus), oci_flex_memory_gb: num(a.oci_flex_memory_gb), oci_baseline_ocpu_utilization: str(a.oci_baseline_ocpu_utilization) }
+        ? {
+            oci_flex_cpus: num(a.oci_flex_cpus),
+            oci_flex_memory_gb: num(a.oci_flex_memory_gb),
+            oci_baseline_ocpu_utilization: str(a.oci_baseline_ocpu_utilization),
+          }
         : {}),
       oci_image_ocid: str(a.oci_image_ocid),
       oci_subnet_ocid: str(a.oci_subnet_ocid),
@@ -99,7 +112,11 @@ export function buildConfig(result: FlowResult, ctx: Ctx, secretFile: string, ma
       url: str(a.kasm_url),
       api_key: str(a.kasm_api_key),
       api_key_secret_file: p(secretFile),
-      ...(managerTokenFile ? { manager_token_file: p(managerTokenFile) } : ctx.managerTokenInEnv ? { manager_token: '${KASM_MANAGER_TOKEN}' } : {}),
+      ...(managerTokenFile
+        ? { manager_token_file: p(managerTokenFile) }
+        : ctx.managerTokenInEnv
+          ? { manager_token: '${KASM_MANAGER_TOKEN}' }
+          : {}),
     },
     providers: [provider],
     autoscale: [

@@ -19,10 +19,14 @@ export interface KasmAutoscalers {
   permission?: boolean;
 }
 
-
 /** Reads get_autoscale_configs and get_vm_provider_configs; failures become data. */
-export async function readKasmAutoscalers(client: Pick<KasmApiClient, 'getAutoscaleConfigs' | 'getVmProviderConfigs'>): Promise<KasmAutoscalers> {
-  const [configs, providerConfigs] = await Promise.allSettled([client.getAutoscaleConfigs(), client.getVmProviderConfigs()]);
+export async function readKasmAutoscalers(
+  client: Pick<KasmApiClient, 'getAutoscaleConfigs' | 'getVmProviderConfigs'>,
+): Promise<KasmAutoscalers> {
+  const [configs, providerConfigs] = await Promise.allSettled([
+    client.getAutoscaleConfigs(),
+    client.getVmProviderConfigs(),
+  ]);
   const failed = [configs, providerConfigs].find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     const message = messageLine(failed.reason);
@@ -30,16 +34,32 @@ export async function readKasmAutoscalers(client: Pick<KasmApiClient, 'getAutosc
     const hint = permission ? ' (give the API key "Autoscale View" and "VM Provider View")' : '';
     return { error: `cannot check for Kasm's own autoscaler: ${message}${hint}`, permission };
   }
-  return { configs: (configs as PromiseFulfilledResult<KasmAutoscaleConfig[]>).value, providerConfigs: (providerConfigs as PromiseFulfilledResult<KasmVmProviderConfig[]>).value };
+  return {
+    configs: (configs as PromiseFulfilledResult<KasmAutoscaleConfig[]>).value,
+    providerConfigs: (providerConfigs as PromiseFulfilledResult<KasmVmProviderConfig[]>).value,
+  };
 }
 
 /** Kasm's Docker-agent autoscale configs that are enabled for the pool's zone and provider config. */
-export function competingKasmConfigs(pool: AutoscaleConfig, providers: Provider[], seen: KasmAutoscalers, zones: KasmZone[]): KasmAutoscaleConfig[] {
+export function competingKasmConfigs(
+  pool: AutoscaleConfig,
+  providers: Provider[],
+  seen: KasmAutoscalers,
+  zones: KasmZone[],
+): KasmAutoscaleConfig[] {
   if (!seen.configs || !seen.providerConfigs) return [];
   const ours = providers.find((p) => p.vm_provider_config_name === pool.vm_provider_config_name);
   if (!ours) return [];
   // Kasm names are not unique: every Kasm provider config with our (cloud, name) counts.
-  const providerIds = new Set(seen.providerConfigs.filter((c) => c.vm_provider_name === ours.vm_provider_name && c.vm_provider_config_name === ours.vm_provider_config_name).map((c) => c.vm_provider_config_id));
+  const providerIds = new Set(
+    seen.providerConfigs
+      .filter(
+        (c) =>
+          c.vm_provider_name === ours.vm_provider_name &&
+          c.vm_provider_config_name === ours.vm_provider_config_name,
+      )
+      .map((c) => c.vm_provider_config_id),
+  );
   const zoneIds = new Set(zones.filter((z) => z.zone_name === pool.zone_name).map((z) => z.zone_id));
   return seen.configs.filter(
     (c) =>

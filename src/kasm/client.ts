@@ -2,7 +2,16 @@ import { CliError, OperationalError } from '../cli/errors.js';
 import type { KasmSection } from '../config/types.js';
 import { resolveEndpoint } from './endpoint.js';
 import { answerError, networkError } from './errors.js';
-import { compactServer, compactSession, dockerAgents, parseAutoscaleConfig, parseProviderConfig, parseServer, parseSession, parseZone } from './parse.js';
+import {
+  compactServer,
+  compactSession,
+  dockerAgents,
+  parseAutoscaleConfig,
+  parseProviderConfig,
+  parseServer,
+  parseSession,
+  parseZone,
+} from './parse.js';
 import { parseRowsFromBytes } from './rows.js';
 import { postJson, type RawAnswer } from './transport.js';
 import type { DemandSnapshot, KasmAgentsApi, KasmClient, KasmServer, KasmVmProviderConfig } from './types.js';
@@ -50,7 +59,8 @@ export function createKasmClient(section: KasmSection, opts: KasmClientOptions =
   const basic = Buffer.from(`${section.api_key}:${secret}`).toString('base64');
   const route = (name: string) => (style === 'basic' ? `/api/${name}` : `/api/public/${name}`);
 
-  const scrub = (s: string | undefined) => (s && secret.length > 0 ? s.split(secret).join('********').split(basic).join('********') : s);
+  const scrub = (s: string | undefined) =>
+    s && secret.length > 0 ? s.split(secret).join('********').split(basic).join('********') : s;
   const clean = (err: unknown): never => {
     if (err instanceof CliError) {
       const msg = scrub(err.message) ?? '';
@@ -65,21 +75,37 @@ export function createKasmClient(section: KasmSection, opts: KasmClientOptions =
    * One call. `expected` picks handler refusals (HTTP 200 + error_message) that are answers
    * to the caller rather than failures, e.g. delete_server's "Server contains (N) kasms".
    */
-  async function send(name: string, extra: Record<string, unknown>): Promise<{ answer: RawAnswer; shown: string }> {
+  async function send(
+    name: string,
+    extra: Record<string, unknown>,
+  ): Promise<{ answer: RawAnswer; shown: string }> {
     const shown = `${ep.base}${route(name)}`;
     const target = new URL(shown);
     try {
       const answer =
         style === 'basic'
-          ? await postJson(target, extra, { agent: ep.agent, timeoutMs, headers: { authorization: `Basic ${basic}` } })
-          : await postJson(target, { ...extra, api_key: section.api_key, api_key_secret: secret }, { agent: ep.agent, timeoutMs });
+          ? await postJson(target, extra, {
+              agent: ep.agent,
+              timeoutMs,
+              headers: { authorization: `Basic ${basic}` },
+            })
+          : await postJson(
+              target,
+              { ...extra, api_key: section.api_key, api_key_secret: secret },
+              { agent: ep.agent, timeoutMs },
+            );
       return { answer, shown };
     } catch (err) {
       return clean(networkError(name, ep.base, err, timeoutMs));
     }
   }
 
-  async function request(name: string, extra: Record<string, unknown>, expected?: (message: string) => boolean, sent?: { answer: RawAnswer; shown: string }): Promise<{ doc: Record<string, unknown>; refusal?: string }> {
+  async function request(
+    name: string,
+    extra: Record<string, unknown>,
+    expected?: (message: string) => boolean,
+    sent?: { answer: RawAnswer; shown: string },
+  ): Promise<{ doc: Record<string, unknown>; refusal?: string }> {
     // `sent`: the answer is already here (listCompact could not read it row by row).
     const { answer, shown } = sent ?? (await send(name, extra));
     let doc: unknown;
@@ -89,7 +115,8 @@ export function createKasmClient(section: KasmSection, opts: KasmClientOptions =
       doc = undefined;
     }
     const msg = (doc as Record<string, unknown> | undefined)?.error_message;
-    if (expected && answer.status === 200 && typeof msg === 'string' && expected(msg)) return { doc: doc as Record<string, unknown>, refusal: msg };
+    if (expected && answer.status === 200 && typeof msg === 'string' && expected(msg))
+      return { doc: doc as Record<string, unknown>, refusal: msg };
     const failure = answerError(name, shown, answer, doc);
     if (failure) return clean(failure);
     return { doc: doc as Record<string, unknown> };
@@ -115,14 +142,25 @@ export function createKasmClient(section: KasmSection, opts: KasmClientOptions =
     return split.rows;
   }
 
-  async function list(name: string, key: string, extra?: Record<string, unknown>, sent?: { answer: RawAnswer; shown: string }): Promise<unknown[]> {
+  async function list(
+    name: string,
+    key: string,
+    extra?: Record<string, unknown>,
+    sent?: { answer: RawAnswer; shown: string },
+  ): Promise<unknown[]> {
     const doc = (await request(name, extra ?? {}, undefined, sent)).doc;
     const rows = doc[key];
-    if (!Array.isArray(rows)) throw new OperationalError(`Kasm ${name} answered without a "${key}" list`, { hint: 'is this Kasm Workspaces 1.15 or later?' });
+    if (!Array.isArray(rows))
+      throw new OperationalError(`Kasm ${name} answered without a "${key}" list`, {
+        hint: 'is this Kasm Workspaces 1.15 or later?',
+      });
     return rows;
   }
 
-  const upsertAnswer = (doc: Record<string, unknown>, sent: Record<string, unknown>): KasmVmProviderConfig => {
+  const upsertAnswer = (
+    doc: Record<string, unknown>,
+    sent: Record<string, unknown>,
+  ): KasmVmProviderConfig => {
     const cfg = doc.vm_provider_config;
     if (cfg && typeof cfg === 'object' && !Array.isArray(cfg)) return parseProviderConfig(cfg);
     // Lenient: the call succeeded; keep what we know (never the secrets we sent) rather than fail after a change was made.
@@ -148,8 +186,10 @@ export function createKasmClient(section: KasmSection, opts: KasmClientOptions =
     getDockerAgents: async () => dockerAgents((await list('get_servers', 'servers')).map(parseServer)),
     getKasms: async () => (await list('get_kasms', 'kasms')).map(parseSession),
     getZones: async () => (await list('get_zones', 'zones')).map(parseZone),
-    getVmProviderConfigs: async () => (await list('get_vm_provider_configs', 'vm_provider_configs')).map(parseProviderConfig),
-    getAutoscaleConfigs: async () => (await list('get_autoscale_configs', 'autoscale_configs')).map(parseAutoscaleConfig),
+    getVmProviderConfigs: async () =>
+      (await list('get_vm_provider_configs', 'vm_provider_configs')).map(parseProviderConfig),
+    getAutoscaleConfigs: async () =>
+      (await list('get_autoscale_configs', 'autoscale_configs')).map(parseAutoscaleConfig),
     createVmProviderConfig: async (config) => {
       const doc = await call('create_vm_provider_config', { target_vm_provider_config: config });
       return upsertAnswer(doc, config);
@@ -164,7 +204,11 @@ export function createKasmClient(section: KasmSection, opts: KasmClientOptions =
     },
     deleteAgent: async (serverId) => {
       // Never `force`: the refusal while sessions exist is the point of the call.
-      const { refusal } = await request('delete_server', { target_server: { server_id: serverId } }, (m) => HAS_SESSIONS.test(m) || DOES_NOT_EXIST.test(m));
+      const { refusal } = await request(
+        'delete_server',
+        { target_server: { server_id: serverId } },
+        (m) => HAS_SESSIONS.test(m) || DOES_NOT_EXIST.test(m),
+      );
       if (refusal === undefined) return { outcome: 'deleted' };
       const n = HAS_SESSIONS.exec(refusal);
       if (n) return { outcome: 'has_sessions', sessions: Number(n[1]), message: refusal };

@@ -42,7 +42,9 @@ export function readCaPem(caFile: string): string {
     throw fsErrorToInput(err, path, 'kasm.ca_file');
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new InputError(`kasm.ca_file ${path} holds no PEM certificate`, { hint: 'give the CA certificate in PEM form (-----BEGIN CERTIFICATE-----)' });
+    throw new InputError(`kasm.ca_file ${path} holds no PEM certificate`, {
+      hint: 'give the CA certificate in PEM form (-----BEGIN CERTIFICATE-----)',
+    });
   }
   return pem;
 }
@@ -52,10 +54,14 @@ export function resolveEndpoint(section: Pick<KasmSection, 'url' | 'ca_file'>): 
   try {
     url = new URL(section.url);
   } catch {
-    throw new InputError(`kasm.url ${echoValue(String(section.url))} is not a URL`, { hint: 'write it as https://kasm.example.com' });
+    throw new InputError(`kasm.url ${echoValue(String(section.url))} is not a URL`, {
+      hint: 'write it as https://kasm.example.com',
+    });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(`kasm.url ${url.protocol}// is not supported`, { hint: 'write it as https://kasm.example.com' });
+    throw new InputError(`kasm.url ${url.protocol}// is not supported`, {
+      hint: 'write it as https://kasm.example.com',
+    });
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw new InputError(`kasm.url ${url.origin} uses plain http on a non-loopback host`, {
@@ -69,7 +75,8 @@ export function resolveEndpoint(section: Pick<KasmSection, 'url' | 'ca_file'>): 
   const base = url.toString().replace(/\/+$/, '');
   let agent: HttpAgent | HttpsAgent;
   if (url.protocol === 'http:') agent = new HttpAgent({ keepAlive: false });
-  else if (section.ca_file) agent = new HttpsAgent({ ca: [...rootCertificates, readCaPem(section.ca_file)], keepAlive: false });
+  else if (section.ca_file)
+    agent = new HttpsAgent({ ca: [...rootCertificates, readCaPem(section.ca_file)], keepAlive: false });
   else agent = new HttpsAgent({ keepAlive: false });
   return { base, url, agent };
 }

@@ -39,18 +39,30 @@ function unauthorized(call: string): OperationalError {
   const perm = PERMISSION_FOR[call];
   return new OperationalError(`Kasm answered 401 Unauthorized to ${call}`, {
     hint: `the API key lacks a permission${perm ? `: give it "${perm}"` : ` for ${call}`} (Kasm Admin → Settings → Developers → API keys → edit permissions)${
-      perm && DRAIN_PERMISSIONS.includes(perm as (typeof DRAIN_PERMISSIONS)[number]) ? `; reconcile needs ${DRAIN_PERMISSIONS.join(' and ')} to drain agents before it terminates them` : ''
+      perm && DRAIN_PERMISSIONS.includes(perm as (typeof DRAIN_PERMISSIONS)[number])
+        ? `; reconcile needs ${DRAIN_PERMISSIONS.join(' and ')} to drain agents before it terminates them`
+        : ''
     }`,
   });
 }
 
 function accessDenied(call: string): OperationalError {
-  return new OperationalError(`Kasm refused the API key on ${call} (403 Access Denied)`, { hint: 'check kasm.api_key and kasm.api_key_secret' });
+  return new OperationalError(`Kasm refused the API key on ${call} (403 Access Denied)`, {
+    hint: 'check kasm.api_key and kasm.api_key_secret',
+  });
 }
 
 /** Turns a non-successful answer into the error; returns undefined when the answer is a success. */
-export function answerError(call: string, endpointUrl: string, a: RawAnswer, doc: unknown): OperationalError | undefined {
-  const msg = doc && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>).error_message : undefined;
+export function answerError(
+  call: string,
+  endpointUrl: string,
+  a: RawAnswer,
+  doc: unknown,
+): OperationalError | undefined {
+  const msg =
+    doc && typeof doc === 'object' && !Array.isArray(doc)
+      ? (doc as Record<string, unknown>).error_message
+      : undefined;
   const hasMsg = msg !== undefined && msg !== null && msg !== '' && msg !== false;
   if (a.status === 401) return unauthorized(call);
   if (a.status === 403) return accessDenied(call);
@@ -60,7 +72,8 @@ export function answerError(call: string, endpointUrl: string, a: RawAnswer, doc
     if (/^unauthorized\.?$/i.test(text.trim())) return unauthorized(call);
     const status = a.status === 200 ? '' : ` (HTTP ${a.status})`;
     let hint: string | undefined;
-    if (/not licensed/i.test(text)) hint = 'autoscaling (VM provider configs) needs a Kasm licence that includes it';
+    if (/not licensed/i.test(text))
+      hint = 'autoscaling (VM provider configs) needs a Kasm licence that includes it';
     else if (a.status === 400 && /api_key/i.test(text)) hint = 'set kasm.api_key and kasm.api_key_secret';
     return new OperationalError(`Kasm ${call} failed: ${quote(text)}${status}`, hint ? { hint } : {});
   }
@@ -70,16 +83,26 @@ export function answerError(call: string, endpointUrl: string, a: RawAnswer, doc
     });
   }
   if (a.status >= 500) {
-    return new OperationalError(`Kasm ${call} answered HTTP ${a.status}${looksHtml(a) ? ' with an HTML error page' : ''}`, {
-      hint: 'Kasm (or a proxy in front of it) failed; check the Kasm API server logs and try again',
-    });
+    return new OperationalError(
+      `Kasm ${call} answered HTTP ${a.status}${looksHtml(a) ? ' with an HTML error page' : ''}`,
+      {
+        hint: 'Kasm (or a proxy in front of it) failed; check the Kasm API server logs and try again',
+      },
+    );
   }
-  if (a.status === 400) return new OperationalError(`Kasm rejected ${call} (HTTP 400)`, { hint: 'check kasm.api_key and kasm.api_key_secret are set' });
-  if (a.status < 200 || a.status >= 300) return new OperationalError(`Kasm ${call} answered HTTP ${a.status}`);
-  if (doc === undefined || typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    return new OperationalError(`Kasm ${call} answered something that is not a JSON object${looksHtml(a) ? ' (an HTML page)' : ''}`, {
-      hint: `check kasm.url (${endpointUrl.replace(/\/api\/.*$/, '')}) points at Kasm itself, not a login page or another site`,
+  if (a.status === 400)
+    return new OperationalError(`Kasm rejected ${call} (HTTP 400)`, {
+      hint: 'check kasm.api_key and kasm.api_key_secret are set',
     });
+  if (a.status < 200 || a.status >= 300)
+    return new OperationalError(`Kasm ${call} answered HTTP ${a.status}`);
+  if (doc === undefined || typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    return new OperationalError(
+      `Kasm ${call} answered something that is not a JSON object${looksHtml(a) ? ' (an HTML page)' : ''}`,
+      {
+        hint: `check kasm.url (${endpointUrl.replace(/\/api\/.*$/, '')}) points at Kasm itself, not a login page or another site`,
+      },
+    );
   }
   return undefined;
 }
@@ -100,21 +123,42 @@ export function networkError(call: string, base: string, err: unknown, timeoutMs
   const code = e?.code ?? '';
   const where = `Kasm at ${base}`;
   const reachHint = `check kasm.url (${base}) and that Kasm is running and reachable from here`;
-  if (code === 'ECONNREFUSED') return new OperationalError(`cannot reach ${where}: connection refused`, { hint: reachHint, cause: err });
+  if (code === 'ECONNREFUSED')
+    return new OperationalError(`cannot reach ${where}: connection refused`, { hint: reachHint, cause: err });
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
-    return new OperationalError(`cannot reach ${where}: the host name does not resolve (DNS)`, { hint: `check the host name in kasm.url (${base})`, cause: err });
+    return new OperationalError(`cannot reach ${where}: the host name does not resolve (DNS)`, {
+      hint: `check the host name in kasm.url (${base})`,
+      cause: err,
+    });
   }
   if (code === 'ETIMEDOUT') {
-    const limit = timeoutMs === undefined ? 'in time' : `within ${timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`}`;
-    return new OperationalError(`no answer from ${where} to ${call} ${limit}`, { hint: reachHint, cause: err });
+    const limit =
+      timeoutMs === undefined
+        ? 'in time'
+        : `within ${timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`}`;
+    return new OperationalError(`no answer from ${where} to ${call} ${limit}`, {
+      hint: reachHint,
+      cause: err,
+    });
   }
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new OperationalError(`cannot reach ${where}: no route to host`, { hint: reachHint, cause: err });
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
+    return new OperationalError(`cannot reach ${where}: no route to host`, { hint: reachHint, cause: err });
   if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(e?.message ?? '')) {
-    return new OperationalError(`${where} dropped the connection during ${call}`, { hint: 'a proxy or Kasm itself closed it; try again, and check the Kasm API server logs if it persists', cause: err });
+    return new OperationalError(`${where} dropped the connection during ${call}`, {
+      hint: 'a proxy or Kasm itself closed it; try again, and check the Kasm API server logs if it persists',
+      cause: err,
+    });
   }
-  if (code === 'CERT_HAS_EXPIRED') return new OperationalError(`TLS failed for ${where}: its certificate has expired`, { hint: 'renew the Kasm server certificate', cause: err });
+  if (code === 'CERT_HAS_EXPIRED')
+    return new OperationalError(`TLS failed for ${where}: its certificate has expired`, {
+      hint: 'renew the Kasm server certificate',
+      cause: err,
+    });
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return new OperationalError(`TLS failed for ${where}: the certificate is not valid for this host name`, { hint: `use the host name the certificate was issued for in kasm.url`, cause: err });
+    return new OperationalError(`TLS failed for ${where}: the certificate is not valid for this host name`, {
+      hint: `use the host name the certificate was issued for in kasm.url`,
+      cause: err,
+    });
   }
   if (TLS_CODES.has(code)) {
     return new OperationalError(`TLS failed for ${where}: certificate not trusted (${code})`, {
@@ -123,7 +167,13 @@ export function networkError(call: string, base: string, err: unknown, timeoutMs
     });
   }
   if (code === 'EPROTO' || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) {
-    return new OperationalError(`TLS failed for ${where} (${code})`, { hint: `check kasm.url (${base}): is it https on the right port?`, cause: err });
+    return new OperationalError(`TLS failed for ${where} (${code})`, {
+      hint: `check kasm.url (${base}): is it https on the right port?`,
+      cause: err,
+    });
   }
-  return new OperationalError(`cannot reach ${where}: ${(e?.message ?? String(err)).split('\n')[0]}${code ? ` (${code})` : ''}`, { hint: reachHint, cause: err });
+  return new OperationalError(
+    `cannot reach ${where}: ${(e?.message ?? String(err)).split('\n')[0]}${code ? ` (${code})` : ''}`,
+    { hint: reachHint, cause: err },
+  );
 }

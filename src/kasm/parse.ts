@@ -1,4 +1,10 @@
-import type { KasmAutoscaleConfig, KasmServer, KasmSession, KasmVmProviderConfig, KasmZone } from './types.js';
+import type {
+  KasmAutoscaleConfig,
+  KasmServer,
+  KasmSession,
+  KasmVmProviderConfig,
+  KasmZone,
+} from './types.js';
 
 /**
  * Lenient reading of Kasm's answers: unknown keys pass through untouched, numbers that
@@ -37,7 +43,9 @@ function obj(v: unknown): Record<string, unknown> {
 /** A whole agent row: the typed keys read as the compact form reads them, the rest kept as sent. */
 export function parseServer(raw: unknown): KasmServer {
   const r = obj(raw);
-  const kasms = Array.isArray(r.kasms) ? (r.kasms as unknown[]).map((k) => ({ ...obj(k), kasm_id: str(obj(k).kasm_id) })) : [];
+  const kasms = Array.isArray(r.kasms)
+    ? (r.kasms as unknown[]).map((k) => ({ ...obj(k), kasm_id: str(obj(k).kasm_id) }))
+    : [];
   return { ...r, ...compactServer(r), kasms };
 }
 
@@ -55,7 +63,12 @@ export function parseZone(raw: unknown): KasmZone {
 
 export function parseProviderConfig(raw: unknown): KasmVmProviderConfig {
   const r = obj(raw);
-  return { ...r, vm_provider_name: str(r.vm_provider_name), vm_provider_config_id: str(r.vm_provider_config_id), vm_provider_config_name: str(r.vm_provider_config_name) };
+  return {
+    ...r,
+    vm_provider_name: str(r.vm_provider_name),
+    vm_provider_config_id: str(r.vm_provider_config_id),
+    vm_provider_config_name: str(r.vm_provider_config_name),
+  };
 }
 
 /** The provider config id of a Kasm autoscale config: `vm_provider_config_id`, else the first non-empty `<cloud>_vm_config_id`. */
@@ -90,7 +103,16 @@ export function dockerAgents(servers: KasmServer[]): KasmServer[] {
  * the planner never reads (20,000 sessions are ~16 MB of JSON). An agent's session list
  * keeps only the ids (the planner asks whether there is any).
  */
-const SERVER_KEYS = ['server_type', 'hostname', 'instance_id', 'provider', 'server_pool_id', 'is_autoscaled', 'autoscale_config', 'last_reported'] as const;
+const SERVER_KEYS = [
+  'server_type',
+  'hostname',
+  'instance_id',
+  'provider',
+  'server_pool_id',
+  'is_autoscaled',
+  'autoscale_config',
+  'last_reported',
+] as const;
 const SESSION_KEYS = ['start_date', 'keepalive_date'] as const;
 
 export function compactServer(raw: unknown): KasmServer {
@@ -107,7 +129,9 @@ export function compactServer(raw: unknown): KasmServer {
     gpus_override: optNum(r.gpus_override),
     zone_id: optStr(r.zone_id),
     zone_name: optStr(r.zone_name),
-    kasms: Array.isArray(r.kasms) ? (r.kasms as unknown[]).map((k) => ({ kasm_id: str(obj(k).kasm_id) })) : [],
+    kasms: Array.isArray(r.kasms)
+      ? (r.kasms as unknown[]).map((k) => ({ kasm_id: str(obj(k).kasm_id) }))
+      : [],
   };
   for (const k of SERVER_KEYS) if (k in r) s[k] = r[k] as never;
   return s;
@@ -115,7 +139,8 @@ export function compactServer(raw: unknown): KasmServer {
 
 export function compactSession(raw: unknown): KasmSession {
   const r = obj(raw);
-  const server = r.server && typeof r.server === 'object' ? (r.server as NonNullable<KasmSession['server']>) : null;
+  const server =
+    r.server && typeof r.server === 'object' ? (r.server as NonNullable<KasmSession['server']>) : null;
   const s: KasmSession = {
     kasm_id: str(r.kasm_id),
     server_id: optStr(r.server_id),

@@ -161,13 +161,22 @@ export class RowReader<T> {
 }
 
 /** The whole text at once (tests, and answers already held as text). */
-export function parseRows<T>(text: string, key: string, onRow: (row: unknown) => T): { doc: Record<string, unknown>; rows: T[] } | undefined {
+export function parseRows<T>(
+  text: string,
+  key: string,
+  onRow: (row: unknown) => T,
+): { doc: Record<string, unknown>; rows: T[] } | undefined {
   const reader = new RowReader(key, onRow);
   return reader.feed(text) ? reader.end() : undefined;
 }
 
 /** The answer's bytes, decoded a slice at a time (UTF-8 sequences split across slices are kept whole). */
-export function parseRowsFromBytes<T>(bytes: Buffer, key: string, onRow: (row: unknown) => T, sliceBytes = 1 << 20): { doc: Record<string, unknown>; rows: T[] } | undefined {
+export function parseRowsFromBytes<T>(
+  bytes: Buffer,
+  key: string,
+  onRow: (row: unknown) => T,
+  sliceBytes = 1 << 20,
+): { doc: Record<string, unknown>; rows: T[] } | undefined {
   const reader = new RowReader(key, onRow);
   const decoder = new StringDecoder('utf8');
   for (let at = 0; at < bytes.length; at += sliceBytes) {

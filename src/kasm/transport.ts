@@ -28,7 +28,16 @@ export class TimeoutError extends Error {
   readonly code = 'ETIMEDOUT';
 }
 
-export function postJson(target: URL, body: unknown, opts: { agent?: HttpAgent | HttpsAgent; timeoutMs: number; maxBytes?: number; headers?: Record<string, string> }): Promise<RawAnswer> {
+export function postJson(
+  target: URL,
+  body: unknown,
+  opts: {
+    agent?: HttpAgent | HttpsAgent;
+    timeoutMs: number;
+    maxBytes?: number;
+    headers?: Record<string, string>;
+  },
+): Promise<RawAnswer> {
   const payload = Buffer.from(JSON.stringify(body));
   const requestFn = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
@@ -38,7 +47,13 @@ export function postJson(target: URL, body: unknown, opts: { agent?: HttpAgent |
       {
         method: 'POST',
         agent: opts.agent,
-        headers: { ...opts.headers, 'content-type': 'application/json', accept: 'application/json', 'content-length': payload.length, 'user-agent': 'kasm-scale' },
+        headers: {
+          ...opts.headers,
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'content-length': payload.length,
+          'user-agent': 'kasm-scale',
+        },
         timeout: opts.timeoutMs,
       },
       (res) => {
@@ -48,9 +63,13 @@ export function postJson(target: URL, body: unknown, opts: { agent?: HttpAgent |
         // With a Content-Length the answer is copied into one buffer as it arrives, instead of
         // chunks plus their concatenation: one copy of a 10 MB get_kasms answer, not two.
         const declared = Number(res.headers['content-length']);
-        let whole = Number.isSafeInteger(declared) && declared > 0 && declared <= maxBytes ? Buffer.allocUnsafe(declared) : undefined;
+        let whole =
+          Number.isSafeInteger(declared) && declared > 0 && declared <= maxBytes
+            ? Buffer.allocUnsafe(declared)
+            : undefined;
         res.on('data', (c: Buffer) => {
-          if (whole && chunks.length === 0 && copied + c.length <= whole.length) copied += c.copy(whole, copied);
+          if (whole && chunks.length === 0 && copied + c.length <= whole.length)
+            copied += c.copy(whole, copied);
           else chunks.push(c);
           size += c.length;
           if (size > maxBytes) {
@@ -60,7 +79,10 @@ export function postJson(target: URL, body: unknown, opts: { agent?: HttpAgent |
         });
         res.on('end', () => {
           // A body that does not match its Content-Length is read from what arrived.
-          const body = whole && copied === whole.length && chunks.length === 0 ? whole : Buffer.concat(whole ? [whole.subarray(0, copied), ...chunks] : chunks);
+          const body =
+            whole && copied === whole.length && chunks.length === 0
+              ? whole
+              : Buffer.concat(whole ? [whole.subarray(0, copied), ...chunks] : chunks);
           // Nothing of the bytes stays reachable from this (kept-alive) connection's handlers.
           whole = undefined;
           chunks.length = 0;
@@ -70,7 +92,10 @@ export function postJson(target: URL, body: unknown, opts: { agent?: HttpAgent |
       },
     );
     // The socket timeout covers silence; the overall deadline covers a trickling answer.
-    const deadline = setTimeout(() => req.destroy(new TimeoutError(`no answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+    const deadline = setTimeout(
+      () => req.destroy(new TimeoutError(`no answer within ${opts.timeoutMs} ms`)),
+      opts.timeoutMs,
+    );
     req.on('timeout', () => req.destroy(new TimeoutError(`no answer within ${opts.timeoutMs} ms`)));
     req.on('error', (e) => {
       clearTimeout(deadline);

@@ -4,7 +4,8 @@
  * strictly need is optional here.
  */
 
-export type ServerStatus = 'running' | 'starting' | 'missing' | 'dead' | 'delete_pending' | 'destroying' | string;
+export type ServerStatus =
+  'running' | 'starting' | 'missing' | 'dead' | 'delete_pending' | 'destroying' | string;
 
 /** A row of `get_servers`; Docker agents are the rows with `server_type: "host"`. */
 export interface KasmServer {
@@ -140,4 +141,7 @@ export interface KasmAgentsApi {
   deleteAgent(serverId: string): Promise<DeleteAgentAnswer>;
 }
 
-export type DeleteAgentAnswer = { outcome: 'deleted' } | { outcome: 'has_sessions'; sessions: number; message: string } | { outcome: 'not_found'; message: string };
+export type DeleteAgentAnswer =
+  | { outcome: 'deleted' }
+  | { outcome: 'has_sessions'; sessions: number; message: string }
+  | { outcome: 'not_found'; message: string };

@@ -26,7 +26,8 @@ export interface KeyPairPem {
 export function generateRsaKeyPair(passphrase?: Buffer): Promise<KeyPairPem> {
   return new Promise((resolvePromise, reject) => {
     forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 }, (err, pair) => {
-      if (err) return reject(new OperationalError(`cannot generate an RSA key: ${err.message}`, { cause: err }));
+      if (err)
+        return reject(new OperationalError(`cannot generate an RSA key: ${err.message}`, { cause: err }));
       try {
         resolvePromise(encodePair(pair, passphrase));
       } catch (e) {
@@ -44,15 +45,21 @@ function encodePair(pair: forge.pki.rsa.KeyPair, passphrase?: Buffer): KeyPairPe
     // PBKDF2 keyLength field, which the OCI SDK's key parser (sshpk) cannot read
     // ("Expected 0x6: got 0x20"). OpenSSL writes what `openssl pkcs8 -topk8 -v2 aes256` does:
     // PBES2, PBKDF2 with hmacWithSHA256, AES-256-CBC. The passphrase bytes are used as-is.
-    privateKeyPem = createPrivateKey(privateKeyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }).toString();
+    privateKeyPem = createPrivateKey(privateKeyPem)
+      .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase })
+      .toString();
   }
   const publicKeyPem = forge.pki.publicKeyToPem(pair.publicKey).replace(/\r\n/g, '\n');
   // Read the result back with OpenSSL (node:crypto): what we write must open with the same
   // passphrase, and the fingerprint comes from the same code `keys fingerprint` uses.
   try {
-    createPrivateKey(passphrase && passphrase.length > 0 ? { key: privateKeyPem, passphrase } : privateKeyPem);
+    createPrivateKey(
+      passphrase && passphrase.length > 0 ? { key: privateKeyPem, passphrase } : privateKeyPem,
+    );
   } catch (err) {
-    throw new OperationalError('the generated private key did not read back; nothing was written', { cause: { code: (err as { code?: string }).code } });
+    throw new OperationalError('the generated private key did not read back; nothing was written', {
+      cause: { code: (err as { code?: string }).code },
+    });
   }
   const { fingerprint } = inspectKey(publicKeyPem);
   return { privateKeyPem, publicKeyPem, fingerprint };
@@ -89,7 +96,12 @@ export async function generateKeyFiles(opts: GenerateKeyFilesOptions = {}): Prom
   const pair = await generateRsaKeyPair(opts.passphrase);
   await ensureDir(dir);
   await replacePair(privateFile, publicFile, pair);
-  return { private_key_file: privateFile, public_key_file: publicFile, fingerprint: pair.fingerprint, public_key_pem: pair.publicKeyPem };
+  return {
+    private_key_file: privateFile,
+    public_key_file: publicFile,
+    fingerprint: pair.fingerprint,
+    public_key_pem: pair.publicKeyPem,
+  };
 }
 
 async function replacePair(privateFile: string, publicFile: string, pair: KeyPairPem): Promise<void> {
@@ -143,9 +155,15 @@ async function replacePair(privateFile: string, publicFile: string, pair: KeyPai
 
 function writeFailure(err: unknown, path: string, state: string): CliError {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC') return new OperationalError(`cannot write the key pair in ${path}: the disk is full; ${state}`, { hint: 'free some space and run again' });
+  if (code === 'ENOSPC')
+    return new OperationalError(`cannot write the key pair in ${path}: the disk is full; ${state}`, {
+      hint: 'free some space and run again',
+    });
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
-    return new InputError(`cannot replace ${path}: permission denied (read-only, immutable or another owner's); ${state}`, { hint: 'check the file and its folder (lsattr, ls -l), or choose another --dir' });
+    return new InputError(
+      `cannot replace ${path}: permission denied (read-only, immutable or another owner's); ${state}`,
+      { hint: 'check the file and its folder (lsattr, ls -l), or choose another --dir' },
+    );
   return new OperationalError(`cannot write ${path}: ${(err as Error).message}; ${state}`, { cause: err });
 }
 
@@ -153,7 +171,9 @@ function writeFailure(err: unknown, path: string, state: string): CliError {
  * The two paths `generateKeyFiles` would write, after checking the name and that neither file
  * exists (unless `force`). Throws InputError (exit 2) with nothing written.
  */
-export async function checkKeyFiles(opts: GenerateKeyFilesOptions = {}): Promise<{ dir: string; privateFile: string; publicFile: string }> {
+export async function checkKeyFiles(
+  opts: GenerateKeyFilesOptions = {},
+): Promise<{ dir: string; privateFile: string; publicFile: string }> {
   const dir = resolve(expandHome(opts.dir ?? '~/.oci'));
   const name = opts.name ?? 'oci_api_key';
   if (!SAFE_NAME.test(name) || name.endsWith('.pem')) {
@@ -164,19 +184,24 @@ export async function checkKeyFiles(opts: GenerateKeyFilesOptions = {}): Promise
   const privateFile = join(dir, `${name}.pem`);
   const publicFile = join(dir, `${name}_public.pem`);
   const dirKind = await entryKind(dir);
-  if (dirKind === 'file') throw new InputError(`--dir ${dir} is a file, not a folder`, { hint: 'choose another --dir' });
+  if (dirKind === 'file')
+    throw new InputError(`--dir ${dir} is a file, not a folder`, { hint: 'choose another --dir' });
 
   const existing: string[] = [];
   for (const file of [privateFile, publicFile]) {
     const kind = await entryKind(file);
-    if (kind === 'dir') throw new InputError(`${file} is a directory`, { hint: 'choose another --dir or --name' });
+    if (kind === 'dir')
+      throw new InputError(`${file} is a directory`, { hint: 'choose another --dir or --name' });
     await assertReplaceable(file);
     if (kind === 'file' && !opts.force) existing.push(file);
   }
   if (existing.length > 0) {
-    throw new InputError(`${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}; nothing was written`, {
-      hint: 'pass --force to replace the key pair (the old key stops working once removed from OCI), or choose another --name',
-    });
+    throw new InputError(
+      `${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}; nothing was written`,
+      {
+        hint: 'pass --force to replace the key pair (the old key stops working once removed from OCI), or choose another --name',
+      },
+    );
   }
   return { dir, privateFile, publicFile };
 }
@@ -188,8 +213,12 @@ async function entryKind(path: string): Promise<'none' | 'file' | 'dir'> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return 'none';
-    if (code === 'ENOTDIR') throw new InputError(`${path}: a part of the folder path is a file`, { hint: 'choose another --dir' });
-    if (code === 'EACCES') throw new InputError(`cannot look at ${path}: permission denied`, { hint: 'choose a folder you can write to' });
+    if (code === 'ENOTDIR')
+      throw new InputError(`${path}: a part of the folder path is a file`, { hint: 'choose another --dir' });
+    if (code === 'EACCES')
+      throw new InputError(`cannot look at ${path}: permission denied`, {
+        hint: 'choose a folder you can write to',
+      });
     throw err;
   }
 }

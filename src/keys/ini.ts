@@ -59,12 +59,19 @@ export function upsertSection(file: Buffer, name: string, entries: Array<[string
   const text = file.toString('latin1');
   const lines = text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
   const eol = lines[0]?.endsWith('\r\n') ? '\r\n' : '\n';
-  const block = Buffer.from([`[${name}]`, ...entries.map(([k, v]) => `${k}=${v}`)].map((l) => `${l}${eol}`).join(''), 'utf8');
+  const block = Buffer.from(
+    [`[${name}]`, ...entries.map(([k, v]) => `${k}=${v}`)].map((l) => `${l}${eol}`).join(''),
+    'utf8',
+  );
   const [range] = findSections(lines, name);
   const bytes = (s: string) => Buffer.from(s, 'latin1');
   if (range) {
     // The section's last line may be the file's last, without a line end: the block brings its own.
-    return Buffer.concat([bytes(lines.slice(0, range.start).join('')), block, bytes(lines.slice(range.end).join(''))]);
+    return Buffer.concat([
+      bytes(lines.slice(0, range.start).join('')),
+      block,
+      bytes(lines.slice(range.end).join('')),
+    ]);
   }
   let before = text;
   if (before !== '' && !before.endsWith('\n')) before += eol;

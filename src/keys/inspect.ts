@@ -34,7 +34,9 @@ export function inspectKey(text: string, passphrase?: string | Buffer, opts: Ins
   const where = opts.source ?? 'the key';
   const flag = opts.passphraseFlag ?? '--passphrase-file';
   if (typeof text !== 'string' || text.trim() === '') {
-    throw new InputError(`${where} is empty`, { hint: 'give the PEM file of an RSA key (kasm-scale keys generate makes one)' });
+    throw new InputError(`${where} is empty`, {
+      hint: 'give the PEM file of an RSA key (kasm-scale keys generate makes one)',
+    });
   }
   const normalized = text.replace(/\r\n?/g, '\n');
   const block = PEM_BLOCK.exec(normalized);
@@ -51,9 +53,15 @@ export function inspectKey(text: string, passphrase?: string | Buffer, opts: Ins
       hint: 'OCI API keys are separate from SSH keys: run kasm-scale keys generate, or convert a copy with ssh-keygen -p -m PKCS8 -f COPY',
     });
   }
-  if (label === 'CERTIFICATE') throw new InputError(`${where} is a certificate, not a key`, { hint: 'give the RSA private or public key PEM' });
+  if (label === 'CERTIFICATE')
+    throw new InputError(`${where} is a certificate, not a key`, {
+      hint: 'give the RSA private or public key PEM',
+    });
   if (label === 'EC PRIVATE KEY' || label === 'DSA PRIVATE KEY') {
-    throw new InputError(`${where} is ${label.startsWith('EC') ? 'an EC' : 'a DSA'} key; OCI API keys must be RSA`, { hint: rsaHint });
+    throw new InputError(
+      `${where} is ${label.startsWith('EC') ? 'an EC' : 'a DSA'} key; OCI API keys must be RSA`,
+      { hint: rsaHint },
+    );
   }
   if (label !== 'PRIVATE KEY' && label !== 'RSA PRIVATE KEY' && label !== 'ENCRYPTED PRIVATE KEY') {
     throw new InputError(`${where} holds a PEM block of type "${label}", not an RSA key`, { hint: rsaHint });
@@ -62,7 +70,9 @@ export function inspectKey(text: string, passphrase?: string | Buffer, opts: Ins
   const encrypted = label === 'ENCRYPTED PRIVATE KEY' || /^Proc-Type:\s*4,\s*ENCRYPTED/m.test(block[0]);
   const hasPassphrase = passphrase !== undefined && passphrase.length > 0;
   if (encrypted && !hasPassphrase) {
-    throw new InputError(`${where} is encrypted and no passphrase was given`, { hint: `pass its passphrase with ${flag} FILE (or - for stdin)` });
+    throw new InputError(`${where} is encrypted and no passphrase was given`, {
+      hint: `pass its passphrase with ${flag} FILE (or - for stdin)`,
+    });
   }
   let key: KeyObject;
   try {
@@ -76,7 +86,10 @@ export function inspectKey(text: string, passphrase?: string | Buffer, opts: Ins
         cause: codeOnly(err),
       });
     }
-    throw new InputError(`${where} is not a readable private key (damaged PEM)`, { hint: rsaHint, cause: codeOnly(err) });
+    throw new InputError(`${where} is not a readable private key (damaged PEM)`, {
+      hint: rsaHint,
+      cause: codeOnly(err),
+    });
   }
   return describe(key, 'private', encrypted, where);
 }
@@ -96,13 +109,19 @@ function parse(fn: () => KeyObject, where: string, kind: string): KeyObject {
   try {
     return fn();
   } catch (err) {
-    throw new InputError(`${where} is not a readable ${kind} key (damaged PEM)`, { hint: rsaHint, cause: codeOnly(err) });
+    throw new InputError(`${where} is not a readable ${kind} key (damaged PEM)`, {
+      hint: rsaHint,
+      cause: codeOnly(err),
+    });
   }
 }
 
 function describe(key: KeyObject, kind: 'public' | 'private', encrypted: boolean, where: string): KeyInfo {
   if (key.asymmetricKeyType !== 'rsa') {
-    throw new InputError(`${where} is ${article(key.asymmetricKeyType ?? 'unknown')} key; OCI API keys must be RSA`, { hint: rsaHint });
+    throw new InputError(
+      `${where} is ${article(key.asymmetricKeyType ?? 'unknown')} key; OCI API keys must be RSA`,
+      { hint: rsaHint },
+    );
   }
   const pub = kind === 'public' ? key : createPublicKey(key);
   const der = pub.export({ type: 'spki', format: 'der' });
@@ -132,7 +151,8 @@ function codeOnly(err: unknown): { code?: string } {
 
 function notPemHint(text: string): string {
   const t = text.trimStart();
-  if (/^(ssh-rsa|ssh-ed25519|ecdsa-sha2-)/.test(t)) return 'this is an SSH public key; OCI API keys are PEM (kasm-scale keys generate makes one)';
+  if (/^(ssh-rsa|ssh-ed25519|ecdsa-sha2-)/.test(t))
+    return 'this is an SSH public key; OCI API keys are PEM (kasm-scale keys generate makes one)';
   if (t.startsWith('{')) return 'this looks like JSON; give the PEM file of an RSA key';
   return 'expected a -----BEGIN ... KEY----- block (kasm-scale keys generate makes one)';
 }

@@ -45,12 +45,20 @@ const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;
 export async function writeOciConfigProfile(opts: OciConfigOptions): Promise<OciConfigResult> {
   const profile = opts.profile ?? 'DEFAULT';
   if (!PROFILE_NAME.test(profile)) {
-    throw new InputError(`--profile ${echoValue(profile)} is not a usable profile name`, { hint: 'use letters, digits, ".", "_", "@" or "-" (default DEFAULT)' });
+    throw new InputError(`--profile ${echoValue(profile)} is not a usable profile name`, {
+      hint: 'use letters, digits, ".", "_", "@" or "-" (default DEFAULT)',
+    });
   }
   const userProblem = ocidError(opts.user, 'user');
-  if (userProblem) throw new InputError(`--user: ${userProblem}`, { hint: 'copy it from the OCI console: Profile → User Settings → OCID' });
+  if (userProblem)
+    throw new InputError(`--user: ${userProblem}`, {
+      hint: 'copy it from the OCI console: Profile → User Settings → OCID',
+    });
   const tenancyProblem = ocidError(opts.tenancy, 'tenancy');
-  if (tenancyProblem) throw new InputError(`--tenancy: ${tenancyProblem}`, { hint: 'copy it from the OCI console: Profile → Tenancy → OCID' });
+  if (tenancyProblem)
+    throw new InputError(`--tenancy: ${tenancyProblem}`, {
+      hint: 'copy it from the OCI console: Profile → Tenancy → OCID',
+    });
   const regionProblem = regionError(opts.region);
   if (regionProblem) throw new InputError(`--region: ${regionProblem}`);
 
@@ -70,11 +78,20 @@ export async function writeOciConfigProfile(opts: OciConfigOptions): Promise<Oci
   const weak = keySizeProblem(key, `key file ${keyFile}`);
   if (weak) throw new InputError(weak);
   if (opts.savePassphrase) {
-    if (!opts.passphrase || !key.encrypted) throw new InputError('--save-passphrase needs an encrypted key and --passphrase-file', { hint: 'leave it out for a key without a passphrase' });
-    if (/[\r\n]/.test(opts.passphrase.toString('utf8')) || opts.passphrase.toString('utf8').trim() !== opts.passphrase.toString('utf8')) {
-      throw new InputError('the passphrase cannot be stored in the config file: it starts or ends with spaces or holds a newline', {
-        hint: 'the config format trims values; store a passphrase without surrounding whitespace, or leave out --save-passphrase',
+    if (!opts.passphrase || !key.encrypted)
+      throw new InputError('--save-passphrase needs an encrypted key and --passphrase-file', {
+        hint: 'leave it out for a key without a passphrase',
       });
+    if (
+      /[\r\n]/.test(opts.passphrase.toString('utf8')) ||
+      opts.passphrase.toString('utf8').trim() !== opts.passphrase.toString('utf8')
+    ) {
+      throw new InputError(
+        'the passphrase cannot be stored in the config file: it starts or ends with spaces or holds a newline',
+        {
+          hint: 'the config format trims values; store a passphrase without surrounding whitespace, or leave out --save-passphrase',
+        },
+      );
     }
   }
 
@@ -85,11 +102,14 @@ export async function writeOciConfigProfile(opts: OciConfigOptions): Promise<Oci
   try {
     bytes = await readFile(configFile);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fsErrorToInput(err, configFile, 'config file');
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw fsErrorToInput(err, configFile, 'config file');
   }
   const sections = findSections(splitLines(bytes.toString('latin1')), profile);
   if (sections.length > 1) {
-    throw new InputError(`config file ${configFile} has profile [${profile}] ${sections.length} times`, { hint: 'remove the extra copies by hand, then run again' });
+    throw new InputError(`config file ${configFile} has profile [${profile}] ${sections.length} times`, {
+      hint: 'remove the extra copies by hand, then run again',
+    });
   }
   if (sections.length === 1 && !opts.force) {
     throw new InputError(`profile [${profile}] already exists in ${configFile}; nothing was written`, {

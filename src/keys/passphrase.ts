@@ -14,9 +14,12 @@ export async function readPassphraseFile(pathOrDash: string): Promise<Buffer> {
     });
   }
   if (bytes.length > MAX_PASSPHRASE_BYTES) {
-    throw new InputError(`passphrase file ${pathOrDash === '-' ? '(stdin)' : pathOrDash} holds ${bytes.length} bytes; a passphrase may have at most ${MAX_PASSPHRASE_BYTES}`, {
-      hint: 'OpenSSL (and so oci-cli and the OCI SDKs) reads no more of a PEM passphrase; use a shorter one',
-    });
+    throw new InputError(
+      `passphrase file ${pathOrDash === '-' ? '(stdin)' : pathOrDash} holds ${bytes.length} bytes; a passphrase may have at most ${MAX_PASSPHRASE_BYTES}`,
+      {
+        hint: 'OpenSSL (and so oci-cli and the OCI SDKs) reads no more of a PEM passphrase; use a shorter one',
+      },
+    );
   }
   return bytes;
 }

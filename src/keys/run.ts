@@ -22,7 +22,8 @@ export interface FingerprintFlags {
 /** `keys oci-config`: the library's options, the passphrase given as a file to read. */
 export type OciConfigFlags = Omit<OciConfigOptions, 'passphrase'> & { passphraseFile?: string };
 
-const CONSOLE_STEPS = 'OCI console: Profile (top right) → User Settings → API keys → Add API Key → Paste a public key';
+const CONSOLE_STEPS =
+  'OCI console: Profile (top right) → User Settings → API keys → Add API Key → Paste a public key';
 
 /** `keys generate` */
 export async function runGenerate(flags: GenerateFlags, out: Output): Promise<number> {
@@ -45,27 +46,40 @@ export async function runGenerate(flags: GenerateFlags, out: Output): Promise<nu
   }
   const c = out.colorOut;
   out.result(`${c.bold('Fingerprint:')} ${result.fingerprint}`);
-  out.result(`${c.bold('Private key:')} ${result.private_key_file}${passphrase ? ' (encrypted)' : ''}  — keep it secret`);
+  out.result(
+    `${c.bold('Private key:')} ${result.private_key_file}${passphrase ? ' (encrypted)' : ''}  — keep it secret`,
+  );
   out.result(`${c.bold('Public key:')}  ${result.public_key_file}`);
   out.result('');
   out.result(result.public_key_pem.trimEnd());
   out.result('');
   out.result(`Paste the public key above in the ${CONSOLE_STEPS}.`);
-  out.result(`Then write the profile: kasm-scale keys oci-config --user OCID --tenancy OCID --region REGION --key-file ${result.private_key_file}`);
+  out.result(
+    `Then write the profile: kasm-scale keys oci-config --user OCID --tenancy OCID --region REGION --key-file ${result.private_key_file}`,
+  );
   return 0;
 }
 
 /** `keys fingerprint FILE` */
 export async function runFingerprint(file: string, flags: FingerprintFlags, out: Output): Promise<number> {
   if (file === '-' && flags.passphraseFile === '-') {
-    throw new InputError('the key and the passphrase cannot both come from stdin', { hint: 'give one of them as a file' });
+    throw new InputError('the key and the passphrase cannot both come from stdin', {
+      hint: 'give one of them as a file',
+    });
   }
   const where = file === '-' ? 'key on stdin' : `key file ${resolve(expandHome(file))}`;
   const bytes = file === '-' ? await readInput('-', 'key') : await readKeyFile(file);
   const passphrase = flags.passphraseFile ? await readPassphraseFile(flags.passphraseFile) : undefined;
   const info = inspectKey(bytes.toString('utf8'), passphrase, { source: where });
   if (out.json) {
-    out.printJson({ file: file === '-' ? null : resolve(expandHome(file)), kind: info.kind, encrypted: info.encrypted, bits: info.bits, fingerprint: info.fingerprint, public_key_pem: info.publicKeyPem });
+    out.printJson({
+      file: file === '-' ? null : resolve(expandHome(file)),
+      kind: info.kind,
+      encrypted: info.encrypted,
+      bits: info.bits,
+      fingerprint: info.fingerprint,
+      public_key_pem: info.publicKeyPem,
+    });
     return 0;
   }
   out.result(info.fingerprint);
@@ -98,18 +112,24 @@ export async function runOciConfig(flags: OciConfigFlags, out: Output): Promise<
     savePassphrase: flags.savePassphrase,
   });
   if (result.passphrase_needed) {
-    out.warn(`the key is encrypted and its passphrase is not in the profile: the OCI SDK and oci-cli read it from pass_phrase (rerun with --save-passphrase to store it; the file is 0600)`);
+    out.warn(
+      `the key is encrypted and its passphrase is not in the profile: the OCI SDK and oci-cli read it from pass_phrase (rerun with --save-passphrase to store it; the file is 0600)`,
+    );
   }
   if (out.json) {
     out.printJson(result);
     return 0;
   }
-  out.result(`${result.action === 'added' ? 'Added' : 'Replaced'} profile [${result.profile}] in ${result.config_file} (0600)`);
+  out.result(
+    `${result.action === 'added' ? 'Added' : 'Replaced'} profile [${result.profile}] in ${result.config_file} (0600)`,
+  );
   out.result(`  user=${result.user}`);
   out.result(`  fingerprint=${result.fingerprint}`);
   out.result(`  tenancy=${result.tenancy}`);
   out.result(`  region=${result.region}`);
   out.result(`  key_file=${result.key_file}`);
-  out.result(`Check that this fingerprint is listed under the ${CONSOLE_STEPS.replace(' → Add API Key → Paste a public key', '')}.`);
+  out.result(
+    `Check that this fingerprint is listed under the ${CONSOLE_STEPS.replace(' → Add API Key → Paste a public key', '')}.`,
+  );
   return 0;
 }

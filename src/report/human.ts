@@ -25,43 +25,80 @@ export function renderHuman(r: PassResult, s: Summary, c: ChalkInstance): string
   const o = r.plan.orphans;
   if (o.instances.length) {
     lines.push('', c.bold('orphans') + c.dim('  our instances whose pool is not in the config file'));
-    for (const i of o.instances) lines.push(`  ${i.instance.name} ${c.dim(`pool ${i.poolLabel} · ${i.provider} · since ${i.since} · agent ${i.agentStatus ?? 'none'} · ${i.sessions} session(s)`)}`);
+    for (const i of o.instances)
+      lines.push(
+        `  ${i.instance.name} ${c.dim(`pool ${i.poolLabel} · ${i.provider} · since ${i.since} · agent ${i.agentStatus ?? 'none'} · ${i.sessions} session(s)`)}`,
+      );
     lines.push(...r.results.filter((x) => o.actions.includes(x.action)).map((x) => actionLine(x, c)));
     for (const note of o.notes) lines.push(c.dim(`  · ${note}`));
   }
   lines.push('');
   const agents = s.toChangeAgents ? `, ${s.toChangeAgents} agent(s) to re-enable or deregister` : '';
   if (r.dryRun) lines.push(`Plan: ${s.toLaunch} to launch, ${s.toTerminate} to terminate${agents}.`);
-  else lines.push(`Done: ${s.launched} launched, ${s.terminated} terminated${s.failed ? `, ${s.failed} failed` : ''}${s.failedPools ? `, ${s.failedPools} pool(s) not planned` : ''}.`);
+  else
+    lines.push(
+      `Done: ${s.launched} launched, ${s.terminated} terminated${s.failed ? `, ${s.failed} failed` : ''}${s.failedPools ? `, ${s.failedPools} pool(s) not planned` : ''}.`,
+    );
   return lines;
 }
 
 const SIGN: Record<string, string> = { launch: '+', terminate: '-', enable: '~', deregister: '-' };
 
 function actionLine(x: ActionResult, c: ChalkInstance): string {
-  const sign = x.action.kind === 'launch' || x.action.kind === 'enable' ? c.green(SIGN[x.action.kind]) : c.red(SIGN[x.action.kind]);
+  const sign =
+    x.action.kind === 'launch' || x.action.kind === 'enable'
+      ? c.green(SIGN[x.action.kind])
+      : c.red(SIGN[x.action.kind]);
   const status =
     x.status === 'planned'
       ? c.dim('[planned]')
       : x.status === 'done'
-        ? c.green(`[done${x.zone ? ` in ${x.zone}` : ''}${x.zonesTried?.length ? ` after ${x.zonesTried.join(', ')} had no capacity` : ''}]`)
+        ? c.green(
+            `[done${x.zone ? ` in ${x.zone}` : ''}${x.zonesTried?.length ? ` after ${x.zonesTried.join(', ')} had no capacity` : ''}]`,
+          )
         : x.status === 'kept'
           ? c.yellow(`[${x.note ?? 'kept'}]`)
-          : c.red(`[failed: ${x.error?.class}: ${x.error?.message}${x.requestId ? ` (request id ${x.requestId})` : ''}]`);
-  const target = 'instance' in x.action ? ` ${x.action.instance.name}` : x.action.kind === 'deregister' ? ` agent ${x.action.serverId}` : '';
+          : c.red(
+              `[failed: ${x.error?.class}: ${x.error?.message}${x.requestId ? ` (request id ${x.requestId})` : ''}]`,
+            );
+  const target =
+    'instance' in x.action
+      ? ` ${x.action.instance.name}`
+      : x.action.kind === 'deregister'
+        ? ` agent ${x.action.serverId}`
+        : '';
   return `  ${sign} ${x.action.reason}${c.dim(target)} ${status}`;
 }
 
 /** A pool's observed figures: one line (agents, sessions, instances) and the capacity table; shared with `status`. */
 export function figuresLines(f: PoolFigures, provider: string): string[] {
-  const inst = Object.entries(f.instances).map(([k, v]) => `${v} ${k}`).join(', ') || 'none';
+  const inst =
+    Object.entries(f.instances)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ') || 'none';
   const lines = [
     `  agents ${f.agents.running} running of ${f.agents.total} (${f.agents.owned} ours, ${f.agents.static} static${f.agents.unhealthy ? `, ${f.agents.unhealthy} unhealthy` : ''})` +
       ` · sessions ${f.sessions.active} active, ${f.sessions.waiting} waiting · instances ${inst} · ${f.providerInstances}/${f.maxInstances} on ${provider}`,
   ];
-  const t = new Table({ head: ['', 'free', 'of which booting', 'standby', 'waiting', 'agent size'], style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1 }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
-  const row = (label: string, k: keyof Resources) => [label, n(f.free[k], k === 'memoryMb'), n(f.pending[k], k === 'memoryMb'), n(f.standby[k], k === 'memoryMb'), n(f.waiting[k], k === 'memoryMb'), f.agentSize ? n(f.agentSize[k], k === 'memoryMb') : '?'];
+  const t = new Table({
+    head: ['', 'free', 'of which booting', 'standby', 'waiting', 'agent size'],
+    style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1 },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  const row = (label: string, k: keyof Resources) => [
+    label,
+    n(f.free[k], k === 'memoryMb'),
+    n(f.pending[k], k === 'memoryMb'),
+    n(f.standby[k], k === 'memoryMb'),
+    n(f.waiting[k], k === 'memoryMb'),
+    f.agentSize ? n(f.agentSize[k], k === 'memoryMb') : '?',
+  ];
   t.push(row('cores', 'cores'), row('memory MB', 'memoryMb'), row('GPUs', 'gpus'));
-  lines.push(...t.toString().split('\n').map((l) => `  ${l}`));
+  lines.push(
+    ...t
+      .toString()
+      .split('\n')
+      .map((l) => `  ${l}`),
+  );
   return lines;
 }

@@ -4,7 +4,8 @@ import type { PassResult } from '../scaling/reconcile.js';
 import type { OrphanInstance, PoolFigures, Resources } from '../scaling/types.js';
 import type { Summary } from './summary.js';
 
-const res = (r: Resources | undefined) => (r ? { cores: r.cores, memory_mb: Math.round(r.memoryMb), gpus: r.gpus } : null);
+const res = (r: Resources | undefined) =>
+  r ? { cores: r.cores, memory_mb: Math.round(r.memoryMb), gpus: r.gpus } : null;
 
 export function reconcileJson(r: PassResult, s: Summary): Record<string, unknown> {
   return {
@@ -72,10 +73,19 @@ export function actionJson(x: ActionResult): Record<string, unknown> {
     cause: x.action.cause,
     reason: x.action.reason,
     status: x.status,
-    server_id: x.action.kind === 'launch' || x.action.kind === 'deregister' ? x.action.serverId : x.action.instance.serverId,
+    server_id:
+      x.action.kind === 'launch' || x.action.kind === 'deregister'
+        ? x.action.serverId
+        : x.action.instance.serverId,
     instance_id: x.instanceId ?? ('instance' in x.action ? x.action.instance.id : null),
     instance_name: 'instance' in x.action ? x.action.instance.name : null,
-    zone: x.zone ?? ('instance' in x.action ? x.action.instance.zone : x.action.kind === 'launch' ? (x.action.zones[0] ?? null) : null),
+    zone:
+      x.zone ??
+      ('instance' in x.action
+        ? x.action.instance.zone
+        : x.action.kind === 'launch'
+          ? (x.action.zones[0] ?? null)
+          : null),
     zones_tried: x.zonesTried ?? [],
     idempotency_key: x.action.kind === 'launch' ? x.action.idempotencyKey : null,
     drain: x.action.kind === 'terminate' ? x.action.drain : null,

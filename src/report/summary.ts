@@ -28,7 +28,8 @@ export function summarize(r: PassResult, opts: { detailedExitcode?: boolean } = 
   let exitCode: number = ExitCode.Ok;
   // A pool left alone because Kasm's own autoscaler scales it is a deliberate partial pass, not a failure.
   const leftToKasm = r.plan.pools.some((p) => p.error?.kind === KASM_AUTOSCALER);
-  if (anyFailure) exitCode = done.length > 0 || poolsOk > 0 || leftToKasm ? ExitCode.Partial : ExitCode.Failed;
+  if (anyFailure)
+    exitCode = done.length > 0 || poolsOk > 0 || leftToKasm ? ExitCode.Partial : ExitCode.Failed;
   else if (r.dryRun && opts.detailedExitcode && actions.length > 0) exitCode = ExitChangesPresent;
   else if (r.stateNotSaved) exitCode = ExitCode.Partial; // acted, but its memory was not saved
   return {

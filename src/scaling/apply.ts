@@ -11,7 +11,16 @@ import pLimit from 'p-limit';
 import { CliError } from '../cli/errors.js';
 import { CloudError, type CloudAdapter } from '../clouds/types.js';
 import type { KasmAgentsApi } from '../kasm/types.js';
-import { beginDrain, deregister, finishDrain, reEnable, sessionsPerAgent, terminateInstance, type DrainOutcome, type DrainStepName as DrainStep } from './drain.js';
+import {
+  beginDrain,
+  deregister,
+  finishDrain,
+  reEnable,
+  sessionsPerAgent,
+  terminateInstance,
+  type DrainOutcome,
+  type DrainStepName as DrainStep,
+} from './drain.js';
 import { withCapacityFailure, withZoneSuccess, type ScalingState } from './memory.js';
 import { zoneIdempotencyKey } from './launch-ids.js';
 import type { Action, LaunchAction, Plan, TerminateAction } from './types.js';
@@ -56,11 +65,17 @@ export interface ApplyResult {
   warnings: string[];
 }
 
-const oneLine = (err: unknown) => (err instanceof Error ? err.message : String((err as { message?: unknown })?.message ?? err)).split('\n')[0];
+const oneLine = (err: unknown) =>
+  (err instanceof Error ? err.message : String((err as { message?: unknown })?.message ?? err)).split(
+    '\n',
+  )[0];
 const CAPACITY = new Set(['capacity', 'quota']);
 
 export function plannedResults(plan: Plan): ActionResult[] {
-  return [...plan.pools.flatMap((p) => p.actions), ...(plan.orphans?.actions ?? [])].map((action) => ({ action, status: 'planned' as const }));
+  return [...plan.pools.flatMap((p) => p.actions), ...(plan.orphans?.actions ?? [])].map((action) => ({
+    action,
+    status: 'planned' as const,
+  }));
 }
 
 export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyResult> {
@@ -77,18 +92,29 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   /** The adapter to act through, or why the action is not tried (its pool was stopped). */
   const adapterFor = (action: Action): CloudAdapter | ActionResult => {
     const stop = stopped.get(action.pool);
-    if (stop) return { action, status: 'failed', error: { class: 'auth_stopped', message: `not tried: ${stop}` } };
-    return opts.adapters.get(action.provider) ?? { action, status: 'failed', error: { class: 'unknown', message: `no adapter for provider ${action.provider}` } };
+    if (stop)
+      return { action, status: 'failed', error: { class: 'auth_stopped', message: `not tried: ${stop}` } };
+    return (
+      opts.adapters.get(action.provider) ?? {
+        action,
+        status: 'failed',
+        error: { class: 'unknown', message: `no adapter for provider ${action.provider}` },
+      }
+    );
   };
   /** An auth error stops the pool's remaining actions. */
   const noted = (action: Action, r: ActionResult): ActionResult => {
-    if (r.error?.class === 'auth' && !stopped.has(action.pool)) stopped.set(action.pool, `${action.provider} refused our credentials (${r.error.message})`);
+    if (r.error?.class === 'auth' && !stopped.has(action.pool))
+      stopped.set(action.pool, `${action.provider} refused our credentials (${r.error.message})`);
     return r;
   };
   const run = async (action: Action): Promise<ActionResult> => {
     const adapter = adapterFor(action);
     if (!isAdapter(adapter)) return adapter;
-    return noted(action, action.kind === 'launch' ? await launch(adapter, action) : await agentAction(adapter, action));
+    return noted(
+      action,
+      action.kind === 'launch' ? await launch(adapter, action) : await agentAction(adapter, action),
+    );
   };
 
   const launch = async (adapter: CloudAdapter, a: LaunchAction): Promise<ActionResult> => {
@@ -97,14 +123,29 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
     for (const zone of a.zones) {
       if (fullThisPass.has(`${a.provider}|${zone}`)) continue;
       try {
-        const res = await adapter.launch({ autoscaleConfigName: a.pool, serverId: a.serverId, zone, idempotencyKey: zoneIdempotencyKey(a.idempotencyKey, zone), scriptTokens: opts.scriptTokens(a.pool), ...(opts.ownerId ? { ownerId: opts.ownerId } : {}) });
+        const res = await adapter.launch({
+          autoscaleConfigName: a.pool,
+          serverId: a.serverId,
+          zone,
+          idempotencyKey: zoneIdempotencyKey(a.idempotencyKey, zone),
+          scriptTokens: opts.scriptTokens(a.pool),
+          ...(opts.ownerId ? { ownerId: opts.ownerId } : {}),
+        });
         state = withZoneSuccess(state, a.provider, zone);
-        return { action: a, status: 'done', zone, instanceId: res.instance.id, ...(res.requestId ? { requestId: res.requestId } : {}), ...(tried.length ? { zonesTried: tried } : {}) };
+        return {
+          action: a,
+          status: 'done',
+          zone,
+          instanceId: res.instance.id,
+          ...(res.requestId ? { requestId: res.requestId } : {}),
+          ...(tried.length ? { zonesTried: tried } : {}),
+        };
       } catch (err) {
         if (err instanceof CloudError && CAPACITY.has(err.kind)) {
           tried.push(zone);
           // Concurrent launches may meet the same full zone: one backoff step per pass.
-          if (!fullThisPass.has(`${a.provider}|${zone}`)) state = withCapacityFailure(state, a.provider, zone, opts.now, err.message);
+          if (!fullThisPass.has(`${a.provider}|${zone}`))
+            state = withCapacityFailure(state, a.provider, zone, opts.now, err.message);
           fullThisPass.add(`${a.provider}|${zone}`);
           last = err;
           continue;
@@ -112,24 +153,51 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
         return failure(a, err, tried);
       }
     }
-    if (last) return { ...failure(a, last, tried), error: { class: last.kind, message: `no ${last.kind} in ${tried.join(', ')}: ${last.message}` } };
-    return { action: a, status: 'failed', error: { class: 'capacity', message: `every zone of ${a.provider} answered capacity/quota errors earlier in this pass` } };
+    if (last)
+      return {
+        ...failure(a, last, tried),
+        error: { class: last.kind, message: `no ${last.kind} in ${tried.join(', ')}: ${last.message}` },
+      };
+    return {
+      action: a,
+      status: 'failed',
+      error: {
+        class: 'capacity',
+        message: `every zone of ${a.provider} answered capacity/quota errors earlier in this pass`,
+      },
+    };
   };
 
   const terminate = async (adapter: CloudAdapter, a: TerminateAction): Promise<ActionResult> => {
     try {
       const res = await terminateInstance(adapter, a);
-      return { action: a, status: 'done', instanceId: a.instance.id, ...(res.requestId ? { requestId: res.requestId } : {}) };
+      return {
+        action: a,
+        status: 'done',
+        instanceId: a.instance.id,
+        ...(res.requestId ? { requestId: res.requestId } : {}),
+      };
     } catch (err) {
       return failure(a, err, []);
     }
   };
 
   /** Re-enables and deregistrations go through Kasm; drains are run in two phases below. */
-  const agentAction = async (adapter: CloudAdapter, a: Exclude<Action, LaunchAction>): Promise<ActionResult> => {
+  const agentAction = async (
+    adapter: CloudAdapter,
+    a: Exclude<Action, LaunchAction>,
+  ): Promise<ActionResult> => {
     if (a.kind === 'terminate') return terminate(adapter, a);
-    if (!opts.kasm) return { action: a, status: 'failed', error: { class: 'kasm', message: 'no Kasm API to drain through (demand was read from a snapshot)' } };
-    return agentResult(a, a.kind === 'enable' ? await reEnable(a, adapter, opts.kasm) : await deregister(a, opts.kasm));
+    if (!opts.kasm)
+      return {
+        action: a,
+        status: 'failed',
+        error: { class: 'kasm', message: 'no Kasm API to drain through (demand was read from a snapshot)' },
+      };
+    return agentResult(
+      a,
+      a.kind === 'enable' ? await reEnable(a, adapter, opts.kasm) : await deregister(a, opts.kasm),
+    );
   };
 
   const results: ActionResult[] = new Array(all.length);
@@ -146,7 +214,12 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   const phaseA = drains.map((i) =>
     limit(async () => {
       const a = all[i] as TerminateAction;
-      if (!kasm) return finish(i, { action: a, status: 'failed', error: { class: 'kasm', message: 'no Kasm API to drain through (demand was read from a snapshot)' } });
+      if (!kasm)
+        return finish(i, {
+          action: a,
+          status: 'failed',
+          error: { class: 'kasm', message: 'no Kasm API to drain through (demand was read from a snapshot)' },
+        });
       const adapter = adapterFor(a);
       if (!isAdapter(adapter)) return finish(i, adapter);
       const b = await beginDrain(a, adapter, kasm, opts.now);
@@ -162,14 +235,18 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
     limit(async () => {
       const a = all[i] as TerminateAction;
       const out: DrainOutcome =
-        sessions instanceof Map ? await finishDrain(a, b.adapter, kasm!, b.steps, sessions.get(a.instance.serverId) ?? 0) : { status: 'failed', steps: b.steps, error: sessions.error };
+        sessions instanceof Map
+          ? await finishDrain(a, b.adapter, kasm!, b.steps, sessions.get(a.instance.serverId) ?? 0)
+          : { status: 'failed', steps: b.steps, error: sessions.error };
       finish(i, noted(a, agentResult(a, out)));
     }),
   );
   await Promise.all([...others, ...phaseB]);
 
-
-  const tagJobs = [...plan.pools.flatMap((p) => (stopped.has(p.pool) ? [] : p.tagUpdates)), ...(plan.orphans?.tagUpdates ?? [])];
+  const tagJobs = [
+    ...plan.pools.flatMap((p) => (stopped.has(p.pool) ? [] : p.tagUpdates)),
+    ...(plan.orphans?.tagUpdates ?? []),
+  ];
   await Promise.all(
     tagJobs.map((t) =>
       limit(async () => {
@@ -192,9 +269,18 @@ function isAdapter(x: CloudAdapter | ActionResult): x is CloudAdapter {
 /** A drain, re-enable or deregistration outcome as the report's result. */
 function agentResult(a: Exclude<Action, LaunchAction>, out: DrainOutcome): ActionResult {
   const instanceId = a.kind === 'deregister' ? undefined : a.instance.id;
-  const base = { action: a, ...(instanceId ? { instanceId } : {}), ...(out.steps.length ? { steps: out.steps } : {}) };
+  const base = {
+    action: a,
+    ...(instanceId ? { instanceId } : {}),
+    ...(out.steps.length ? { steps: out.steps } : {}),
+  };
   if (out.status === 'failed') return { ...failure(a, out.error, []), ...base, status: 'failed' };
-  return { ...base, status: out.status, ...(out.note ? { note: out.note } : {}), ...(out.requestId ? { requestId: out.requestId } : {}) };
+  return {
+    ...base,
+    status: out.status,
+    ...(out.note ? { note: out.note } : {}),
+    ...(out.requestId ? { requestId: out.requestId } : {}),
+  };
 }
 
 function failure(action: Action, err: unknown, tried: string[]): ActionResult {

@@ -11,13 +11,33 @@ export const MB = 1024 * 1024;
 export const RESOURCES = ['cores', 'memoryMb', 'gpus'] as const;
 export type ResourceName = (typeof RESOURCES)[number];
 /** Words used in reasons: `free cores 2 < standby 8`. */
-export const RESOURCE_WORD: Record<ResourceName, string> = { cores: 'cores', memoryMb: 'memory MB', gpus: 'GPUs' };
+export const RESOURCE_WORD: Record<ResourceName, string> = {
+  cores: 'cores',
+  memoryMb: 'memory MB',
+  gpus: 'GPUs',
+};
 
 export const zero = (): Resources => ({ cores: 0, memoryMb: 0, gpus: 0 });
-export const add = (a: Resources, b: Resources): Resources => ({ cores: a.cores + b.cores, memoryMb: a.memoryMb + b.memoryMb, gpus: a.gpus + b.gpus });
-export const sub = (a: Resources, b: Resources): Resources => ({ cores: a.cores - b.cores, memoryMb: a.memoryMb - b.memoryMb, gpus: a.gpus - b.gpus });
-export const scale = (a: Resources, n: number): Resources => ({ cores: a.cores * n, memoryMb: a.memoryMb * n, gpus: a.gpus * n });
-export const clampZero = (a: Resources): Resources => ({ cores: Math.max(0, a.cores), memoryMb: Math.max(0, a.memoryMb), gpus: Math.max(0, a.gpus) });
+export const add = (a: Resources, b: Resources): Resources => ({
+  cores: a.cores + b.cores,
+  memoryMb: a.memoryMb + b.memoryMb,
+  gpus: a.gpus + b.gpus,
+});
+export const sub = (a: Resources, b: Resources): Resources => ({
+  cores: a.cores - b.cores,
+  memoryMb: a.memoryMb - b.memoryMb,
+  gpus: a.gpus - b.gpus,
+});
+export const scale = (a: Resources, n: number): Resources => ({
+  cores: a.cores * n,
+  memoryMb: a.memoryMb * n,
+  gpus: a.gpus * n,
+});
+export const clampZero = (a: Resources): Resources => ({
+  cores: Math.max(0, a.cores),
+  memoryMb: Math.max(0, a.memoryMb),
+  gpus: Math.max(0, a.gpus),
+});
 
 const num = (v: unknown): number => {
   const n = typeof v === 'string' ? Number(v) : (v as number);

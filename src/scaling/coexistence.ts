@@ -33,7 +33,13 @@ export interface CoexistenceVerdict {
   warnings: string[];
 }
 
-export function judgeCoexistence(pools: AutoscaleConfig[], providers: Provider[], seen: KasmAutoscalers | undefined, zones: KasmZone[], allow: boolean): CoexistenceVerdict {
+export function judgeCoexistence(
+  pools: AutoscaleConfig[],
+  providers: Provider[],
+  seen: KasmAutoscalers | undefined,
+  zones: KasmZone[],
+  allow: boolean,
+): CoexistenceVerdict {
   const verdict: CoexistenceVerdict = { blocked: new Map(), allowed: new Map(), warnings: [] };
   if (!seen) return verdict;
   if (seen.error) {
@@ -43,7 +49,11 @@ export function judgeCoexistence(pools: AutoscaleConfig[], providers: Provider[]
   for (const pool of pools) {
     const found = competingKasmConfigs(pool, providers, seen, zones);
     if (found.length === 0) continue;
-    if (allow) verdict.allowed.set(pool.autoscale_config_name, `Kasm's own autoscale config ${found.map((c) => `"${c.autoscale_config_name}"`).join(', ')} also scales this zone and provider config (acting anyway: --allow-kasm-autoscaler)`);
+    if (allow)
+      verdict.allowed.set(
+        pool.autoscale_config_name,
+        `Kasm's own autoscale config ${found.map((c) => `"${c.autoscale_config_name}"`).join(', ')} also scales this zone and provider config (acting anyway: --allow-kasm-autoscaler)`,
+      );
     else verdict.blocked.set(pool.autoscale_config_name, competingReason(pool, found));
   }
   return verdict;
@@ -65,7 +75,16 @@ export function withCoexistence(p: Plan, pools: AutoscaleConfig[], v: Coexistenc
     const name = pool.autoscale_config_name;
     const reason = v.blocked.get(name);
     if (reason !== undefined) {
-      out.push({ pool: name, provider: pool.vm_provider_config_name, zone: pool.zone_name, error: { kind: KASM_AUTOSCALER, message: reason }, actions: [], tagUpdates: [], notes: [], outcomes: [] });
+      out.push({
+        pool: name,
+        provider: pool.vm_provider_config_name,
+        zone: pool.zone_name,
+        error: { kind: KASM_AUTOSCALER, message: reason },
+        actions: [],
+        tagUpdates: [],
+        notes: [],
+        outcomes: [],
+      });
       continue;
     }
     const pp = byName.get(name);

@@ -35,7 +35,10 @@ export const DEFAULT_CONCURRENCY = 8;
 
 export async function reconcileCommand(o: ReconcileCommandOptions, out: Output): Promise<number> {
   const now = parseNow(o.nowText);
-  if (o.detailedExitcode && !o.dryRun) throw new InputError('--detailed-exitcode works with --dry-run only', { hint: 'add --dry-run, or drop --detailed-exitcode' });
+  if (o.detailedExitcode && !o.dryRun)
+    throw new InputError('--detailed-exitcode works with --dry-run only', {
+      hint: 'add --dry-run, or drop --detailed-exitcode',
+    });
   const { loadConfig } = await import('../config/load.js');
   const config: KasmScaleConfig = await loadConfig(o.file);
   const concurrency = parseConcurrency(o.concurrency, config);
@@ -45,7 +48,8 @@ export async function reconcileCommand(o: ReconcileCommandOptions, out: Output):
   // fail afterwards on a path that was wrong from the start.
   if (metricsFile) await checkMetricsFolder(metricsFile);
   if (metricsFile) await checkWritableTarget(metricsFile, '--metrics-file');
-  if (!o.dryRun) for (const f of [STATE_FILE, INTENTS_FILE]) await checkWritableTarget(join(stateDir, f), 'state file');
+  if (!o.dryRun)
+    for (const f of [STATE_FILE, INTENTS_FILE]) await checkWritableTarget(join(stateDir, f), 'state file');
   const result = await runPass({
     config,
     only: o.autoscale ?? [],
@@ -81,7 +85,10 @@ export async function reconcileCommand(o: ReconcileCommandOptions, out: Output):
 export function parseNow(text: string | undefined): Date {
   if (!text) return new Date();
   const t = Date.parse(text);
-  if (!Number.isFinite(t)) throw new InputError(`KASM_SCALE_NOW=${text} is not a date`, { hint: 'give an ISO time such as 2025-01-06T08:00:00Z, or unset it' });
+  if (!Number.isFinite(t))
+    throw new InputError(`KASM_SCALE_NOW=${text} is not a date`, {
+      hint: 'give an ISO time such as 2025-01-06T08:00:00Z, or unset it',
+    });
   return new Date(t);
 }
 
@@ -90,6 +97,9 @@ function parseConcurrency(flag: string | undefined, config: KasmScaleConfig): nu
   const raw = flag ?? (fromConfig === undefined ? undefined : String(fromConfig));
   if (raw === undefined) return DEFAULT_CONCURRENCY;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InputError(`--concurrency ${raw} is not a whole number from 1 to 256`, { hint: 'for example --concurrency 8' });
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new InputError(`--concurrency ${raw} is not a whole number from 1 to 256`, {
+      hint: 'for example --concurrency 8',
+    });
   return n;
 }

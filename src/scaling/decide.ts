@@ -30,13 +30,23 @@ export interface DecideOptions {
   now: Date;
 }
 
-export function decide(o: DecideOptions): { plan: Plan; coexist: CoexistenceVerdict; openIntents: LaunchIntent[] } {
+export function decide(o: DecideOptions): {
+  plan: Plan;
+  coexist: CoexistenceVerdict;
+  openIntents: LaunchIntent[];
+} {
   const { obs } = o;
   const intents = openIntents(o.intents, o.now, (provider) => {
     const listed = obs.providers[provider]?.instances;
     return listed ? new Set(listed.map((i) => i.serverId)) : undefined;
   });
-  const coexist = judgeCoexistence(o.pools, o.config.providers, obs.kasmAutoscalers, obs.demand?.zones ?? [], o.allowKasmAutoscaler);
+  const coexist = judgeCoexistence(
+    o.pools,
+    o.config.providers,
+    obs.kasmAutoscalers,
+    obs.demand?.zones ?? [],
+    o.allowKasmAutoscaler,
+  );
   const ownershipId = ownershipIdOf(o.config);
   const planned = plan(
     {
@@ -48,7 +58,10 @@ export function decide(o: DecideOptions): { plan: Plan; coexist: CoexistenceVerd
       ...(o.careful ? { careful: o.careful } : {}),
       ...(ownershipId ? { ownershipId } : {}),
       knownPools: o.config.autoscale.map((a) => a.autoscale_config_name),
-      orphans: { graceSec: o.config.reconcile?.orphan_grace ?? DEFAULT_ORPHAN_GRACE_SEC, ...(o.orphansOff ? { off: o.orphansOff } : {}) },
+      orphans: {
+        graceSec: o.config.reconcile?.orphan_grace ?? DEFAULT_ORPHAN_GRACE_SEC,
+        ...(o.orphansOff ? { off: o.orphansOff } : {}),
+      },
       kasmWritable: o.kasmWritable,
       ...(intents.length ? { intents } : {}),
     },

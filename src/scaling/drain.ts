@@ -32,12 +32,16 @@ export interface DrainOutcome {
   requestId?: string;
 }
 
-export async function terminateInstance(adapter: CloudAdapter, a: { instance: TerminateAction['instance'] }): Promise<{ requestId?: string }> {
+export async function terminateInstance(
+  adapter: CloudAdapter,
+  a: { instance: TerminateAction['instance'] },
+): Promise<{ requestId?: string }> {
   try {
     return await adapter.terminate(a.instance);
   } catch (err) {
     // Already gone is what we wanted.
-    if (err instanceof CloudError && err.kind === 'not_found') return err.requestId ? { requestId: err.requestId } : {};
+    if (err instanceof CloudError && err.kind === 'not_found')
+      return err.requestId ? { requestId: err.requestId } : {};
     throw err;
   }
 }
@@ -46,7 +50,12 @@ export async function terminateInstance(adapter: CloudAdapter, a: { instance: Te
  * Step 1: record, then disable. A pass runs this for every agent it drains before the one
  * session read of step 2 (apply.ts), so that read comes after every disable.
  */
-export async function beginDrain(a: TerminateAction, adapter: CloudAdapter, kasm: KasmAgentsApi, now: Date): Promise<{ steps: DrainStepName[]; failed?: DrainOutcome }> {
+export async function beginDrain(
+  a: TerminateAction,
+  adapter: CloudAdapter,
+  kasm: KasmAgentsApi,
+  now: Date,
+): Promise<{ steps: DrainStepName[]; failed?: DrainOutcome }> {
   const steps: DrainStepName[] = [];
   try {
     await adapter.updateTags(a.instance, { [TAG_DRAIN]: 'disabling', [TAG_DRAIN_AT]: unixSeconds(now) });
@@ -60,7 +69,13 @@ export async function beginDrain(a: TerminateAction, adapter: CloudAdapter, kasm
 }
 
 /** Steps 2–4, given the sessions on the agent as read after every disable of this pass. */
-export async function finishDrain(a: TerminateAction, adapter: CloudAdapter, kasm: KasmAgentsApi, begun: DrainStepName[], sessionsOn: number): Promise<DrainOutcome> {
+export async function finishDrain(
+  a: TerminateAction,
+  adapter: CloudAdapter,
+  kasm: KasmAgentsApi,
+  begun: DrainStepName[],
+  sessionsOn: number,
+): Promise<DrainOutcome> {
   const id = a.instance.serverId;
   const steps = [...begun];
   const undo = async (why: string): Promise<DrainOutcome> => {
@@ -71,10 +86,12 @@ export async function finishDrain(a: TerminateAction, adapter: CloudAdapter, kas
   };
   try {
     steps.push('rechecked');
-    if (sessionsOn > 0) return await undo(`${sessionsOn} session(s) appeared on it while it was being disabled`);
+    if (sessionsOn > 0)
+      return await undo(`${sessionsOn} session(s) appeared on it while it was being disabled`);
     await adapter.updateTags(a.instance, { [TAG_DRAIN]: 'deleting' });
     const answer = await kasm.deleteAgent(id);
-    if (answer.outcome === 'has_sessions') return await undo(`Kasm refused to delete the agent ("${answer.message}")`);
+    if (answer.outcome === 'has_sessions')
+      return await undo(`Kasm refused to delete the agent ("${answer.message}")`);
     steps.push('deleted');
     const res = await terminateInstance(adapter, a);
     steps.push('terminated');
@@ -87,12 +104,17 @@ export async function finishDrain(a: TerminateAction, adapter: CloudAdapter, kas
 /** Step 2's read: sessions per agent, from one get_kasms. */
 export async function sessionsPerAgent(kasm: KasmAgentsApi): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const k of await kasm.getKasms()) if (k.server_id) counts.set(k.server_id, (counts.get(k.server_id) ?? 0) + 1);
+  for (const k of await kasm.getKasms())
+    if (k.server_id) counts.set(k.server_id, (counts.get(k.server_id) ?? 0) + 1);
   return counts;
 }
 
 /** Undo a drain a killed pass left: enable first (capacity back), then forget the record. */
-export async function reEnable(a: EnableAction, adapter: CloudAdapter, kasm: KasmAgentsApi): Promise<DrainOutcome> {
+export async function reEnable(
+  a: EnableAction,
+  adapter: CloudAdapter,
+  kasm: KasmAgentsApi,
+): Promise<DrainOutcome> {
   try {
     await kasm.updateAgent(a.instance.serverId, { enabled: true });
     await adapter.updateTags(a.instance, { ...CLEAR_DRAIN });
@@ -106,7 +128,12 @@ export async function reEnable(a: EnableAction, adapter: CloudAdapter, kasm: Kas
 export async function deregister(a: DeregisterAction, kasm: KasmAgentsApi): Promise<DrainOutcome> {
   try {
     const answer = await kasm.deleteAgent(a.serverId);
-    if (answer.outcome === 'has_sessions') return { status: 'kept', steps: [], note: `kept: Kasm refused to delete the agent ("${answer.message}")` };
+    if (answer.outcome === 'has_sessions')
+      return {
+        status: 'kept',
+        steps: [],
+        note: `kept: Kasm refused to delete the agent ("${answer.message}")`,
+      };
     return { status: 'done', steps: ['deleted'] };
   } catch (error) {
     return { status: 'failed', steps: [], error };

@@ -40,7 +40,15 @@ export interface LaunchIntent {
 }
 
 /** Outcomes that tell us for sure whether the cloud made an instance for a send. */
-const DEFINITE_FAILURE = new Set(['capacity', 'quota', 'auth', 'auth_stopped', 'invalid', 'not_found', 'throttled']);
+const DEFINITE_FAILURE = new Set([
+  'capacity',
+  'quota',
+  'auth',
+  'auth_stopped',
+  'invalid',
+  'not_found',
+  'throttled',
+]);
 
 export function isExpired(i: LaunchIntent, now: Date): boolean {
   const at = Date.parse(i.at);
@@ -48,7 +56,11 @@ export function isExpired(i: LaunchIntent, now: Date): boolean {
 }
 
 /** The intents still open at `now`: unexpired, and their instance not (yet) listed by the cloud. */
-export function openIntents(intents: LaunchIntent[], now: Date, listedServerIds: (provider: string) => Set<string> | undefined): LaunchIntent[] {
+export function openIntents(
+  intents: LaunchIntent[],
+  now: Date,
+  listedServerIds: (provider: string) => Set<string> | undefined,
+): LaunchIntent[] {
   return intents.filter((i) => {
     if (isExpired(i, now)) return false;
     const listed = listedServerIds(i.provider);
@@ -72,11 +84,22 @@ export function resendAction(i: LaunchIntent, zones: string[]): LaunchAction {
 }
 
 /** The intents to record before sending: the open ones plus one per launch about to go out. */
-export function withPlannedLaunches(open: LaunchIntent[], launches: LaunchAction[], now: Date): LaunchIntent[] {
+export function withPlannedLaunches(
+  open: LaunchIntent[],
+  launches: LaunchAction[],
+  now: Date,
+): LaunchIntent[] {
   const out = [...open];
   for (const a of launches) {
     if (out.some((i) => i.serverId === a.serverId)) continue;
-    out.push({ pool: a.pool, provider: a.provider, serverId: a.serverId, idempotencyKey: a.idempotencyKey, zones: a.zones, at: now.toISOString() });
+    out.push({
+      pool: a.pool,
+      provider: a.provider,
+      serverId: a.serverId,
+      idempotencyKey: a.idempotencyKey,
+      zones: a.zones,
+      at: now.toISOString(),
+    });
   }
   return out;
 }
@@ -86,7 +109,8 @@ export function afterApply(intents: LaunchIntent[], results: ActionResult[]): La
   const settled = new Set<string>();
   for (const r of results) {
     if (r.action.kind !== 'launch') continue;
-    if (r.status === 'done' || (r.status === 'failed' && DEFINITE_FAILURE.has(r.error?.class ?? ''))) settled.add(r.action.serverId);
+    if (r.status === 'done' || (r.status === 'failed' && DEFINITE_FAILURE.has(r.error?.class ?? '')))
+      settled.add(r.action.serverId);
   }
   return intents.filter((i) => !settled.has(i.serverId));
 }
@@ -105,14 +129,29 @@ export async function readIntents(dir: string): Promise<{ intents: LaunchIntent[
     const list = Array.isArray(doc.intents) ? doc.intents : [];
     const ok = list.filter(
       (i): i is LaunchIntent =>
-        typeof i === 'object' && i !== null && ['pool', 'provider', 'serverId', 'idempotencyKey', 'at'].every((k) => typeof (i as Record<string, unknown>)[k] === 'string') && Array.isArray((i as LaunchIntent).zones),
+        typeof i === 'object' &&
+        i !== null &&
+        ['pool', 'provider', 'serverId', 'idempotencyKey', 'at'].every(
+          (k) => typeof (i as Record<string, unknown>)[k] === 'string',
+        ) &&
+        Array.isArray((i as LaunchIntent).zones),
     );
-    return { intents: ok, ...(ok.length !== list.length ? { note: `${file}: ${list.length - ok.length} unreadable launch intent(s) ignored` } : {}) };
+    return {
+      intents: ok,
+      ...(ok.length !== list.length
+        ? { note: `${file}: ${list.length - ok.length} unreadable launch intent(s) ignored` }
+        : {}),
+    };
   } catch {
-    return { intents: [], note: `${file} is not JSON; its launch intents are ignored (instances launched by a killed pass may be launched again)` };
+    return {
+      intents: [],
+      note: `${file} is not JSON; its launch intents are ignored (instances launched by a killed pass may be launched again)`,
+    };
   }
 }
 
 export async function writeIntents(dir: string, intents: LaunchIntent[]): Promise<void> {
-  await writeFileAtomic(join(dir, INTENTS_FILE), `${JSON.stringify({ version: 1, intents }, null, 2)}\n`, { mode: 0o600 });
+  await writeFileAtomic(join(dir, INTENTS_FILE), `${JSON.stringify({ version: 1, intents }, null, 2)}\n`, {
+    mode: 0o600,
+  });
 }

@@ -10,9 +10,17 @@ import { createHash } from 'node:crypto';
  * `opc-retry-token` / GCP `requestId`, so the cloud makes one instance, not two. A later
  * minute, or a pool whose owned count has changed, gives new identities.
  */
-export function launchIdentity(pool: string, now: Date, slot: number, ownedCount: number, ownerId = ''): { serverId: string; idempotencyKey: string } {
+export function launchIdentity(
+  pool: string,
+  now: Date,
+  slot: number,
+  ownedCount: number,
+  ownerId = '',
+): { serverId: string; idempotencyKey: string } {
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
-  const h = createHash('sha256').update(`kasm-scale launch\n${pool}\n${minute}\n${slot}\n${ownedCount}`).digest('hex');
+  const h = createHash('sha256')
+    .update(`kasm-scale launch\n${pool}\n${minute}\n${slot}\n${ownedCount}`)
+    .digest('hex');
   const head = h.slice(0, 24);
   return { serverId: head + agentMark(head, pool, ownerId), idempotencyKey: `ks-${h.slice(32, 64)}` };
 }
@@ -24,7 +32,10 @@ export function launchIdentity(pool: string, now: Date, slot: number, ownedCount
  * memory, recognise "an agent this installation launched for this pool" and deregister it.
  */
 function agentMark(head: string, pool: string, ownerId: string): string {
-  return createHash('sha256').update(`kasm-scale agent\n${ownerId}\n${pool}\n${head}`).digest('hex').slice(0, 8);
+  return createHash('sha256')
+    .update(`kasm-scale agent\n${ownerId}\n${pool}\n${head}`)
+    .digest('hex')
+    .slice(0, 8);
 }
 
 /** Whether a Kasm server_id was made by launchIdentity() for this pool and installation. */

@@ -75,7 +75,8 @@ async function readOwner(file: string): Promise<Owner | undefined> {
   }
 }
 
-const describe = (o: Owner | undefined) => (o ? `pid ${o.pid} on ${o.host}, since ${o.startedAt}` : 'holder unknown');
+const describe = (o: Owner | undefined) =>
+  o ? `pid ${o.pid} on ${o.host}, since ${o.startedAt}` : 'holder unknown';
 
 export async function acquireLock(dir: string, opts: LockOptions = {}): Promise<Lock> {
   const staleMs = Math.max(5_000, opts.staleMs ?? DEFAULT_STALE_MS);
@@ -89,7 +90,8 @@ export async function acquireLock(dir: string, opts: LockOptions = {}): Promise<
   const existing = await stat(lockPath).catch(() => undefined);
   if (existing) {
     const takeOver = await staleReason(lockPath, ownerFile, existing, { staleMs, maxAgeMs, clock });
-    if (takeOver) await takeOverStale(lockPath, ownerFile, existing, takeOver, { staleMs, maxAgeMs, clock, warn });
+    if (takeOver)
+      await takeOverStale(lockPath, ownerFile, existing, takeOver, { staleMs, maxAgeMs, clock, warn });
   }
 
   let release: () => Promise<void>;
@@ -99,27 +101,42 @@ export async function acquireLock(dir: string, opts: LockOptions = {}): Promise<
       realpath: false,
       stale: staleMs,
       retries: 0,
-      onCompromised: (err) => warn(`the lock ${lockPath} was lost while this pass ran (${err.message}); another pass may be running`),
+      onCompromised: (err) =>
+        warn(
+          `the lock ${lockPath} was lost while this pass ran (${err.message}); another pass may be running`,
+        ),
     });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
       const owner = await readOwner(ownerFile);
-      throw new LockedError(`another reconcile pass holds the lock ${lockPath} (${describe(owner)})`, 'nothing was done; this is normal when passes overlap');
+      throw new LockedError(
+        `another reconcile pass holds the lock ${lockPath} (${describe(owner)})`,
+        'nothing was done; this is normal when passes overlap',
+      );
     }
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
-      throw new InputError(`state dir ${dir} is not writable (${code}): the pass cannot take its lock there`, { hint: 'give --state-dir a folder this user can write to; nothing was done' });
+      throw new InputError(
+        `state dir ${dir} is not writable (${code}): the pass cannot take its lock there`,
+        { hint: 'give --state-dir a folder this user can write to; nothing was done' },
+      );
     throw err;
   }
   const lockIno = (await stat(lockPath).catch(() => undefined))?.ino;
-  const me: Owner = { pid: process.pid, host: hostname(), startedAt: new Date(clock()).toISOString(), ...(lockIno ? { lockIno } : {}) };
+  const me: Owner = {
+    pid: process.pid,
+    host: hostname(),
+    startedAt: new Date(clock()).toISOString(),
+    ...(lockIno ? { lockIno } : {}),
+  };
   await writeFile(ownerFile, `${JSON.stringify(me)}\n`, { mode: 0o600 });
   return {
     path: lockPath,
     release: async () => {
       // Only our own owner file: after a takeover it belongs to the pass that took over.
       const owner = await readOwner(ownerFile);
-      if (owner && owner.pid === me.pid && owner.startedAt === me.startedAt && owner.host === me.host) await rm(ownerFile, { force: true });
+      if (owner && owner.pid === me.pid && owner.startedAt === me.startedAt && owner.host === me.host)
+        await rm(ownerFile, { force: true });
       await release().catch(() => {});
     },
   };
@@ -132,20 +149,34 @@ interface StaleLimits {
 }
 
 /** Why the lock seen as `seen` is stale, or undefined while its holder looks alive. */
-async function staleReason(lockPath: string, ownerFile: string, seen: { ino: number; mtimeMs: number }, limits: StaleLimits): Promise<string | undefined> {
+async function staleReason(
+  lockPath: string,
+  ownerFile: string,
+  seen: { ino: number; mtimeMs: number },
+  limits: StaleLimits,
+): Promise<string | undefined> {
   const found = await readOwner(ownerFile);
   // An owner file that names another lock directory (a new lock whose holder has not written
   // its own yet) says nothing about this one.
   const owner = found && (found.lockIno === undefined || found.lockIno === seen.ino) ? found : undefined;
   const age = owner ? limits.clock() - Date.parse(owner.startedAt) : NaN;
   const quiet = limits.clock() - seen.mtimeMs;
-  if (owner && owner.host === hostname() && !pidAlive(owner.pid)) return `its process (${describe(owner)}) is no longer running`;
-  if (age > limits.maxAgeMs) return `it is older than ${Math.round(limits.maxAgeMs / 60_000)} min (${describe(owner)})`;
-  if (quiet > limits.staleMs) return `it has not been refreshed for ${Math.round(quiet / 1000)} s (${describe(owner)})`;
+  if (owner && owner.host === hostname() && !pidAlive(owner.pid))
+    return `its process (${describe(owner)}) is no longer running`;
+  if (age > limits.maxAgeMs)
+    return `it is older than ${Math.round(limits.maxAgeMs / 60_000)} min (${describe(owner)})`;
+  if (quiet > limits.staleMs)
+    return `it has not been refreshed for ${Math.round(quiet / 1000)} s (${describe(owner)})`;
   return undefined;
 }
 
-async function takeOverStale(lockPath: string, ownerFile: string, seen: { ino: number; mtimeMs: number }, why: string, o: StaleLimits & { warn: (l: string) => void }): Promise<void> {
+async function takeOverStale(
+  lockPath: string,
+  ownerFile: string,
+  seen: { ino: number; mtimeMs: number },
+  why: string,
+  o: StaleLimits & { warn: (l: string) => void },
+): Promise<void> {
   const guard = `${lockPath}.takeover`;
   try {
     await mkdir(guard);
@@ -153,7 +184,10 @@ async function takeOverStale(lockPath: string, ownerFile: string, seen: { ino: n
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     const g = await stat(guard).catch(() => undefined);
     if (g && o.clock() - g.mtimeMs > TAKEOVER_STALE_MS) await rmdir(guard).catch(() => {}); // a pass crashed mid-takeover; the next one proceeds
-    throw new LockedError(`another reconcile pass is taking over the stale lock ${lockPath}`, 'nothing was done; this is normal when passes overlap');
+    throw new LockedError(
+      `another reconcile pass is taking over the stale lock ${lockPath}`,
+      'nothing was done; this is normal when passes overlap',
+    );
   }
   try {
     // Under the guard, look again: remove only the same stale directory we judged.

@@ -62,13 +62,24 @@ export function emptyPoolMemory(): PoolMemory {
 export const backoffKey = (provider: string, zone: string) => `${provider}|${zone}`;
 
 /** The backoff entry in force for provider + zone at `now`, if any. */
-export function activeBackoff(state: ScalingState, provider: string, zone: string, now: Date): BackoffEntry | undefined {
+export function activeBackoff(
+  state: ScalingState,
+  provider: string,
+  zone: string,
+  now: Date,
+): BackoffEntry | undefined {
   const e = state.backoff[backoffKey(provider, zone)];
   return e && Date.parse(e.until) > now.getTime() ? e : undefined;
 }
 
 /** A capacity or quota error in provider + zone: 5 min, doubling to 30 min; reset after 3 h quiet. */
-export function withCapacityFailure(state: ScalingState, provider: string, zone: string, now: Date, message?: string): ScalingState {
+export function withCapacityFailure(
+  state: ScalingState,
+  provider: string,
+  zone: string,
+  now: Date,
+  message?: string,
+): ScalingState {
   const key = backoffKey(provider, zone);
   const prev = state.backoff[key];
   const fresh = !prev || now.getTime() - Date.parse(prev.lastFailureAt) > BACKOFF_RESET_SEC * 1000;
@@ -114,7 +125,12 @@ export function breakerStatus(mem: PoolMemory | undefined, now: Date): BreakerSt
   const open = resolved.length >= 2 && failed.length * 2 > resolved.length;
   if (!open) return { open, failed: failed.length, resolved: resolved.length };
   const lastFailure = Math.max(...failed.map((l) => Date.parse(l.resolvedAt!)));
-  return { open, failed: failed.length, resolved: resolved.length, trialAt: new Date(lastFailure + BREAKER_TRIAL_AFTER_SEC * 1000) };
+  return {
+    open,
+    failed: failed.length,
+    resolved: resolved.length,
+    trialAt: new Date(lastFailure + BREAKER_TRIAL_AFTER_SEC * 1000),
+  };
 }
 
 /** Outcomes, unhealthy timers and successful launches of one pass folded into a pool's memory. */
@@ -136,18 +152,26 @@ export function nextPoolMemory(
   for (const o of pass.outcomes) {
     const rec = launches.find((l) => l.serverId === o.serverId);
     if (rec && !rec.outcome) Object.assign(rec, { outcome: o.outcome, resolvedAt: nowIso });
-    else if (!rec && o.outcome === 'never_registered') launches.push({ serverId: o.serverId, at: nowIso, outcome: o.outcome, resolvedAt: nowIso });
+    else if (!rec && o.outcome === 'never_registered')
+      launches.push({ serverId: o.serverId, at: nowIso, outcome: o.outcome, resolvedAt: nowIso });
   }
-  for (const id of pass.launched) if (!launches.some((l) => l.serverId === id)) launches.push({ serverId: id, at: nowIso });
+  for (const id of pass.launched)
+    if (!launches.some((l) => l.serverId === id)) launches.push({ serverId: id, at: nowIso });
   const horizon = pass.now.getTime() - BREAKER_HORIZON_SEC * 1000;
-  const kept = launches.filter((l) => Date.parse(l.resolvedAt ?? l.at) >= horizon).slice(-LAUNCH_RECORDS_KEPT);
+  const kept = launches
+    .filter((l) => Date.parse(l.resolvedAt ?? l.at) >= horizon)
+    .slice(-LAUNCH_RECORDS_KEPT);
   const unhealthySince = pass.unhealthySince ?? prev?.unhealthySince ?? {};
   const lastLaunchAt = pass.launched.length ? nowIso : latestIso(prev?.lastLaunchAt, pass.lastLaunchSeenAt);
   return {
     ...(lastLaunchAt ? { lastLaunchAt } : {}),
     launches: kept,
     unhealthySince,
-    ...(pass.result ? { lastPass: { at: nowIso, result: pass.result } } : prev?.lastPass ? { lastPass: prev.lastPass } : {}),
+    ...(pass.result
+      ? { lastPass: { at: nowIso, result: pass.result } }
+      : prev?.lastPass
+        ? { lastPass: prev.lastPass }
+        : {}),
   };
 }
 

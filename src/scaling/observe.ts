@@ -42,11 +42,16 @@ export interface ObserveOptions {
   kasmAutoscalers?: boolean;
 }
 
-const oneLine = (err: unknown) => (err instanceof Error ? err.message : String((err as { message?: unknown })?.message ?? err)).split('\n')[0];
+const oneLine = (err: unknown) =>
+  (err instanceof Error ? err.message : String((err as { message?: unknown })?.message ?? err)).split(
+    '\n',
+  )[0];
 
 export async function observe(opts: ObserveOptions): Promise<Observation> {
   const limit = pLimit(Math.max(1, opts.concurrency));
-  const names = [...new Set([...opts.pools.map((p) => p.vm_provider_config_name), ...(opts.alsoProviders ?? [])])];
+  const names = [
+    ...new Set([...opts.pools.map((p) => p.vm_provider_config_name), ...(opts.alsoProviders ?? [])]),
+  ];
   const adapters = new Map<string, CloudAdapter>();
   const providers: Record<string, ProviderSupply> = {};
 
@@ -69,34 +74,67 @@ export async function observe(opts: ObserveOptions): Promise<Observation> {
   return { ...demand, providers, adapters };
 }
 
-async function observeProvider(p: Provider, pools: AutoscaleConfig[], adapterOptions: AdapterOptions | undefined, adapters: Map<string, CloudAdapter>): Promise<ProviderSupply> {
-  const base: ProviderSupply = { name: p.vm_provider_config_name, kind: p.vm_provider_name, maxInstances: p.max_instances, zones: p.vm_provider_name === 'oci' ? [...p.oci_availability_domains] : [p.gcp_zone] };
+async function observeProvider(
+  p: Provider,
+  pools: AutoscaleConfig[],
+  adapterOptions: AdapterOptions | undefined,
+  adapters: Map<string, CloudAdapter>,
+): Promise<ProviderSupply> {
+  const base: ProviderSupply = {
+    name: p.vm_provider_config_name,
+    kind: p.vm_provider_name,
+    maxInstances: p.max_instances,
+    zones: p.vm_provider_name === 'oci' ? [...p.oci_availability_domains] : [p.gcp_zone],
+  };
   let adapter: CloudAdapter;
   try {
     // poolNames lets the adapter report autoscaleConfigName as written in the config.
-    const options: AdapterOptions = { ...adapterOptions, poolNames: pools.map((x) => x.autoscale_config_name) };
+    const options: AdapterOptions = {
+      ...adapterOptions,
+      poolNames: pools.map((x) => x.autoscale_config_name),
+    };
     adapter = await createAdapter(p, options);
     adapters.set(base.name, adapter);
   } catch (err) {
-    return { ...base, error: { kind: err instanceof CloudError ? err.kind : 'config', message: `${base.name}: ${oneLine(err)}` } };
+    return {
+      ...base,
+      error: {
+        kind: err instanceof CloudError ? err.kind : 'config',
+        message: `${base.name}: ${oneLine(err)}`,
+      },
+    };
   }
   const zones = adapter.zones();
   // Any resource without an override (GPUs 0 included) needs the shape / machine type.
   const needSize = pools.some(needsCloudSize);
-  const [listed, size] = await Promise.allSettled([adapter.listOwned(), needSize ? adapter.agentSize() : Promise.resolve(undefined)]);
+  const [listed, size] = await Promise.allSettled([
+    adapter.listOwned(),
+    needSize ? adapter.agentSize() : Promise.resolve(undefined),
+  ]);
   const supply: ProviderSupply = { ...base, zones: zones.length ? zones : base.zones };
   if (size.status === 'fulfilled' && size.value) supply.agentSize = size.value;
   if (listed.status === 'rejected') {
     const err = listed.reason;
-    return { ...supply, error: { kind: err instanceof CloudError ? err.kind : 'unknown', message: `cannot list instances on ${base.name}: ${oneLine(err)}` } };
+    return {
+      ...supply,
+      error: {
+        kind: err instanceof CloudError ? err.kind : 'unknown',
+        message: `cannot list instances on ${base.name}: ${oneLine(err)}`,
+      },
+    };
   }
   return { ...supply, instances: listed.value };
 }
 
-async function readDemand(opts: ObserveOptions): Promise<{ demand?: DemandSnapshot; demandError?: string; kasmAutoscalers?: KasmAutoscalers }> {
+async function readDemand(
+  opts: ObserveOptions,
+): Promise<{ demand?: DemandSnapshot; demandError?: string; kasmAutoscalers?: KasmAutoscalers }> {
   if (opts.skipDemand) return { demandError: opts.skipDemand };
   if (opts.demandFile) return { demand: await readDemandFile(opts.demandFile) };
-  if (!opts.config.kasm) throw new InputError(`${opts.config.file} has no kasm: section and no --demand was given`, { hint: 'add kasm: (url, api_key, api_key_secret) or pass --demand FILE' });
+  if (!opts.config.kasm)
+    throw new InputError(`${opts.config.file} has no kasm: section and no --demand was given`, {
+      hint: 'add kasm: (url, api_key, api_key_secret) or pass --demand FILE',
+    });
   try {
     const client = createKasmClient(opts.config.kasm);
     const autoscalers = opts.kasmAutoscalers ? readKasmAutoscalers(client) : Promise.resolve(undefined);
@@ -117,22 +155,41 @@ export async function readDemandFile(file: string): Promise<DemandSnapshot> {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new InputError(`${what} is not JSON (${oneLine(err)})`, { hint: 'give {"servers": [...], "kasms": [...], "zones": [...]} as Kasm answers them' });
+    throw new InputError(`${what} is not JSON (${oneLine(err)})`, {
+      hint: 'give {"servers": [...], "kasms": [...], "zones": [...]} as Kasm answers them',
+    });
   }
-  const o = doc && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
+  const o =
+    doc && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
   const arr = (k: string, required: boolean): unknown[] => {
     const v = o?.[k];
     if (Array.isArray(v)) return v;
     if (v === undefined && !required) return [];
-    throw new InputError(`${what}: "${k}" must be a list`, { hint: 'give {"servers": [...], "kasms": [...], "zones": [...]} as Kasm answers them (get_servers, get_kasms, get_zones)' });
+    throw new InputError(`${what}: "${k}" must be a list`, {
+      hint: 'give {"servers": [...], "kasms": [...], "zones": [...]} as Kasm answers them (get_servers, get_kasms, get_zones)',
+    });
   };
   const impossible = impossibleResource(o ?? {});
-  if (impossible) throw new InputError(`${what}: ${impossible}`, { hint: 'cores, memory (bytes) and gpus of each server and session are finite numbers ≥ 0' });
+  if (impossible)
+    throw new InputError(`${what}: ${impossible}`, {
+      hint: 'cores, memory (bytes) and gpus of each server and session are finite numbers ≥ 0',
+    });
   const { compactServer, compactSession, parseZone } = await import('../kasm/parse.js');
-  return { servers: arr('servers', true).map(compactServer), kasms: arr('kasms', true).map(compactSession), zones: arr('zones', false).map(parseZone) };
+  return {
+    servers: arr('servers', true).map(compactServer),
+    kasms: arr('kasms', true).map(compactSession),
+    zones: arr('zones', false).map(parseZone),
+  };
 }
 
-const RESOURCE_KEYS = ['cores', 'memory', 'gpus', 'cores_override', 'memory_override', 'gpus_override'] as const;
+const RESOURCE_KEYS = [
+  'cores',
+  'memory',
+  'gpus',
+  'cores_override',
+  'memory_override',
+  'gpus_override',
+] as const;
 
 /**
  * A demand snapshot written by hand (or by another system) can say what Kasm never would:
@@ -148,7 +205,8 @@ function impossibleResource(doc: Record<string, unknown>): string | undefined {
         const v = (row as Record<string, unknown>)[k];
         if (v === undefined || v === null || v === '') continue;
         const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
-        if (!Number.isFinite(n) || n < 0) return `${list}[${i}].${k} is ${typeof v === 'number' && !Number.isFinite(v) ? 'infinite' : JSON.stringify(v)}; expected a finite number ≥ 0`;
+        if (!Number.isFinite(n) || n < 0)
+          return `${list}[${i}].${k} is ${typeof v === 'number' && !Number.isFinite(v) ? 'infinite' : JSON.stringify(v)}; expected a finite number ≥ 0`;
       }
     }
   }

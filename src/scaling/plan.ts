@@ -39,8 +39,32 @@ import { activeBackoff, breakerStatus, emptyPoolMemory } from './memory.js';
 import { planOrphans } from './orphans.js';
 import { planScaleDown } from './scale-down.js';
 import { resolveAgentSize, splitWaiting } from './sizing.js';
-import { CLEAR_DRAIN, TAG_IDLE_SINCE, TAG_ORPHAN_SINCE, TAG_REGISTERED, belongsTo, drainStepOf, idleSinceOf, isKnownRegistered, parseKasmDate, unixSeconds } from './tags.js';
-import type { Action, DeregisterAction, EnableAction, LaunchAction, LaunchOutcome, Plan, PlanInput, PoolFigures, PoolPlan, Resources, TagUpdate, TerminateAction } from './types.js';
+import {
+  CLEAR_DRAIN,
+  TAG_IDLE_SINCE,
+  TAG_ORPHAN_SINCE,
+  TAG_REGISTERED,
+  belongsTo,
+  drainStepOf,
+  idleSinceOf,
+  isKnownRegistered,
+  parseKasmDate,
+  unixSeconds,
+} from './tags.js';
+import type {
+  Action,
+  DeregisterAction,
+  EnableAction,
+  LaunchAction,
+  LaunchOutcome,
+  Plan,
+  PlanInput,
+  PoolFigures,
+  PoolPlan,
+  Resources,
+  TagUpdate,
+  TerminateAction,
+} from './types.js';
 
 const UNHEALTHY_AGENT = new Set(['missing', 'dead', 'delete_pending', 'destroying']);
 /** Kasm is already deleting the agent: nothing to drain, the instance can go. */
@@ -50,42 +74,69 @@ const LIVE_INSTANCE = new Set(['provisioning', 'running']);
 export function plan(input: PlanInput, now: Date): Plan {
   const kasm = judgeKasm(input);
   const providerCount: Record<string, number> = {};
-  for (const [name, p] of Object.entries(input.providers)) providerCount[name] = (p.instances ?? []).filter((i) => i.state !== 'terminated').length;
+  for (const [name, p] of Object.entries(input.providers))
+    providerCount[name] = (p.instances ?? []).filter((i) => i.state !== 'terminated').length;
   // Unconfirmed launches will be instances: they count against max_instances already.
   for (const i of input.intents ?? []) if (i.provider in providerCount) providerCount[i.provider]++;
 
   const ctx = kasm.usable ? indexDemand(input) : undefined;
   const notes: string[] = [];
-  if (!kasm.usable) notes.push(`${kasm.reason}: terminating nothing this pass; launching only to keep minimum_instances`);
+  if (!kasm.usable)
+    notes.push(`${kasm.reason}: terminating nothing this pass; launching only to keep minimum_instances`);
   if (ctx && ctx.unzonedWaiting > 0 && input.pools.length > 1)
-    notes.push(`${ctx.unzonedWaiting} waiting session(s) carry no zone and are not counted (more than one pool)`);
+    notes.push(
+      `${ctx.unzonedWaiting} waiting session(s) carry no zone and are not counted (more than one pool)`,
+    );
 
   const pools = input.pools.map((pool) => planPool(pool, input, ctx, providerCount, now));
-  const orphans = planOrphans(input, ctx ? { byId: ctx.byId, hasSession: (id) => hasSession(id, ctx), sessions: (id) => sessionCount(id, ctx) } : undefined, now);
+  const orphans = planOrphans(
+    input,
+    ctx
+      ? { byId: ctx.byId, hasSession: (id) => hasSession(id, ctx), sessions: (id) => sessionCount(id, ctx) }
+      : undefined,
+    now,
+  );
   if (input.kasmWritable === false) withoutKasmWrites(orphans);
-  return { now: now.toISOString(), orphans, kasmUsable: kasm.usable, ...(kasm.reason ? { kasmReason: kasm.reason } : {}), pools, notes };
+  return {
+    now: now.toISOString(),
+    orphans,
+    kasmUsable: kasm.usable,
+    ...(kasm.reason ? { kasmReason: kasm.reason } : {}),
+    pools,
+    notes,
+  };
 }
 
 /** A snapshot (--demand) cannot drain or re-enable: those actions become notes. */
 function withoutKasmWrites(p: { actions: Action[]; notes: string[] }): void {
-  const needsKasm = (a: Action) => a.kind === 'enable' || a.kind === 'deregister' || (a.kind === 'terminate' && a.drain);
+  const needsKasm = (a: Action) =>
+    a.kind === 'enable' || a.kind === 'deregister' || (a.kind === 'terminate' && a.drain);
   const held = p.actions.filter(needsKasm);
-  if (held.length) p.notes.push(`${held.length} agent change(s) not made: draining, re-enabling and deregistering agents need the Kasm API (demand was read from a snapshot)`);
+  if (held.length)
+    p.notes.push(
+      `${held.length} agent change(s) not made: draining, re-enabling and deregistering agents need the Kasm API (demand was read from a snapshot)`,
+    );
   p.actions = p.actions.filter((a) => !needsKasm(a));
 }
 
 /** Kasm's answer is usable unless it is missing, or lists none of our agents known to be registered. */
 function judgeKasm(input: PlanInput): { usable: boolean; reason?: string } {
-  if (!input.demand) return { usable: false, reason: `Kasm could not be read (${input.demandError ?? 'no answer'})` };
+  if (!input.demand)
+    return { usable: false, reason: `Kasm could not be read (${input.demandError ?? 'no answer'})` };
   const known: OwnedInstance[] = [];
   for (const pool of input.pools) {
     const p = input.providers[pool.vm_provider_config_name];
-    for (const i of p?.instances ?? []) if (i.state === 'running' && belongsTo(i, pool.autoscale_config_name) && isKnownRegistered(i)) known.push(i);
+    for (const i of p?.instances ?? [])
+      if (i.state === 'running' && belongsTo(i, pool.autoscale_config_name) && isKnownRegistered(i))
+        known.push(i);
   }
   if (known.length === 0) return { usable: true };
   const listed = new Set(input.demand.servers.map((s) => s.server_id));
   if (known.some((i) => listed.has(i.serverId))) return { usable: true };
-  return { usable: false, reason: `Kasm's answer is implausible: it lists none of our ${known.length} registered agent(s) (e.g. ${known[0].serverId})` };
+  return {
+    usable: false,
+    reason: `Kasm's answer is implausible: it lists none of our ${known.length} registered agent(s) (e.g. ${known[0].serverId})`,
+  };
 }
 
 interface DemandIndex {
@@ -110,13 +161,23 @@ function indexDemand(input: PlanInput): DemandIndex {
     sessionsByServer.set(k.server_id, list);
   }
   const zoneIdsByName = new Map<string, string[]>();
-  for (const z of d.zones) zoneIdsByName.set(z.zone_name, [...(zoneIdsByName.get(z.zone_name) ?? []), z.zone_id]);
+  for (const z of d.zones)
+    zoneIdsByName.set(z.zone_name, [...(zoneIdsByName.get(z.zone_name) ?? []), z.zone_id]);
   const waiting = d.kasms.filter(isWaiting);
   const unzonedWaiting = waiting.filter((k) => !sessionZone(k)).length;
-  return { servers: d.servers, byId, sessionsByServer, waiting, zoneIdsByName, zoneNames: new Set(d.zones.map((z) => z.zone_name)), unzonedWaiting };
+  return {
+    servers: d.servers,
+    byId,
+    sessionsByServer,
+    waiting,
+    zoneIdsByName,
+    zoneNames: new Set(d.zones.map((z) => z.zone_name)),
+    unzonedWaiting,
+  };
 }
 
-const sessionZone = (k: KasmSession): string | undefined => (k.zone_name ?? k.server?.zone_name ?? undefined) || undefined;
+const sessionZone = (k: KasmSession): string | undefined =>
+  (k.zone_name ?? k.server?.zone_name ?? undefined) || undefined;
 
 /** Sessions waiting for an agent in the pool's zone (or without a zone, when it is the only pool). */
 function waitingOfPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex): KasmSession[] {
@@ -134,38 +195,78 @@ function serverInZone(s: KasmServer, zone: string, ctx: DemandIndex): boolean {
 
 /** Any session at all on the agent (any status, or listed on the server row): it is never terminated. */
 export function hasSession(serverId: string, ctx: DemandIndex): boolean {
-  return (ctx.sessionsByServer.get(serverId)?.length ?? 0) > 0 || (ctx.byId.get(serverId)?.kasms?.length ?? 0) > 0;
+  return (
+    (ctx.sessionsByServer.get(serverId)?.length ?? 0) > 0 || (ctx.byId.get(serverId)?.kasms?.length ?? 0) > 0
+  );
 }
 
 function sessionCount(serverId: string, ctx: DemandIndex): number {
-  return Math.max(ctx.sessionsByServer.get(serverId)?.length ?? 0, ctx.byId.get(serverId)?.kasms?.length ?? 0);
+  return Math.max(
+    ctx.sessionsByServer.get(serverId)?.length ?? 0,
+    ctx.byId.get(serverId)?.kasms?.length ?? 0,
+  );
 }
 
 function usedOn(serverId: string, ctx: DemandIndex): Resources {
   let used = zero();
-  for (const k of ctx.sessionsByServer.get(serverId) ?? []) if (ACTIVE_SESSION.has(String(k.operational_status))) used = add(used, sessionSize(k));
+  for (const k of ctx.sessionsByServer.get(serverId) ?? [])
+    if (ACTIVE_SESSION.has(String(k.operational_status))) used = add(used, sessionSize(k));
   return used;
 }
 
 const minutes = (ms: number) => `${Math.floor(ms / 60_000)} min`;
 
-function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | undefined, providerCount: Record<string, number>, now: Date): PoolPlan {
+function planPool(
+  pool: AutoscaleConfig,
+  input: PlanInput,
+  ctx: DemandIndex | undefined,
+  providerCount: Record<string, number>,
+  now: Date,
+): PoolPlan {
   const name = pool.autoscale_config_name;
   const providerName = pool.vm_provider_config_name;
-  const out: PoolPlan = { pool: name, provider: providerName, zone: pool.zone_name, actions: [], tagUpdates: [], notes: [], outcomes: [] };
+  const out: PoolPlan = {
+    pool: name,
+    provider: providerName,
+    zone: pool.zone_name,
+    actions: [],
+    tagUpdates: [],
+    notes: [],
+    outcomes: [],
+  };
   const prov = input.providers[providerName];
-  if (!prov) return { ...out, error: { kind: 'config', message: `provider ${providerName} is not defined in the config` } };
-  if (!prov.instances) return { ...out, error: prov.error ?? { kind: 'unknown', message: `instances on ${providerName} could not be listed` } };
+  if (!prov)
+    return {
+      ...out,
+      error: { kind: 'config', message: `provider ${providerName} is not defined in the config` },
+    };
+  if (!prov.instances)
+    return {
+      ...out,
+      error: prov.error ?? { kind: 'unknown', message: `instances on ${providerName} could not be listed` },
+    };
   if (ctx && ctx.zoneNames.size > 0 && !ctx.zoneNames.has(pool.zone_name))
-    return { ...out, error: { kind: 'config', message: `Kasm has no zone named "${pool.zone_name}"; check zone_name of autoscale config ${name}` } };
+    return {
+      ...out,
+      error: {
+        kind: 'config',
+        message: `Kasm has no zone named "${pool.zone_name}"; check zone_name of autoscale config ${name}`,
+      },
+    };
 
   const mem = input.memory.pools[name] ?? emptyPoolMemory();
   const nowMs = now.getTime();
-  const owned = prov.instances.filter((i) => i.state !== 'terminated' && belongsTo(i, name)).sort((a, b) => a.id.localeCompare(b.id));
+  const owned = prov.instances
+    .filter((i) => i.state !== 'terminated' && belongsTo(i, name))
+    .sort((a, b) => a.id.localeCompare(b.id));
   const byState: Record<string, number> = {};
   for (const i of owned) byState[i.state] = (byState[i.state] ?? 0) + 1;
 
-  const standby: Resources = { cores: pool.standby_cores, memoryMb: pool.standby_memory_mb, gpus: pool.standby_gpus };
+  const standby: Resources = {
+    cores: pool.standby_cores,
+    memoryMb: pool.standby_memory_mb,
+    gpus: pool.standby_gpus,
+  };
   const cleanup: TerminateAction[] = [];
   const tagUpdates: TagUpdate[] = [];
   const outcomes: LaunchOutcome[] = [];
@@ -250,17 +351,35 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
           unhealthyIds.add(inst.id);
           if (busy) out.notes.push(`agent ${inst.serverId} is ${status} but has sessions: kept`);
           else if (inst.state !== 'terminating')
-            cleanup.push(terminate(pool, inst, 'deregistered', `terminate: Kasm has its agent ${status} (deregistered), no sessions`, false));
+            cleanup.push(
+              terminate(
+                pool,
+                inst,
+                'deregistered',
+                `terminate: Kasm has its agent ${status} (deregistered), no sessions`,
+                false,
+              ),
+            );
         } else if (status === 'starting' && live) {
           if (size) pending = add(pending, size);
           pendingCount++;
         } else if (UNHEALTHY_AGENT.has(status)) {
-          const since = parseKasmDate(agent.last_reported) ?? (mem.unhealthySince[inst.serverId] ? new Date(mem.unhealthySince[inst.serverId]) : now);
+          const since =
+            parseKasmDate(agent.last_reported) ??
+            (mem.unhealthySince[inst.serverId] ? new Date(mem.unhealthySince[inst.serverId]) : now);
           unhealthySince[inst.serverId] = since.toISOString();
           unhealthyIds.add(inst.id);
           const long = nowMs - since.getTime() >= pool.provision_timeout * 1000;
           if (long && !busy && inst.state !== 'terminating')
-            cleanup.push(terminate(pool, inst, 'unhealthy', `terminate: agent ${status} for ${minutes(nowMs - since.getTime())} (≥ provision_timeout ${pool.provision_timeout} s), no sessions; replaced if standby needs it`, true));
+            cleanup.push(
+              terminate(
+                pool,
+                inst,
+                'unhealthy',
+                `terminate: agent ${status} for ${minutes(nowMs - since.getTime())} (≥ provision_timeout ${pool.provision_timeout} s), no sessions; replaced if standby needs it`,
+                true,
+              ),
+            );
           else if (long && busy) out.notes.push(`agent ${inst.serverId} is ${status} but has sessions: kept`);
         }
       } else if (live) {
@@ -270,26 +389,60 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
         } else if (busy) {
           out.notes.push(`instance ${inst.name} has no agent in Kasm but sessions name it: kept`);
         } else if (isKnownRegistered(inst)) {
-          cleanup.push(terminate(pool, inst, 'orphan_agent_gone', `terminate: its agent was registered once and is no longer in Kasm (age ${minutes(age)}), no sessions`, false));
+          cleanup.push(
+            terminate(
+              pool,
+              inst,
+              'orphan_agent_gone',
+              `terminate: its agent was registered once and is no longer in Kasm (age ${minutes(age)}), no sessions`,
+              false,
+            ),
+          );
         } else {
-          cleanup.push(terminate(pool, inst, 'never_registered', `terminate: never registered as an agent within provision_timeout ${pool.provision_timeout} s (age ${minutes(age)})`, false));
+          cleanup.push(
+            terminate(
+              pool,
+              inst,
+              'never_registered',
+              `terminate: never registered as an agent within provision_timeout ${pool.provision_timeout} s (age ${minutes(age)})`,
+              false,
+            ),
+          );
           outcomes.push({ serverId: inst.serverId, outcome: 'never_registered' });
         }
       }
-      if (Object.keys(patch).length) tagUpdates.push({ pool: name, provider: providerName, instance: inst, patch, reason: tagReason(patch) });
+      if (Object.keys(patch).length)
+        tagUpdates.push({
+          pool: name,
+          provider: providerName,
+          instance: inst,
+          patch,
+          reason: tagReason(patch),
+        });
     }
 
     // Our agents whose instance is gone (terminated or preempted elsewhere): Kasm keeps their
     // record for ever. Recognised by the mark in the server_id (launch-ids.ts), deregistered
     // once silent for provision_timeout.
-    const listed = new Set((prov.instances ?? []).filter((i) => i.state !== 'terminated').map((i) => i.serverId));
+    const listed = new Set(
+      (prov.instances ?? []).filter((i) => i.state !== 'terminated').map((i) => i.serverId),
+    );
     for (const a of agents) {
-      if (listed.has(a.server_id) || DELETING_AGENT.has(String(a.operational_status)) || !isOurAgentId(a.server_id, name, input.ownershipId)) continue;
-      const since = parseKasmDate(a.last_reported) ?? (mem.unhealthySince[a.server_id] ? new Date(mem.unhealthySince[a.server_id]) : now);
+      if (
+        listed.has(a.server_id) ||
+        DELETING_AGENT.has(String(a.operational_status)) ||
+        !isOurAgentId(a.server_id, name, input.ownershipId)
+      )
+        continue;
+      const since =
+        parseKasmDate(a.last_reported) ??
+        (mem.unhealthySince[a.server_id] ? new Date(mem.unhealthySince[a.server_id]) : now);
       unhealthySince[a.server_id] = since.toISOString();
       if (nowMs - since.getTime() < pool.provision_timeout * 1000) continue;
       if (hasSession(a.server_id, ctx)) {
-        out.notes.push(`agent ${a.server_id} has no instance any more but Kasm lists sessions on it: not deregistered`);
+        out.notes.push(
+          `agent ${a.server_id} has no instance any more but Kasm lists sessions on it: not deregistered`,
+        );
         continue;
       }
       vanished.push({
@@ -321,7 +474,8 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
   const decisionFree = add(free, draining);
   const need = add(standby, waiting);
   const cleaned = new Set(cleanup.map((t) => t.instance.id));
-  const liveCount = owned.filter((i) => LIVE_INSTANCE.has(i.state) && !cleaned.has(i.id)).length + unconfirmed.length;
+  const liveCount =
+    owned.filter((i) => LIVE_INSTANCE.has(i.state) && !cleaned.has(i.id)).length + unconfirmed.length;
 
   // ---- scale up ----
   let nDemand = 0;
@@ -331,11 +485,15 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
       const deficit = need[r] - decisionFree[r];
       if (deficit <= 1e-9) continue;
       if (!size) {
-        out.notes.push(`free ${RESOURCE_WORD[r]} ${fmt(r, decisionFree[r])} < needed ${fmt(r, need[r])}, but the agent size is unknown (set agent_*_override or check the shape)`);
+        out.notes.push(
+          `free ${RESOURCE_WORD[r]} ${fmt(r, decisionFree[r])} < needed ${fmt(r, need[r])}, but the agent size is unknown (set agent_*_override or check the shape)`,
+        );
         continue;
       }
       if (size[r] <= 0) {
-        out.notes.push(`free ${RESOURCE_WORD[r]} ${fmt(r, decisionFree[r])} < needed ${fmt(r, need[r])}, but agents of this pool have no ${RESOURCE_WORD[r]}`);
+        out.notes.push(
+          `free ${RESOURCE_WORD[r]} ${fmt(r, decisionFree[r])} < needed ${fmt(r, need[r])}, but agents of this pool have no ${RESOURCE_WORD[r]}`,
+        );
         continue;
       }
       const n = Math.ceil(deficit / size[r] - 1e-9);
@@ -357,8 +515,14 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
     const withThisPass = {
       ...mem,
       launches: [
-        ...mem.launches.map((l) => (!l.outcome && outcomes.some((o) => o.serverId === l.serverId && o.outcome === 'never_registered') ? { ...l, outcome: 'never_registered' as const, resolvedAt: nowIso } : l)),
-        ...outcomes.filter((o) => o.outcome === 'never_registered' && !known.has(o.serverId)).map((o) => ({ serverId: o.serverId, at: nowIso, outcome: o.outcome, resolvedAt: nowIso })),
+        ...mem.launches.map((l) =>
+          !l.outcome && outcomes.some((o) => o.serverId === l.serverId && o.outcome === 'never_registered')
+            ? { ...l, outcome: 'never_registered' as const, resolvedAt: nowIso }
+            : l,
+        ),
+        ...outcomes
+          .filter((o) => o.outcome === 'never_registered' && !known.has(o.serverId))
+          .map((o) => ({ serverId: o.serverId, at: nowIso, outcome: o.outcome, resolvedAt: nowIso })),
       ],
     };
     const breaker = breakerStatus(withThisPass, now);
@@ -366,13 +530,22 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
       const trial = breaker.trialAt && nowMs >= breaker.trialAt.getTime() && pendingCount === 0;
       out.notes.push(
         `stopped launching: ${breaker.failed} of the last ${breaker.resolved} launches never registered as agents; check the startup script` +
-          (trial ? ' (one trial launch now)' : breaker.trialAt ? `; one trial launch is allowed from ${breaker.trialAt.toISOString()}` : ''),
+          (trial
+            ? ' (one trial launch now)'
+            : breaker.trialAt
+              ? `; one trial launch is allowed from ${breaker.trialAt.toISOString()}`
+              : ''),
       );
       n = trial ? Math.min(n, 1) : 0;
     }
     if (n > 0 && zones.length === 0) {
-      const until = prov.zones.map((z) => activeBackoff(input.memory, providerName, z, now)?.until).filter(Boolean).sort()[0];
-      out.notes.push(`every zone of ${providerName} is in backoff after capacity/quota errors (until ${until})`);
+      const until = prov.zones
+        .map((z) => activeBackoff(input.memory, providerName, z, now)?.until)
+        .filter(Boolean)
+        .sort()[0];
+      out.notes.push(
+        `every zone of ${providerName} is in backoff after capacity/quota errors (until ${until})`,
+      );
       n = 0;
     }
     if (n > pool.max_launch_per_pass) {
@@ -381,7 +554,9 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
     }
     const headroom = Math.max(0, prov.maxInstances - providerCount[providerName]);
     if (n > headroom) {
-      out.notes.push(`launching ${headroom} of ${n}: provider ${providerName} has ${providerCount[providerName]} of max_instances ${prov.maxInstances}`);
+      out.notes.push(
+        `launching ${headroom} of ${n}: provider ${providerName} has ${providerCount[providerName]} of max_instances ${prov.maxInstances}`,
+      );
       n = headroom;
     }
     for (let slot = 0; slot < n; slot++) {
@@ -406,14 +581,35 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
 
   // ---- scale down (never in a pass that launches for this pool) ----
   let down: TerminateAction[] = [];
-  const lastLaunch = Math.max(mem.lastLaunchAt ? Date.parse(mem.lastLaunchAt) : 0, ...owned.map((i) => i.createdAt.getTime()));
+  const lastLaunch = Math.max(
+    mem.lastLaunchAt ? Date.parse(mem.lastLaunchAt) : 0,
+    ...owned.map((i) => i.createdAt.getTime()),
+  );
   if (lastLaunch > 0) out.lastLaunchSeenAt = new Date(lastLaunch).toISOString();
   if (ctx && want === 0 && unconfirmed.length === 0) {
     // minimum_instances counts registered agents here: an unhealthy instance will be cleaned
     // up, and one still provisioning may never register; neither may be the reason a good
     // agent went (then a launch when it times out: a flap).
-    const healthyCount = owned.filter((i) => LIVE_INSTANCE.has(i.state) && !cleaned.has(i.id) && !unhealthyIds.has(i.id) && ctx.byId.has(i.serverId)).length;
-    const sd = planScaleDown({ pool, owned, ctx: { byId: ctx.byId, hasSession: (id) => hasSession(id, ctx) }, excluded: cleaned, draining: drainingIds, freeRegistered: add(freeRegistered, draining), need, liveCount: healthyCount, lastLaunch, careful: input.careful, now });
+    const healthyCount = owned.filter(
+      (i) =>
+        LIVE_INSTANCE.has(i.state) &&
+        !cleaned.has(i.id) &&
+        !unhealthyIds.has(i.id) &&
+        ctx.byId.has(i.serverId),
+    ).length;
+    const sd = planScaleDown({
+      pool,
+      owned,
+      ctx: { byId: ctx.byId, hasSession: (id) => hasSession(id, ctx) },
+      excluded: cleaned,
+      draining: drainingIds,
+      freeRegistered: add(freeRegistered, draining),
+      need,
+      liveCount: healthyCount,
+      lastLaunch,
+      careful: input.careful,
+      now,
+    });
     down = sd.terminations;
     out.notes.push(...sd.notes);
   }
@@ -422,11 +618,29 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
   const going = new Set([...cleanup, ...down].map((t) => t.instance.id));
   const undo: EnableAction[] = [];
   for (const inst of owned.filter((i) => drainingIds.has(i.id) && !going.has(i.id))) {
-    const why = ctx && hasSession(inst.serverId, ctx) ? 'sessions are on it' : want > 0 ? 'the pool needs its capacity' : 'the pool keeps it (standby, minimum or scale-down delay)';
-    undo.push({ kind: 'enable', pool: name, provider: providerName, cause: 'drain_undone', instance: inst, reason: `re-enable: a drain left this agent disabled and ${why}` });
+    const why =
+      ctx && hasSession(inst.serverId, ctx)
+        ? 'sessions are on it'
+        : want > 0
+          ? 'the pool needs its capacity'
+          : 'the pool keeps it (standby, minimum or scale-down delay)';
+    undo.push({
+      kind: 'enable',
+      pool: name,
+      provider: providerName,
+      cause: 'drain_undone',
+      instance: inst,
+      reason: `re-enable: a drain left this agent disabled and ${why}`,
+    });
   }
   for (const inst of staleDrainTags.filter((i) => !going.has(i.id))) {
-    tagUpdates.push({ pool: name, provider: providerName, instance: inst, patch: { ...CLEAR_DRAIN }, reason: 'drain record of an enabled agent that stays' });
+    tagUpdates.push({
+      pool: name,
+      provider: providerName,
+      instance: inst,
+      patch: { ...CLEAR_DRAIN },
+      reason: 'drain record of an enabled agent that stays',
+    });
   }
 
   let actions: Action[] = [...cleanup, ...resends, ...launches, ...down, ...undo, ...vanished];
@@ -450,11 +664,32 @@ function planPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex | un
     providerInstances: (prov.instances ?? []).filter((i) => i.state !== 'terminated').length,
     maxInstances: prov.maxInstances,
   };
-  return { ...out, figures, actions, tagUpdates: ctx ? tagUpdates.filter((t) => !going.has(t.instance.id)) : [], outcomes, ...(ctx ? { unhealthySince } : {}) };
+  return {
+    ...out,
+    figures,
+    actions,
+    tagUpdates: ctx ? tagUpdates.filter((t) => !going.has(t.instance.id)) : [],
+    outcomes,
+    ...(ctx ? { unhealthySince } : {}),
+  };
 }
 
-function terminate(pool: AutoscaleConfig, instance: OwnedInstance, cause: TerminateAction['cause'], reason: string, drain: boolean): TerminateAction {
-  return { kind: 'terminate', pool: pool.autoscale_config_name, provider: pool.vm_provider_config_name, cause, instance, drain, reason };
+function terminate(
+  pool: AutoscaleConfig,
+  instance: OwnedInstance,
+  cause: TerminateAction['cause'],
+  reason: string,
+  drain: boolean,
+): TerminateAction {
+  return {
+    kind: 'terminate',
+    pool: pool.autoscale_config_name,
+    provider: pool.vm_provider_config_name,
+    cause,
+    instance,
+    drain,
+    reason,
+  };
 }
 
 function tagReason(patch: Record<string, string | null>): string {

@@ -57,15 +57,23 @@ export function selectPools(config: KasmScaleConfig, only: string[] = []): Autos
   for (const name of only) {
     if (!config.autoscale.some((a) => a.autoscale_config_name === name)) {
       const known = config.autoscale.map((a) => a.autoscale_config_name).join(', ') || 'none';
-      throw new InputError(`--autoscale ${name}: no autoscale config of that name in ${config.file}`, { hint: `known: ${known}` });
+      throw new InputError(`--autoscale ${name}: no autoscale config of that name in ${config.file}`, {
+        hint: `known: ${known}`,
+      });
     }
   }
-  const pools = config.autoscale.filter((a) => a.enabled && (only.length === 0 || only.includes(a.autoscale_config_name)));
+  const pools = config.autoscale.filter(
+    (a) => a.enabled && (only.length === 0 || only.includes(a.autoscale_config_name)),
+  );
   // A zone is scaled by at most one config: two would fight over the same agents.
   const byZone = new Map<string, string>();
   for (const a of config.autoscale.filter((x) => x.enabled)) {
     const other = byZone.get(a.zone_name);
-    if (other) throw new InputError(`autoscale configs ${other} and ${a.autoscale_config_name} both scale Kasm zone "${a.zone_name}" in ${config.file}`, { hint: 'a zone is scaled by one config; disable or re-zone one of them' });
+    if (other)
+      throw new InputError(
+        `autoscale configs ${other} and ${a.autoscale_config_name} both scale Kasm zone "${a.zone_name}" in ${config.file}`,
+        { hint: 'a zone is scaled by one config; disable or re-zone one of them' },
+      );
     byZone.set(a.zone_name, a.autoscale_config_name);
   }
   return pools;
@@ -99,8 +107,16 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
       ...(orphanScan ? { alsoProviders: opts.config.providers.map((p) => p.vm_provider_config_name) } : {}),
       ...(opts.adapterOptions ? { adapterOptions: opts.adapterOptions } : {}),
     });
-    const off = opts.keepOrphans ? 'orphan reaping is off (--keep-orphans)' : !orphanScan ? 'orphans are not reaped in a pass limited by --autoscale' : undefined;
-    const { plan: decided, coexist, openIntents: intents } = decide({
+    const off = opts.keepOrphans
+      ? 'orphan reaping is off (--keep-orphans)'
+      : !orphanScan
+        ? 'orphans are not reaped in a pass limited by --autoscale'
+        : undefined;
+    const {
+      plan: decided,
+      coexist,
+      openIntents: intents,
+    } = decide({
       config: opts.config,
       pools,
       obs,
@@ -129,12 +145,18 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
           await writeIntents(opts.stateDir, recorded);
           onDisk = recorded.length > 0;
         } catch (err) {
-          warn(`could not record launch intents ${when} in ${opts.stateDir}: ${(err as Error).message}; a pass stopped now could launch twice`);
+          warn(
+            `could not record launch intents ${when} in ${opts.stateDir}: ${(err as Error).message}; a pass stopped now could launch twice`,
+          );
         }
       };
       await saveIntents('before launching');
-      const progress = total > 0 ? opts.out.progress(`reconcile: ${total} action(s) to carry out`) : undefined;
-      const kasm = !opts.demandFile && opts.config.kasm ? (await import('../kasm/client.js')).createKasmClient(opts.config.kasm) : undefined;
+      const progress =
+        total > 0 ? opts.out.progress(`reconcile: ${total} action(s) to carry out`) : undefined;
+      const kasm =
+        !opts.demandFile && opts.config.kasm
+          ? (await import('../kasm/client.js')).createKasmClient(opts.config.kasm)
+          : undefined;
       const applied = await applyPlan(decided, {
         adapters: obs.adapters,
         state,
@@ -143,7 +165,8 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
         ...(kasm ? { kasm } : {}),
         ...(ownershipId ? { ownerId: ownershipId } : {}),
         scriptTokens: (poolName) => scriptTokens(opts, poolName, obs.demand),
-        onProgress: (done, all, r) => progress?.update(`reconcile: ${done}/${all} ${r.action.kind} ${r.status}`),
+        onProgress: (done, all, r) =>
+          progress?.update(`reconcile: ${done}/${all} ${r.action.kind} ${r.status}`),
       });
       progress?.stop();
       results = applied.results;
@@ -163,7 +186,9 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
       } catch (err) {
         // The pass acted: its report must still come out. Losing pool memory makes the next
         // pass more careful, never unsafe (memory.ts).
-        warn(`could not save the state file in ${opts.stateDir}: ${(err as Error).message}; the next pass starts without this pass's memory`);
+        warn(
+          `could not save the state file in ${opts.stateDir}: ${(err as Error).message}; the next pass starts without this pass's memory`,
+        );
         stateNotSaved = true;
       }
     }
@@ -194,20 +219,41 @@ function poolOutcome(p: Plan, results: ActionResult[]): Record<string, 'ok' | 'p
   return out;
 }
 
-function nextState(state: ScalingState, p: Plan, results: ActionResult[], poolResults: Record<string, 'ok' | 'partial' | 'failed'>, now: Date): ScalingState {
+function nextState(
+  state: ScalingState,
+  p: Plan,
+  results: ActionResult[],
+  poolResults: Record<string, 'ok' | 'partial' | 'failed'>,
+  now: Date,
+): ScalingState {
   const pools = { ...state.pools };
   for (const pp of p.pools) {
-    const launched = results.filter((r) => r.action.pool === pp.pool && r.action.kind === 'launch' && r.status === 'done').map((r) => (r.action as { serverId: string }).serverId);
-    pools[pp.pool] = nextPoolMemory(state.pools[pp.pool], { now, outcomes: pp.outcomes, launched, lastLaunchSeenAt: pp.lastLaunchSeenAt, unhealthySince: pp.unhealthySince, result: poolResults[pp.pool] });
+    const launched = results
+      .filter((r) => r.action.pool === pp.pool && r.action.kind === 'launch' && r.status === 'done')
+      .map((r) => (r.action as { serverId: string }).serverId);
+    pools[pp.pool] = nextPoolMemory(state.pools[pp.pool], {
+      now,
+      outcomes: pp.outcomes,
+      launched,
+      lastLaunchSeenAt: pp.lastLaunchSeenAt,
+      unhealthySince: pp.unhealthySince,
+      result: poolResults[pp.pool],
+    });
   }
   const allOk = p.kasmUsable && Object.values(poolResults).every((r) => r === 'ok');
   return { ...state, pools, ...(allOk ? { lastSuccessAt: now.toISOString() } : {}) };
 }
 
 /** The startup-script tokens a kasm-scale launch fills (LAUNCH_TOKENS), except server_id which the adapter sets. */
-function scriptTokens(opts: PassOptions, poolName: string, demand: DemandSnapshot | undefined): Record<string, string> {
+function scriptTokens(
+  opts: PassOptions,
+  poolName: string,
+  demand: DemandSnapshot | undefined,
+): Record<string, string> {
   const pool = opts.config.autoscale.find((a) => a.autoscale_config_name === poolName);
-  const provider = opts.config.providers.find((p) => p.vm_provider_config_name === pool?.vm_provider_config_name);
+  const provider = opts.config.providers.find(
+    (p) => p.vm_provider_config_name === pool?.vm_provider_config_name,
+  );
   const zone = demand?.zones.find((z) => z.zone_name === pool?.zone_name);
   return {
     provider_name: provider?.vm_provider_name ?? '',

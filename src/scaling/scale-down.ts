@@ -53,20 +53,33 @@ export function planScaleDown(input: ScaleDownInput): { terminations: TerminateA
   const candidates = input.owned
     .filter((i) => i.state === 'running' && !input.excluded.has(i.id))
     .map((i) => ({ i, agent: input.ctx.byId.get(i.serverId), idle: idleSinceOf(i) ?? now })) // idle now, tag written this pass
-    .filter(
-      (c): c is { i: OwnedInstance; agent: KasmServer; idle: Date } =>
-        Boolean(c.agent && (c.agent.enabled || draining.has(c.i.id)) && c.agent.operational_status === 'running' && !input.ctx.hasSession(c.i.serverId)),
+    .filter((c): c is { i: OwnedInstance; agent: KasmServer; idle: Date } =>
+      Boolean(
+        c.agent &&
+        (c.agent.enabled || draining.has(c.i.id)) &&
+        c.agent.operational_status === 'running' &&
+        !input.ctx.hasSession(c.i.serverId),
+      ),
     )
     .filter((c) => (c.agent.zone_name ? c.agent.zone_name === pool.zone_name : true))
     .filter((c) => draining.has(c.i.id) || nowMs - c.idle.getTime() >= pool.downscale_backoff * 1000)
-    .sort((a, b) => mid(a.i) - mid(b.i) || a.idle.getTime() - b.idle.getTime() || a.i.createdAt.getTime() - b.i.createdAt.getTime() || a.i.id.localeCompare(b.i.id));
+    .sort(
+      (a, b) =>
+        mid(a.i) - mid(b.i) ||
+        a.idle.getTime() - b.idle.getTime() ||
+        a.i.createdAt.getTime() - b.i.createdAt.getTime() ||
+        a.i.id.localeCompare(b.i.id),
+    );
   if (candidates.length === 0) return { terminations: [], notes };
-  if (input.careful) return { terminations: [], notes: [`${candidates.length} idle agent(s) kept: ${input.careful}`] };
+  if (input.careful)
+    return { terminations: [], notes: [`${candidates.length} idle agent(s) kept: ${input.careful}`] };
   const sinceLaunch = nowMs - input.lastLaunch;
   if (sinceLaunch < pool.scale_down_delay_after_launch * 1000) {
     return {
       terminations: [],
-      notes: [`${candidates.length} idle agent(s) kept: last launch ${mins(sinceLaunch)} min ago < scale_down_delay_after_launch ${pool.scale_down_delay_after_launch} s`],
+      notes: [
+        `${candidates.length} idle agent(s) kept: last launch ${mins(sinceLaunch)} min ago < scale_down_delay_after_launch ${pool.scale_down_delay_after_launch} s`,
+      ],
     };
   }
 

@@ -34,7 +34,11 @@ export function needsCloudSize(pool: AutoscaleConfig): boolean {
  * registered agent (sorted by the caller), else the cloud. Undefined when some resource is
  * known from none of them (then plan() launches only for minimum_instances and says why).
  */
-export function resolveAgentSize(pool: AutoscaleConfig, registered: Resources[], cloud: AgentSize | undefined): Resources | undefined {
+export function resolveAgentSize(
+  pool: AutoscaleConfig,
+  registered: Resources[],
+  cloud: AgentSize | undefined,
+): Resources | undefined {
   const o = overrideSize(pool);
   const seen = registered[0];
   const pick = (r: ResourceName): number | undefined => o[r] ?? seen?.[r] ?? cloud?.[r];

@@ -28,12 +28,28 @@ const StateSchema = z.object({
     z.string(),
     z.object({
       lastLaunchAt: iso.optional(),
-      launches: z.array(z.object({ serverId: z.string(), at: iso, outcome: z.enum(['registered', 'never_registered']).optional(), resolvedAt: iso.optional() })),
+      launches: z.array(
+        z.object({
+          serverId: z.string(),
+          at: iso,
+          outcome: z.enum(['registered', 'never_registered']).optional(),
+          resolvedAt: iso.optional(),
+        }),
+      ),
       unhealthySince: z.record(z.string(), iso),
       lastPass: z.object({ at: iso, result: z.enum(['ok', 'partial', 'failed']) }).optional(),
     }),
   ),
-  backoff: z.record(z.string(), z.object({ until: iso, delaySec: z.number().positive(), failures: z.number().int().nonnegative(), lastFailureAt: iso, lastError: z.string().optional() })),
+  backoff: z.record(
+    z.string(),
+    z.object({
+      until: iso,
+      delaySec: z.number().positive(),
+      failures: z.number().int().nonnegative(),
+      lastFailureAt: iso,
+      lastError: z.string().optional(),
+    }),
+  ),
   lastSuccessAt: iso.optional(),
 });
 
@@ -44,7 +60,13 @@ export interface LoadedState {
   note?: string;
 }
 
-export async function readState(dir: string, opts: { now?: Date; /** status: never move a corrupt file aside (touch nothing). */ readOnly?: boolean } = {}): Promise<LoadedState> {
+export async function readState(
+  dir: string,
+  opts: {
+    now?: Date;
+    /** status: never move a corrupt file aside (touch nothing). */ readOnly?: boolean;
+  } = {},
+): Promise<LoadedState> {
   const file = join(dir, STATE_FILE);
   let text: string;
   try {
@@ -62,7 +84,8 @@ export async function readState(dir: string, opts: { now?: Date; /** status: nev
   } catch (err) {
     problem = `not JSON (${(err as Error).message.split('\n')[0]})`;
   }
-  if (opts.readOnly) return { state: emptyState(), status: 'corrupt', note: `state file ${file} is corrupt (${problem})` };
+  if (opts.readOnly)
+    return { state: emptyState(), status: 'corrupt', note: `state file ${file} is corrupt (${problem})` };
   const stamp = (opts.now ?? new Date()).toISOString().replace(/[:.]/g, '-');
   const aside = `${file}.corrupt-${stamp}`;
   let where = `kept as ${aside}`;
@@ -71,7 +94,11 @@ export async function readState(dir: string, opts: { now?: Date; /** status: nev
   } catch {
     where = 'could not be moved aside';
   }
-  return { state: emptyState(), status: 'corrupt', note: `state file ${file} is corrupt (${problem}); ${where}` };
+  return {
+    state: emptyState(),
+    status: 'corrupt',
+    note: `state file ${file} is corrupt (${problem}); ${where}`,
+  };
 }
 
 export async function writeState(dir: string, state: ScalingState): Promise<void> {

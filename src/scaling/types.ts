@@ -61,7 +61,8 @@ export type LaunchCause = 'standby' | 'waiting' | 'minimum' | 'unconfirmed';
  * by the drain protocol first; never_registered / orphan_agent_gone: no agent to drain;
  * deregistered: Kasm already has its agent delete_pending (a drain got that far).
  */
-export type TerminateCause = 'idle' | 'never_registered' | 'unhealthy' | 'orphan_agent_gone' | 'orphan' | 'deregistered';
+export type TerminateCause =
+  'idle' | 'never_registered' | 'unhealthy' | 'orphan_agent_gone' | 'orphan' | 'deregistered';
 
 export interface LaunchAction {
   kind: 'launch';

@@ -19,7 +19,10 @@ export const OCI_IDS = {
 export const GCP_PROJECT = 'kasm-test-project';
 
 /** An OCI provider on E4.Flex (2 OCPUs → 4 vCPUs, 16 GB by default) in two ADs. */
-export function emulatedOciProvider(key: OciDemoKey, over: Record<string, unknown> = {}): Record<string, unknown> {
+export function emulatedOciProvider(
+  key: OciDemoKey,
+  over: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     vm_provider_name: 'oci',
     vm_provider_config_name: 'oci-main',
@@ -45,7 +48,13 @@ export function emulatedOciProvider(key: OciDemoKey, over: Record<string, unknow
 }
 
 /** A GCP provider in us-central1-a (n1-standard-8 by default); GPUs need onHostMaintenance TERMINATE. */
-export function emulatedGcpProvider(key: GcpServiceAccountKey, over: { machineType?: string; accelerators?: Array<{ acceleratorType: string; acceleratorCount: number }> } & Record<string, unknown> = {}): Record<string, unknown> {
+export function emulatedGcpProvider(
+  key: GcpServiceAccountKey,
+  over: {
+    machineType?: string;
+    accelerators?: Array<{ acceleratorType: string; acceleratorCount: number }>;
+  } & Record<string, unknown> = {},
+): Record<string, unknown> {
   const { machineType, accelerators = [], ...rest } = over;
   return {
     vm_provider_name: 'gcp',

@@ -89,7 +89,10 @@ function round(n: number): string {
 }
 
 function escapeXml(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string);
+  return s.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string,
+  );
 }
 
 /** Whole-hour ticks from `first` to `last` (seconds), every 1, 2, 3, 4, 6 or 12 h: at most 10. */
@@ -102,7 +105,10 @@ export function hourTicks(first: number, last: number): number[] {
 }
 
 /** A self-contained SVG: one line per series on a shared axis, legend, hour ticks. */
-export function renderSvgChart(input: ChartInput, opts: { width?: number; height?: number; title?: string } = {}): string {
+export function renderSvgChart(
+  input: ChartInput,
+  opts: { width?: number; height?: number; title?: string } = {},
+): string {
   const W = opts.width ?? 960;
   const H = opts.height ?? 420;
   // Room at the top for the title and, under it, the legend.
@@ -114,7 +120,9 @@ export function renderSvgChart(input: ChartInput, opts: { width?: number; height
   const x = (t: number) => pad.l + ((t - first) / span) * (W - pad.l - pad.r);
   const y = (v: number) => H - pad.b - (v / max) * (H - pad.t - pad.b);
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+  );
   parts.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   if (opts.title) parts.push(`<text x="${pad.l}" y="20" font-size="14">${escapeXml(opts.title)}</text>`);
   parts.push(`<line x1="${pad.l}" y1="${H - pad.b}" x2="${W - pad.r}" y2="${H - pad.b}" stroke="#444"/>`);
@@ -129,7 +137,9 @@ export function renderSvgChart(input: ChartInput, opts: { width?: number; height
     parts.push(`<text x="${x(t)}" y="${H - pad.b + 16}" text-anchor="middle">${formatClock(t)}</text>`);
   }
   input.series.forEach((s, idx) => {
-    const points = s.values.map((v, i) => `${x(input.times[i] ?? first).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+    const points = s.values
+      .map((v, i) => `${x(input.times[i] ?? first).toFixed(1)},${y(v).toFixed(1)}`)
+      .join(' ');
     parts.push(`<polyline fill="none" stroke="${escapeXml(s.color)}" stroke-width="2" points="${points}"/>`);
     const lx = pad.l + 10 + idx * 170;
     parts.push(`<rect x="${lx}" y="${pad.t - 22}" width="12" height="12" fill="${escapeXml(s.color)}"/>`);

@@ -29,7 +29,10 @@ export const DEMO_STEP_MIN = 10;
 export function parseStep(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n < 1 || n > 60) throw new InputError(`--step ${text} is not a whole number of minutes from 1 to 60`, { hint: 'for example --step 5 (a reconcile pass every 5 simulated minutes)' });
+  if (!/^\d+$/.test(text.trim()) || n < 1 || n > 60)
+    throw new InputError(`--step ${text} is not a whole number of minutes from 1 to 60`, {
+      hint: 'for example --step 5 (a reconcile pass every 5 simulated minutes)',
+    });
   return n;
 }
 
@@ -68,7 +71,10 @@ async function runOne(spec: RunSpec, out: Output, onLine: (line: string) => void
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    world = await startWorld({ start: spec.start + spec.fromSec * 1000, ...(spec.document ? { document: spec.document } : { config: spec.config! }) });
+    world = await startWorld({
+      start: spec.start + spec.fromSec * 1000,
+      ...(spec.document ? { document: spec.document } : { config: spec.config! }),
+    });
   } catch (err) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -77,7 +83,9 @@ async function runOne(spec: RunSpec, out: Output, onLine: (line: string) => void
   if (stopped) stop(world, stopped);
   try {
     for (const note of world.notes) out.warn(note);
-    progress = out.progress(`${spec.name}: replaying ${formatClock(spec.fromSec)}–${dayClock(spec.toSec)}, a pass every ${spec.stepSec / 60} simulated min`);
+    progress = out.progress(
+      `${spec.name}: replaying ${formatClock(spec.fromSec)}–${dayClock(spec.toSec)}, a pass every ${spec.stepSec / 60} simulated min`,
+    );
     const result = await simulate({
       world,
       steps: spec.steps,
@@ -122,12 +130,25 @@ export async function demoCommand(o: SimCommonOptions, out: Output): Promise<num
   const { demoDocument, demoEvents, demoSteps, DEMO_DATE } = await import('./demo-day.js');
   const report = await import('./report.js');
   if (!out.json) {
-    out.result('kasm-scale demo: a working day of Kasm sessions on emulated OCI and GCP, with real reconcile passes');
-    out.result(`(no account, no network: local emulators; ${formatClock(DEMO_FROM)}–${formatClock(DEMO_TO)}, a pass every ${stepMin} simulated min; OCI AD-1 runs out of capacity 08:00–09:00)`);
+    out.result(
+      'kasm-scale demo: a working day of Kasm sessions on emulated OCI and GCP, with real reconcile passes',
+    );
+    out.result(
+      `(no account, no network: local emulators; ${formatClock(DEMO_FROM)}–${formatClock(DEMO_TO)}, a pass every ${stepMin} simulated min; OCI AD-1 runs out of capacity 08:00–09:00)`,
+    );
     out.result('');
   }
   const result = await runOne(
-    { name: 'demo', document: demoDocument(), steps: demoSteps(), events: demoEvents(), start: DEMO_DATE, fromSec: DEMO_FROM, toSec: DEMO_TO, stepSec: stepMin * 60 },
+    {
+      name: 'demo',
+      document: demoDocument(),
+      steps: demoSteps(),
+      events: demoEvents(),
+      start: DEMO_DATE,
+      fromSec: DEMO_FROM,
+      toSec: DEMO_TO,
+      stepSec: stepMin * 60,
+    },
     out,
     (line) => {
       if (!out.json) out.result(line);
@@ -143,7 +164,9 @@ export async function demoCommand(o: SimCommonOptions, out: Output): Promise<num
     out.result('');
     for (const line of report.totalsLines(result.totals)) out.result(line);
   }
-  out.info(`simulated ${Math.round((DEMO_TO - DEMO_FROM) / 3600)} h in ${((performance.now() - started) / 1000).toFixed(1)} s${o.svg ? `; chart written to ${o.svg}` : ''}`);
+  out.info(
+    `simulated ${Math.round((DEMO_TO - DEMO_FROM) / 3600)} h in ${((performance.now() - started) / 1000).toFixed(1)} s${o.svg ? `; chart written to ${o.svg}` : ''}`,
+  );
   return 0;
 }
 
@@ -154,7 +177,10 @@ export interface SimulateOptions extends SimCommonOptions {
 }
 
 export async function simulateCommand(o: SimulateOptions, out: Output): Promise<number> {
-  if (!o.trace) throw new InputError('simulate needs --trace FILE', { hint: 'a CSV of time,sessions,cores,memory_mb,gpus; see examples/demand-trace.csv' });
+  if (!o.trace)
+    throw new InputError('simulate needs --trace FILE', {
+      hint: 'a CSV of time,sessions,cores,memory_mb,gpus; see examples/demand-trace.csv',
+    });
   const stepMin = parseStep(o.step, 5);
   if (o.svg) await assertReplaceable(expandHome(o.svg));
   const { parseTrace, resolveTrace } = await import('./trace.js');
@@ -166,15 +192,28 @@ export async function simulateCommand(o: SimulateOptions, out: Output): Promise<
   const configs = await Promise.all(files.map((f) => loadConfig(f, { onWarning: (w) => out.warn(w) })));
   for (const c of configs) checkZones(c, steps);
   const names = files.map((f) => basename(resolveConfigPath(f)));
-  if (names.length === 2 && names[0] === names[1]) names.splice(0, 2, resolveConfigPath(files[0]), resolveConfigPath(files[1]));
+  if (names.length === 2 && names[0] === names[1])
+    names.splice(0, 2, resolveConfigPath(files[0]), resolveConfigPath(files[1]));
   const report = await import('./report.js');
   const fromSec = steps[0]?.at ?? 0;
   const runs: Array<{ name: string; result: SimulationResult }> = [];
   for (let i = 0; i < configs.length; i++) {
     if (!out.json && configs.length > 1) out.result(`── ${names[i]}`);
-    const result = await runOne({ name: names[i], config: configs[i], steps, start: Date.UTC(2025, 0, 6), fromSec, toSec: 24 * 3600, stepSec: stepMin * 60 }, out, (line) => {
-      if (!out.json) out.result(line);
-    });
+    const result = await runOne(
+      {
+        name: names[i],
+        config: configs[i],
+        steps,
+        start: Date.UTC(2025, 0, 6),
+        fromSec,
+        toSec: 24 * 3600,
+        stepSec: stepMin * 60,
+      },
+      out,
+      (line) => {
+        if (!out.json) out.result(line);
+      },
+    );
     runs.push({ name: names[i], result });
     if (!out.json) {
       out.result('');
@@ -192,10 +231,17 @@ export async function simulateCommand(o: SimulateOptions, out: Output): Promise<
 /** A trace zone no pool scales would leave its sessions waiting forever: say so up front. */
 function checkZones(c: KasmScaleConfig, steps: DemandStep[]): void {
   const zones = new Set(c.autoscale.filter((a) => a.enabled).map((a) => a.zone_name));
-  if (zones.size === 0) throw new InputError(`${c.file} has no enabled autoscale config`, { hint: 'simulate replays demand through reconcile passes; enable at least one pool' });
+  if (zones.size === 0)
+    throw new InputError(`${c.file} has no enabled autoscale config`, {
+      hint: 'simulate replays demand through reconcile passes; enable at least one pool',
+    });
   for (const s of steps) {
     for (const g of s.groups) {
-      if (g.zone && !zones.has(g.zone)) throw new InputError(`trace zone "${g.zone}" at ${formatClock(s.at)} is not scaled by any autoscale config in ${c.file}`, { hint: `zones in the config: ${[...zones].join(', ')}` });
+      if (g.zone && !zones.has(g.zone))
+        throw new InputError(
+          `trace zone "${g.zone}" at ${formatClock(s.at)} is not scaled by any autoscale config in ${c.file}`,
+          { hint: `zones in the config: ${[...zones].join(', ')}` },
+        );
     }
   }
 }

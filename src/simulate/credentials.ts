@@ -18,7 +18,10 @@ export interface OciDemoKey {
 
 function rsaPair(): { privatePem: string; publicPem: string } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+  return {
+    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
 }
 
 export function ociDemoKey(): OciDemoKey {
@@ -27,7 +30,10 @@ export function ociDemoKey(): OciDemoKey {
 }
 
 /** A key shaped like the JSON Google's console downloads. */
-export function gcpDemoServiceAccount(project: string, email = `kasm-scale@${project}.iam.gserviceaccount.com`): GcpServiceAccountKey {
+export function gcpDemoServiceAccount(
+  project: string,
+  email = `kasm-scale@${project}.iam.gserviceaccount.com`,
+): GcpServiceAccountKey {
   const { privatePem } = rsaPair();
   return {
     type: 'service_account',

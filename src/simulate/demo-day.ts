@@ -15,11 +15,28 @@ export function demoDocument(): ConfigDocument {
   return {
     providers: [
       emulatedOciProvider(ociDemoKey(), { max_instances: 20 }),
-      emulatedGcpProvider(gcpDemoServiceAccount(GCP_PROJECT), { machineType: 'e2-standard-4', max_instances: 8 }),
+      emulatedGcpProvider(gcpDemoServiceAccount(GCP_PROJECT), {
+        machineType: 'e2-standard-4',
+        max_instances: 8,
+      }),
     ],
     autoscale: [
-      { autoscale_config_name: 'oci-pool', vm_provider_config_name: 'oci-main', zone_name: 'office', standby_cores: 8, standby_memory_mb: 16384, downscale_backoff: 1200 },
-      { autoscale_config_name: 'gcp-pool', vm_provider_config_name: 'gcp-main', zone_name: 'labs', standby_cores: 4, standby_memory_mb: 8192, downscale_backoff: 1200 },
+      {
+        autoscale_config_name: 'oci-pool',
+        vm_provider_config_name: 'oci-main',
+        zone_name: 'office',
+        standby_cores: 8,
+        standby_memory_mb: 16384,
+        downscale_backoff: 1200,
+      },
+      {
+        autoscale_config_name: 'gcp-pool',
+        vm_provider_config_name: 'gcp-main',
+        zone_name: 'labs',
+        standby_cores: 4,
+        standby_memory_mb: 8192,
+        downscale_backoff: 1200,
+      },
     ],
   };
 }
@@ -29,20 +46,58 @@ export function demoDocument(): ConfigDocument {
  * (times off the 10-minute grid), so some wait for the next pass and a boot.
  */
 const OFFICE: Array<[string, number]> = [
-  ['00:00', 2], ['01:00', 1], ['05:45', 2], ['06:15', 4], ['06:45', 7], ['07:05', 10], ['07:25', 14], ['07:45', 18], ['08:05', 22], ['08:25', 25],
-  ['08:45', 27], ['09:15', 29], ['10:05', 30], ['11:45', 24], ['12:05', 18], ['12:25', 15], ['13:15', 20], ['13:35', 26], ['13:55', 28], ['15:45', 25],
-  ['16:35', 20], ['17:05', 15], ['17:25', 10], ['17:55', 7], ['18:35', 4], ['19:15', 3], ['21:05', 1], ['22:45', 0],
+  ['00:00', 2],
+  ['01:00', 1],
+  ['05:45', 2],
+  ['06:15', 4],
+  ['06:45', 7],
+  ['07:05', 10],
+  ['07:25', 14],
+  ['07:45', 18],
+  ['08:05', 22],
+  ['08:25', 25],
+  ['08:45', 27],
+  ['09:15', 29],
+  ['10:05', 30],
+  ['11:45', 24],
+  ['12:05', 18],
+  ['12:25', 15],
+  ['13:15', 20],
+  ['13:35', 26],
+  ['13:55', 28],
+  ['15:45', 25],
+  ['16:35', 20],
+  ['17:05', 15],
+  ['17:25', 10],
+  ['17:55', 7],
+  ['18:35', 4],
+  ['19:15', 3],
+  ['21:05', 1],
+  ['22:45', 0],
 ];
 const LABS: Array<[string, number]> = [
-  ['00:00', 0], ['07:35', 3], ['08:05', 5], ['08:35', 7], ['09:25', 8], ['10:35', 10], ['11:55', 6], ['12:15', 5], ['13:25', 8], ['13:45', 9],
-  ['16:25', 6], ['17:15', 3], ['18:25', 1], ['19:55', 0],
+  ['00:00', 0],
+  ['07:35', 3],
+  ['08:05', 5],
+  ['08:35', 7],
+  ['09:25', 8],
+  ['10:35', 10],
+  ['11:55', 6],
+  ['12:15', 5],
+  ['13:25', 8],
+  ['13:45', 9],
+  ['16:25', 6],
+  ['17:15', 3],
+  ['18:25', 1],
+  ['19:55', 0],
 ];
 
 const sec = (hhmm: string) => Number(hhmm.slice(0, 2)) * 3600 + Number(hhmm.slice(3)) * 60;
 
 export function demoSteps(): Array<{ at: number; groups: DemandGroup[] }> {
   const times = [...new Set([...OFFICE, ...LABS].map(([t]) => sec(t)))].sort((a, b) => a - b);
-  const level = (series: Array<[string, number]>, at: number) => series.filter(([t]) => sec(t) <= at).at(-1)?.[1] ?? 0;
+  const level = (series: Array<[string, number]>, at: number) =>
+    series.filter(([t]) => sec(t) <= at).at(-1)?.[1] ?? 0;
   return times.map((at) => ({
     at,
     groups: [
@@ -56,7 +111,15 @@ export const BURST = { from: sec('08:00'), to: sec('09:00'), ad: OCI_IDS.ad1 };
 
 export function demoEvents(): SimEvent[] {
   return [
-    { at: BURST.from, label: `OCI ${BURST.ad.split(':')[1]}: out of host capacity for an hour`, apply: (w) => w.oci?.setFault({ kind: 'capacity', availabilityDomain: BURST.ad }) },
-    { at: BURST.to, label: `OCI ${BURST.ad.split(':')[1]}: capacity is back`, apply: (w) => w.oci?.clearFaults() },
+    {
+      at: BURST.from,
+      label: `OCI ${BURST.ad.split(':')[1]}: out of host capacity for an hour`,
+      apply: (w) => w.oci?.setFault({ kind: 'capacity', availabilityDomain: BURST.ad }),
+    },
+    {
+      at: BURST.to,
+      label: `OCI ${BURST.ad.split(':')[1]}: capacity is back`,
+      apply: (w) => w.oci?.clearFaults(),
+    },
   ];
 }

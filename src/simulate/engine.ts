@@ -157,7 +157,8 @@ function quietOutput() {
 function zoneFor(world: World, g: DemandGroup): string | undefined {
   if (g.zone) return g.zone;
   const pools = world.config.autoscale.filter((a) => a.enabled);
-  const gpuOf = (a: (typeof pools)[number]) => (a.agent_gpus_override || world.shapes.get(a.vm_provider_config_name)?.gpus || 0) > 0;
+  const gpuOf = (a: (typeof pools)[number]) =>
+    (a.agent_gpus_override || world.shapes.get(a.vm_provider_config_name)?.gpus || 0) > 0;
   if (g.gpus > 0) return pools.find(gpuOf)?.zone_name;
   return (pools.find((a) => !gpuOf(a)) ?? pools[0])?.zone_name;
 }
@@ -187,7 +188,9 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
     for (const g of groups) {
       const zone = zoneFor(world, g);
       if (zone === undefined) {
-        notes.add(`the trace asks for sessions with ${g.gpus} GPU(s) but no pool has GPU agents: those sessions are left out`);
+        notes.add(
+          `the trace asks for sessions with ${g.gpus} GPU(s) but no pool has GPU agents: those sessions are left out`,
+        );
         continue;
       }
       const kind = `${zone}|${g.cores}|${g.memoryMb}|${g.gpus}`;
@@ -200,7 +203,13 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
       const w = want.get(kind);
       const n = w?.n ?? 0;
       while (list.length < n) {
-        const s = world.kasm.addSession({ zone_name: w!.zone, cores: w!.g.cores, memory: w!.g.memoryMb * MB, gpus: w!.g.gpus, operational_status: 'requested' });
+        const s = world.kasm.addSession({
+          zone_name: w!.zone,
+          cores: w!.g.cores,
+          memory: w!.g.memoryMb * MB,
+          gpus: w!.g.gpus,
+          operational_status: 'requested',
+        });
         list.push({ id: s.kasm_id, kind, added: world.now() });
       }
       while (list.length > n) {
@@ -237,8 +246,10 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
 
   const aliveInstances = (): number => {
     let n = 0;
-    for (const i of world.oci?.instances ?? []) if (isOwned(i.freeformTags) && i.lifecycleState !== 'TERMINATED') n++;
-    for (const i of world.gcp?.instances() ?? []) if (isOwned(i.labels as Record<string, string>) && i.status !== 'TERMINATED') n++;
+    for (const i of world.oci?.instances ?? [])
+      if (isOwned(i.freeformTags) && i.lifecycleState !== 'TERMINATED') n++;
+    for (const i of world.gcp?.instances() ?? [])
+      if (isOwned(i.labels as Record<string, string>) && i.status !== 'TERMINATED') n++;
     return n;
   };
 
@@ -258,12 +269,31 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
     if (groups !== current) setDemand((current = groups));
     place();
 
-    const result = await runPass({ config: world.config, dryRun: false, stateDir: world.stateDir, concurrency: o.concurrency ?? 8, now: new Date(world.now()), out, adapterOptions: { shareClients: true } });
+    const result = await runPass({
+      config: world.config,
+      dryRun: false,
+      stateDir: world.stateDir,
+      concurrency: o.concurrency ?? 8,
+      now: new Date(world.now()),
+      out,
+      adapterOptions: { shareClients: true },
+    });
     for (const w of result.warnings) warnings.add(w);
     noteOversized(oversized, result);
     world.refresh();
-    samples.push(sampleOf(t, result, groups.reduce((n, g) => n + g.sessions, 0)));
-    const record: PassRecord = { t, actions: result.results.map(briefAction), events: eventLines, warnings: result.warnings };
+    samples.push(
+      sampleOf(
+        t,
+        result,
+        groups.reduce((n, g) => n + g.sessions, 0),
+      ),
+    );
+    const record: PassRecord = {
+      t,
+      actions: result.results.map(briefAction),
+      events: eventLines,
+      warnings: result.warnings,
+    };
     passes.push(record);
     o.onPass?.(record, k, total);
 
@@ -318,7 +348,21 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
 
   function sampleOf(t: number, r: PassResult, demand: number): Sample {
     const pools: Record<string, PoolSample> = {};
-    const sum: Sample = { t, demand, agents: 0, instances: {}, sessionsRunning: 0, sessionsWaiting: 0, freeCores: 0, freeMemoryMb: 0, freeGpus: 0, standbyCores: 0, standbyMemoryMb: 0, standbyGpus: 0, pools };
+    const sum: Sample = {
+      t,
+      demand,
+      agents: 0,
+      instances: {},
+      sessionsRunning: 0,
+      sessionsWaiting: 0,
+      freeCores: 0,
+      freeMemoryMb: 0,
+      freeGpus: 0,
+      standbyCores: 0,
+      standbyMemoryMb: 0,
+      standbyGpus: 0,
+      pools,
+    };
     for (const pp of r.plan.pools) {
       const f = pp.figures;
       if (!f) continue;
@@ -331,7 +375,8 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
         standby: { ...f.standby },
       };
       sum.agents += f.agents.running;
-      for (const [state, n] of Object.entries(f.instances)) sum.instances[state] = (sum.instances[state] ?? 0) + n;
+      for (const [state, n] of Object.entries(f.instances))
+        sum.instances[state] = (sum.instances[state] ?? 0) + n;
       sum.sessionsRunning += f.sessions.active;
       sum.sessionsWaiting += f.sessions.waiting;
       sum.freeCores += f.freeRegistered.cores;
@@ -358,13 +403,20 @@ function briefAction(r: ActionResult): PassAction {
 }
 
 /** Per pool: in how many passes waiting sessions were too big for its agents, and at most how many. */
-function noteOversized(seen: Map<string, { passes: number; most: number; note: string }>, r: PassResult): void {
+function noteOversized(
+  seen: Map<string, { passes: number; most: number; note: string }>,
+  r: PassResult,
+): void {
   for (const pp of r.plan.pools) {
     const n = pp.figures?.oversizedSessions ?? 0;
     if (!n) continue;
     const prev = seen.get(pp.pool);
     const note = pp.notes.find((x) => x.includes('need more than one agent')) ?? '';
-    seen.set(pp.pool, { passes: (prev?.passes ?? 0) + 1, most: Math.max(prev?.most ?? 0, n), note: prev?.note || note });
+    seen.set(pp.pool, {
+      passes: (prev?.passes ?? 0) + 1,
+      most: Math.max(prev?.most ?? 0, n),
+      note: prev?.note || note,
+    });
   }
 }
 

@@ -20,11 +20,17 @@ const shortZone = (zone: string) => zone.replace(/^[A-Za-z0-9]+:[A-Z0-9]+-[A-Z0-
 function poolPart(pool: string, actions: PassAction[]): string {
   const parts: string[] = [];
   const launched = actions.filter((a) => a.kind === 'launch' && a.status !== 'failed');
-  const terminated = actions.filter((a) => a.kind === 'terminate' && (a.status === 'done' || a.status === 'planned'));
+  const terminated = actions.filter(
+    (a) => a.kind === 'terminate' && (a.status === 'done' || a.status === 'planned'),
+  );
   const failed = actions.filter((a) => a.status === 'failed');
   if (launched.length) {
-    const zones = [...new Set(launched.filter((a) => a.zonesTried?.length).map((a) => shortZone(a.zone ?? '')))];
-    parts.push(`+${launched.length}${zones.length ? ` → ${zones.join(',')}` : ''} (${shortReason(launched[0].reason)})`);
+    const zones = [
+      ...new Set(launched.filter((a) => a.zonesTried?.length).map((a) => shortZone(a.zone ?? ''))),
+    ];
+    parts.push(
+      `+${launched.length}${zones.length ? ` → ${zones.join(',')}` : ''} (${shortReason(launched[0].reason)})`,
+    );
   }
   if (terminated.length) parts.push(`−${terminated.length} (${shortReason(terminated[0].reason)})`);
   if (failed.length) parts.push(`✗${failed.length} ${failed[0].kind} failed (${failed[0].error ?? 'error'})`);
@@ -34,7 +40,15 @@ function poolPart(pool: string, actions: PassAction[]): string {
 /** `08:05 oci-pool +2 (free cores 2 < standby 8)  gcp-pool −1 (idle 31 min)`; undefined when the pass did nothing. */
 export function briefLine(p: PassRecord): string | undefined {
   const pools = [...new Set(p.actions.map((a) => a.pool))];
-  const text = [...p.events.map((e) => `! ${e}`), ...pools.map((pool) => poolPart(pool, p.actions.filter((a) => a.pool === pool)))];
+  const text = [
+    ...p.events.map((e) => `! ${e}`),
+    ...pools.map((pool) =>
+      poolPart(
+        pool,
+        p.actions.filter((a) => a.pool === pool),
+      ),
+    ),
+  ];
   return text.length ? `${formatClock(p.t)} ${text.join('  ')}` : undefined;
 }
 
@@ -63,7 +77,9 @@ export function svgChart(runs: Array<{ name: string; result: SimulationResult }>
     // The second config's supply, dashed colours apart; demand is the same trace.
     input.series.push({ ...more.series[0], color: '#17becf' }, { ...more.series[1], color: '#bcbd22' });
   }
-  return renderSvgChart(input, { title: `kasm-scale ${runs.length > 1 ? 'simulate --compare' : 'simulation'}: agents and free cores against sessions` });
+  return renderSvgChart(input, {
+    title: `kasm-scale ${runs.length > 1 ? 'simulate --compare' : 'simulation'}: agents and free cores against sessions`,
+  });
 }
 
 /** formatClock, except that the end of the day reads 24:00. */
@@ -100,7 +116,10 @@ const ROWS: Array<[string, (t: Totals) => string]> = [
 
 /** `--compare`: one row per figure, one column per config. */
 export function compareTable(runs: Array<{ name: string; result: SimulationResult }>): string {
-  const table = new Table({ head: ['', ...runs.map((r) => r.name)], style: { head: [], border: [], compact: true } });
+  const table = new Table({
+    head: ['', ...runs.map((r) => r.name)],
+    style: { head: [], border: [], compact: true },
+  });
   for (const [label, value] of ROWS) table.push([label, ...runs.map((r) => value(r.result.totals))]);
   return table.toString();
 }
@@ -115,11 +134,15 @@ export function simulationJson(runs: Array<{ name: string; result: SimulationRes
     to: dayClock(r.toSec),
     pools: r.pools,
     totals: r.totals,
-    passes: r.passes.filter((p) => p.actions.length || p.events.length).map((p) => ({ time: formatClock(p.t), ...p })),
+    passes: r.passes
+      .filter((p) => p.actions.length || p.events.length)
+      .map((p) => ({ time: formatClock(p.t), ...p })),
     samples: r.samples.map((s) => ({ time: formatClock(s.t), ...s })),
     warnings: r.warnings,
     notes: r.notes,
     oversized_sessions: r.oversized,
   });
-  return runs.length === 1 ? one(runs[0].name, runs[0].result) : { runs: runs.map((r) => one(r.name, r.result)) };
+  return runs.length === 1
+    ? one(runs[0].name, runs[0].result)
+    : { runs: runs.map((r) => one(r.name, r.result)) };
 }

@@ -52,7 +52,12 @@ export function ociAgentShape(p: OciProvider): AgentShape {
 
 export const GCP_UNKNOWN_MACHINE = { guestCpus: 4, memoryMb: 16384 };
 
-export function gcpAgentShape(p: GcpProvider, spec: { guestCpus: number; memoryMb: number; accelerators?: Array<{ guestAcceleratorCount: number }> } | undefined): AgentShape {
+export function gcpAgentShape(
+  p: GcpProvider,
+  spec:
+    | { guestCpus: number; memoryMb: number; accelerators?: Array<{ guestAcceleratorCount: number }> }
+    | undefined,
+): AgentShape {
   const s = spec ?? GCP_UNKNOWN_MACHINE;
   const builtIn = (spec?.accelerators ?? []).reduce((n, a) => n + a.guestAcceleratorCount, 0);
   const attached = p.gcp_guest_accelerators.reduce((n, a) => n + a.acceleratorCount, 0);

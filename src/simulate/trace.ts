@@ -36,7 +36,9 @@ export function resolveTrace(arg: string): string {
   if (!arg.startsWith('builtin:')) return arg;
   const name = arg.slice('builtin:'.length);
   if (!(BUILTIN_TRACES as readonly string[]).includes(name)) {
-    throw new InputError(`--trace ${arg}: no built-in trace named "${name}"`, { hint: `built-in traces: ${BUILTIN_TRACES.map((t) => `builtin:${t}`).join(', ')}` });
+    throw new InputError(`--trace ${arg}: no built-in trace named "${name}"`, {
+      hint: `built-in traces: ${BUILTIN_TRACES.map((t) => `builtin:${t}`).join(', ')}`,
+    });
   }
   return fileURLToPath(new URL(`${name}.csv`, EXAMPLES));
 }
@@ -44,7 +46,9 @@ export function resolveTrace(arg: string): string {
 export function parseClock(text: string, where: string): number {
   const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
   if (!m || Number(m[2]) > 59 || Number(m[3] ?? 0) > 59 || Number(m[1]) > 24) {
-    throw new InputError(`${where}: time "${text}" is not HH:MM`, { hint: 'write times like 08:30, from 00:00 to 24:00' });
+    throw new InputError(`${where}: time "${text}" is not HH:MM`, {
+      hint: 'write times like 08:30, from 00:00 to 24:00',
+    });
   }
   return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
 }
@@ -57,15 +61,29 @@ export function parseClock(text: string, where: string): number {
 export const MAX_SESSIONS_PER_ROW = 5000;
 
 function wholeNumber(value: unknown, column: string, where: string): number {
-  if (value === undefined) throw new InputError(`${where}: no ${column}`, { hint: `each row needs ${COLUMNS.join(', ')} (gpus may be left out)` });
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < 0) throw new InputError(`${where}: ${column} is "${String(value)}", expected a whole number ≥ 0`, { hint: 'fix that cell of the trace' });
+  if (value === undefined)
+    throw new InputError(`${where}: no ${column}`, {
+      hint: `each row needs ${COLUMNS.join(', ')} (gpus may be left out)`,
+    });
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== ''
+        ? Number(value)
+        : NaN;
+  if (!Number.isInteger(n) || n < 0)
+    throw new InputError(`${where}: ${column} is "${String(value)}", expected a whole number ≥ 0`, {
+      hint: 'fix that cell of the trace',
+    });
   return n;
 }
 
 function sessionCount(value: unknown, where: string): number {
   const n = wholeNumber(value, 'sessions', where);
-  if (n > MAX_SESSIONS_PER_ROW) throw new InputError(`${where}: sessions is ${n}; at most ${MAX_SESSIONS_PER_ROW} per row`, { hint: 'simulate replays every session through real passes; scale the trace down (a pool behaves the same per agent)' });
+  if (n > MAX_SESSIONS_PER_ROW)
+    throw new InputError(`${where}: sessions is ${n}; at most ${MAX_SESSIONS_PER_ROW} per row`, {
+      hint: 'simulate replays every session through real passes; scale the trace down (a pool behaves the same per agent)',
+    });
   return n;
 }
 
@@ -83,7 +101,8 @@ function toRow(cells: Record<string, unknown>, where: string): TraceRow {
 /** Parses a CSV or JSON trace; `name` is the file name shown in errors. */
 export function parseTrace(text: string, name: string): DemandStep[] {
   const trimmed = text.trim();
-  if (trimmed === '') throw new InputError(`${name} is empty`, { hint: 'a trace needs a header and at least one row' });
+  if (trimmed === '')
+    throw new InputError(`${name} is empty`, { hint: 'a trace needs a header and at least one row' });
   let rows: TraceRow[];
   /** Where each row is, as errors name it: `day.csv:7` or `day.json[3]`. */
   const where: string[] = [];
@@ -92,10 +111,15 @@ export function parseTrace(text: string, name: string): DemandStep[] {
     try {
       data = JSON.parse(trimmed);
     } catch (err) {
-      throw new InputError(`${name} is not valid JSON: ${(err as Error).message}`, { hint: 'write a JSON array of {time, sessions, cores, memory_mb, gpus}' });
+      throw new InputError(`${name} is not valid JSON: ${(err as Error).message}`, {
+        hint: 'write a JSON array of {time, sessions, cores, memory_mb, gpus}',
+      });
     }
     rows = (data as unknown[]).map((r, i) => {
-      if (!r || typeof r !== 'object') throw new InputError(`${name}[${i}] is not an object`, { hint: 'each entry is {time, sessions, cores, memory_mb, gpus}' });
+      if (!r || typeof r !== 'object')
+        throw new InputError(`${name}[${i}] is not an object`, {
+          hint: 'each entry is {time, sessions, cores, memory_mb, gpus}',
+        });
       where.push(`${name}[${i}]`);
       return toRow(r as Record<string, unknown>, `${name}[${i}]`);
     });
@@ -107,21 +131,36 @@ export function parseTrace(text: string, name: string): DemandStep[] {
       .filter((l) => l.text.trim() !== '' && !l.text.trim().startsWith('#'));
     const header = lines[0].text.split(',').map((h) => h.trim());
     const missing = COLUMNS.filter((c) => !header.includes(c));
-    if (missing.length) throw new InputError(`${name}:${lines[0].no}: header lacks ${missing.join(', ')}`, { hint: `the header is ${COLUMNS.join(',')}` });
+    if (missing.length)
+      throw new InputError(`${name}:${lines[0].no}: header lacks ${missing.join(', ')}`, {
+        hint: `the header is ${COLUMNS.join(',')}`,
+      });
     rows = lines.slice(1).map((line) => {
       const cells = line.text.split(',').map((c) => c.trim());
       where.push(`${name}:${line.no}`);
       return toRow(Object.fromEntries(header.map((h, k) => [h, cells[k]])), `${name}:${line.no}`);
     });
   }
-  if (rows.length === 0) throw new InputError(`${name} has no rows`, { hint: 'add at least one row under the header' });
+  if (rows.length === 0)
+    throw new InputError(`${name} has no rows`, { hint: 'add at least one row under the header' });
   const steps: DemandStep[] = [];
   for (const [i, row] of rows.entries()) {
     const last = steps[steps.length - 1];
     if (last && row.at < last.at)
-      throw new InputError(`${where[i]}: time ${clock(row.at)} comes after ${clock(last.at)} of an earlier row`, { hint: 'keep the rows in time order' });
-    const step = last && last.at === row.at ? last : (steps.push({ at: row.at, groups: [] }), steps[steps.length - 1]);
-    if (row.sessions > 0) step.groups.push({ sessions: row.sessions, cores: row.cores, memoryMb: row.memoryMb, gpus: row.gpus, ...(row.zone ? { zone: row.zone } : {}) });
+      throw new InputError(
+        `${where[i]}: time ${clock(row.at)} comes after ${clock(last.at)} of an earlier row`,
+        { hint: 'keep the rows in time order' },
+      );
+    const step =
+      last && last.at === row.at ? last : (steps.push({ at: row.at, groups: [] }), steps[steps.length - 1]);
+    if (row.sessions > 0)
+      step.groups.push({
+        sessions: row.sessions,
+        cores: row.cores,
+        memoryMb: row.memoryMb,
+        gpus: row.gpus,
+        ...(row.zone ? { zone: row.zone } : {}),
+      });
   }
   return steps;
 }

@@ -69,7 +69,8 @@ export interface World {
 }
 
 type Cloud = 'oci' | 'gcp';
-const kindsOf = (providers: Array<{ vm_provider_name?: unknown }>) => new Set(providers.map((p) => p.vm_provider_name as Cloud));
+const kindsOf = (providers: Array<{ vm_provider_name?: unknown }>) =>
+  new Set(providers.map((p) => p.vm_provider_name as Cloud));
 
 export async function startWorld(o: WorldOptions): Promise<World> {
   if (!o.document === !o.config) throw new Error('startWorld needs a document or a config');
@@ -83,16 +84,33 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     const deleteMs = (o.terminatingDelaySec ?? 30) * 1000;
     // The SDKs' emulators are imported only when a provider of that cloud exists.
     const oci = kinds.has('oci')
-      ? await (await import('../emulators/oci/index.js')).startOciEmulator({ now, provisioningDelayMs, terminatingDelayMs: deleteMs })
+      ? await (
+          await import('../emulators/oci/index.js')
+        ).startOciEmulator({ now, provisioningDelayMs, terminatingDelayMs: deleteMs })
       : undefined;
     if (oci) started.push(oci);
     const gcp = kinds.has('gcp')
-      ? await (await import('../emulators/gcp/index.js')).startGcpEmulator({ now, provisioningDelayMs, deleteDelayMs: deleteMs, operationDelayMs: 0, autoTick: false })
+      ? await (
+          await import('../emulators/gcp/index.js')
+        ).startGcpEmulator({
+          now,
+          provisioningDelayMs,
+          deleteDelayMs: deleteMs,
+          operationDelayMs: 0,
+          autoTick: false,
+        })
       : undefined;
     if (gcp) started.push(gcp);
-    const zones = o.zones ?? [...new Set((o.document?.autoscale ?? o.config!.autoscale).map((a) => String(a.zone_name ?? 'default')))];
+    const zones = o.zones ?? [
+      ...new Set((o.document?.autoscale ?? o.config!.autoscale).map((a) => String(a.zone_name ?? 'default'))),
+    ];
     const { startKasmEmulator } = await import('../emulators/kasm/index.js');
-    const kasm = await startKasmEmulator({ now, apiKey: randomBytes(8).toString('hex'), apiKeySecret: randomBytes(16).toString('hex'), zones: zones.length ? zones : ['default'] });
+    const kasm = await startKasmEmulator({
+      now,
+      apiKey: randomBytes(8).toString('hex'),
+      apiKeySecret: randomBytes(16).toString('hex'),
+      zones: zones.length ? zones : ['default'],
+    });
     started.push(kasm);
     const kasmSection = { url: kasm.url, api_key: kasm.apiKey, api_key_secret: kasm.apiKeySecret };
     const endpointOf = (kind: unknown) => (kind === 'oci' ? oci!.url : gcp!.url);
@@ -101,19 +119,37 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     let configFile: string | undefined;
     if (o.document) {
       configFile = join(dir, 'kasm-scale.json');
-      const doc = { ...o.document, kasm: kasmSection, providers: o.document.providers.map((p) => ({ ...p, endpoint: endpointOf(p.vm_provider_name) })) };
+      const doc = {
+        ...o.document,
+        kasm: kasmSection,
+        providers: o.document.providers.map((p) => ({ ...p, endpoint: endpointOf(p.vm_provider_name) })),
+      };
       await writeSecretFileAtomic(configFile, `${JSON.stringify(doc, null, 2)}\n`);
       const { loadConfig } = await import('../config/load.js');
       config = await loadConfig(configFile);
     } else {
       const c = o.config!;
       // A fresh kasm section: the user's URL, key and CA file have no business with the emulator.
-      config = { ...c, kasm: kasmSection as KasmScaleConfig['kasm'], providers: c.providers.map((p) => ({ ...p, endpoint: endpointOf(p.vm_provider_name) })) };
+      config = {
+        ...c,
+        kasm: kasmSection as KasmScaleConfig['kasm'],
+        providers: c.providers.map((p) => ({ ...p, endpoint: endpointOf(p.vm_provider_name) })),
+      };
     }
 
     const notes: string[] = [];
-    if (oci) seedOci(oci, config.providers.filter((p): p is OciProvider => p.vm_provider_name === 'oci'));
-    if (gcp) notes.push(...seedGcp(gcp, config.providers.filter((p): p is GcpProvider => p.vm_provider_name === 'gcp')));
+    if (oci)
+      seedOci(
+        oci,
+        config.providers.filter((p): p is OciProvider => p.vm_provider_name === 'oci'),
+      );
+    if (gcp)
+      notes.push(
+        ...seedGcp(
+          gcp,
+          config.providers.filter((p): p is GcpProvider => p.vm_provider_name === 'gcp'),
+        ),
+      );
     const shapes = agentShapes(config, gcp);
     const broken = new Set<string>();
     /** Agents whose instance runs: they check in at every refresh. */
@@ -125,7 +161,9 @@ export async function startWorld(o: WorldOptions): Promise<World> {
       const serverId = ev.tags?.[TAG_SERVER_ID];
       const pool = poolByLabel.get(ev.tags?.[TAG_POOL] ?? '');
       if (!serverId || !pool || broken.has(serverId)) return;
-      const provider = config.providers.find((p) => p.vm_provider_config_name === pool.vm_provider_config_name);
+      const provider = config.providers.find(
+        (p) => p.vm_provider_config_name === pool.vm_provider_config_name,
+      );
       const size = shapes.get(pool.vm_provider_config_name) ?? { cores: 0, memoryMb: 0, gpus: 0 };
       kasm.registerAgent({
         server_id: serverId,

@@ -7,7 +7,15 @@
  * Parts that cannot be read (Kasm, a provider, the state file) are reported, not fatal.
  */
 import type { KasmScaleConfig } from '../config/types.js';
-import { activeBackoff, backoffKey, breakerStatus, emptyState, type BreakerStatus, type PoolMemory, type ScalingState } from '../scaling/memory.js';
+import {
+  activeBackoff,
+  backoffKey,
+  breakerStatus,
+  emptyState,
+  type BreakerStatus,
+  type PoolMemory,
+  type ScalingState,
+} from '../scaling/memory.js';
 import { decide } from '../scaling/decide.js';
 import { readIntents } from '../scaling/intents.js';
 import { observe } from '../scaling/observe.js';
@@ -67,7 +75,11 @@ const oneLine = (err: unknown) => (err instanceof Error ? err.message : String(e
 export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
   const pools = selectPools(o.config, o.only);
   const [loaded, stored, obs] = await Promise.all([
-    readState(o.stateDir, { now: o.now, readOnly: true }).catch((err: unknown) => ({ state: emptyState(), status: 'unreadable' as const, note: `state dir ${o.stateDir} cannot be read (${oneLine(err)})` })),
+    readState(o.stateDir, { now: o.now, readOnly: true }).catch((err: unknown) => ({
+      state: emptyState(),
+      status: 'unreadable' as const,
+      note: `state dir ${o.stateDir} cannot be read (${oneLine(err)})`,
+    })),
     readIntents(o.stateDir).catch(() => ({ intents: [] })),
     observe({
       config: o.config,
@@ -97,7 +109,12 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
     stateDir: o.stateDir,
     state: { status: loaded.status, ...(loaded.note ? { note: loaded.note } : {}) },
     ...(state.lastSuccessAt ? { lastSuccessAt: state.lastSuccessAt } : {}),
-    kasm: { configured: Boolean(o.config.kasm), reachable: Boolean(obs.demand), usable: decided.kasmUsable, ...(decided.kasmReason ? { reason: decided.kasmReason } : {}) },
+    kasm: {
+      configured: Boolean(o.config.kasm),
+      reachable: Boolean(obs.demand),
+      usable: decided.kasmUsable,
+      ...(decided.kasmReason ? { reason: decided.kasmReason } : {}),
+    },
     pools: decided.pools.map((pp) => {
       const mem = state.pools[pp.pool];
       const breaker = breakerStatus(mem, o.now);
@@ -114,13 +131,21 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
         ...(breaker.open ? { breaker } : {}),
         next: coexist.blocked.has(pp.pool)
           ? { launch: 0, terminate: 0 }
-          : { launch: pp.actions.filter((a) => a.kind === 'launch').length, terminate: pp.actions.filter((a) => a.kind === 'terminate').length },
-        notes: coexist.blocked.has(pp.pool) ? [`reconcile leaves this pool alone: ${coexist.blocked.get(pp.pool)}`, ...pp.notes] : pp.notes,
+          : {
+              launch: pp.actions.filter((a) => a.kind === 'launch').length,
+              terminate: pp.actions.filter((a) => a.kind === 'terminate').length,
+            },
+        notes: coexist.blocked.has(pp.pool)
+          ? [`reconcile leaves this pool alone: ${coexist.blocked.get(pp.pool)}`, ...pp.notes]
+          : pp.notes,
       };
     }),
     orphans: decided.orphans.instances,
     // plan's own note on an unusable Kasm speaks of what a pass does; status says it its own way.
-    notes: [...decided.notes.filter((n) => !decided.kasmReason || !n.startsWith(decided.kasmReason)), ...coexist.warnings],
+    notes: [
+      ...decided.notes.filter((n) => !decided.kasmReason || !n.startsWith(decided.kasmReason)),
+      ...coexist.warnings,
+    ],
   };
 }
 
@@ -132,7 +157,18 @@ function backoffWindows(state: ScalingState, provider: string, now: Date): Backo
     .map((k) => k.slice(prefix.length))
     .flatMap((zone) => {
       const e = activeBackoff(state, provider, zone, now);
-      return e ? [{ provider, zone, until: e.until, delaySec: e.delaySec, failures: e.failures, ...(e.lastError ? { lastError: e.lastError } : {}) }] : [];
+      return e
+        ? [
+            {
+              provider,
+              zone,
+              until: e.until,
+              delaySec: e.delaySec,
+              failures: e.failures,
+              ...(e.lastError ? { lastError: e.lastError } : {}),
+            },
+          ]
+        : [];
     })
     .sort((a, b) => a.zone.localeCompare(b.zone));
 }

@@ -25,13 +25,23 @@ export async function statusCommand(o: StatusCommandOptions, out: Output): Promi
   const { loadConfig } = await import('../config/load.js');
   const config = await loadConfig(o.file);
   const stateDir = o.stateDir ? expandHome(o.stateDir) : defaultStateDir();
-  const report = await collectStatus({ config, only: o.autoscale ?? [], stateDir, now, concurrency: DEFAULT_CONCURRENCY });
+  const report = await collectStatus({
+    config,
+    only: o.autoscale ?? [],
+    stateDir,
+    now,
+    concurrency: DEFAULT_CONCURRENCY,
+  });
   for (const line of renderStatus(report, out.json ? out.color : out.colorOut)) out.result(line);
   if (out.json) out.printJson(statusJson(report));
   return statusExitCode(report);
 }
 
 export function statusExitCode(r: StatusReport): number {
-  const incomplete = !r.kasm.usable || r.pools.some((p) => p.error) || r.state.status === 'corrupt' || r.state.status === 'unreadable';
+  const incomplete =
+    !r.kasm.usable ||
+    r.pools.some((p) => p.error) ||
+    r.state.status === 'corrupt' ||
+    r.state.status === 'unreadable';
   return incomplete ? ExitCode.Partial : ExitCode.Ok;
 }

@@ -32,7 +32,8 @@ function looksRandom(token: string): boolean {
   if (token.length < 20 || FINGERPRINT.test(token) || OCID.test(token)) return false;
   const classes = (t: string) => [/[a-z]/, /[A-Z]/, /[0-9]/].filter((re) => re.test(t)).length;
   // Base64 (its alphabet only, both cases and digits): '/' is part of it, not a separator.
-  if (token.length >= 24 && /^[A-Za-z0-9+/]+=*$/.test(token) && classes(token) === 3 && entropy(token) >= 4) return true;
+  if (token.length >= 24 && /^[A-Za-z0-9+/]+=*$/.test(token) && classes(token) === 3 && entropy(token) >= 4)
+    return true;
   return token.split(/[-_./:~]+/).some((run) => {
     if (run.length < 20 || !/^[A-Za-z0-9+=]+$/.test(run)) return false;
     return classes(run) >= 2 && entropy(run) >= 3.3;
@@ -42,7 +43,8 @@ function looksRandom(token: string): boolean {
 /** What a secret-looking value is ("a PEM private key"), or undefined when it may be shown. */
 export function secretKind(value: string): string | undefined {
   const t = value.trim();
-  if (t.startsWith('{') && /"[^"]*"\s*:/.test(t)) return /"private_key"\s*:/.test(t) ? 'a JSON key file' : 'JSON text';
+  if (t.startsWith('{') && /"[^"]*"\s*:/.test(t))
+    return /"private_key"\s*:/.test(t) ? 'a JSON key file' : 'JSON text';
   const pem = PEM.exec(value);
   if (pem) return /PRIVATE KEY/.test(pem[1]) ? 'a PEM private key' : `a PEM block (${pem[1].toLowerCase()})`;
   if (t.split(/\s+/).some(looksRandom)) return 'a long random-looking string (a key or token?)';

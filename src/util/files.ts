@@ -10,15 +10,25 @@ import { fsErrorToInput, InputError, OperationalError } from '../cli/errors.js';
  * a full disk the old file or the new one is there, never half of one. `mode` applies to
  * the new file; folders it has to create are 0700 (oci-cli's habit for ~/.oci).
  */
-export async function writeFileAtomic(path: string, data: string | Buffer, opts: { mode?: number } = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Buffer,
+  opts: { mode?: number } = {},
+): Promise<void> {
   await assertReplaceable(path);
   await ensureDir(dirname(path));
   try {
     await writeFileAtomicLib(path, data, { mode: opts.mode ?? 0o644, fsync: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC') throw new OperationalError(`cannot write ${path}: the disk is full`, { hint: 'free some space and run again; nothing was changed' });
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new InputError(`cannot write ${path}: permission denied`, { hint: 'choose a folder you can write to' });
+    if (code === 'ENOSPC')
+      throw new OperationalError(`cannot write ${path}: the disk is full`, {
+        hint: 'free some space and run again; nothing was changed',
+      });
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+      throw new InputError(`cannot write ${path}: permission denied`, {
+        hint: 'choose a folder you can write to',
+      });
     throw new OperationalError(`cannot write ${path}: ${(err as Error).message}`, { cause: err });
   }
 }
@@ -60,8 +70,13 @@ export async function checkWritableTarget(path: string, what: string): Promise<v
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return;
-    if (code === 'ENOTDIR') throw new InputError(`${what} ${path}: a part of the folder path is a file`, { hint: 'choose another path' });
-    throw new InputError(`${what} ${path} cannot be written: folder ${dir} is not writable (${code})`, { hint: 'choose a folder you can write to; nothing was done' });
+    if (code === 'ENOTDIR')
+      throw new InputError(`${what} ${path}: a part of the folder path is a file`, {
+        hint: 'choose another path',
+      });
+    throw new InputError(`${what} ${path} cannot be written: folder ${dir} is not writable (${code})`, {
+      hint: 'choose a folder you can write to; nothing was done',
+    });
   }
 }
 
@@ -80,7 +95,9 @@ export function assertReplaceableSync(path: string): void {
 
 function refuseUnlessRegular(path: string, st: Stats): void {
   if (st.isFile()) return;
-  throw new InputError(`${path} is ${kindOf(st)}, not a regular file; it was left as it is`, { hint: 'give the path of a regular file to write' });
+  throw new InputError(`${path} is ${kindOf(st)}, not a regular file; it was left as it is`, {
+    hint: 'give the path of a regular file to write',
+  });
 }
 
 function kindOf(st: Stats): string {
@@ -123,8 +140,12 @@ export async function ensureDir(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' || code === 'ENOTDIR') throw new InputError(`${dir} exists and is not a folder`, { hint: 'choose another path' });
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new InputError(`cannot create folder ${dir}: permission denied`, { hint: 'choose a folder you can write to' });
+    if (code === 'EEXIST' || code === 'ENOTDIR')
+      throw new InputError(`${dir} exists and is not a folder`, { hint: 'choose another path' });
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+      throw new InputError(`cannot create folder ${dir}: permission denied`, {
+        hint: 'choose a folder you can write to',
+      });
     throw new OperationalError(`cannot create folder ${dir}: ${(err as Error).message}`, { cause: err });
   }
 }

@@ -3,7 +3,10 @@ import { backoffDelay, parseRetryAfter, retryOnConflict, withRetry } from '../..
 import { CloudError, type CloudErrorKind } from '../../src/clouds/types.js';
 
 class E extends Error {
-  constructor(readonly kind: CloudErrorKind, readonly retryAfterMs?: number) {
+  constructor(
+    readonly kind: CloudErrorKind,
+    readonly retryAfterMs?: number,
+  ) {
     super(kind);
   }
 }
@@ -20,7 +23,13 @@ describe('withRetry', () => {
         if (n === 2) throw new E('transient');
         return 'ok';
       },
-      { classify, sleep: async (ms) => void delays.push(ms), random: () => 0.5, baseDelayMs: 100, maxDelayMs: 10_000 },
+      {
+        classify,
+        sleep: async (ms) => void delays.push(ms),
+        random: () => 0.5,
+        baseDelayMs: 100,
+        maxDelayMs: 10_000,
+      },
     );
     expect(out).toBe('ok');
     expect(delays).toEqual([3000, 100]); // Retry-After floor, then 0.5 * 200
@@ -29,20 +38,40 @@ describe('withRetry', () => {
   it('never retries auth/capacity/quota/invalid', async () => {
     for (const kind of ['auth', 'capacity', 'quota', 'invalid', 'not_found'] as const) {
       let n = 0;
-      await expect(withRetry(async () => { n++; throw new E(kind); }, { classify, sleep: async () => {} })).rejects.toThrow(kind);
+      await expect(
+        withRetry(
+          async () => {
+            n++;
+            throw new E(kind);
+          },
+          { classify, sleep: async () => {} },
+        ),
+      ).rejects.toThrow(kind);
       expect(n).toBe(1);
     }
   });
 
   it('stops after maxAttempts and rethrows the last error', async () => {
     let n = 0;
-    await expect(withRetry(async () => { n++; throw new E('transient'); }, { classify, maxAttempts: 3, sleep: async () => {} })).rejects.toThrow('transient');
+    await expect(
+      withRetry(
+        async () => {
+          n++;
+          throw new E('transient');
+        },
+        { classify, maxAttempts: 3, sleep: async () => {} },
+      ),
+    ).rejects.toThrow('transient');
     expect(n).toBe(3);
   });
 
   it('caps every delay, Retry-After included', () => {
-    expect(backoffDelay(10, { baseDelayMs: 500, maxDelayMs: 2000, random: () => 0.999 })).toBeLessThanOrEqual(2000);
-    expect(backoffDelay(1, { baseDelayMs: 500, maxDelayMs: 2000, random: () => 0, retryAfterMs: 3_600_000 })).toBe(2000);
+    expect(backoffDelay(10, { baseDelayMs: 500, maxDelayMs: 2000, random: () => 0.999 })).toBeLessThanOrEqual(
+      2000,
+    );
+    expect(
+      backoffDelay(1, { baseDelayMs: 500, maxDelayMs: 2000, random: () => 0, retryAfterMs: 3_600_000 }),
+    ).toBe(2000);
   });
 
   it('parses Retry-After seconds and dates', () => {
@@ -54,14 +83,19 @@ describe('withRetry', () => {
 });
 
 describe('retryOnConflict', () => {
-  const conflict = () => new CloudError({ kind: 'invalid', cloud: 'oci', message: 'etag changed', status: 412 });
+  const conflict = () =>
+    new CloudError({ kind: 'invalid', cloud: 'oci', message: 'etag changed', status: 412 });
 
   it('runs the read-modify-write again after a 412, up to the attempts given', async () => {
     let n = 0;
-    await expect(retryOnConflict(3, async () => (++n < 3 ? Promise.reject(conflict()) : 'written'))).resolves.toBe('written');
+    await expect(
+      retryOnConflict(3, async () => (++n < 3 ? Promise.reject(conflict()) : 'written')),
+    ).resolves.toBe('written');
     expect(n).toBe(3);
     n = 0;
-    await expect(retryOnConflict(2, async () => (++n, Promise.reject(conflict())))).rejects.toMatchObject({ status: 412 });
+    await expect(retryOnConflict(2, async () => (++n, Promise.reject(conflict())))).rejects.toMatchObject({
+      status: 412,
+    });
     expect(n).toBe(2);
   });
 

@@ -69,7 +69,11 @@ export function gcpProvider(): Record<string, unknown> {
   };
 }
 
-export function baseConfig(): { kasm: Record<string, unknown>; providers: Record<string, unknown>[]; autoscale: Record<string, unknown>[] } {
+export function baseConfig(): {
+  kasm: Record<string, unknown>;
+  providers: Record<string, unknown>[];
+  autoscale: Record<string, unknown>[];
+} {
   return {
     kasm: { url: 'https://kasm.example.com', api_key: 'key', api_key_secret: 'secret' },
     providers: [ociProvider(), gcpProvider()],
@@ -81,10 +85,17 @@ export function baseConfig(): { kasm: Record<string, unknown>; providers: Record
 }
 
 /** Writes `doc` (YAML unless the name ends in .json) with mode 0600 and runs checkConfig. */
-export async function check(dir: string, doc: unknown, opts: { name?: string; env?: NodeJS.ProcessEnv; mode?: number; text?: string } = {}) {
+export async function check(
+  dir: string,
+  doc: unknown,
+  opts: { name?: string; env?: NodeJS.ProcessEnv; mode?: number; text?: string } = {},
+) {
   const file = join(dir, opts.name ?? 'kasm-scale.yaml');
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, opts.text ?? (file.endsWith('.json') ? JSON.stringify(doc, null, 2) : stringify(doc)));
+  await writeFile(
+    file,
+    opts.text ?? (file.endsWith('.json') ? JSON.stringify(doc, null, 2) : stringify(doc)),
+  );
   await chmod(file, opts.mode ?? 0o600);
   return checkConfig(file, { env: { HOME: dir, ...opts.env }, cwd: dir });
 }

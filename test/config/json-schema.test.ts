@@ -49,7 +49,10 @@ describe('config schema (JSON Schema for editors)', () => {
     for (const [section, props, keys] of sections()) {
       expect(Object.keys(props).sort(), section).toEqual([...keys].sort());
       for (const [key, prop] of Object.entries(props)) {
-        expect(typeof prop.description === 'string' && prop.description.length > 5, `${section}.${key} has a description`).toBe(true);
+        expect(
+          typeof prop.description === 'string' && prop.description.length > 5,
+          `${section}.${key} has a description`,
+        ).toBe(true);
         expect(prop.description, `${section}.${key}`).not.toContain('\n');
       }
     }
@@ -57,17 +60,34 @@ describe('config schema (JSON Schema for editors)', () => {
 
   it('lets integer and boolean keys hold a ${ENV} reference, and only a whole one', () => {
     const [oci, gcp] = schema.properties.providers.items.oneOf as Json[];
-    for (const prop of [oci.properties.max_instances, gcp.properties.gcp_public_ip, schema.properties.autoscale.items.properties.standby_cores]) {
-      expect(prop.anyOf).toContainEqual({ type: 'string', pattern: ENV_REF_PATTERN, description: expect.any(String) });
+    for (const prop of [
+      oci.properties.max_instances,
+      gcp.properties.gcp_public_ip,
+      schema.properties.autoscale.items.properties.standby_cores,
+    ]) {
+      expect(prop.anyOf).toContainEqual({
+        type: 'string',
+        pattern: ENV_REF_PATTERN,
+        description: expect.any(String),
+      });
       expect(prop.description).toBeTypeOf('string');
     }
-    const doc = { providers: [{ ...baseConfig().providers[0], max_instances: '${MAX}' }], autoscale: [{ autoscale_config_name: 'a', vm_provider_config_name: 'oci-a', zone_name: 'z', enabled: '${ON}' }] };
+    const doc = {
+      providers: [{ ...baseConfig().providers[0], max_instances: '${MAX}' }],
+      autoscale: [
+        { autoscale_config_name: 'a', vm_provider_config_name: 'oci-a', zone_name: 'z', enabled: '${ON}' },
+      ],
+    };
     expect(validate(doc), errors().join('\n')).toBe(true);
-    for (const bad of ['many', '${MAX', '$MAX', '${1X}', ' ${MAX}']) expect(validate({ providers: [{ ...baseConfig().providers[0], max_instances: bad }] }), bad).toBe(false);
+    for (const bad of ['many', '${MAX', '$MAX', '${1X}', ' ${MAX}'])
+      expect(validate({ providers: [{ ...baseConfig().providers[0], max_instances: bad }] }), bad).toBe(
+        false,
+      );
   });
 
   it('accepts examples/oci.yaml and examples/gcp.yaml', async () => {
-    for (const f of ['oci.yaml', 'gcp.yaml']) expect(validate(await example(f)), `${f}: ${errors().join('; ')}`).toBe(true);
+    for (const f of ['oci.yaml', 'gcp.yaml'])
+      expect(validate(await example(f)), `${f}: ${errors().join('; ')}`).toBe(true);
   });
 
   it('refuses a wrong type where the validator would', async () => {
@@ -80,13 +100,22 @@ describe('config schema (JSON Schema for editors)', () => {
     gcp.autoscale[0].enabled = 'yes';
     gcp.kasm.surprise = 1;
     expect(validate(gcp)).toBe(false);
-    expect(errors()).toEqual(expect.arrayContaining([expect.stringMatching(/^\/autoscale\/0\/enabled /), expect.stringMatching(/^\/kasm must NOT have additional properties/)]));
+    expect(errors()).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\/autoscale\/0\/enabled /),
+        expect.stringMatching(/^\/kasm must NOT have additional properties/),
+      ]),
+    );
   });
 
   it('agrees with the validator: a ${ENV} number is valid once expanded', async () => {
     const c = baseConfig();
     c.providers[0].max_instances = '${MAX}';
-    const r = await check(dir, { ...c, reconcile: { concurrency: '${CONC}' } }, { env: { MAX: '5', CONC: '4' } });
+    const r = await check(
+      dir,
+      { ...c, reconcile: { concurrency: '${CONC}' } },
+      { env: { MAX: '5', CONC: '4' } },
+    );
     expect(r.problems).toEqual([]);
     expect(r.config?.providers[0].max_instances).toBe(5);
     expect(r.config?.reconcile?.concurrency).toBe(4);

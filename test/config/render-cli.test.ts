@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { ociKeyPair, serviceAccountKey } from '../helpers/keys.js';
-import { SEED_GCP_CLIENT_EMAIL, SEED_GCP_PLACEMENT, SEED_GCP_PROJECT, yamlLines } from '../helpers/providers.js';
+import {
+  SEED_GCP_CLIENT_EMAIL,
+  SEED_GCP_PLACEMENT,
+  SEED_GCP_PROJECT,
+  yamlLines,
+} from '../helpers/providers.js';
 import { SEED_OCI_OVERRIDE_PLUGINS } from './render-fixtures.js';
 
 /**
@@ -94,17 +99,25 @@ describe('kasm-scale config render (built CLI)', () => {
       ['gcp-east', 'gcp'],
     ]);
     const [oci, gcp] = doc.providers;
-    expect(oci.request.agentConfig.pluginsConfig).toEqual([{ name: 'Vulnerability Scanning', desiredState: 'ENABLED' }]);
+    expect(oci.request.agentConfig.pluginsConfig).toEqual([
+      { name: 'Vulnerability Scanning', desiredState: 'ENABLED' },
+    ]);
     expect(oci.request.shapeConfig).toEqual({ ocpus: 2, memoryInGBs: 8 });
     expect(oci.request.metadata.user_data).toMatch(/^<redacted/);
     expect(gcp.sample.autoscale_config_name).toBe('East Desktops');
     expect(gcp.request.shieldedInstanceConfig).toEqual({ enableSecureBoot: true });
-    expect(gcp.request.metadata.items).toEqual([{ key: 'startup-script', value: expect.stringMatching(/^<redacted startup script/) }]);
-    for (const s of [MANAGER_TOKEN_MARK, 'kasm-secret-value-91', 'PRIVATE KEY']) expect(r.stdout + r.stderr).not.toContain(s);
+    expect(gcp.request.metadata.items).toEqual([
+      { key: 'startup-script', value: expect.stringMatching(/^<redacted startup script/) },
+    ]);
+    for (const s of [MANAGER_TOKEN_MARK, 'kasm-secret-value-91', 'PRIVATE KEY'])
+      expect(r.stdout + r.stderr).not.toContain(s);
   });
 
   it('--provider with --show-secrets prints one clean JSON body on stdout, the sample line on stderr', async () => {
-    const r = await runCli(['config', 'render', '--config', file, '--provider', 'oci-ashburn', '--show-secrets'], { env: env() });
+    const r = await runCli(
+      ['config', 'render', '--config', file, '--provider', 'oci-ashburn', '--show-secrets'],
+      { env: env() },
+    );
     expect(r.code).toBe(0);
     const body = JSON.parse(r.stdout);
     const script = Buffer.from(body.metadata.user_data, 'base64').toString();

@@ -7,7 +7,8 @@ export function ociProvider(over: Partial<OciProvider> = {}): OciProvider {
     vm_provider_name: 'oci',
     vm_provider_config_name: 'OCI Ashburn agents',
     max_instances: 5,
-    startup_script: '#!/bin/bash\nexport SERVER_ID={server_id}\necho "${{SERVER_ID}}" > /tmp/id\nbash install.sh -i {server_id} -r {provider_name} -M {manager_token} -m {upstream_auth_address}\n',
+    startup_script:
+      '#!/bin/bash\nexport SERVER_ID={server_id}\necho "${{SERVER_ID}}" > /tmp/id\nbash install.sh -i {server_id} -r {provider_name} -M {manager_token} -m {upstream_auth_address}\n',
     oci_user_ocid: 'ocid1.user.oc1..aaaaaaaauser',
     oci_fingerprint: '11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00',
     oci_private_key: '-----BEGIN PRIVATE KEY-----\nSECRET\n-----END PRIVATE KEY-----\n',
@@ -48,9 +49,19 @@ export function gcpProvider(over: Partial<GcpProvider> = {}): GcpProvider {
     gcp_network_tags: ['https-server', 'foo', 'bar'],
     gcp_custom_labels: { foo: 'bar', bin: 'baz' },
     gcp_metadata: [{ key: 'ssh-keys', value: 'user1:ssh-rsa AAAAB3Nza user1' }],
-    gcp_service_account: { email: 'service-account@example.com', scopes: ['https://www.googleapis.com/auth/cloud-platform'] },
-    gcp_guest_accelerators: [{ acceleratorType: 'projects/pensive-voice-547511/zones/us-east4-b/acceleratorTypes/nvidia-tesla-t4', acceleratorCount: 1 }],
-    gcp_config_override: { shieldedInstanceConfig: { enableIntegrityMonitoring: true, enableSecureBoot: true, enableVtpm: true } },
+    gcp_service_account: {
+      email: 'service-account@example.com',
+      scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+    },
+    gcp_guest_accelerators: [
+      {
+        acceleratorType: 'projects/pensive-voice-547511/zones/us-east4-b/acceleratorTypes/nvidia-tesla-t4',
+        acceleratorCount: 1,
+      },
+    ],
+    gcp_config_override: {
+      shieldedInstanceConfig: { enableIntegrityMonitoring: true, enableSecureBoot: true, enableVtpm: true },
+    },
     vm_installed_os_type: 'linux',
     startup_script_type: 'startup-script',
     ...over,
@@ -70,7 +81,13 @@ export const SEED_OCI_OVERRIDE_PLUGINS = {
       is_monitoring_disabled: false,
       is_management_disabled: false,
       are_all_plugins_disabled: false,
-      plugins_config: [{ OCI_MODEL_NAME: 'InstanceAgentPluginConfigDetails', name: 'Vulnerability Scanning', desired_state: 'ENABLED' }],
+      plugins_config: [
+        {
+          OCI_MODEL_NAME: 'InstanceAgentPluginConfigDetails',
+          name: 'Vulnerability Scanning',
+          desired_state: 'ENABLED',
+        },
+      ],
     },
   },
 };

@@ -31,9 +31,28 @@ describe('translateOciOverride', () => {
   it('uses the irregular acronym names of oci-core', () => {
     const { details, problems } = translateOciOverride({
       launch_instance_details: {
-        shape_config: { OCI_MODEL_NAME: 'LaunchInstanceShapeConfigDetails', memory_in_gbs: 32, local_volume_size_in_gbs: 100, baseline_ocpu_utilization: 'BASELINE_1_8' },
-        source_details: { OCI_MODEL_NAME: 'InstanceSourceViaImageDetails', source_type: 'image', boot_volume_size_in_gbs: 100, boot_volume_vpus_per_gb: 30 },
-        launch_volume_attachments: [{ type: 'paravirtualized', launch_create_volume_details: { volume_creation_type: 'ATTRIBUTES', size_in_gbs: 50, vpus_per_gb: 10 } }],
+        shape_config: {
+          OCI_MODEL_NAME: 'LaunchInstanceShapeConfigDetails',
+          memory_in_gbs: 32,
+          local_volume_size_in_gbs: 100,
+          baseline_ocpu_utilization: 'BASELINE_1_8',
+        },
+        source_details: {
+          OCI_MODEL_NAME: 'InstanceSourceViaImageDetails',
+          source_type: 'image',
+          boot_volume_size_in_gbs: 100,
+          boot_volume_vpus_per_gb: 30,
+        },
+        launch_volume_attachments: [
+          {
+            type: 'paravirtualized',
+            launch_create_volume_details: {
+              volume_creation_type: 'ATTRIBUTES',
+              size_in_gbs: 50,
+              vpus_per_gb: 10,
+            },
+          },
+        ],
         is_ai_enterprise_enabled: false,
         create_vnic_details: { assign_ipv6_ip: false },
       },
@@ -42,7 +61,12 @@ describe('translateOciOverride', () => {
     expect(details).toEqual({
       shapeConfig: { memoryInGBs: 32, localVolumeSizeInGBs: 100, baselineOcpuUtilization: 'BASELINE_1_8' },
       sourceDetails: { sourceType: 'image', bootVolumeSizeInGBs: 100, bootVolumeVpusPerGB: 30 },
-      launchVolumeAttachments: [{ type: 'paravirtualized', launchCreateVolumeDetails: { volumeCreationType: 'ATTRIBUTES', sizeInGBs: 50, vpusPerGB: 10 } }],
+      launchVolumeAttachments: [
+        {
+          type: 'paravirtualized',
+          launchCreateVolumeDetails: { volumeCreationType: 'ATTRIBUTES', sizeInGBs: 50, vpusPerGB: 10 },
+        },
+      ],
       isAIEnterpriseEnabled: false,
       createVnicDetails: { assignIpv6Ip: false },
     });
@@ -54,9 +78,16 @@ describe('translateOciOverride', () => {
       extended_metadata: { some_thing: { nested_key: 1 } },
       freeform_tags: { cost_center: '42' },
       defined_tags: { Operations_NS: { cost_center: '42' } },
-      security_attributes: { 'Oracle-DataSecurity-ZPR': { max_egress_count: { value: '42', mode: 'audit' } } },
+      security_attributes: {
+        'Oracle-DataSecurity-ZPR': { max_egress_count: { value: '42', mode: 'audit' } },
+      },
     };
-    const { details, problems } = translateOciOverride({ launch_instance_details: { ...maps, create_vnic_details: { freeform_tags: { a_b: 'c' }, defined_tags: { n_s: { k_k: 'v' } } } } });
+    const { details, problems } = translateOciOverride({
+      launch_instance_details: {
+        ...maps,
+        create_vnic_details: { freeform_tags: { a_b: 'c' }, defined_tags: { n_s: { k_k: 'v' } } },
+      },
+    });
     expect(problems).toEqual([]);
     expect(details).toEqual({
       metadata: maps.metadata,
@@ -76,7 +107,11 @@ describe('translateOciOverride', () => {
       freeformTags: { keep_me: 'x' },
     };
     expect(translateOciOverride({ launchInstanceDetails: camel })).toEqual({ details: camel, problems: [] });
-    expect(translateOciOverride({ launch_instance_details: { instanceOptions: { are_legacy_imds_endpoints_disabled: true } } }).details).toEqual({ instanceOptions: { areLegacyImdsEndpointsDisabled: true } });
+    expect(
+      translateOciOverride({
+        launch_instance_details: { instanceOptions: { are_legacy_imds_endpoints_disabled: true } },
+      }).details,
+    ).toEqual({ instanceOptions: { areLegacyImdsEndpointsDisabled: true } });
   });
 
   it('reports misspelt keys with their path and a suggestion, and wrong model hints', () => {
@@ -89,17 +124,35 @@ describe('translateOciOverride', () => {
       other: 1,
     });
     expect(problems).toEqual([
-      { path: 'launch_instance_details.instance_option', message: '"instance_option" is not a field of LaunchInstanceDetails (did you mean "instance_options"?)' },
-      { path: 'launch_instance_details.agent_config.plugins_config[0].desired_stat', message: '"desired_stat" is not a field of InstanceAgentPluginConfigDetails (did you mean "desired_state"?)' },
-      { path: 'launch_instance_details.agent_config.plugins_config[0]', message: 'missing "desired_state" (InstanceAgentPluginConfigDetails requires it)' },
-      { path: 'launch_instance_details.shape_config.OCI_MODEL_NAME', message: 'OCI_MODEL_NAME "InstanceOptions" is not LaunchInstanceShapeConfigDetails' },
-      { path: 'other', message: 'unknown key "other": the override\'s top level holds "launch_instance_details"' },
+      {
+        path: 'launch_instance_details.instance_option',
+        message:
+          '"instance_option" is not a field of LaunchInstanceDetails (did you mean "instance_options"?)',
+      },
+      {
+        path: 'launch_instance_details.agent_config.plugins_config[0].desired_stat',
+        message:
+          '"desired_stat" is not a field of InstanceAgentPluginConfigDetails (did you mean "desired_state"?)',
+      },
+      {
+        path: 'launch_instance_details.agent_config.plugins_config[0]',
+        message: 'missing "desired_state" (InstanceAgentPluginConfigDetails requires it)',
+      },
+      {
+        path: 'launch_instance_details.shape_config.OCI_MODEL_NAME',
+        message: 'OCI_MODEL_NAME "InstanceOptions" is not LaunchInstanceShapeConfigDetails',
+      },
+      {
+        path: 'other',
+        message: 'unknown key "other": the override\'s top level holds "launch_instance_details"',
+      },
     ]);
   });
 });
 
 describe('override values against oci-core model types', () => {
-  const problemsOf = (lid: Record<string, unknown>) => translateOciOverride({ launch_instance_details: lid }).problems;
+  const problemsOf = (lid: Record<string, unknown>) =>
+    translateOciOverride({ launch_instance_details: lid }).problems;
 
   it('accepts the right types, enum values, documented ranges and subtype discriminators', () => {
     expect(
@@ -107,7 +160,10 @@ describe('override values against oci-core model types', () => {
         shape_config: { ocpus: 1.5, baseline_ocpu_utilization: 'BASELINE_1_2' },
         source_details: { source_type: 'image', boot_volume_vpus_per_gb: 120, boot_volume_size_in_gbs: 50 },
         launch_options: { firmware: 'UEFI_64', network_type: 'PARAVIRTUALIZED' },
-        agent_config: { is_monitoring_disabled: false, plugins_config: [{ name: 'Bastion', desired_state: 'DISABLED' }] },
+        agent_config: {
+          is_monitoring_disabled: false,
+          plugins_config: [{ name: 'Bastion', desired_state: 'DISABLED' }],
+        },
         create_vnic_details: { assign_public_ip: false, nsg_ids: ['ocid1.networksecuritygroup.oc1..a'] },
         freeform_tags: { team: 'vdi' },
         defined_tags: { Ops: { cost: 42 } },
@@ -127,38 +183,83 @@ describe('override values against oci-core model types', () => {
         freeform_tags: { team: 7 },
       }),
     ).toEqual([
-      { path: 'launch_instance_details.shape_config.baseline_ocpu_utilization', message: 'expected one of BASELINE_1_8, BASELINE_1_2, BASELINE_1_1 (did you mean "BASELINE_1_8"?)' },
-      { path: 'launch_instance_details.shape_config.ocpus', message: 'expected a number (not a string: write it without quotes)' },
-      { path: 'launch_instance_details.instance_options.are_legacy_imds_endpoints_disabled', message: 'expected true or false (a boolean, not a string)' },
+      {
+        path: 'launch_instance_details.shape_config.baseline_ocpu_utilization',
+        message: 'expected one of BASELINE_1_8, BASELINE_1_2, BASELINE_1_1 (did you mean "BASELINE_1_8"?)',
+      },
+      {
+        path: 'launch_instance_details.shape_config.ocpus',
+        message: 'expected a number (not a string: write it without quotes)',
+      },
+      {
+        path: 'launch_instance_details.instance_options.are_legacy_imds_endpoints_disabled',
+        message: 'expected true or false (a boolean, not a string)',
+      },
       { path: 'launch_instance_details.display_name', message: 'expected a string (quote it: "42")' },
-      { path: 'launch_instance_details.source_details.boot_volume_vpus_per_gb', message: 'expected 10–120 in steps of 10' },
-      { path: 'launch_instance_details.source_details.boot_volume_size_in_gbs', message: 'expected 50–32768' },
-      { path: 'launch_instance_details.agent_config.plugins_config[0].desired_state', message: 'expected one of ENABLED, DISABLED (did you mean "ENABLED"?)' },
+      {
+        path: 'launch_instance_details.source_details.boot_volume_vpus_per_gb',
+        message: 'expected 10–120 in steps of 10',
+      },
+      {
+        path: 'launch_instance_details.source_details.boot_volume_size_in_gbs',
+        message: 'expected 50–32768',
+      },
+      {
+        path: 'launch_instance_details.agent_config.plugins_config[0].desired_state',
+        message: 'expected one of ENABLED, DISABLED (did you mean "ENABLED"?)',
+      },
       { path: 'launch_instance_details.create_vnic_details.nsg_ids', message: 'expected a list' },
       { path: 'launch_instance_details.freeform_tags.team', message: 'expected a string (quote it: "7")' },
     ]);
   });
 
   it('picks the subtype by its discriminator and refuses one that does not exist', () => {
-    expect(problemsOf({ source_details: { source_type: 'bootVolume', boot_volume_id: 'ocid1.bootvolume.oc1..a', boot_volume_vpus_per_gb: 10 } })).toEqual([
-      { path: 'launch_instance_details.source_details.boot_volume_vpus_per_gb', message: '"boot_volume_vpus_per_gb" is not a field of InstanceSourceViaBootVolumeDetails' },
+    expect(
+      problemsOf({
+        source_details: {
+          source_type: 'bootVolume',
+          boot_volume_id: 'ocid1.bootvolume.oc1..a',
+          boot_volume_vpus_per_gb: 10,
+        },
+      }),
+    ).toEqual([
+      {
+        path: 'launch_instance_details.source_details.boot_volume_vpus_per_gb',
+        message: '"boot_volume_vpus_per_gb" is not a field of InstanceSourceViaBootVolumeDetails',
+      },
     ]);
-    expect(problemsOf({ source_details: { source_type: 'imag' } })).toEqual([{ path: 'launch_instance_details.source_details.source_type', message: 'expected one of image, bootVolume (did you mean "image"?)' }]);
+    expect(problemsOf({ source_details: { source_type: 'imag' } })).toEqual([
+      {
+        path: 'launch_instance_details.source_details.source_type',
+        message: 'expected one of image, bootVolume (did you mean "image"?)',
+      },
+    ]);
   });
 
   it("oci-core's serializer forwards such values untouched: only the check stops them before the service", async () => {
     const { models } = await import('oci-core');
-    const wrong = { shape: 'VM.Standard.E4.Flex', instanceOptions: { areLegacyImdsEndpointsDisabled: 'yes' }, agentConfig: { pluginsConfig: [{ name: 'Bastion', desiredState: 'enabled' }] } };
-    expect(JSON.parse(JSON.stringify(models.LaunchInstanceDetails.getJsonObj(wrong as never)))).toEqual(wrong);
+    const wrong = {
+      shape: 'VM.Standard.E4.Flex',
+      instanceOptions: { areLegacyImdsEndpointsDisabled: 'yes' },
+      agentConfig: { pluginsConfig: [{ name: 'Bastion', desiredState: 'enabled' }] },
+    };
+    expect(JSON.parse(JSON.stringify(models.LaunchInstanceDetails.getJsonObj(wrong as never)))).toEqual(
+      wrong,
+    );
     expect(problemsOf(wrong)).toHaveLength(2);
   });
 });
 
 describe('lookupOciField (for the validator)', () => {
   it('finds fields by snake_case or camelCase, per model', () => {
-    expect(lookupOciField('memory_in_gbs', ['LaunchInstanceShapeConfigDetails'])).toMatchObject({ camel: 'memoryInGBs', spec: { kind: 'scalar' } });
+    expect(lookupOciField('memory_in_gbs', ['LaunchInstanceShapeConfigDetails'])).toMatchObject({
+      camel: 'memoryInGBs',
+      spec: { kind: 'scalar' },
+    });
     expect(lookupOciField('freeform_tags')).toMatchObject({ camel: 'freeformTags', spec: { kind: 'map' } });
-    expect(lookupOciField('sourceDetails')?.spec.models).toEqual(expect.arrayContaining(['InstanceSourceViaImageDetails', 'InstanceSourceViaBootVolumeDetails']));
+    expect(lookupOciField('sourceDetails')?.spec.models).toEqual(
+      expect.arrayContaining(['InstanceSourceViaImageDetails', 'InstanceSourceViaBootVolumeDetails']),
+    );
     expect(lookupOciField('memory_in_gbs')).toBeUndefined();
     expect(lookupOciField('memory_in_g_bs', ['LaunchInstanceShapeConfigDetails'])).toBeUndefined();
   });
@@ -173,7 +274,10 @@ describe('lookupOciField (for the validator)', () => {
   });
 
   it('is up to date with the installed oci-core (scripts/gen-oci-fields.mjs --check)', () => {
-    const r = spawnSync(process.execPath, ['scripts/gen-oci-fields.mjs', '--check'], { cwd: resolve(__dirname, '../..'), encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['scripts/gen-oci-fields.mjs', '--check'], {
+      cwd: resolve(__dirname, '../..'),
+      encoding: 'utf8',
+    });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });

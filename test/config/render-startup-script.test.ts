@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/cli/errors.js';
-import { SCRIPT_TOKENS, fillStartupScript, scanStartupScript, unknownTokens } from '../../src/config/render/startup-script.js';
+import {
+  SCRIPT_TOKENS,
+  fillStartupScript,
+  scanStartupScript,
+  unknownTokens,
+} from '../../src/config/render/startup-script.js';
 
 describe('fillStartupScript (Python str.format semantics)', () => {
   it('replaces tokens and unescapes doubled braces', () => {
     const script = 'ID={server_id}\necho "${{ID}}" {{literal}} }}{{\nM={manager_token}';
-    expect(fillStartupScript(script, { server_id: 'abc', manager_token: 'tok' })).toBe('ID=abc\necho "${ID}" {literal} }{\nM=tok');
+    expect(fillStartupScript(script, { server_id: 'abc', manager_token: 'tok' })).toBe(
+      'ID=abc\necho "${ID}" {literal} }{\nM=tok',
+    );
   });
 
   it('handles a token wrapped in escaped braces: {{{server_id}}} → {value}', () => {
@@ -34,7 +41,16 @@ describe('fillStartupScript (Python str.format semantics)', () => {
 
 describe('scanStartupScript / unknownTokens', () => {
   it('knows the Kasm token list', () => {
-    expect(SCRIPT_TOKENS).toEqual(['server_id', 'provider_name', 'manager_token', 'upstream_auth_address', 'server_hostname', 'server_external_fqdn', 'nginx_cert_in', 'nginx_key_in']);
+    expect(SCRIPT_TOKENS).toEqual([
+      'server_id',
+      'provider_name',
+      'manager_token',
+      'upstream_auth_address',
+      'server_hostname',
+      'server_external_fqdn',
+      'nginx_cert_in',
+      'nginx_key_in',
+    ]);
   });
 
   it('lists unknown names once, in order, ignoring escaped braces', () => {

@@ -1,16 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/cli/errors.js';
-import { instanceName, ownershipTags, TAG_MANAGED, TAG_POOL, TAG_SERVER_ID } from '../../src/clouds/ownership.js';
+import {
+  instanceName,
+  ownershipTags,
+  TAG_MANAGED,
+  TAG_POOL,
+  TAG_SERVER_ID,
+} from '../../src/clouds/ownership.js';
 import { sampleLaunchContext, type LaunchContext } from '../../src/config/render/context.js';
 import { renderGcpInstance } from '../../src/config/render/gcp.js';
 import { renderOciLaunchDetails } from '../../src/config/render/oci.js';
-import { gcpProvider, ociProvider, SEED_OCI_OVERRIDE_IMDS, SEED_OCI_OVERRIDE_PLUGINS } from './render-fixtures.js';
+import {
+  gcpProvider,
+  ociProvider,
+  SEED_OCI_OVERRIDE_IMDS,
+  SEED_OCI_OVERRIDE_PLUGINS,
+} from './render-fixtures.js';
 
 const ctx = (zone: string): LaunchContext => ({
   autoscaleConfigName: 'Desktops Pool',
   serverId: '0123456789abcdef0123456789abcdef',
   zone,
-  scriptTokens: { provider_name: 'oci', manager_token: 'mgr-tok', upstream_auth_address: 'kasm.example.com', server_id: 'ignored' },
+  scriptTokens: {
+    provider_name: 'oci',
+    manager_token: 'mgr-tok',
+    upstream_auth_address: 'kasm.example.com',
+    server_id: 'ignored',
+  },
 });
 const OCI_CTX = ctx('BEol:US-ASHBURN-AD-2');
 const GCP_CTX = ctx('us-east4-b');
@@ -34,23 +50,40 @@ async function gcpWire(body: Record<string, unknown>): Promise<unknown> {
 
 describe('renderOciLaunchDetails', () => {
   it('maps every Kasm field and the seed override onto LaunchInstanceDetails', () => {
-    const body = renderOciLaunchDetails(ociProvider({ oci_config_override: SEED_OCI_OVERRIDE_IMDS }), OCI_CTX);
+    const body = renderOciLaunchDetails(
+      ociProvider({ oci_config_override: SEED_OCI_OVERRIDE_IMDS }),
+      OCI_CTX,
+    );
     expect(body).toEqual({
       availabilityDomain: 'BEol:US-ASHBURN-AD-2',
       compartmentId: 'ocid1.compartment.oc1..aaaaaaaacompartment',
       displayName: instanceName('Desktops Pool', '0123456789abcdef0123456789abcdef'),
       shape: 'VM.Standard.E4.Flex',
       shapeConfig: { ocpus: 2, memoryInGBs: 8, baselineOcpuUtilization: 'BASELINE_1_2' },
-      sourceDetails: { sourceType: 'image', imageId: 'ocid1.image.oc1.iad.aaaaaaaaimage', bootVolumeSizeInGBs: 60, bootVolumeVpusPerGB: 20 },
-      createVnicDetails: { subnetId: 'ocid1.subnet.oc1.iad.aaaaaaaasubnet', nsgIds: ['ocid1.networksecuritygroup.oc1.iad.aaaaaaaansg'] },
-      metadata: { ssh_authorized_keys: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ6z admin@example', user_data: b64(FILLED_OCI_SCRIPT) },
+      sourceDetails: {
+        sourceType: 'image',
+        imageId: 'ocid1.image.oc1.iad.aaaaaaaaimage',
+        bootVolumeSizeInGBs: 60,
+        bootVolumeVpusPerGB: 20,
+      },
+      createVnicDetails: {
+        subnetId: 'ocid1.subnet.oc1.iad.aaaaaaaasubnet',
+        nsgIds: ['ocid1.networksecuritygroup.oc1.iad.aaaaaaaansg'],
+      },
+      metadata: {
+        ssh_authorized_keys: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ6z admin@example',
+        user_data: b64(FILLED_OCI_SCRIPT),
+      },
       freeformTags: { Team: 'desktops', CostCenter: '42', ...OWNED },
       instanceOptions: { areLegacyImdsEndpointsDisabled: true },
     });
   });
 
   it('merges the plugins seed example and leaves no snake_case or OCI_MODEL_NAME', () => {
-    const body = renderOciLaunchDetails(ociProvider({ oci_config_override: SEED_OCI_OVERRIDE_PLUGINS }), OCI_CTX);
+    const body = renderOciLaunchDetails(
+      ociProvider({ oci_config_override: SEED_OCI_OVERRIDE_PLUGINS }),
+      OCI_CTX,
+    );
     expect(body.agentConfig).toEqual({
       isMonitoringDisabled: false,
       isManagementDisabled: false,
@@ -77,7 +110,10 @@ describe('renderOciLaunchDetails', () => {
           launch_instance_details: {
             shape_config: { memory_in_gbs: 16 },
             source_details: { boot_volume_vpus_per_gb: 30 },
-            create_vnic_details: { nsg_ids: ['ocid1.networksecuritygroup.oc1.iad.other'], assign_public_ip: false },
+            create_vnic_details: {
+              nsg_ids: ['ocid1.networksecuritygroup.oc1.iad.other'],
+              assign_public_ip: false,
+            },
             metadata: { extra_key: 'v' },
             shape: 'VM.Standard.E5.Flex',
           },
@@ -86,8 +122,17 @@ describe('renderOciLaunchDetails', () => {
       OCI_CTX,
     );
     expect(body.shapeConfig).toEqual({ ocpus: 2, memoryInGBs: 16, baselineOcpuUtilization: 'BASELINE_1_2' });
-    expect(body.sourceDetails).toEqual({ sourceType: 'image', imageId: 'ocid1.image.oc1.iad.aaaaaaaaimage', bootVolumeSizeInGBs: 60, bootVolumeVpusPerGB: 30 });
-    expect(body.createVnicDetails).toEqual({ subnetId: 'ocid1.subnet.oc1.iad.aaaaaaaasubnet', nsgIds: ['ocid1.networksecuritygroup.oc1.iad.other'], assignPublicIp: false });
+    expect(body.sourceDetails).toEqual({
+      sourceType: 'image',
+      imageId: 'ocid1.image.oc1.iad.aaaaaaaaimage',
+      bootVolumeSizeInGBs: 60,
+      bootVolumeVpusPerGB: 30,
+    });
+    expect(body.createVnicDetails).toEqual({
+      subnetId: 'ocid1.subnet.oc1.iad.aaaaaaaasubnet',
+      nsgIds: ['ocid1.networksecuritygroup.oc1.iad.other'],
+      assignPublicIp: false,
+    });
     expect(body.metadata).toMatchObject({ extra_key: 'v', user_data: b64(FILLED_OCI_SCRIPT) });
     expect(body.shape).toBe('VM.Standard.E5.Flex');
   });
@@ -112,7 +157,12 @@ describe('renderOciLaunchDetails', () => {
 
   it('sends no shapeConfig for fixed shapes and omits unset optional fields', () => {
     const body = renderOciLaunchDetails(
-      ociProvider({ oci_shape: 'VM.Standard2.1', oci_storage_vpus_per_gb: undefined, oci_ssh_public_key: undefined, oci_nsg_ocids: [] }),
+      ociProvider({
+        oci_shape: 'VM.Standard2.1',
+        oci_storage_vpus_per_gb: undefined,
+        oci_ssh_public_key: undefined,
+        oci_nsg_ocids: [],
+      }),
       OCI_CTX,
     );
     expect(body).not.toHaveProperty('shapeConfig');
@@ -124,11 +174,28 @@ describe('renderOciLaunchDetails', () => {
   it('refuses an override with an unknown key (one line, exit-2 error)', () => {
     const p = ociProvider({ oci_config_override: { launch_instance_details: { instance_option: {} } } });
     expect(() => renderOciLaunchDetails(p, OCI_CTX)).toThrow(InputError);
-    expect(() => renderOciLaunchDetails(p, OCI_CTX)).toThrow('oci_config_override.launch_instance_details.instance_option: "instance_option" is not a field of LaunchInstanceDetails (did you mean "instance_options"?)');
+    expect(() => renderOciLaunchDetails(p, OCI_CTX)).toThrow(
+      'oci_config_override.launch_instance_details.instance_option: "instance_option" is not a field of LaunchInstanceDetails (did you mean "instance_options"?)',
+    );
   });
 
-  it('round-trips through oci-core\'s serializer unchanged', async () => {
-    for (const over of [SEED_OCI_OVERRIDE_IMDS, SEED_OCI_OVERRIDE_PLUGINS, { launch_instance_details: { launch_volume_attachments: [{ type: 'iscsi', use_chap: false, launch_create_volume_details: { volume_creation_type: 'ATTRIBUTES', size_in_gbs: 50 } }], platform_config: { type: 'AMD_VM', is_secure_boot_enabled: true } } }]) {
+  it("round-trips through oci-core's serializer unchanged", async () => {
+    for (const over of [
+      SEED_OCI_OVERRIDE_IMDS,
+      SEED_OCI_OVERRIDE_PLUGINS,
+      {
+        launch_instance_details: {
+          launch_volume_attachments: [
+            {
+              type: 'iscsi',
+              use_chap: false,
+              launch_create_volume_details: { volume_creation_type: 'ATTRIBUTES', size_in_gbs: 50 },
+            },
+          ],
+          platform_config: { type: 'AMD_VM', is_secure_boot_enabled: true },
+        },
+      },
+    ]) {
       const body = renderOciLaunchDetails(ociProvider({ oci_config_override: over }), OCI_CTX);
       expect(await ociWire(body)).toEqual(body);
     }
@@ -150,7 +217,10 @@ describe('renderGcpInstance', () => {
             diskSizeGb: '50',
             diskType: 'zones/us-east4-b/diskTypes/pd-ssd',
           },
-          diskEncryptionKey: { kmsKeyName: 'projects/pensive-voice-547511/locations/global/keyRings/my-keyring/cryptoKeys/my-key' },
+          diskEncryptionKey: {
+            kmsKeyName:
+              'projects/pensive-voice-547511/locations/global/keyRings/my-keyring/cryptoKeys/my-key',
+          },
         },
       ],
       networkInterfaces: [
@@ -165,11 +235,21 @@ describe('renderGcpInstance', () => {
       metadata: {
         items: [
           { key: 'ssh-keys', value: 'user1:ssh-rsa AAAAB3Nza user1' },
-          { key: 'startup-script', value: '#!/bin/bash\nbash install.sh -i 0123456789abcdef0123456789abcdef -r oci -M mgr-tok\n' },
+          {
+            key: 'startup-script',
+            value: '#!/bin/bash\nbash install.sh -i 0123456789abcdef0123456789abcdef -r oci -M mgr-tok\n',
+          },
         ],
       },
-      serviceAccounts: [{ email: 'service-account@example.com', scopes: ['https://www.googleapis.com/auth/cloud-platform'] }],
-      guestAccelerators: [{ acceleratorType: 'projects/pensive-voice-547511/zones/us-east4-b/acceleratorTypes/nvidia-tesla-t4', acceleratorCount: 1 }],
+      serviceAccounts: [
+        { email: 'service-account@example.com', scopes: ['https://www.googleapis.com/auth/cloud-platform'] },
+      ],
+      guestAccelerators: [
+        {
+          acceleratorType: 'projects/pensive-voice-547511/zones/us-east4-b/acceleratorTypes/nvidia-tesla-t4',
+          acceleratorCount: 1,
+        },
+      ],
       scheduling: { onHostMaintenance: 'TERMINATE' },
       shieldedInstanceConfig: { enableIntegrityMonitoring: true, enableSecureBoot: true, enableVtpm: true },
     });
@@ -191,14 +271,33 @@ describe('renderGcpInstance', () => {
       }),
       GCP_CTX,
     );
-    expect(Object.keys(body).sort()).toEqual(['disks', 'labels', 'machineType', 'metadata', 'name', 'networkInterfaces']);
-    expect(body.networkInterfaces).toEqual([{ network: 'projects/pensive-voice-547511/global/networks/default', subnetwork: 'projects/pensive-voice-547511/regions/us-east4/subnetworks/default' }]);
-    expect(body.metadata).toEqual({ items: [{ key: 'windows-startup-script-ps1', value: 'Write-Host 0123456789abcdef0123456789abcdef' }] });
+    expect(Object.keys(body).sort()).toEqual([
+      'disks',
+      'labels',
+      'machineType',
+      'metadata',
+      'name',
+      'networkInterfaces',
+    ]);
+    expect(body.networkInterfaces).toEqual([
+      {
+        network: 'projects/pensive-voice-547511/global/networks/default',
+        subnetwork: 'projects/pensive-voice-547511/regions/us-east4/subnetworks/default',
+      },
+    ]);
+    expect(body.metadata).toEqual({
+      items: [{ key: 'windows-startup-script-ps1', value: 'Write-Host 0123456789abcdef0123456789abcdef' }],
+    });
   });
 
   it('turns a bare accelerator name into the zonal path', () => {
-    const body = renderGcpInstance(gcpProvider({ gcp_guest_accelerators: [{ acceleratorType: 'nvidia-l4', acceleratorCount: 2 }] }), GCP_CTX);
-    expect(body.guestAccelerators).toEqual([{ acceleratorType: 'zones/us-east4-b/acceleratorTypes/nvidia-l4', acceleratorCount: 2 }]);
+    const body = renderGcpInstance(
+      gcpProvider({ gcp_guest_accelerators: [{ acceleratorType: 'nvidia-l4', acceleratorCount: 2 }] }),
+      GCP_CTX,
+    );
+    expect(body.guestAccelerators).toEqual([
+      { acceleratorType: 'zones/us-east4-b/acceleratorTypes/nvidia-l4', acceleratorCount: 2 },
+    ]);
   });
 
   it('the override cannot change name or labels; it deep-merges everything else', () => {
@@ -221,9 +320,13 @@ describe('renderGcpInstance', () => {
     expect(body.canIpForward).toBe(true);
   });
 
-  it('is accepted unchanged by @google-cloud/compute\'s protobuf JSON', async () => {
-    const plain = renderGcpInstance(gcpProvider({ gcp_config_override: undefined, gcp_guest_accelerators: [], gcp_public_ip: false }), GCP_CTX);
-    for (const body of [renderGcpInstance(gcpProvider(), GCP_CTX), plain]) expect(await gcpWire(body)).toEqual(body);
+  it("is accepted unchanged by @google-cloud/compute's protobuf JSON", async () => {
+    const plain = renderGcpInstance(
+      gcpProvider({ gcp_config_override: undefined, gcp_guest_accelerators: [], gcp_public_ip: false }),
+      GCP_CTX,
+    );
+    for (const body of [renderGcpInstance(gcpProvider(), GCP_CTX), plain])
+      expect(await gcpWire(body)).toEqual(body);
   });
 });
 
@@ -235,8 +338,15 @@ describe('sampleLaunchContext', () => {
     expect(a.zone).toBe('BEol:US-ASHBURN-AD-1');
     expect(a.scriptTokens.server_id).toBe(a.serverId);
     expect(Object.keys(a.scriptTokens)).toHaveLength(8);
-    const g = sampleLaunchContext(gcpProvider(), { autoscaleConfigName: 'GPU pool', kasmUrl: 'https://kasm.corp.example:8443' });
-    expect(g).toMatchObject({ zone: 'us-east4-b', autoscaleConfigName: 'GPU pool', scriptTokens: { upstream_auth_address: 'kasm.corp.example', provider_name: 'gcp' } });
+    const g = sampleLaunchContext(gcpProvider(), {
+      autoscaleConfigName: 'GPU pool',
+      kasmUrl: 'https://kasm.corp.example:8443',
+    });
+    expect(g).toMatchObject({
+      zone: 'us-east4-b',
+      autoscaleConfigName: 'GPU pool',
+      scriptTokens: { upstream_auth_address: 'kasm.corp.example', provider_name: 'gcp' },
+    });
     expect(renderGcpInstance(gcpProvider(), g).name).toBe(instanceName('GPU pool', g.serverId));
   });
 });

@@ -52,24 +52,30 @@ const SEED_GCP = {
   gcp_network_tags: '["https-server", "foo", "bar"]',
   gcp_custom_labels: '{"foo": "bar", "bin":"baz"}',
   gcp_metadata: '[{"key": "ssh-keys", "value":"user1:ssh-rsa <key contents> user1"}]',
-  gcp_service_account: '{"email": "service-account@example.com", "scopes":["https://www.googleapis.com/auth/cloud-platform"]}',
-  gcp_guest_accelerators: '[{"acceleratorType":"projects/<project-id>/zones/<zone>/acceleratorTypes/nvidia-tesla-t4","acceleratorCount":1}]'
-    .replace('<project-id>', 'pensive-voice-547511')
-    .replace('<zone>', 'us-east4-b'),
-  gcp_config_override: '{"shieldedInstanceConfig":{"enableIntegrityMonitoring":true,"enableSecureBoot":true,"enableVtpm":true}}',
+  gcp_service_account:
+    '{"email": "service-account@example.com", "scopes":["https://www.googleapis.com/auth/cloud-platform"]}',
+  gcp_guest_accelerators:
+    '[{"acceleratorType":"projects/<project-id>/zones/<zone>/acceleratorTypes/nvidia-tesla-t4","acceleratorCount":1}]'
+      .replace('<project-id>', 'pensive-voice-547511')
+      .replace('<zone>', 'us-east4-b'),
+  gcp_config_override:
+    '{"shieldedInstanceConfig":{"enableIntegrityMonitoring":true,"enableSecureBoot":true,"enableVtpm":true}}',
   vm_installed_os_type: 'linux',
   startup_script_type: 'startup-script',
 };
 
 describe('valid configs', () => {
-  it.each(SEED_OCI_OVERRIDES.map((o, i) => [i, o]))('seed OCI override example %i validates (as a JSON string and as YAML)', async (_i, override) => {
-    for (const value of [override, JSON.parse(override as string)]) {
-      const cfg = baseConfig();
-      cfg.providers[0].oci_config_override = value;
-      const r = await check(dir, cfg);
-      expect(r.problems).toEqual([]);
-    }
-  });
+  it.each(SEED_OCI_OVERRIDES.map((o, i) => [i, o]))(
+    'seed OCI override example %i validates (as a JSON string and as YAML)',
+    async (_i, override) => {
+      for (const value of [override, JSON.parse(override as string)]) {
+        const cfg = baseConfig();
+        cfg.providers[0].oci_config_override = value;
+        const r = await check(dir, cfg);
+        expect(r.problems).toEqual([]);
+      }
+    },
+  );
 
   it('every GCP example value of the seed page validates', async () => {
     const cfg = baseConfig();
@@ -89,8 +95,17 @@ describe('valid configs', () => {
     expect(r.problems).toEqual([]);
     const [o, g] = r.config!.providers;
     expect(o.vm_provider_name === 'oci' && [o.oci_nsg_ocids, o.oci_custom_tags]).toEqual([[], {}]);
-    expect(g.vm_provider_name === 'gcp' && [g.startup_script_type, g.gcp_service_account]).toEqual(['windows-startup-script-ps1', undefined]);
-    expect(r.config!.autoscale[0]).toMatchObject({ enabled: true, minimum_instances: 0, max_launch_per_pass: 10, scale_down_delay_after_launch: 600, provision_timeout: 900 });
+    expect(g.vm_provider_name === 'gcp' && [g.startup_script_type, g.gcp_service_account]).toEqual([
+      'windows-startup-script-ps1',
+      undefined,
+    ]);
+    expect(r.config!.autoscale[0]).toMatchObject({
+      enabled: true,
+      minimum_instances: 0,
+      max_launch_per_pass: 10,
+      scale_down_delay_after_launch: 600,
+      provision_timeout: 900,
+    });
   });
 
   it('reads *_file secrets relative to the config file, expands ~ and ${ENV}, accepts an encrypted key with its passphrase file', async () => {
@@ -99,9 +114,22 @@ describe('valid configs', () => {
     await writeFile(join(dir, 'sub', 'keys', 'oci.pem'), k.ociEncryptedPem);
     await writeFile(join(dir, 'pass.txt'), 'correct horse');
     await writeFile(join(dir, 'sa.json'), JSON.stringify(k.gcpKeyJson));
-    const oci = { ...ociProvider(), oci_private_key: undefined, oci_private_key_file: 'keys/oci.pem', oci_private_key_passphrase_file: '~/pass.txt', oci_fingerprint: '${FP}' };
+    const oci = {
+      ...ociProvider(),
+      oci_private_key: undefined,
+      oci_private_key_file: 'keys/oci.pem',
+      oci_private_key_passphrase_file: '~/pass.txt',
+      oci_fingerprint: '${FP}',
+    };
     const gcp = { ...gcpProvider(), gcp_credentials: undefined, gcp_credentials_file: '~/sa.json' };
-    const r = await check(dir, { kasm: { url: 'https://k.example.com', api_key: 'k', api_key_secret: '${SECRET}' }, providers: [oci, gcp] }, { name: 'sub/cfg.yaml', env: { FP: k.ociFingerprint, SECRET: 's3' } });
+    const r = await check(
+      dir,
+      {
+        kasm: { url: 'https://k.example.com', api_key: 'k', api_key_secret: '${SECRET}' },
+        providers: [oci, gcp],
+      },
+      { name: 'sub/cfg.yaml', env: { FP: k.ociFingerprint, SECRET: 's3' } },
+    );
     expect(r.problems).toEqual([]);
     expect(r.warnings).toEqual([]);
     const [o, g] = r.config!.providers;
@@ -133,14 +161,20 @@ describe('valid configs', () => {
     await chmod(file, 0o600);
     const err = await loadConfig(file, { env: {} }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigInvalidError);
-    expect((err as ConfigInvalidError).problems.map((p) => p.path)).toEqual(expect.arrayContaining(['providers[0].oci_region', 'providers[1].gcp_zone']));
+    expect((err as ConfigInvalidError).problems.map((p) => p.path)).toEqual(
+      expect.arrayContaining(['providers[0].oci_region', 'providers[1].gcp_zone']),
+    );
     expect((err as ConfigInvalidError).exitCode).toBe(2);
   });
 
   it('uses KASM_SCALE_CONFIG, then ./kasm-scale.yaml', async () => {
     await check(dir, baseConfig());
-    expect((await checkConfig(undefined, { cwd: dir, env: { HOME: dir } })).config?.file).toBe(join(dir, 'kasm-scale.yaml'));
-    await expect(checkConfig(undefined, { cwd: dir, env: { KASM_SCALE_CONFIG: 'none.yaml' } })).rejects.toThrow(/none\.yaml does not exist/);
+    expect((await checkConfig(undefined, { cwd: dir, env: { HOME: dir } })).config?.file).toBe(
+      join(dir, 'kasm-scale.yaml'),
+    );
+    await expect(
+      checkConfig(undefined, { cwd: dir, env: { KASM_SCALE_CONFIG: 'none.yaml' } }),
+    ).rejects.toThrow(/none\.yaml does not exist/);
   });
 });
 
@@ -151,8 +185,18 @@ describe('examples/', () => {
     await mkdir(join(home, '.oci'), { recursive: true });
     await mkdir(join(home, '.config', 'kasm-scale'), { recursive: true });
     await writeFile(join(home, '.oci', 'oci_api_key.pem'), k.ociPem, { mode: 0o600 });
-    await writeFile(join(home, '.config', 'kasm-scale', 'gcp-service-account.json'), JSON.stringify(k.gcpKeyJson), { mode: 0o600 });
-    const env = { HOME: home, KASM_API_KEY: 'k', KASM_API_KEY_SECRET: 's', KASM_MANAGER_TOKEN: 'm', OCI_FINGERPRINT: k.ociFingerprint };
+    await writeFile(
+      join(home, '.config', 'kasm-scale', 'gcp-service-account.json'),
+      JSON.stringify(k.gcpKeyJson),
+      { mode: 0o600 },
+    );
+    const env = {
+      HOME: home,
+      KASM_API_KEY: 'k',
+      KASM_API_KEY_SECRET: 's',
+      KASM_MANAGER_TOKEN: 'm',
+      OCI_FINGERPRINT: k.ociFingerprint,
+    };
     for (const f of ['oci.yaml', 'gcp.yaml']) {
       const r = await checkConfig(resolve('examples', f), { env });
       expect(r.problems, f).toEqual([]);
@@ -160,7 +204,10 @@ describe('examples/', () => {
   });
 
   it('start with a schema pointer, and the committed schema is the generated one', async () => {
-    for (const f of ['oci.yaml', 'gcp.yaml']) expect((await readFile(resolve('examples', f), 'utf8')).split('\n')[0]).toBe('# yaml-language-server: $schema=./kasm-scale.schema.json');
+    for (const f of ['oci.yaml', 'gcp.yaml'])
+      expect((await readFile(resolve('examples', f), 'utf8')).split('\n')[0]).toBe(
+        '# yaml-language-server: $schema=./kasm-scale.schema.json',
+      );
     const committed = JSON.parse(await readFile(resolve('examples/kasm-scale.schema.json'), 'utf8'));
     expect(committed).toEqual(configJsonSchema());
     expect(committed.$schema).toBe('https://json-schema.org/draft/2020-12/schema');

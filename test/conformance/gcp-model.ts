@@ -28,7 +28,8 @@ export function gcpModelVerdict(body: Record<string, unknown>, at: (string | num
   const onWire = valueAt(wire, at);
   // An int64 written as a number travels as its decimal string: the same value.
   const wide = ['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64'].includes(protoFieldAt(at)?.type ?? '');
-  const same = isDeepStrictEqual(sent, onWire) || (wide && typeof sent === 'number' && onWire === String(sent));
+  const same =
+    isDeepStrictEqual(sent, onWire) || (wide && typeof sent === 'number' && onWire === String(sent));
   if (!same) return `the library sends ${JSON.stringify(onWire)} for ${JSON.stringify(sent)}`;
   return enumProblem(body, Instance);
 }
@@ -46,7 +47,8 @@ function enumProblem(value: unknown, type: protobuf.Type): string | undefined {
         if (p) return p;
       } else if (field.type === 'string' && typeof item === 'string') {
         const e = type.nested?.[k[0].toUpperCase() + k.slice(1)];
-        if (e instanceof protobuf.Enum && !Object.hasOwn(e.values, item)) return `${type.name}.${k}: "${item}" is not a value of ${e.name}`;
+        if (e instanceof protobuf.Enum && !Object.hasOwn(e.values, item))
+          return `${type.name}.${k}: "${item}" is not a value of ${e.name}`;
       }
     }
   }
@@ -75,7 +77,10 @@ function protoFieldAt(at: (string | number)[]): protobuf.Field | undefined {
 }
 
 function valueAt(root: unknown, path: (string | number)[]): unknown {
-  return path.reduce<unknown>((v, seg) => (v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined), root);
+  return path.reduce<unknown>(
+    (v, seg) => (v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined),
+    root,
+  );
 }
 
 /** compute.proto, the protos' source with its comments (where documented ranges are stated). */

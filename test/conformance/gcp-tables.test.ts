@@ -10,7 +10,23 @@ import { gcpModelVerdict, sdkEnumValues } from './gcp-model.js';
  * (gcp-model.ts, which reads nothing of ours). A generator that links a field to the
  * wrong enum, or types it wrongly, fails here.
  */
-const POOL: unknown[] = [true, false, 'yes', 'false', 0, 7, -1, 1.5, 3000000000, '12', 'two', 'x', { a: 'b' }, [], ['x']];
+const POOL: unknown[] = [
+  true,
+  false,
+  'yes',
+  'false',
+  0,
+  7,
+  -1,
+  1.5,
+  3000000000,
+  '12',
+  'two',
+  'x',
+  { a: 'b' },
+  [],
+  ['x'],
+];
 
 /** Path from Instance to a field of each message (index 0 through repeated fields). */
 function pathsToMessages(): Map<string, (string | number)[]> {
@@ -48,7 +64,12 @@ describe('the generated GCP tables agree with the compute library on every field
         if (v.t === 'any' || 'min' in v || 'max' in v) continue;
         // Enum fields: every value either side knows (a value missing from our table, or
         // one the library lacks, disagrees), and a case slip.
-        const enumValues = [...new Set([...(v.t === 'enum' ? v.values : []), ...sdkEnumValues(message, name).filter((x) => !x.startsWith('UNDEFINED_'))])];
+        const enumValues = [
+          ...new Set([
+            ...(v.t === 'enum' ? v.values : []),
+            ...sdkEnumValues(message, name).filter((x) => !x.startsWith('UNDEFINED_')),
+          ]),
+        ];
         const values = enumValues.length ? [...POOL, ...enumValues, enumValues[0].toLowerCase()] : POOL;
         for (const raw of values) {
           const value = f.repeated && !Array.isArray(raw) ? [raw] : raw;
@@ -57,7 +78,10 @@ describe('the generated GCP tables agree with the compute library on every field
           const ours = gcpOverrideProblems(body).length > 0;
           const theirs = gcpModelVerdict(body, f.repeated ? path : [...at, name]) !== undefined;
           checked++;
-          if (ours !== theirs) disagreements.push(`${message}.${name} = ${JSON.stringify(value)}: ours ${ours ? 'refuses' : 'accepts'}, the library ${theirs ? 'refuses/changes' : 'keeps'}`);
+          if (ours !== theirs)
+            disagreements.push(
+              `${message}.${name} = ${JSON.stringify(value)}: ours ${ours ? 'refuses' : 'accepts'}, the library ${theirs ? 'refuses/changes' : 'keeps'}`,
+            );
         }
       }
     }

@@ -22,11 +22,21 @@ import { computeProtoText, gcpModelVerdict } from './gcp-model.js';
 const base = (name: string) => ({
   name,
   machineType: `zones/${ZONE}/machineTypes/e2-standard-4`,
-  disks: [{ boot: true, autoDelete: true, initializeParams: { sourceImage: 'projects/debian-cloud/global/images/family/debian-12' } }],
+  disks: [
+    {
+      boot: true,
+      autoDelete: true,
+      initializeParams: { sourceImage: 'projects/debian-cloud/global/images/family/debian-12' },
+    },
+  ],
   networkInterfaces: [{ network: 'global/networks/default' }],
 });
 const body = (i: number, prefix: string) => deepMerge(base(`${prefix}-${i}`), GCP_CASES[i].override);
-const valueAt = (root: unknown, path: (string | number)[]) => path.reduce<unknown>((v, seg) => (v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined), root);
+const valueAt = (root: unknown, path: (string | number)[]) =>
+  path.reduce<unknown>(
+    (v, seg) => (v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined),
+    root,
+  );
 
 /** A self-signed service-account JWT, as the library and gcloud send one. */
 function jwt(k: GcpServiceAccountKey): string {
@@ -62,7 +72,12 @@ describe('GCP conformance: config validate, the emulator and the library agree o
     const { problems } = await check(tmp.dir, doc, { name: `gcp-${i}.yaml` });
     expect(problems.length === 0, JSON.stringify(problems)).toBe(c.valid);
     if (!c.valid) {
-      expect(problems[0].path).toBe(`providers[1].gcp_config_override.${c.at.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[')}`);
+      expect(problems[0].path).toBe(
+        `providers[1].gcp_config_override.${c.at
+          .map((s) => (typeof s === 'number' ? `[${s}]` : s))
+          .join('.')
+          .replace(/\.\[/g, '[')}`,
+      );
       expect(problems[0].line, 'the problem carries the line of the value').toBeGreaterThan(1);
     }
   });
@@ -75,25 +90,35 @@ describe('GCP conformance: config validate, the emulator and the library agree o
     });
     const json = (await res.json()) as { error?: { code: number; errors: { reason: string }[] } };
     if (GCP_CASES[i].valid) expect(res.status, JSON.stringify(json)).toBe(200);
-    else expect({ status: res.status, reason: json.error?.errors[0]?.reason }).toEqual({ status: 400, reason: 'invalid' });
+    else
+      expect({ status: res.status, reason: json.error?.errors[0]?.reason }).toEqual({
+        status: 400,
+        reason: 'invalid',
+      });
   });
 
-  it.each(rows)('(b) the emulator, through @google-cloud/compute (refused, or not what was written): %s', async (_name, i) => {
-    const c = GCP_CASES[i];
-    const sent = body(i, 'sdk');
-    const before = emu.requests.length;
-    const refused = await clients.instances.insert({ project: PROJECT, zone: ZONE, instanceResource: sent }).then(
-      () => false,
-      (err: { code?: number }) => {
-        // Thrown before the wire (fromObject refuses) or a 400 from the emulator.
-        if (err.code !== undefined && err.code !== 400) throw err;
-        return true;
-      },
-    );
-    const arrived = emu.requests.slice(before).find((r) => r.method === 'POST')?.body;
-    const changed = !refused && JSON.stringify(valueAt(arrived, c.at)) !== JSON.stringify(valueAt(sent, c.at));
-    expect(refused || changed).toBe(!c.valid);
-  });
+  it.each(rows)(
+    '(b) the emulator, through @google-cloud/compute (refused, or not what was written): %s',
+    async (_name, i) => {
+      const c = GCP_CASES[i];
+      const sent = body(i, 'sdk');
+      const before = emu.requests.length;
+      const refused = await clients.instances
+        .insert({ project: PROJECT, zone: ZONE, instanceResource: sent })
+        .then(
+          () => false,
+          (err: { code?: number }) => {
+            // Thrown before the wire (fromObject refuses) or a 400 from the emulator.
+            if (err.code !== undefined && err.code !== 400) throw err;
+            return true;
+          },
+        );
+      const arrived = emu.requests.slice(before).find((r) => r.method === 'POST')?.body;
+      const changed =
+        !refused && JSON.stringify(valueAt(arrived, c.at)) !== JSON.stringify(valueAt(sent, c.at));
+      expect(refused || changed).toBe(!c.valid);
+    },
+  );
 
   it("(c) the library's protos give the same verdict (ranges: compute.proto's comment states them)", () => {
     const proto = computeProtoText();

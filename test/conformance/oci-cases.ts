@@ -20,7 +20,10 @@ export const OCI_CASES: OciCase[] = [
   {
     name: 'valid: plugins, IMDS, a VPU level, tags, NSGs',
     override: {
-      agentConfig: { isMonitoringDisabled: false, pluginsConfig: [{ name: 'Bastion', desiredState: 'ENABLED' }] },
+      agentConfig: {
+        isMonitoringDisabled: false,
+        pluginsConfig: [{ name: 'Bastion', desiredState: 'ENABLED' }],
+      },
       instanceOptions: { areLegacyImdsEndpointsDisabled: true },
       sourceDetails: { sourceType: 'image', bootVolumeVpusPerGB: 20, bootVolumeSizeInGBs: 60 },
       shapeConfig: { baselineOcpuUtilization: 'BASELINE_1_2' },
@@ -30,14 +33,44 @@ export const OCI_CASES: OciCase[] = [
     valid: true,
     model: 'judges',
   },
-  { name: 'unknown field', override: { instanceOptions: { areLegacyImdsEndpointDisabled: true } }, valid: false, model: 'judges' },
-  { name: 'enum value misspelt', override: { agentConfig: { pluginsConfig: [{ name: 'Bastion', desiredState: 'ENABLD' }] } }, valid: false, model: 'judges' },
-  { name: 'string where a boolean belongs', override: { instanceOptions: { areLegacyImdsEndpointsDisabled: 'yes' } }, valid: false, model: 'judges' },
-  { name: 'string where a number belongs', override: { shapeConfig: { ocpus: 'two' } }, valid: false, model: 'judges' },
+  {
+    name: 'unknown field',
+    override: { instanceOptions: { areLegacyImdsEndpointDisabled: true } },
+    valid: false,
+    model: 'judges',
+  },
+  {
+    name: 'enum value misspelt',
+    override: { agentConfig: { pluginsConfig: [{ name: 'Bastion', desiredState: 'ENABLD' }] } },
+    valid: false,
+    model: 'judges',
+  },
+  {
+    name: 'string where a boolean belongs',
+    override: { instanceOptions: { areLegacyImdsEndpointsDisabled: 'yes' } },
+    valid: false,
+    model: 'judges',
+  },
+  {
+    name: 'string where a number belongs',
+    override: { shapeConfig: { ocpus: 'two' } },
+    valid: false,
+    model: 'judges',
+  },
   { name: 'number where a string belongs', override: { displayName: 42 }, valid: false, model: 'judges' },
-  { name: 'a string where a list belongs', override: { createVnicDetails: { nsgIds: 'ocid1.networksecuritygroup.oc1.iad.aaaaaaaansg1' } }, valid: false, model: 'judges' },
+  {
+    name: 'a string where a list belongs',
+    override: { createVnicDetails: { nsgIds: 'ocid1.networksecuritygroup.oc1.iad.aaaaaaaansg1' } },
+    valid: false,
+    model: 'judges',
+  },
   { name: 'map value not a string', override: { freeformTags: { team: 7 } }, valid: false, model: 'judges' },
-  { name: 'required field of a list item missing', override: { agentConfig: { pluginsConfig: [{ name: 'Bastion' }] } }, valid: false, model: 'judges' },
+  {
+    name: 'required field of a list item missing',
+    override: { agentConfig: { pluginsConfig: [{ name: 'Bastion' }] } },
+    valid: false,
+    model: 'judges',
+  },
   {
     name: 'VPUs per GB above the documented range',
     override: { sourceDetails: { sourceType: 'image', bootVolumeVpusPerGB: 130 } },

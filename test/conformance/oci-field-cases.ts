@@ -1,4 +1,8 @@
-import { OCI_MODELS, OCI_ROOT_MODEL, type OciValueType } from '../../src/config/render/oci-fields.generated.js';
+import {
+  OCI_MODELS,
+  OCI_ROOT_MODEL,
+  type OciValueType,
+} from '../../src/config/render/oci-fields.generated.js';
 
 /**
  * Bodies that put a spread of JSON values in EVERY field of every model reachable from
@@ -41,7 +45,8 @@ function discriminatorOf(model: string): { field: string; value: string } | unde
 /** A model's required fields and its discriminator, all with right values. */
 function filled(model: string, except?: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, f] of Object.entries(OCI_MODELS[model].fields)) if (f.required && k !== except) out[k] = right(f.type);
+  for (const [k, f] of Object.entries(OCI_MODELS[model].fields))
+    if (f.required && k !== except) out[k] = right(f.type);
   const disc = discriminatorOf(model);
   if (disc) out[disc.field] = disc.value;
   return out;
@@ -90,7 +95,12 @@ export function ociFieldCases(): { what: string; body: Record<string, unknown> }
     for (const [field, f] of Object.entries(OCI_MODELS[model].fields)) {
       const t = f.type.t === 'list' ? (f.type as { of: OciValueType }).of : f.type;
       // Ranges are documentation and date-time formats are not in the types; `any` is open.
-      if (t.t === 'any' || t.t === 'datetime' || (t.t === 'number' && (t.min !== undefined || t.max !== undefined))) continue;
+      if (
+        t.t === 'any' ||
+        t.t === 'datetime' ||
+        (t.t === 'number' && (t.min !== undefined || t.max !== undefined))
+      )
+        continue;
       if (field === discriminatorOf(model)?.field) continue;
       const values = t.t === 'enum' ? [...POOL, ...t.values, t.values[0].toLowerCase()] : POOL;
       for (const v of values) {

@@ -21,12 +21,23 @@ export function ociModelVerdicts(bodies: unknown[]): (string | undefined)[] {
   const file = join(ROOT, '__oci_conformance__.ts');
   const host = ts.createCompilerHost({});
   const read = host.getSourceFile.bind(host);
-  host.getSourceFile = (f, lang, ...rest) => (f === file ? ts.createSourceFile(f, lines.join('\n'), lang) : read(f, lang, ...rest));
-  const options = { strict: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, types: [] };
+  host.getSourceFile = (f, lang, ...rest) =>
+    f === file ? ts.createSourceFile(f, lines.join('\n'), lang) : read(f, lang, ...rest);
+  const options = {
+    strict: true,
+    noEmit: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    skipLibCheck: true,
+    types: [],
+  };
   const program = ts.createProgram([file], options, host);
   const verdicts: (string | undefined)[] = bodies.map(() => undefined);
   for (const d of ts.getPreEmitDiagnostics(program)) {
-    if (d.file?.fileName !== file || d.start === undefined) throw new Error(`compiling oci-core's model failed: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+    if (d.file?.fileName !== file || d.start === undefined)
+      throw new Error(
+        `compiling oci-core's model failed: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`,
+      );
     const line = d.file.getLineAndCharacterOfPosition(d.start).line - 2;
     verdicts[line] ??= ts.flattenDiagnosticMessageText(d.messageText, ' ');
   }

@@ -62,15 +62,22 @@ describe('OCI conformance: config validate, the emulator and oci-core agree on e
     if (!c.valid) expect(mine[0].line, 'the problem carries the line of the value').toBeGreaterThan(1);
   });
 
-  it.each(OCI_CASES.map((c, i) => [c.name, i] as const))('(b) the emulator, through oci-core: %s', async (_name, i) => {
-    const c = OCI_CASES[i];
-    const answer = await compute.launchInstance({ launchInstanceDetails: bodies[i] as never }).then(
-      () => ({ statusCode: 200 }) as { statusCode: number; serviceCode?: string },
-      (err: { statusCode: number; serviceCode: string }) => err,
-    );
-    if (c.valid) expect(answer.statusCode).toBe(200);
-    else expect(answer).toMatchObject({ statusCode: 400, serviceCode: expect.stringMatching(/^(InvalidParameter|MissingParameter)$/) });
-  });
+  it.each(OCI_CASES.map((c, i) => [c.name, i] as const))(
+    '(b) the emulator, through oci-core: %s',
+    async (_name, i) => {
+      const c = OCI_CASES[i];
+      const answer = await compute.launchInstance({ launchInstanceDetails: bodies[i] as never }).then(
+        () => ({ statusCode: 200 }) as { statusCode: number; serviceCode?: string },
+        (err: { statusCode: number; serviceCode: string }) => err,
+      );
+      if (c.valid) expect(answer.statusCode).toBe(200);
+      else
+        expect(answer).toMatchObject({
+          statusCode: 400,
+          serviceCode: expect.stringMatching(/^(InvalidParameter|MissingParameter)$/),
+        });
+    },
+  );
 
   it("(c) oci-core's model typings give the same verdict (ranges: the field's doc comment states them)", () => {
     const theirs = verdicts();
@@ -86,7 +93,11 @@ describe('OCI conformance: config validate, the emulator and oci-core agree on e
     const theirs = verdicts().slice(bodies.length);
     const disagreements = fieldCases.flatMap((c, i) => {
       const ours = ociRestProblems(c.body, { t: 'model', models: [OCI_ROOT_MODEL] });
-      return (ours.length > 0) === (theirs[i] !== undefined) ? [] : [`${c.what}: ours ${ours.length ? `refuses (${ours[0].message})` : 'accepts'}, oci-core ${theirs[i] ?? 'accepts'}`];
+      return ours.length > 0 === (theirs[i] !== undefined)
+        ? []
+        : [
+            `${c.what}: ours ${ours.length ? `refuses (${ours[0].message})` : 'accepts'}, oci-core ${theirs[i] ?? 'accepts'}`,
+          ];
     });
     expect(fieldCases.length).toBeGreaterThan(1000);
     expect(disagreements).toEqual([]);

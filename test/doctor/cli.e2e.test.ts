@@ -2,7 +2,22 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir, type CliRun } from '../helpers/cli.js';
-import { AD1, AD2, COMPARTMENT, IMAGE, KASM_KEY, KASM_SECRET, NSG1, PROJECT, startWorld, SUBNET, TENANCY, USER, ZONE, type World } from './fixture.js';
+import {
+  AD1,
+  AD2,
+  COMPARTMENT,
+  IMAGE,
+  KASM_KEY,
+  KASM_SECRET,
+  NSG1,
+  PROJECT,
+  startWorld,
+  SUBNET,
+  TENANCY,
+  USER,
+  ZONE,
+  type World,
+} from './fixture.js';
 
 /**
  * The built CLI (dist/) against the three emulators, through a config file that points at
@@ -71,14 +86,23 @@ autoscale:
     writeFileSync(join(dir, 'oci.pem'), w.ociKey.privatePem, { mode: 0o600 });
     writeFileSync(join(dir, 'sa.json'), JSON.stringify(w.gcpKey), { mode: 0o600 });
     writeFileSync(join(dir, 'kasm-scale.yaml'), yaml(), { mode: 0o600 });
-    writeFileSync(join(dir, 'broken.yaml'), yaml({ image: 'ocid1.image.oc1.iad.aaaaaaaamissing', zone: 'us-central1-z', kasmZone: 'nowhere' }), { mode: 0o600 });
-    writeFileSync(join(dir, 'invalid.yaml'), yaml().replace('oci_shape: VM.Standard.E4.Flex', 'oci_shape: not a shape'), { mode: 0o600 });
+    writeFileSync(
+      join(dir, 'broken.yaml'),
+      yaml({ image: 'ocid1.image.oc1.iad.aaaaaaaamissing', zone: 'us-central1-z', kasmZone: 'nowhere' }),
+      { mode: 0o600 },
+    );
+    writeFileSync(
+      join(dir, 'invalid.yaml'),
+      yaml().replace('oci_shape: VM.Standard.E4.Flex', 'oci_shape: not a shape'),
+      { mode: 0o600 },
+    );
   });
 
   afterAll(async () => {
     // No run may print a secret.
     const all = runs.map((r) => r.stdout + r.stderr).join('\n');
-    for (const s of [KASM_SECRET, w.ociKey.privatePem.split('\n')[1], w.gcpKey.private_key.split('\n')[1]]) expect(all).not.toContain(s);
+    for (const s of [KASM_SECRET, w.ociKey.privatePem.split('\n')[1], w.gcpKey.private_key.split('\n')[1]])
+      expect(all).not.toContain(s);
     await w?.close();
     await cleanup?.();
   });
@@ -95,7 +119,11 @@ autoscale:
     expect(human.code).toBe(0);
     const lines = human.stdout.trim().split('\n');
     expect(lines).toContain('oci-agents (OCI)');
-    expect(lines).toContain('  ✓ credentials authenticate: signed request accepted (key ' + w.ociKey.fingerprint + ', user ocid1.user.oc1..aaaaaaaadoctoruser)');
+    expect(lines).toContain(
+      '  ✓ credentials authenticate: signed request accepted (key ' +
+        w.ociKey.fingerprint +
+        ', user ocid1.user.oc1..aaaaaaaadoctoruser)',
+    );
     expect(lines.filter((l) => /^ {2}✓ /.test(l))).toHaveLength(27);
     expect(lines.at(-1)).toBe('✓ doctor: 27 checks, 27 passed, 0 failed');
     expect(human.stderr).toContain('doctor: running 27 checks');
@@ -103,8 +131,16 @@ autoscale:
     const json = await cli(['--json', '--config', 'kasm-scale.yaml']);
     expect(json.code).toBe(0);
     const doc = JSON.parse(json.stdout);
-    expect(doc).toMatchObject({ ok: true, file: join(dir, 'kasm-scale.yaml'), summary: { checks: 27, passed: 27, failed: 0 } });
-    expect(doc.groups.map((g: { name: string; kind: string }) => `${g.kind}:${g.name}`)).toEqual(['oci:oci-agents', 'gcp:gcp-agents', 'kasm:kasm']);
+    expect(doc).toMatchObject({
+      ok: true,
+      file: join(dir, 'kasm-scale.yaml'),
+      summary: { checks: 27, passed: 27, failed: 0 },
+    });
+    expect(doc.groups.map((g: { name: string; kind: string }) => `${g.kind}:${g.name}`)).toEqual([
+      'oci:oci-agents',
+      'gcp:gcp-agents',
+      'kasm:kasm',
+    ]);
   });
 
   it('broken references: exit 1, each ✗ with a fix hint, the rest still reported; KASM_SCALE_CONFIG and --provider work', async () => {
@@ -112,14 +148,25 @@ autoscale:
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
     const byKey = new Map<string, { status: string; hint: string | null }>(
-      doc.groups.flatMap((g: { name: string; checks: { id: string }[] }) => g.checks.map((c) => [`${g.name}/${c.id}`, c])),
+      doc.groups.flatMap((g: { name: string; checks: { id: string }[] }) =>
+        g.checks.map((c) => [`${g.name}/${c.id}`, c]),
+      ),
     );
-    expect(byKey.get('oci-agents/image')).toMatchObject({ status: 'fail', hint: expect.stringMatching(/oci_image_ocid/) });
+    expect(byKey.get('oci-agents/image')).toMatchObject({
+      status: 'fail',
+      hint: expect.stringMatching(/oci_image_ocid/),
+    });
     expect(byKey.get('oci-agents/subnet')).toMatchObject({ status: 'ok' });
-    expect(byKey.get('gcp-agents/zone')).toMatchObject({ status: 'fail', hint: expect.stringMatching(/gcp_zone/) });
+    expect(byKey.get('gcp-agents/zone')).toMatchObject({
+      status: 'fail',
+      hint: expect.stringMatching(/gcp_zone/),
+    });
     expect(byKey.get('gcp-agents/machine-type')).toMatchObject({ status: 'skip' });
     expect(byKey.get('gcp-agents/image')).toMatchObject({ status: 'ok' });
-    expect(byKey.get('kasm/zone:oci-pool')).toMatchObject({ status: 'fail', hint: expect.stringMatching(/zone_name/) });
+    expect(byKey.get('kasm/zone:oci-pool')).toMatchObject({
+      status: 'fail',
+      hint: expect.stringMatching(/zone_name/),
+    });
     expect(byKey.get('kasm/zone:gcp-pool')).toMatchObject({ status: 'ok' });
     expect(doc.summary).toMatchObject({ failed: 3, skipped: 2 });
     // Human lines go to stderr under --json: one per check, with the hint on the same line.

@@ -27,9 +27,13 @@ describe('emulator --for CONFIG', () => {
     const stderr = new MemoryStream();
     let stop!: () => void;
     const until = new Promise<void>((r) => (stop = r));
-    const done = runEmulator({ name, port: 0, forConfig: file, until }, createOutput({ stdout, stderr, env: {} }));
+    const done = runEmulator(
+      { name, port: 0, forConfig: file, until },
+      createOutput({ stdout, stderr, env: {} }),
+    );
     // Start-up is in-process I/O (config file, emulator modules): poll its output, bounded.
-    for (let i = 0; i < 1000 && !/listening on (\S+)/.test(stdout.text); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 1000 && !/listening on (\S+)/.test(stdout.text); i++)
+      await new Promise((r) => setTimeout(r, 10));
     const url = /listening on (\S+)/.exec(stdout.text)?.[1];
     expect(url, stderr.text).toBeTruthy();
     return { url: url as string, stderr, stop: async () => (stop(), await done) };
@@ -39,7 +43,9 @@ describe('emulator --for CONFIG', () => {
     const key = ociKeyPair();
     const provider = emulatedOciProvider(key, 'http://127.0.0.1:9');
     const file = join(dir, 'oci.yaml');
-    await writeFile(file, stringify({ providers: [{ ...provider, endpoint: undefined }], autoscale: [] }), { mode: 0o600 });
+    await writeFile(file, stringify({ providers: [{ ...provider, endpoint: undefined }], autoscale: [] }), {
+      mode: 0o600,
+    });
     const emu = await start('oci', file);
     try {
       expect(emu.stderr.text).toContain('accepting 1 OCI provider');
@@ -47,7 +53,12 @@ describe('emulator --for CONFIG', () => {
       expect(await ok.listOwned()).toEqual([]);
       expect((await ok.agentSize()).cores).toBe(4);
       const other = ociKeyPair();
-      const refused = await createAdapter({ ...provider, endpoint: emu.url, oci_private_key: other.privatePem, oci_fingerprint: other.fingerprint });
+      const refused = await createAdapter({
+        ...provider,
+        endpoint: emu.url,
+        oci_private_key: other.privatePem,
+        oci_fingerprint: other.fingerprint,
+      });
       await expect(refused.listOwned()).rejects.toMatchObject({ kind: 'auth' });
     } finally {
       await emu.stop();
@@ -58,7 +69,9 @@ describe('emulator --for CONFIG', () => {
     const sa = serviceAccountKey();
     const provider = emulatedGcpProvider(sa, 'http://127.0.0.1:9');
     const file = join(dir, 'gcp.yaml');
-    await writeFile(file, stringify({ providers: [{ ...provider, endpoint: undefined }], autoscale: [] }), { mode: 0o600 });
+    await writeFile(file, stringify({ providers: [{ ...provider, endpoint: undefined }], autoscale: [] }), {
+      mode: 0o600,
+    });
     const emu = await start('gcp', file);
     try {
       const adapter = await createAdapter({ ...provider, endpoint: emu.url });

@@ -29,19 +29,47 @@ describe('OCI emulator answers conform to the SDK models', () => {
     const { compute, network } = createOciClients(s.p);
     const t = createOciTransport(s.p);
     const ids = t.place(new identity.IdentityClient(t.params, t.config));
-    const details = { availabilityDomain: AD1, compartmentId: COMPARTMENT, shape: 'VM.Standard2.4', displayName: 'shapes', sourceDetails: { sourceType: 'image', imageId: IMAGE }, createVnicDetails: { subnetId: SUBNET, nsgIds: [NSG1] }, freeformTags: { a: 'b' }, agentConfig: { pluginsConfig: [{ name: 'Bastion', desiredState: 'ENABLED' }] } };
+    const details = {
+      availabilityDomain: AD1,
+      compartmentId: COMPARTMENT,
+      shape: 'VM.Standard2.4',
+      displayName: 'shapes',
+      sourceDetails: { sourceType: 'image', imageId: IMAGE },
+      createVnicDetails: { subnetId: SUBNET, nsgIds: [NSG1] },
+      freeformTags: { a: 'b' },
+      agentConfig: { pluginsConfig: [{ name: 'Bastion', desiredState: 'ENABLED' }] },
+    };
     const launched = (await compute.launchInstance({ launchInstanceDetails: details as never })).instance;
     s.tick(120_000);
     const answers: Array<[string, unknown]> = [
       ['Instance', launched],
       ['Instance', (await compute.getInstance({ instanceId: launched.id })).instance],
-      ...(await compute.listInstances({ compartmentId: COMPARTMENT })).items.map((i): [string, unknown] => ['Instance', i]),
-      ['Instance', (await compute.updateInstance({ instanceId: launched.id, updateInstanceDetails: { displayName: 'renamed' } })).instance],
+      ...(await compute.listInstances({ compartmentId: COMPARTMENT })).items.map((i): [string, unknown] => [
+        'Instance',
+        i,
+      ]),
+      [
+        'Instance',
+        (
+          await compute.updateInstance({
+            instanceId: launched.id,
+            updateInstanceDetails: { displayName: 'renamed' },
+          })
+        ).instance,
+      ],
       ['Image', (await compute.getImage({ imageId: IMAGE })).image],
-      ...(await compute.listShapes({ compartmentId: COMPARTMENT })).items.map((x): [string, unknown] => ['Shape', x]),
+      ...(await compute.listShapes({ compartmentId: COMPARTMENT })).items.map((x): [string, unknown] => [
+        'Shape',
+        x,
+      ]),
       ['Subnet', (await network.getSubnet({ subnetId: SUBNET })).subnet],
-      ['NetworkSecurityGroup', (await network.getNetworkSecurityGroup({ networkSecurityGroupId: NSG1 })).networkSecurityGroup],
-      ...(await ids.listAvailabilityDomains({ compartmentId: COMPARTMENT })).items.map((x): [string, unknown] => ['AvailabilityDomain', x]),
+      [
+        'NetworkSecurityGroup',
+        (await network.getNetworkSecurityGroup({ networkSecurityGroupId: NSG1 })).networkSecurityGroup,
+      ],
+      ...(await ids.listAvailabilityDomains({ compartmentId: COMPARTMENT })).items.map(
+        (x): [string, unknown] => ['AvailabilityDomain', x],
+      ),
       ['Compartment', (await ids.getCompartment({ compartmentId: COMPARTMENT })).compartment],
     ];
     const problems = answers.flatMap(([model, value]) => ociModelProblems(model, value));
@@ -61,9 +89,19 @@ describe('OCI emulator answers conform to the SDK models', () => {
   });
 
   it('the checker catches what it should (an unknown field, a null required field, a bad enum value)', () => {
-    const good = { id: 'ocid1.instance.oc1.iad.x', availabilityDomain: AD1, compartmentId: COMPARTMENT, lifecycleState: 'RUNNING', region: 'iad', shape: 'VM.Standard2.4', timeCreated: '2025-01-06T09:00:00.000Z' };
+    const good = {
+      id: 'ocid1.instance.oc1.iad.x',
+      availabilityDomain: AD1,
+      compartmentId: COMPARTMENT,
+      lifecycleState: 'RUNNING',
+      region: 'iad',
+      shape: 'VM.Standard2.4',
+      timeCreated: '2025-01-06T09:00:00.000Z',
+    };
     expect(ociModelProblems('Instance', good)).toEqual([]);
-    expect(ociModelProblems('Instance', { ...good, compartmentId: null, lifecycleState: 'UP', subnetId: 'x' })).toEqual([
+    expect(
+      ociModelProblems('Instance', { ...good, compartmentId: null, lifecycleState: 'UP', subnetId: 'x' }),
+    ).toEqual([
       'Instance.compartmentId: required by the model, but null',
       'Instance.lifecycleState: "UP" is not one of MOVING, PROVISIONING, RUNNING, STARTING, STOPPING, STOPPED, CREATING_IMAGE, TERMINATING, TERMINATED',
       'Instance.subnetId: not a field of Instance',
@@ -74,26 +112,63 @@ describe('OCI emulator answers conform to the SDK models', () => {
 describe('GCP emulator answers survive the compute protos', () => {
   it('every answer kind round-trips through its message class unchanged', async () => {
     const { protos } = await import('@google-cloud/compute');
-    const v1 = protos.google.cloud.compute.v1 as unknown as Record<string, { fromObject(o: unknown): unknown; toObject(m: unknown, o: object): unknown }>;
+    const v1 = protos.google.cloud.compute.v1 as unknown as Record<
+      string,
+      { fromObject(o: unknown): unknown; toObject(m: unknown, o: object): unknown }
+    >;
     const key = serviceAccountKey();
-    const emu = await startGcpEmulator({ now: () => Date.UTC(2025, 0, 6, 9), provisioningDelayMs: 0, autoTick: false });
+    const emu = await startGcpEmulator({
+      now: () => Date.UTC(2025, 0, 6, 9),
+      provisioningDelayMs: 0,
+      autoTick: false,
+    });
     closers.push(() => emu.close());
     emu.registerServiceAccount(key);
     const now = Math.floor(Date.now() / 1000);
-    const h = Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: key.private_key_id })).toString('base64url');
-    const c = Buffer.from(JSON.stringify({ iss: key.client_email, sub: key.client_email, aud: 'https://compute.googleapis.com/', iat: now, exp: now + 3600 })).toString('base64url');
+    const h = Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: key.private_key_id })).toString(
+      'base64url',
+    );
+    const c = Buffer.from(
+      JSON.stringify({
+        iss: key.client_email,
+        sub: key.client_email,
+        aud: 'https://compute.googleapis.com/',
+        iat: now,
+        exp: now + 3600,
+      }),
+    ).toString('base64url');
     const token = `${h}.${c}.${sign('RSA-SHA256', Buffer.from(`${h}.${c}`), createPrivateKey(key.private_key)).toString('base64url')}`;
     const api = async (method: string, path: string, body?: unknown, project = PROJECT) => {
-      const res = await fetch(`${emu.url}/compute/v1/projects/${project}/${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${emu.url}/compute/v1/projects/${project}/${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       expect(res.status, `${method} ${path}`).toBe(200);
       return res.json();
     };
     const vm = {
       name: 'vm-1',
       machineType: `zones/${ZONE}/machineTypes/n1-standard-4`,
-      disks: [{ boot: true, autoDelete: true, initializeParams: { sourceImage: 'projects/debian-cloud/global/images/family/debian-12', diskSizeGb: '20' } }],
-      networkInterfaces: [{ network: 'global/networks/default', accessConfigs: [{ type: 'ONE_TO_ONE_NAT', name: 'External NAT' }] }],
-      guestAccelerators: [{ acceleratorType: `zones/${ZONE}/acceleratorTypes/nvidia-tesla-t4`, acceleratorCount: 1 }],
+      disks: [
+        {
+          boot: true,
+          autoDelete: true,
+          initializeParams: {
+            sourceImage: 'projects/debian-cloud/global/images/family/debian-12',
+            diskSizeGb: '20',
+          },
+        },
+      ],
+      networkInterfaces: [
+        {
+          network: 'global/networks/default',
+          accessConfigs: [{ type: 'ONE_TO_ONE_NAT', name: 'External NAT' }],
+        },
+      ],
+      guestAccelerators: [
+        { acceleratorType: `zones/${ZONE}/acceleratorTypes/nvidia-tesla-t4`, acceleratorCount: 1 },
+      ],
       scheduling: { onHostMaintenance: 'TERMINATE' },
       serviceAccounts: [{ email: 'default', scopes: ['https://www.googleapis.com/auth/cloud-platform'] }],
       labels: { 'kasm-scale-managed': 'true' },
@@ -109,7 +184,13 @@ describe('GCP emulator answers survive the compute protos', () => {
       ['Instance', got],
       ['InstanceList', await api('GET', `zones/${ZONE}/instances`)],
       ['InstanceAggregatedList', await api('GET', 'aggregated/instances')],
-      ['Operation', await api('POST', `zones/${ZONE}/instances/vm-1/setLabels`, { labels: { a: 'b' }, labelFingerprint: got.labelFingerprint })],
+      [
+        'Operation',
+        await api('POST', `zones/${ZONE}/instances/vm-1/setLabels`, {
+          labels: { a: 'b' },
+          labelFingerprint: got.labelFingerprint,
+        }),
+      ],
       ['OperationList', await api('GET', `zones/${ZONE}/operations`)],
       ['Project', await api('GET', '')],
       ['Zone', await api('GET', `zones/${ZONE}`)],
@@ -119,13 +200,20 @@ describe('GCP emulator answers survive the compute protos', () => {
       ['DiskType', await api('GET', `zones/${ZONE}/diskTypes/pd-balanced`)],
       ['Image', await api('GET', 'global/images/family/debian-12', undefined, 'debian-cloud')],
       ['Image', await api('GET', 'global/images/debian-12-bookworm-v20250610', undefined, 'debian-cloud')],
-      ['ImageFamilyView', await api('GET', `zones/${ZONE}/imageFamilyViews/debian-12`, undefined, 'debian-cloud')],
+      [
+        'ImageFamilyView',
+        await api('GET', `zones/${ZONE}/imageFamilyViews/debian-12`, undefined, 'debian-cloud'),
+      ],
       ['Network', await api('GET', 'global/networks/default')],
       ['Subnetwork', await api('GET', 'regions/us-central1/subnetworks/default')],
       ['Operation', await api('DELETE', `zones/${ZONE}/instances/vm-1`)],
     ];
     for (const [message, json] of answers) {
-      const back = v1[message].toObject(v1[message].fromObject(json), { longs: String, enums: String, json: true });
+      const back = v1[message].toObject(v1[message].fromObject(json), {
+        longs: String,
+        enums: String,
+        json: true,
+      });
       expect(dropEmpty(back), `${message} changed in the round trip`).toEqual(dropEmpty(json));
     }
   });
@@ -133,8 +221,13 @@ describe('GCP emulator answers survive the compute protos', () => {
   it('the round trip catches what it should (an unknown field, an unknown enum value, a wrong type)', async () => {
     const { protos } = await import('@google-cloud/compute');
     const Op = protos.google.cloud.compute.v1.Operation;
-    const rt = (o: object) => dropEmpty(Op.toObject(Op.fromObject(o), { longs: String, enums: String, json: true }));
-    expect(rt({ name: 'op', status: 'DONE', progress: 100 })).toEqual({ name: 'op', status: 'DONE', progress: 100 });
+    const rt = (o: object) =>
+      dropEmpty(Op.toObject(Op.fromObject(o), { longs: String, enums: String, json: true }));
+    expect(rt({ name: 'op', status: 'DONE', progress: 100 })).toEqual({
+      name: 'op',
+      status: 'DONE',
+      progress: 100,
+    });
     expect(rt({ name: 'op', stauts: 'DONE' })).not.toEqual({ name: 'op', stauts: 'DONE' });
     expect(rt({ name: 'op', status: 'FINISHED' })).not.toEqual({ name: 'op', status: 'FINISHED' });
     expect(rt({ name: 'op', progress: '100%' })).not.toEqual({ name: 'op', progress: '100%' });
@@ -148,7 +241,11 @@ function dropEmpty(v: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
       const y = dropEmpty(x);
-      if ((Array.isArray(y) && y.length === 0) || (y && typeof y === 'object' && !Array.isArray(y) && Object.keys(y).length === 0)) continue;
+      if (
+        (Array.isArray(y) && y.length === 0) ||
+        (y && typeof y === 'object' && !Array.isArray(y) && Object.keys(y).length === 0)
+      )
+        continue;
       out[k] = y;
     }
     return out;

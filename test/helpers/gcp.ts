@@ -8,7 +8,12 @@ export const GCP_PROJECT = 'kasm-test-project';
 export const GCP_ZONE = 'us-central1-a';
 
 /** e2-standard-4 in `project`, us-central1-a, calling `endpoint`. */
-export function emulatedGcpProvider(key: GcpServiceAccountKey, endpoint: string, over: Partial<GcpProvider> = {}, project = GCP_PROJECT): GcpProvider {
+export function emulatedGcpProvider(
+  key: GcpServiceAccountKey,
+  endpoint: string,
+  over: Partial<GcpProvider> = {},
+  project = GCP_PROJECT,
+): GcpProvider {
   return {
     vm_provider_name: 'gcp',
     vm_provider_config_name: 'gcp-test',

@@ -29,7 +29,9 @@ export function ociFingerprint(key: KeyObject | string): string {
 export function ociKeyPair(passphrase?: string): OciTestKey {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return {
-    privatePem: passphrase ? encryptedPem(privateKey, passphrase) : privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    privatePem: passphrase
+      ? encryptedPem(privateKey, passphrase)
+      : privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     fingerprint: ociFingerprint(publicKey),
     privateKey,

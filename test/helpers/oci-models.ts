@@ -11,9 +11,15 @@ import { dirname, join } from 'node:path';
 import ts from 'typescript';
 
 const require = createRequire(import.meta.url);
-const MODEL_DIRS = ['oci-core', 'oci-identity'].map((p) => join(dirname(require.resolve(`${p}/package.json`)), 'lib', 'model'));
+const MODEL_DIRS = ['oci-core', 'oci-identity'].map((p) =>
+  join(dirname(require.resolve(`${p}/package.json`)), 'lib', 'model'),
+);
 
-type Kind = { t: 'string' | 'number' | 'boolean' | 'date' | 'map' | 'any' } | { t: 'enum'; values: string[] } | { t: 'model'; name: string } | { t: 'array'; of: Kind };
+type Kind =
+  | { t: 'string' | 'number' | 'boolean' | 'date' | 'map' | 'any' }
+  | { t: 'enum'; values: string[] }
+  | { t: 'model'; name: string }
+  | { t: 'array'; of: Kind };
 interface Model {
   props: Map<string, { kind: Kind; required: boolean }>;
   /** Discriminator (field, value) of a subtype. */
@@ -47,13 +53,24 @@ function model(name: string): Model {
     if (ts.isInterfaceDeclaration(s) && s.name.text === name) iface = s;
     if (ts.isModuleDeclaration(s) && s.name.text === name && s.body && ts.isModuleBlock(s.body))
       for (const x of s.body.statements) {
-        if (ts.isEnumDeclaration(x)) enums.set(x.name.text, x.members.map((m) => (m.initializer && ts.isStringLiteral(m.initializer) ? m.initializer.text : '')).filter((v) => v !== 'UNKNOWN_VALUE'));
-        if (ts.isVariableStatement(x)) for (const d of x.declarationList.declarations) if (d.initializer && ts.isStringLiteral(d.initializer)) disc = [d.name.getText(src), d.initializer.text];
+        if (ts.isEnumDeclaration(x))
+          enums.set(
+            x.name.text,
+            x.members
+              .map((m) => (m.initializer && ts.isStringLiteral(m.initializer) ? m.initializer.text : ''))
+              .filter((v) => v !== 'UNKNOWN_VALUE'),
+          );
+        if (ts.isVariableStatement(x))
+          for (const d of x.declarationList.declarations)
+            if (d.initializer && ts.isStringLiteral(d.initializer))
+              disc = [d.name.getText(src), d.initializer.text];
       }
   }
   if (!iface) throw new Error(`${name} is not an interface in ${file}`);
   const props = new Map<string, { kind: Kind; required: boolean }>();
-  for (const h of iface.heritageClauses ?? []) for (const t of h.types) for (const [k, v] of model(t.expression.getText(src).split('.').pop()!).props) props.set(k, v);
+  for (const h of iface.heritageClauses ?? [])
+    for (const t of h.types)
+      for (const [k, v] of model(t.expression.getText(src).split('.').pop()!).props) props.set(k, v);
   const kindOf = (type: ts.TypeNode | undefined): Kind => {
     if (!type) return { t: 'any' };
     if (type.kind === ts.SyntaxKind.StringKeyword) return { t: 'string' };
@@ -61,7 +78,8 @@ function model(name: string): Model {
     if (type.kind === ts.SyntaxKind.BooleanKeyword) return { t: 'boolean' };
     if (ts.isTypeLiteralNode(type)) return { t: 'map' };
     if (ts.isArrayTypeNode(type)) return { t: 'array', of: kindOf(type.elementType) };
-    if (ts.isUnionTypeNode(type)) return kindOf(type.types.find((x) => ts.isTypeReferenceNode(x)) ?? type.types[0]);
+    if (ts.isUnionTypeNode(type))
+      return kindOf(type.types.find((x) => ts.isTypeReferenceNode(x)) ?? type.types[0]);
     if (ts.isTypeReferenceNode(type)) {
       const text = type.typeName.getText(src);
       if (text === 'Date') return { t: 'date' };
@@ -77,7 +95,10 @@ function model(name: string): Model {
   };
   for (const m of iface.members) {
     if (!ts.isPropertySignature(m)) continue;
-    props.set(m.name.getText(src).replace(/^"|"$/g, ''), { kind: kindOf(m.type), required: !m.questionToken });
+    props.set(m.name.getText(src).replace(/^"|"$/g, ''), {
+      kind: kindOf(m.type),
+      required: !m.questionToken,
+    });
   }
   const out: Model = { props, disc, subtypes: subtypesOf.get(name) ?? [] };
   cache.set(name, out);
@@ -95,11 +116,14 @@ function concrete(name: string, obj: Record<string, unknown>): string {
 
 /** Every way `value` departs from the SDK model `name` (empty: conforms). */
 export function ociModelProblems(name: string, value: unknown, path = name): string[] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${path}: expected an object`];
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return [`${path}: expected an object`];
   const obj = value as Record<string, unknown>;
   const m = model(concrete(name, obj));
   const out: string[] = [];
-  for (const [k, p] of m.props) if (p.required && (obj[k] === undefined || obj[k] === null)) out.push(`${path}.${k}: required by the model, but ${obj[k] === null ? 'null' : 'missing'}`);
+  for (const [k, p] of m.props)
+    if (p.required && (obj[k] === undefined || obj[k] === null))
+      out.push(`${path}.${k}: required by the model, but ${obj[k] === null ? 'null' : 'missing'}`);
   for (const [k, v] of Object.entries(obj)) {
     const p = m.props.get(k);
     if (!p) out.push(`${path}.${k}: not a field of ${concrete(name, obj)}`);
@@ -115,13 +139,19 @@ function kindProblems(kind: Kind, v: unknown, path: string): string[] {
     case 'boolean':
       return typeof v === kind.t ? [] : [`${path}: expected a ${kind.t}, got ${JSON.stringify(v)}`];
     case 'date':
-      return (typeof v === 'string' || v instanceof Date) && !Number.isNaN(new Date(v as string).getTime()) ? [] : [`${path}: expected a date, got ${JSON.stringify(v)}`];
+      return (typeof v === 'string' || v instanceof Date) && !Number.isNaN(new Date(v as string).getTime())
+        ? []
+        : [`${path}: expected a date, got ${JSON.stringify(v)}`];
     case 'enum':
-      return kind.values.includes(v as string) ? [] : [`${path}: ${JSON.stringify(v)} is not one of ${kind.values.join(', ')}`];
+      return kind.values.includes(v as string)
+        ? []
+        : [`${path}: ${JSON.stringify(v)} is not one of ${kind.values.join(', ')}`];
     case 'map':
       return typeof v === 'object' && !Array.isArray(v) ? [] : [`${path}: expected a map`];
     case 'array':
-      return Array.isArray(v) ? v.flatMap((x, i) => kindProblems(kind.of, x, `${path}[${i}]`)) : [`${path}: expected an array`];
+      return Array.isArray(v)
+        ? v.flatMap((x, i) => kindProblems(kind.of, x, `${path}[${i}]`))
+        : [`${path}: expected an array`];
     case 'model':
       return ociModelProblems(kind.name, v, path);
     case 'any':

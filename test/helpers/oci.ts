@@ -39,7 +39,14 @@ export function ociSeed(ids: OciIds = OCI_IDS, moreShapes: SeedShape[] = []): Oc
     subnets: [{ id: ids.subnet }],
     networkSecurityGroups: [{ id: ids.nsg1 }, { id: ids.nsg2 }],
     shapes: [
-      { shape: 'VM.Standard.E4.Flex', ocpus: 1, memoryInGBs: 16, isFlexible: true, ocpuOptions: { min: 1, max: 64 }, memoryOptions: { minInGBs: 1, maxInGBs: 1024 } },
+      {
+        shape: 'VM.Standard.E4.Flex',
+        ocpus: 1,
+        memoryInGBs: 16,
+        isFlexible: true,
+        ocpuOptions: { min: 1, max: 64 },
+        memoryOptions: { minInGBs: 1, maxInGBs: 1024 },
+      },
       { shape: 'VM.Standard2.4', ocpus: 4, memoryInGBs: 60 },
       ...moreShapes,
     ],
@@ -47,7 +54,12 @@ export function ociSeed(ids: OciIds = OCI_IDS, moreShapes: SeedShape[] = []): Oc
 }
 
 /** A resolved OCI provider (E4.Flex, 2 OCPUs, 16 GB) signed with `key`, calling `endpoint`. */
-export function emulatedOciProvider(key: { privatePem: string; fingerprint: string }, endpoint: string, over: Partial<OciProvider> = {}, ids: OciIds = OCI_IDS): OciProvider {
+export function emulatedOciProvider(
+  key: { privatePem: string; fingerprint: string },
+  endpoint: string,
+  over: Partial<OciProvider> = {},
+  ids: OciIds = OCI_IDS,
+): OciProvider {
   return {
     vm_provider_name: 'oci',
     vm_provider_config_name: 'oci-test',

@@ -6,7 +6,12 @@
 import type { AutoscaleConfig } from '../../src/config/types.js';
 
 /** An enabled autoscale config with no standby and Kasm's default delays. */
-export function autoscalePool(name: string, provider: string, zone = 'default', over: Partial<AutoscaleConfig> = {}): AutoscaleConfig {
+export function autoscalePool(
+  name: string,
+  provider: string,
+  zone = 'default',
+  over: Partial<AutoscaleConfig> = {},
+): AutoscaleConfig {
   return {
     autoscale_config_name: name,
     enabled: true,

@@ -21,14 +21,22 @@ beforeEach(async () => {
 });
 afterEach(() => cleanup());
 
-const env = () => ({ HOME: home, XDG_CONFIG_HOME: '', KASM_SCALE_CONFIG: '', KASM_MANAGER_TOKEN: 'test-manager-token' });
+const env = () => ({
+  HOME: home,
+  XDG_CONFIG_HOME: '',
+  KASM_SCALE_CONFIG: '',
+  KASM_MANAGER_TOKEN: 'test-manager-token',
+});
 
 describe('init, unattended, failing part-way', () => {
   it('a profile that already exists: the generated key pair is taken back, ~/.oci/config is untouched, the rerun works', async () => {
     const ociConfig = join(home, '.oci', 'config');
     const before = '[DEFAULT]\r\nuser=ocid1.user.oc1..someoneelse\r\n';
     writeFileSync(ociConfig, before, { mode: 0o600 });
-    const r = await runCli(['init', '--answers', writeAnswers(dir, ociAnswers({ oci_profile: 'DEFAULT' })), '--yes'], { env: env(), cwd: dir });
+    const r = await runCli(
+      ['init', '--answers', writeAnswers(dir, ociAnswers({ oci_profile: 'DEFAULT' })), '--yes'],
+      { env: env(), cwd: dir },
+    );
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/profile \[DEFAULT\] already exists/);
     expect(r.stderr).toMatch(/nothing this run wrote was left behind/);
@@ -37,7 +45,10 @@ describe('init, unattended, failing part-way', () => {
     expect(existsSync(join(home, '.config', 'kasm-scale', 'kasm_api_key_secret'))).toBe(false);
     expect(existsSync(join(dir, 'kasm-scale.yaml'))).toBe(false);
 
-    const again = await runCli(['init', '--answers', writeAnswers(dir, ociAnswers({ oci_profile: 'kasm' })), '--yes'], { env: env(), cwd: dir });
+    const again = await runCli(
+      ['init', '--answers', writeAnswers(dir, ociAnswers({ oci_profile: 'kasm' })), '--yes'],
+      { env: env(), cwd: dir },
+    );
     expect(again.code, again.stderr).toBe(0);
     expect(readFileSync(ociConfig, 'utf8').startsWith(before)).toBe(true);
   });
@@ -51,7 +62,17 @@ describe('init, unattended, failing part-way', () => {
       ctx.skip(`chattr +i is not allowed here (${String((err as { stderr?: Buffer }).stderr ?? '').trim()})`);
     }
     try {
-      const r = await runCli(['init', '--answers', writeAnswers(dir, ociAnswers()), '--yes', '--config', join(locked, 'kasm-scale.yaml')], { env: env(), cwd: dir });
+      const r = await runCli(
+        [
+          'init',
+          '--answers',
+          writeAnswers(dir, ociAnswers()),
+          '--yes',
+          '--config',
+          join(locked, 'kasm-scale.yaml'),
+        ],
+        { env: env(), cwd: dir },
+      );
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(/config file .*kasm-scale\.yaml cannot be written: folder .* is not writable/);
       expect(readdirSync(join(home, '.oci'))).toEqual([]);

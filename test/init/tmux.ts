@@ -57,8 +57,13 @@ export class Terminal {
       const s = this.screen();
       if (typeof what === 'string' ? s.includes(what) : what.test(s)) return s;
       // The CLI has exited: what is not on the screen now never will be.
-      const ended = existsSync(this.exitFile) && !(typeof what === 'string' ? this.screen().includes(what) : what.test(this.screen()));
-      if (ended || Date.now() > deadline) throw new Error(`${ended ? 'init exited' : 'timed out'} before showing ${String(what)}; screen:\n${s}`);
+      const ended =
+        existsSync(this.exitFile) &&
+        !(typeof what === 'string' ? this.screen().includes(what) : what.test(this.screen()));
+      if (ended || Date.now() > deadline)
+        throw new Error(
+          `${ended ? 'init exited' : 'timed out'} before showing ${String(what)}; screen:\n${s}`,
+        );
       await delay(100);
     }
   }
@@ -82,7 +87,10 @@ export class Terminal {
 
   /** Waits for an open prompt (`? message`) whose text matches. */
   async waitForPrompt(prompt: string | RegExp): Promise<string> {
-    const re = typeof prompt === 'string' ? new RegExp(`^\\? ${prompt.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm') : prompt;
+    const re =
+      typeof prompt === 'string'
+        ? new RegExp(`^\\? ${prompt.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm')
+        : prompt;
     return this.waitFor(re);
   }
 

@@ -34,17 +34,31 @@ afterEach(async () => {
 });
 
 // No KASM_MANAGER_TOKEN: the wizard asks for the token the template needs.
-const env = () => ({ HOME: home, XDG_CONFIG_HOME: '', KASM_SCALE_CONFIG: '', KASM_MANAGER_TOKEN: '', TERM: 'xterm-256color' });
+const env = () => ({
+  HOME: home,
+  XDG_CONFIG_HOME: '',
+  KASM_SCALE_CONFIG: '',
+  KASM_MANAGER_TOKEN: '',
+  TERM: 'xterm-256color',
+});
 
 /** `text` as a pattern that also matches it wrapped: inquirer breaks long messages at spaces to fit the pane. */
 function wrapped(text: string): RegExp {
-  return new RegExp(text.split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+'));
+  return new RegExp(
+    text
+      .split(/\s+/)
+      .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('\\s+'),
+  );
 }
 
 /** Declines the doctor / submit offers (shown only when those commands exist) until the final `Next:` line. */
 async function declineOffers(t: Terminal): Promise<void> {
   for (;;) {
-    const s = await t.waitFor(/^(Next: .*|\? (Run kasm-scale doctor|Submit the provider config).*)$/m, 20_000);
+    const s = await t.waitFor(
+      /^(Next: .*|\? (Run kasm-scale doctor|Submit the provider config).*)$/m,
+      20_000,
+    );
     if (/^Next: /m.test(s)) return;
     t.answer('n');
     await t.waitFor(/✔ (Run kasm-scale doctor|Submit the provider config)/);
@@ -62,7 +76,7 @@ async function exitCode(t: Terminal): Promise<number> {
 }
 
 describe.skipIf(!hasTmux())('kasm-scale init in a terminal', () => {
-  it('OCI: generates a key, shows its fingerprint, offers the ADs OCI lists once the key is uploaded, rejects a bad OCID with the validator\'s message, writes 0600 files that validate', async () => {
+  it("OCI: generates a key, shows its fingerprint, offers the ADs OCI lists once the key is uploaded, rejects a bad OCID with the validator's message, writes 0600 files that validate", async () => {
     // OCI is an in-process emulator (--oci-endpoint): "uploading" the key registers it there.
     const ADS = ['Qwer:US-ASHBURN-AD-1', 'Qwer:US-ASHBURN-AD-2', 'Qwer:US-ASHBURN-AD-3'];
     emu = await startOciEmulator({ seed: { availabilityDomains: ADS } });
@@ -79,7 +93,12 @@ describe.skipIf(!hasTmux())('kasm-scale init in a terminal', () => {
     const fingerprint = /Fingerprint: ([0-9a-f:]{47})/.exec(shown)?.[1];
     // openssl is the independent judge of the fingerprint shown on screen.
     const pub = join(home, '.oci', 'oci_api_key_public.pem');
-    const expected = execSync(`openssl pkey -pubin -in '${pub}' -outform DER | openssl md5 -c`, { encoding: 'utf8' }).trim().split(/\s+/).pop();
+    const expected = execSync(`openssl pkey -pubin -in '${pub}' -outform DER | openssl md5 -c`, {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split(/\s+/)
+      .pop();
     expect(fingerprint).toBe(expected);
     emu.registerApiKey({ tenancy: OCIDS.tenancy, user: OCIDS.user }, readFileSync(pub, 'utf8')); // pasted in the console
     t.answer('y');
@@ -130,7 +149,12 @@ describe.skipIf(!hasTmux())('kasm-scale init in a terminal', () => {
     expect(screen).not.toContain(KASM_SECRET);
     expect(screen).toContain('config validate: no problems');
     const config = join(dir, 'kasm-scale.yaml');
-    for (const f of [config, join(home, '.oci', 'oci_api_key.pem'), join(home, '.oci', 'config'), join(home, '.config', 'kasm-scale', 'kasm_api_key_secret')]) {
+    for (const f of [
+      config,
+      join(home, '.oci', 'oci_api_key.pem'),
+      join(home, '.oci', 'config'),
+      join(home, '.config', 'kasm-scale', 'kasm_api_key_secret'),
+    ]) {
       expect(statSync(f).mode & 0o777, f).toBe(0o600);
     }
     const doc = parse(readFileSync(config, 'utf8'));
@@ -143,7 +167,7 @@ describe.skipIf(!hasTmux())('kasm-scale init in a terminal', () => {
     expect(v.code, v.stderr).toBe(0);
   }, 90_000);
 
-  it('GCP: reads a service account key file, rejects a bad project ID with the validator\'s message, writes a 0600 config that validates and never shows the key', async () => {
+  it("GCP: reads a service account key file, rejects a bad project ID with the validator's message, writes a 0600 config that validates and never shows the key", async () => {
     // The key file a person downloaded from IAM, in their (temporary) home, given as ~/...
     const sa = serviceAccountKey('kasm-test-project');
     mkdirSync(join(home, 'keys'));
@@ -239,7 +263,12 @@ describe.skipIf(!hasTmux())('kasm-scale init in a terminal', () => {
       gcp_guest_accelerators: [{ acceleratorType: 'nvidia-tesla-t4', acceleratorCount: 1 }],
       max_instances: 4,
     });
-    expect(doc.autoscale[0]).toMatchObject({ autoscale_config_name: 'gcp-gpu-agents', vm_provider_config_name: 'gcp-gpu-agents', standby_gpus: 1, downscale_backoff: 600 });
+    expect(doc.autoscale[0]).toMatchObject({
+      autoscale_config_name: 'gcp-gpu-agents',
+      vm_provider_config_name: 'gcp-gpu-agents',
+      standby_gpus: 1,
+      downscale_backoff: 600,
+    });
 
     const v = await runCli(['config', 'validate', config], { env: env(), cwd: dir });
     expect(v.code, v.stderr).toBe(0);

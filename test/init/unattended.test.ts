@@ -6,7 +6,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startOciEmulator } from '../../src/emulators/oci/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { gcpAnswers, KASM_SECRET, MANAGER_TOKEN, OCIDS, ociAnswers, writeAnswers, writeServiceAccount } from './fixtures.js';
+import {
+  gcpAnswers,
+  KASM_SECRET,
+  MANAGER_TOKEN,
+  OCIDS,
+  ociAnswers,
+  writeAnswers,
+  writeServiceAccount,
+} from './fixtures.js';
 
 /**
  * `init` without a person: no TTY and no answers is refused; `--answers FILE --yes` runs
@@ -22,7 +30,12 @@ beforeEach(async () => {
 });
 afterEach(() => cleanup());
 
-const env = () => ({ HOME: home, XDG_CONFIG_HOME: '', KASM_SCALE_CONFIG: '', KASM_MANAGER_TOKEN: 'test-manager-token' });
+const env = () => ({
+  HOME: home,
+  XDG_CONFIG_HOME: '',
+  KASM_SCALE_CONFIG: '',
+  KASM_MANAGER_TOKEN: 'test-manager-token',
+});
 const mode = (p: string) => statSync(p).mode & 0o777;
 
 async function validate(file: string) {
@@ -51,7 +64,14 @@ describe('kasm-scale init, unattended', () => {
     const config = join(dir, 'kasm-scale.yaml');
     const key = join(home, '.oci', 'oci_api_key.pem');
     const secret = join(home, '.config', 'kasm-scale', 'kasm_api_key_secret');
-    for (const f of [config, key, join(home, '.oci', 'oci_api_key_public.pem'), join(home, '.oci', 'config'), secret]) expect(mode(f), f).toBe(0o600);
+    for (const f of [
+      config,
+      key,
+      join(home, '.oci', 'oci_api_key_public.pem'),
+      join(home, '.oci', 'config'),
+      secret,
+    ])
+      expect(mode(f), f).toBe(0o600);
     expect(readFileSync(secret, 'utf8')).toBe(KASM_SECRET);
 
     const text = readFileSync(config, 'utf8');
@@ -60,7 +80,10 @@ describe('kasm-scale init, unattended', () => {
     const doc = parse(text);
     expect(doc.kasm.api_key_secret_file).toBe('~/.config/kasm-scale/kasm_api_key_secret');
     expect(doc.providers[0].oci_private_key_file).toBe('~/.oci/oci_api_key.pem');
-    expect(doc.providers[0].oci_availability_domains).toEqual(['BEol:US-ASHBURN-AD-1', 'BEol:US-ASHBURN-AD-2']);
+    expect(doc.providers[0].oci_availability_domains).toEqual([
+      'BEol:US-ASHBURN-AD-1',
+      'BEol:US-ASHBURN-AD-2',
+    ]);
     expect(doc.autoscale[0]).toMatchObject({ vm_provider_config_name: 'oci-agents', standby_cores: 8 });
 
     const profile = readFileSync(join(home, '.oci', 'config'), 'utf8');
@@ -75,7 +98,19 @@ describe('kasm-scale init, unattended', () => {
     const sa = writeServiceAccount(dir);
     const answers = writeAnswers(dir, gcpAnswers(sa), 'answers.json');
     // --gcp-endpoint: the same path as --oci-endpoint (kasm-scale emulator gcp).
-    const r = await runCli(['init', '--answers', answers, '--yes', '--config', 'gcp.yaml', '--gcp-endpoint', 'http://127.0.0.1:8124'], { env: env(), cwd: dir });
+    const r = await runCli(
+      [
+        'init',
+        '--answers',
+        answers,
+        '--yes',
+        '--config',
+        'gcp.yaml',
+        '--gcp-endpoint',
+        'http://127.0.0.1:8124',
+      ],
+      { env: env(), cwd: dir },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr + r.stdout).not.toMatch(/PRIVATE KEY|DO-NOT-PRINT/);
     const doc = parse(readFileSync(join(dir, 'gcp.yaml'), 'utf8'));
@@ -100,27 +135,50 @@ describe('kasm-scale init, unattended', () => {
     const key = join(dir, 'mykey.pem');
     const pass = join(dir, 'pass.txt');
     writeFileSync(pass, 'correct horse', { mode: 0o600 });
-    execSync(`openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -aes256 -pass file:'${pass}' -out '${key}'`, { stdio: 'ignore' });
-    const expected = execSync(`openssl pkey -in '${key}' -passin file:'${pass}' -pubout -outform DER | openssl md5 -c`, { encoding: 'utf8' }).trim().split(/\s+/).pop();
-    const answers = writeAnswers(dir, ociAnswers({ oci_key_source: 'existing', oci_private_key_file: key, oci_private_key_passphrase_file: pass }));
+    execSync(
+      `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -aes256 -pass file:'${pass}' -out '${key}'`,
+      { stdio: 'ignore' },
+    );
+    const expected = execSync(
+      `openssl pkey -in '${key}' -passin file:'${pass}' -pubout -outform DER | openssl md5 -c`,
+      { encoding: 'utf8' },
+    )
+      .trim()
+      .split(/\s+/)
+      .pop();
+    const answers = writeAnswers(
+      dir,
+      ociAnswers({
+        oci_key_source: 'existing',
+        oci_private_key_file: key,
+        oci_private_key_passphrase_file: pass,
+      }),
+    );
     const r = await runCli(['init', '--answers', answers, '--yes'], { env: env(), cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`Fingerprint: ${expected}`);
     expect(r.stderr).not.toContain('correct horse');
     const p = parse(readFileSync(join(dir, 'kasm-scale.yaml'), 'utf8')).providers[0];
-    expect(p).toMatchObject({ oci_fingerprint: expected, oci_private_key_file: key, oci_private_key_passphrase_file: pass });
+    expect(p).toMatchObject({
+      oci_fingerprint: expected,
+      oci_private_key_file: key,
+      oci_private_key_passphrase_file: pass,
+    });
     expect(existsSync(join(home, '.oci', 'oci_api_key.pem'))).toBe(false);
   });
 
   it('the built-in startup script needs the Kasm manager token: no answer for it is exit 2, nothing written', async () => {
     const answers = writeAnswers(dir, ociAnswers({ kasm_manager_token: undefined }));
-    const r = await runCli(['init', '--answers', answers, '--yes'], { env: { ...env(), KASM_MANAGER_TOKEN: '' }, cwd: dir });
+    const r = await runCli(['init', '--answers', answers, '--yes'], {
+      env: { ...env(), KASM_MANAGER_TOKEN: '' },
+      cwd: dir,
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no answer for kasm_manager_token/);
     expect(existsSync(join(dir, 'kasm-scale.yaml'))).toBe(false);
   });
 
-  it('a bad answer: exit 2 naming the question and the config validator\'s message; no config written', async () => {
+  it("a bad answer: exit 2 naming the question and the config validator's message; no config written", async () => {
     const answers = writeAnswers(dir, ociAnswers({ oci_subnet_ocid: 'ocid1.vcn.oc1.iad.aaaa' }));
     const r = await runCli(['init', '--answers', answers, '--yes'], { env: env(), cwd: dir });
     expect(r.code).toBe(2);
@@ -162,15 +220,25 @@ describe('kasm-scale init, unattended', () => {
       const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
       const file = join(dir, 'existing.pem');
       writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-      if (upload) emu.registerApiKey({ tenancy: OCIDS.tenancy, user: OCIDS.user }, publicKey.export({ type: 'spki', format: 'pem' }).toString());
-      const { oci_availability_domains: _omitted, ...rest } = ociAnswers({ oci_key_source: 'existing', oci_private_key_file: file });
+      if (upload)
+        emu.registerApiKey(
+          { tenancy: OCIDS.tenancy, user: OCIDS.user },
+          publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        );
+      const { oci_availability_domains: _omitted, ...rest } = ociAnswers({
+        oci_key_source: 'existing',
+        oci_private_key_file: file,
+      });
       return { emu, answers: writeAnswers(dir, rest) };
     }
 
-    it('answers without ADs: the config gets the region\'s ADs and the endpoint', async () => {
+    it("answers without ADs: the config gets the region's ADs and the endpoint", async () => {
       const { emu, answers } = await existingKey(true);
       try {
-        const r = await runCli(['init', '--answers', answers, '--yes', '--oci-endpoint', emu.url], { env: env(), cwd: dir });
+        const r = await runCli(['init', '--answers', answers, '--yes', '--oci-endpoint', emu.url], {
+          env: env(),
+          cwd: dir,
+        });
         expect(r.code, r.stderr).toBe(0);
         expect(r.stderr).toContain(`us-ashburn-1: ${ADS.join(', ')}`);
         const p = parse(readFileSync(join(dir, 'kasm-scale.yaml'), 'utf8')).providers[0];
@@ -189,9 +257,14 @@ describe('kasm-scale init, unattended', () => {
     it('a key OCI refuses: one line why, then the ADs are needed as an answer (exit 2, nothing written)', async () => {
       const { emu, answers } = await existingKey(false);
       try {
-        const r = await runCli(['init', '--answers', answers, '--yes', '--oci-endpoint', emu.url], { env: env(), cwd: dir });
+        const r = await runCli(['init', '--answers', answers, '--yes', '--oci-endpoint', emu.url], {
+          env: env(),
+          cwd: dir,
+        });
         expect(r.code).toBe(2);
-        expect(r.stderr).toMatch(/^Could not list the availability domains of us-ashburn-1: OCI refused the key \(not uploaded yet.*; type them instead\.$/m);
+        expect(r.stderr).toMatch(
+          /^Could not list the availability domains of us-ashburn-1: OCI refused the key \(not uploaded yet.*; type them instead\.$/m,
+        );
         expect(r.stderr).toMatch(/no answer for oci_availability_domains/);
         expect(emu.requests.map((q) => [q.operation, q.status])).toEqual([['ListAvailabilityDomains', 401]]);
         expect(existsSync(join(dir, 'kasm-scale.yaml'))).toBe(false);
@@ -200,9 +273,12 @@ describe('kasm-scale init, unattended', () => {
       }
     });
 
-    it('a bad --oci-endpoint is exit 2 with the config validator\'s words, before any question', async () => {
+    it("a bad --oci-endpoint is exit 2 with the config validator's words, before any question", async () => {
       const answers = writeAnswers(dir, ociAnswers());
-      const r = await runCli(['init', '--answers', answers, '--yes', '--oci-endpoint', 'ftp://x'], { env: env(), cwd: dir });
+      const r = await runCli(['init', '--answers', answers, '--yes', '--oci-endpoint', 'ftp://x'], {
+        env: env(),
+        cwd: dir,
+      });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/--oci-endpoint "ftp:\/\/x": expected an http\(s\):\/\/ base URL/);
       expect(existsSync(join(home, '.oci'))).toBe(false);

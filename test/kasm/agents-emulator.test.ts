@@ -22,30 +22,66 @@ async function start(opts: Partial<Parameters<typeof startKasmEmulator>[0]> = {}
   e = await startKasmEmulator({ apiKey: KEY, apiKeySecret: SECRET, now: () => t, ...opts });
   e.registerAgent({ server_id: SID, cores: 4, memory: 8 * GiB });
   const post = async (call: string, body: Record<string, unknown>) => {
-    const res = await fetch(`${e!.url}/api/public/${call}`, { method: 'POST', body: JSON.stringify({ api_key: KEY, api_key_secret: SECRET, ...body }) });
+    const res = await fetch(`${e!.url}/api/public/${call}`, {
+      method: 'POST',
+      body: JSON.stringify({ api_key: KEY, api_key_secret: SECRET, ...body }),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
-  return { emu: e, client: createKasmClient({ url: e.url, api_key: KEY, api_key_secret: SECRET }), post, tick: (ms: number) => (t += ms) };
+  return {
+    emu: e,
+    client: createKasmClient({ url: e.url, api_key: KEY, api_key_secret: SECRET }),
+    post,
+    tick: (ms: number) => (t += ms),
+  };
 }
 
 describe('Kasm emulator: agents', () => {
   it('update_server: host type required, enabled and overrides change, null/omitted keys stay, unknown server answered', async () => {
     const { emu, client, post } = await start();
-    expect(await post('update_server', { target_server: { server_id: SID, enabled: false } })).toEqual({ status: 401, body: { error_message: 'Unauthorized Action' } });
-    const ok = await post('update_server', { target_server: { server_id: SID, server_type: 'host', enabled: false, cores_override: 8, memory_override: null } });
+    expect(await post('update_server', { target_server: { server_id: SID, enabled: false } })).toEqual({
+      status: 401,
+      body: { error_message: 'Unauthorized Action' },
+    });
+    const ok = await post('update_server', {
+      target_server: {
+        server_id: SID,
+        server_type: 'host',
+        enabled: false,
+        cores_override: 8,
+        memory_override: null,
+      },
+    });
     expect(ok.status).toBe(200);
-    expect(ok.body.server).toMatchObject({ server_id: SID, enabled: false, cores_override: 8, memory_override: 0 });
+    expect(ok.body.server).toMatchObject({
+      server_id: SID,
+      enabled: false,
+      cores_override: 8,
+      memory_override: 0,
+    });
     await client.updateAgent(SID, { enabled: true });
     expect(emu.state().agents[0]).toMatchObject({ enabled: true, cores_override: 8 });
-    expect(await post('update_server', { target_server: { server_id: 'ef'.repeat(16), server_type: 'host', enabled: true } })).toEqual({ status: 200, body: { error_message: `Server (${'ef'.repeat(16)}) Does not Exist` } });
-    await expect(client.updateAgent('ef'.repeat(16), { enabled: true })).rejects.toThrow(/Kasm update_server failed: "Server \([ef]+\) Does not Exist"/);
+    expect(
+      await post('update_server', {
+        target_server: { server_id: 'ef'.repeat(16), server_type: 'host', enabled: true },
+      }),
+    ).toEqual({ status: 200, body: { error_message: `Server (${'ef'.repeat(16)}) Does not Exist` } });
+    await expect(client.updateAgent('ef'.repeat(16), { enabled: true })).rejects.toThrow(
+      /Kasm update_server failed: "Server \([ef]+\) Does not Exist"/,
+    );
   });
 
   it('delete_server: refuses with sessions unless force, force must be a boolean, marks delete_pending', async () => {
     const { emu, client, post } = await start();
     emu.addSession({ server_id: SID, cores: 1, memory: GiB });
-    expect(await client.deleteAgent(SID)).toEqual({ outcome: 'has_sessions', sessions: 1, message: "Server contains (1) kasms and 'force' option not set to True" });
-    expect((await post('delete_server', { target_server: { server_id: SID }, force: 'yes' })).body.error_message).toMatch(/force/);
+    expect(await client.deleteAgent(SID)).toEqual({
+      outcome: 'has_sessions',
+      sessions: 1,
+      message: "Server contains (1) kasms and 'force' option not set to True",
+    });
+    expect(
+      (await post('delete_server', { target_server: { server_id: SID }, force: 'yes' })).body.error_message,
+    ).toMatch(/force/);
     expect(emu.state().agents[0].operational_status).toBe('running');
     emu.removeSession(emu.state().sessions[0].kasm_id);
     expect(await client.deleteAgent(SID)).toEqual({ outcome: 'deleted' });
@@ -54,7 +90,9 @@ describe('Kasm emulator: agents', () => {
     // force empties it (kasm-scale never sends it; Kasm's own semantics)
     emu.registerAgent({ server_id: 'aa'.repeat(16), cores: 2, memory: GiB });
     emu.addSession({ server_id: 'aa'.repeat(16), cores: 1, memory: GiB });
-    expect((await post('delete_server', { target_server: { server_id: 'aa'.repeat(16) }, force: true })).body).toEqual({});
+    expect(
+      (await post('delete_server', { target_server: { server_id: 'aa'.repeat(16) }, force: true })).body,
+    ).toEqual({});
     expect(emu.state().sessions).toEqual([]);
   });
 
@@ -74,7 +112,10 @@ describe('Kasm emulator: agents', () => {
     emu.checkIn(SID);
     emu.stopCheckingIn(SID);
     tick(90_000);
-    expect((await client.getServers())[0]).toMatchObject({ operational_status: 'running', last_reported: '2024-01-01 08:01:00.000000' });
+    expect((await client.getServers())[0]).toMatchObject({
+      operational_status: 'running',
+      last_reported: '2024-01-01 08:01:00.000000',
+    });
     tick(31_000);
     expect((await client.getServers())[0].operational_status).toBe('missing');
     tick(86_400_000);
@@ -88,7 +129,9 @@ describe('Kasm emulator: agents', () => {
     const c = createKasmClient({ url: emu.url, api_key: KEY, api_key_secret: SECRET });
     const err = await c.updateAgent(SID, { enabled: false }).catch((x: Error & { hint?: string }) => x);
     expect(String((err as Error).message)).toBe('Kasm answered 401 Unauthorized to update_server');
-    expect((err as { hint?: string }).hint).toMatch(/give it "Agents Modify".*reconcile needs Agents Modify and Servers Delete to drain agents/);
+    expect((err as { hint?: string }).hint).toMatch(
+      /give it "Agents Modify".*reconcile needs Agents Modify and Servers Delete to drain agents/,
+    );
     const del = await c.deleteAgent(SID).catch((x: { hint?: string }) => x);
     expect((del as { hint?: string }).hint).toMatch(/give it "Servers Delete"/);
   });

@@ -30,11 +30,19 @@ async function emulator(auth: 'body' | 'basic' | 'both'): Promise<KasmEmulator> 
   closers.push(() => emu.close());
   return emu;
 }
-const section = (url: string, auth?: 'body' | 'basic', secret = SECRET): KasmSection => ({ url, api_key: KEY, api_key_secret: secret, ...(auth ? { auth } : {}) });
+const section = (url: string, auth?: 'body' | 'basic', secret = SECRET): KasmSection => ({
+  url,
+  api_key: KEY,
+  api_key_secret: secret,
+  ...(auth ? { auth } : {}),
+});
 
 /** The one-line OperationalError `p` rejects with; the secret and its Basic form never in it. */
 async function failure(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(OperationalError);
   const line = `${(err as CliError).message}; ${(err as CliError).hint ?? ''}`;
   expect(line).not.toContain(SECRET);
@@ -59,16 +67,25 @@ describe('kasm.auth on the wire', () => {
 
     await createKasmClient(section(url)).getZones();
     await createKasmClient(section(url, 'basic')).getZones();
-    expect(seen[0]).toEqual({ path: '/api/public/get_zones', authorization: undefined, body: { api_key: KEY, api_key_secret: SECRET } });
+    expect(seen[0]).toEqual({
+      path: '/api/public/get_zones',
+      authorization: undefined,
+      body: { api_key: KEY, api_key_secret: SECRET },
+    });
     expect(seen[1]).toEqual({ path: '/api/get_zones', authorization: `Basic ${BASIC}`, body: {} });
   });
 
   it('the schema takes body or basic, with a description, and refuses anything else in one line', () => {
     expect(kasmInputSchema.shape.auth.description).toMatch(/body .*basic/);
-    expect(kasmInputSchema.safeParse({ url: 'https://kasm.example.com', api_key: 'k', auth: 'basic' }).success).toBe(true);
+    expect(
+      kasmInputSchema.safeParse({ url: 'https://kasm.example.com', api_key: 'k', auth: 'basic' }).success,
+    ).toBe(true);
     const bad = kasmInputSchema.safeParse({ url: 'https://kasm.example.com', api_key: 'k', auth: 'Bearer' });
     expect(bad.success).toBe(false);
-    expect(bad.error!.issues[0]).toMatchObject({ path: ['auth'], message: expect.stringMatching(/expected body .* or basic/) });
+    expect(bad.error!.issues[0]).toMatchObject({
+      path: ['auth'],
+      message: expect.stringMatching(/expected body .* or basic/),
+    });
   });
 });
 
@@ -76,7 +93,9 @@ describe('the Kasm emulator models both styles', () => {
   it('a body-only server (Kasm ≤ 1.19) answers /api/ with 404; a basic-only one answers /api/public/ with 404', async () => {
     const body = await emulator('body');
     expect(await createKasmClient(section(body.url)).getZones()).toHaveLength(1);
-    expect(await failure(createKasmClient(section(body.url, 'basic')).getZones())).toMatch(/HTTP 404.*kasm\.auth/);
+    expect(await failure(createKasmClient(section(body.url, 'basic')).getZones())).toMatch(
+      /HTTP 404.*kasm\.auth/,
+    );
     const basic = await emulator('basic');
     expect(await createKasmClient(section(basic.url, 'basic')).getZones()).toHaveLength(1);
     expect(await failure(createKasmClient(section(basic.url)).getZones())).toMatch(/HTTP 404/);
@@ -87,11 +106,19 @@ describe('the Kasm emulator models both styles', () => {
     expect(await createKasmClient(section(both.url)).getZones()).toHaveLength(1);
     expect(await createKasmClient(section(both.url, 'basic')).getZones()).toHaveLength(1);
     const wrong = Buffer.from(`${KEY}:nope`).toString('base64');
-    expect(await failure(createKasmClient(section(both.url, 'basic', 'nope')).getZones())).toMatch(/refused the API key.*403/);
-    expect(await failure(createKasmClient(section(both.url, 'body', 'nope')).getZones())).toMatch(/refused the API key.*403/);
+    expect(await failure(createKasmClient(section(both.url, 'basic', 'nope')).getZones())).toMatch(
+      /refused the API key.*403/,
+    );
+    expect(await failure(createKasmClient(section(both.url, 'body', 'nope')).getZones())).toMatch(
+      /refused the API key.*403/,
+    );
     const bare = await fetch(`${both.url}/api/get_zones`, { method: 'POST', body: '{}' });
     expect(bare.status).toBe(400);
-    const garbled = await fetch(`${both.url}/api/get_zones`, { method: 'POST', body: '{}', headers: { authorization: `Basic ${wrong}` } });
+    const garbled = await fetch(`${both.url}/api/get_zones`, {
+      method: 'POST',
+      body: '{}',
+      headers: { authorization: `Basic ${wrong}` },
+    });
     expect(garbled.status).toBe(403);
   });
 });
@@ -102,8 +129,12 @@ describe('kasm-scale emulator kasm --auth', () => {
     const stderr = new MemoryStream();
     let stop!: () => void;
     const until = new Promise<void>((r) => (stop = r));
-    const done = runEmulator({ name: 'kasm', port: 0, apiKey: KEY, apiKeySecret: SECRET, auth: 'basic', until }, createOutput({ stdout, stderr, env: {} }));
-    for (let i = 0; i < 500 && !/listening on (\S+)/.test(stdout.text); i++) await new Promise((r) => setTimeout(r, 10));
+    const done = runEmulator(
+      { name: 'kasm', port: 0, apiKey: KEY, apiKeySecret: SECRET, auth: 'basic', until },
+      createOutput({ stdout, stderr, env: {} }),
+    );
+    for (let i = 0; i < 500 && !/listening on (\S+)/.test(stdout.text); i++)
+      await new Promise((r) => setTimeout(r, 10));
     const url = /listening on (\S+)/.exec(stdout.text)![1];
     try {
       expect(await createKasmClient(section(url, 'basic')).getZones()).toHaveLength(1);
@@ -113,8 +144,12 @@ describe('kasm-scale emulator kasm --auth', () => {
       await done;
     }
     const out = createOutput({ stdout: new MemoryStream(), stderr: new MemoryStream(), env: {} });
-    await expect(runEmulator({ name: 'kasm', auth: 'token', until: Promise.resolve() }, out)).rejects.toThrow(InputError);
-    await expect(runEmulator({ name: 'oci', auth: 'basic', until: Promise.resolve() }, out)).rejects.toThrow(/--auth is a flag of the kasm emulator/);
+    await expect(runEmulator({ name: 'kasm', auth: 'token', until: Promise.resolve() }, out)).rejects.toThrow(
+      InputError,
+    );
+    await expect(runEmulator({ name: 'oci', auth: 'basic', until: Promise.resolve() }, out)).rejects.toThrow(
+      /--auth is a flag of the kasm emulator/,
+    );
   });
 });
 
@@ -136,12 +171,28 @@ describe('doctor says which style the server takes', () => {
       await authCheck(section(both.url, 'basic')),
       await authCheck(section(body.url, 'body', 'wrong-secret')),
     ];
-    expect(outcomes[0]).toMatchObject({ status: 'ok', detail: expect.stringMatching(/takes kasm\.auth: body .*not basic \(HTTP 404/) });
-    expect(outcomes[1]).toMatchObject({ status: 'fail', detail: expect.stringMatching(/does not take kasm\.auth: body.*it takes basic/), hint: 'set auth: basic in the kasm section' });
-    expect(outcomes[2]).toMatchObject({ status: 'ok', detail: expect.stringMatching(/takes kasm\.auth: basic/) });
-    expect(outcomes[3]).toMatchObject({ status: 'ok', detail: expect.stringMatching(/takes kasm\.auth: basic .*takes body too/) });
+    expect(outcomes[0]).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/takes kasm\.auth: body .*not basic \(HTTP 404/),
+    });
+    expect(outcomes[1]).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/does not take kasm\.auth: body.*it takes basic/),
+      hint: 'set auth: basic in the kasm section',
+    });
+    expect(outcomes[2]).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/takes kasm\.auth: basic/),
+    });
+    expect(outcomes[3]).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/takes kasm\.auth: basic .*takes body too/),
+    });
     // A refused key still shows which route exists: the key check reports the key.
-    expect(outcomes[4]).toMatchObject({ status: 'ok', detail: expect.stringMatching(/takes kasm\.auth: body/) });
+    expect(outcomes[4]).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/takes kasm\.auth: body/),
+    });
     const text = JSON.stringify(outcomes);
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain(BASIC);

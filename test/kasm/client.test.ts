@@ -14,13 +14,20 @@ const GiB = 1024 ** 3;
 
 let emu: KasmEmulator;
 beforeAll(async () => {
-  emu = await startKasmEmulator({ apiKey: KEY, apiKeySecret: SECRET, keys: [{ apiKey: 'readonly', apiKeySecret: 'ro-secret', permissions: 'read-only' }], now: () => Date.UTC(2024, 2, 5, 22, 18, 50) });
+  emu = await startKasmEmulator({
+    apiKey: KEY,
+    apiKeySecret: SECRET,
+    keys: [{ apiKey: 'readonly', apiKeySecret: 'ro-secret', permissions: 'read-only' }],
+    now: () => Date.UTC(2024, 2, 5, 22, 18, 50),
+  });
 });
 afterAll(() => emu.close());
 afterEach(() => emu.clearFaults());
 
-const client = (over: Partial<{ url: string; api_key: string; api_key_secret: string; ca_file: string }> = {}, timeoutMs?: number) =>
-  createKasmClient({ url: emu.url, api_key: KEY, api_key_secret: SECRET, ...over }, { timeoutMs });
+const client = (
+  over: Partial<{ url: string; api_key: string; api_key_secret: string; ca_file: string }> = {},
+  timeoutMs?: number,
+) => createKasmClient({ url: emu.url, api_key: KEY, api_key_secret: SECRET, ...over }, { timeoutMs });
 
 /** Runs fn, expects an OperationalError, checks it is one line without the secret, returns its line. */
 async function failure(fn: () => Promise<unknown>, secret = SECRET): Promise<string> {
@@ -48,11 +55,22 @@ describe('Kasm client against the emulator', () => {
     const calls = emu.calls();
     for (const k of ['get_servers', 'get_kasms', 'get_zones']) expect(calls[k] - (before[k] ?? 0), k).toBe(1);
     const row = d.servers.find((s) => s.server_id === sid)!;
-    expect(row).toMatchObject({ cores: 4, memory: 8 * GiB, zone_name: 'default', operational_status: 'running', enabled: true });
+    expect(row).toMatchObject({
+      cores: 4,
+      memory: 8 * GiB,
+      zone_name: 'default',
+      operational_status: 'running',
+      enabled: true,
+    });
     expect(row.core_calculations).toBeUndefined(); // in Kasm's answer, not read by the planner
     expect(row.kasms).toEqual([{ kasm_id: expect.stringMatching(/^[0-9a-f]{32}$/) }]);
     const session = d.kasms.find((k) => k.server_id === sid)!;
-    expect(session).toMatchObject({ cores: 2, memory: 2 * GiB, zone_name: 'default', operational_status: 'running' });
+    expect(session).toMatchObject({
+      cores: 2,
+      memory: 2 * GiB,
+      zone_name: 'default',
+      operational_status: 'running',
+    });
     expect(session.image).toBeUndefined();
     expect(session.user).toBeUndefined();
     expect(d.zones.map((z) => z.zone_name)).toContain('default');
@@ -60,8 +78,22 @@ describe('Kasm client against the emulator', () => {
 
   it('reads servers, sessions and zones, keeping every row and filtering Docker agents', async () => {
     const sid = 'a1'.repeat(16);
-    emu.registerAgent({ server_id: sid, zone_name: 'default', cores: 4, memory: 8 * GiB, gpus: 0, provider: 'oci', instance_id: 'ocid1.instance.oc1..x' });
-    emu.registerAgent({ server_id: 'b2'.repeat(16), server_type: 'desktop', zone_name: 'default', cores: 2, memory: 4 * GiB });
+    emu.registerAgent({
+      server_id: sid,
+      zone_name: 'default',
+      cores: 4,
+      memory: 8 * GiB,
+      gpus: 0,
+      provider: 'oci',
+      instance_id: 'ocid1.instance.oc1..x',
+    });
+    emu.registerAgent({
+      server_id: 'b2'.repeat(16),
+      server_type: 'desktop',
+      zone_name: 'default',
+      cores: 2,
+      memory: 4 * GiB,
+    });
     emu.addSession({ zone_name: 'default', server_id: sid, cores: 2, memory: 2 * GiB });
     emu.addSession({ zone_name: 'default', cores: 1, memory: GiB });
     const c = client();
@@ -70,13 +102,25 @@ describe('Kasm client against the emulator', () => {
     const agents = dockerAgents(servers);
     expect(agents.map((a) => a.server_id)).toEqual([sid]);
     expect(await c.getDockerAgents()).toHaveLength(1);
-    expect(agents[0]).toMatchObject({ cores: 4, memory: 8 * GiB, operational_status: 'running', enabled: true, zone_name: 'default', last_reported: '2024-03-05 22:18:50.000000' });
+    expect(agents[0]).toMatchObject({
+      cores: 4,
+      memory: 8 * GiB,
+      operational_status: 'running',
+      enabled: true,
+      zone_name: 'default',
+      last_reported: '2024-03-05 22:18:50.000000',
+    });
     expect(agents[0].core_calculations).toEqual({ percentage: 50, used: 2, max: 4 });
     expect((agents[0].kasms ?? []).length).toBe(1);
     const kasms = await c.getKasms();
     expect(kasms).toHaveLength(2);
     const waiting = kasms.find((k) => k.server_id === null)!;
-    expect(waiting).toMatchObject({ operational_status: 'requested', zone_name: 'default', cores: 1, memory: GiB });
+    expect(waiting).toMatchObject({
+      operational_status: 'requested',
+      zone_name: 'default',
+      cores: 1,
+      memory: GiB,
+    });
     expect(waiting.kasm_id).toMatch(/^[0-9a-f]{32}$/);
     const zones = await c.getZones();
     expect(zones[0]).toMatchObject({ zone_name: 'default', available_cores: 2 });
@@ -87,19 +131,34 @@ describe('Kasm client against the emulator', () => {
   });
 
   it('error_message on HTTP 200 is a failure, quoted', async () => {
-    emu.setFault({ route: 'get_servers', kind: 'error_message', message: 'Something broke in the handler', times: 1 });
-    expect(await failure(() => client().getServers())).toBe('Kasm get_servers failed: "Something broke in the handler"; ');
+    emu.setFault({
+      route: 'get_servers',
+      kind: 'error_message',
+      message: 'Something broke in the handler',
+      times: 1,
+    });
+    expect(await failure(() => client().getServers())).toBe(
+      'Kasm get_servers failed: "Something broke in the handler"; ',
+    );
   });
 
   it('a wrong key is 403 Access Denied with a hint to check the key', async () => {
-    const line = await failure(() => client({ api_key_secret: 'wrong-secret-value' }).getZones(), 'wrong-secret-value');
+    const line = await failure(
+      () => client({ api_key_secret: 'wrong-secret-value' }).getZones(),
+      'wrong-secret-value',
+    );
     expect(line).toContain('403 Access Denied');
     expect(line).toContain('api_key_secret');
   });
 
   it('missing credentials answer 400, reported as one line', async () => {
-    const line = await failure(() => client({ api_key: '', api_key_secret: '' }).getZones(), 'no-secret-here');
-    expect(line).toMatch(/get_zones failed: "Missing api_key or api_key_secret" \(HTTP 400\); set kasm.api_key/);
+    const line = await failure(
+      () => client({ api_key: '', api_key_secret: '' }).getZones(),
+      'no-secret-here',
+    );
+    expect(line).toMatch(
+      /get_zones failed: "Missing api_key or api_key_secret" \(HTTP 400\); set kasm.api_key/,
+    );
   });
 
   it('a read-only key gets 401 Unauthorized on create, naming the permission', async () => {
@@ -119,13 +178,17 @@ describe('Kasm client against the emulator', () => {
 
   it('a 500 with an HTML page becomes one line with no HTML', async () => {
     emu.setFault({ route: 'get_servers', kind: 'html500' });
-    expect(await failure(() => client().getServers())).toMatch(/^Kasm get_servers answered HTTP 500 with an HTML error page; /);
+    expect(await failure(() => client().getServers())).toMatch(
+      /^Kasm get_servers answered HTTP 500 with an HTML error page; /,
+    );
   });
 
   it('a 502 without body, an unknown path (404) and a non-JSON 200 are each one line', async () => {
     emu.setFault({ kind: 'status', status: 502, times: 1 });
     expect(await failure(() => client().getZones())).toMatch(/HTTP 502/);
-    expect(await failure(() => client().call('no_such_call'))).toMatch(/Kasm has no no_such_call at http:\/\/127\.0\.0\.1:\d+\/api\/public\/no_such_call \(HTTP 404\); check kasm.url/);
+    expect(await failure(() => client().call('no_such_call'))).toMatch(
+      /Kasm has no no_such_call at http:\/\/127\.0\.0\.1:\d+\/api\/public\/no_such_call \(HTTP 404\); check kasm.url/,
+    );
     expect(await failure(() => client({ url: `${emu.url}/sub/path` }).getZones())).toMatch(/HTTP 404/);
   });
 
@@ -133,7 +196,9 @@ describe('Kasm client against the emulator', () => {
     emu.setFault({ kind: 'drop', times: 1 });
     expect(await failure(() => client().getZones())).toMatch(/dropped the connection during get_zones/);
     emu.setFault({ kind: 'latency', ms: 400, times: 1 });
-    expect(await failure(() => client({}, 100).getZones())).toMatch(/no answer from Kasm at http:\/\/127\.0\.0\.1:\d+ to get_zones within 100 ms/);
+    expect(await failure(() => client({}, 100).getZones())).toMatch(
+      /no answer from Kasm at http:\/\/127\.0\.0\.1:\d+ to get_zones within 100 ms/,
+    );
   });
 
   it('an unreachable host (closed port) names the URL', async () => {
@@ -141,8 +206,12 @@ describe('Kasm client against the emulator', () => {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const port = (srv.address() as AddressInfo).port;
     await new Promise((r) => srv.close(r));
-    const line = await failure(() => createKasmClient({ url: `http://127.0.0.1:${port}`, api_key: KEY, api_key_secret: SECRET }).getZones());
-    expect(line).toBe(`cannot reach Kasm at http://127.0.0.1:${port}: connection refused; check kasm.url (http://127.0.0.1:${port}) and that Kasm is running and reachable from here`);
+    const line = await failure(() =>
+      createKasmClient({ url: `http://127.0.0.1:${port}`, api_key: KEY, api_key_secret: SECRET }).getZones(),
+    );
+    expect(line).toBe(
+      `cannot reach Kasm at http://127.0.0.1:${port}: connection refused; check kasm.url (http://127.0.0.1:${port}) and that Kasm is running and reachable from here`,
+    );
   });
 
   it('an error_message that echoes the secret is scrubbed', async () => {
@@ -151,10 +220,15 @@ describe('Kasm client against the emulator', () => {
   });
 
   it('plain http is refused off loopback; a bad URL is an input error', () => {
-    expect(() => createKasmClient({ url: 'http://kasm.example.com', api_key: KEY, api_key_secret: SECRET })).toThrow(InputError);
-    expect(() => createKasmClient({ url: 'http://kasm.example.com', api_key: KEY, api_key_secret: SECRET })).toThrow(/plain http on a non-loopback host/);
+    expect(() =>
+      createKasmClient({ url: 'http://kasm.example.com', api_key: KEY, api_key_secret: SECRET }),
+    ).toThrow(InputError);
+    expect(() =>
+      createKasmClient({ url: 'http://kasm.example.com', api_key: KEY, api_key_secret: SECRET }),
+    ).toThrow(/plain http on a non-loopback host/);
     expect(() => createKasmClient({ url: 'kasm', api_key: KEY, api_key_secret: SECRET })).toThrow(InputError);
-    for (const u of ['http://localhost:1', 'http://127.0.0.2:1', 'http://[::1]:1']) expect(() => createKasmClient({ url: u, api_key: KEY, api_key_secret: SECRET })).not.toThrow();
+    for (const u of ['http://localhost:1', 'http://127.0.0.2:1', 'http://[::1]:1'])
+      expect(() => createKasmClient({ url: u, api_key: KEY, api_key_secret: SECRET })).not.toThrow();
   });
 
   it('lenient parsing: unknown keys kept, numbers as strings read as numbers', async () => {
@@ -162,8 +236,12 @@ describe('Kasm client against the emulator', () => {
     const [a] = await client().getServers();
     expect(a).toMatchObject({ gpus: 1, extra_thing: 'x' });
     emu.removeAgent('c3'.repeat(16));
-    expect(parseServer({ server_id: 'x', cores: '4', memory: '1024', enabled: 'false', unknown: 1 })).toMatchObject({ cores: 4, memory: 1024, gpus: 0, enabled: false, unknown: 1, kasms: [] });
-    expect(parseSession({ kasm_id: 'k', server_id: '', cores: 1.5, server: { zone_name: 'z' } })).toMatchObject({ server_id: null, cores: 1.5, zone_name: 'z', operational_status: '' });
+    expect(
+      parseServer({ server_id: 'x', cores: '4', memory: '1024', enabled: 'false', unknown: 1 }),
+    ).toMatchObject({ cores: 4, memory: 1024, gpus: 0, enabled: false, unknown: 1, kasms: [] });
+    expect(
+      parseSession({ kasm_id: 'k', server_id: '', cores: 1.5, server: { zone_name: 'z' } }),
+    ).toMatchObject({ server_id: null, cores: 1.5, zone_name: 'z', operational_status: '' });
   });
 });
 
@@ -186,7 +264,9 @@ describe('Kasm client over TLS', () => {
   it('rejects a certificate from a private CA without ca_file', async () => {
     const c = createKasmClient({ url: tls.url, api_key: KEY, api_key_secret: SECRET });
     const line = await failure(() => c.getZones());
-    expect(line).toMatch(/^TLS failed for Kasm at https:\/\/127\.0\.0\.1:\d+: certificate not trusted \(\w+\); set kasm.ca_file/);
+    expect(line).toMatch(
+      /^TLS failed for Kasm at https:\/\/127\.0\.0\.1:\d+: certificate not trusted \(\w+\); set kasm.ca_file/,
+    );
   });
 
   it('trusts it with ca_file, without touching global TLS settings', async () => {
@@ -196,6 +276,13 @@ describe('Kasm client over TLS', () => {
   });
 
   it('a missing ca_file is an input error naming it', () => {
-    expect(() => createKasmClient({ url: tls.url, api_key: KEY, api_key_secret: SECRET, ca_file: '/nonexistent/ca.pem' })).toThrow(/kasm.ca_file \/nonexistent\/ca.pem does not exist/);
+    expect(() =>
+      createKasmClient({
+        url: tls.url,
+        api_key: KEY,
+        api_key_secret: SECRET,
+        ca_file: '/nonexistent/ca.pem',
+      }),
+    ).toThrow(/kasm.ca_file \/nonexistent\/ca.pem does not exist/);
   });
 });

@@ -3,8 +3,10 @@ import { SEED_GCP_PLACEMENT } from '../helpers/providers.js';
 
 /** Resolved provider entries as loadConfig() returns them (secrets already read from *_file). */
 
-export const OCI_KEY_SECRET = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDsecretOCIkeybody\n-----END PRIVATE KEY-----\n';
-export const GCP_PRIVATE_KEY_SECRET = '-----BEGIN PRIVATE KEY-----\nMIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQCsecretGCPkeybody\n-----END PRIVATE KEY-----\n';
+export const OCI_KEY_SECRET =
+  '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDsecretOCIkeybody\n-----END PRIVATE KEY-----\n';
+export const GCP_PRIVATE_KEY_SECRET =
+  '-----BEGIN PRIVATE KEY-----\nMIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQCsecretGCPkeybody\n-----END PRIVATE KEY-----\n';
 export const PASSPHRASE_SECRET = 'correct-horse-battery-staple-9';
 
 export function ociProvider(over: Partial<OciProvider> = {}): OciProvider {
@@ -40,19 +42,42 @@ export function gcpProvider(over: Partial<GcpProvider> = {}): GcpProvider {
     vm_provider_config_name: 'gcp-east',
     max_instances: 4,
     startup_script: '#!/bin/bash\necho {server_id}\n',
-    gcp_credentials: { type: 'service_account', project_id: 'pensive-voice-547511', private_key: GCP_PRIVATE_KEY_SECRET, client_email: 'kasm@pensive-voice-547511.iam.gserviceaccount.com' },
+    gcp_credentials: {
+      type: 'service_account',
+      project_id: 'pensive-voice-547511',
+      private_key: GCP_PRIVATE_KEY_SECRET,
+      client_email: 'kasm@pensive-voice-547511.iam.gserviceaccount.com',
+    },
     ...SEED_GCP_PLACEMENT,
     gcp_network_tags: ['https-server'],
     gcp_custom_labels: { env: 'prod' },
     gcp_metadata: [{ key: 'enable-oslogin', value: 'TRUE' }],
-    gcp_service_account: { email: 'agents@pensive-voice-547511.iam.gserviceaccount.com', scopes: ['https://www.googleapis.com/auth/cloud-platform'] },
-    gcp_guest_accelerators: [{ acceleratorType: 'projects/pensive-voice-547511/zones/us-east4-b/acceleratorTypes/nvidia-tesla-t4', acceleratorCount: 1 }],
+    gcp_service_account: {
+      email: 'agents@pensive-voice-547511.iam.gserviceaccount.com',
+      scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+    },
+    gcp_guest_accelerators: [
+      {
+        acceleratorType: 'projects/pensive-voice-547511/zones/us-east4-b/acceleratorTypes/nvidia-tesla-t4',
+        acceleratorCount: 1,
+      },
+    ],
     vm_installed_os_type: 'linux',
     startup_script_type: 'startup-script',
     ...over,
   };
 }
 
-export function configWith(url: string, apiKey: string, apiKeySecret: string, providers = [ociProvider(), gcpProvider()]): KasmScaleConfig {
-  return { file: '/tmp/kasm-scale.yaml', kasm: { url, api_key: apiKey, api_key_secret: apiKeySecret }, providers, autoscale: [] };
+export function configWith(
+  url: string,
+  apiKey: string,
+  apiKeySecret: string,
+  providers = [ociProvider(), gcpProvider()],
+): KasmScaleConfig {
+  return {
+    file: '/tmp/kasm-scale.yaml',
+    kasm: { url, api_key: apiKey, api_key_secret: apiKeySecret },
+    providers,
+    autoscale: [],
+  };
 }

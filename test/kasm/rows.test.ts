@@ -11,20 +11,40 @@ const whole = (text: string, key: string) => {
 
 describe('parseRows: one list of a Kasm answer, row by row', () => {
   it('gives the same rows and the same rest as JSON.parse, whatever the strings hold', () => {
-    const tricky = fc.oneof(fc.string(), fc.constantFrom('"', '\\', '\\"', '{', '}', '[', ']', ',', 'kasms', '"kasms":[', '\u00e9\u{1F600}'));
+    const tricky = fc.oneof(
+      fc.string(),
+      fc.constantFrom('"', '\\', '\\"', '{', '}', '[', ']', ',', 'kasms', '"kasms":[', '\u00e9\u{1F600}'),
+    );
     const value = fc.letrec((tie) => ({
-      v: fc.oneof({ depthSize: 'small' }, tricky, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(tricky, tie('v'), { maxKeys: 3 })),
+      v: fc.oneof(
+        { depthSize: 'small' },
+        tricky,
+        fc.integer(),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('v'), { maxLength: 3 }),
+        fc.dictionary(tricky, tie('v'), { maxKeys: 3 }),
+      ),
     })).v;
     const row = fc.dictionary(tricky, value, { maxKeys: 5 });
     fc.assert(
       fc.property(
         fc.array(row, { maxLength: 6 }),
-        fc.dictionary(fc.string().filter((k) => k !== 'kasms'), value, { maxKeys: 3 }),
+        fc.dictionary(
+          fc.string().filter((k) => k !== 'kasms'),
+          value,
+          { maxKeys: 3 },
+        ),
         fc.boolean(),
         fc.array(fc.nat(), { maxLength: 8 }),
         fc.integer({ min: 1, max: 9 }),
         (rows, other, pretty, cuts, sliceBytes) => {
-          const text = JSON.stringify({ ...other, kasms: rows, current_time: '2025-01-06 09:00:00' }, null, pretty ? 2 : undefined);
+          const text = JSON.stringify(
+            { ...other, kasms: rows, current_time: '2025-01-06 09:00:00' },
+            null,
+            pretty ? 2 : undefined,
+          );
           const expected = whole(text, 'kasms');
           expect(parseRows(text, 'kasms', (r) => r)).toEqual(expected);
           // In pieces cut anywhere (inside strings, after a backslash, inside a key)...
@@ -46,7 +66,11 @@ describe('parseRows: one list of a Kasm answer, row by row', () => {
 
   it('hands each row to onRow once, in order', () => {
     const seen: unknown[] = [];
-    const r = parseRows('{"kasms": [{"a":1}, {"a":2},{"a":3}]}', 'kasms', (x) => (seen.push(x), (x as { a: number }).a * 10));
+    const r = parseRows(
+      '{"kasms": [{"a":1}, {"a":2},{"a":3}]}',
+      'kasms',
+      (x) => (seen.push(x), (x as { a: number }).a * 10),
+    );
     expect(r?.rows).toEqual([10, 20, 30]);
     expect(seen).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
   });

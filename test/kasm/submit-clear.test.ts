@@ -41,7 +41,10 @@ function fullGcp(): Record<string, unknown> {
     gcp_network_tags: ['https-server'],
     gcp_custom_labels: { env: 'prod' },
     gcp_metadata: [{ key: 'enable-oslogin', value: 'TRUE' }],
-    gcp_service_account: { email: 'agents@pensive-voice-547511.iam.gserviceaccount.com', scopes: ['https://www.googleapis.com/auth/cloud-platform'] },
+    gcp_service_account: {
+      email: 'agents@pensive-voice-547511.iam.gserviceaccount.com',
+      scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+    },
     gcp_guest_accelerators: [{ acceleratorType: 'nvidia-tesla-t4', acceleratorCount: 1 }],
     gcp_config_override: { description: 'kasm agent' },
     vm_installed_os_type: 'linux',
@@ -92,42 +95,58 @@ describe.each([
     expect(fields.map((f) => f.key).sort()).toEqual(schemaKeys.sort());
   });
 
-  it.each(fields.map((f) => [f.key, f] as const))('%s: the file may leave it out exactly when the table says so', async (key, f) => {
-    const r = await load(without(full(), key));
-    if (f.presence === 'required') {
-      expect(r.problems.some((p) => p.includes(key)), r.problems.join('\n')).toBe(true);
-      return;
-    }
-    expect(r.problems).toEqual([]);
-    const value = (r.provider as unknown as Record<string, unknown>)[key];
-    if (f.presence === 'optional') expect(value).toBeUndefined();
-    else expect(value).toBeDefined();
-  });
+  it.each(fields.map((f) => [f.key, f] as const))(
+    '%s: the file may leave it out exactly when the table says so',
+    async (key, f) => {
+      const r = await load(without(full(), key));
+      if (f.presence === 'required') {
+        expect(
+          r.problems.some((p) => p.includes(key)),
+          r.problems.join('\n'),
+        ).toBe(true);
+        return;
+      }
+      expect(r.problems).toEqual([]);
+      const value = (r.provider as unknown as Record<string, unknown>)[key];
+      if (f.presence === 'optional') expect(value).toBeUndefined();
+      else expect(value).toBeDefined();
+    },
+  );
 
-  it.each(fields.filter((f) => f.presence !== 'required').map((f) => [f.key, f] as const))('%s: left out of the file, it is cleared in Kasm, then unchanged', async (key, f) => {
-    const client = createKasmClient({ url: emu.url, api_key: KEY, api_key_secret: SECRET });
-    const name = `${cloud}-${key}`;
-    const before = (await load({ ...full(), vm_provider_config_name: name })).provider!;
-    await executeSubmit(planSubmit([before], await client.getVmProviderConfigs()), client, { dryRun: false });
-    const stored = () => emu.state().vmProviderConfigs.find((c) => c.vm_provider_config_name === name)!;
-    const had = stored()[key];
+  it.each(fields.filter((f) => f.presence !== 'required').map((f) => [f.key, f] as const))(
+    '%s: left out of the file, it is cleared in Kasm, then unchanged',
+    async (key, f) => {
+      const client = createKasmClient({ url: emu.url, api_key: KEY, api_key_secret: SECRET });
+      const name = `${cloud}-${key}`;
+      const before = (await load({ ...full(), vm_provider_config_name: name })).provider!;
+      await executeSubmit(planSubmit([before], await client.getVmProviderConfigs()), client, {
+        dryRun: false,
+      });
+      const stored = () => emu.state().vmProviderConfigs.find((c) => c.vm_provider_config_name === name)!;
+      const had = stored()[key];
 
-    const after = (await load({ ...without(full(), key), vm_provider_config_name: name })).provider!;
-    const plan = planSubmit([after], await client.getVmProviderConfigs());
-    // A defaulted key left out sends its default, which may be what Kasm has already.
-    if (f.presence === 'optional') expect(plan.items[0].action).toBe('update');
-    const change = plan.items[0].changes.find((c) => c.field === key);
-    if (f.presence === 'optional') {
-      expect(change, `${key} must show as cleared`).toMatchObject({ field: key, kind: 'removed', sent: typeof f.cleared === 'object' ? JSON.stringify(f.cleared) : f.cleared });
-    }
-    await executeSubmit(plan, client, { dryRun: false });
-    const now = stored()[key];
-    if (f.presence === 'optional') expect(now).toEqual(typeof f.cleared === 'object' ? JSON.stringify(f.cleared) : f.cleared);
-    else if (change) expect(now).not.toEqual(had);
+      const after = (await load({ ...without(full(), key), vm_provider_config_name: name })).provider!;
+      const plan = planSubmit([after], await client.getVmProviderConfigs());
+      // A defaulted key left out sends its default, which may be what Kasm has already.
+      if (f.presence === 'optional') expect(plan.items[0].action).toBe('update');
+      const change = plan.items[0].changes.find((c) => c.field === key);
+      if (f.presence === 'optional') {
+        expect(change, `${key} must show as cleared`).toMatchObject({
+          field: key,
+          kind: 'removed',
+          sent: typeof f.cleared === 'object' ? JSON.stringify(f.cleared) : f.cleared,
+        });
+      }
+      await executeSubmit(plan, client, { dryRun: false });
+      const now = stored()[key];
+      if (f.presence === 'optional')
+        expect(now).toEqual(typeof f.cleared === 'object' ? JSON.stringify(f.cleared) : f.cleared);
+      else if (change) expect(now).not.toEqual(had);
 
-    const again = planSubmit([after], await client.getVmProviderConfigs());
-    expect(again.items[0]).toMatchObject({ action: 'unchanged', changes: [] });
-  });
+      const again = planSubmit([after], await client.getVmProviderConfigs());
+      expect(again.items[0]).toMatchObject({ action: 'unchanged', changes: [] });
+    },
+  );
 });
 
 describe('docs/submit.md', () => {
@@ -142,13 +161,31 @@ describe('a key written with its cleared value', () => {
   it('oci_storage_vpus_per_gb: 10 in the file is a change to 10, not a clear; left out it is "cleared"; both then equal Kasm', async () => {
     const client = createKasmClient({ url: emu.url, api_key: KEY, api_key_secret: SECRET });
     const name = 'vpus-written';
-    const p = async (entry: Record<string, unknown>) => (await load({ ...entry, vm_provider_config_name: name })).provider!;
-    await executeSubmit(planSubmit([await p(fullOci())], await client.getVmProviderConfigs()), client, { dryRun: false });
-    const written = planSubmit([await p({ ...fullOci(), oci_storage_vpus_per_gb: 10 })], await client.getVmProviderConfigs());
-    expect(written.items[0].changes).toEqual([{ field: 'oci_storage_vpus_per_gb', kind: 'changed', from: 20, to: 10 }]);
-    const leftOut = planSubmit([await p(without(fullOci(), 'oci_storage_vpus_per_gb'))], await client.getVmProviderConfigs());
-    expect(leftOut.items[0].changes).toEqual([{ field: 'oci_storage_vpus_per_gb', kind: 'removed', from: 20, sent: 10 }]);
+    const p = async (entry: Record<string, unknown>) =>
+      (await load({ ...entry, vm_provider_config_name: name })).provider!;
+    await executeSubmit(planSubmit([await p(fullOci())], await client.getVmProviderConfigs()), client, {
+      dryRun: false,
+    });
+    const written = planSubmit(
+      [await p({ ...fullOci(), oci_storage_vpus_per_gb: 10 })],
+      await client.getVmProviderConfigs(),
+    );
+    expect(written.items[0].changes).toEqual([
+      { field: 'oci_storage_vpus_per_gb', kind: 'changed', from: 20, to: 10 },
+    ]);
+    const leftOut = planSubmit(
+      [await p(without(fullOci(), 'oci_storage_vpus_per_gb'))],
+      await client.getVmProviderConfigs(),
+    );
+    expect(leftOut.items[0].changes).toEqual([
+      { field: 'oci_storage_vpus_per_gb', kind: 'removed', from: 20, sent: 10 },
+    ]);
     await executeSubmit(leftOut, client, { dryRun: false });
-    expect(planSubmit([await p({ ...fullOci(), oci_storage_vpus_per_gb: 10 })], await client.getVmProviderConfigs()).items[0].action).toBe('unchanged');
+    expect(
+      planSubmit(
+        [await p({ ...fullOci(), oci_storage_vpus_per_gb: 10 })],
+        await client.getVmProviderConfigs(),
+      ).items[0].action,
+    ).toBe('unchanged');
   });
 });

@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKasmEmulator, type KasmEmulator } from '../../src/emulators/kasm/index.js';
 import { runCli, tempDir, type CliRun } from '../helpers/cli.js';
 import { ociKeyPair, serviceAccountKey } from '../helpers/keys.js';
-import { SEED_GCP_CLIENT_EMAIL, SEED_GCP_PLACEMENT, SEED_GCP_PROJECT, yamlLines } from '../helpers/providers.js';
+import {
+  SEED_GCP_CLIENT_EMAIL,
+  SEED_GCP_PLACEMENT,
+  SEED_GCP_PROJECT,
+  yamlLines,
+} from '../helpers/providers.js';
 
 /**
  * `kasm-scale config submit` end to end: the built CLI, a real config file with secrets in
@@ -74,9 +79,14 @@ ${yamlLines(SEED_GCP_PLACEMENT, 4)}
     const flex = yaml(5)
       .replace(/  - vm_provider_name: gcp[\s\S]*$/, '')
       .replace('OCI Ashburn agents', 'OCI switching shape')
-      .replace('    oci_flex_memory_gb: 8\n', '    oci_flex_memory_gb: 8\n    oci_baseline_ocpu_utilization: BASELINE_1_2\n    oci_storage_vpus_per_gb: 20\n');
+      .replace(
+        '    oci_flex_memory_gb: 8\n',
+        '    oci_flex_memory_gb: 8\n    oci_baseline_ocpu_utilization: BASELINE_1_2\n    oci_storage_vpus_per_gb: 20\n',
+      );
     writeFileSync(join(dir, 'flex.yaml'), flex, { mode: 0o600 });
-    const fixed = flex.replace('VM.Standard.E4.Flex', 'VM.Standard2.1').replace(/    oci_(flex_cpus|flex_memory_gb|baseline_ocpu_utilization|storage_vpus_per_gb): .*\n/g, '');
+    const fixed = flex
+      .replace('VM.Standard.E4.Flex', 'VM.Standard2.1')
+      .replace(/    oci_(flex_cpus|flex_memory_gb|baseline_ocpu_utilization|storage_vpus_per_gb): .*\n/g, '');
     writeFileSync(join(dir, 'fixed.yaml'), fixed, { mode: 0o600 });
   });
 
@@ -84,12 +94,22 @@ ${yamlLines(SEED_GCP_PLACEMENT, 4)}
     await emu?.close();
     // No output of any run may hold a secret.
     const all = runs.map((r) => r.stdout + r.stderr).join('\n');
-    for (const s of [SECRET, ociPem, gcpJson, ociPem.split('\n')[1], JSON.parse(gcpJson).private_key.split('\n')[1]]) expect(all).not.toContain(s);
+    for (const s of [
+      SECRET,
+      ociPem,
+      gcpJson,
+      ociPem.split('\n')[1],
+      JSON.parse(gcpJson).private_key.split('\n')[1],
+    ])
+      expect(all).not.toContain(s);
     await cleanup?.();
   });
 
   const cli = async (args: string[]) => {
-    const r = await runCli(['config', 'submit', ...args], { cwd: dir, env: { KASM_SECRET: SECRET, NO_COLOR: '1' } });
+    const r = await runCli(['config', 'submit', ...args], {
+      cwd: dir,
+      env: { KASM_SECRET: SECRET, NO_COLOR: '1' },
+    });
     runs.push(r);
     return r;
   };
@@ -105,7 +125,9 @@ ${yamlLines(SEED_GCP_PLACEMENT, 4)}
     expect(created.stdout).toContain('Done: 2 created, 0 updated, 0 unchanged');
     const stored = emu.state().vmProviderConfigs;
     expect(stored.find((c) => c.vm_provider_name === 'oci')!.oci_private_key).toBe(ociPem);
-    expect(JSON.parse(stored.find((c) => c.vm_provider_name === 'gcp')!.gcp_credentials as string)).toEqual(JSON.parse(gcpJson));
+    expect(JSON.parse(stored.find((c) => c.vm_provider_name === 'gcp')!.gcp_credentials as string)).toEqual(
+      JSON.parse(gcpJson),
+    );
     for (const c of stored) for (const k of Object.keys(c)) expect(k).not.toMatch(/endpoint|_file$/);
 
     const again = await cli(['kasm-scale.yaml', '--json']);
@@ -122,8 +144,13 @@ ${yamlLines(SEED_GCP_PLACEMENT, 4)}
     const r = await cli([]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^error: Kasm get_vm_provider_configs answered HTTP 500 with an HTML error page; /);
-    const wrong = await runCli(['config', 'submit'], { cwd: dir, env: { KASM_SECRET: 'not-the-secret', NO_COLOR: '1' } });
+    expect(r.stderr).toMatch(
+      /^error: Kasm get_vm_provider_configs answered HTTP 500 with an HTML error page; /,
+    );
+    const wrong = await runCli(['config', 'submit'], {
+      cwd: dir,
+      env: { KASM_SECRET: 'not-the-secret', NO_COLOR: '1' },
+    });
     runs.push(wrong);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('403 Access Denied');
@@ -138,16 +165,34 @@ ${yamlLines(SEED_GCP_PLACEMENT, 4)}
     expect(dry.code).toBe(0);
     const line = dry.stdout.split('\n').find((l) => l.includes('OCI switching shape'))!;
     expect(line).toMatch(/would update [0-9a-f]{32}: oci_shape VM\.Standard\.E4\.Flex → VM\.Standard2\.1, /);
-    for (const c of ['oci_flex_cpus 2 → cleared', 'oci_baseline_ocpu_utilization BASELINE_1_2 → cleared', 'oci_flex_memory_gb 8 → cleared', 'oci_storage_vpus_per_gb 20 → cleared']) expect(line).toContain(c);
-    const stored = () => emu.state().vmProviderConfigs.find((c) => c.vm_provider_config_name === 'OCI switching shape')!;
+    for (const c of [
+      'oci_flex_cpus 2 → cleared',
+      'oci_baseline_ocpu_utilization BASELINE_1_2 → cleared',
+      'oci_flex_memory_gb 8 → cleared',
+      'oci_storage_vpus_per_gb 20 → cleared',
+    ])
+      expect(line).toContain(c);
+    const stored = () =>
+      emu.state().vmProviderConfigs.find((c) => c.vm_provider_config_name === 'OCI switching shape')!;
     expect(stored()).toMatchObject({ oci_shape: 'VM.Standard.E4.Flex', oci_flex_cpus: 2 });
 
     const json = await cli(['fixed.yaml', '--json']);
     expect(json.code).toBe(0);
     const doc = JSON.parse(json.stdout);
     expect(doc.summary).toMatchObject({ updated: 1 });
-    expect(doc.providers[0].changes).toContainEqual({ field: 'oci_flex_cpus', kind: 'removed', from: 2, sent: 0 });
-    expect(stored()).toMatchObject({ oci_shape: 'VM.Standard2.1', oci_flex_cpus: 0, oci_flex_memory_gb: 0, oci_baseline_ocpu_utilization: '', oci_storage_vpus_per_gb: 10 });
+    expect(doc.providers[0].changes).toContainEqual({
+      field: 'oci_flex_cpus',
+      kind: 'removed',
+      from: 2,
+      sent: 0,
+    });
+    expect(stored()).toMatchObject({
+      oci_shape: 'VM.Standard2.1',
+      oci_flex_cpus: 0,
+      oci_flex_memory_gb: 0,
+      oci_baseline_ocpu_utilization: '',
+      oci_storage_vpus_per_gb: 10,
+    });
 
     const again = await cli(['fixed.yaml', '--dry-run']);
     expect(again.stdout).toMatch(/= OCI switching shape \(oci\): unchanged [0-9a-f]{32}/);

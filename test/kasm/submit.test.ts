@@ -4,16 +4,34 @@ import { submitLoadedConfig, submitProviders, toKasmPayload } from '../../src/co
 import { planSubmit } from '../../src/config/submit/plan.js';
 import { createKasmClient } from '../../src/kasm/client.js';
 import { startKasmEmulator, type KasmEmulator } from '../../src/emulators/kasm/index.js';
-import { configWith, gcpProvider, GCP_PRIVATE_KEY_SECRET, OCI_KEY_SECRET, ociProvider, PASSPHRASE_SECRET } from './fixtures.js';
+import {
+  configWith,
+  gcpProvider,
+  GCP_PRIVATE_KEY_SECRET,
+  OCI_KEY_SECRET,
+  ociProvider,
+  PASSPHRASE_SECRET,
+} from './fixtures.js';
 import type { KasmScaleConfig } from '../../src/config/types.js';
 
 const KEY = 'submitkey';
 const SECRET = 'kasm-api-secret-7f3a9c';
-const SECRETS = [SECRET, OCI_KEY_SECRET, GCP_PRIVATE_KEY_SECRET, PASSPHRASE_SECRET, 'secretOCIkeybody', 'secretGCPkeybody'];
+const SECRETS = [
+  SECRET,
+  OCI_KEY_SECRET,
+  GCP_PRIVATE_KEY_SECRET,
+  PASSPHRASE_SECRET,
+  'secretOCIkeybody',
+  'secretGCPkeybody',
+];
 
 let emu: KasmEmulator;
 beforeEach(async () => {
-  emu = await startKasmEmulator({ apiKey: KEY, apiKeySecret: SECRET, keys: [{ apiKey: 'ro', apiKeySecret: 'ro-secret-value', permissions: 'read-only' }] });
+  emu = await startKasmEmulator({
+    apiKey: KEY,
+    apiKeySecret: SECRET,
+    keys: [{ apiKey: 'ro', apiKeySecret: 'ro-secret-value', permissions: 'read-only' }],
+  });
 });
 afterEach(() => emu.close());
 
@@ -24,7 +42,10 @@ afterAll(() => {
   for (const s of SECRETS) expect(all).not.toContain(s);
 });
 
-async function run(config: KasmScaleConfig, opts: { dryRun?: boolean; provider?: string; json?: boolean } = {}) {
+async function run(
+  config: KasmScaleConfig,
+  opts: { dryRun?: boolean; provider?: string; json?: boolean } = {},
+) {
   const stdout = new MemoryStream();
   const stderr = new MemoryStream();
   const out = createOutput({ json: opts.json, stdout, stderr, env: { NO_COLOR: '1' } });
@@ -37,12 +58,20 @@ async function run(config: KasmScaleConfig, opts: { dryRun?: boolean; provider?:
     code = e.exitCode ?? -1;
   }
   outputs.push(stdout.text, stderr.text);
-  return { code, stdout: stdout.text, stderr: stderr.text, json: opts.json ? JSON.parse(stdout.text) : undefined };
+  return {
+    code,
+    stdout: stdout.text,
+    stderr: stderr.text,
+    json: opts.json ? JSON.parse(stdout.text) : undefined,
+  };
 }
 
 describe('config submit against the Kasm emulator', () => {
   it('create → unchanged → update, with only Kasm keys sent and secrets masked', async () => {
-    const config = configWith(emu.url, KEY, SECRET, [ociProvider({ oci_private_key_passphrase: PASSPHRASE_SECRET }), gcpProvider()]);
+    const config = configWith(emu.url, KEY, SECRET, [
+      ociProvider({ oci_private_key_passphrase: PASSPHRASE_SECRET }),
+      gcpProvider(),
+    ]);
     const first = await run(config);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^\+ OCI Ashburn agents \(oci\): created [0-9a-f]{32}$/m);
@@ -73,10 +102,19 @@ describe('config submit against the Kasm emulator', () => {
     expect(second.stdout).toContain('Done: 0 created, 0 updated, 2 unchanged');
     const creates = emu.calls().create_vm_provider_config;
 
-    const changed = configWith(emu.url, KEY, SECRET, [ociProvider({ max_instances: 12, oci_ssh_public_key: 'ssh-ed25519 AAAAC3Nza test', oci_config_override: undefined }), gcpProvider({ gcp_custom_labels: { env: 'staging' } })]);
+    const changed = configWith(emu.url, KEY, SECRET, [
+      ociProvider({
+        max_instances: 12,
+        oci_ssh_public_key: 'ssh-ed25519 AAAAC3Nza test',
+        oci_config_override: undefined,
+      }),
+      gcpProvider({ gcp_custom_labels: { env: 'staging' } }),
+    ]);
     const dry = await run(changed, { dryRun: true });
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toMatch(/~ OCI Ashburn agents \(oci\): would update [0-9a-f]{32}: max_instances 10 → 12, oci_ssh_public_key = ssh-ed25519 AAAAC3Nza test, oci_config_override → cleared/);
+    expect(dry.stdout).toMatch(
+      /~ OCI Ashburn agents \(oci\): would update [0-9a-f]{32}: max_instances 10 → 12, oci_ssh_public_key = ssh-ed25519 AAAAC3Nza test, oci_config_override → cleared/,
+    );
     expect(dry.stdout).toContain('gcp_custom_labels {"env":"prod"} → {"env":"staging"}');
     expect(dry.stdout).toContain('Plan (dry run, nothing sent to');
     expect(emu.calls().update_vm_provider_config).toBeUndefined();
@@ -84,8 +122,17 @@ describe('config submit against the Kasm emulator', () => {
     const third = await run(changed, { json: true });
     expect(third.code).toBe(0);
     expect(third.json.summary).toMatchObject({ created: 0, updated: 2, unchanged: 0, failed: 0 });
-    expect(third.json.providers[0]).toMatchObject({ name: 'OCI Ashburn agents', action: 'update', status: 'done', error: null });
-    expect(third.json.providers[0].changes.map((c: { field: string }) => c.field)).toEqual(['max_instances', 'oci_ssh_public_key', 'oci_config_override']);
+    expect(third.json.providers[0]).toMatchObject({
+      name: 'OCI Ashburn agents',
+      action: 'update',
+      status: 'done',
+      error: null,
+    });
+    expect(third.json.providers[0].changes.map((c: { field: string }) => c.field)).toEqual([
+      'max_instances',
+      'oci_ssh_public_key',
+      'oci_config_override',
+    ]);
     expect(emu.calls().create_vm_provider_config).toBe(creates);
     const after = emu.state().vmProviderConfigs.find((c) => c.vm_provider_name === 'oci')!;
     expect(after.max_instances).toBe(12);
@@ -95,19 +142,40 @@ describe('config submit against the Kasm emulator', () => {
     expect((await run(changed)).stdout).toContain('2 unchanged');
 
     // A rotated key with nothing else changed reaches Kasm only with resendSecrets.
-    const rotated = configWith(emu.url, KEY, SECRET, [ociProvider({ max_instances: 12, oci_ssh_public_key: 'ssh-ed25519 AAAAC3Nza test', oci_config_override: undefined, oci_private_key: 'ROTATED-KEY-PEM' })]);
+    const rotated = configWith(emu.url, KEY, SECRET, [
+      ociProvider({
+        max_instances: 12,
+        oci_ssh_public_key: 'ssh-ed25519 AAAAC3Nza test',
+        oci_config_override: undefined,
+        oci_private_key: 'ROTATED-KEY-PEM',
+      }),
+    ]);
     expect((await run(rotated)).stdout).toContain('1 unchanged');
-    const forced = await submitLoadedConfig(rotated, { dryRun: false, resendSecrets: true }, createOutput({ stdout: new MemoryStream(), stderr: new MemoryStream() }));
+    const forced = await submitLoadedConfig(
+      rotated,
+      { dryRun: false, resendSecrets: true },
+      createOutput({ stdout: new MemoryStream(), stderr: new MemoryStream() }),
+    );
     expect(forced).toBe(0);
-    expect(emu.state().vmProviderConfigs.find((c) => c.vm_provider_name === 'oci')!.oci_private_key).toBe('ROTATED-KEY-PEM');
+    expect(emu.state().vmProviderConfigs.find((c) => c.vm_provider_name === 'oci')!.oci_private_key).toBe(
+      'ROTATED-KEY-PEM',
+    );
   });
 
   it('a config Kasm holds with native JSON values and numbers as strings is unchanged', async () => {
     const p = gcpProvider();
-    const native = { ...toKasmPayload(p), gcp_custom_labels: { env: 'prod' }, gcp_network_tags: ['https-server'], max_instances: '4', gcp_public_ip: 'true' } as Record<string, unknown>;
+    const native = {
+      ...toKasmPayload(p),
+      gcp_custom_labels: { env: 'prod' },
+      gcp_network_tags: ['https-server'],
+      max_instances: '4',
+      gcp_public_ip: 'true',
+    } as Record<string, unknown>;
     delete native.vm_installed_os_type; // a Kasm that does not know the unconfirmed keys
     delete native.startup_script_type;
-    await createKasmClient({ url: emu.url, api_key: KEY, api_key_secret: SECRET }).createVmProviderConfig(native);
+    await createKasmClient({ url: emu.url, api_key: KEY, api_key_secret: SECRET }).createVmProviderConfig(
+      native,
+    );
     const r = await run(configWith(emu.url, KEY, SECRET, [p]));
     expect(r.stdout).toContain('= gcp-east (gcp): unchanged');
   });
@@ -119,7 +187,9 @@ describe('config submit against the Kasm emulator', () => {
     expect(emu.state().vmProviderConfigs).toHaveLength(1);
     const bad = await run(config, { provider: 'nope' });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('has no provider named "nope"; --provider takes a vm_provider_config_name: "OCI Ashburn agents", "gcp-east"');
+    expect(bad.stderr).toContain(
+      'has no provider named "nope"; --provider takes a vm_provider_config_name: "OCI Ashburn agents", "gcp-east"',
+    );
   });
 
   it('two Kasm configs with the same type and name: that provider fails, the other is still submitted', async () => {
@@ -128,23 +198,36 @@ describe('config submit against the Kasm emulator', () => {
     await c.createVmProviderConfig(toKasmPayload(gcpProvider()));
     const r = await run(configWith(emu.url, KEY, SECRET));
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/✗ gcp-east \(gcp\): 2 Kasm gcp VM provider configs are named "gcp-east" \(ids [0-9a-f]{32}, [0-9a-f]{32}\); rename or delete all but one in Kasm/);
+    expect(r.stdout).toMatch(
+      /✗ gcp-east \(gcp\): 2 Kasm gcp VM provider configs are named "gcp-east" \(ids [0-9a-f]{32}, [0-9a-f]{32}\); rename or delete all but one in Kasm/,
+    );
     expect(r.stdout).toContain('+ OCI Ashburn agents (oci): created');
   });
 
   it('Kasm errors: error_message on create, 401 read-only key, 403 bad key, 500 HTML, unreachable', async () => {
-    emu.setFault({ route: 'create_vm_provider_config', kind: 'error_message', message: 'Access Denied. Auto Scaling is not licensed', times: 1 });
+    emu.setFault({
+      route: 'create_vm_provider_config',
+      kind: 'error_message',
+      message: 'Access Denied. Auto Scaling is not licensed',
+      times: 1,
+    });
     const lic = await run(configWith(emu.url, KEY, SECRET, [ociProvider()]));
     expect(lic.code).toBe(1);
-    expect(lic.stdout).toContain('✗ OCI Ashburn agents (oci): create failed: Kasm create_vm_provider_config failed: "Access Denied. Auto Scaling is not licensed"; autoscaling');
+    expect(lic.stdout).toContain(
+      '✗ OCI Ashburn agents (oci): create failed: Kasm create_vm_provider_config failed: "Access Denied. Auto Scaling is not licensed"; autoscaling',
+    );
 
     const ro = await run(configWith(emu.url, 'ro', 'ro-secret-value', [ociProvider()]));
     expect(ro.code).toBe(1);
-    expect(ro.stdout).toContain('401 Unauthorized to create_vm_provider_config; the API key lacks a permission: give it "VM Provider Create"');
+    expect(ro.stdout).toContain(
+      '401 Unauthorized to create_vm_provider_config; the API key lacks a permission: give it "VM Provider Create"',
+    );
 
     const bad = await run(configWith(emu.url, KEY, 'wrong-secret', [ociProvider()]));
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('Kasm refused the API key on get_vm_provider_configs (403 Access Denied); check kasm.api_key and kasm.api_key_secret');
+    expect(bad.stderr).toContain(
+      'Kasm refused the API key on get_vm_provider_configs (403 Access Denied); check kasm.api_key and kasm.api_key_secret',
+    );
 
     emu.setFault({ route: 'get_vm_provider_configs', kind: 'html500', times: 1 });
     const html = await run(configWith(emu.url, KEY, SECRET), { json: false });
@@ -170,22 +253,56 @@ describe('config submit against the Kasm emulator', () => {
     const c = createKasmClient({ url: emu.url, api_key: KEY, api_key_secret: SECRET });
     const created = await c.createVmProviderConfig(toKasmPayload(ociProvider()));
     expect(created.oci_private_key).toBe('**********');
-    await c.updateVmProviderConfig(created.vm_provider_config_id, { oci_private_key: '**********', max_instances: 3 });
+    await c.updateVmProviderConfig(created.vm_provider_config_id, {
+      oci_private_key: '**********',
+      max_instances: 3,
+    });
     await c.updateVmProviderConfig(created.vm_provider_config_id, { oci_shape: 'VM.Standard.E5.Flex' });
     const stored = emu.state().vmProviderConfigs[0];
-    expect(stored).toMatchObject({ oci_private_key: OCI_KEY_SECRET, max_instances: 3, oci_shape: 'VM.Standard.E5.Flex', oci_region: 'us-ashburn-1' });
-    await expect(c.createVmProviderConfig({ ...toKasmPayload(ociProvider()), oci_custom_tags: '["not","a","dict"]' })).rejects.toThrow('Kasm create_vm_provider_config failed: "oci_custom_tags is not JSON dictionary"');
-    await expect(c.updateVmProviderConfig(created.vm_provider_config_id, { oci_nsg_ocids: { not: 'a list' } })).rejects.toThrow('"oci_nsg_ocids is not JSON list"');
+    expect(stored).toMatchObject({
+      oci_private_key: OCI_KEY_SECRET,
+      max_instances: 3,
+      oci_shape: 'VM.Standard.E5.Flex',
+      oci_region: 'us-ashburn-1',
+    });
+    await expect(
+      c.createVmProviderConfig({ ...toKasmPayload(ociProvider()), oci_custom_tags: '["not","a","dict"]' }),
+    ).rejects.toThrow('Kasm create_vm_provider_config failed: "oci_custom_tags is not JSON dictionary"');
+    await expect(
+      c.updateVmProviderConfig(created.vm_provider_config_id, { oci_nsg_ocids: { not: 'a list' } }),
+    ).rejects.toThrow('"oci_nsg_ocids is not JSON list"');
   });
 
   it('emulator: a key sent as null is unchanged; empty values are stored as sent; JSON native or as text', async () => {
     const c = createKasmClient({ url: emu.url, api_key: KEY, api_key_secret: SECRET });
-    const created = await c.createVmProviderConfig({ ...toKasmPayload(ociProvider()), oci_flex_cpus: null, oci_custom_tags: { team: 'vdi' } });
+    const created = await c.createVmProviderConfig({
+      ...toKasmPayload(ociProvider()),
+      oci_flex_cpus: null,
+      oci_custom_tags: { team: 'vdi' },
+    });
     expect(emu.state().vmProviderConfigs[0]).not.toHaveProperty('oci_flex_cpus');
     expect(emu.state().vmProviderConfigs[0].oci_custom_tags).toEqual({ team: 'vdi' });
-    await c.updateVmProviderConfig(created.vm_provider_config_id, { oci_flex_cpus: 4, oci_flex_memory_gb: 16, oci_ssh_public_key: 'ssh-ed25519 AAAA x' });
-    await c.updateVmProviderConfig(created.vm_provider_config_id, { oci_flex_cpus: null, oci_flex_memory_gb: 0, oci_ssh_public_key: '', oci_custom_tags: '', oci_nsg_ocids: [], oci_config_override: '{}' });
-    expect(emu.state().vmProviderConfigs[0]).toMatchObject({ oci_flex_cpus: 4, oci_flex_memory_gb: 0, oci_ssh_public_key: '', oci_custom_tags: '', oci_nsg_ocids: [], oci_config_override: '{}' });
+    await c.updateVmProviderConfig(created.vm_provider_config_id, {
+      oci_flex_cpus: 4,
+      oci_flex_memory_gb: 16,
+      oci_ssh_public_key: 'ssh-ed25519 AAAA x',
+    });
+    await c.updateVmProviderConfig(created.vm_provider_config_id, {
+      oci_flex_cpus: null,
+      oci_flex_memory_gb: 0,
+      oci_ssh_public_key: '',
+      oci_custom_tags: '',
+      oci_nsg_ocids: [],
+      oci_config_override: '{}',
+    });
+    expect(emu.state().vmProviderConfigs[0]).toMatchObject({
+      oci_flex_cpus: 4,
+      oci_flex_memory_gb: 0,
+      oci_ssh_public_key: '',
+      oci_custom_tags: '',
+      oci_nsg_ocids: [],
+      oci_config_override: '{}',
+    });
   });
 });
 
@@ -200,17 +317,38 @@ describe('submit plan (pure)', () => {
   });
 
   it('plans create, unchanged and update from a list', async () => {
-    const existing = [{ ...toKasmPayload(gcpProvider()), vm_provider_config_id: 'a'.repeat(32), gcp_credentials: '**********' }] as never;
-    const plan = planSubmit([gcpProvider(), gcpProvider({ vm_provider_config_name: 'other' }), ociProvider({ vm_provider_config_name: 'gcp-east' })], existing);
+    const existing = [
+      {
+        ...toKasmPayload(gcpProvider()),
+        vm_provider_config_id: 'a'.repeat(32),
+        gcp_credentials: '**********',
+      },
+    ] as never;
+    const plan = planSubmit(
+      [
+        gcpProvider(),
+        gcpProvider({ vm_provider_config_name: 'other' }),
+        ociProvider({ vm_provider_config_name: 'gcp-east' }),
+      ],
+      existing,
+    );
     expect(plan.items.map((i) => i.action)).toEqual(['unchanged', 'create', 'create']);
     const upd = planSubmit([gcpProvider({ gcp_boot_volume_gb: 100 })], existing);
-    expect(upd.items[0]).toMatchObject({ action: 'update', vm_provider_config_id: 'a'.repeat(32), changes: [{ field: 'gcp_boot_volume_gb', kind: 'changed', from: 50, to: 100 }] });
+    expect(upd.items[0]).toMatchObject({
+      action: 'update',
+      vm_provider_config_id: 'a'.repeat(32),
+      changes: [{ field: 'gcp_boot_volume_gb', kind: 'changed', from: 50, to: 100 }],
+    });
   });
 
   it('submitProviders in dry run sends nothing', async () => {
     const e = await startKasmEmulator({ apiKey: KEY, apiKeySecret: SECRET });
     try {
-      const { outcomes } = await submitProviders([ociProvider()], createKasmClient({ url: e.url, api_key: KEY, api_key_secret: SECRET }), { dryRun: true });
+      const { outcomes } = await submitProviders(
+        [ociProvider()],
+        createKasmClient({ url: e.url, api_key: KEY, api_key_secret: SECRET }),
+        { dryRun: true },
+      );
       expect(outcomes[0].status).toBe('planned');
       expect(e.calls()).toEqual({ get_vm_provider_configs: 1 });
     } finally {

@@ -20,7 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup?.());
 
-const cli = (args: string[], input?: string | Buffer) => runCli(args, { env: { HOME: home }, input, cwd: dir });
+const cli = (args: string[], input?: string | Buffer) =>
+  runCli(args, { env: { HOME: home }, input, cwd: dir });
 const mode = (p: string) => statSync(p).mode & 0o777;
 
 /** No private key material and no passphrase anywhere in what the user sees. */
@@ -81,7 +82,12 @@ describe('kasm-scale keys generate (built CLI)', () => {
     const r = await cli(['keys', 'generate', '--dir', 'out', '--name', 'kasm', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc).sort()).toEqual(['fingerprint', 'private_key_file', 'public_key_file', 'public_key_pem']);
+    expect(Object.keys(doc).sort()).toEqual([
+      'fingerprint',
+      'private_key_file',
+      'public_key_file',
+      'public_key_pem',
+    ]);
     expect(doc.private_key_file).toBe(join(dir, 'out', 'kasm.pem'));
     expect(doc.public_key_file).toBe(join(dir, 'out', 'kasm_public.pem'));
     expect(doc.fingerprint).toBe(opensslFingerprint(doc.private_key_file));
@@ -99,15 +105,24 @@ describe('kasm-scale keys generate (built CLI)', () => {
     expect(fp.code).toBe(0);
     expect(fp.stdout.trim()).toBe(doc.fingerprint);
     writeFileSync(join(dir, 'pass-nl'), `${PASS}\n`);
-    expectOneLineError(await cli(['keys', 'fingerprint', doc.private_key_file, '--passphrase-file', join(dir, 'pass-nl')]), /wrong passphrase/);
+    expectOneLineError(
+      await cli(['keys', 'fingerprint', doc.private_key_file, '--passphrase-file', join(dir, 'pass-nl')]),
+      /wrong passphrase/,
+    );
     expectNoSecrets(r);
   });
 
   it('bad flags: exit 2 with one line', async () => {
     expectOneLineError(await cli(['keys', 'generate', '--dir', 'x', '--name', '../up']), /--name/);
     writeFileSync(join(dir, 'empty-pass'), '');
-    expectOneLineError(await cli(['keys', 'generate', '--dir', 'y', '--passphrase-file', join(dir, 'empty-pass')]), /is empty/);
-    expectOneLineError(await cli(['keys', 'generate', '--dir', 'y', '--passphrase-file', join(dir, 'no-such')]), /does not exist/);
+    expectOneLineError(
+      await cli(['keys', 'generate', '--dir', 'y', '--passphrase-file', join(dir, 'empty-pass')]),
+      /is empty/,
+    );
+    expectOneLineError(
+      await cli(['keys', 'generate', '--dir', 'y', '--passphrase-file', join(dir, 'no-such')]),
+      /does not exist/,
+    );
     expect(() => statSync(join(dir, 'y'))).toThrow();
   });
 });
@@ -117,8 +132,16 @@ describe('kasm-scale keys fingerprint (built CLI)', () => {
     const cases: Array<[string, string[], string]> = [
       [fx.pkcs1, [], opensslFingerprint(fx.pkcs1)],
       [fx.pkcs8, [], opensslFingerprint(fx.pkcs8)],
-      [fx.pkcs8Encrypted, ['--passphrase-file', fx.passFile], opensslFingerprint(fx.pkcs8Encrypted, { passin: `file:${fx.passFile}` })],
-      [fx.pkcs1Encrypted, ['--passphrase-file', fx.passFile], opensslFingerprint(fx.pkcs1Encrypted, { passin: `file:${fx.passFile}` })],
+      [
+        fx.pkcs8Encrypted,
+        ['--passphrase-file', fx.passFile],
+        opensslFingerprint(fx.pkcs8Encrypted, { passin: `file:${fx.passFile}` }),
+      ],
+      [
+        fx.pkcs1Encrypted,
+        ['--passphrase-file', fx.passFile],
+        opensslFingerprint(fx.pkcs1Encrypted, { passin: `file:${fx.passFile}` }),
+      ],
       [fx.publicSpki, [], opensslFingerprint(fx.publicSpki, { pubin: true })],
       [fx.ociApiKeyLine, [], opensslFingerprint(fx.pkcs8)],
     ];
@@ -133,7 +156,12 @@ describe('kasm-scale keys fingerprint (built CLI)', () => {
   it('--json gives one document; the key may come from stdin', async () => {
     const r = await cli(['keys', 'fingerprint', fx.pkcs8Encrypted, '--passphrase-file', '-', '--json'], PASS);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'private', encrypted: true, bits: 2048, fingerprint: opensslFingerprint(fx.pkcs8Encrypted, { passin: `file:${fx.passFile}` }) });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      kind: 'private',
+      encrypted: true,
+      bits: 2048,
+      fingerprint: opensslFingerprint(fx.pkcs8Encrypted, { passin: `file:${fx.passFile}` }),
+    });
     expectNoSecrets(r);
     const s = await cli(['keys', 'fingerprint', '-'], readFileSync(fx.pkcs1));
     expect(s.stdout.trim()).toBe(opensslFingerprint(fx.pkcs1));
@@ -169,14 +197,32 @@ describe('kasm-scale keys fingerprint (built CLI)', () => {
 
 describe('kasm-scale keys oci-config (built CLI)', () => {
   const cfg = () => join(dir, 'oci-config');
-  const base = () => ['keys', 'oci-config', '--user', USER, '--tenancy', TENANCY, '--region', 'us-ashburn-1', '--key-file', fx.pkcs8, '--config', cfg()];
+  const base = () => [
+    'keys',
+    'oci-config',
+    '--user',
+    USER,
+    '--tenancy',
+    TENANCY,
+    '--region',
+    'us-ashburn-1',
+    '--key-file',
+    fx.pkcs8,
+    '--config',
+    cfg(),
+  ];
 
   it('adds a profile (0600), refuses to replace it without --force, replaces with it', async () => {
     writeFileSync(cfg(), '# hand-written\n[OTHER]\nuser=x\n', { mode: 0o644 });
     const r = await cli([...base(), '--json']);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ action: 'added', profile: 'DEFAULT', fingerprint: opensslFingerprint(fx.pkcs8), key_file: fx.pkcs8 });
+    expect(doc).toMatchObject({
+      action: 'added',
+      profile: 'DEFAULT',
+      fingerprint: opensslFingerprint(fx.pkcs8),
+      key_file: fx.pkcs8,
+    });
     expect(mode(cfg())).toBe(0o600);
     const written = readFileSync(cfg(), 'utf8');
     expect(written.startsWith('# hand-written\n[OTHER]\nuser=x\n')).toBe(true);
@@ -197,18 +243,30 @@ describe('kasm-scale keys oci-config (built CLI)', () => {
       for (const [flag, value] of Object.entries(over)) args[args.indexOf(flag) + 1] = value;
       return [...args, '--profile', 'NEW'];
     };
-    expectOneLineError(await cli(withArgs({ '--user': 'ocid1.group.oc1..aaaa' })), /--user: .*group OCID, not a user OCID/);
+    expectOneLineError(
+      await cli(withArgs({ '--user': 'ocid1.group.oc1..aaaa' })),
+      /--user: .*group OCID, not a user OCID/,
+    );
     expectOneLineError(await cli(withArgs({ '--tenancy': 'tenancy' })), /--tenancy/);
     expectOneLineError(await cli(withArgs({ '--region': 'IAD' })), /--region: .*region key/);
     expectOneLineError(await cli(withArgs({ '--key-file': fx.ec })), /must be RSA/);
     expectOneLineError(await cli(withArgs({ '--key-file': fx.publicSpki })), /public key/);
     expectOneLineError(await cli(withArgs({ '--key-file': join(dir, 'nope.pem') })), /does not exist/);
-    expectOneLineError(await cli(['keys', 'oci-config', '--user', USER, '--config', cfg()]), /required option/);
+    expectOneLineError(
+      await cli(['keys', 'oci-config', '--user', USER, '--config', cfg()]),
+      /required option/,
+    );
     expect(readFileSync(cfg(), 'utf8')).toBe(before);
   });
 
   it('an encrypted key without --save-passphrase warns on stderr', async () => {
-    const r = await cli([...base().map((a) => (a === fx.pkcs8 ? fx.pkcs8Encrypted : a)), '--profile', 'ENC', '--passphrase-file', fx.passFile]);
+    const r = await cli([
+      ...base().map((a) => (a === fx.pkcs8 ? fx.pkcs8Encrypted : a)),
+      '--profile',
+      'ENC',
+      '--passphrase-file',
+      fx.passFile,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/warning: .*pass_phrase/);
     expect(readFileSync(cfg(), 'utf8')).not.toContain(PASS);

@@ -21,7 +21,11 @@ function tryRun(cmd: string, args: string[]): string | undefined {
     execFileSync(cmd, args, { stdio: 'pipe' });
     return undefined;
   } catch (err) {
-    return `${cmd} ${args[0]} is not allowed here (${String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim().split('\n')[0]})`;
+    return `${cmd} ${args[0]} is not allowed here (${
+      String((err as { stderr?: Buffer }).stderr ?? (err as Error).message)
+        .trim()
+        .split('\n')[0]
+    })`;
   }
 }
 
@@ -54,13 +58,18 @@ describe('keys generate --force with a file that cannot be replaced', () => {
     it(`keeps the old pair when ${which} is immutable`, async (ctx) => {
       const gdir = join(dir, `imm-${which}`);
       await generateKeyFiles({ dir: gdir, name: 'k' });
-      const before = { priv: readFileSync(join(gdir, 'k.pem'), 'utf8'), pub: readFileSync(join(gdir, 'k_public.pem'), 'utf8') };
+      const before = {
+        priv: readFileSync(join(gdir, 'k.pem'), 'utf8'),
+        pub: readFileSync(join(gdir, 'k_public.pem'), 'utf8'),
+      };
       const why = tryRun('chattr', ['+i', join(gdir, which)]);
       if (why) ctx.skip(why);
       try {
         await expect(generateKeyFiles({ dir: gdir, name: 'k', force: true })).rejects.toMatchObject({
           exitCode: 2,
-          message: expect.stringMatching(/permission denied .*; nothing was changed: the old files are as they were$/),
+          message: expect.stringMatching(
+            /permission denied .*; nothing was changed: the old files are as they were$/,
+          ),
         });
       } finally {
         execFileSync('chattr', ['-i', join(gdir, which)]);

@@ -59,7 +59,9 @@ describe('generateRsaKeyPair', () => {
     expect(asn1).toContain('aes-256-cbc');
     expect(asn1).toContain('hmacWithSHA256');
     expect(opensslFingerprint(file, { passin: `file:${passFile}` })).toBe(pair.fingerprint);
-    expect(openssl(['pkey', '-in', file, '-passin', `file:${passFile}`, '-pubout']).toString()).toBe(pair.publicKeyPem);
+    expect(openssl(['pkey', '-in', file, '-passin', `file:${passFile}`, '-pubout']).toString()).toBe(
+      pair.publicKeyPem,
+    );
     expect(() => openssl(['pkey', '-in', file, '-passin', 'pass:wrong', '-noout'])).toThrow();
   });
 
@@ -91,14 +93,23 @@ describe('generateKeyFiles', () => {
     const target = join(dir, 'refuse');
     mkdirSync(target);
     writeFileSync(join(target, 'k_public.pem'), 'old public');
-    await expect(generateKeyFiles({ dir: target, name: 'k' })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('already exists') });
+    await expect(generateKeyFiles({ dir: target, name: 'k' })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining('already exists'),
+    });
     expect(readFileSync(join(target, 'k_public.pem'), 'utf8')).toBe('old public');
     expect(() => statSync(join(target, 'k.pem'))).toThrow();
 
     const first = await generateKeyFiles({ dir: target, name: 'j' });
-    const before = [readFileSync(first.private_key_file, 'utf8'), readFileSync(first.public_key_file, 'utf8')];
+    const before = [
+      readFileSync(first.private_key_file, 'utf8'),
+      readFileSync(first.public_key_file, 'utf8'),
+    ];
     await expect(generateKeyFiles({ dir: target, name: 'j' })).rejects.toMatchObject({ exitCode: 2 });
-    expect([readFileSync(first.private_key_file, 'utf8'), readFileSync(first.public_key_file, 'utf8')]).toEqual(before);
+    expect([
+      readFileSync(first.private_key_file, 'utf8'),
+      readFileSync(first.public_key_file, 'utf8'),
+    ]).toEqual(before);
 
     const replaced = await generateKeyFiles({ dir: target, name: 'j', force: true });
     expect(replaced.fingerprint).not.toBe(first.fingerprint);
@@ -109,6 +120,9 @@ describe('generateKeyFiles', () => {
     await expect(generateKeyFiles({ dir, name: '../escape' })).rejects.toMatchObject({ exitCode: 2 });
     await expect(generateKeyFiles({ dir, name: 'x.pem' })).rejects.toMatchObject({ exitCode: 2 });
     writeFileSync(join(dir, 'afile'), '');
-    await expect(generateKeyFiles({ dir: join(dir, 'afile') })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('is a file') });
+    await expect(generateKeyFiles({ dir: join(dir, 'afile') })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining('is a file'),
+    });
   });
 });

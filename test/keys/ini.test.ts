@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { findSections, splitLines, upsertSection as upsertBytes } from '../../src/keys/ini.js';
 
 /** The byte-level editor on text (latin1 in and out, so bytes map 1:1 to chars). */
-const upsertSection = (text: string, name: string, e: Array<[string, string]>) => upsertBytes(Buffer.from(text, 'latin1'), name, e).toString('latin1');
+const upsertSection = (text: string, name: string, e: Array<[string, string]>) =>
+  upsertBytes(Buffer.from(text, 'latin1'), name, e).toString('latin1');
 
 const entries: Array<[string, string]> = [
   ['user', 'U'],
@@ -36,12 +37,29 @@ describe('upsertSection', () => {
       '',
     ].join('\n');
     const out = upsertSection(text, 'DEFAULT', entries);
-    expect(out).toBe(['# top', '[A]', 'user=a', '', '[DEFAULT]', 'user=U', 'key_file=/k.pem', '', '# about B', '[B]', 'user=b ; not a comment in values', ''].join('\n'));
+    expect(out).toBe(
+      [
+        '# top',
+        '[A]',
+        'user=a',
+        '',
+        '[DEFAULT]',
+        'user=U',
+        'key_file=/k.pem',
+        '',
+        '# about B',
+        '[B]',
+        'user=b ; not a comment in values',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('keeps CRLF line ends and bytes that are not UTF-8 outside the section, and uses CRLF for the new one', () => {
     const text = '[A]\r\nuser=a\r\n# caf\xe9 (latin1)\r\n[B]\r\nuser=b\r\n';
-    expect(upsertSection(text, 'B', entries)).toBe('[A]\r\nuser=a\r\n# caf\xe9 (latin1)\r\n[B]\r\nuser=U\r\nkey_file=/k.pem\r\n');
+    expect(upsertSection(text, 'B', entries)).toBe(
+      '[A]\r\nuser=a\r\n# caf\xe9 (latin1)\r\n[B]\r\nuser=U\r\nkey_file=/k.pem\r\n',
+    );
     expect(upsertSection(text, 'C', entries)).toBe(`${text}\r\n[C]\r\nuser=U\r\nkey_file=/k.pem\r\n`);
     // A last line without a line end gets one before the new section.
     expect(upsertSection('[A]\nuser=a', 'C', entries)).toBe('[A]\nuser=a\n\n[C]\nuser=U\nkey_file=/k.pem\n');

@@ -29,7 +29,7 @@ function errorOf(fn: () => unknown): InputError {
   throw new Error('expected an InputError');
 }
 
-describe('inspectKey gives openssl\'s fingerprint for every format', () => {
+describe("inspectKey gives openssl's fingerprint for every format", () => {
   it('PKCS#1 private key (BEGIN RSA PRIVATE KEY)', () => {
     const info = inspectKey(read(fx.pkcs1));
     expect(read(fx.pkcs1)).toContain('BEGIN RSA PRIVATE KEY');
@@ -91,20 +91,51 @@ describe('inspectKey gives openssl\'s fingerprint for every format', () => {
 
 describe('inspectKey refuses bad input with one line and no key material', () => {
   const cases: Array<[string, () => [string, string | undefined], RegExp]> = [
-    ['missing passphrase (encrypted PKCS#8)', () => [read(fx.pkcs8Encrypted), undefined], /is encrypted and no passphrase was given/],
-    ['missing passphrase (encrypted PKCS#1)', () => [read(fx.pkcs1Encrypted), undefined], /is encrypted and no passphrase was given/],
+    [
+      'missing passphrase (encrypted PKCS#8)',
+      () => [read(fx.pkcs8Encrypted), undefined],
+      /is encrypted and no passphrase was given/,
+    ],
+    [
+      'missing passphrase (encrypted PKCS#1)',
+      () => [read(fx.pkcs1Encrypted), undefined],
+      /is encrypted and no passphrase was given/,
+    ],
     ['wrong passphrase (encrypted PKCS#8)', () => [read(fx.pkcs8Encrypted), 'nope'], /wrong passphrase/],
     ['wrong passphrase (encrypted PKCS#1)', () => [read(fx.pkcs1Encrypted), 'nope'], /wrong passphrase/],
-    ['passphrase with an extra trailing newline', () => [read(fx.pkcs8Encrypted), `${PASS}\n`], /wrong passphrase/],
+    [
+      'passphrase with an extra trailing newline',
+      () => [read(fx.pkcs8Encrypted), `${PASS}\n`],
+      /wrong passphrase/,
+    ],
     ['an EC key', () => [read(fx.ec), undefined], /is an EC key; OCI API keys must be RSA/],
     ['an Ed25519 key', () => [read(fx.ed25519), undefined], /is an Ed25519 key; OCI API keys must be RSA/],
     ['junk', () => ['hello, world\n', undefined], /is not a PEM key/],
     ['empty', () => ['', undefined], /is empty/],
     ['whitespace only', () => [' \n\n', undefined], /is empty/],
-    ['an SSH public key', () => ['ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ user@host\n', undefined], /SSH public key/],
-    ['an OpenSSH private key', () => ['-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n', undefined], /OpenSSH private key/],
-    ['a damaged PEM body', () => [read(fx.pkcs8).replace(/\n[A-Za-z0-9+/]{20}/, '\n!!!!'), undefined], /not a readable private key/],
-    ['a truncated PEM block', () => [read(fx.pkcs8).split('\n').slice(0, 5).join('\n'), undefined], /is not a PEM key/],
+    [
+      'an SSH public key',
+      () => ['ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ user@host\n', undefined],
+      /SSH public key/,
+    ],
+    [
+      'an OpenSSH private key',
+      () => [
+        '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n',
+        undefined,
+      ],
+      /OpenSSH private key/,
+    ],
+    [
+      'a damaged PEM body',
+      () => [read(fx.pkcs8).replace(/\n[A-Za-z0-9+/]{20}/, '\n!!!!'), undefined],
+      /not a readable private key/,
+    ],
+    [
+      'a truncated PEM block',
+      () => [read(fx.pkcs8).split('\n').slice(0, 5).join('\n'), undefined],
+      /is not a PEM key/,
+    ],
   ];
   for (const [name, input, message] of cases) {
     it(name, () => {
@@ -116,7 +147,8 @@ describe('inspectKey refuses bad input with one line and no key material', () =>
       expect(line).not.toMatch(/\n/);
       expect(line).not.toContain(PASS);
       // No line of base64 from the key body leaks into the error.
-      for (const bodyLine of text.split(/\r?\n/).filter((l) => /^[A-Za-z0-9+/=]{16,}$/.test(l))) expect(line).not.toContain(bodyLine);
+      for (const bodyLine of text.split(/\r?\n/).filter((l) => /^[A-Za-z0-9+/=]{16,}$/.test(l)))
+        expect(line).not.toContain(bodyLine);
       expect(JSON.stringify(err.cause ?? {})).not.toMatch(/BEGIN|[A-Za-z0-9+/]{40}/);
     });
   }
@@ -124,6 +156,8 @@ describe('inspectKey refuses bad input with one line and no key material', () =>
   it('names the source in the line', () => {
     const dir = fx.dir;
     writeFileSync(join(dir, 'junk.pem'), 'junk');
-    expect(errorOf(() => inspectKey('junk', undefined, { source: 'key file /x/junk.pem' })).message).toContain('/x/junk.pem');
+    expect(
+      errorOf(() => inspectKey('junk', undefined, { source: 'key file /x/junk.pem' })).message,
+    ).toContain('/x/junk.pem');
   });
 });

@@ -18,7 +18,9 @@ describe('ocidError', () => {
   });
 
   it('explains what is wrong', () => {
-    expect(ocidError(`ocid1.tenancy.oc1..${UNIQUE}`, 'user')).toMatch(/is a tenancy OCID, not a user OCID \(expected ocid1\.user\.oc1\.\.<unique id>\)/);
+    expect(ocidError(`ocid1.tenancy.oc1..${UNIQUE}`, 'user')).toMatch(
+      /is a tenancy OCID, not a user OCID \(expected ocid1\.user\.oc1\.\.<unique id>\)/,
+    );
     expect(ocidError('', 'user')).toMatch(/empty/);
     expect(ocidError('ocid1.user.oc1.', 'user')).toMatch(/is not a user OCID/);
     expect(ocidError(`ocid1.user.xx1..${UNIQUE}`, 'user')).toMatch(/is not a user OCID/);
@@ -31,7 +33,14 @@ describe('ocidError', () => {
 describe('regionError', () => {
   it("accepts the SDK's regions and the generic shape", () => {
     expect(KNOWN_OCI_REGIONS.length).toBeGreaterThan(50);
-    for (const r of ['us-ashburn-1', 'eu-frankfurt-1', 'us-gov-ashburn-1', 'eu-dcc-dublin-1', 'me-dcc-muscat-1']) expect(regionError(r)).toBeUndefined();
+    for (const r of [
+      'us-ashburn-1',
+      'eu-frankfurt-1',
+      'us-gov-ashburn-1',
+      'eu-dcc-dublin-1',
+      'me-dcc-muscat-1',
+    ])
+      expect(regionError(r)).toBeUndefined();
     expect(isKnownRegion('us-phoenix-1')).toBe(true);
     expect(regionError('xx-newplace-3')).toBeUndefined();
     expect(isKnownRegion('xx-newplace-3')).toBe(false);

@@ -8,8 +8,20 @@ export function openssl(args: string[], input?: string | Buffer): Buffer {
 }
 
 /** `openssl rsa -pubout -outform DER -in KEY | openssl md5 -c`, the fingerprint the issue names. */
-export function opensslFingerprint(file: string, opts: { passin?: string; pubin?: boolean | 'pkcs1' } = {}): string {
-  const der = openssl(['rsa', ...(opts.pubin === 'pkcs1' ? ['-RSAPublicKey_in'] : opts.pubin ? ['-pubin'] : []), '-in', file, ...(opts.passin ? ['-passin', opts.passin] : []), '-pubout', '-outform', 'DER']);
+export function opensslFingerprint(
+  file: string,
+  opts: { passin?: string; pubin?: boolean | 'pkcs1' } = {},
+): string {
+  const der = openssl([
+    'rsa',
+    ...(opts.pubin === 'pkcs1' ? ['-RSAPublicKey_in'] : opts.pubin ? ['-pubin'] : []),
+    '-in',
+    file,
+    ...(opts.passin ? ['-passin', opts.passin] : []),
+    '-pubout',
+    '-outform',
+    'DER',
+  ]);
   const line = openssl(['md5', '-c'], der).toString();
   return line.trim().split(/\s+/).pop()!;
 }
@@ -38,8 +50,28 @@ export function makeKeyFixtures(dir: string): KeyFixtures {
   writeFileSync(passFile, PASS); // openssl's file: reads the first line; no newline keeps both tools agreeing
   openssl(['genrsa', '-traditional', '-out', p('pkcs1.pem'), '2048']);
   openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', p('pkcs8.pem')]);
-  openssl(['pkcs8', '-topk8', '-v2', 'aes256', '-in', p('pkcs8.pem'), '-passout', `file:${passFile}`, '-out', p('pkcs8-enc.pem')]);
-  openssl(['genrsa', '-traditional', '-aes128', '-passout', `file:${passFile}`, '-out', p('pkcs1-enc.pem'), '2048']);
+  openssl([
+    'pkcs8',
+    '-topk8',
+    '-v2',
+    'aes256',
+    '-in',
+    p('pkcs8.pem'),
+    '-passout',
+    `file:${passFile}`,
+    '-out',
+    p('pkcs8-enc.pem'),
+  ]);
+  openssl([
+    'genrsa',
+    '-traditional',
+    '-aes128',
+    '-passout',
+    `file:${passFile}`,
+    '-out',
+    p('pkcs1-enc.pem'),
+    '2048',
+  ]);
   openssl(['rsa', '-in', p('pkcs1.pem'), '-pubout', '-out', p('public.pem')]);
   openssl(['rsa', '-in', p('pkcs1.pem'), '-RSAPublicKey_out', '-out', p('public-pkcs1.pem')]);
   const pkcs8Text = openssl(['pkey', '-in', p('pkcs8.pem')]).toString();

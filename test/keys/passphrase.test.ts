@@ -13,7 +13,10 @@ describe('--passphrase-file', () => {
   it('a passphrase over 1024 bytes is refused up front with the limit (OpenSSL reads no more), not as a key that does not read back', async () => {
     const file = join(dir, 'long.txt');
     writeFileSync(file, 'x'.repeat(MAX_PASSPHRASE_BYTES + 1));
-    await expect(readPassphraseFile(file)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/holds 1025 bytes; a passphrase may have at most 1024/) });
+    await expect(readPassphraseFile(file)).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/holds 1025 bytes; a passphrase may have at most 1024/),
+    });
   });
 
   it('1024 bytes exactly are fine, and kept as they are', async () => {

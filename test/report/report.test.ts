@@ -9,23 +9,47 @@ import { plan } from '../../src/scaling/plan.js';
 import type { PassResult } from '../../src/scaling/reconcile.js';
 import { T0, input, pool, provider, world } from '../scaling/world.js';
 
-function pass(over: Partial<PassResult> = {}, statuses: Array<'planned' | 'done' | 'failed'> = []): PassResult {
-  const w = world({ pools: [pool('office "main"', { standby_cores: 8 })], providers: { 'oci-main': provider() } });
+function pass(
+  over: Partial<PassResult> = {},
+  statuses: Array<'planned' | 'done' | 'failed'> = [],
+): PassResult {
+  const w = world({
+    pools: [pool('office "main"', { standby_cores: 8 })],
+    providers: { 'oci-main': provider() },
+  });
   const p = plan(input(w), T0);
-  const results = p.pools.flatMap((x) => x.actions).map((action, i) => ({
-    action,
-    status: statuses[i] ?? ('done' as const),
-    ...(statuses[i] === 'failed' ? { error: { class: 'capacity', message: 'Out of host capacity.' }, requestId: 'REQ1' } : {}),
-  }));
-  return { plan: p, results, dryRun: false, stateStatus: 'ok', warnings: [], durationMs: 1234, poolResults: { 'office "main"': 'ok' }, lastSuccessAt: T0.toISOString(), ...over };
+  const results = p.pools
+    .flatMap((x) => x.actions)
+    .map((action, i) => ({
+      action,
+      status: statuses[i] ?? ('done' as const),
+      ...(statuses[i] === 'failed'
+        ? { error: { class: 'capacity', message: 'Out of host capacity.' }, requestId: 'REQ1' }
+        : {}),
+    }));
+  return {
+    plan: p,
+    results,
+    dryRun: false,
+    stateStatus: 'ok',
+    warnings: [],
+    durationMs: 1234,
+    poolResults: { 'office "main"': 'ok' },
+    lastSuccessAt: T0.toISOString(),
+    ...over,
+  };
 }
 
 describe('exit codes', () => {
   it('0 done, 3 partial, 1 failed, 2 changes with --detailed-exitcode --dry-run', () => {
     expect(summarize(pass()).exitCode).toBe(0);
     expect(summarize(pass({}, ['done', 'failed'])).exitCode).toBe(3);
-    expect(summarize(pass({ poolResults: { 'office "main"': 'failed' } }, ['failed', 'failed'])).exitCode).toBe(1);
-    expect(summarize(pass({ dryRun: true }, ['planned', 'planned']), { detailedExitcode: true }).exitCode).toBe(2);
+    expect(
+      summarize(pass({ poolResults: { 'office "main"': 'failed' } }, ['failed', 'failed'])).exitCode,
+    ).toBe(1);
+    expect(
+      summarize(pass({ dryRun: true }, ['planned', 'planned']), { detailedExitcode: true }).exitCode,
+    ).toBe(2);
     expect(summarize(pass({ dryRun: true }, ['planned', 'planned'])).exitCode).toBe(0);
   });
 });
@@ -40,7 +64,8 @@ describe('metrics', () => {
     expect(text).toContain('kasm_scale_standby{pool="office \\"main\\"",resource="cores"} 8');
     expect(text).toContain('kasm_scale_pass_duration_seconds 1.234');
     expect(text).toContain('kasm_scale_pass_exit_code 3');
-    for (const line of text.trim().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{.*\})? -?[\d.e+-]+)$/);
+    for (const line of text.trim().split('\n'))
+      expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{.*\})? -?[\d.e+-]+)$/);
   });
 });
 
@@ -49,7 +74,13 @@ describe('json and human', () => {
     const r = pass({}, ['done', 'failed']);
     const doc = reconcileJson(r, summarize(r)) as any;
     expect(doc.pools[0].observed.standby).toEqual({ cores: 8, memory_mb: 0, gpus: 0 });
-    expect(doc.pools[0].actions[1]).toMatchObject({ kind: 'launch', status: 'failed', error: { class: 'capacity' }, request_id: 'REQ1', reason: 'launch: free cores 0 < standby 8 (2 of 2)' });
+    expect(doc.pools[0].actions[1]).toMatchObject({
+      kind: 'launch',
+      status: 'failed',
+      error: { class: 'capacity' },
+      request_id: 'REQ1',
+      reason: 'launch: free cores 0 < standby 8 (2 of 2)',
+    });
     expect(doc.summary).toMatchObject({ to_launch: 2, launched: 1, failed: 1, exit_code: 3 });
   });
 

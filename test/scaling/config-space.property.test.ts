@@ -36,11 +36,42 @@ import { autoscalePool } from '../helpers/providers.js';
  */
 const KINDS: Array<{ name: string; cloud: 'oci' | 'gcp'; over: Record<string, unknown>; size: Resources }> = [
   { name: 'oci-flex', cloud: 'oci', over: {}, size: { cores: 4, memoryMb: 16384, gpus: 0 } },
-  { name: 'oci-fixed', cloud: 'oci', over: { oci_shape: 'VM.Standard2.1', oci_flex_cpus: undefined, oci_flex_memory_gb: undefined }, size: { cores: 2, memoryMb: 15360, gpus: 0 } },
-  { name: 'oci-gpu', cloud: 'oci', over: { oci_shape: 'VM.GPU3.1', oci_flex_cpus: undefined, oci_flex_memory_gb: undefined }, size: { cores: 12, memoryMb: 92160, gpus: 1 } },
-  { name: 'gcp-plain', cloud: 'gcp', over: { machineType: 'e2-standard-4' }, size: { cores: 4, memoryMb: 16384, gpus: 0 } },
-  { name: 'gcp-g2', cloud: 'gcp', over: { machineType: 'g2-standard-4', gcp_config_override: { scheduling: { onHostMaintenance: 'TERMINATE' } } }, size: { cores: 4, memoryMb: 16384, gpus: 1 } },
-  { name: 'gcp-t4', cloud: 'gcp', over: { machineType: 'n1-standard-8', accelerators: [{ acceleratorType: 'nvidia-tesla-t4', acceleratorCount: 1 }] }, size: { cores: 8, memoryMb: 30720, gpus: 1 } },
+  {
+    name: 'oci-fixed',
+    cloud: 'oci',
+    over: { oci_shape: 'VM.Standard2.1', oci_flex_cpus: undefined, oci_flex_memory_gb: undefined },
+    size: { cores: 2, memoryMb: 15360, gpus: 0 },
+  },
+  {
+    name: 'oci-gpu',
+    cloud: 'oci',
+    over: { oci_shape: 'VM.GPU3.1', oci_flex_cpus: undefined, oci_flex_memory_gb: undefined },
+    size: { cores: 12, memoryMb: 92160, gpus: 1 },
+  },
+  {
+    name: 'gcp-plain',
+    cloud: 'gcp',
+    over: { machineType: 'e2-standard-4' },
+    size: { cores: 4, memoryMb: 16384, gpus: 0 },
+  },
+  {
+    name: 'gcp-g2',
+    cloud: 'gcp',
+    over: {
+      machineType: 'g2-standard-4',
+      gcp_config_override: { scheduling: { onHostMaintenance: 'TERMINATE' } },
+    },
+    size: { cores: 4, memoryMb: 16384, gpus: 1 },
+  },
+  {
+    name: 'gcp-t4',
+    cloud: 'gcp',
+    over: {
+      machineType: 'n1-standard-8',
+      accelerators: [{ acceleratorType: 'nvidia-tesla-t4', acceleratorCount: 1 }],
+    },
+    size: { cores: 8, memoryMb: 30720, gpus: 1 },
+  },
 ];
 const ZONES = ['z0', 'z1', 'z2'];
 const T = Date.UTC(2025, 0, 6, 8, 0, 0);
@@ -56,7 +87,9 @@ beforeAll(async () => {
     zones: ZONES,
     document: {
       providers: KINDS.map((k) =>
-        k.cloud === 'oci' ? emulatedOciProvider(key, { vm_provider_config_name: k.name, ...k.over }) : emulatedGcpProvider(sa, { vm_provider_config_name: k.name, ...k.over }),
+        k.cloud === 'oci'
+          ? emulatedOciProvider(key, { vm_provider_config_name: k.name, ...k.over })
+          : emulatedGcpProvider(sa, { vm_provider_config_name: k.name, ...k.over }),
       ),
       autoscale: [],
     },
@@ -74,12 +107,30 @@ const arbPool = fc.record({
   agent_gpus_override: fc.constantFrom(0, 0, 1, 2),
   minimum_instances: fc.constantFrom(0, 0, 1, 3),
   max_launch_per_pass: fc.integer({ min: 1, max: 4 }),
-  statics: fc.array(fc.record({ cores: fc.constantFrom(2, 4, 8), memGb: fc.constantFrom(8, 16, 32), gpus: fc.constantFrom(0, 0, 1), busyCores: fc.constantFrom(0, 1, 2) }), { maxLength: 2 }),
-  waiting: fc.array(fc.record({ cores: fc.constantFrom(1, 2, 4, 16), memGb: fc.constantFrom(2, 4, 16, 64), gpus: fc.constantFrom(0, 0, 1) }), { maxLength: 3 }),
+  statics: fc.array(
+    fc.record({
+      cores: fc.constantFrom(2, 4, 8),
+      memGb: fc.constantFrom(8, 16, 32),
+      gpus: fc.constantFrom(0, 0, 1),
+      busyCores: fc.constantFrom(0, 1, 2),
+    }),
+    { maxLength: 2 },
+  ),
+  waiting: fc.array(
+    fc.record({
+      cores: fc.constantFrom(1, 2, 4, 16),
+      memGb: fc.constantFrom(2, 4, 16, 64),
+      gpus: fc.constantFrom(0, 0, 1),
+    }),
+    { maxLength: 3 },
+  ),
 });
 const arbCase = fc.record({
   pools: fc.array(arbPool, { minLength: 1, maxLength: ZONES.length }),
-  maxInstances: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: KINDS.length, maxLength: KINDS.length }),
+  maxInstances: fc.array(fc.integer({ min: 0, max: 5 }), {
+    minLength: KINDS.length,
+    maxLength: KINDS.length,
+  }),
 });
 type Case = fc.RecordValue<typeof arbCase>;
 
@@ -91,10 +142,29 @@ function seedKasm(c: Case): void {
   c.pools.forEach((p, ix) => {
     p.statics.forEach((a, j) => {
       const server_id = `${ix}${j}`.padStart(32, 'a');
-      world.kasm.registerAgent({ server_id, zone_name: ZONES[ix], cores: a.cores, memory: a.memGb * 1024 * MB, gpus: a.gpus });
-      if (a.busyCores) world.kasm.addSession({ server_id, cores: a.busyCores, memory: 1024 * MB, operational_status: 'running' });
+      world.kasm.registerAgent({
+        server_id,
+        zone_name: ZONES[ix],
+        cores: a.cores,
+        memory: a.memGb * 1024 * MB,
+        gpus: a.gpus,
+      });
+      if (a.busyCores)
+        world.kasm.addSession({
+          server_id,
+          cores: a.busyCores,
+          memory: 1024 * MB,
+          operational_status: 'running',
+        });
     });
-    for (const w of p.waiting) world.kasm.addSession({ zone_name: ZONES[ix], cores: w.cores, memory: w.memGb * 1024 * MB, gpus: w.gpus, operational_status: 'requested' });
+    for (const w of p.waiting)
+      world.kasm.addSession({
+        zone_name: ZONES[ix],
+        cores: w.cores,
+        memory: w.memGb * 1024 * MB,
+        gpus: w.gpus,
+        operational_status: 'requested',
+      });
   });
 }
 
@@ -108,10 +178,22 @@ it('over the config space: agent size per resource, liveness, and the safety inv
         const { kind, statics: _s, waiting: _w, ...keys } = p;
         return autoscalePool(`pool ${ix}`, KINDS[kind].name, ZONES[ix], keys);
       });
-      const config: KasmScaleConfig = { ...world.config, providers: world.config.providers.map((p, i) => ({ ...p, max_instances: c.maxInstances[i] })), autoscale: pools };
+      const config: KasmScaleConfig = {
+        ...world.config,
+        providers: world.config.providers.map((p, i) => ({ ...p, max_instances: c.maxInstances[i] })),
+        autoscale: pools,
+      };
       const obs = await observe({ config, pools, concurrency: 4, adapterOptions: { shareClients: true } });
       expect(obs.demandError).toBeUndefined();
-      const decided = plan({ pools, providers: obs.providers, ...(obs.demand ? { demand: obs.demand } : {}), memory: emptyState() }, new Date(T));
+      const decided = plan(
+        {
+          pools,
+          providers: obs.providers,
+          ...(obs.demand ? { demand: obs.demand } : {}),
+          memory: emptyState(),
+        },
+        new Date(T),
+      );
 
       const launchedOn: Record<string, number> = {};
       decided.pools.forEach((pp, ix) => {
@@ -122,14 +204,28 @@ it('over the config space: agent size per resource, liveness, and the safety inv
         const f = pp.figures!;
 
         // Size: override when non-zero, else the shape / machine type, each resource on its own.
-        const override: Resources = { cores: p.agent_cores_override, memoryMb: p.agent_memory_override_gb * 1024, gpus: p.agent_gpus_override };
+        const override: Resources = {
+          cores: p.agent_cores_override,
+          memoryMb: p.agent_memory_override_gb * 1024,
+          gpus: p.agent_gpus_override,
+        };
         const size = f.agentSize!;
-        expect(size, ctx).toEqual({ cores: override.cores || kind.size.cores, memoryMb: override.memoryMb || kind.size.memoryMb, gpus: override.gpus || kind.size.gpus });
+        expect(size, ctx).toEqual({
+          cores: override.cores || kind.size.cores,
+          memoryMb: override.memoryMb || kind.size.memoryMb,
+          gpus: override.gpus || kind.size.gpus,
+        });
 
         // Waiting sessions: those bigger than an agent are counted apart and drive nothing.
-        const fits = p.waiting.filter((w) => w.cores <= size.cores && w.memGb * 1024 <= size.memoryMb && w.gpus <= size.gpus);
+        const fits = p.waiting.filter(
+          (w) => w.cores <= size.cores && w.memGb * 1024 <= size.memoryMb && w.gpus <= size.gpus,
+        );
         expect(f.oversizedSessions ?? 0, ctx).toBe(p.waiting.length - fits.length);
-        expect(f.waiting, ctx).toEqual({ cores: fits.reduce((n, w) => n + w.cores, 0), memoryMb: fits.reduce((n, w) => n + w.memGb * 1024, 0), gpus: fits.reduce((n, w) => n + w.gpus, 0) });
+        expect(f.waiting, ctx).toEqual({
+          cores: fits.reduce((n, w) => n + w.cores, 0),
+          memoryMb: fits.reduce((n, w) => n + w.memGb * 1024, 0),
+          gpus: fits.reduce((n, w) => n + w.gpus, 0),
+        });
 
         // Safety: launches only, each with a reason, within every bound.
         const launches = pp.actions.filter((a) => a.kind === 'launch');
@@ -145,10 +241,12 @@ it('over the config space: agent size per resource, liveness, and the safety inv
         );
         expect(launches.length, ctx).toBeLessThanOrEqual(Math.min(headroom, p.max_launch_per_pass, need));
         // Liveness: short of standby (in a resource its agents have) or of minimum, with room: it launches now.
-        if (need > 0 && headroom > 0) expect(launches.length, ctx).toBe(Math.min(headroom, p.max_launch_per_pass, need));
+        if (need > 0 && headroom > 0)
+          expect(launches.length, ctx).toBe(Math.min(headroom, p.max_launch_per_pass, need));
         launchedOn[kind.name] = (launchedOn[kind.name] ?? 0) + launches.length;
       });
-      for (const [i, k] of KINDS.entries()) expect(launchedOn[k.name] ?? 0).toBeLessThanOrEqual(c.maxInstances[i]);
+      for (const [i, k] of KINDS.entries())
+        expect(launchedOn[k.name] ?? 0).toBeLessThanOrEqual(c.maxInstances[i]);
     }),
     { numRuns: 25 },
   );

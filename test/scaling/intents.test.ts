@@ -18,7 +18,9 @@ describe('launch intents in plan()', () => {
   it('unconfirmed launches are pending supply, sent again under their own keys; no fresh launches for them', () => {
     const w = world({ pools: [pool('p', { standby_cores: 8 })], providers: { 'oci-main': provider() } });
     const p = plan({ ...input(w), intents: [intent(1), intent(2)] }, T0).pools[0];
-    expect(p.actions.map((a) => [a.kind, a.cause, (a as { idempotencyKey?: string }).idempotencyKey])).toEqual([
+    expect(
+      p.actions.map((a) => [a.kind, a.cause, (a as { idempotencyKey?: string }).idempotencyKey]),
+    ).toEqual([
       ['launch', 'unconfirmed', 'ks-key-1'],
       ['launch', 'unconfirmed', 'ks-key-2'],
     ]);
@@ -26,7 +28,10 @@ describe('launch intents in plan()', () => {
   });
 
   it('fresh launches cover only what the unconfirmed ones do not; max_instances counts the intents', () => {
-    const w = world({ pools: [pool('p', { standby_cores: 12 })], providers: { 'oci-main': provider('oci-main', { maxInstances: 2 }) } });
+    const w = world({
+      pools: [pool('p', { standby_cores: 12 })],
+      providers: { 'oci-main': provider('oci-main', { maxInstances: 2 }) },
+    });
     const p = plan({ ...input(w), intents: [intent(1)] }, T0).pools[0];
     // 12 cores needed, 4 pending in the intent: two more agents, but only one fits under max_instances 2.
     expect(p.actions.map((a) => a.cause)).toEqual(['unconfirmed', 'standby']);
@@ -37,16 +42,23 @@ describe('launch intents in plan()', () => {
 describe('opening and closing intents', () => {
   it('an intent ends when the cloud lists its instance, when it expires, or when a send came back definite', () => {
     const listed = () => new Set([hex32(2)]);
-    const open = openIntents([intent(1), intent(2), intent(3, new Date(T0.getTime() - INTENT_TTL_MS))], T0, listed);
+    const open = openIntents(
+      [intent(1), intent(2), intent(3, new Date(T0.getTime() - INTENT_TTL_MS))],
+      T0,
+      listed,
+    );
     expect(open.map((i) => i.serverId)).toEqual([hex32(1)]);
     // A provider that could not be listed keeps its intents.
     expect(openIntents([intent(1)], T0, () => undefined)).toHaveLength(1);
     const launch = (n: number) => ({ kind: 'launch', serverId: hex32(n) }) as never;
-    const left = afterApply([intent(1), intent(2), intent(3), intent(4)], [
-      { action: launch(1), status: 'done' },
-      { action: launch(2), status: 'failed', error: { class: 'capacity', message: '' } },
-      { action: launch(3), status: 'failed', error: { class: 'transient', message: 'socket hang up' } },
-    ]);
+    const left = afterApply(
+      [intent(1), intent(2), intent(3), intent(4)],
+      [
+        { action: launch(1), status: 'done' },
+        { action: launch(2), status: 'failed', error: { class: 'capacity', message: '' } },
+        { action: launch(3), status: 'failed', error: { class: 'transient', message: 'socket hang up' } },
+      ],
+    );
     expect(left.map((i) => i.serverId)).toEqual([hex32(3), hex32(4)]);
   });
 });

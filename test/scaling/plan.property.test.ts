@@ -12,7 +12,19 @@ import { TAG_OWNER } from '../../src/clouds/ownership.js';
 import { agentCapacity, clampZero, sessionSize, sub, zero, add } from '../../src/scaling/capacity.js';
 import { TAG_DRAIN, TAG_IDLE_SINCE, TAG_ORPHAN_SINCE, TAG_REGISTERED } from '../../src/scaling/tags.js';
 import type { Plan, Resources } from '../../src/scaling/types.js';
-import { T0, agent, applyPlan, hex32, input, instance, pool, provider, session, world, type World } from './world.js';
+import {
+  T0,
+  agent,
+  applyPlan,
+  hex32,
+  input,
+  instance,
+  pool,
+  provider,
+  session,
+  world,
+  type World,
+} from './world.js';
 
 const sizes: Resources[] = [
   { cores: 2, memoryMb: 4096, gpus: 0 },
@@ -56,12 +68,24 @@ function arbWorld(g: Gen): fc.Arbitrary<World> {
               idleForSec: fc.option(fc.integer({ min: 0, max: 4000 }), { freq: 1 }),
               regTag: fc.boolean(),
               drain: fc.constantFrom('', '', '', 'disabling', 'deleting'),
-              sessions: fc.oneof(fc.constant([]), fc.array(fc.record({ state: fc.constantFrom(...SESSION_STATES), cores: fc.constantFrom(1, 2, 4) }), { maxLength: 2 })),
+              sessions: fc.oneof(
+                fc.constant([]),
+                fc.array(
+                  fc.record({ state: fc.constantFrom(...SESSION_STATES), cores: fc.constantFrom(1, 2, 4) }),
+                  { maxLength: 2 },
+                ),
+              ),
             }),
             { maxLength: 6 },
           ),
-          statics: fc.array(fc.record({ size: fc.integer({ min: 0, max: 2 }), sessions: fc.integer({ min: 0, max: 3 }) }), { maxLength: 2 }),
-          waiting: fc.oneof(fc.constant([] as number[]), fc.array(fc.constantFrom(1, 2, 4), { maxLength: 3 })),
+          statics: fc.array(
+            fc.record({ size: fc.integer({ min: 0, max: 2 }), sessions: fc.integer({ min: 0, max: 3 }) }),
+            { maxLength: 2 },
+          ),
+          waiting: fc.oneof(
+            fc.constant([] as number[]),
+            fc.array(fc.constantFrom(1, 2, 4), { maxLength: 3 }),
+          ),
         }),
         { minLength: 1, maxLength: 3 },
       ),
@@ -71,7 +95,11 @@ function arbWorld(g: Gen): fc.Arbitrary<World> {
     .map((r) => {
       const w = world({ zones: [] });
       for (let p = 0; p < r.nProviders; p++) {
-        w.providers[`prov-${p}`] = provider(`prov-${p}`, { maxInstances: g.generous ? 1000 : r.maxInstances[p], agentSize: sizes[r.sizeIx[p]], instances: [] });
+        w.providers[`prov-${p}`] = provider(`prov-${p}`, {
+          maxInstances: g.generous ? 1000 : r.maxInstances[p],
+          agentSize: sizes[r.sizeIx[p]],
+          instances: [],
+        });
       }
       let n = 0;
       r.pools.forEach((gp, ix) => {
@@ -98,15 +126,32 @@ function arbWorld(g: Gen): fc.Arbitrary<World> {
         for (const gi of gp.instances) {
           const serverId = hex32(++n + ix * 1000);
           const tags: Record<string, string> = {};
-          const idle = gi.idleForSec !== null && gi.sessions.length === 0 && gi.registered ? Math.floor((T0.getTime() / 1000) - gi.idleForSec) : undefined;
+          const idle =
+            gi.idleForSec !== null && gi.sessions.length === 0 && gi.registered
+              ? Math.floor(T0.getTime() / 1000 - gi.idleForSec)
+              : undefined;
           if (idle !== undefined) tags[TAG_IDLE_SINCE] = String(idle);
-          if (gi.registered && gi.regTag) tags[TAG_REGISTERED] = String(Math.floor(T0.getTime() / 1000) - 7200);
+          if (gi.registered && gi.regTag)
+            tags[TAG_REGISTERED] = String(Math.floor(T0.getTime() / 1000) - 7200);
           if (gi.drain) tags[TAG_DRAIN] = gi.drain;
-          const inst = instance(name, { serverId, state: gi.state, createdAt: new Date(T0.getTime() - gi.ageSec * 1000), tags });
+          const inst = instance(name, {
+            serverId,
+            state: gi.state,
+            createdAt: new Date(T0.getTime() - gi.ageSec * 1000),
+            tags,
+          });
           prov.instances.push(inst);
           if (gi.registered) {
-            w.servers.push(agent(serverId, size, { zone_name: zone, operational_status: gi.agentState, enabled: gi.enabled, last_reported: kasmDate(new Date(T0.getTime() - gi.lastReportedAgoSec * 1000)) }));
-            for (const s of gi.sessions) w.kasms.push(session(serverId, { cores: s.cores }, { operational_status: s.state }));
+            w.servers.push(
+              agent(serverId, size, {
+                zone_name: zone,
+                operational_status: gi.agentState,
+                enabled: gi.enabled,
+                last_reported: kasmDate(new Date(T0.getTime() - gi.lastReportedAgoSec * 1000)),
+              }),
+            );
+            for (const s of gi.sessions)
+              w.kasms.push(session(serverId, { cores: s.cores }, { operational_status: s.state }));
           }
         }
         gp.statics.forEach((st, j) => {
@@ -114,14 +159,20 @@ function arbWorld(g: Gen): fc.Arbitrary<World> {
           w.servers.push(agent(id, sizes[st.size], { zone_name: zone }));
           for (let k = 0; k < st.sessions; k++) w.kasms.push(session(id, { cores: 1, memoryMb: 1024 }));
         });
-        for (const c of gp.waiting) w.kasms.push(session(null, { cores: c, memoryMb: 1024 }, { zone_name: zone }));
+        for (const c of gp.waiting)
+          w.kasms.push(session(null, { cores: c, memoryMb: 1024 }, { zone_name: zone }));
       });
       // Owned instances of a pool that is no longer configured: counted, never touched.
       // Some carry our ownership id (orphans), with an agent in Kasm and maybe a session on it.
       for (let f = 0; f < r.foreign; f++) {
         const serverId = hex32(0xfff000 + f);
         const orphan = f % 2 === 0;
-        w.providers['prov-0'].instances.push(instance('retired pool', { serverId, tags: orphan ? { [TAG_OWNER]: OWNER, [TAG_ORPHAN_SINCE]: '1' } : {} }));
+        w.providers['prov-0'].instances.push(
+          instance('retired pool', {
+            serverId,
+            tags: orphan ? { [TAG_OWNER]: OWNER, [TAG_ORPHAN_SINCE]: '1' } : {},
+          }),
+        );
         if (orphan) {
           w.servers.push(agent(serverId, sizes[0], { zone_name: 'zone-0' }));
           if (r.foreignSessions[f]) w.kasms.push(session(serverId));
@@ -133,7 +184,10 @@ function arbWorld(g: Gen): fc.Arbitrary<World> {
 
 const OWNER = 'k-property';
 const kasmDate = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '000');
-const launches = (p: Plan, pool?: string) => p.pools.filter((x) => !pool || x.pool === pool).flatMap((x) => x.actions.filter((a) => a.kind === 'launch'));
+const launches = (p: Plan, pool?: string) =>
+  p.pools
+    .filter((x) => !pool || x.pool === pool)
+    .flatMap((x) => x.actions.filter((a) => a.kind === 'launch'));
 const terminations = (p: Plan) => p.pools.flatMap((x) => x.actions.filter((a) => a.kind === 'terminate'));
 
 function sessionsOn(w: World, serverId: string): KasmSession[] {
@@ -147,7 +201,9 @@ describe('plan() invariants (fast-check)', () => {
         const p = plan(input(w), T0);
         for (const [name, prov] of Object.entries(w.providers)) {
           const existing = prov.instances.filter((i) => i.state !== 'terminated').length;
-          const launched = p.pools.filter((x) => x.provider === name).reduce((s, x) => s + x.actions.filter((a) => a.kind === 'launch').length, 0);
+          const launched = p.pools
+            .filter((x) => x.provider === name)
+            .reduce((s, x) => s + x.actions.filter((a) => a.kind === 'launch').length, 0);
           expect(launched).toBeLessThanOrEqual(Math.max(0, prov.maxInstances - existing));
         }
         for (const pp of p.pools) {
@@ -162,7 +218,10 @@ describe('plan() invariants (fast-check)', () => {
   it('never terminates an instance with a session, one we do not own, or one of another pool', () => {
     fc.assert(
       fc.property(arbWorld({ generous: false }), fc.boolean(), (w, kasmDown) => {
-        const p = plan(kasmDown ? input(w, { demand: undefined, demandError: 'connect ECONNREFUSED' }) : input(w), T0);
+        const p = plan(
+          kasmDown ? input(w, { demand: undefined, demandError: 'connect ECONNREFUSED' }) : input(w),
+          T0,
+        );
         if (kasmDown) expect(terminations(p)).toHaveLength(0);
         for (const pp of p.pools) {
           for (const a of pp.actions) {
@@ -185,10 +244,22 @@ describe('plan() invariants (fast-check)', () => {
   it('never drains or terminates an agent with a session; a disabled agent is never counted as free capacity; no agent of ours stays disabled by a drain without a reason', () => {
     fc.assert(
       fc.property(arbWorld({ generous: false }), fc.boolean(), (w, reapNow) => {
-        const p = plan(input(w, { ownershipId: OWNER, knownPools: w.pools.map((x) => x.autoscale_config_name), orphans: { graceSec: reapNow ? 0 : 3600 } }), T0);
+        const p = plan(
+          input(w, {
+            ownershipId: OWNER,
+            knownPools: w.pools.map((x) => x.autoscale_config_name),
+            orphans: { graceSec: reapNow ? 0 : 3600 },
+          }),
+          T0,
+        );
         const all = [...p.pools.flatMap((x) => x.actions), ...p.orphans.actions];
         for (const a of all) {
-          const id = a.kind === 'terminate' || a.kind === 'enable' ? a.instance.serverId : a.kind === 'deregister' ? a.serverId : undefined;
+          const id =
+            a.kind === 'terminate' || a.kind === 'enable'
+              ? a.instance.serverId
+              : a.kind === 'deregister'
+                ? a.serverId
+                : undefined;
           if (!id || a.kind === 'enable') continue;
           expect(sessionsOn(w, id), a.reason).toHaveLength(0);
           expect(w.servers.find((s) => s.server_id === id)?.kasms?.length ?? 0).toBe(0);
@@ -196,17 +267,28 @@ describe('plan() invariants (fast-check)', () => {
         for (const pp of p.pools) {
           if (!pp.figures) continue;
           let free = zero();
-          for (const s of w.servers.filter((x) => x.zone_name === pp.zone && x.enabled && x.operational_status === 'running')) {
-            const used = sessionsOn(w, s.server_id).filter((k) => ['running', 'starting'].includes(String(k.operational_status))).reduce((u, k) => add(u, sessionSize(k)), zero());
+          for (const s of w.servers.filter(
+            (x) => x.zone_name === pp.zone && x.enabled && x.operational_status === 'running',
+          )) {
+            const used = sessionsOn(w, s.server_id)
+              .filter((k) => ['running', 'starting'].includes(String(k.operational_status)))
+              .reduce((u, k) => add(u, sessionSize(k)), zero());
             free = add(free, clampZero(sub(agentCapacity(s), used)));
           }
           expect(pp.figures.freeRegistered).toEqual(free);
           // Every agent of ours a drain left disabled ends this plan re-enabled or removed.
           const prov = w.providers[pp.provider];
-          for (const i of prov.instances.filter((x) => x.autoscaleConfigName === pp.pool && x.tags[TAG_DRAIN] && x.state === 'running')) {
+          for (const i of prov.instances.filter(
+            (x) => x.autoscaleConfigName === pp.pool && x.tags[TAG_DRAIN] && x.state === 'running',
+          )) {
             const s = w.servers.find((x) => x.server_id === i.serverId);
             if (!s || s.enabled || s.operational_status !== 'running') continue;
-            expect(pp.actions.some((a) => (a.kind === 'enable' || a.kind === 'terminate') && a.instance.id === i.id), `disabled ${i.serverId} in ${pp.pool}`).toBe(true);
+            expect(
+              pp.actions.some(
+                (a) => (a.kind === 'enable' || a.kind === 'terminate') && a.instance.id === i.id,
+              ),
+              `disabled ${i.serverId} in ${pp.pool}`,
+            ).toBe(true);
           }
         }
       }),
@@ -237,17 +319,36 @@ describe('plan() invariants (fast-check)', () => {
     );
   });
 
-  it('decides the same on the compact form a pass keeps of Kasm\'s answers (raw rows dropped)', () => {
+  it("decides the same on the compact form a pass keeps of Kasm's answers (raw rows dropped)", () => {
     fc.assert(
       fc.property(arbWorld({ generous: false }), (w) => {
         // What Kasm adds that the planner never reads: images, users, per-agent session details.
         const noisy = {
-          servers: w.servers.map((s) => ({ ...s, core_calculations: { used: 1 }, kasms: (s.kasms ?? []).map((k) => ({ ...k, user: { username: 'u' } })) })),
-          kasms: w.kasms.map((k) => ({ ...k, image: { name: 'chrome' }, user: { username: 'u' }, server: k.server_id ? { hostname: 'h', port: 443, zone_name: 'x' } : null })),
+          servers: w.servers.map((s) => ({
+            ...s,
+            core_calculations: { used: 1 },
+            kasms: (s.kasms ?? []).map((k) => ({ ...k, user: { username: 'u' } })),
+          })),
+          kasms: w.kasms.map((k) => ({
+            ...k,
+            image: { name: 'chrome' },
+            user: { username: 'u' },
+            server: k.server_id ? { hostname: 'h', port: 443, zone_name: 'x' } : null,
+          })),
         };
-        const lenient = { servers: noisy.servers.map(parseServer), kasms: noisy.kasms.map(parseSession), zones: w.zones };
-        const compact = { servers: noisy.servers.map(compactServer), kasms: noisy.kasms.map(compactSession), zones: w.zones };
-        expect(plan({ ...input(w), demand: compact }, T0)).toEqual(plan({ ...input(w), demand: lenient }, T0));
+        const lenient = {
+          servers: noisy.servers.map(parseServer),
+          kasms: noisy.kasms.map(parseSession),
+          zones: w.zones,
+        };
+        const compact = {
+          servers: noisy.servers.map(compactServer),
+          kasms: noisy.kasms.map(compactSession),
+          zones: w.zones,
+        };
+        expect(plan({ ...input(w), demand: compact }, T0)).toEqual(
+          plan({ ...input(w), demand: lenient }, T0),
+        );
       }),
       { numRuns: 150 },
     );
@@ -260,7 +361,11 @@ describe('plan() invariants (fast-check)', () => {
         const w2 = applyPlan(w, p1, T0);
         const p2 = plan(input(w2), T0);
         for (const pp of p2.pools) {
-          expect({ pool: pp.pool, actions: pp.actions.map((a) => a.reason), tags: pp.tagUpdates.map((t) => t.reason) }).toEqual({ pool: pp.pool, actions: [], tags: [] });
+          expect({
+            pool: pp.pool,
+            actions: pp.actions.map((a) => a.reason),
+            tags: pp.tagUpdates.map((t) => t.reason),
+          }).toEqual({ pool: pp.pool, actions: [], tags: [] });
         }
       }),
       { numRuns: 300 },
@@ -269,25 +374,33 @@ describe('plan() invariants (fast-check)', () => {
 
   it('does not flap: under constant demand a pool never scales up after scaling down, nor down after up', () => {
     fc.assert(
-      fc.property(arbWorld({ generous: false }), fc.array(fc.integer({ min: 30, max: 1200 }), { minLength: 3, maxLength: 10 }), (w0, steps) => {
-        let w = w0;
-        let now = T0;
-        const seen: Record<string, Set<'up' | 'down'>> = {};
-        for (const step of [0, ...steps]) {
-          now = new Date(now.getTime() + step * 1000);
-          const p = plan(input(w), now);
-          for (const pp of p.pools) {
-            seen[pp.pool] ??= new Set();
-            if (pp.actions.some((a) => a.kind === 'launch')) seen[pp.pool].add('up');
-            if (pp.actions.some((a) => a.kind === 'terminate' && a.cause === 'idle')) seen[pp.pool].add('down');
-            expect([...seen[pp.pool]].sort(), `pool ${pp.pool} at +${(now.getTime() - T0.getTime()) / 1000}s`).not.toEqual(['down', 'up']);
+      fc.property(
+        arbWorld({ generous: false }),
+        fc.array(fc.integer({ min: 30, max: 1200 }), { minLength: 3, maxLength: 10 }),
+        (w0, steps) => {
+          let w = w0;
+          let now = T0;
+          const seen: Record<string, Set<'up' | 'down'>> = {};
+          for (const step of [0, ...steps]) {
+            now = new Date(now.getTime() + step * 1000);
+            const p = plan(input(w), now);
+            for (const pp of p.pools) {
+              seen[pp.pool] ??= new Set();
+              if (pp.actions.some((a) => a.kind === 'launch')) seen[pp.pool].add('up');
+              if (pp.actions.some((a) => a.kind === 'terminate' && a.cause === 'idle'))
+                seen[pp.pool].add('down');
+              expect(
+                [...seen[pp.pool]].sort(),
+                `pool ${pp.pool} at +${(now.getTime() - T0.getTime()) / 1000}s`,
+              ).not.toEqual(['down', 'up']);
+            }
+            // Launched instances register as idle agents by the next pass; demand does not change.
+            w = applyPlan(w, p, now, { register: true });
+            // Agents still starting or pending at the start have finished by the next pass.
+            w = settle(w);
           }
-          // Launched instances register as idle agents by the next pass; demand does not change.
-          w = applyPlan(w, p, now, { register: true });
-          // Agents still starting or pending at the start have finished by the next pass.
-          w = settle(w);
-        }
-      }),
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -302,6 +415,7 @@ function settle(w: World): World {
       if (i.state === 'provisioning') i.state = 'running';
       if (i.state === 'running') live.add(i.serverId);
     }
-  for (const s of out.servers) if (s.operational_status === 'starting' && live.has(s.server_id)) s.operational_status = 'running';
+  for (const s of out.servers)
+    if (s.operational_status === 'starting' && live.has(s.server_id)) s.operational_status = 'running';
   return out;
 }

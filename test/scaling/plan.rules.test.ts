@@ -16,7 +16,11 @@ const kinds = (pp: PoolPlan) => pp.actions.map((a) => `${a.kind}:${a.cause}`);
 function idlePool(n: number, idleSec: number, over: Parameters<typeof pool>[1] = {}) {
   const w = world({ pools: [pool('p', over)], providers: { 'oci-main': provider() } });
   for (let i = 0; i < n; i++) {
-    const inst = instance('p', { serverId: hex32(100 + i), createdAt: ago(86400 + i), tags: { [TAG_IDLE_SINCE]: unix(ago(idleSec)), [TAG_REGISTERED]: unix(ago(86000)) } });
+    const inst = instance('p', {
+      serverId: hex32(100 + i),
+      createdAt: ago(86400 + i),
+      tags: { [TAG_IDLE_SINCE]: unix(ago(idleSec)), [TAG_REGISTERED]: unix(ago(86000)) },
+    });
     w.providers['oci-main'].instances.push(inst);
     w.servers.push(agent(inst.serverId, SIZE));
   }
@@ -34,18 +38,27 @@ describe('scale up', () => {
 
   it('counts launched, not yet registered instances as capacity (no second wave while they boot)', () => {
     const w = world({ pools: [pool('p', { standby_cores: 8 })], providers: { 'oci-main': provider() } });
-    w.providers['oci-main'].instances.push(instance('p', { state: 'provisioning', createdAt: ago(120) }), instance('p', { state: 'running', createdAt: ago(200) }));
+    w.providers['oci-main'].instances.push(
+      instance('p', { state: 'provisioning', createdAt: ago(120) }),
+      instance('p', { state: 'running', createdAt: ago(200) }),
+    );
     expect(only(plan(input(w), T0)).actions).toEqual([]);
   });
 
   it('uses the pool override as the size of a new agent (Kasm: override when non-zero)', () => {
-    const w = world({ pools: [pool('p', { standby_cores: 8, agent_cores_override: 8 })], providers: { 'oci-main': provider() } });
+    const w = world({
+      pools: [pool('p', { standby_cores: 8, agent_cores_override: 8 })],
+      providers: { 'oci-main': provider() },
+    });
     expect(kinds(only(plan(input(w), T0)))).toEqual(['launch:standby']);
   });
 
   it('counts sessions waiting for an agent as demand', () => {
     const w = idlePool(1, 0, { standby_cores: 2, downscale_backoff: 9999 });
-    w.kasms.push(session(null, { cores: 4 }, { operational_status: 'requested', zone_name: 'default' }), session(null, { cores: 2 }, { operational_status: 'assigned', zone_name: 'default' }));
+    w.kasms.push(
+      session(null, { cores: 4 }, { operational_status: 'requested', zone_name: 'default' }),
+      session(null, { cores: 2 }, { operational_status: 'assigned', zone_name: 'default' }),
+    );
     const pp = only(plan(input(w), T0));
     // free 4, need 2 + 6 waiting = 8 → one more agent of 4 cores
     expect(kinds(pp)).toEqual(['launch:waiting']);
@@ -54,7 +67,12 @@ describe('scale up', () => {
 
   it('GPU standby launches GPU agents; a pool whose agents have no GPU says so instead of looping', () => {
     const gpuSize = { cores: 8, memoryMb: 30720, gpus: 1 };
-    const w = world({ pools: [pool('gpu', { standby_cores: 0, standby_gpus: 2, vm_provider_config_name: 'gcp-gpu' })], providers: { 'gcp-gpu': provider('gcp-gpu', { kind: 'gcp', zones: ['us-east4-b'], agentSize: gpuSize }) } });
+    const w = world({
+      pools: [pool('gpu', { standby_cores: 0, standby_gpus: 2, vm_provider_config_name: 'gcp-gpu' })],
+      providers: {
+        'gcp-gpu': provider('gcp-gpu', { kind: 'gcp', zones: ['us-east4-b'], agentSize: gpuSize }),
+      },
+    });
     const pp = only(plan(input(w), T0));
     expect(kinds(pp)).toEqual(['launch:standby', 'launch:standby']);
     expect(pp.actions[0].reason).toContain('free GPUs 0 < standby 2');
@@ -65,14 +83,20 @@ describe('scale up', () => {
   });
 
   it('keeps minimum_instances even without demand', () => {
-    const w = world({ pools: [pool('p', { standby_cores: 0, minimum_instances: 2 })], providers: { 'oci-main': provider() } });
+    const w = world({
+      pools: [pool('p', { standby_cores: 0, minimum_instances: 2 })],
+      providers: { 'oci-main': provider() },
+    });
     const pp = only(plan(input(w), T0));
     expect(kinds(pp)).toEqual(['launch:minimum', 'launch:minimum']);
     expect(pp.actions[0].reason).toBe('launch: 0 instance(s) < minimum_instances 2 (1 of 2)');
   });
 
   it('launches at most max_launch_per_pass per pass, and says so', () => {
-    const w = world({ pools: [pool('p', { standby_cores: 40, max_launch_per_pass: 3 })], providers: { 'oci-main': provider() } });
+    const w = world({
+      pools: [pool('p', { standby_cores: 40, max_launch_per_pass: 3 })],
+      providers: { 'oci-main': provider() },
+    });
     const pp = only(plan(input(w), T0));
     expect(pp.actions).toHaveLength(3);
     expect(pp.notes).toContain('launching 3 of 10 this pass (max_launch_per_pass)');
@@ -80,9 +104,15 @@ describe('scale up', () => {
 
   it('never exceeds max_instances counted over every pool on the provider (no overshoot)', () => {
     const w = world({
-      pools: [pool('a', { standby_cores: 40, zone_name: 'default' }), pool('b', { standby_cores: 40, zone_name: 'other' })],
+      pools: [
+        pool('a', { standby_cores: 40, zone_name: 'default' }),
+        pool('b', { standby_cores: 40, zone_name: 'other' }),
+      ],
       providers: { 'oci-main': provider('oci-main', { maxInstances: 5 }) },
-      zones: [{ zone_id: '1', zone_name: 'default' }, { zone_id: '2', zone_name: 'other' }],
+      zones: [
+        { zone_id: '1', zone_name: 'default' },
+        { zone_id: '2', zone_name: 'other' },
+      ],
     });
     w.providers['oci-main'].instances.push(instance('b', { state: 'terminating' }), instance('retired', {}));
     const p = plan(input(w), T0);
@@ -101,7 +131,9 @@ describe('scale up', () => {
     expect(none.actions).toEqual([]);
     expect(none.notes.join()).toMatch(/every zone of oci-main is in backoff/);
     // after the 5 min windows both are tried again, in order
-    expect(only(plan(input(w), new Date(T0.getTime() + 300_000))).actions[0]).toMatchObject({ zones: ['AD-1', 'AD-2'] });
+    expect(only(plan(input(w), new Date(T0.getTime() + 300_000))).actions[0]).toMatchObject({
+      zones: ['AD-1', 'AD-2'],
+    });
   });
 
   it('derives launch identities from (pool, minute, slot, owned count): two runners in the same minute agree', () => {
@@ -123,8 +155,14 @@ describe('broken instances', () => {
     w.providers['oci-main'].instances.push(stuck, young);
     const pp = only(plan(input(w), T0));
     expect(pp.actions).toHaveLength(1);
-    expect(pp.actions[0]).toMatchObject({ kind: 'terminate', cause: 'never_registered', instance: { id: stuck.id } });
-    expect(pp.actions[0].reason).toBe('terminate: never registered as an agent within provision_timeout 900 s (age 15 min)');
+    expect(pp.actions[0]).toMatchObject({
+      kind: 'terminate',
+      cause: 'never_registered',
+      instance: { id: stuck.id },
+    });
+    expect(pp.actions[0].reason).toBe(
+      'terminate: never registered as an agent within provision_timeout 900 s (age 15 min)',
+    );
     expect(pp.outcomes).toEqual([{ serverId: stuck.serverId, outcome: 'never_registered' }]);
   });
 
@@ -145,14 +183,31 @@ describe('broken instances', () => {
     const w = world({ pools: [pool('p', { standby_cores: 8 })], providers: { 'oci-main': provider() } });
     const mem = emptyPoolMemory();
     mem.launches = [
-      { serverId: hex32(1), at: ago(3000).toISOString(), outcome: 'never_registered', resolvedAt: ago(1800).toISOString() },
-      { serverId: hex32(2), at: ago(3000).toISOString(), outcome: 'never_registered', resolvedAt: ago(1800).toISOString() },
-      { serverId: hex32(3), at: ago(3000).toISOString(), outcome: 'registered', resolvedAt: ago(2000).toISOString() },
+      {
+        serverId: hex32(1),
+        at: ago(3000).toISOString(),
+        outcome: 'never_registered',
+        resolvedAt: ago(1800).toISOString(),
+      },
+      {
+        serverId: hex32(2),
+        at: ago(3000).toISOString(),
+        outcome: 'never_registered',
+        resolvedAt: ago(1800).toISOString(),
+      },
+      {
+        serverId: hex32(3),
+        at: ago(3000).toISOString(),
+        outcome: 'registered',
+        resolvedAt: ago(2000).toISOString(),
+      },
     ];
     w.memory.pools.p = mem;
     const pp = only(plan(input(w), T0));
     expect(pp.actions).toEqual([]);
-    expect(pp.notes[0]).toMatch(/^stopped launching: 2 of the last 3 launches never registered as agents; check the startup script/);
+    expect(pp.notes[0]).toMatch(
+      /^stopped launching: 2 of the last 3 launches never registered as agents; check the startup script/,
+    );
     const later = only(plan(input(w), new Date(T0.getTime() + 1800_000)));
     expect(later.actions).toHaveLength(1);
     expect(later.notes[0]).toMatch(/one trial launch now/);
@@ -197,7 +252,11 @@ describe('scale down', () => {
   it('still counts scale_down_delay_after_launch from a launch whose instance was cleaned up (fast-check counterexample)', () => {
     // An instance launched 5 min ago never registered (provision_timeout 300 s) and is
     // terminated; the next pass must not treat the older idle agent as past the delay.
-    const w = idlePool(1, 5000, { standby_cores: 0, provision_timeout: 300, scale_down_delay_after_launch: 1200 });
+    const w = idlePool(1, 5000, {
+      standby_cores: 0,
+      provision_timeout: 300,
+      scale_down_delay_after_launch: 1200,
+    });
     w.providers['oci-main'].instances[0].createdAt = ago(1200);
     w.providers['oci-main'].instances.push(instance('p', { createdAt: ago(300), state: 'running' }));
     const p1 = plan(input(w), T0);
@@ -214,7 +273,9 @@ describe('scale down', () => {
   });
 
   it('does nothing destructive in a careful pass (corrupt state file)', () => {
-    const pp = only(plan(input(idlePool(3, 5000, { standby_cores: 0 }), { careful: 'the state file was corrupt' }), T0));
+    const pp = only(
+      plan(input(idlePool(3, 5000, { standby_cores: 0 }), { careful: 'the state file was corrupt' }), T0),
+    );
     expect(pp.actions).toEqual([]);
     expect(pp.notes.join()).toMatch(/state file was corrupt/);
   });
@@ -233,12 +294,20 @@ describe('scale down', () => {
 
 describe('Kasm unreadable or implausible', () => {
   it('terminates nothing when Kasm cannot be read, and launches only for minimum_instances', () => {
-    const w = world({ pools: [pool('p', { standby_cores: 8, minimum_instances: 1 })], providers: { 'oci-main': provider() } });
-    w.providers['oci-main'].instances.push(instance('p', { createdAt: ago(5000), state: 'stopped' }), instance('p', { createdAt: ago(5000) }));
+    const w = world({
+      pools: [pool('p', { standby_cores: 8, minimum_instances: 1 })],
+      providers: { 'oci-main': provider() },
+    });
+    w.providers['oci-main'].instances.push(
+      instance('p', { createdAt: ago(5000), state: 'stopped' }),
+      instance('p', { createdAt: ago(5000) }),
+    );
     const p = plan(input(w, { demand: undefined, demandError: 'connect ECONNREFUSED 127.0.0.1:443' }), T0);
     expect(p.kasmUsable).toBe(false);
     expect(p.pools[0].actions).toEqual([]);
-    expect(p.notes[0]).toBe('Kasm could not be read (connect ECONNREFUSED 127.0.0.1:443): terminating nothing this pass; launching only to keep minimum_instances');
+    expect(p.notes[0]).toBe(
+      'Kasm could not be read (connect ECONNREFUSED 127.0.0.1:443): terminating nothing this pass; launching only to keep minimum_instances',
+    );
   });
 
   it('terminates nothing when Kasm lists none of our registered agents', () => {
@@ -257,9 +326,21 @@ describe('Kasm unreadable or implausible', () => {
 
   it('a provider that could not be listed stops only its own pools', () => {
     const w = world({
-      pools: [pool('a', { standby_cores: 4 }), pool('b', { standby_cores: 4, zone_name: 'other', vm_provider_config_name: 'gcp' })],
-      providers: { 'oci-main': provider('oci-main', { instances: undefined, error: { kind: 'auth', message: 'NotAuthenticated' } }), gcp: provider('gcp', { kind: 'gcp' }) },
-      zones: [{ zone_id: '1', zone_name: 'default' }, { zone_id: '2', zone_name: 'other' }],
+      pools: [
+        pool('a', { standby_cores: 4 }),
+        pool('b', { standby_cores: 4, zone_name: 'other', vm_provider_config_name: 'gcp' }),
+      ],
+      providers: {
+        'oci-main': provider('oci-main', {
+          instances: undefined,
+          error: { kind: 'auth', message: 'NotAuthenticated' },
+        }),
+        gcp: provider('gcp', { kind: 'gcp' }),
+      },
+      zones: [
+        { zone_id: '1', zone_name: 'default' },
+        { zone_id: '2', zone_name: 'other' },
+      ],
     });
     const p = plan(input(w), T0);
     expect(p.pools[0].error).toEqual({ kind: 'auth', message: 'NotAuthenticated' });

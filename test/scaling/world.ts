@@ -29,8 +29,19 @@ export function pool(name: string, over: Partial<AutoscaleConfig> = {}): Autosca
   return autoscalePool(name, 'oci-main', 'default', { standby_cores: 8, ...over });
 }
 
-export function provider(name = 'oci-main', over: Partial<ProviderSupply> = {}): ProviderSupply & { instances: OwnedInstance[] } {
-  return { name, kind: 'oci', maxInstances: 10, zones: ['AD-1', 'AD-2'], instances: [], agentSize: { cores: 4, memoryMb: 16384, gpus: 0 }, ...over } as ProviderSupply & { instances: OwnedInstance[] };
+export function provider(
+  name = 'oci-main',
+  over: Partial<ProviderSupply> = {},
+): ProviderSupply & { instances: OwnedInstance[] } {
+  return {
+    name,
+    kind: 'oci',
+    maxInstances: 10,
+    zones: ['AD-1', 'AD-2'],
+    instances: [],
+    agentSize: { cores: 4, memoryMb: 16384, gpus: 0 },
+    ...over,
+  } as ProviderSupply & { instances: OwnedInstance[] };
 }
 
 let seq = 0;
@@ -38,7 +49,10 @@ export function hex32(n: number): string {
   return n.toString(16).padStart(32, '0');
 }
 
-export function instance(poolName: string, over: Partial<OwnedInstance> & { serverId?: string } = {}): OwnedInstance {
+export function instance(
+  poolName: string,
+  over: Partial<OwnedInstance> & { serverId?: string } = {},
+): OwnedInstance {
   const serverId = over.serverId ?? hex32(++seq + 0x1000);
   return {
     id: `ocid1.instance.${serverId}`,
@@ -71,7 +85,11 @@ export function agent(serverId: string, size: Resources, over: Partial<KasmServe
   };
 }
 
-export function session(serverId: string | null, size: Partial<Resources> = {}, over: Partial<KasmSession> = {}): KasmSession {
+export function session(
+  serverId: string | null,
+  size: Partial<Resources> = {},
+  over: Partial<KasmSession> = {},
+): KasmSession {
   return {
     kasm_id: hex32(++seq + 0x900000),
     server_id: serverId,
@@ -94,7 +112,15 @@ export function input(w: World, extra: Partial<PlanInput> = {}): PlanInput {
 }
 
 export function world(partial: Partial<World> = {}): World {
-  return { pools: [], providers: {}, servers: [], kasms: [], zones: [{ zone_id: 'z-default', zone_name: 'default' }], memory: emptyState(), ...partial };
+  return {
+    pools: [],
+    providers: {},
+    servers: [],
+    kasms: [],
+    zones: [{ zone_id: 'z-default', zone_name: 'default' }],
+    memory: emptyState(),
+    ...partial,
+  };
 }
 
 /**
@@ -128,7 +154,12 @@ export function applyPlan(w: World, p: Plan, now: Date, opts: { register?: boole
       } else if (a.kind === 'deregister') {
         servers = servers.filter((s) => s.server_id !== a.serverId);
       } else {
-        const inst = instance(a.pool, { serverId: a.serverId, state: opts.register ? 'running' : 'provisioning', createdAt: now, zone: a.zones[0] });
+        const inst = instance(a.pool, {
+          serverId: a.serverId,
+          state: opts.register ? 'running' : 'provisioning',
+          createdAt: now,
+          zone: a.zones[0],
+        });
         prov.instances.push(inst);
         if (opts.register) {
           const size = pp.figures!.agentSize!;
@@ -143,7 +174,9 @@ export function applyPlan(w: World, p: Plan, now: Date, opts: { register?: boole
     memory.pools[pp.pool] = nextPoolMemory(w.memory.pools[pp.pool], {
       now,
       outcomes: pp.outcomes,
-      launched: pp.actions.filter((a) => a.kind === 'launch').map((a) => (a as { serverId: string }).serverId),
+      launched: pp.actions
+        .filter((a) => a.kind === 'launch')
+        .map((a) => (a as { serverId: string }).serverId),
       lastLaunchSeenAt: pp.lastLaunchSeenAt,
       unhealthySince: pp.unhealthySince,
     });

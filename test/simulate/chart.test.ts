@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { blockRows, bucketMax, hourTicks, renderSvgChart, renderTerminalChart } from '../../src/simulate/chart.js';
+import {
+  blockRows,
+  bucketMax,
+  hourTicks,
+  renderSvgChart,
+  renderTerminalChart,
+} from '../../src/simulate/chart.js';
 
 describe('terminal chart', () => {
-  it('keeps each bucket\'s peak when compressing', () => {
+  it("keeps each bucket's peak when compressing", () => {
     expect(bucketMax([1, 5, 2, 2, 9, 0], 3)).toEqual([5, 2, 9]);
     expect(bucketMax([1, 2], 10)).toEqual([1, 2]);
   });
@@ -32,7 +38,10 @@ describe('terminal chart', () => {
 
 describe('SVG chart', () => {
   it('is one well-formed SVG with a polyline per series and escaped names', () => {
-    const svg = renderSvgChart({ times: [0, 60, 120], series: [{ name: 'free <cores>', values: [1, 2, 3], color: '#123456' }] }, { title: 'A & B' });
+    const svg = renderSvgChart(
+      { times: [0, 60, 120], series: [{ name: 'free <cores>', values: [1, 2, 3], color: '#123456' }] },
+      { title: 'A & B' },
+    );
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.trim().endsWith('</svg>')).toBe(true);
     expect(svg.match(/<polyline/g)).toHaveLength(1);

@@ -29,8 +29,22 @@ async function configFile(name: string, standbyCores: number): Promise<string> {
   const file = join(dir, name);
   const doc = {
     kasm: { url: 'https://kasm.example.com', api_key: 'real-key', api_key_secret: 'real-secret-never-used' },
-    providers: [emulatedOciProvider(ociDemoKey(), { endpoint: 'https://iaas.us-ashburn-1.oraclecloud.com', oci_flex_cpus: 1, oci_flex_memory_gb: 8 })],
-    autoscale: [{ autoscale_config_name: 'office', vm_provider_config_name: 'oci-main', zone_name: 'office', standby_cores: standbyCores, downscale_backoff: 900 }],
+    providers: [
+      emulatedOciProvider(ociDemoKey(), {
+        endpoint: 'https://iaas.us-ashburn-1.oraclecloud.com',
+        oci_flex_cpus: 1,
+        oci_flex_memory_gb: 8,
+      }),
+    ],
+    autoscale: [
+      {
+        autoscale_config_name: 'office',
+        vm_provider_config_name: 'oci-main',
+        zone_name: 'office',
+        standby_cores: standbyCores,
+        downscale_backoff: 900,
+      },
+    ],
   };
   await writeFile(file, JSON.stringify(doc), { mode: 0o600 });
   return file;
@@ -77,7 +91,9 @@ describe('simulate', () => {
     const trace = join(dir, 'zones.csv');
     await writeFile(trace, 'time,sessions,cores,memory_mb,gpus,zone\n08:00,2,2,4096,0,lab\n');
     const { out } = memoryOutput(false);
-    await expect(simulateCommand({ trace, file: await configFile('z.json', 2) }, out)).rejects.toThrow(/trace zone "lab" at 08:00 is not scaled by any autoscale config/);
+    await expect(simulateCommand({ trace, file: await configFile('z.json', 2) }, out)).rejects.toThrow(
+      /trace zone "lab" at 08:00 is not scaled by any autoscale config/,
+    );
   });
 
   it('trace and flag errors are one line with exit 2 (built CLI)', async () => {
@@ -95,43 +111,66 @@ describe('trace and step parsing', () => {
   it.each([
     ['time,sessions,cores\n08:00,1,2\n', /t\.csv:1: header lacks memory_mb, gpus/],
     ['time,sessions,cores,memory_mb,gpus\n8h,1,2,4096,0\n', /t\.csv:2: time "8h" is not HH:MM/],
-    ['time,sessions,cores,memory_mb,gpus\n09:00,1,2,4096,0\n# a comment\n08:00,1,2,4096,0\n', /t\.csv:4: time 08:00 comes after 09:00 of an earlier row/],
+    [
+      'time,sessions,cores,memory_mb,gpus\n09:00,1,2,4096,0\n# a comment\n08:00,1,2,4096,0\n',
+      /t\.csv:4: time 08:00 comes after 09:00 of an earlier row/,
+    ],
     ['[{"time": "08:00", "sessions": 1, "memory_mb": 1, "gpus": 0}]', /t\.csv\[0\]: no cores/],
     ['time,sessions,cores,memory_mb,gpus\n08:00,1,2\n', /t\.csv:2: no memory_mb/],
-    ['time,sessions,cores,memory_mb,gpus\n08:00,100000,2,4096,0\n', /t\.csv:2: sessions is 100000; at most 5000 per row/],
+    [
+      'time,sessions,cores,memory_mb,gpus\n08:00,100000,2,4096,0\n',
+      /t\.csv:2: sessions is 100000; at most 5000 per row/,
+    ],
     ['', /t\.csv is empty/],
-    ['[{"time": "08:00", "sessions": -1, "cores": 2, "memory_mb": 1, "gpus": 0}]', /t\.csv\[0\]: sessions is "-1"/],
+    [
+      '[{"time": "08:00", "sessions": -1, "cores": 2, "memory_mb": 1, "gpus": 0}]',
+      /t\.csv\[0\]: sessions is "-1"/,
+    ],
   ])('%j is refused', (text, message) => {
     expect(() => parseTrace(text, 't.csv')).toThrow(InputError);
     expect(() => parseTrace(text, 't.csv')).toThrow(message);
   });
 
   it('an optional zone column is kept per group', () => {
-    expect(parseTrace('time,sessions,cores,memory_mb,gpus,zone\n08:00,2,2,4096,0,lab\n', 't.csv')).toEqual([{ at: 8 * 3600, groups: [{ sessions: 2, cores: 2, memoryMb: 4096, gpus: 0, zone: 'lab' }] }]);
+    expect(parseTrace('time,sessions,cores,memory_mb,gpus,zone\n08:00,2,2,4096,0,lab\n', 't.csv')).toEqual([
+      { at: 8 * 3600, groups: [{ sessions: 2, cores: 2, memoryMb: 4096, gpus: 0, zone: 'lab' }] },
+    ]);
   });
 
   it('--step takes whole minutes from 1 to 60', () => {
     expect(parseStep(undefined, 10)).toBe(10);
     expect(parseStep('5', 10)).toBe(5);
-    for (const bad of ['0', '61', '2.5', 'five']) expect(() => parseStep(bad, 10)).toThrow(/--step .* is not a whole number of minutes from 1 to 60/);
+    for (const bad of ['0', '61', '2.5', 'five'])
+      expect(() => parseStep(bad, 10)).toThrow(/--step .* is not a whole number of minutes from 1 to 60/);
   });
 });
 
 describe('demo (built CLI)', () => {
-  it('demo --json: exits 0 with one document of samples and totals; the AD-1 capacity hour sends launches to AD-2', { timeout: 180_000 }, async () => {
-    const r = await runCli(['demo', '--json'], { timeoutMs: 170_000 });
-    expect(r.code, r.stderr).toBe(0);
-    const doc = JSON.parse(r.stdout);
-    expect(doc.samples.length).toBeGreaterThan(50);
-    expect(doc.samples[0]).toMatchObject({ time: '05:00', agents: expect.any(Number), freeCores: expect.any(Number), sessionsRunning: expect.any(Number) });
-    expect(doc.pools).toEqual(['oci-pool', 'gcp-pool']);
-    expect(doc.totals.instanceHours).toBeGreaterThan(0);
-    expect(doc.totals.launches).toBeGreaterThan(0);
-    expect(doc.totals.terminations).toBeGreaterThan(0);
-    expect(doc.totals.launchesByZone[OCI_IDS.ad2]).toBeGreaterThan(0);
-    expect(doc.totals.launchesByZone['us-central1-a']).toBeGreaterThan(0);
-    const burst = doc.passes.find((p: any) => p.events.some((e: string) => e.includes('out of host capacity')));
-    expect(burst.time).toBe('08:00');
-    expect(r.stderr).toMatch(/simulated 18 h in [\d.]+ s/);
-  });
+  it(
+    'demo --json: exits 0 with one document of samples and totals; the AD-1 capacity hour sends launches to AD-2',
+    { timeout: 180_000 },
+    async () => {
+      const r = await runCli(['demo', '--json'], { timeoutMs: 170_000 });
+      expect(r.code, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout);
+      expect(doc.samples.length).toBeGreaterThan(50);
+      expect(doc.samples[0]).toMatchObject({
+        time: '05:00',
+        agents: expect.any(Number),
+        freeCores: expect.any(Number),
+        sessionsRunning: expect.any(Number),
+      });
+      expect(doc.pools).toEqual(['oci-pool', 'gcp-pool']);
+      expect(doc.totals.instanceHours).toBeGreaterThan(0);
+      expect(doc.totals.launches).toBeGreaterThan(0);
+      expect(doc.totals.terminations).toBeGreaterThan(0);
+      expect(doc.totals.launchesByZone[OCI_IDS.ad2]).toBeGreaterThan(0);
+      expect(doc.totals.launchesByZone['us-central1-a']).toBeGreaterThan(0);
+      const burst = doc.passes.find((p: any) =>
+        p.events.some((e: string) => e.includes('out of host capacity')),
+      );
+      expect(burst.time).toBe('08:00');
+      expect(r.stderr).toMatch(/simulated 18 h in [\d.]+ s/);
+    },
+  );
 });

@@ -27,7 +27,17 @@ async function officeWorld(pool: Record<string, unknown> = {}) {
     start: DAY,
     document: {
       providers: [emulatedOciProvider(ociDemoKey())],
-      autoscale: [{ autoscale_config_name: 'office', vm_provider_config_name: 'oci-main', zone_name: 'office', standby_cores: 4, downscale_backoff: 600, scale_down_delay_after_launch: 600, ...pool }],
+      autoscale: [
+        {
+          autoscale_config_name: 'office',
+          vm_provider_config_name: 'oci-main',
+          zone_name: 'office',
+          standby_cores: 4,
+          downscale_backoff: 600,
+          scale_down_delay_after_launch: 600,
+          ...pool,
+        },
+      ],
     },
   });
   return world;
@@ -47,7 +57,9 @@ describe('simulation engine', () => {
     const r = await simulate({ world: w, steps: rushAndDrain, fromSec: 0, toSec: min(120), stepSec: min(5) });
 
     expect(r.samples).toHaveLength(24);
-    const launchTimes = r.passes.filter((p) => p.actions.some((a) => a.kind === 'launch' && a.status === 'done')).map((p) => p.t);
+    const launchTimes = r.passes
+      .filter((p) => p.actions.some((a) => a.kind === 'launch' && a.status === 'done'))
+      .map((p) => p.t);
     expect(launchTimes[0]).toBe(0); // cold start to standby
     expect(launchTimes).toContain(min(15)); // the first pass after the rush
     expect(r.totals.launches).toBeGreaterThanOrEqual(4);
@@ -69,22 +81,42 @@ describe('simulation engine', () => {
 
     // The bridge registered agents as Kasm's installer would.
     const agent = w.kasm.state().agents[0];
-    expect(agent).toMatchObject({ zone_name: 'office', cores: 4, memory: 16384 * 1024 * 1024, provider: 'oci', is_autoscaled: true, autoscale_config: { autoscale_config_name: 'office' } });
+    expect(agent).toMatchObject({
+      zone_name: 'office',
+      cores: 4,
+      memory: 16384 * 1024 * 1024,
+      provider: 'oci',
+      is_autoscaled: true,
+      autoscale_config: { autoscale_config_name: 'office' },
+    });
     expect(agent.instance_id).toMatch(/^ocid1\.instance\./);
   });
 
   it('an out-of-capacity burst in AD-1 moves launches to AD-2; afterwards AD-1 is used again', async () => {
     const w = await officeWorld({ standby_cores: 8 });
     const burst: SimEvent[] = [
-      { at: 0, label: 'AD-1 out of capacity', apply: (x) => x.oci!.setFault({ kind: 'capacity', availabilityDomain: OCI_IDS.ad1 }) },
+      {
+        at: 0,
+        label: 'AD-1 out of capacity',
+        apply: (x) => x.oci!.setFault({ kind: 'capacity', availabilityDomain: OCI_IDS.ad1 }),
+      },
       { at: min(30), label: 'AD-1 back', apply: (x) => x.oci!.clearFaults() },
     ];
     const steps: DemandStep[] = [
       { at: 0, groups: [] },
       { at: min(52), groups: [{ sessions: 6, cores: 2, memoryMb: 2048, gpus: 0 }] },
     ];
-    const r = await simulate({ world: w, steps, events: burst, fromSec: 0, toSec: min(70), stepSec: min(10) });
-    const launches = r.passes.flatMap((p) => p.actions.filter((a) => a.kind === 'launch').map((a) => ({ ...a, t: p.t })));
+    const r = await simulate({
+      world: w,
+      steps,
+      events: burst,
+      fromSec: 0,
+      toSec: min(70),
+      stepSec: min(10),
+    });
+    const launches = r.passes.flatMap((p) =>
+      p.actions.filter((a) => a.kind === 'launch').map((a) => ({ ...a, t: p.t })),
+    );
     const during = launches.filter((a) => a.t < min(30));
     const after = launches.filter((a) => a.t >= min(30));
     expect(during.length).toBeGreaterThan(0);
@@ -102,9 +134,19 @@ describe('simulation engine', () => {
 
   it('GPU sessions with no GPU pool are left out with a note, not counted as an endless wait', async () => {
     const w = await officeWorld();
-    const steps: DemandStep[] = [{ at: 0, groups: [{ sessions: 1, cores: 2, memoryMb: 2048, gpus: 0 }, { sessions: 2, cores: 4, memoryMb: 16384, gpus: 1 }] }];
+    const steps: DemandStep[] = [
+      {
+        at: 0,
+        groups: [
+          { sessions: 1, cores: 2, memoryMb: 2048, gpus: 0 },
+          { sessions: 2, cores: 4, memoryMb: 16384, gpus: 1 },
+        ],
+      },
+    ];
     const r = await simulate({ world: w, steps, fromSec: 0, toSec: min(10), stepSec: min(5) });
-    expect(r.notes).toEqual(['the trace asks for sessions with 1 GPU(s) but no pool has GPU agents: those sessions are left out']);
+    expect(r.notes).toEqual([
+      'the trace asks for sessions with 1 GPU(s) but no pool has GPU agents: those sessions are left out',
+    ]);
     expect(r.totals.sessions).toBe(1);
     expect(w.kasm.state().sessions).toHaveLength(1);
   });
@@ -114,13 +156,30 @@ describe('simulation engine', () => {
     const w = (world = await startWorld({
       start: DAY,
       document: {
-        providers: [emulatedOciProvider(ociDemoKey(), { oci_shape: 'VM.Standard2.1', oci_flex_cpus: undefined, oci_flex_memory_gb: undefined })],
-        autoscale: [{ autoscale_config_name: 'office', vm_provider_config_name: 'oci-main', zone_name: 'office', standby_cores: 2, downscale_backoff: 0, scale_down_delay_after_launch: 0 }],
+        providers: [
+          emulatedOciProvider(ociDemoKey(), {
+            oci_shape: 'VM.Standard2.1',
+            oci_flex_cpus: undefined,
+            oci_flex_memory_gb: undefined,
+          }),
+        ],
+        autoscale: [
+          {
+            autoscale_config_name: 'office',
+            vm_provider_config_name: 'oci-main',
+            zone_name: 'office',
+            standby_cores: 2,
+            downscale_backoff: 0,
+            scale_down_delay_after_launch: 0,
+          },
+        ],
       },
     }));
     const steps: DemandStep[] = [{ at: 0, groups: [{ sessions: 3, cores: 1, memoryMb: 16384, gpus: 0 }] }];
     const r = await simulate({ world: w, steps, fromSec: 0, toSec: min(30), stepSec: min(5) });
-    expect(r.oversized).toEqual(['pool office: up to 3 waiting session(s) larger than one of its agents (memory MB 16384 > 15360) in 6 pass(es); they were never placed and drove no launches']);
+    expect(r.oversized).toEqual([
+      'pool office: up to 3 waiting session(s) larger than one of its agents (memory MB 16384 > 15360) in 6 pass(es); they were never placed and drove no launches',
+    ]);
     expect(r.totals.launches).toBe(1); // standby only
     expect(r.totals.terminations).toBe(0);
   });

@@ -18,8 +18,15 @@ afterAll(() => cleanup());
 
 const simDirs = (tmp: string) => readdirSync(tmp).filter((n) => n.startsWith('kasm-scale-sim-'));
 
-async function stopMidRun(args: string[], tmp: string, signal: NodeJS.Signals): Promise<{ code: number | null; ms: number; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, TMPDIR: tmp, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function stopMidRun(
+  args: string[],
+  tmp: string,
+  signal: NodeJS.Signals,
+): Promise<{ code: number | null; ms: number; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, TMPDIR: tmp, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const closed = new Promise<number | null>((ok) => child.on('close', (code) => ok(code)));

@@ -26,10 +26,22 @@ describe('kasm-scale status (built CLI)', () => {
     expect(s.oci.requests.slice(before).map((q) => q.operation)).toEqual(['ListInstances']);
     const doc = JSON.parse(json.stdout);
     expect(doc.kasm).toEqual({ configured: true, reachable: true, usable: true, reason: null });
-    expect(doc.pools[0]).toMatchObject({ pool: 'office', provider: 'oci-main', error: null, last_pass: { result: 'ok' }, next_pass: { launch: 0, terminate: 0 } });
-    expect(doc.pools[0].observed).toMatchObject({ instances: { running: 3 }, free: { cores: 12 }, standby: { cores: 10 } });
+    expect(doc.pools[0]).toMatchObject({
+      pool: 'office',
+      provider: 'oci-main',
+      error: null,
+      last_pass: { result: 'ok' },
+      next_pass: { launch: 0, terminate: 0 },
+    });
+    expect(doc.pools[0].observed).toMatchObject({
+      instances: { running: 3 },
+      free: { cores: 12 },
+      standby: { cores: 10 },
+    });
 
-    const human = await runCli(['status', s.config, '--state-dir', s.stateDir], { env: { ...env, NO_COLOR: '1' } });
+    const human = await runCli(['status', s.config, '--state-dir', s.stateDir], {
+      env: { ...env, NO_COLOR: '1' },
+    });
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toContain('office  provider oci-main · zone default');
     expect(human.stdout).toMatch(/cores\s+│?\s*12\s/);

@@ -29,20 +29,37 @@ const quiet = () => createOutput({ stdout: sink(), stderr: sink(), env: { NO_COL
 
 async function reconcile(sc: Scenario) {
   sc.oci.refresh();
-  const r = await runPass({ config: await loadConfig(sc.config), dryRun: false, stateDir: sc.stateDir, concurrency: 8, now: new Date(sc.now()), out: quiet() });
+  const r = await runPass({
+    config: await loadConfig(sc.config),
+    dryRun: false,
+    stateDir: sc.stateDir,
+    concurrency: 8,
+    now: new Date(sc.now()),
+    out: quiet(),
+  });
   sc.oci.refresh();
   return r;
 }
 
 async function status(sc: Scenario, only: string[] = []) {
-  return collectStatus({ config: await loadConfig(sc.config), only, stateDir: sc.stateDir, now: new Date(sc.now()), concurrency: 8 });
+  return collectStatus({
+    config: await loadConfig(sc.config),
+    only,
+    stateDir: sc.stateDir,
+    now: new Date(sc.now()),
+    concurrency: 8,
+  });
 }
 
 /** Everything under the state dir: names, bytes and mtimes (missing dir: null). */
 async function snapshotDir(dir: string): Promise<string | null> {
   try {
     const names = (await readdir(dir)).sort();
-    const parts = await Promise.all(names.map(async (n) => `${n}:${(await stat(join(dir, n))).mtimeMs}:${await readFile(join(dir, n), 'utf8')}`));
+    const parts = await Promise.all(
+      names.map(
+        async (n) => `${n}:${(await stat(join(dir, n))).mtimeMs}:${await readFile(join(dir, n), 'utf8')}`,
+      ),
+    );
     return parts.join('\n');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
@@ -62,7 +79,13 @@ describe('status (in-process, emulators)', () => {
     s.tick(90); // running → the harness registers the agents
     await reconcile(s); // tags them registered/idle; state records the pass
     const agent = s.kasm.state().agents[0].server_id;
-    s.kasm.addSession({ cores: 1, memory: 1024 * MB, operational_status: 'running', server_id: agent, zone_name: 'default' });
+    s.kasm.addSession({
+      cores: 1,
+      memory: 1024 * MB,
+      operational_status: 'running',
+      server_id: agent,
+      zone_name: 'default',
+    });
     s.kasm.addSession({ cores: 2, memory: 2048 * MB, operational_status: 'requested', zone_name: 'default' });
 
     const before = { dir: await snapshotDir(s.stateDir), oci: s.oci.requests.length, kasm: s.kasm.calls() };
@@ -73,7 +96,13 @@ describe('status (in-process, emulators)', () => {
     // read-only: the cloud saw list calls only, Kasm get_* only, the state dir is byte-identical (no lock)
     expect(new Set(ociCalls)).toEqual(new Set(['GET ListInstances']));
     const kasmDelta = Object.keys(kasmAfter).filter((k) => kasmAfter[k] !== before.kasm[k]);
-    expect(kasmDelta.sort()).toEqual(['get_autoscale_configs', 'get_kasms', 'get_servers', 'get_vm_provider_configs', 'get_zones']);
+    expect(kasmDelta.sort()).toEqual([
+      'get_autoscale_configs',
+      'get_kasms',
+      'get_servers',
+      'get_vm_provider_configs',
+      'get_zones',
+    ]);
     expect(await snapshotDir(s.stateDir)).toBe(before.dir);
 
     const p = r.pools[0];
@@ -144,8 +173,19 @@ describe('status (in-process, emulators)', () => {
     await reconcile(s); // AD-1 full → backoff, launch lands in AD-2
     const r = await status(s);
     const until = new Date(s.now() + 300_000).toISOString();
-    expect(r.pools[0].backoff).toEqual([{ provider: 'oci-main', zone: AD1, until, delaySec: 300, failures: 1, lastError: expect.stringContaining('Out of host capacity') }]);
-    expect(renderStatus(r, plain).join('\n')).toContain(`backoff oci-main ${AD1} until ${until} (in 5 min; 5 min window, 1 failure(s)`);
+    expect(r.pools[0].backoff).toEqual([
+      {
+        provider: 'oci-main',
+        zone: AD1,
+        until,
+        delaySec: 300,
+        failures: 1,
+        lastError: expect.stringContaining('Out of host capacity'),
+      },
+    ]);
+    expect(renderStatus(r, plain).join('\n')).toContain(
+      `backoff oci-main ${AD1} until ${until} (in 5 min; 5 min window, 1 failure(s)`,
+    );
     expect((statusJson(r) as any).pools[0].backoff[0]).toMatchObject({ zone: AD1, until, delay_sec: 300 });
     s.tick(301);
     expect((await status(s)).pools[0].backoff).toEqual([]);
@@ -163,7 +203,12 @@ describe('status (in-process, emulators)', () => {
   });
 
   it('--autoscale selects pools; an unknown name is an input error', async () => {
-    s = await scenario({ pools: [{ name: 'office', standby_cores: 4 }, { name: 'lab', zone: 'lab', standby_cores: 0 }] });
+    s = await scenario({
+      pools: [
+        { name: 'office', standby_cores: 4 },
+        { name: 'lab', zone: 'lab', standby_cores: 0 },
+      ],
+    });
     expect((await status(s, ['lab'])).pools.map((p) => p.pool)).toEqual(['lab']);
     await expect(status(s, ['nope'])).rejects.toThrow(/--autoscale nope: no autoscale config of that name/);
   });

@@ -23,7 +23,8 @@ function leaks(text: string, secret: string): string[] {
   const found: string[] = [];
   if (/BEGIN [A-Z ]*PRIVATE KEY/.test(text)) found.push('PEM header');
   const body = secret.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
-  for (let i = 0; i + 16 <= body.length; i += 8) if (text.includes(body.slice(i, i + 16))) found.push(body.slice(i, i + 16));
+  for (let i = 0; i + 16 <= body.length; i += 8)
+    if (text.includes(body.slice(i, i + 16))) found.push(body.slice(i, i + 16));
   return found;
 }
 
@@ -35,7 +36,14 @@ describe('echoValue', () => {
     expect(echoValue(json)).toBe(`a JSON key file of ${json.length} characters (not shown)`);
     expect(secretKind(randomBytes(16).toString('hex'))).toMatch(/random-looking/);
     expect(secretKind(randomBytes(30).toString('base64'))).toMatch(/random-looking/);
-    for (const ordinary of ['us-ashburn-1', 'ocid1.user.oc1..aaaaaaaauser4kasmscaletest0000000000000000000000000000000', 'aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99', 'ubuntu-2204-jammy-v20240126', 'my-project-123456789012', '/home/a/.oci/oci_api_key.pem'])
+    for (const ordinary of [
+      'us-ashburn-1',
+      'ocid1.user.oc1..aaaaaaaauser4kasmscaletest0000000000000000000000000000000',
+      'aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99',
+      'ubuntu-2204-jammy-v20240126',
+      'my-project-123456789012',
+      '/home/a/.oci/oci_api_key.pem',
+    ])
       expect(secretKind(ordinary), ordinary).toBeUndefined();
     expect(echoValue('IAD')).toBe("'IAD'");
     expect(echoValue('a\nb')).toBe("'a\\nb'");
@@ -58,7 +66,9 @@ describe('secrets in the wrong field', () => {
       const r = await check(dir, doc);
       const lines = r.problems.map((p) => problemLine(p)).join('\n');
       expect(lines, key).toContain(`providers[0].${key}`);
-      expect(lines).toMatch(/(a PEM private key|a JSON key file|a long random-looking string \(a key or token\?\)) of \d+ characters/);
+      expect(lines).toMatch(
+        /(a PEM private key|a JSON key file|a long random-looking string \(a key or token\?\)) of \d+ characters/,
+      );
       expect(leaks(lines, value), `${key}: ${lines}`).toEqual([]);
       expect(lines).not.toContain(value.slice(0, 20));
       for (const line of lines.split('\n')) expect(line).not.toMatch(/\r/);
@@ -67,7 +77,13 @@ describe('secrets in the wrong field', () => {
 
   it('keys oci-config --user / --region with a private key', async () => {
     const pem = testKeys().ociPem;
-    const base = { user: 'ocid1.user.oc1..aaaaaaaauser4kasmscaletest0000000000000000000000000000000', tenancy: 'ocid1.tenancy.oc1..aaaaaaaatenancy4kasmscaletest00000000000000000000000000', region: 'us-ashburn-1', keyFile: join(dir, 'none.pem'), config: join(dir, 'oci-config') };
+    const base = {
+      user: 'ocid1.user.oc1..aaaaaaaauser4kasmscaletest0000000000000000000000000000000',
+      tenancy: 'ocid1.tenancy.oc1..aaaaaaaatenancy4kasmscaletest00000000000000000000000000',
+      region: 'us-ashburn-1',
+      keyFile: join(dir, 'none.pem'),
+      config: join(dir, 'oci-config'),
+    };
     for (const override of [{ user: pem }, { region: pem }]) {
       const err = await writeOciConfigProfile({ ...base, ...override }).catch((e) => e);
       expect(err.exitCode).toBe(2);
@@ -80,7 +96,10 @@ describe('secrets in the wrong field', () => {
     const pem = testKeys().ociPem;
     const work = join(dir, 'init');
     const answers = writeAnswers(work, ociAnswers({ oci_user_ocid: pem }));
-    const r = await runCli(['init', '--answers', answers, '--yes'], { env: { HOME: join(work, 'home'), XDG_CONFIG_HOME: '', KASM_SCALE_CONFIG: '' }, cwd: work });
+    const r = await runCli(['init', '--answers', answers, '--yes'], {
+      env: { HOME: join(work, 'home'), XDG_CONFIG_HOME: '', KASM_SCALE_CONFIG: '' },
+      cwd: work,
+    });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain('oci_user_ocid');
     expect(r.stderr).toContain('a PEM private key of');

@@ -47,15 +47,24 @@ describe('writers never replace a non-regular file', () => {
   it('refuses a FIFO, a directory and a symlink to a FIFO (no privileges needed)', async () => {
     const fifo = join(dir, 'pipe');
     execFileSync('mkfifo', [fifo]);
-    await expect(writeFileAtomic(fifo, 'x')).rejects.toMatchObject({ exitCode: 2, message: `${fifo} is a named pipe (FIFO), not a regular file; it was left as it is` });
+    await expect(writeFileAtomic(fifo, 'x')).rejects.toMatchObject({
+      exitCode: 2,
+      message: `${fifo} is a named pipe (FIFO), not a regular file; it was left as it is`,
+    });
     expect(lstatSync(fifo).isFIFO()).toBe(true);
     const link = join(dir, 'pipe-link');
     symlinkSync(fifo, link);
-    await expect(writeFileAtomic(link, 'x')).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('named pipe') });
+    await expect(writeFileAtomic(link, 'x')).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining('named pipe'),
+    });
     expect(lstatSync(fifo).isFIFO()).toBe(true);
     const sub = join(dir, 'a-dir');
     mkdirSync(sub);
-    await expect(writeFileAtomic(sub, 'x')).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('is a directory, not a regular file') });
+    await expect(writeFileAtomic(sub, 'x')).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining('is a directory, not a regular file'),
+    });
     // A regular file is still replaced.
     writeFileSync(join(dir, 'plain'), 'old');
     await writeFileAtomic(join(dir, 'plain'), 'new');
@@ -67,7 +76,15 @@ describe('writers never replace a non-regular file', () => {
 
     const configNode = join(dir, 'oci-config-node');
     makeNullNode(configNode);
-    await expect(writeOciConfigProfile({ user: USER, tenancy: TENANCY, region: 'us-ashburn-1', keyFile: keys.private_key_file, config: configNode })).rejects.toMatchObject({
+    await expect(
+      writeOciConfigProfile({
+        user: USER,
+        tenancy: TENANCY,
+        region: 'us-ashburn-1',
+        keyFile: keys.private_key_file,
+        config: configNode,
+      }),
+    ).rejects.toMatchObject({
       exitCode: 2,
       message: expect.stringContaining('is a character device, not a regular file'),
     });
@@ -79,7 +96,10 @@ describe('writers never replace a non-regular file', () => {
     const keyNode = join(dir, 'key-node');
     makeNullNode(keyNode);
     symlinkSync(keyNode, join(gdir, 'k.pem'));
-    await expect(generateKeyFiles({ dir: gdir, name: 'k', force: true })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('character device') });
+    await expect(generateKeyFiles({ dir: gdir, name: 'k', force: true })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining('character device'),
+    });
     expectCharDevice(keyNode);
     expect(() => statSync(join(gdir, 'k_public.pem'))).toThrow();
 

@@ -10,11 +10,18 @@ export interface DemoOptions extends CommonOptions {
 export function registerDemo(program: Command): void {
   const cmd = program
     .command('demo')
-    .description('watch kasm-scale work for a simulated day: local OCI, GCP and Kasm emulators, real reconcile passes, a chart at the end; no account, no network, under a minute')
+    .description(
+      'watch kasm-scale work for a simulated day: local OCI, GCP and Kasm emulators, real reconcile passes, a chart at the end; no account, no network, under a minute',
+    )
     .option('--svg <file>', 'also write the chart as an SVG file')
     .option('--step <minutes>', 'simulated minutes between reconcile passes (default 10)');
   common(cmd);
-  examples(cmd, ['kasm-scale demo', 'kasm-scale demo --svg day.svg', 'kasm-scale demo --json > demo.json', 'kasm-scale demo --step 5']);
+  examples(cmd, [
+    'kasm-scale demo',
+    'kasm-scale demo --svg day.svg',
+    'kasm-scale demo --json > demo.json',
+    'kasm-scale demo --step 5',
+  ]);
   cmd.action(
     action<DemoOptions>(async ({ options, out }) => {
       const { demoCommand } = await import('../../simulate/command.js');

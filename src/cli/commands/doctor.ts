@@ -14,7 +14,10 @@ export function registerDoctor(program: Command): void {
     .description(
       'check that credentials authenticate and every referenced object exists (OCI compartment, image, subnet, NSGs, shape per AD; GCP project, zone, image, network, subnetwork, machine type, accelerators; Kasm URL, key, zones); reads only, never launches; exit 0 all pass, 1 a check failed, 2 config invalid',
     )
-    .option('--provider <name>', 'only the provider with this vm_provider_config_name (and the autoscale configs that use it)');
+    .option(
+      '--provider <name>',
+      'only the provider with this vm_provider_config_name (and the autoscale configs that use it)',
+    );
   configFile(cmd);
   common(cmd);
   examples(cmd, [

@@ -19,11 +19,23 @@ export function registerEmulator(program: Command): void {
     .description('run a local OCI Compute, GCP Compute or Kasm API emulator on 127.0.0.1 until Ctrl-C')
     .option('--port <n>', 'port to listen on (default: a free one)')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
-    .option('--state <file>', 'keep the emulator state in this JSON file (loaded at start, saved on every change)')
+    .option(
+      '--state <file>',
+      'keep the emulator state in this JSON file (loaded at start, saved on every change)',
+    )
     .option('--api-key <key>', 'kasm: the API key to accept (default: kasm-scale-emulator)')
-    .option('--api-key-secret <secret>', 'kasm: the API key secret to accept (default: a random one, printed)')
-    .option('--auth <style>', 'kasm: the API key style it accepts: body (api_key in the JSON body, /api/public/), basic (Authorization: Basic, /api/) or both (default body)')
-    .option('--for <config>', "oci/gcp: accept this config's providers (register their keys' public halves, seed every image, subnet, shape, zone... they name)");
+    .option(
+      '--api-key-secret <secret>',
+      'kasm: the API key secret to accept (default: a random one, printed)',
+    )
+    .option(
+      '--auth <style>',
+      'kasm: the API key style it accepts: body (api_key in the JSON body, /api/public/), basic (Authorization: Basic, /api/) or both (default body)',
+    )
+    .option(
+      '--for <config>',
+      "oci/gcp: accept this config's providers (register their keys' public halves, seed every image, subnet, shape, zone... they name)",
+    );
   common(cmd);
   examples(cmd, [
     'kasm-scale emulator kasm --port 8125 --api-key demo --api-key-secret demo-secret',
@@ -35,7 +47,16 @@ export function registerEmulator(program: Command): void {
     action<EmulatorOptions>(async ({ options, args, out }) => {
       const { runEmulator } = await import('../../emulators/common/run.js');
       return runEmulator(
-        { name: args[0], port: options.port, host: options.host, stateFile: options.state, apiKey: options.apiKey, apiKeySecret: options.apiKeySecret, auth: options.auth, forConfig: options.for },
+        {
+          name: args[0],
+          port: options.port,
+          host: options.host,
+          stateFile: options.state,
+          apiKey: options.apiKey,
+          apiKeySecret: options.apiKeySecret,
+          auth: options.auth,
+          forConfig: options.for,
+        },
         out,
       );
     }),

@@ -16,14 +16,25 @@ interface InitFlags {
 export function registerInit(program: Command): void {
   const cmd = program
     .command('init')
-    .description('interactive wizard: OCI key or GCP service account, provider, Kasm API and autoscale settings → a checked config file')
+    .description(
+      'interactive wizard: OCI key or GCP service account, provider, Kasm API and autoscale settings → a checked config file',
+    )
     .option('--answers <file>', 'YAML/JSON of answers keyed by question id (docs/init.md); - reads stdin')
     .option('-y, --yes', 'run unattended: take answers from --answers, else defaults; never prompt')
     .option('--config <path>', 'config file to write (default $KASM_SCALE_CONFIG, else ./kasm-scale.yaml)')
     .option('--oci-config <path>', 'oci-cli config file for the OCI profile', '~/.oci/config')
-    .option('--force', 'replace an existing config file, key pair, Kasm secret file or OCI profile without asking')
-    .option('--oci-endpoint <url>', "OCI API base URL instead of the region's (staging, kasm-scale emulator oci); written as the provider's endpoint")
-    .option('--gcp-endpoint <url>', "GCP Compute API base URL instead of Google's (kasm-scale emulator gcp); written as the provider's endpoint");
+    .option(
+      '--force',
+      'replace an existing config file, key pair, Kasm secret file or OCI profile without asking',
+    )
+    .option(
+      '--oci-endpoint <url>',
+      "OCI API base URL instead of the region's (staging, kasm-scale emulator oci); written as the provider's endpoint",
+    )
+    .option(
+      '--gcp-endpoint <url>',
+      "GCP Compute API base URL instead of Google's (kasm-scale emulator gcp); written as the provider's endpoint",
+    );
   common(cmd, { json: false });
   examples(cmd, [
     'kasm-scale init',
@@ -45,5 +56,7 @@ export function registerInit(program: Command): void {
  */
 async function availableCommands(): Promise<string[]> {
   const { COMMAND_NAMES } = await import('./index.js');
-  return COMMAND_NAMES.flatMap((c) => (c === 'config' ? ['config', 'config validate', 'config render', 'config schema', 'config submit'] : [c]));
+  return COMMAND_NAMES.flatMap((c) =>
+    c === 'config' ? ['config', 'config validate', 'config render', 'config schema', 'config submit'] : [c],
+  );
 }

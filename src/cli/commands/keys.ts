@@ -23,10 +23,12 @@ export function registerKeys(program: Command): void {
     'printf %s "$PASSPHRASE" | kasm-scale keys generate --passphrase-file -',
   ]);
   generate.action(
-    action<CommonOptions & { dir?: string; name?: string; passphraseFile?: string; force?: boolean }>(async ({ options, out }) => {
-      const { runGenerate } = await import('../../keys/run.js');
-      return runGenerate(options, out);
-    }),
+    action<CommonOptions & { dir?: string; name?: string; passphraseFile?: string; force?: boolean }>(
+      async ({ options, out }) => {
+        const { runGenerate } = await import('../../keys/run.js');
+        return runGenerate(options, out);
+      },
+    ),
   );
 
   const fingerprint = keys
@@ -49,7 +51,9 @@ export function registerKeys(program: Command): void {
 
   const ociConfig = keys
     .command('oci-config')
-    .description('add or replace one profile in an oci-cli compatible config file (fingerprint computed from the key), file 0600')
+    .description(
+      'add or replace one profile in an oci-cli compatible config file (fingerprint computed from the key), file 0600',
+    )
     .requiredOption('--user <ocid>', 'user OCID (ocid1.user.oc1..…)')
     .requiredOption('--tenancy <ocid>', 'tenancy OCID (ocid1.tenancy.oc1..…)')
     .requiredOption('--region <region>', 'region identifier, such as us-ashburn-1')
@@ -58,7 +62,12 @@ export function registerKeys(program: Command): void {
     .option('--config <file>', 'config file to edit; other profiles and comments are kept', '~/.oci/config')
     .option('--force', 'replace the profile if it exists')
     .option('--passphrase-file <file>', `for an encrypted key: ${PASSPHRASE_HELP}`)
-    .addOption(new Option('--save-passphrase', 'also store the passphrase as pass_phrase in the profile (the SDK reads it from there)'));
+    .addOption(
+      new Option(
+        '--save-passphrase',
+        'also store the passphrase as pass_phrase in the profile (the SDK reads it from there)',
+      ),
+    );
   common(ociConfig);
   examples(ociConfig, [
     'kasm-scale keys oci-config --user ocid1.user.oc1..aaaa… --tenancy ocid1.tenancy.oc1..aaaa… --region us-ashburn-1 --key-file ~/.oci/oci_api_key.pem',

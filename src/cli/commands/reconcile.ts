@@ -11,16 +11,36 @@ export interface ReconcileOptions extends CommonOptions, Omit<ReconcileCommandOp
 export function registerReconcile(program: Command): void {
   const cmd = program
     .command('reconcile')
-    .description('one pass: read demand (Kasm) and supply (our cloud instances), launch and terminate agents, report, exit; safe to run every minute')
+    .description(
+      'one pass: read demand (Kasm) and supply (our cloud instances), launch and terminate agents, report, exit; safe to run every minute',
+    )
     .option('--dry-run', 'plan only: change nothing, take no lock, write no state')
     .option('--autoscale <name...>', 'only these autoscale configs (default: every enabled one)')
-    .option('--demand <file>', 'read demand from a JSON snapshot {"servers","kasms","zones"} shaped like Kasm\'s answers ("-" = stdin) instead of the Kasm API')
-    .option('--detailed-exitcode', 'with --dry-run: exit 2 when there are changes to make (as terraform plan)')
-    .option('--metrics-file <file>', 'write Prometheus metrics (node_exporter textfile collector), atomically')
-    .option('--state-dir <dir>', 'state file and lock folder (default: $XDG_STATE_HOME/kasm-scale or ~/.local/state/kasm-scale)')
+    .option(
+      '--demand <file>',
+      'read demand from a JSON snapshot {"servers","kasms","zones"} shaped like Kasm\'s answers ("-" = stdin) instead of the Kasm API',
+    )
+    .option(
+      '--detailed-exitcode',
+      'with --dry-run: exit 2 when there are changes to make (as terraform plan)',
+    )
+    .option(
+      '--metrics-file <file>',
+      'write Prometheus metrics (node_exporter textfile collector), atomically',
+    )
+    .option(
+      '--state-dir <dir>',
+      'state file and lock folder (default: $XDG_STATE_HOME/kasm-scale or ~/.local/state/kasm-scale)',
+    )
     .option('--concurrency <n>', 'cloud calls at once (default 8)')
-    .option('--allow-kasm-autoscaler', "act on pools that an enabled Kasm autoscale config also scales (same zone and provider config); without it they are skipped (exit 3)")
-    .option('--keep-orphans', 'list our instances whose autoscale config left the file, never drain or terminate them');
+    .option(
+      '--allow-kasm-autoscaler',
+      'act on pools that an enabled Kasm autoscale config also scales (same zone and provider config); without it they are skipped (exit 3)',
+    )
+    .option(
+      '--keep-orphans',
+      'list our instances whose autoscale config left the file, never drain or terminate them',
+    );
   configFile(cmd);
   common(cmd);
   cmd.addHelpText(
@@ -37,7 +57,10 @@ export function registerReconcile(program: Command): void {
   cmd.action(
     action<ReconcileOptions>(async ({ options, args, out }) => {
       const { reconcileCommand } = await import('../../scaling/command.js');
-      return reconcileCommand({ ...options, file: configFileOf(args, options), nowText: process.env.KASM_SCALE_NOW }, out);
+      return reconcileCommand(
+        { ...options, file: configFileOf(args, options), nowText: process.env.KASM_SCALE_NOW },
+        out,
+      );
     }),
   );
 }

@@ -10,9 +10,28 @@ import type { protos } from '@google-cloud/compute';
 import type { GcpProvider } from '../../config/types.js';
 import { renderGcpInstance } from '../../config/render/gcp.js';
 import type { AdapterOptions } from '../index.js';
-import { isOwned, ownsInstance, patchTags, poolLabel, requestIdFor, TAG_IDLE_SINCE, TAG_MANAGED, TAG_MANAGED_VALUE, TAG_POOL, TAG_SERVER_ID } from '../ownership.js';
+import {
+  isOwned,
+  ownsInstance,
+  patchTags,
+  poolLabel,
+  requestIdFor,
+  TAG_IDLE_SINCE,
+  TAG_MANAGED,
+  TAG_MANAGED_VALUE,
+  TAG_POOL,
+  TAG_SERVER_ID,
+} from '../ownership.js';
 import { defaultSleep, retryOnConflict, withRetry } from '../retry.js';
-import { CloudError, type AgentSize, type CloudAdapter, type InstanceState, type LaunchRequest, type LaunchResult, type OwnedInstance } from '../types.js';
+import {
+  CloudError,
+  type AgentSize,
+  type CloudAdapter,
+  type InstanceState,
+  type LaunchRequest,
+  type LaunchResult,
+  type OwnedInstance,
+} from '../types.js';
 import { closeGcpClients, createGcpClients, NO_LIBRARY_RETRY } from './client.js';
 import { classifyGcpError, gcpErrorKind, operationError } from './errors.js';
 
@@ -55,7 +74,11 @@ export async function createGcpAdapter(p: GcpProvider, opts: GcpAdapterOptions =
   let sizeCache: AgentSize | undefined;
 
   /** One library call: our retry around it, classified on the way out. */
-  async function call<T>(operation: string, fn: () => Promise<T>, ctx: { zone?: string; requestId?: string } = {}): Promise<T> {
+  async function call<T>(
+    operation: string,
+    fn: () => Promise<T>,
+    ctx: { zone?: string; requestId?: string } = {},
+  ): Promise<T> {
     try {
       return await withRetry(fn, {
         classify: gcpErrorKind,
@@ -64,7 +87,13 @@ export async function createGcpAdapter(p: GcpProvider, opts: GcpAdapterOptions =
         random: opts.random,
       });
     } catch (err) {
-      throw classifyGcpError(err, { operation, zone: ctx.zone, requestId: ctx.requestId, endpoint: clients.endpoint, project });
+      throw classifyGcpError(err, {
+        operation,
+        zone: ctx.zone,
+        requestId: ctx.requestId,
+        endpoint: clients.endpoint,
+        project,
+      });
     }
   }
 
@@ -93,11 +122,15 @@ export async function createGcpAdapter(p: GcpProvider, opts: GcpAdapterOptions =
     // The whole listing is retried as one (pages are fetched by the library's iterator).
     return call('instances.aggregatedList', async () => {
       const out: OwnedInstance[] = [];
-      const pages = instances.aggregatedListAsync({ project, filter: OWNED_FILTER, maxResults: 500 }, { ...NO_LIBRARY_RETRY, autoPaginate: false });
+      const pages = instances.aggregatedListAsync(
+        { project, filter: OWNED_FILTER, maxResults: 500 },
+        { ...NO_LIBRARY_RETRY, autoPaginate: false },
+      );
       for await (const [, scoped] of pages) {
         // The filter is the server's job; checking again keeps a loose filter from ever
         // handing us an instance we would then modify.
-        for (const i of scoped.instances ?? []) if (isOwned(i.labels as Record<string, string>)) out.push(toOwned(i));
+        for (const i of scoped.instances ?? [])
+          if (isOwned(i.labels as Record<string, string>)) out.push(toOwned(i));
       }
       return out;
     });
@@ -110,7 +143,11 @@ export async function createGcpAdapter(p: GcpProvider, opts: GcpAdapterOptions =
     for (let n = 0; String(cur.status) !== 'DONE' && n < maxWaits; n++) {
       if (n > 0) await sleep(opts.operationPollMs ?? 1000);
       const name = String(cur.name);
-      [cur] = await call(`${operation} (wait)`, () => zoneOperations.wait({ project, zone, operation: name }, NO_LIBRARY_RETRY), { zone, requestId: name });
+      [cur] = await call(
+        `${operation} (wait)`,
+        () => zoneOperations.wait({ project, zone, operation: name }, NO_LIBRARY_RETRY),
+        { zone, requestId: name },
+      );
     }
     return cur;
   }
@@ -119,16 +156,32 @@ export async function createGcpAdapter(p: GcpProvider, opts: GcpAdapterOptions =
     const zone = req.zone || p.gcp_zone;
     let resource: Record<string, unknown>;
     try {
-      resource = renderGcpInstance(p, { autoscaleConfigName: req.autoscaleConfigName, serverId: req.serverId, zone, scriptTokens: req.scriptTokens, ...(req.ownerId ? { ownerId: req.ownerId } : {}) });
+      resource = renderGcpInstance(p, {
+        autoscaleConfigName: req.autoscaleConfigName,
+        serverId: req.serverId,
+        zone,
+        scriptTokens: req.scriptTokens,
+        ...(req.ownerId ? { ownerId: req.ownerId } : {}),
+      });
     } catch (err) {
-      throw new CloudError({ kind: 'invalid', cloud: 'gcp', message: `provider ${p.vm_provider_config_name}: ${(err as Error).message}`, zone, cause: err });
+      throw new CloudError({
+        kind: 'invalid',
+        cloud: 'gcp',
+        message: `provider ${p.vm_provider_config_name}: ${(err as Error).message}`,
+        zone,
+        cause: err,
+      });
     }
     // The same launch (idempotency key) → the same requestId → Google answers a retried
     // insert with the first one's operation instead of making a second instance.
     const requestId = requestIdFor(req.idempotencyKey);
     const [lro] = await call(
       'instances.insert',
-      () => instances.insert({ project, zone, requestId, instanceResource: resource as Instance }, NO_LIBRARY_RETRY),
+      () =>
+        instances.insert(
+          { project, zone, requestId, instanceResource: resource as Instance },
+          NO_LIBRARY_RETRY,
+        ),
       { zone, requestId },
     );
     const op = await settle(lro.latestResponse as Operation, zone, 'instances.insert');
@@ -153,20 +206,37 @@ export async function createGcpAdapter(p: GcpProvider, opts: GcpAdapterOptions =
         requestId: String(op.name ?? requestId),
       };
     }
-    const [inst] = await call('instances.get', () => instances.get({ project, zone, instance: name }, NO_LIBRARY_RETRY), { zone });
+    const [inst] = await call(
+      'instances.get',
+      () => instances.get({ project, zone, instance: name }, NO_LIBRARY_RETRY),
+      { zone },
+    );
     return { instance: toOwned(inst, req.autoscaleConfigName), requestId: String(op.name ?? requestId) };
   }
 
-  function refuseUnowned(tags: Record<string, string> | undefined | null, instance: OwnedInstance, what: string): void {
+  function refuseUnowned(
+    tags: Record<string, string> | undefined | null,
+    instance: OwnedInstance,
+    what: string,
+  ): void {
     if (!ownsInstance(tags, instance.serverId)) {
-      throw new CloudError({ kind: 'invalid', cloud: 'gcp', message: `refusing to ${what} ${instance.name} in ${instance.zone}: it does not carry kasm-scale's ownership labels`, zone: instance.zone });
+      throw new CloudError({
+        kind: 'invalid',
+        cloud: 'gcp',
+        message: `refusing to ${what} ${instance.name} in ${instance.zone}: it does not carry kasm-scale's ownership labels`,
+        zone: instance.zone,
+      });
     }
   }
 
   /** The live instance, or undefined when it is already gone. */
   async function getLive(instance: OwnedInstance): Promise<Instance | undefined> {
     try {
-      const [i] = await call('instances.get', () => instances.get({ project, zone: instance.zone, instance: instance.name }, NO_LIBRARY_RETRY), { zone: instance.zone });
+      const [i] = await call(
+        'instances.get',
+        () => instances.get({ project, zone: instance.zone, instance: instance.name }, NO_LIBRARY_RETRY),
+        { zone: instance.zone },
+      );
       return i;
     } catch (err) {
       if (err instanceof CloudError && err.kind === 'not_found') return undefined;
@@ -183,7 +253,11 @@ export async function createGcpAdapter(p: GcpProvider, opts: GcpAdapterOptions =
     const zone = instance.zone;
     // Stable per instance incarnation: a retried delete is the same request.
     const requestId = requestIdFor(`delete:${project}/${zone}/${instance.name}/${String(live.id ?? '')}`);
-    const [lro] = await call('instances.delete', () => instances.delete({ project, zone, instance: instance.name, requestId }, NO_LIBRARY_RETRY), { zone, requestId });
+    const [lro] = await call(
+      'instances.delete',
+      () => instances.delete({ project, zone, instance: instance.name, requestId }, NO_LIBRARY_RETRY),
+      { zone, requestId },
+    );
     const op = lro.latestResponse as Operation;
     const failed = operationError(op, { operation: 'instances.delete', zone, requestId, project });
     if (failed) throw failed;
@@ -193,24 +267,53 @@ export async function createGcpAdapter(p: GcpProvider, opts: GcpAdapterOptions =
   async function updateTags(instance: OwnedInstance, patch: Record<string, string | null>): Promise<void> {
     refuseUnowned(instance.tags, instance, 'relabel');
     const touched = Object.keys(patch).filter((k) => OWNERSHIP_KEYS.has(k));
-    if (touched.length) throw new CloudError({ kind: 'invalid', cloud: 'gcp', message: `refusing to change ownership label(s) ${touched.join(', ')} on ${instance.name}`, zone: instance.zone });
+    if (touched.length)
+      throw new CloudError({
+        kind: 'invalid',
+        cloud: 'gcp',
+        message: `refusing to change ownership label(s) ${touched.join(', ')} on ${instance.name}`,
+        zone: instance.zone,
+      });
     const zone = instance.zone;
     // setLabels replaces the whole map and is guarded by labelFingerprint: read, change
     // ours, write with the fingerprint; a concurrent change (412) → read again, once.
     await retryOnConflict(2, async () => {
       const live = await getLive(instance);
-      if (!live) throw new CloudError({ kind: 'not_found', cloud: 'gcp', message: `GCP instances.setLabels in ${zone}: instance ${instance.name} no longer exists`, zone });
+      if (!live)
+        throw new CloudError({
+          kind: 'not_found',
+          cloud: 'gcp',
+          message: `GCP instances.setLabels in ${zone}: instance ${instance.name} no longer exists`,
+          zone,
+        });
       const current = (live.labels ?? {}) as Record<string, string>;
       refuseUnowned(current, instance, 'relabel');
       const labels = patchTags(current, patch);
       const labelFingerprint = String(live.labelFingerprint ?? '');
-      const requestId = requestIdFor(`labels:${project}/${zone}/${instance.name}/${labelFingerprint}/${JSON.stringify(labels)}`);
+      const requestId = requestIdFor(
+        `labels:${project}/${zone}/${instance.name}/${labelFingerprint}/${JSON.stringify(labels)}`,
+      );
       const [lro] = await call(
         'instances.setLabels',
-        () => instances.setLabels({ project, zone, instance: instance.name, requestId, instancesSetLabelsRequestResource: { labels, labelFingerprint } }, NO_LIBRARY_RETRY),
+        () =>
+          instances.setLabels(
+            {
+              project,
+              zone,
+              instance: instance.name,
+              requestId,
+              instancesSetLabelsRequestResource: { labels, labelFingerprint },
+            },
+            NO_LIBRARY_RETRY,
+          ),
         { zone, requestId },
       );
-      const failed = operationError(lro.latestResponse as Operation, { operation: 'instances.setLabels', zone, requestId, project });
+      const failed = operationError(lro.latestResponse as Operation, {
+        operation: 'instances.setLabels',
+        zone,
+        requestId,
+        project,
+      });
       if (failed) throw failed;
       instance.tags = labels;
     });
@@ -220,10 +323,18 @@ export async function createGcpAdapter(p: GcpProvider, opts: GcpAdapterOptions =
     if (sizeCache) return sizeCache;
     const zone = p.gcp_zone;
     const machineType = lastSegment(p.gcp_machine_type);
-    const [mt] = await call('machineTypes.get', () => machineTypes.get({ project, zone, machineType }, NO_LIBRARY_RETRY), { zone });
+    const [mt] = await call(
+      'machineTypes.get',
+      () => machineTypes.get({ project, zone, machineType }, NO_LIBRARY_RETRY),
+      { zone },
+    );
     const builtIn = (mt.accelerators ?? []).reduce((n, a) => n + Number(a.guestAcceleratorCount ?? 0), 0);
     const attached = p.gcp_guest_accelerators.reduce((n, a) => n + a.acceleratorCount, 0);
-    sizeCache = { cores: Number(mt.guestCpus ?? 0), memoryMb: Number(mt.memoryMb ?? 0), gpus: builtIn + attached };
+    sizeCache = {
+      cores: Number(mt.guestCpus ?? 0),
+      memoryMb: Number(mt.memoryMb ?? 0),
+      gpus: builtIn + attached,
+    };
     return sizeCache;
   }
 
@@ -242,4 +353,3 @@ export async function createGcpAdapter(p: GcpProvider, opts: GcpAdapterOptions =
     },
   };
 }
-

@@ -14,7 +14,9 @@ import type { ClientOptions } from 'google-gax';
 import type { GcpProvider } from '../../config/types.js';
 import { loadGcpClients } from './load.js';
 
-export function gcpClientOptions(p: Pick<GcpProvider, 'gcp_credentials' | 'gcp_project' | 'endpoint'>): ClientOptions {
+export function gcpClientOptions(
+  p: Pick<GcpProvider, 'gcp_credentials' | 'gcp_project' | 'endpoint'>,
+): ClientOptions {
   const opts: ClientOptions = {
     // The whole key: private_key_id becomes the JWT's `kid`, which Google uses to pick the key.
     credentials: p.gcp_credentials as unknown as ClientOptions['credentials'],
@@ -47,7 +49,11 @@ export const NO_LIBRARY_RETRY = { retry: null } as const;
 export type GcpClients = Awaited<ReturnType<typeof newGcpClients>>;
 
 async function newGcpClients(p: GcpProvider) {
-  const [Instances, ZoneOperations, MachineTypes] = await loadGcpClients('InstancesClient', 'ZoneOperationsClient', 'MachineTypesClient');
+  const [Instances, ZoneOperations, MachineTypes] = await loadGcpClients(
+    'InstancesClient',
+    'ZoneOperationsClient',
+    'MachineTypesClient',
+  );
   const o = gcpClientOptions(p);
   return {
     instances: new Instances(o),

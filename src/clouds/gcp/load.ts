@@ -61,15 +61,28 @@ function preferProtoSubset(name: string): void {
   subsetState = 'absent';
   let subset: ProtoSubset;
   try {
-    subset = JSON.parse(readFileSync(new URL('./compute-protos.json', import.meta.url), 'utf8')) as ProtoSubset;
+    subset = JSON.parse(
+      readFileSync(new URL('./compute-protos.json', import.meta.url), 'utf8'),
+    ) as ProtoSubset;
     const meta = subset.kasmScaleSubset;
     const pkg = require('@google-cloud/compute/package.json') as { name: string; version: string };
-    if (meta.package !== pkg.name || meta.version !== pkg.version || meta.sourceBytes !== statSync(path).size || !meta.services.includes(service)) return;
+    if (
+      meta.package !== pkg.name ||
+      meta.version !== pkg.version ||
+      meta.sourceBytes !== statSync(path).size ||
+      !meta.services.includes(service)
+    )
+      return;
   } catch {
     return; // not built (tsc alone) or unreadable: the whole file, slower but the same
   }
   const { kasmScaleSubset, ...protos } = subset;
-  const m = Object.assign(new Module(path), { filename: path, loaded: true, exports: protos, kasmScaleServices: kasmScaleSubset.services });
+  const m = Object.assign(new Module(path), {
+    filename: path,
+    loaded: true,
+    exports: protos,
+    kasmScaleServices: kasmScaleSubset.services,
+  });
   require.cache[path] = m;
   subsetState = 'installed';
 }
@@ -78,7 +91,10 @@ function preferProtoSubset(name: string): void {
 export async function loadGcpClient<N extends GcpClientName>(name: N): Promise<ComputeModule[N]> {
   try {
     preferProtoSubset(name);
-    const m = (await import(`@google-cloud/compute/build/src/v1/${clientFile(name)}.js`)) as Record<string, unknown> & { default?: Record<string, unknown> };
+    const m = (await import(`@google-cloud/compute/build/src/v1/${clientFile(name)}.js`)) as Record<
+      string,
+      unknown
+    > & { default?: Record<string, unknown> };
     const ctor = m[name] ?? m.default?.[name];
     if (typeof ctor === 'function') return ctor as ComputeModule[N];
   } catch {
@@ -88,6 +104,8 @@ export async function loadGcpClient<N extends GcpClientName>(name: N): Promise<C
 }
 
 /** Several client classes at once, in the order asked. */
-export async function loadGcpClients<const N extends readonly GcpClientName[]>(...names: N): Promise<{ [I in keyof N]: ComputeModule[N[I]] }> {
+export async function loadGcpClients<const N extends readonly GcpClientName[]>(
+  ...names: N
+): Promise<{ [I in keyof N]: ComputeModule[N[I]] }> {
   return (await Promise.all(names.map((n) => loadGcpClient(n)))) as { [I in keyof N]: ComputeModule[N[I]] };
 }

@@ -25,7 +25,14 @@ import { CloudError } from '../types.js';
 /** What signing and addressing need from a provider entry (init has no full entry yet). */
 export type OciCredentials = Pick<
   OciProvider,
-  'vm_provider_config_name' | 'oci_user_ocid' | 'oci_tenancy_ocid' | 'oci_fingerprint' | 'oci_private_key' | 'oci_private_key_passphrase' | 'oci_region' | 'endpoint'
+  | 'vm_provider_config_name'
+  | 'oci_user_ocid'
+  | 'oci_tenancy_ocid'
+  | 'oci_fingerprint'
+  | 'oci_private_key'
+  | 'oci_private_key_passphrase'
+  | 'oci_region'
+  | 'endpoint'
 >;
 
 export interface OciClientOptions {
@@ -49,12 +56,16 @@ export interface OciClients {
 }
 
 /** Opens the private key; throws CloudError 'auth' with a line that names no secret. */
-export function openPrivateKey(p: Pick<OciProvider, 'vm_provider_config_name' | 'oci_private_key' | 'oci_private_key_passphrase'>): string {
+export function openPrivateKey(
+  p: Pick<OciProvider, 'vm_provider_config_name' | 'oci_private_key' | 'oci_private_key_passphrase'>,
+): string {
   return openPrivateKeyObject(p).export({ type: 'pkcs8', format: 'pem' }).toString();
 }
 
 /** The same, as a KeyObject (parsed once, used for every signature). */
-export function openPrivateKeyObject(p: Pick<OciProvider, 'vm_provider_config_name' | 'oci_private_key' | 'oci_private_key_passphrase'>): KeyObject {
+export function openPrivateKeyObject(
+  p: Pick<OciProvider, 'vm_provider_config_name' | 'oci_private_key' | 'oci_private_key_passphrase'>,
+): KeyObject {
   try {
     // An empty passphrase keeps OpenSSL from ever prompting on a TTY for an encrypted key.
     return createPrivateKey({ key: p.oci_private_key, passphrase: p.oci_private_key_passphrase ?? '' });
@@ -65,7 +76,11 @@ export function openPrivateKeyObject(p: Pick<OciProvider, 'vm_provider_config_na
         ? 'the passphrase (oci_private_key_passphrase) does not open it'
         : 'it is encrypted and no oci_private_key_passphrase is set'
       : 'it is not a PEM RSA private key';
-    throw new CloudError({ kind: 'auth', cloud: 'oci', message: `provider ${p.vm_provider_config_name}: cannot use oci_private_key: ${why}` });
+    throw new CloudError({
+      kind: 'auth',
+      cloud: 'oci',
+      message: `provider ${p.vm_provider_config_name}: cannot use oci_private_key: ${why}`,
+    });
   }
 }
 
@@ -92,7 +107,14 @@ export function createOciTransport(p: OciCredentials, opts: OciClientOptions = {
   const keyPem = key.export({ type: 'pkcs8', format: 'pem' }).toString();
   const timeoutMs = opts.timeoutMs ?? DEFAULT_OCI_TIMEOUT_MS;
   const region = common.Region.fromRegionId(p.oci_region) as common.Region | undefined;
-  const auth = new common.SimpleAuthenticationDetailsProvider(p.oci_tenancy_ocid, p.oci_user_ocid, p.oci_fingerprint, keyPem, null, region);
+  const auth = new common.SimpleAuthenticationDetailsProvider(
+    p.oci_tenancy_ocid,
+    p.oci_user_ocid,
+    p.oci_fingerprint,
+    keyPem,
+    null,
+    region,
+  );
   const signer = new KeyObjectRequestSigner(auth, key);
 
   const retryAfter = new Map<string, number>();

@@ -59,7 +59,9 @@ function isNetworkFailure(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const m = String((err as { message?: unknown }).message ?? '');
   const code = String((err as { code?: unknown }).code ?? '');
-  return /fetch failed|socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|other side closed|terminated/i.test(`${m} ${code}`);
+  return /fetch failed|socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|other side closed|terminated/i.test(
+    `${m} ${code}`,
+  );
 }
 
 export function classifyOciError(err: unknown, ctx: OciErrorContext): CloudError {
@@ -70,20 +72,50 @@ export function classifyOciError(err: unknown, ctx: OciErrorContext): CloudError
     const raw = oneLine(String(err.message ?? 'unknown reason'));
     const kind = ociKindOf(err.statusCode, code, raw);
     const requestId = err.opcRequestId ?? undefined;
-    const ref = [code, `HTTP ${err.statusCode}`, requestId ? `opc-request-id ${requestId}` : ''].filter(Boolean).join(', ');
+    const ref = [code, `HTTP ${err.statusCode}`, requestId ? `opc-request-id ${requestId}` : '']
+      .filter(Boolean)
+      .join(', ');
     let message = `OCI ${ctx.operation}${where} failed: ${raw} (${ref})`;
     if (kind === 'auth') message = `OCI refused the API key for ${ctx.operation} (${ref}): ${AUTH_HINT}`;
     // OCI says so when the signed date is more than 5 minutes off its clock: name the one cause.
-    if (kind === 'auth' && CLOCK_SKEW.test(raw)) message = `OCI refused ${ctx.operation} because this machine's clock is more than 5 minutes off OCI's (${ref}): ${raw}; ${CLOCK_HINT}`;
-    if (kind === 'not_found') message = `OCI ${ctx.operation}${where}: not found or not authorized (${ref}); check the OCID and that the user's group has a policy for the compartment`;
-    return new CloudError({ kind, cloud: 'oci', message, status: err.statusCode, code, requestId, zone: ctx.zone, cause: err });
+    if (kind === 'auth' && CLOCK_SKEW.test(raw))
+      message = `OCI refused ${ctx.operation} because this machine's clock is more than 5 minutes off OCI's (${ref}): ${raw}; ${CLOCK_HINT}`;
+    if (kind === 'not_found')
+      message = `OCI ${ctx.operation}${where}: not found or not authorized (${ref}); check the OCID and that the user's group has a policy for the compartment`;
+    return new CloudError({
+      kind,
+      cloud: 'oci',
+      message,
+      status: err.statusCode,
+      code,
+      requestId,
+      zone: ctx.zone,
+      cause: err,
+    });
   }
   if (isNetworkFailure(err)) {
     const e = err as { message?: unknown; code?: unknown };
     const detail = oneLine([e.message, e.code].filter((x) => x !== undefined && x !== '').join(' '));
     const target = ctx.endpoint ? ` at ${ctx.endpoint}` : '';
-    return new CloudError({ kind: 'transient', cloud: 'oci', message: `OCI ${ctx.operation}${where}: cannot reach the API${target} (${detail})`, zone: ctx.zone, cause: err });
+    return new CloudError({
+      kind: 'transient',
+      cloud: 'oci',
+      message: `OCI ${ctx.operation}${where}: cannot reach the API${target} (${detail})`,
+      zone: ctx.zone,
+      cause: err,
+    });
   }
-  const detail = err instanceof Error ? err.message : typeof err === 'object' && err !== null ? String((err as { message?: unknown }).message ?? 'unknown error') : String(err);
-  return new CloudError({ kind: 'unknown', cloud: 'oci', message: `OCI ${ctx.operation}${where} failed: ${oneLine(detail)}`, zone: ctx.zone, cause: err });
+  const detail =
+    err instanceof Error
+      ? err.message
+      : typeof err === 'object' && err !== null
+        ? String((err as { message?: unknown }).message ?? 'unknown error')
+        : String(err);
+  return new CloudError({
+    kind: 'unknown',
+    cloud: 'oci',
+    message: `OCI ${ctx.operation}${where} failed: ${oneLine(detail)}`,
+    zone: ctx.zone,
+    cause: err,
+  });
 }

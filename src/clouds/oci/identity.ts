@@ -11,7 +11,10 @@ import { classifyOciError } from './errors.js';
  * (`BEol:US-ASHBURN-AD-1`; the prefix differs per tenancy, which is why they are listed
  * rather than guessed). One attempt; failures are classified CloudErrors.
  */
-export async function listAvailabilityDomains(p: OciCredentials, opts: OciClientOptions = {}): Promise<string[]> {
+export async function listAvailabilityDomains(
+  p: OciCredentials,
+  opts: OciClientOptions = {},
+): Promise<string[]> {
   const t = createOciTransport(p, opts);
   const identity = await import('oci-identity');
   const client = t.place(new identity.IdentityClient(t.params, t.config));
@@ -20,6 +23,9 @@ export async function listAvailabilityDomains(p: OciCredentials, opts: OciClient
     const res = await client.listAvailabilityDomains({ compartmentId: p.oci_tenancy_ocid });
     return res.items.map((ad) => ad.name ?? '').filter((n) => n !== '');
   } catch (err) {
-    throw classifyOciError(err, { operation: 'ListAvailabilityDomains', endpoint: p.endpoint ?? client.endpoint });
+    throw classifyOciError(err, {
+      operation: 'ListAvailabilityDomains',
+      endpoint: p.endpoint ?? client.endpoint,
+    });
   }
 }

@@ -26,15 +26,22 @@ export function installLazyOciModels(): number {
   if (require.cache[indexPath]) return 0; // already loaded: too late, and nothing to gain
   const text = readFileSync(indexPath, 'utf8');
   const files = new Map<string, string>();
-  for (const m of text.matchAll(/^const (\w+) = __importStar\(require\("\.\/([\w.-]+)"\)\);$/gm)) files.set(m[1], m[2]);
+  for (const m of text.matchAll(/^const (\w+) = __importStar\(require\("\.\/([\w.-]+)"\)\);$/gm))
+    files.set(m[1], m[2]);
   const table = new Map<string, [string, string]>();
   for (const m of text.matchAll(/^exports\.(\w+) = (\w+)\.(\w+);$/gm)) {
     const file = files.get(m[2]);
     if (file) table.set(m[1], [file, m[3]]);
   }
   // Every statement must be one we understand: a re-export we replace, or boilerplate.
-  const body = text.split('\n').filter((l) => /^(const|exports\.|Object\.defineProperty\(exports|var |\S.*require\()/.test(l));
-  const understood = body.every((l) => /^const \w+ = __importStar\(require\("\.\/[\w.-]+"\)\);$|^exports\.\w+ = \w+\.\w+;$|^exports\.[\w. =]+ = void 0;$|^Object\.defineProperty\(exports, "__esModule", \{ value: true \}\);$|^var __(createBinding|setModuleDefault|importStar) = /.test(l));
+  const body = text
+    .split('\n')
+    .filter((l) => /^(const|exports\.|Object\.defineProperty\(exports|var |\S.*require\()/.test(l));
+  const understood = body.every((l) =>
+    /^const \w+ = __importStar\(require\("\.\/[\w.-]+"\)\);$|^exports\.\w+ = \w+\.\w+;$|^exports\.[\w. =]+ = void 0;$|^Object\.defineProperty\(exports, "__esModule", \{ value: true \}\);$|^var __(createBinding|setModuleDefault|importStar) = /.test(
+      l,
+    ),
+  );
   if (!understood || table.size < 100 || table.size !== files.size) return 0;
 
   const load = createRequire(indexPath);

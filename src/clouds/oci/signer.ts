@@ -48,15 +48,27 @@ export class KeyObjectRequestSigner implements common.RequestSigner {
       if (!h.has('Content-Type')) h.set('Content-Type', 'application/json');
       const body = (request.body as string | undefined) ?? '';
       const length = Buffer.byteLength(body, 'utf8');
-      h.set('x-content-sha256', length ? createHash('sha256').update(body, 'utf8').digest('base64') : EMPTY_SHA);
+      h.set(
+        'x-content-sha256',
+        length ? createHash('sha256').update(body, 'utf8').digest('base64') : EMPTY_SHA,
+      );
       if (!h.has('Content-Length')) h.set('Content-Length', String(length));
       names.push('Content-Type', 'Content-Length', 'x-content-sha256');
     }
     // http-signature adds a Date header when there is none (it is not signed).
     if (!h.get('Date')) h.set('Date', new Date().toUTCString());
     const path = url.path ?? '';
-    const text = names.map((n) => (n === '(request-target)' ? `(request-target): ${request.method.toLowerCase()} ${path}` : `${n.toLowerCase()}: ${h.get(n)}`)).join('\n');
+    const text = names
+      .map((n) =>
+        n === '(request-target)'
+          ? `(request-target): ${request.method.toLowerCase()} ${path}`
+          : `${n.toLowerCase()}: ${h.get(n)}`,
+      )
+      .join('\n');
     const signature = createSign('RSA-SHA256').update(text).sign(this.key, 'base64');
-    h.set('authorization', `Signature version="1",keyId="${this.keyId}",algorithm="rsa-sha256",headers="${names.join(' ')}",signature="${signature}"`);
+    h.set(
+      'authorization',
+      `Signature version="1",keyId="${this.keyId}",algorithm="rsa-sha256",headers="${names.join(' ')}",signature="${signature}"`,
+    );
   }
 }

@@ -14,15 +14,24 @@ import type { CheckContext } from './context.js';
  * A provider no autoscale config names is only submitted to Kasm, whose own autoscaler
  * fills every token itself, so those scripts keep them.
  */
-export function checkStartupScripts(root: Record<string, unknown>, ctx: CheckContext, env: NodeJS.ProcessEnv): void {
+export function checkStartupScripts(
+  root: Record<string, unknown>,
+  ctx: CheckContext,
+  env: NodeJS.ProcessEnv,
+): void {
   const providers = Array.isArray(root.providers) ? root.providers : [];
   const autoscale = Array.isArray(root.autoscale) ? root.autoscale : [];
   const kasm = isObject(root.kasm) ? root.kasm : undefined;
-  const hasToken = kasm !== undefined && ((typeof kasm.manager_token === 'string' && kasm.manager_token.trim() !== '') || kasm.manager_token_file !== undefined);
+  const hasToken =
+    kasm !== undefined &&
+    ((typeof kasm.manager_token === 'string' && kasm.manager_token.trim() !== '') ||
+      kasm.manager_token_file !== undefined);
   providers.forEach((p, i) => {
-    if (!isObject(p) || typeof p.startup_script !== 'string' || typeof p.vm_provider_config_name !== 'string') return;
+    if (!isObject(p) || typeof p.startup_script !== 'string' || typeof p.vm_provider_config_name !== 'string')
+      return;
     const name = p.vm_provider_config_name;
-    const pool = autoscale.find((a) => isObject(a) && a.vm_provider_config_name === name) as Record<string, unknown> | undefined;
+    const pool = autoscale.find((a) => isObject(a) && a.vm_provider_config_name === name) as
+      Record<string, unknown> | undefined;
     if (!pool) return;
     const at = ['providers', i, 'startup_script'];
     const launcher = `autoscale config "${String(pool.autoscale_config_name)}"`;
@@ -35,12 +44,22 @@ export function checkStartupScripts(root: Record<string, unknown>, ctx: CheckCon
       const where = `provider "${name}" startup script line ${f.line}:${f.column}`;
       if (kasmOnly.has(f.name)) {
         reported.add(f.name);
-        const why = f.name.startsWith('nginx_') ? "Kasm's own nginx certificate (Kasm ≤ 1.16)" : "Kasm's DNS registration";
-        ctx.add(at, `${where}: {${f.name}} is filled only by Kasm's own autoscaler (${why}); kasm-scale launches this provider for ${launcher} and cannot fill it; remove it from the script, or let Kasm's autoscaler run this provider`);
+        const why = f.name.startsWith('nginx_')
+          ? "Kasm's own nginx certificate (Kasm ≤ 1.16)"
+          : "Kasm's DNS registration";
+        ctx.add(
+          at,
+          `${where}: {${f.name}} is filled only by Kasm's own autoscaler (${why}); kasm-scale launches this provider for ${launcher} and cannot fill it; remove it from the script, or let Kasm's autoscaler run this provider`,
+        );
       } else if (f.name === 'manager_token' && !hasToken) {
         reported.add(f.name);
-        const envNote = env.KASM_MANAGER_TOKEN ? ' (KASM_MANAGER_TOKEN is set in the environment, but the token is read only through the file)' : '';
-        ctx.add(at, `${where}: {${f.name}} needs kasm.manager_token, which is not set${envNote}; set it, e.g. manager_token: \${KASM_MANAGER_TOKEN}, or kasm.manager_token_file: a path (without it the agent never joins Kasm)`);
+        const envNote = env.KASM_MANAGER_TOKEN
+          ? ' (KASM_MANAGER_TOKEN is set in the environment, but the token is read only through the file)'
+          : '';
+        ctx.add(
+          at,
+          `${where}: {${f.name}} needs kasm.manager_token, which is not set${envNote}; set it, e.g. manager_token: \${KASM_MANAGER_TOKEN}, or kasm.manager_token_file: a path (without it the agent never joins Kasm)`,
+        );
       }
     }
   });

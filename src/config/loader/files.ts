@@ -44,7 +44,11 @@ export async function readFileKeys(
     if (p === undefined) continue;
     if (typeof p !== 'string' || p.trim() === '') continue; // the schema reports the type
     if (obj[target] !== undefined && obj[target] !== '') {
-      problems.push({ path: [...at, fileKey], message: `give ${target} or ${fileKey}, not both`, atKey: true });
+      problems.push({
+        path: [...at, fileKey],
+        message: `give ${target} or ${fileKey}, not both`,
+        atKey: true,
+      });
       continue;
     }
     const file = resolvePath(p, configFile, home);
@@ -61,14 +65,25 @@ export async function readFileKeys(
 }
 
 /** `ca_file`: a path, kept as an absolute path; the file must be a readable PEM certificate. */
-export async function checkCaFile(obj: Record<string, unknown>, at: PathSegments, configFile: string, home: string): Promise<FileProblem[]> {
+export async function checkCaFile(
+  obj: Record<string, unknown>,
+  at: PathSegments,
+  configFile: string,
+  home: string,
+): Promise<FileProblem[]> {
   const p = obj.ca_file;
   if (typeof p !== 'string' || p.trim() === '') return [];
   const file = resolvePath(p, configFile, home);
   obj.ca_file = file;
   try {
     const text = await readFile(file, 'utf8');
-    if (!text.includes('-----BEGIN CERTIFICATE-----')) return [{ path: [...at, 'ca_file'], message: `${file} holds no PEM certificate; expected a file with -----BEGIN CERTIFICATE-----` }];
+    if (!text.includes('-----BEGIN CERTIFICATE-----'))
+      return [
+        {
+          path: [...at, 'ca_file'],
+          message: `${file} holds no PEM certificate; expected a file with -----BEGIN CERTIFICATE-----`,
+        },
+      ];
     return [];
   } catch (err) {
     return [{ path: [...at, 'ca_file'], message: fileErrorMessage(err, file) }];
@@ -79,7 +94,8 @@ function fileErrorMessage(err: unknown, file: string): string {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return `${file} does not exist; expected the path of a readable file`;
   if (code === 'EISDIR') return `${file} is a folder; expected the path of a file`;
-  if (code === 'EACCES' || code === 'EPERM') return `${file} cannot be read (permission denied); check its owner and mode`;
+  if (code === 'EACCES' || code === 'EPERM')
+    return `${file} cannot be read (permission denied); check its owner and mode`;
   return `${file} cannot be read (${code ?? (err as Error).message})`;
 }
 

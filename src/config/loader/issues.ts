@@ -69,8 +69,14 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], root: unknown
         break;
       case 'invalid_type': {
         const value = valueAt(root, path);
-        const custom = issue.message.startsWith('expected') ? issue.message : `expected ${issue.expected === 'record' ? 'object' : issue.expected}`;
-        out.push({ path, message: value === undefined ? `missing ${String(path[path.length - 1] ?? 'value')}; ${custom}` : custom });
+        const custom = issue.message.startsWith('expected')
+          ? issue.message
+          : `expected ${issue.expected === 'record' ? 'object' : issue.expected}`;
+        out.push({
+          path,
+          message:
+            value === undefined ? `missing ${String(path[path.length - 1] ?? 'value')}; ${custom}` : custom,
+        });
         break;
       }
       case 'invalid_key':
@@ -78,7 +84,10 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], root: unknown
         out.push({ path, message: issue.issues.map((i) => i.message).join('; '), atKey: true });
         break;
       case 'invalid_union':
-        out.push({ path, message: issue.message.startsWith('expected') ? issue.message : `expected ${issue.message}` });
+        out.push({
+          path,
+          message: issue.message.startsWith('expected') ? issue.message : `expected ${issue.message}`,
+        });
         break;
       default:
         out.push({ path, message: issue.message });

@@ -1,5 +1,17 @@
 import { extname } from 'node:path';
-import { isAlias, isMap, isSeq, isScalar, isPair, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isSeq,
+  isScalar,
+  isPair,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+  type Pair,
+} from 'yaml';
 import type { PathSegments } from '../problems.js';
 
 /** A parsed config file that still knows where each value came from. */
@@ -31,11 +43,20 @@ export function parseSource(file: string, text: string): ParsedSource {
       errors.push({ message: `not valid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '')}`, ...at });
     }
   }
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    prettyErrors: false,
+    strict: true,
+  });
   if (!errors.length) {
     for (const e of doc.errors) {
       const p = lines.linePos(e.pos[0]);
-      errors.push({ message: `not valid ${isJson ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]}`, line: p.line, column: p.col });
+      errors.push({
+        message: `not valid ${isJson ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]}`,
+        line: p.line,
+        column: p.col,
+      });
     }
   }
   let value: unknown;
@@ -46,7 +67,10 @@ export function parseSource(file: string, text: string): ParsedSource {
       // The yaml library refuses an alias that would expand past maxAliasCount nodes (a
       // "billion laughs" file): a problem with the file, not a bug of ours.
       if (!/alias/i.test((err as Error).message)) throw err;
-      errors.push({ message: `not valid YAML: its aliases (*name) expand to too much data (more than ${MAX_ALIAS_COUNT} nodes per alias); write the values out instead`, ...firstAlias(doc, lines) });
+      errors.push({
+        message: `not valid YAML: its aliases (*name) expand to too much data (more than ${MAX_ALIAS_COUNT} nodes per alias); write the values out instead`,
+        ...firstAlias(doc, lines),
+      });
     }
   }
   return { file, doc, lines, value, errors };
@@ -77,12 +101,18 @@ function lineCol(text: string, offset: number): { line: number; column: number }
  * line:column of the deepest node on `path` (a path into a JSON string stops at that
  * string). `atKey` points at the key of the last segment, for unknown keys.
  */
-export function locate(src: ParsedSource, path: PathSegments, atKey = false): { line?: number; column?: number } {
+export function locate(
+  src: ParsedSource,
+  path: PathSegments,
+  atKey = false,
+): { line?: number; column?: number } {
   let node: Node | null | undefined = src.doc.contents as Node | null;
   let best: Node | null | undefined = node;
   for (const [i, seg] of path.entries()) {
     if (isMap(node)) {
-      const pair: Pair<unknown, unknown> | undefined = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair: Pair<unknown, unknown> | undefined = node.items.find(
+        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg),
+      );
       if (!pair) break;
       const last = i === path.length - 1;
       const next: Node = (last && atKey) || pair.value == null ? (pair.key as Node) : (pair.value as Node);

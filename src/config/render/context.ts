@@ -33,7 +33,10 @@ export interface SampleOptions {
  */
 export function sampleLaunchContext(p: Provider, opts: SampleOptions = {}): LaunchContext {
   const autoscaleConfigName = opts.autoscaleConfigName ?? 'sample-pool';
-  const serverId = createHash('sha256').update(`kasm-scale sample ${p.vm_provider_name} ${p.vm_provider_config_name} ${autoscaleConfigName}`).digest('hex').slice(0, 32);
+  const serverId = createHash('sha256')
+    .update(`kasm-scale sample ${p.vm_provider_name} ${p.vm_provider_config_name} ${autoscaleConfigName}`)
+    .digest('hex')
+    .slice(0, 32);
   const zone = p.vm_provider_name === 'oci' ? (p.oci_availability_domains[0] ?? '') : p.gcp_zone;
   let host = 'kasm.example.com';
   if (opts.kasmUrl) {
@@ -52,7 +55,9 @@ export function sampleLaunchContext(p: Provider, opts: SampleOptions = {}): Laun
     nginx_cert_in: 'SAMPLE-NGINX-CERT',
     nginx_key_in: 'SAMPLE-NGINX-KEY',
   };
-  const scriptTokens = Object.fromEntries(SCRIPT_TOKENS.map((t) => [t, t === 'server_id' ? serverId : sample[t]]));
+  const scriptTokens = Object.fromEntries(
+    SCRIPT_TOKENS.map((t) => [t, t === 'server_id' ? serverId : sample[t]]),
+  );
   return { autoscaleConfigName, serverId, zone, scriptTokens };
 }
 

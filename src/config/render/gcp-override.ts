@@ -22,7 +22,12 @@ export function gcpOverrideProblems(override: Record<string, unknown>): GcpOverr
   return problems;
 }
 
-function walk(value: unknown, message: string, path: (string | number)[], problems: GcpOverrideProblem[]): void {
+function walk(
+  value: unknown,
+  message: string,
+  path: (string | number)[],
+  problems: GcpOverrideProblem[],
+): void {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return;
   const fields = own(GCP_MESSAGES, message);
   if (!fields) return;
@@ -30,7 +35,10 @@ function walk(value: unknown, message: string, path: (string | number)[], proble
     const spec = own(fields, key);
     if (!spec) {
       const hint = closest(key, Object.keys(fields));
-      problems.push({ path: [...path, key], message: `"${key}" is not a field of the GCP ${message}${hint ? ` (did you mean "${hint}"?)` : ''}; GCP's JSON field names are camelCase` });
+      problems.push({
+        path: [...path, key],
+        message: `"${key}" is not a field of the GCP ${message}${hint ? ` (did you mean "${hint}"?)` : ''}; GCP's JSON field names are camelCase`,
+      });
       continue;
     }
     if (spec.kind !== 'message' || !spec.type) {
@@ -38,13 +46,23 @@ function walk(value: unknown, message: string, path: (string | number)[], proble
       continue;
     }
     if (child === null || child === undefined) continue;
-    if (spec.repeated && !Array.isArray(child)) problems.push({ path: [...path, key], message: 'expected a list' });
-    else if (spec.repeated) (child as unknown[]).forEach((item, i) => walkObject(item, spec.type as string, [...path, key, i], problems));
+    if (spec.repeated && !Array.isArray(child))
+      problems.push({ path: [...path, key], message: 'expected a list' });
+    else if (spec.repeated)
+      (child as unknown[]).forEach((item, i) =>
+        walkObject(item, spec.type as string, [...path, key, i], problems),
+      );
     else walkObject(child, spec.type, [...path, key], problems);
   }
 }
 
-function walkObject(value: unknown, message: string, path: (string | number)[], problems: GcpOverrideProblem[]): void {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) problems.push({ path, message: `expected an object (a GCP ${message})` });
+function walkObject(
+  value: unknown,
+  message: string,
+  path: (string | number)[],
+  problems: GcpOverrideProblem[],
+): void {
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    problems.push({ path, message: `expected an object (a GCP ${message})` });
   else walk(value, message, path, problems);
 }

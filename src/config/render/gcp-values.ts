@@ -25,22 +25,34 @@ const INT_RANGE: Record<string, [number, number]> = {
 };
 
 /** Why `value` is not a JSON value of a scalar proto type; undefined when it is one. */
-export function gcpScalarProblem(value: unknown, type: GcpValueType, opts: GcpCheckOptions = {}): string | undefined {
+export function gcpScalarProblem(
+  value: unknown,
+  type: GcpValueType,
+  opts: GcpCheckOptions = {},
+): string | undefined {
   switch (type.t) {
     case 'any':
     case 'message':
     case 'map':
       return undefined;
     case 'string':
-      return typeof value === 'string' ? undefined : `expected a string${typeof value === 'number' || typeof value === 'boolean' ? ` (quote it: "${String(value)}")` : ''}`;
+      return typeof value === 'string'
+        ? undefined
+        : `expected a string${typeof value === 'number' || typeof value === 'boolean' ? ` (quote it: "${String(value)}")` : ''}`;
     case 'bool':
-      return typeof value === 'boolean' ? undefined : `expected true or false${typeof value === 'string' || typeof value === 'number' ? ` (a boolean, not ${typeof value === 'string' ? 'a string' : 'a number'})` : ''}`;
+      return typeof value === 'boolean'
+        ? undefined
+        : `expected true or false${typeof value === 'string' || typeof value === 'number' ? ` (a boolean, not ${typeof value === 'string' ? 'a string' : 'a number'})` : ''}`;
     case 'enum':
-      return typeof value === 'string' && type.values.includes(value) ? undefined : `expected one of ${type.values.join(', ')}${enumHint(value, type.values)}`;
+      return typeof value === 'string' && type.values.includes(value)
+        ? undefined
+        : `expected one of ${type.values.join(', ')}${enumHint(value, type.values)}`;
     case 'double':
     case 'float': {
-      const n = typeof value === 'string' && opts.lenientNumbers && value.trim() !== '' ? Number(value) : value;
-      if (typeof n !== 'number' || !Number.isFinite(n)) return `expected a number${typeof value === 'string' ? ' (not a string: write it without quotes)' : ''}`;
+      const n =
+        typeof value === 'string' && opts.lenientNumbers && value.trim() !== '' ? Number(value) : value;
+      if (typeof n !== 'number' || !Number.isFinite(n))
+        return `expected a number${typeof value === 'string' ? ' (not a string: write it without quotes)' : ''}`;
       return rangeProblem(n, type);
     }
     default: {
@@ -64,20 +76,36 @@ export function gcpScalarProblem(value: unknown, type: GcpValueType, opts: GcpCh
  * Every problem of a JSON value against a message of the protos: unknown fields, wrong
  * types, enum values, ranges, lists and maps. `null` counts as "not set".
  */
-export function gcpMessageProblems(value: unknown, message: string, opts: GcpCheckOptions = {}, path: (string | number)[] = []): ValueProblem[] {
+export function gcpMessageProblems(
+  value: unknown,
+  message: string,
+  opts: GcpCheckOptions = {},
+  path: (string | number)[] = [],
+): ValueProblem[] {
   const out: ValueProblem[] = [];
   walkMessage(value, message, path, out, opts);
   return out;
 }
 
 /** Problems of one field's value (a list when the field is repeated). */
-export function gcpFieldProblems(value: unknown, spec: { value: GcpValueType; repeated?: true }, path: (string | number)[], opts: GcpCheckOptions = {}): ValueProblem[] {
+export function gcpFieldProblems(
+  value: unknown,
+  spec: { value: GcpValueType; repeated?: true },
+  path: (string | number)[],
+  opts: GcpCheckOptions = {},
+): ValueProblem[] {
   const out: ValueProblem[] = [];
   walkField(value, spec, path, out, opts);
   return out;
 }
 
-function walkMessage(value: unknown, message: string, path: (string | number)[], out: ValueProblem[], opts: GcpCheckOptions): void {
+function walkMessage(
+  value: unknown,
+  message: string,
+  path: (string | number)[],
+  out: ValueProblem[],
+  opts: GcpCheckOptions,
+): void {
   if (value === null || value === undefined) return;
   const fields = GCP_MESSAGES[message];
   if (!fields) return;
@@ -95,7 +123,13 @@ function walkMessage(value: unknown, message: string, path: (string | number)[],
   }
 }
 
-function walkField(value: unknown, spec: { value: GcpValueType; repeated?: true }, path: (string | number)[], out: ValueProblem[], opts: GcpCheckOptions): void {
+function walkField(
+  value: unknown,
+  spec: { value: GcpValueType; repeated?: true },
+  path: (string | number)[],
+  out: ValueProblem[],
+  opts: GcpCheckOptions,
+): void {
   if (value === null || value === undefined) return;
   if (spec.repeated) {
     if (!Array.isArray(value)) out.push({ path, message: 'expected a list' });
@@ -105,7 +139,13 @@ function walkField(value: unknown, spec: { value: GcpValueType; repeated?: true 
   walkValue(value, spec.value, path, out, opts);
 }
 
-function walkValue(value: unknown, type: GcpValueType, path: (string | number)[], out: ValueProblem[], opts: GcpCheckOptions): void {
+function walkValue(
+  value: unknown,
+  type: GcpValueType,
+  path: (string | number)[],
+  out: ValueProblem[],
+  opts: GcpCheckOptions,
+): void {
   if (value === null || value === undefined) return;
   if (type.t === 'message') return walkMessage(value, type.type, path, out, opts);
   if (type.t === 'map') {

@@ -24,7 +24,10 @@ export function renderGcpInstance(p: GcpProvider, ctx: LaunchContext): Record<st
   const zone = ctx.zone || p.gcp_zone;
   const script = fillStartupScript(p.startup_script, tokensFor(ctx));
   const name = instanceName(ctx.autoscaleConfigName, ctx.serverId);
-  const labels = { ...p.gcp_custom_labels, ...ownershipTags(ctx.autoscaleConfigName, ctx.serverId, ctx.ownerId) };
+  const labels = {
+    ...p.gcp_custom_labels,
+    ...ownershipTags(ctx.autoscaleConfigName, ctx.serverId, ctx.ownerId),
+  };
 
   const disk: Record<string, unknown> = {
     boot: true,
@@ -49,9 +52,15 @@ export function renderGcpInstance(p: GcpProvider, ctx: LaunchContext): Record<st
   if (p.gcp_network_tags.length) base.tags = { items: [...p.gcp_network_tags] };
   base.labels = labels;
   base.metadata = {
-    items: [...p.gcp_metadata.map((m) => ({ key: m.key, value: m.value })), { key: p.startup_script_type, value: script }],
+    items: [
+      ...p.gcp_metadata.map((m) => ({ key: m.key, value: m.value })),
+      { key: p.startup_script_type, value: script },
+    ],
   };
-  if (p.gcp_service_account) base.serviceAccounts = [{ email: p.gcp_service_account.email, scopes: [...p.gcp_service_account.scopes] }];
+  if (p.gcp_service_account)
+    base.serviceAccounts = [
+      { email: p.gcp_service_account.email, scopes: [...p.gcp_service_account.scopes] },
+    ];
   if (p.gcp_guest_accelerators.length) {
     base.guestAccelerators = p.gcp_guest_accelerators.map((a) => ({
       acceleratorType: zonal(zone, 'acceleratorTypes', a.acceleratorType),

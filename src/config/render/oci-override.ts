@@ -39,7 +39,10 @@ export interface OciFieldMatch {
  * Used by the validator to reject misspelt override keys. `models` defaults to the root,
  * LaunchInstanceDetails; for nested keys pass the `spec.models` of the parent match.
  */
-export function lookupOciField(key: string, models: readonly string[] = [OCI_ROOT_MODEL]): OciFieldMatch | undefined {
+export function lookupOciField(
+  key: string,
+  models: readonly string[] = [OCI_ROOT_MODEL],
+): OciFieldMatch | undefined {
   for (const model of models) {
     const fields = OCI_MODELS[model]?.fields;
     if (!fields) continue;
@@ -57,14 +60,20 @@ const ROOT_KEYS = ['launch_instance_details', 'launchInstanceDetails'];
  * Never throws: every problem (unknown key, wrong shape) is collected with its path, and
  * the translation of everything else is still returned.
  */
-export function translateOciOverride(override: Record<string, unknown> | undefined): { details: Record<string, unknown>; problems: OciOverrideProblem[] } {
+export function translateOciOverride(override: Record<string, unknown> | undefined): {
+  details: Record<string, unknown>;
+  problems: OciOverrideProblem[];
+} {
   const problems: OciOverrideProblem[] = [];
   const details: Record<string, unknown> = {};
   if (override === undefined) return { details, problems };
   for (const [key, value] of Object.entries(override)) {
     if (key === OCI_MODEL_NAME_KEY) continue;
     if (!ROOT_KEYS.includes(key)) {
-      problems.push({ path: key, message: `unknown key "${key}": the override's top level holds "launch_instance_details"` });
+      problems.push({
+        path: key,
+        message: `unknown key "${key}": the override's top level holds "launch_instance_details"`,
+      });
       continue;
     }
     if (!isPlainObject(value)) {
@@ -80,12 +89,22 @@ export function translateOciOverride(override: Record<string, unknown> | undefin
  * `whole`: the object replaces what the base had (a list item), so the fields its model
  * requires must be there; a nested object outside a list merges over the base instead.
  */
-function translateModel(obj: Record<string, unknown>, candidates: readonly string[], path: string, problems: OciOverrideProblem[], whole: boolean): Record<string, unknown> {
+function translateModel(
+  obj: Record<string, unknown>,
+  candidates: readonly string[],
+  path: string,
+  problems: OciOverrideProblem[],
+  whole: boolean,
+): Record<string, unknown> {
   let models = candidates;
   const hint = obj[OCI_MODEL_NAME_KEY];
   if (hint !== undefined) {
     if (typeof hint === 'string' && candidates.includes(hint)) models = [hint];
-    else problems.push({ path: `${path}.${OCI_MODEL_NAME_KEY}`, message: `OCI_MODEL_NAME ${JSON.stringify(hint)} is not ${describe(candidates)}` });
+    else
+      problems.push({
+        path: `${path}.${OCI_MODEL_NAME_KEY}`,
+        message: `OCI_MODEL_NAME ${JSON.stringify(hint)} is not ${describe(candidates)}`,
+      });
   }
   // The discriminator (source_type "image", type "AMD_VM") picks the subtype, as the service does.
   const narrowed = narrowByDiscriminator(models, (field) => {
@@ -93,7 +112,9 @@ function translateModel(obj: Record<string, unknown>, candidates: readonly strin
     return key === undefined ? undefined : obj[key];
   });
   if (narrowed.problem) {
-    const key = Object.keys(obj).find((k) => lookupOciField(k, models)?.camel === narrowed.problem!.field) ?? narrowed.problem.field;
+    const key =
+      Object.keys(obj).find((k) => lookupOciField(k, models)?.camel === narrowed.problem!.field) ??
+      narrowed.problem.field;
     problems.push({ path: `${path}.${key}`, message: narrowed.problem.message });
   } else models = narrowed.models;
   const out: Record<string, unknown> = {};
@@ -102,14 +123,21 @@ function translateModel(obj: Record<string, unknown>, candidates: readonly strin
     const here = `${path}.${key}`;
     const match = lookupOciField(key, models);
     if (!match) {
-      problems.push({ path: here, message: `"${key}" is not a field of ${describe(models)}${suggest(key, models)}` });
+      problems.push({
+        path: here,
+        message: `"${key}" is not a field of ${describe(models)}${suggest(key, models)}`,
+      });
       continue;
     }
     out[match.camel] = translateValue(value, match.spec, match.spec.type, here, problems);
   }
   if (whole && models.length === 1)
     for (const [camel, f] of Object.entries(OCI_MODELS[models[0]]?.fields ?? {}))
-      if (f.required && (out[camel] === undefined || out[camel] === null)) problems.push({ path, message: `missing "${spellLike(obj, camel, f.snake)}" (${models[0]} requires it)` });
+      if (f.required && (out[camel] === undefined || out[camel] === null))
+        problems.push({
+          path,
+          message: `missing "${spellLike(obj, camel, f.snake)}" (${models[0]} requires it)`,
+        });
   return out;
 }
 
@@ -119,7 +147,14 @@ function spellLike(obj: Record<string, unknown>, camel: string, snake: string): 
   return keys.some((k) => /[A-Z]/.test(k)) && !keys.some((k) => k.includes('_')) ? camel : snake;
 }
 
-function translateValue(value: unknown, spec: OciFieldSpec, type: OciValueType, path: string, problems: OciOverrideProblem[], whole = false): unknown {
+function translateValue(
+  value: unknown,
+  spec: OciFieldSpec,
+  type: OciValueType,
+  path: string,
+  problems: OciOverrideProblem[],
+  whole = false,
+): unknown {
   if (value === null) return null;
   if (type.t === 'list') {
     if (!Array.isArray(value)) {
@@ -139,8 +174,11 @@ function translateValue(value: unknown, spec: OciFieldSpec, type: OciValueType, 
     case 'map':
       // Free-form keys (metadata, freeformTags, definedTags at both levels, ...) are data;
       // their values still have the map's value type (freeform tags are strings).
-      if (!isPlainObject(value)) problems.push({ path, message: 'expected an object (a map of keys to values)' });
-      else for (const p of ociRestProblems(value, type)) problems.push({ path: joinPath(path, p.path), message: p.message });
+      if (!isPlainObject(value))
+        problems.push({ path, message: 'expected an object (a map of keys to values)' });
+      else
+        for (const p of ociRestProblems(value, type))
+          problems.push({ path: joinPath(path, p.path), message: p.message });
       return structuredClone(value);
     case 'model':
       if (!isPlainObject(value)) {
@@ -167,7 +205,8 @@ function suggest(key: string, models: readonly string[]): string {
   for (const m of models)
     for (const [camel, spec] of Object.entries(OCI_MODELS[m]?.fields ?? {})) {
       const d = distance(norm(key), norm(camel));
-      if (d <= 2 && (!best || d < best.d)) best = { name: key.includes('_') || !/[A-Z]/.test(key) ? spec.snake : camel, d };
+      if (d <= 2 && (!best || d < best.d))
+        best = { name: key.includes('_') || !/[A-Z]/.test(key) ? spec.snake : camel, d };
     }
   return best ? ` (did you mean "${best.name}"?)` : '';
 }

@@ -20,17 +20,26 @@ export function ociScalarProblem(value: unknown, type: OciValueType): string | u
     case 'any':
       return undefined;
     case 'string':
-      return typeof value === 'string' ? undefined : `expected a string${typeof value === 'number' || typeof value === 'boolean' ? ` (quote it: "${String(value)}")` : ''}`;
+      return typeof value === 'string'
+        ? undefined
+        : `expected a string${typeof value === 'number' || typeof value === 'boolean' ? ` (quote it: "${String(value)}")` : ''}`;
     case 'datetime':
-      return typeof value === 'string' && RFC3339.test(value) && !Number.isNaN(Date.parse(value)) ? undefined : 'expected an RFC 3339 date-time string such as "2026-01-31T00:00:00Z"';
+      return typeof value === 'string' && RFC3339.test(value) && !Number.isNaN(Date.parse(value))
+        ? undefined
+        : 'expected an RFC 3339 date-time string such as "2026-01-31T00:00:00Z"';
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : `expected true or false${typeof value === 'string' ? ' (a boolean, not a string)' : ''}`;
+      return typeof value === 'boolean'
+        ? undefined
+        : `expected true or false${typeof value === 'string' ? ' (a boolean, not a string)' : ''}`;
     case 'number': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return `expected a number${typeof value === 'string' ? ' (not a string: write it without quotes)' : ''}`;
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        return `expected a number${typeof value === 'string' ? ' (not a string: write it without quotes)' : ''}`;
       return rangeProblem(value, type);
     }
     case 'enum':
-      return typeof value === 'string' && type.values.includes(value) ? undefined : `expected one of ${type.values.join(', ')}${enumHint(value, type.values)}`;
+      return typeof value === 'string' && type.values.includes(value)
+        ? undefined
+        : `expected one of ${type.values.join(', ')}${enumHint(value, type.values)}`;
     default:
       return undefined;
   }
@@ -53,7 +62,10 @@ export function narrowByDiscriminator(
   const hit = subtypes.find((x) => x.d!.value === value);
   if (hit) return { models: [hit.m] };
   const values = subtypes.map((x) => x.d!.value);
-  return { models: candidates, problem: { field, message: `expected one of ${values.join(', ')}${enumHint(value, values)}` } };
+  return {
+    models: candidates,
+    problem: { field, message: `expected one of ${values.join(', ')}${enumHint(value, values)}` },
+  };
 }
 
 /**
@@ -61,13 +73,23 @@ export function narrowByDiscriminator(
  * included: unknown fields, wrong types, enum values, ranges, and fields the model
  * requires. The emulator answers the first one; `null` counts as "not set".
  */
-export function ociRestProblems(value: unknown, type: OciValueType, opts: { rootRequired?: boolean } = {}): ValueProblem[] {
+export function ociRestProblems(
+  value: unknown,
+  type: OciValueType,
+  opts: { rootRequired?: boolean } = {},
+): ValueProblem[] {
   const out: ValueProblem[] = [];
   walk(value, type, [], out, opts.rootRequired ?? true);
   return out;
 }
 
-function walk(value: unknown, type: OciValueType, path: (string | number)[], out: ValueProblem[], required = true): void {
+function walk(
+  value: unknown,
+  type: OciValueType,
+  path: (string | number)[],
+  out: ValueProblem[],
+  required = true,
+): void {
   if (value === null || value === undefined) return;
   switch (type.t) {
     case 'list':
@@ -88,9 +110,18 @@ function walk(value: unknown, type: OciValueType, path: (string | number)[], out
   }
 }
 
-function walkModel(value: unknown, candidates: readonly string[], path: (string | number)[], out: ValueProblem[], required: boolean): void {
+function walkModel(
+  value: unknown,
+  candidates: readonly string[],
+  path: (string | number)[],
+  out: ValueProblem[],
+  required: boolean,
+): void {
   if (!isPlainObject(value)) {
-    out.push({ path, message: `expected an object (${candidates.length === 1 ? candidates[0] : `one of ${candidates.join(', ')}`})` });
+    out.push({
+      path,
+      message: `expected an object (${candidates.length === 1 ? candidates[0] : `one of ${candidates.join(', ')}`})`,
+    });
     return;
   }
   const { models, problem } = narrowByDiscriminator(candidates, (f) => value[f]);
@@ -98,7 +129,11 @@ function walkModel(value: unknown, candidates: readonly string[], path: (string 
   for (const [k, v] of Object.entries(value)) {
     const model = models.find((m) => Object.hasOwn(OCI_MODELS[m]?.fields ?? {}, k));
     if (!model) {
-      out.push({ path: [...path, k], message: `unknown field${/_/.test(k) ? ' (the REST API uses camelCase)' : ''}`, kind: 'unknown' });
+      out.push({
+        path: [...path, k],
+        message: `unknown field${/_/.test(k) ? ' (the REST API uses camelCase)' : ''}`,
+        kind: 'unknown',
+      });
       continue;
     }
     walk(v, OCI_MODELS[model].fields[k].type, [...path, k], out);
@@ -106,5 +141,6 @@ function walkModel(value: unknown, candidates: readonly string[], path: (string 
   // Required fields: only when one model is known (a subtype picked, or no subtypes).
   if (!required || models.length !== 1) return;
   for (const [k, f] of Object.entries(OCI_MODELS[models[0]]?.fields ?? {}))
-    if (f.required && (value[k] === undefined || value[k] === null)) out.push({ path: [...path, k], message: `missing ${k} (required by ${models[0]})`, kind: 'missing' });
+    if (f.required && (value[k] === undefined || value[k] === null))
+      out.push({ path: [...path, k], message: `missing ${k} (required by ${models[0]})`, kind: 'missing' });
 }

@@ -39,10 +39,15 @@ export function renderOciLaunchDetails(p: OciProvider, ctx: LaunchContext): Reco
     const shapeConfig: Record<string, unknown> = {};
     if (p.oci_flex_cpus !== undefined) shapeConfig.ocpus = p.oci_flex_cpus;
     if (p.oci_flex_memory_gb !== undefined) shapeConfig.memoryInGBs = p.oci_flex_memory_gb;
-    if (p.oci_baseline_ocpu_utilization !== undefined) shapeConfig.baselineOcpuUtilization = p.oci_baseline_ocpu_utilization;
+    if (p.oci_baseline_ocpu_utilization !== undefined)
+      shapeConfig.baselineOcpuUtilization = p.oci_baseline_ocpu_utilization;
     if (Object.keys(shapeConfig).length) base.shapeConfig = shapeConfig;
   }
-  const sourceDetails: Record<string, unknown> = { sourceType: 'image', imageId: p.oci_image_ocid, bootVolumeSizeInGBs: p.oci_boot_volume_gb };
+  const sourceDetails: Record<string, unknown> = {
+    sourceType: 'image',
+    imageId: p.oci_image_ocid,
+    bootVolumeSizeInGBs: p.oci_boot_volume_gb,
+  };
   if (p.oci_storage_vpus_per_gb !== undefined) sourceDetails.bootVolumeVpusPerGB = p.oci_storage_vpus_per_gb;
   base.sourceDetails = sourceDetails;
   const createVnicDetails: Record<string, unknown> = { subnetId: p.oci_subnet_ocid };
@@ -57,8 +62,13 @@ export function renderOciLaunchDetails(p: OciProvider, ctx: LaunchContext): Reco
   const { details, problems } = translateOciOverride(p.oci_config_override);
   if (problems.length) {
     const first = problems[0];
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-    throw new InputError(`oci_config_override.${first.path}: ${first.message}${more}`, { hint: 'run kasm-scale config validate for every problem' });
+    const more =
+      problems.length > 1
+        ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})`
+        : '';
+    throw new InputError(`oci_config_override.${first.path}: ${first.message}${more}`, {
+      hint: 'run kasm-scale config validate for every problem',
+    });
   }
   const merged = deepMerge(base, details);
   for (const key of OCI_PINNED_FIELDS) merged[key] = base[key];

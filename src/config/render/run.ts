@@ -24,8 +24,14 @@ export function renderProvider(p: Provider, ctx: LaunchContext): Record<string, 
  * Renders every provider of a loaded config (or the one named), each for a sample launch
  * by the first autoscale config that uses it. Secrets are redacted unless `showSecrets`.
  */
-export function renderConfig(config: KasmScaleConfig, opts: { provider?: string; showSecrets?: boolean } = {}): RenderedProvider[] {
-  const providers = opts.provider === undefined ? config.providers : config.providers.filter((p) => p.vm_provider_config_name === opts.provider);
+export function renderConfig(
+  config: KasmScaleConfig,
+  opts: { provider?: string; showSecrets?: boolean } = {},
+): RenderedProvider[] {
+  const providers =
+    opts.provider === undefined
+      ? config.providers
+      : config.providers.filter((p) => p.vm_provider_config_name === opts.provider);
   if (opts.provider !== undefined && providers.length === 0) {
     const names = config.providers.map((p) => JSON.stringify(p.vm_provider_config_name)).join(', ');
     throw new InputError(`no provider named ${JSON.stringify(opts.provider)} in ${config.file}`, {
@@ -34,7 +40,10 @@ export function renderConfig(config: KasmScaleConfig, opts: { provider?: string;
   }
   return providers.map((p) => {
     const pool = config.autoscale.find((a) => a.vm_provider_config_name === p.vm_provider_config_name);
-    const ctx = sampleLaunchContext(p, { autoscaleConfigName: pool?.autoscale_config_name, kasmUrl: config.kasm?.url });
+    const ctx = sampleLaunchContext(p, {
+      autoscaleConfigName: pool?.autoscale_config_name,
+      kasmUrl: config.kasm?.url,
+    });
     const request = renderProvider(p, ctx);
     return {
       name: p.vm_provider_config_name,
@@ -60,12 +69,14 @@ export function redactRequest(p: Provider, request: Record<string, unknown>): Re
   const out = structuredClone(request);
   if (p.vm_provider_name === 'oci') {
     const metadata = out.metadata as Record<string, unknown> | undefined;
-    if (metadata && typeof metadata.user_data === 'string') metadata.user_data = redacted('user_data (base64 startup script)', metadata.user_data);
+    if (metadata && typeof metadata.user_data === 'string')
+      metadata.user_data = redacted('user_data (base64 startup script)', metadata.user_data);
   } else {
     const items = (out.metadata as { items?: unknown } | undefined)?.items;
     if (Array.isArray(items))
       for (const item of items as { key?: unknown; value?: unknown }[])
-        if (item && item.key === p.startup_script_type && typeof item.value === 'string') item.value = redacted('startup script', item.value);
+        if (item && item.key === p.startup_script_type && typeof item.value === 'string')
+          item.value = redacted('startup script', item.value);
   }
   return out;
 }

@@ -30,7 +30,12 @@ export type ScriptToken = (typeof SCRIPT_TOKENS)[number];
  * so `config validate` refuses them in the script of a provider an autoscale config here
  * launches on, rather than filling them with "".
  */
-export const LAUNCH_TOKENS = ['server_id', 'provider_name', 'manager_token', 'upstream_auth_address'] as const satisfies readonly ScriptToken[];
+export const LAUNCH_TOKENS = [
+  'server_id',
+  'provider_name',
+  'manager_token',
+  'upstream_auth_address',
+] as const satisfies readonly ScriptToken[];
 
 export interface ScriptField {
   /** The field name as Python sees it (`VAR` in `${VAR}`). */
@@ -85,7 +90,11 @@ export function scanStartupScript(script: string): { fields: ScriptField[]; erro
     const inner = script.slice(i + 1, j - 1);
     const cut = inner.search(/[!:]/);
     const name = cut < 0 ? inner : inner.slice(0, cut);
-    if (name === '') errors.push({ message: "'{}' is a positional field, which Kasm never fills (write '{{}}' for literal braces)", ...at(i) });
+    if (name === '')
+      errors.push({
+        message: "'{}' is a positional field, which Kasm never fills (write '{{}}' for literal braces)",
+        ...at(i),
+      });
     else fields.push({ name, ...(cut < 0 ? {} : { spec: inner.slice(cut) }), ...at(i) });
     i = j - 1;
   }
@@ -95,7 +104,13 @@ export function scanStartupScript(script: string): { fields: ScriptField[]; erro
 /** Names used in `{...}` fields that are not Kasm tokens (deduplicated, in order of use). */
 export function unknownTokens(script: string): string[] {
   const known = new Set<string>(SCRIPT_TOKENS);
-  return [...new Set(scanStartupScript(script).fields.map((f) => f.name).filter((n) => !known.has(n)))];
+  return [
+    ...new Set(
+      scanStartupScript(script)
+        .fields.map((f) => f.name)
+        .filter((n) => !known.has(n)),
+    ),
+  ];
 }
 
 /** `str.format(**tokens)`: throws InputError (naming line:column) where Python would raise. */
@@ -104,11 +119,18 @@ export function fillStartupScript(script: string, tokens: Record<string, string>
   const first = errors[0];
   if (first) throw new InputError(`startup script line ${first.line}:${first.column}: ${first.message}`);
   for (const f of fields) {
-    if (f.spec !== undefined) throw new InputError(`startup script line ${f.line}:${f.column}: {${f.name}${f.spec}} uses a conversion or format spec, which kasm-scale does not support`, { hint: 'write the plain {token}' });
+    if (f.spec !== undefined)
+      throw new InputError(
+        `startup script line ${f.line}:${f.column}: {${f.name}${f.spec}} uses a conversion or format spec, which kasm-scale does not support`,
+        { hint: 'write the plain {token}' },
+      );
     if (!Object.hasOwn(tokens, f.name))
-      throw new InputError(`startup script line ${f.line}:${f.column}: {${f.name}} is not a token Kasm fills`, {
-        hint: `known tokens: ${SCRIPT_TOKENS.join(', ')}; write a literal brace doubled, e.g. \${{${f.name}}}`,
-      });
+      throw new InputError(
+        `startup script line ${f.line}:${f.column}: {${f.name}} is not a token Kasm fills`,
+        {
+          hint: `known tokens: ${SCRIPT_TOKENS.join(', ')}; write a literal brace doubled, e.g. \${{${f.name}}}`,
+        },
+      );
   }
   let out = '';
   let last = 0;

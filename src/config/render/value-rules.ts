@@ -16,10 +16,21 @@ export function enumHint(value: unknown, values: readonly string[]): string {
 }
 
 /** Ranges the API documents (min, max, step); the message says the whole rule. */
-export function rangeProblem(n: number, r: { min?: number; max?: number; step?: number }): string | undefined {
+export function rangeProblem(
+  n: number,
+  r: { min?: number; max?: number; step?: number },
+): string | undefined {
   const { min, max, step } = r;
-  const bad = (min !== undefined && n < min) || (max !== undefined && n > max) || (step !== undefined && (n - (min ?? 0)) % step !== 0);
+  const bad =
+    (min !== undefined && n < min) ||
+    (max !== undefined && n > max) ||
+    (step !== undefined && (n - (min ?? 0)) % step !== 0);
   if (!bad) return undefined;
-  const span = min !== undefined && max !== undefined ? `${min}–${max}` : min !== undefined ? `at least ${min}` : `at most ${max}`;
+  const span =
+    min !== undefined && max !== undefined
+      ? `${min}–${max}`
+      : min !== undefined
+        ? `at least ${min}`
+        : `at most ${max}`;
   return `expected ${span}${step ? ` in steps of ${step}` : ''}`;
 }

@@ -12,28 +12,66 @@ import { bool, int, name, text } from './common.js';
  */
 export const autoscaleFields = {
   // Kasm's keys
-  autoscale_config_name: name('a name for this autoscale config').describe('Name of this autoscale config, unique in this file'),
+  autoscale_config_name: name('a name for this autoscale config').describe(
+    'Name of this autoscale config, unique in this file',
+  ),
   enabled: bool().default(true).describe('Enabled: whether this autoscale config scales (default true)'),
-  vm_provider_config_name: name('the vm_provider_config_name of a provider in this file').describe('The vm_provider_config_name of the provider (in this file) it launches on'),
-  zone_name: text('the name of the Kasm zone whose agents this config counts').describe('The Kasm zone whose agents this config counts; at most one enabled config per zone'),
-  standby_cores: int({ what: 'standby cores' }).default(0).describe('Standby Cores: keep at least this many cores available; fewer launches agents, more removes idle ones (default 0)'),
-  standby_memory_mb: int({ what: 'standby memory in MB' }).default(0).describe('Standby Memory (MB): keep at least this much memory available (default 0)'),
-  standby_gpus: int({ what: 'standby GPUs' }).default(0).describe('Standby GPUs: keep at least this many GPUs available (default 0)'),
-  downscale_backoff: int({ what: 'seconds' }).default(900).describe('Downscale Backoff: seconds an agent must be idle before it is removed, against thrashing (default 900)'),
-  agent_cores_override: int({ what: 'cores (0 = no override)' }).default(0).describe('Agent Cores Override: cores Kasm counts per agent (0 = no override)'),
-  agent_memory_override_gb: int({ what: 'GB (0 = no override)' }).default(0).describe('Agent Memory Override (GB): memory Kasm counts per agent (0 = no override)'),
-  agent_gpus_override: int({ what: 'GPUs (0 = no override)' }).default(0).describe('Agent GPUs Override: GPUs Kasm counts per agent (0 = no override)'),
+  vm_provider_config_name: name('the vm_provider_config_name of a provider in this file').describe(
+    'The vm_provider_config_name of the provider (in this file) it launches on',
+  ),
+  zone_name: text('the name of the Kasm zone whose agents this config counts').describe(
+    'The Kasm zone whose agents this config counts; at most one enabled config per zone',
+  ),
+  standby_cores: int({ what: 'standby cores' })
+    .default(0)
+    .describe(
+      'Standby Cores: keep at least this many cores available; fewer launches agents, more removes idle ones (default 0)',
+    ),
+  standby_memory_mb: int({ what: 'standby memory in MB' })
+    .default(0)
+    .describe('Standby Memory (MB): keep at least this much memory available (default 0)'),
+  standby_gpus: int({ what: 'standby GPUs' })
+    .default(0)
+    .describe('Standby GPUs: keep at least this many GPUs available (default 0)'),
+  downscale_backoff: int({ what: 'seconds' })
+    .default(900)
+    .describe(
+      'Downscale Backoff: seconds an agent must be idle before it is removed, against thrashing (default 900)',
+    ),
+  agent_cores_override: int({ what: 'cores (0 = no override)' })
+    .default(0)
+    .describe('Agent Cores Override: cores Kasm counts per agent (0 = no override)'),
+  agent_memory_override_gb: int({ what: 'GB (0 = no override)' })
+    .default(0)
+    .describe('Agent Memory Override (GB): memory Kasm counts per agent (0 = no override)'),
+  agent_gpus_override: int({ what: 'GPUs (0 = no override)' })
+    .default(0)
+    .describe('Agent GPUs Override: GPUs Kasm counts per agent (0 = no override)'),
   // kasm-scale's own keys (never sent to Kasm)
   /** Agents kept running even with no demand. */
-  minimum_instances: int({ what: 'instances' }).default(0).describe('kasm-scale: agents kept running even without demand; at most the provider\'s max_instances (default 0)'),
+  minimum_instances: int({ what: 'instances' })
+    .default(0)
+    .describe(
+      "kasm-scale: agents kept running even without demand; at most the provider's max_instances (default 0)",
+    ),
   /** At most this many launches per pass (guards against overshoot). */
-  max_launch_per_pass: int({ min: 1, what: 'launches per pass' }).default(10).describe('kasm-scale: at most this many launches per pass, ≥ 1 (default 10)'),
+  max_launch_per_pass: int({ min: 1, what: 'launches per pass' })
+    .default(10)
+    .describe('kasm-scale: at most this many launches per pass, ≥ 1 (default 10)'),
   /** Seconds after a launch during which this pool does not scale down (anti-flapping). */
-  scale_down_delay_after_launch: int({ what: 'seconds' }).default(600).describe('kasm-scale: seconds after a launch during which this pool does not scale down (default 600)'),
+  scale_down_delay_after_launch: int({ what: 'seconds' })
+    .default(600)
+    .describe('kasm-scale: seconds after a launch during which this pool does not scale down (default 600)'),
   /** Seconds a new instance has to register as a Kasm agent before it is terminated. */
-  provision_timeout: int({ min: 60, what: 'seconds' }).default(900).describe('kasm-scale: seconds (≥ 60) a new instance has to register as a Kasm agent before it is terminated (default 900)'),
+  provision_timeout: int({ min: 60, what: 'seconds' })
+    .default(900)
+    .describe(
+      'kasm-scale: seconds (≥ 60) a new instance has to register as a Kasm agent before it is terminated (default 900)',
+    ),
 };
 
-export const autoscaleSchema = z.strictObject(autoscaleFields).describe('An autoscale config: which provider scales which Kasm zone, and how');
+export const autoscaleSchema = z
+  .strictObject(autoscaleFields)
+  .describe('An autoscale config: which provider scales which Kasm zone, and how');
 
 export type AutoscaleConfig = z.output<typeof autoscaleSchema>;

@@ -19,17 +19,24 @@ export const jsonSchemaAs = new WeakMap<object, z.ZodType>();
  * `inner`. A string that is not JSON is one problem naming the parser's complaint.
  */
 export function jsonField<T extends z.ZodType>(inner: T, empty: unknown) {
-  const schema = z.preprocess((v, ctx) => {
-    if (typeof v !== 'string') return v;
-    if (v.trim() === '') return empty;
-    try {
-      return JSON.parse(v) as unknown;
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: `not valid JSON (${(err as Error).message}); expected ${inner.description ?? 'a JSON value'} or a string holding one`, input: v });
-      return z.NEVER;
-    }
-    // `""` of an optional field (empty === undefined) means "not set".
-  }, (empty === undefined ? inner.optional() : inner) as T);
+  const schema = z.preprocess(
+    (v, ctx) => {
+      if (typeof v !== 'string') return v;
+      if (v.trim() === '') return empty;
+      try {
+        return JSON.parse(v) as unknown;
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `not valid JSON (${(err as Error).message}); expected ${inner.description ?? 'a JSON value'} or a string holding one`,
+          input: v,
+        });
+        return z.NEVER;
+      }
+      // `""` of an optional field (empty === undefined) means "not set".
+    },
+    (empty === undefined ? inner.optional() : inner) as T,
+  );
   jsonStringFields.add(schema);
   return schema;
 }
@@ -38,19 +45,27 @@ export function jsonField<T extends z.ZodType>(inner: T, empty: unknown) {
 export function int(opts: { min?: number; max?: number; what?: string } = {}) {
   const { min = 0, max, what = 'an integer' } = opts;
   const range = max === undefined ? `${what} ≥ ${min}` : `${what} from ${min} to ${max}`;
-  let n = z.number({ error: `expected ${range}` }).int({ error: `expected ${range}, not a fraction` }).min(min, { error: `expected ${range}` });
+  let n = z
+    .number({ error: `expected ${range}` })
+    .int({ error: `expected ${range}, not a fraction` })
+    .min(min, { error: `expected ${range}` });
   if (max !== undefined) n = n.max(max, { error: `expected ${range}` });
   return z.preprocess((v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : v), n);
 }
 
 /** Booleans written as true/false, or as the strings "true"/"false" (from `${ENV}`). */
 export function bool() {
-  return z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ error: 'expected true or false' }));
+  return z.preprocess(
+    (v) => (v === 'true' ? true : v === 'false' ? false : v),
+    z.boolean({ error: 'expected true or false' }),
+  );
 }
 
 /** A required, non-empty string (trimmed for the emptiness test only). */
 export function text(what: string) {
-  return z.string({ error: `expected ${what}` }).refine((s) => s.trim() !== '', { error: `expected ${what}, not an empty string` });
+  return z
+    .string({ error: `expected ${what}` })
+    .refine((s) => s.trim() !== '', { error: `expected ${what}, not an empty string` });
 }
 
 /** C0 and C1 control characters (ESC, BEL, newline ...): they would drive the terminal a name is printed on. */
@@ -58,7 +73,9 @@ export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** A name that reports print (provider, pool): text without control characters. */
 export function name(what: string) {
-  return text(what).refine((s) => !CONTROL_CHARS.test(s), { error: `expected ${what} without control characters (escape sequences, tabs or newlines)` });
+  return text(what).refine((s) => !CONTROL_CHARS.test(s), {
+    error: `expected ${what} without control characters (escape sequences, tabs or newlines)`,
+  });
 }
 
 /** A string checked by a function that returns why it is wrong (undefined when fine). */

@@ -12,20 +12,43 @@ import { ociInputSchema, ociSchema } from './oci.js';
  */
 
 const providerList = <T extends z.ZodType>(provider: T) =>
-  z.array(provider, { error: 'expected a list of VM provider configs' }).default([]).describe('VM provider configs (Kasm keys)');
-const autoscaleList = z.array(autoscaleSchema, { error: 'expected a list of autoscale configs' }).default([]).describe('Autoscale configs');
+  z
+    .array(provider, { error: 'expected a list of VM provider configs' })
+    .default([])
+    .describe('VM provider configs (Kasm keys)');
+const autoscaleList = z
+  .array(autoscaleSchema, { error: 'expected a list of autoscale configs' })
+  .default([])
+  .describe('Autoscale configs');
 
 /** `reconcile:` — settings of the pass itself (kasm-scale's own keys). */
 const reconcileSection = z
   .strictObject({
     /** Cloud calls at once across all pools; `--concurrency` wins. Digit strings (from `${ENV}`) count, as in int(). */
-    concurrency: z.preprocess((v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : v), z.number({ error: 'expected a whole number from 1 to 256' }).int({ error: 'expected a whole number from 1 to 256' }).min(1, { error: 'expected a whole number from 1 to 256' }).max(256, { error: 'expected a whole number from 1 to 256' })).optional().describe('Cloud calls at once in a pass, 1–256 (default 8); --concurrency wins'),
+    concurrency: z
+      .preprocess(
+        (v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : v),
+        z
+          .number({ error: 'expected a whole number from 1 to 256' })
+          .int({ error: 'expected a whole number from 1 to 256' })
+          .min(1, { error: 'expected a whole number from 1 to 256' })
+          .max(256, { error: 'expected a whole number from 1 to 256' }),
+      )
+      .optional()
+      .describe('Cloud calls at once in a pass, 1–256 (default 8); --concurrency wins'),
     orphan_grace: int({ min: 0, max: 30 * 24 * 3600, what: 'seconds' })
       .optional()
-      .describe('Seconds an instance of ours whose autoscale config left this file is kept before it is drained and terminated (default 3600); --keep-orphans turns reaping off'),
-    ownership_id: pattern(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, - and _ (at most 63), e.g. prod-eu')
+      .describe(
+        'Seconds an instance of ours whose autoscale config left this file is kept before it is drained and terminated (default 3600); --keep-orphans turns reaping off',
+      ),
+    ownership_id: pattern(
+      /^[a-z0-9][a-z0-9_-]{0,62}$/,
+      'lowercase letters, digits, - and _ (at most 63), e.g. prod-eu',
+    )
       .optional()
-      .describe("This installation's mark on every instance it launches (default: derived from kasm.url). Orphan reaping touches only instances with this mark: give two installations that share a compartment/project and a Kasm different ids"),
+      .describe(
+        "This installation's mark on every instance it launches (default: derived from kasm.url). Orphan reaping touches only instances with this mark: give two installations that share a compartment/project and a Kasm different ids",
+      ),
   })
   .describe('Settings of reconcile passes (kasm-scale keys)');
 
@@ -39,7 +62,11 @@ export const fileInputSchema = z
     ...top,
     kasm: kasmInputSchema.optional(),
     reconcile: reconcileSection.optional(),
-    providers: providerList(z.discriminatedUnion('vm_provider_name', [ociInputSchema, gcpInputSchema], { error: 'expected vm_provider_name: oci or gcp' })),
+    providers: providerList(
+      z.discriminatedUnion('vm_provider_name', [ociInputSchema, gcpInputSchema], {
+        error: 'expected vm_provider_name: oci or gcp',
+      }),
+    ),
     autoscale: autoscaleList,
   })
   .describe('kasm-scale config file');
@@ -49,7 +76,11 @@ export const fileSchema = z
     ...top,
     kasm: kasmSchema.optional(),
     reconcile: reconcileSection.optional(),
-    providers: providerList(z.discriminatedUnion('vm_provider_name', [ociSchema, gcpSchema], { error: 'expected vm_provider_name: oci or gcp' })),
+    providers: providerList(
+      z.discriminatedUnion('vm_provider_name', [ociSchema, gcpSchema], {
+        error: 'expected vm_provider_name: oci or gcp',
+      }),
+    ),
     autoscale: autoscaleList,
   })
   .transform(({ $schema: _s, ...rest }) => rest);

@@ -15,14 +15,21 @@ export function startupScriptProblems(script: string): string[] {
   const known = new Set<string>(SCRIPT_TOKENS);
   const unknown = new Map<string, typeof fields>();
   for (const f of fields) {
-    if (f.spec !== undefined) out.push(`startup script line ${f.line}:${f.column}: {${f.name}${f.spec}} has a conversion or format spec; expected a plain {token}`);
+    if (f.spec !== undefined)
+      out.push(
+        `startup script line ${f.line}:${f.column}: {${f.name}${f.spec}} has a conversion or format spec; expected a plain {token}`,
+      );
     else if (!known.has(f.name)) unknown.set(f.name, [...(unknown.get(f.name) ?? []), f]);
   }
   // One problem per name, at its first use: a script that writes ${HOME} ten times has one mistake.
   for (const [name, [first, ...rest]] of unknown) {
     const near = guessToken(name);
-    const also = rest.length ? ` (also on line${rest.length > 1 ? 's' : ''} ${[...new Set(rest.map((f) => f.line))].join(', ')})` : '';
-    out.push(`startup script line ${first.line}:${first.column}: {${name}} is not a token Kasm fills (str.format would fail every launch)${also}; ${near ? `did you mean {${near}}? ` : ''}a literal brace is written doubled: \${{${name}}}`);
+    const also = rest.length
+      ? ` (also on line${rest.length > 1 ? 's' : ''} ${[...new Set(rest.map((f) => f.line))].join(', ')})`
+      : '';
+    out.push(
+      `startup script line ${first.line}:${first.column}: {${name}} is not a token Kasm fills (str.format would fail every launch)${also}; ${near ? `did you mean {${near}}? ` : ''}a literal brace is written doubled: \${{${name}}}`,
+    );
   }
   return out;
 }
@@ -30,5 +37,8 @@ export function startupScriptProblems(script: string): string[] {
 /** A slip ({sever_id}) or a part of a token's name ({provider}, {hostname}). */
 function guessToken(name: string): string | undefined {
   const lower = name.toLowerCase();
-  return closest(name, SCRIPT_TOKENS) ?? (lower.length >= 4 ? SCRIPT_TOKENS.find((t) => t.includes(lower)) : undefined);
+  return (
+    closest(name, SCRIPT_TOKENS) ??
+    (lower.length >= 4 ? SCRIPT_TOKENS.find((t) => t.includes(lower)) : undefined)
+  );
 }

@@ -22,7 +22,11 @@ function conflictLine(item: SubmitItem): string {
  * the list is short). A failing provider does not stop the others; each failure is kept as
  * its one line. With `dryRun` nothing is sent.
  */
-export async function executeSubmit(plan: SubmitPlan, client: KasmClient, opts: { dryRun: boolean }): Promise<SubmitOutcome[]> {
+export async function executeSubmit(
+  plan: SubmitPlan,
+  client: KasmClient,
+  opts: { dryRun: boolean },
+): Promise<SubmitOutcome[]> {
   const outcomes: SubmitOutcome[] = [];
   for (const item of plan.items) {
     if (item.action === 'conflict') {
@@ -38,11 +42,23 @@ export async function executeSubmit(plan: SubmitPlan, client: KasmClient, opts: 
       continue;
     }
     try {
-      const answer = item.action === 'create' ? await client.createVmProviderConfig(item.payload) : await client.updateVmProviderConfig(item.vm_provider_config_id!, item.payload);
-      outcomes.push({ item, status: 'done', vm_provider_config_id: answer.vm_provider_config_id || item.vm_provider_config_id });
+      const answer =
+        item.action === 'create'
+          ? await client.createVmProviderConfig(item.payload)
+          : await client.updateVmProviderConfig(item.vm_provider_config_id!, item.payload);
+      outcomes.push({
+        item,
+        status: 'done',
+        vm_provider_config_id: answer.vm_provider_config_id || item.vm_provider_config_id,
+      });
     } catch (err) {
       if (!(err instanceof CliError)) throw err;
-      outcomes.push({ item, status: 'failed', vm_provider_config_id: item.vm_provider_config_id, error: errorLine(err) });
+      outcomes.push({
+        item,
+        status: 'failed',
+        vm_provider_config_id: item.vm_provider_config_id,
+        error: errorLine(err),
+      });
     }
   }
   return outcomes;

@@ -32,13 +32,33 @@ export interface SubmitField {
   why: string;
 }
 
-const req = (key: string, type: KasmFieldType, why: string, extra: Partial<SubmitField> = {}): SubmitField => ({ key, type, presence: 'required', compared: true, why, ...extra });
-const def = (key: string, type: KasmFieldType, why: string, extra: Partial<SubmitField> = {}): SubmitField => ({ key, type, presence: 'defaulted', compared: true, why, ...extra });
-const opt = (key: string, type: KasmFieldType, cleared: unknown, why: string, extra: Partial<SubmitField> = {}): SubmitField => ({ key, type, presence: 'optional', cleared, compared: true, why, ...extra });
+const req = (
+  key: string,
+  type: KasmFieldType,
+  why: string,
+  extra: Partial<SubmitField> = {},
+): SubmitField => ({ key, type, presence: 'required', compared: true, why, ...extra });
+const def = (
+  key: string,
+  type: KasmFieldType,
+  why: string,
+  extra: Partial<SubmitField> = {},
+): SubmitField => ({ key, type, presence: 'defaulted', compared: true, why, ...extra });
+const opt = (
+  key: string,
+  type: KasmFieldType,
+  cleared: unknown,
+  why: string,
+  extra: Partial<SubmitField> = {},
+): SubmitField => ({ key, type, presence: 'optional', cleared, compared: true, why, ...extra });
 
 const COMMON: SubmitField[] = [
-  req('vm_provider_name', 'string', 'with the name, how submit finds the config in Kasm', { compared: false }),
-  req('vm_provider_config_name', 'string', 'with the type, how submit finds the config in Kasm', { compared: false }),
+  req('vm_provider_name', 'string', 'with the name, how submit finds the config in Kasm', {
+    compared: false,
+  }),
+  req('vm_provider_config_name', 'string', 'with the type, how submit finds the config in Kasm', {
+    compared: false,
+  }),
   req('max_instances', 'integer', '0 is a real limit, not "not set"'),
   req('startup_script', 'string', 'never printed'),
 ];
@@ -48,7 +68,12 @@ export const SUBMIT_FIELDS: Record<Provider['vm_provider_name'], SubmitField[]> 
     ...COMMON,
     req('oci_user_ocid', 'string', ''),
     req('oci_fingerprint', 'string', ''),
-    req('oci_private_key', 'secret', 'secret: Kasm masks it, so it is sent with every create and update, never printed', { compared: false }),
+    req(
+      'oci_private_key',
+      'secret',
+      'secret: Kasm masks it, so it is sent with every create and update, never printed',
+      { compared: false },
+    ),
     req('oci_region', 'string', ''),
     req('oci_tenancy_ocid', 'string', ''),
     req('oci_compartment_ocid', 'string', ''),
@@ -56,11 +81,27 @@ export const SUBMIT_FIELDS: Record<Provider['vm_provider_name'], SubmitField[]> 
     req('oci_availability_domains', 'json-list', 'a non-empty list'),
     req('oci_image_ocid', 'string', ''),
     req('oci_shape', 'string', ''),
-    opt('oci_flex_cpus', 'integer', 0, 'set only with .Flex shapes (validate refuses it otherwise); a fixed shape does not read it'),
-    opt('oci_baseline_ocpu_utilization', 'string', '', 'as `oci_flex_cpus`; with a Flex shape "" means OCI\'s default (not burstable)'),
+    opt(
+      'oci_flex_cpus',
+      'integer',
+      0,
+      'set only with .Flex shapes (validate refuses it otherwise); a fixed shape does not read it',
+    ),
+    opt(
+      'oci_baseline_ocpu_utilization',
+      'string',
+      '',
+      'as `oci_flex_cpus`; with a Flex shape "" means OCI\'s default (not burstable)',
+    ),
     opt('oci_flex_memory_gb', 'integer', 0, 'as `oci_flex_cpus`'),
     req('oci_boot_volume_gb', 'integer', ''),
-    opt('oci_storage_vpus_per_gb', 'integer', 10, "OCI's own default for a boot volume (Balanced); 0 is outside OCI's 10–120 and could fail a launch if Kasm passed it on", { alsoUnset: [0] }),
+    opt(
+      'oci_storage_vpus_per_gb',
+      'integer',
+      10,
+      "OCI's own default for a boot volume (Balanced); 0 is outside OCI's 10–120 and could fail a launch if Kasm passed it on",
+      { alsoUnset: [0] },
+    ),
     def('oci_custom_tags', 'json-dict', '`{}`'),
     req('oci_subnet_ocid', 'string', ''),
     opt('oci_ssh_public_key', 'string', '', 'no SSH key'),
@@ -68,7 +109,12 @@ export const SUBMIT_FIELDS: Record<Provider['vm_provider_name'], SubmitField[]> 
   ],
   gcp: [
     ...COMMON,
-    req('gcp_credentials', 'secret', 'secret: Kasm masks it, so it is sent with every create and update, never printed', { compared: false }),
+    req(
+      'gcp_credentials',
+      'secret',
+      'secret: Kasm masks it, so it is sent with every create and update, never printed',
+      { compared: false },
+    ),
     req('gcp_project', 'string', ''),
     req('gcp_region', 'string', ''),
     req('gcp_zone', 'string', ''),
@@ -87,7 +133,9 @@ export const SUBMIT_FIELDS: Record<Provider['vm_provider_name'], SubmitField[]> 
     def('gcp_guest_accelerators', 'json-list', '`[]`'),
     opt('gcp_config_override', 'json-dict', {}, 'nothing to merge'),
     def('vm_installed_os_type', 'string', '`linux`', { unconfirmed: true }),
-    def('startup_script_type', 'string', '`startup-script`, or `windows-startup-script-ps1` for windows', { unconfirmed: true }),
+    def('startup_script_type', 'string', '`startup-script`, or `windows-startup-script-ps1` for windows', {
+      unconfirmed: true,
+    }),
   ],
 };
 
@@ -97,7 +145,9 @@ export const KASM_KEYS: Record<Provider['vm_provider_name'], string[]> = {
   gcp: SUBMIT_FIELDS.gcp.map((f) => f.key),
 };
 
-const BY_KEY = new Map<string, SubmitField>([...SUBMIT_FIELDS.oci, ...SUBMIT_FIELDS.gcp].map((f) => [f.key, f]));
+const BY_KEY = new Map<string, SubmitField>(
+  [...SUBMIT_FIELDS.oci, ...SUBMIT_FIELDS.gcp].map((f) => [f.key, f]),
+);
 
 export function submitField(key: string): SubmitField | undefined {
   return BY_KEY.get(key);
@@ -106,7 +156,11 @@ export function submitField(key: string): SubmitField | undefined {
 export const SECRET_FIELDS = [...BY_KEY.values()].filter((f) => f.type === 'secret').map((f) => f.key);
 
 /** Kasm's "(JSON)" fields (the secret gcp_credentials is one too): sent as strings holding JSON. */
-export const JSON_FIELDS = new Set([...BY_KEY.values()].filter((f) => f.type === 'json-list' || f.type === 'json-dict' || f.key === 'gcp_credentials').map((f) => f.key));
+export const JSON_FIELDS = new Set(
+  [...BY_KEY.values()]
+    .filter((f) => f.type === 'json-list' || f.type === 'json-dict' || f.key === 'gcp_credentials')
+    .map((f) => f.key),
+);
 
 function show(v: unknown): string {
   return typeof v === 'string' ? (v === '' ? '`""`' : `\`${v}\``) : `\`${JSON.stringify(v)}\``;
@@ -116,9 +170,21 @@ function show(v: unknown): string {
 export function submitFieldTable(cloud: Provider['vm_provider_name']): string {
   const rows = SUBMIT_FIELDS[cloud].map((f) => {
     // A defaulted row's `why` is its default.
-    const sent = f.presence === 'required' ? 'required' : f.presence === 'defaulted' ? `its default, ${f.why}` : show(f.cleared);
-    const notes = [f.presence === 'defaulted' ? '' : f.why, !f.compared ? 'not compared' : '', f.unconfirmed ? 'compared only when Kasm returns it' : '', f.alsoUnset ? `a stored ${f.alsoUnset.map(show).join(', ')} also counts as not set` : ''].filter(Boolean);
+    const sent =
+      f.presence === 'required'
+        ? 'required'
+        : f.presence === 'defaulted'
+          ? `its default, ${f.why}`
+          : show(f.cleared);
+    const notes = [
+      f.presence === 'defaulted' ? '' : f.why,
+      !f.compared ? 'not compared' : '',
+      f.unconfirmed ? 'compared only when Kasm returns it' : '',
+      f.alsoUnset ? `a stored ${f.alsoUnset.map(show).join(', ')} also counts as not set` : '',
+    ].filter(Boolean);
     return `| \`${f.key}\` | ${f.type} | ${sent} | ${notes.join('; ')} |`;
   });
-  return ['| key | type | left out of the file, submit sends | notes |', '|---|---|---|---|', ...rows].join('\n');
+  return ['| key | type | left out of the file, submit sends | notes |', '|---|---|---|---|', ...rows].join(
+    '\n',
+  );
 }

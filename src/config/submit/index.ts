@@ -17,7 +17,11 @@ export interface SubmitRun {
 }
 
 /** List Kasm's configs, plan, and (unless dry run) carry the plan out. */
-export async function submitProviders(providers: Provider[], client: KasmClient, opts: { dryRun: boolean; resendSecrets?: boolean }): Promise<SubmitRun> {
+export async function submitProviders(
+  providers: Provider[],
+  client: KasmClient,
+  opts: { dryRun: boolean; resendSecrets?: boolean },
+): Promise<SubmitRun> {
   const existing = await client.getVmProviderConfigs();
   const plan = planSubmit(providers, existing, { resendSecrets: opts.resendSecrets });
   const outcomes = await executeSubmit(plan, client, opts);
@@ -25,12 +29,17 @@ export async function submitProviders(providers: Provider[], client: KasmClient,
 }
 
 /** `--provider NAME`: the providers to submit (every one when no name is given). */
-export function selectProviders(config: Pick<KasmScaleConfig, 'providers' | 'file'>, name?: string): Provider[] {
+export function selectProviders(
+  config: Pick<KasmScaleConfig, 'providers' | 'file'>,
+  name?: string,
+): Provider[] {
   if (name === undefined) return config.providers;
   const hit = config.providers.filter((p) => p.vm_provider_config_name === name);
   if (hit.length === 0) {
     const names = config.providers.map((p) => `"${p.vm_provider_config_name}"`).join(', ') || 'none';
-    throw new InputError(`${config.file} has no provider named "${name}"`, { hint: `--provider takes a vm_provider_config_name: ${names}` });
+    throw new InputError(`${config.file} has no provider named "${name}"`, {
+      hint: `--provider takes a vm_provider_config_name: ${names}`,
+    });
   }
   return hit;
 }
@@ -38,10 +47,17 @@ export function selectProviders(config: Pick<KasmScaleConfig, 'providers' | 'fil
 /** A relative `kasm.ca_file` is relative to the config file, like every other path in it. */
 export function kasmSectionFor(config: Pick<KasmScaleConfig, 'kasm' | 'file'>): KasmSection {
   const k = config.kasm;
-  if (!k) throw new InputError(`${config.file} has no kasm section`, { hint: 'add kasm: {url, api_key, api_key_secret} to submit provider configs' });
-  if (!k.api_key_secret) throw new InputError(`${config.file}: kasm.api_key_secret is empty`, { hint: 'set it inline, as ${ENV_VAR}, or with kasm.api_key_secret_file' });
+  if (!k)
+    throw new InputError(`${config.file} has no kasm section`, {
+      hint: 'add kasm: {url, api_key, api_key_secret} to submit provider configs',
+    });
+  if (!k.api_key_secret)
+    throw new InputError(`${config.file}: kasm.api_key_secret is empty`, {
+      hint: 'set it inline, as ${ENV_VAR}, or with kasm.api_key_secret_file',
+    });
   const ca = k.ca_file;
-  if (ca && !ca.trimStart().startsWith('-----BEGIN') && !ca.startsWith('~') && !isAbsolute(ca)) return { ...k, ca_file: resolve(dirname(config.file), ca) };
+  if (ca && !ca.trimStart().startsWith('-----BEGIN') && !ca.startsWith('~') && !isAbsolute(ca))
+    return { ...k, ca_file: resolve(dirname(config.file), ca) };
   return k;
 }
 
@@ -61,14 +77,21 @@ export async function submitCommand(opts: SubmitCommandOptions, out: Output): Pr
   return submitLoadedConfig(config, opts, out);
 }
 
-export async function submitLoadedConfig(config: KasmScaleConfig, opts: Pick<SubmitCommandOptions, 'provider' | 'dryRun' | 'resendSecrets'>, out: Output): Promise<number> {
+export async function submitLoadedConfig(
+  config: KasmScaleConfig,
+  opts: Pick<SubmitCommandOptions, 'provider' | 'dryRun' | 'resendSecrets'>,
+  out: Output,
+): Promise<number> {
   const providers = selectProviders(config, opts.provider);
   const section = kasmSectionFor(config);
   const { createKasmClient } = await import('../../kasm/client.js');
   const client = createKasmClient(section);
   if (providers.length === 0) out.info(`${config.file} has no providers to submit`);
   out.debug(`listing VM provider configs at ${client.baseUrl}`);
-  const { plan, outcomes } = await submitProviders(providers, client, { dryRun: opts.dryRun, resendSecrets: opts.resendSecrets });
+  const { plan, outcomes } = await submitProviders(providers, client, {
+    dryRun: opts.dryRun,
+    resendSecrets: opts.resendSecrets,
+  });
   if (out.json) out.printJson(submitDocument(client.baseUrl, config.file, plan, outcomes, opts.dryRun));
   else printSubmit(out, client.baseUrl, plan, outcomes, opts.dryRun);
   return outcomes.some((o) => o.status === 'failed') ? 1 : 0;

@@ -33,5 +33,7 @@ export function toKasmPayload(p: Provider): Record<string, unknown> {
 /** Keys of a provider entry that are kasm-scale's own and never reach Kasm (for the report). */
 export function localOnlyKeys(p: Provider): string[] {
   const kasm = new Set(KASM_KEYS[p.vm_provider_name]);
-  return Object.keys(p).filter((k) => !kasm.has(k) && (p as unknown as Record<string, unknown>)[k] !== undefined);
+  return Object.keys(p).filter(
+    (k) => !kasm.has(k) && (p as unknown as Record<string, unknown>)[k] !== undefined,
+  );
 }

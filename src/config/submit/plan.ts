@@ -55,7 +55,11 @@ function showable(field: string, v: unknown): unknown {
 }
 
 /** `leftOut`: the optional keys the file does not have (sent as their cleared value), shown as "cleared". */
-export function diffConfig(payload: Record<string, unknown>, current: Record<string, unknown>, leftOut?: ReadonlySet<string>): FieldChange[] {
+export function diffConfig(
+  payload: Record<string, unknown>,
+  current: Record<string, unknown>,
+  leftOut?: ReadonlySet<string>,
+): FieldChange[] {
   const changes: FieldChange[] = [];
   for (const [field, want] of Object.entries(payload)) {
     if ((SECRET_FIELDS as readonly string[]).includes(field)) continue;
@@ -68,34 +72,68 @@ export function diffConfig(payload: Record<string, unknown>, current: Record<str
     const from = showable(field, have);
     const to = kind === 'removed' ? undefined : showable(field, want);
     // A cleared key is sent as its type's empty value (fields.ts): short, never a secret.
-    changes.push({ field, kind, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), ...(kind === 'removed' ? { sent: want } : {}) });
+    changes.push({
+      field,
+      kind,
+      ...(from === undefined ? {} : { from }),
+      ...(to === undefined ? {} : { to }),
+      ...(kind === 'removed' ? { sent: want } : {}),
+    });
   }
   return changes;
 }
 
 /** `resendSecrets`: update a provider even when every comparable field is equal, so a rotated secret reaches Kasm. */
-export function planSubmit(providers: Provider[], existing: KasmVmProviderConfig[], opts: { resendSecrets?: boolean } = {}): SubmitPlan {
+export function planSubmit(
+  providers: Provider[],
+  existing: KasmVmProviderConfig[],
+  opts: { resendSecrets?: boolean } = {},
+): SubmitPlan {
   const secrets = new Set<string>();
   const items = providers.map((p): SubmitItem => {
     const payload = toKasmPayload(p);
     for (const s of SECRET_FIELDS) if (s in payload) secrets.add(s);
-    const base = { name: p.vm_provider_config_name, vm_provider_name: p.vm_provider_name, payload, notes: [] as string[] };
+    const base = {
+      name: p.vm_provider_config_name,
+      vm_provider_name: p.vm_provider_name,
+      payload,
+      notes: [] as string[],
+    };
     if (p.vm_provider_name === 'oci' && p.oci_private_key_passphrase) {
-      base.notes.push('oci_private_key_passphrase is not sent: Kasm has no passphrase field, so Kasm needs an unencrypted private key');
+      base.notes.push(
+        'oci_private_key_passphrase is not sent: Kasm has no passphrase field, so Kasm needs an unencrypted private key',
+      );
     }
-    const matches = existing.filter((c) => c.vm_provider_name === p.vm_provider_name && c.vm_provider_config_name === p.vm_provider_config_name);
+    const matches = existing.filter(
+      (c) =>
+        c.vm_provider_name === p.vm_provider_name && c.vm_provider_config_name === p.vm_provider_config_name,
+    );
     if (matches.length > 1) {
-      return { ...base, action: 'conflict', conflict_ids: matches.map((m) => m.vm_provider_config_id), changes: [] };
+      return {
+        ...base,
+        action: 'conflict',
+        conflict_ids: matches.map((m) => m.vm_provider_config_id),
+        changes: [],
+      };
     }
     if (matches.length === 0) return { ...base, action: 'create', changes: [] };
     const current = matches[0];
     const src = p as unknown as Record<string, unknown>;
-    const leftOut = new Set(SUBMIT_FIELDS[p.vm_provider_name].filter((f) => f.presence === 'optional' && (src[f.key] === undefined || src[f.key] === null)).map((f) => f.key));
+    const leftOut = new Set(
+      SUBMIT_FIELDS[p.vm_provider_name]
+        .filter((f) => f.presence === 'optional' && (src[f.key] === undefined || src[f.key] === null))
+        .map((f) => f.key),
+    );
     const changes = diffConfig(payload, current, leftOut);
     if (changes.length === 0 && opts.resendSecrets) {
       for (const s of SECRET_FIELDS) if (s in payload) changes.push({ field: s, kind: 'changed' });
     }
-    return { ...base, action: changes.length ? 'update' : 'unchanged', vm_provider_config_id: current.vm_provider_config_id, changes };
+    return {
+      ...base,
+      action: changes.length ? 'update' : 'unchanged',
+      vm_provider_config_id: current.vm_provider_config_id,
+      changes,
+    };
   });
   return { items, uncomparedSecrets: [...secrets] };
 }

@@ -36,14 +36,33 @@ export function readBody(req: IncomingMessage, limit = 16 * 1024 * 1024): Promis
   });
 }
 
-export function sendJson(res: ServerResponse, status: number, doc: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  doc: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(doc);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
-export function sendText(res: ServerResponse, status: number, text: string, contentType = 'text/plain; charset=utf-8', headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), ...headers });
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  contentType = 'text/plain; charset=utf-8',
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -72,7 +91,10 @@ export function parseJsonBody(body: Buffer): unknown {
  * Listens on host:port (127.0.0.1:0 by default). A handler that throws answers 500 with
  * an HTML body, as a real unhandled error would.
  */
-export function listen(handler: Handler, opts: { port?: number; host?: string } = {}): Promise<StartedServer> {
+export function listen(
+  handler: Handler,
+  opts: { port?: number; host?: string } = {},
+): Promise<StartedServer> {
   const host = opts.host ?? '127.0.0.1';
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {

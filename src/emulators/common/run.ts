@@ -48,7 +48,10 @@ const LOAD_START: Record<EmulatorName, () => Promise<StartFn>> = {
 function parsePort(port: number | string | undefined): number {
   if (port === undefined) return 0;
   const n = typeof port === 'number' ? port : /^\d+$/.test(port.trim()) ? Number(port) : NaN;
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InputError(`--port ${String(port)} is not a port number`, { hint: 'give 0–65535 (0 picks a free port)' });
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InputError(`--port ${String(port)} is not a port number`, {
+      hint: 'give 0–65535 (0 picks a free port)',
+    });
   return n;
 }
 
@@ -75,11 +78,27 @@ async function loadFor(name: 'oci' | 'gcp', file: string) {
 }
 
 /** Registers and seeds what the config's providers need (see RunEmulatorOptions.forConfig). */
-async function seedFor(name: 'oci' | 'gcp', started: Started, file: string, providers: Awaited<ReturnType<typeof loadFor>>, out: Output): Promise<void> {
+async function seedFor(
+  name: 'oci' | 'gcp',
+  started: Started,
+  file: string,
+  providers: Awaited<ReturnType<typeof loadFor>>,
+  out: Output,
+): Promise<void> {
   const seed = await import('../../simulate/seed.js');
-  if (name === 'oci') seed.seedOci(started as unknown as Parameters<typeof seed.seedOci>[0], providers as Parameters<typeof seed.seedOci>[1]);
-  else seed.seedGcp(started as unknown as Parameters<typeof seed.seedGcp>[0], providers as Parameters<typeof seed.seedGcp>[1]);
-  out.info(`accepting ${providers.length} ${name === 'oci' ? 'OCI' : 'GCP'} provider(s) of ${file}; point their endpoint at ${started.url}`);
+  if (name === 'oci')
+    seed.seedOci(
+      started as unknown as Parameters<typeof seed.seedOci>[0],
+      providers as Parameters<typeof seed.seedOci>[1],
+    );
+  else
+    seed.seedGcp(
+      started as unknown as Parameters<typeof seed.seedGcp>[0],
+      providers as Parameters<typeof seed.seedGcp>[1],
+    );
+  out.info(
+    `accepting ${providers.length} ${name === 'oci' ? 'OCI' : 'GCP'} provider(s) of ${file}; point their endpoint at ${started.url}`,
+  );
 }
 
 /** --api-key and --auth are Kasm's, --for is OCI's and GCP's: given to the other kind it would do nothing, silently. */
@@ -87,16 +106,22 @@ function refuseOtherKindsFlags(name: EmulatorName, opts: RunEmulatorOptions): vo
   const wrong =
     name === 'kasm'
       ? opts.forConfig !== undefined && '--for'
-      : (opts.apiKey !== undefined && '--api-key') || (opts.apiKeySecret !== undefined && '--api-key-secret') || (opts.auth !== undefined && '--auth');
+      : (opts.apiKey !== undefined && '--api-key') ||
+        (opts.apiKeySecret !== undefined && '--api-key-secret') ||
+        (opts.auth !== undefined && '--auth');
   if (wrong) {
     const owner = wrong === '--for' ? 'the oci and gcp emulators' : 'the kasm emulator';
-    throw new InputError(`${wrong} is a flag of ${owner}, not of the ${name} emulator`, { hint: `leave it out, or run kasm-scale emulator ${wrong === '--for' ? 'oci|gcp' : 'kasm'}` });
+    throw new InputError(`${wrong} is a flag of ${owner}, not of the ${name} emulator`, {
+      hint: `leave it out, or run kasm-scale emulator ${wrong === '--for' ? 'oci|gcp' : 'kasm'}`,
+    });
   }
 }
 
 export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promise<number> {
   if (!(EMULATORS as readonly string[]).includes(opts.name)) {
-    throw new InputError(`unknown emulator "${opts.name}"`, { hint: `choose one of ${EMULATORS.join(', ')}` });
+    throw new InputError(`unknown emulator "${opts.name}"`, {
+      hint: `choose one of ${EMULATORS.join(', ')}`,
+    });
   }
   const name = opts.name as EmulatorName;
   refuseOtherKindsFlags(name, opts);
@@ -112,9 +137,16 @@ export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promis
   try {
     if (name === 'kasm') {
       const generated = !opts.apiKey || !opts.apiKeySecret;
-      creds = { api_key: opts.apiKey ?? 'kasm-scale-emulator', api_key_secret: opts.apiKeySecret ?? randomBytes(12).toString('hex'), generated };
+      creds = {
+        api_key: opts.apiKey ?? 'kasm-scale-emulator',
+        api_key_secret: opts.apiKeySecret ?? randomBytes(12).toString('hex'),
+        generated,
+      };
       const auth = opts.auth ?? 'body';
-      if (!['body', 'basic', 'both'].includes(auth)) throw new InputError(`--auth ${auth} is not a Kasm API key style`, { hint: 'choose body, basic or both' });
+      if (!['body', 'basic', 'both'].includes(auth))
+        throw new InputError(`--auth ${auth} is not a Kasm API key style`, {
+          hint: 'choose body, basic or both',
+        });
       started = await start({ ...base, apiKey: creds.api_key, apiKeySecret: creds.api_key_secret, auth });
     } else {
       started = await start(base);
@@ -129,21 +161,46 @@ export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promis
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new InputError(`port ${port} on ${host} is already in use`, { hint: 'choose another --port, or 0 for a free one' });
-    if (code === 'EACCES') throw new InputError(`cannot listen on ${host}:${port}: permission denied`, { hint: 'use a port above 1023' });
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new InputError(`--host ${host} is not an address or a name that resolves`, { hint: 'give an address of this machine, such as 127.0.0.1 (the default) or 0.0.0.0' });
-    if (code === 'EADDRNOTAVAIL') throw new InputError(`--host ${host} is not an address of this machine`, { hint: 'give an address of this machine, such as 127.0.0.1 (the default) or 0.0.0.0' });
+    if (code === 'EADDRINUSE')
+      throw new InputError(`port ${port} on ${host} is already in use`, {
+        hint: 'choose another --port, or 0 for a free one',
+      });
+    if (code === 'EACCES')
+      throw new InputError(`cannot listen on ${host}:${port}: permission denied`, {
+        hint: 'use a port above 1023',
+      });
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      throw new InputError(`--host ${host} is not an address or a name that resolves`, {
+        hint: 'give an address of this machine, such as 127.0.0.1 (the default) or 0.0.0.0',
+      });
+    if (code === 'EADDRNOTAVAIL')
+      throw new InputError(`--host ${host} is not an address of this machine`, {
+        hint: 'give an address of this machine, such as 127.0.0.1 (the default) or 0.0.0.0',
+      });
     throw err;
   }
-  if (!isLoopbackHost(host)) out.warn(`listening on ${host}: the emulator's control routes (/__emulator/) have no authentication; keep it on a trusted network`);
+  if (!isLoopbackHost(host))
+    out.warn(
+      `listening on ${host}: the emulator's control routes (/__emulator/) have no authentication; keep it on a trusted network`,
+    );
   if (out.json) {
-    out.printJson({ emulator: name, url: started.url, port: started.port, state_file: opts.stateFile ?? null, ...(creds ? { api_key: creds.api_key, api_key_secret: creds.api_key_secret } : {}) });
+    out.printJson({
+      emulator: name,
+      url: started.url,
+      port: started.port,
+      state_file: opts.stateFile ?? null,
+      ...(creds ? { api_key: creds.api_key, api_key_secret: creds.api_key_secret } : {}),
+    });
   } else {
     out.result(`${name} emulator listening on ${started.url}`);
     if (creds) {
       out.result(`  api_key:        ${creds.api_key}`);
-      out.result(`  api_key_secret: ${creds.api_key_secret}${creds.generated ? ' (made up for this run; pass --api-key/--api-key-secret to choose)' : ''}`);
-      out.result(`  control routes: POST ${started.url}/__emulator/{registerAgent,addSession,assignWaitingSessions,setFault,...}`);
+      out.result(
+        `  api_key_secret: ${creds.api_key_secret}${creds.generated ? ' (made up for this run; pass --api-key/--api-key-secret to choose)' : ''}`,
+      );
+      out.result(
+        `  control routes: POST ${started.url}/__emulator/{registerAgent,addSession,assignWaitingSessions,setFault,...}`,
+      );
     }
     if (opts.stateFile) out.result(`  state file:     ${opts.stateFile}`);
   }

@@ -1,4 +1,12 @@
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { fsErrorToInput, InputError } from '../../cli/errors.js';
 import { dirname } from 'node:path';
 import { assertReplaceableSync } from '../../util/files.js';
@@ -23,7 +31,9 @@ export function loadStateFile<T>(path: string | undefined): T | undefined {
   try {
     return JSON.parse(text) as T;
   } catch (err) {
-    throw new InputError(`--state file ${path} is not JSON: ${(err as Error).message}`, { hint: 'give a state file an emulator wrote, or a new path (it is created)' });
+    throw new InputError(`--state file ${path} is not JSON: ${(err as Error).message}`, {
+      hint: 'give a state file an emulator wrote, or a new path (it is created)',
+    });
   }
 }
 
@@ -34,7 +44,9 @@ export function checkStateFileWritable(path: string | undefined): void {
   try {
     accessSync(existsSync(dir) ? dir : dirname(dir), constants.W_OK);
   } catch {
-    throw new InputError(`--state file ${path} cannot be written: folder ${dir} is not writable`, { hint: 'choose a folder you can write to' });
+    throw new InputError(`--state file ${path} cannot be written: folder ${dir} is not writable`, {
+      hint: 'choose a folder you can write to',
+    });
   }
 }
 

@@ -36,7 +36,9 @@ export const COMPUTE_SCOPES = [
 const READ_ONLY_SCOPES = new Set(COMPUTE_SCOPES.slice(2));
 
 /** `readOnlyScope`: a scope-form JWT whose scopes allow reads only. `insufficientScope`: none reach Compute (403). */
-export type VerifyResult = { ok: true; account: ServiceAccountRecord; readOnlyScope?: boolean } | { ok: false; reason: string; insufficientScope?: true };
+export type VerifyResult =
+  | { ok: true; account: ServiceAccountRecord; readOnlyScope?: boolean }
+  | { ok: false; reason: string; insufficientScope?: true };
 
 /** Leeway for iat/exp, as Google allows for clock skew. */
 const LEEWAY_S = 300;
@@ -55,12 +57,20 @@ function b64json(part: string): Record<string, unknown> | undefined {
  * stamps iat/exp from the real clock, and tests that fast-forward instance lifecycles
  * must not make every token look expired.
  */
-export function verifyBearer(authorization: string | undefined, accounts: readonly ServiceAccountRecord[], nowMs: number): VerifyResult {
+export function verifyBearer(
+  authorization: string | undefined,
+  accounts: readonly ServiceAccountRecord[],
+  nowMs: number,
+): VerifyResult {
   if (!authorization) return { ok: false, reason: 'no Authorization header' };
   const m = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (!m) return { ok: false, reason: 'Authorization is not a Bearer token' };
   const parts = m[1].split('.');
-  if (parts.length !== 3) return { ok: false, reason: 'bearer token is not a JWT (only self-signed service account JWTs are accepted)' };
+  if (parts.length !== 3)
+    return {
+      ok: false,
+      reason: 'bearer token is not a JWT (only self-signed service account JWTs are accepted)',
+    };
   const header = b64json(parts[0]);
   const claims = b64json(parts[1]);
   if (!header || !claims) return { ok: false, reason: 'JWT header or claims are not JSON' };
@@ -70,30 +80,51 @@ export function verifyBearer(authorization: string | undefined, accounts: readon
   const account =
     (typeof header.kid === 'string' ? accounts.find((a) => a.keyId === header.kid) : undefined) ??
     (header.kid === undefined ? accounts.find((a) => a.clientEmail === iss) : undefined);
-  if (!account) return { ok: false, reason: `no registered service account key for kid=${String(header.kid)} iss=${String(iss)}` };
+  if (!account)
+    return {
+      ok: false,
+      reason: `no registered service account key for kid=${String(header.kid)} iss=${String(iss)}`,
+    };
   let key: KeyObject;
   try {
     key = createPublicKey(account.publicKeyPem);
   } catch {
     return { ok: false, reason: 'registered public key is unreadable' };
   }
-  const good = verify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), key, Buffer.from(parts[2], 'base64url'));
+  const good = verify(
+    'RSA-SHA256',
+    Buffer.from(`${parts[0]}.${parts[1]}`),
+    key,
+    Buffer.from(parts[2], 'base64url'),
+  );
   if (!good) return { ok: false, reason: 'JWT signature does not match the registered key' };
   if (iss !== account.clientEmail || (claims.sub !== undefined && claims.sub !== account.clientEmail)) {
-    return { ok: false, reason: 'JWT iss/sub is not the key\'s service account' };
+    return { ok: false, reason: "JWT iss/sub is not the key's service account" };
   }
   let readOnlyScope: boolean | undefined;
   if (claims.aud === undefined) {
-    if (typeof claims.scope !== 'string' || !claims.scope.trim()) return { ok: false, reason: 'JWT has neither aud nor scope' };
-    const scopes = claims.scope.trim().split(/\s+/).filter((x) => COMPUTE_SCOPES.includes(x));
-    if (scopes.length === 0) return { ok: false, insufficientScope: true, reason: `JWT scope ${JSON.stringify(claims.scope)} does not reach Compute Engine` };
+    if (typeof claims.scope !== 'string' || !claims.scope.trim())
+      return { ok: false, reason: 'JWT has neither aud nor scope' };
+    const scopes = claims.scope
+      .trim()
+      .split(/\s+/)
+      .filter((x) => COMPUTE_SCOPES.includes(x));
+    if (scopes.length === 0)
+      return {
+        ok: false,
+        insufficientScope: true,
+        reason: `JWT scope ${JSON.stringify(claims.scope)} does not reach Compute Engine`,
+      };
     readOnlyScope = scopes.every((x) => READ_ONLY_SCOPES.has(x));
-  } else if (claims.aud !== COMPUTE_AUDIENCE) return { ok: false, reason: `JWT aud ${JSON.stringify(claims.aud)} is not ${COMPUTE_AUDIENCE}` };
+  } else if (claims.aud !== COMPUTE_AUDIENCE)
+    return { ok: false, reason: `JWT aud ${JSON.stringify(claims.aud)} is not ${COMPUTE_AUDIENCE}` };
   const now = Math.floor(nowMs / 1000);
-  if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') return { ok: false, reason: 'JWT lacks iat/exp' };
+  if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number')
+    return { ok: false, reason: 'JWT lacks iat/exp' };
   if (claims.exp + LEEWAY_S < now) return { ok: false, reason: 'JWT expired' };
   if (claims.iat - LEEWAY_S > now) return { ok: false, reason: 'JWT issued in the future' };
-  if (claims.exp - claims.iat > 3600 + LEEWAY_S) return { ok: false, reason: 'JWT lifetime exceeds one hour' };
+  if (claims.exp - claims.iat > 3600 + LEEWAY_S)
+    return { ok: false, reason: 'JWT lifetime exceeds one hour' };
   return { ok: true, account, ...(readOnlyScope === undefined ? {} : { readOnlyScope }) };
 }
 
@@ -107,7 +138,8 @@ export function toServiceAccountRecord(
   let keyText: string | undefined = publicKey;
   let keyId = extra.keyId;
   let key: Record<string, unknown> | undefined;
-  if (typeof emailOrKey === 'string' && emailOrKey.trim().startsWith('{')) key = JSON.parse(emailOrKey) as Record<string, unknown>;
+  if (typeof emailOrKey === 'string' && emailOrKey.trim().startsWith('{'))
+    key = JSON.parse(emailOrKey) as Record<string, unknown>;
   else if (typeof emailOrKey === 'object') key = emailOrKey;
   if (key) {
     clientEmail = String(key.client_email ?? '');

@@ -14,7 +14,15 @@ export type GcpFault =
   /** The socket is destroyed without an answer. */
   | { kind: 'dropConnection'; count?: number; methods?: string[] }
   /** instances.insert accepted, operation ends DONE with ZONE_RESOURCE_POOL_EXHAUSTED (or the given code); no instance. */
-  | { kind: 'stockout'; zone?: string; code?: 'ZONE_RESOURCE_POOL_EXHAUSTED' | 'ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS' | 'RESOURCE_POOL_EXHAUSTED'; count?: number }
+  | {
+      kind: 'stockout';
+      zone?: string;
+      code?:
+        | 'ZONE_RESOURCE_POOL_EXHAUSTED'
+        | 'ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS'
+        | 'RESOURCE_POOL_EXHAUSTED';
+      count?: number;
+    }
   /** instances.insert: operation error QUOTA_EXCEEDED (or, with `http: true`, an immediate 403 quotaExceeded). */
   | { kind: 'quota'; zone?: string; metric?: string; http?: boolean; count?: number }
   /** Launched instances stay PROVISIONING for ever (a broken image / startup that never boots). */
@@ -22,7 +30,16 @@ export type GcpFault =
   /** Operations started now never reach DONE. */
   | { kind: 'stuckOperation'; count?: number; methods?: string[] };
 
-export const FAULT_KINDS = ['latency', 'rateLimit', 'serverError', 'dropConnection', 'stockout', 'quota', 'stuckProvisioning', 'stuckOperation'] as const;
+export const FAULT_KINDS = [
+  'latency',
+  'rateLimit',
+  'serverError',
+  'dropConnection',
+  'stockout',
+  'quota',
+  'stuckProvisioning',
+  'stuckOperation',
+] as const;
 
 interface Armed {
   fault: GcpFault;
@@ -33,7 +50,10 @@ export class FaultBook {
   private armed: Armed[] = [];
 
   add(fault: GcpFault): void {
-    if (!FAULT_KINDS.includes(fault.kind)) throw new Error(`unknown fault kind ${String((fault as { kind: unknown }).kind)}; known: ${FAULT_KINDS.join(', ')}`);
+    if (!FAULT_KINDS.includes(fault.kind))
+      throw new Error(
+        `unknown fault kind ${String((fault as { kind: unknown }).kind)}; known: ${FAULT_KINDS.join(', ')}`,
+      );
     const count = fault.count ?? Number.POSITIVE_INFINITY;
     if (!(count > 0)) return;
     this.armed.push({ fault, left: count });
@@ -48,7 +68,10 @@ export class FaultBook {
   }
 
   /** Takes one firing of the first matching fault of a kind (and uses it up). */
-  take<K extends GcpFault['kind']>(kind: K, ctx: { method?: string; zone?: string }): Extract<GcpFault, { kind: K }> | undefined {
+  take<K extends GcpFault['kind']>(
+    kind: K,
+    ctx: { method?: string; zone?: string },
+  ): Extract<GcpFault, { kind: K }> | undefined {
     for (const a of this.armed) {
       const f = a.fault;
       if (f.kind !== kind) continue;

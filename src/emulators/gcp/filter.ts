@@ -84,7 +84,15 @@ export function parseFilter(text: string): Node | undefined {
     const field = t[i++];
     const cmp = t[i++];
     const value = t[i++];
-    if (!field || !cmp || value === undefined || value === '(' || value === ')' || !/^[A-Za-z_][\w.-]*$/.test(field)) bad();
+    if (
+      !field ||
+      !cmp ||
+      value === undefined ||
+      value === '(' ||
+      value === ')' ||
+      !/^[A-Za-z_][\w.-]*$/.test(field)
+    )
+      bad();
     if (!CMPS.includes(cmp)) bad();
     const regex = cmp === 'eq' || cmp === 'ne';
     const node = { op: 'cmp' as const, field, cmp: cmp as Cmp, value: unquote(value, regex) };
@@ -113,7 +121,12 @@ function fieldValue(obj: Record<string, unknown>, path: string): unknown {
 }
 
 function glob(value: string, pattern: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(value);
 }
 

@@ -28,7 +28,14 @@ export class GoogleApiError extends Error {
     super(message);
   }
 
-  body(): { error: { code: number; message: string; errors: { message: string; domain: string; reason: string }[]; status: string } } {
+  body(): {
+    error: {
+      code: number;
+      message: string;
+      errors: { message: string; domain: string; reason: string }[];
+      status: string;
+    };
+  } {
     return {
       error: {
         code: this.status,
@@ -40,12 +47,18 @@ export class GoogleApiError extends Error {
   }
 }
 
-export const notFound = (resource: string): GoogleApiError => new GoogleApiError(404, `The resource '${resource}' was not found`, 'notFound');
+export const notFound = (resource: string): GoogleApiError =>
+  new GoogleApiError(404, `The resource '${resource}' was not found`, 'notFound');
 
-export const invalid = (message: string, reason = 'invalid'): GoogleApiError => new GoogleApiError(400, message, reason);
+export const invalid = (message: string, reason = 'invalid'): GoogleApiError =>
+  new GoogleApiError(400, message, reason);
 
 export const invalidField = (field: string, value: unknown, why: string): GoogleApiError =>
-  new GoogleApiError(400, `Invalid value for field '${field}': '${typeof value === 'string' ? value : JSON.stringify(value)}'. ${why}`, 'invalid');
+  new GoogleApiError(
+    400,
+    `Invalid value for field '${field}': '${typeof value === 'string' ? value : JSON.stringify(value)}'. ${why}`,
+    'invalid',
+  );
 
 export const unauthenticated = (): GoogleApiError =>
   new GoogleApiError(
@@ -54,7 +67,8 @@ export const unauthenticated = (): GoogleApiError =>
     'authError',
   );
 
-export const insufficientScopes = (): GoogleApiError => new GoogleApiError(403, 'Request had insufficient authentication scopes.', 'insufficientPermissions');
+export const insufficientScopes = (): GoogleApiError =>
+  new GoogleApiError(403, 'Request had insufficient authentication scopes.', 'insufficientPermissions');
 
 export const forbidden = (permission: string, resource: string): GoogleApiError =>
   new GoogleApiError(403, `Required '${permission}' permission for '${resource}'`, 'forbidden');

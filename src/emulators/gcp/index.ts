@@ -8,7 +8,17 @@ import { matches, parseFilter } from './filter.js';
 import { waitForOperation } from './operation-wait.js';
 import { tokenAnswer } from './token.js';
 import { defaultComputeAccount, projectNumber } from './project.js';
-import { forbidden, GoogleApiError, insufficientScopes, internal, invalid, invalidField, notFound, rateLimited, unauthenticated } from './google-errors.js';
+import {
+  forbidden,
+  GoogleApiError,
+  insufficientScopes,
+  internal,
+  invalid,
+  invalidField,
+  notFound,
+  rateLimited,
+  unauthenticated,
+} from './google-errors.js';
 import { defaultSeed, machineTypeSpec, mergeSeed, regionOfZone, type GcpSeed } from './seed.js';
 import { findImage } from './validate.js';
 import { API_BASE, World, type SeedInstance, type WorldState } from './world.js';
@@ -67,7 +77,11 @@ export interface GcpEmulator {
   close(): Promise<void>;
   events: EventEmitter;
   seed: GcpSeed;
-  registerServiceAccount(emailOrKey: string | Record<string, unknown>, publicKeyPemOrKeyJson?: string, extra?: { keyId?: string; projects?: string[]; readOnly?: boolean }): void;
+  registerServiceAccount(
+    emailOrKey: string | Record<string, unknown>,
+    publicKeyPemOrKeyJson?: string,
+    extra?: { keyId?: string; projects?: string[]; readOnly?: boolean },
+  ): void;
   setFault(fault: GcpFault): void;
   clearFaults(): void;
   faults(): GcpFault[];
@@ -123,7 +137,12 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
   const requests: ReceivedRequest[] = [];
 
   const persisted = loadStateFile<Persisted>(opts.stateFile);
-  const save = (): void => saveStateFile(opts.stateFile, { world: world.snapshot(), serviceAccounts: accounts, projects: seed.projects } satisfies Persisted);
+  const save = (): void =>
+    saveStateFile(opts.stateFile, {
+      world: world.snapshot(),
+      serviceAccounts: accounts,
+      projects: seed.projects,
+    } satisfies Persisted);
   const world: World = new World(
     seed,
     faults,
@@ -147,12 +166,23 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     accounts = accounts.filter((a) => !(a.clientEmail === rec.clientEmail && a.keyId === rec.keyId));
     accounts.push(rec);
     // A key's own project exists in the emulated world: what a newcomer expects.
-    const key = typeof emailOrKey === 'object' ? emailOrKey : pub?.trim().startsWith('{') ? (JSON.parse(pub) as Record<string, unknown>) : undefined;
-    if (typeof key?.project_id === 'string' && !seed.projects.includes(key.project_id)) seed.projects.push(key.project_id);
+    const key =
+      typeof emailOrKey === 'object'
+        ? emailOrKey
+        : pub?.trim().startsWith('{')
+          ? (JSON.parse(pub) as Record<string, unknown>)
+          : undefined;
+    if (typeof key?.project_id === 'string' && !seed.projects.includes(key.project_id))
+      seed.projects.push(key.project_id);
     save();
   };
   for (const sa of opts.serviceAccounts ?? []) {
-    if ('publicKeyPem' in sa && typeof sa.publicKeyPem === 'string') registerServiceAccount(String(sa.clientEmail), sa.publicKeyPem, { keyId: sa.keyId as string | undefined, projects: sa.projects as string[] | undefined, readOnly: sa.readOnly as boolean | undefined });
+    if ('publicKeyPem' in sa && typeof sa.publicKeyPem === 'string')
+      registerServiceAccount(String(sa.clientEmail), sa.publicKeyPem, {
+        keyId: sa.keyId as string | undefined,
+        projects: sa.projects as string[] | undefined,
+        readOnly: sa.readOnly as boolean | undefined,
+      });
     else registerServiceAccount(sa as Record<string, unknown>);
   }
 
@@ -162,30 +192,174 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     return z;
   };
   const routes: [RegExp, string, Route][] = [
-    [/^$/, 'GET', { api: 'projects.get', run: (c) => ({ kind: 'compute#project', id: projectNumber(c.project), name: c.project, selfLink: `${API_BASE}projects/${c.project}`, defaultServiceAccount: defaultComputeAccount(c.project), commonInstanceMetadata: { items: [] } }) }],
+    [
+      /^$/,
+      'GET',
+      {
+        api: 'projects.get',
+        run: (c) => ({
+          kind: 'compute#project',
+          id: projectNumber(c.project),
+          name: c.project,
+          selfLink: `${API_BASE}projects/${c.project}`,
+          defaultServiceAccount: defaultComputeAccount(c.project),
+          commonInstanceMetadata: { items: [] },
+        }),
+      },
+    ],
     [/^zones\/([^/]+)$/, 'GET', { api: 'zones.get', run: (c) => zoneJson(seed, c.project, c.params[0]) }],
-    [/^regions\/([^/]+)$/, 'GET', { api: 'regions.get', run: (c) => regionJson(seed, c.project, c.params[0]) }],
+    [
+      /^regions\/([^/]+)$/,
+      'GET',
+      { api: 'regions.get', run: (c) => regionJson(seed, c.project, c.params[0]) },
+    ],
     [/^zones\/([^/]+)\/instances$/, 'GET', { api: 'instances.list', run: (c) => listInstances(c) }],
-    [/^aggregated\/instances$/, 'GET', { api: 'instances.aggregatedList', run: (c) => aggregatedInstances(c) }],
-    [/^zones\/([^/]+)\/instances$/, 'POST', { api: 'instances.insert', write: { permission: 'compute.instances.create' }, run: (c) => world.operationJson(world.insert(c.project, zoneOf(c.params[0]), c.body, c.query.get('requestId') ?? undefined, c.user)) }],
-    [/^zones\/([^/]+)\/instances\/([^/]+)$/, 'GET', { api: 'instances.get', run: (c) => world.instanceJson(world.getInstance(c.project, zoneOf(c.params[0]), c.params[1])) }],
-    [/^zones\/([^/]+)\/instances\/([^/]+)$/, 'DELETE', { api: 'instances.delete', write: { permission: 'compute.instances.delete' }, run: (c) => world.operationJson(world.delete(c.project, zoneOf(c.params[0]), c.params[1], c.query.get('requestId') ?? undefined, c.user)) }],
-    [/^zones\/([^/]+)\/instances\/([^/]+)\/setLabels$/, 'POST', { api: 'instances.setLabels', write: { permission: 'compute.instances.setLabels' }, run: (c) => world.operationJson(world.setLabels(c.project, zoneOf(c.params[0]), c.params[1], c.body, c.query.get('requestId') ?? undefined, c.user)) }],
-    [/^zones\/([^/]+)\/operations\/([^/]+)$/, 'GET', { api: 'zoneOperations.get', run: (c) => world.operationJson(world.getOperation(c.project, zoneOf(c.params[0]), c.params[1])) }],
+    [
+      /^aggregated\/instances$/,
+      'GET',
+      { api: 'instances.aggregatedList', run: (c) => aggregatedInstances(c) },
+    ],
+    [
+      /^zones\/([^/]+)\/instances$/,
+      'POST',
+      {
+        api: 'instances.insert',
+        write: { permission: 'compute.instances.create' },
+        run: (c) =>
+          world.operationJson(
+            world.insert(
+              c.project,
+              zoneOf(c.params[0]),
+              c.body,
+              c.query.get('requestId') ?? undefined,
+              c.user,
+            ),
+          ),
+      },
+    ],
+    [
+      /^zones\/([^/]+)\/instances\/([^/]+)$/,
+      'GET',
+      {
+        api: 'instances.get',
+        run: (c) => world.instanceJson(world.getInstance(c.project, zoneOf(c.params[0]), c.params[1])),
+      },
+    ],
+    [
+      /^zones\/([^/]+)\/instances\/([^/]+)$/,
+      'DELETE',
+      {
+        api: 'instances.delete',
+        write: { permission: 'compute.instances.delete' },
+        run: (c) =>
+          world.operationJson(
+            world.delete(
+              c.project,
+              zoneOf(c.params[0]),
+              c.params[1],
+              c.query.get('requestId') ?? undefined,
+              c.user,
+            ),
+          ),
+      },
+    ],
+    [
+      /^zones\/([^/]+)\/instances\/([^/]+)\/setLabels$/,
+      'POST',
+      {
+        api: 'instances.setLabels',
+        write: { permission: 'compute.instances.setLabels' },
+        run: (c) =>
+          world.operationJson(
+            world.setLabels(
+              c.project,
+              zoneOf(c.params[0]),
+              c.params[1],
+              c.body,
+              c.query.get('requestId') ?? undefined,
+              c.user,
+            ),
+          ),
+      },
+    ],
+    [
+      /^zones\/([^/]+)\/operations\/([^/]+)$/,
+      'GET',
+      {
+        api: 'zoneOperations.get',
+        run: (c) => world.operationJson(world.getOperation(c.project, zoneOf(c.params[0]), c.params[1])),
+      },
+    ],
     [/^zones\/([^/]+)\/operations$/, 'GET', { api: 'zoneOperations.list', run: (c) => listOperations(c) }],
     // Blocks until DONE or about 2 minutes of the emulator's clock, as Google's wait does.
-    [/^zones\/([^/]+)\/operations\/([^/]+)\/wait$/, 'POST', { api: 'zoneOperations.wait', run: async (c) => {
-      const read = () => world.getOperation(c.project, zoneOf(c.params[0]), c.params[1]);
-      return world.operationJson(await waitForOperation(world, read, { now, abandoned: () => closing || c.gone() }));
-    } }],
-    [/^zones\/([^/]+)\/machineTypes\/([^/]+)$/, 'GET', { api: 'machineTypes.get', run: (c) => machineTypeJson(seed, c.project, zoneOf(c.params[0]), c.params[1]) }],
-    [/^zones\/([^/]+)\/acceleratorTypes\/([^/]+)$/, 'GET', { api: 'acceleratorTypes.get', run: (c) => acceleratorTypeJson(seed, c.project, zoneOf(c.params[0]), c.params[1]) }],
-    [/^zones\/([^/]+)\/diskTypes\/([^/]+)$/, 'GET', { api: 'diskTypes.get', run: (c) => diskTypeJson(seed, c.project, zoneOf(c.params[0]), c.params[1]) }],
-    [/^zones\/([^/]+)\/imageFamilyViews\/([^/]+)$/, 'GET', { api: 'imageFamilyViews.get', run: (c) => (zoneOf(c.params[0]), { image: imageJson(seed, c.project, `global/images/family/${c.params[1]}`) }) }],
-    [/^global\/images\/family\/([^/]+)$/, 'GET', { api: 'images.getFromFamily', run: (c) => imageJson(seed, c.project, `global/images/family/${c.params[0]}`) }],
-    [/^global\/images\/([^/]+)$/, 'GET', { api: 'images.get', run: (c) => imageJson(seed, c.project, `global/images/${c.params[0]}`) }],
-    [/^global\/networks\/([^/]+)$/, 'GET', { api: 'networks.get', run: (c) => networkJson(seed, c.project, c.params[0]) }],
-    [/^regions\/([^/]+)\/subnetworks\/([^/]+)$/, 'GET', { api: 'subnetworks.get', run: (c) => subnetworkJson(seed, c.project, c.params[0], c.params[1]) }],
+    [
+      /^zones\/([^/]+)\/operations\/([^/]+)\/wait$/,
+      'POST',
+      {
+        api: 'zoneOperations.wait',
+        run: async (c) => {
+          const read = () => world.getOperation(c.project, zoneOf(c.params[0]), c.params[1]);
+          return world.operationJson(
+            await waitForOperation(world, read, { now, abandoned: () => closing || c.gone() }),
+          );
+        },
+      },
+    ],
+    [
+      /^zones\/([^/]+)\/machineTypes\/([^/]+)$/,
+      'GET',
+      {
+        api: 'machineTypes.get',
+        run: (c) => machineTypeJson(seed, c.project, zoneOf(c.params[0]), c.params[1]),
+      },
+    ],
+    [
+      /^zones\/([^/]+)\/acceleratorTypes\/([^/]+)$/,
+      'GET',
+      {
+        api: 'acceleratorTypes.get',
+        run: (c) => acceleratorTypeJson(seed, c.project, zoneOf(c.params[0]), c.params[1]),
+      },
+    ],
+    [
+      /^zones\/([^/]+)\/diskTypes\/([^/]+)$/,
+      'GET',
+      { api: 'diskTypes.get', run: (c) => diskTypeJson(seed, c.project, zoneOf(c.params[0]), c.params[1]) },
+    ],
+    [
+      /^zones\/([^/]+)\/imageFamilyViews\/([^/]+)$/,
+      'GET',
+      {
+        api: 'imageFamilyViews.get',
+        run: (c) => (
+          zoneOf(c.params[0]),
+          { image: imageJson(seed, c.project, `global/images/family/${c.params[1]}`) }
+        ),
+      },
+    ],
+    [
+      /^global\/images\/family\/([^/]+)$/,
+      'GET',
+      {
+        api: 'images.getFromFamily',
+        run: (c) => imageJson(seed, c.project, `global/images/family/${c.params[0]}`),
+      },
+    ],
+    [
+      /^global\/images\/([^/]+)$/,
+      'GET',
+      { api: 'images.get', run: (c) => imageJson(seed, c.project, `global/images/${c.params[0]}`) },
+    ],
+    [
+      /^global\/networks\/([^/]+)$/,
+      'GET',
+      { api: 'networks.get', run: (c) => networkJson(seed, c.project, c.params[0]) },
+    ],
+    [
+      /^regions\/([^/]+)\/subnetworks\/([^/]+)$/,
+      'GET',
+      { api: 'subnetworks.get', run: (c) => subnetworkJson(seed, c.project, c.params[0], c.params[1]) },
+    ],
   ];
 
   /** zoneOperations.list: filter and keyset paging on the name, as instances.list. */
@@ -204,7 +378,13 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
       id: `projects/${c.project}/zones/${zone}/operations`,
       items,
       selfLink: `${API_BASE}projects/${c.project}/zones/${zone}/operations`,
-      ...(all.length > items.length ? { nextPageToken: Buffer.from(JSON.stringify({ after: items[items.length - 1].name })).toString('base64url') } : {}),
+      ...(all.length > items.length
+        ? {
+            nextPageToken: Buffer.from(JSON.stringify({ after: items[items.length - 1].name })).toString(
+              'base64url',
+            ),
+          }
+        : {}),
     };
   }
 
@@ -224,7 +404,13 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
       id: `projects/${c.project}/zones/${zone}/instances`,
       items,
       selfLink: `${API_BASE}projects/${c.project}/zones/${zone}/instances`,
-      ...(more ? { nextPageToken: Buffer.from(JSON.stringify({ after: items[items.length - 1].name })).toString('base64url') } : {}),
+      ...(more
+        ? {
+            nextPageToken: Buffer.from(JSON.stringify({ after: items[items.length - 1].name })).toString(
+              'base64url',
+            ),
+          }
+        : {}),
     };
   }
 
@@ -245,15 +431,26 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
       id: `projects/${c.project}/aggregated/instances`,
       items,
       selfLink: `${API_BASE}projects/${c.project}/aggregated/instances`,
-      ...(all.length > page.length ? { nextPageToken: Buffer.from(JSON.stringify({ after: page[page.length - 1].k })).toString('base64url') } : {}),
+      ...(all.length > page.length
+        ? {
+            nextPageToken: Buffer.from(JSON.stringify({ after: page[page.length - 1].k })).toString(
+              'base64url',
+            ),
+          }
+        : {}),
     };
   }
 
   /** A list call's filter, page size (maxResults, capped by the emulator's pageSize) and keyset position. */
-  function listQuery(c: RouteCtx): { filter: ReturnType<typeof parseFilter>; size: number; after: string | undefined } {
+  function listQuery(c: RouteCtx): {
+    filter: ReturnType<typeof parseFilter>;
+    size: number;
+    after: string | undefined;
+  } {
     const filter = parseFilter(c.query.get('filter') ?? '');
     const maxResults = c.query.has('maxResults') ? Number(c.query.get('maxResults')) : pageSize;
-    if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > 500) throw invalidField('maxResults', c.query.get('maxResults'), 'Must be between 0 and 500.');
+    if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > 500)
+      throw invalidField('maxResults', c.query.get('maxResults'), 'Must be between 0 and 500.');
     const size = Math.min(maxResults === 0 ? 500 : maxResults, pageSize);
     return { filter, size, after: readToken(c.query.get('pageToken')) };
   }
@@ -270,43 +467,79 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
   async function handle(req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const method = (req.method ?? 'GET').toUpperCase();
-    if (url.pathname.startsWith('/__emulator/')) return control(method, url.pathname.slice('/__emulator/'.length), raw, res);
+    if (url.pathname.startsWith('/__emulator/'))
+      return control(method, url.pathname.slice('/__emulator/'.length), raw, res);
     if (url.pathname === '/token' && method === 'POST') {
       const t = tokenAnswer(new URLSearchParams(raw.toString('utf8')), accounts, authNow());
       return sendJson(res, t.status, t.body);
     }
     const m = /^\/compute\/v1\/projects\/([^/]+)\/?(.*)$/.exec(url.pathname);
-    const found = m ? routes.find(([re, verb]) => verb === method && re.test(decodeURIComponent(m[2]))) : undefined;
+    const found = m
+      ? routes.find(([re, verb]) => verb === method && re.test(decodeURIComponent(m[2])))
+      : undefined;
     if (!m || !found) return send(res, notFound(url.pathname.replace(/^\/compute\/v1\//, '')));
     const [re, , route] = found;
     const project = decodeURIComponent(m[1]);
     const params = re.exec(decodeURIComponent(m[2]))!.slice(1);
     const body = method === 'GET' || method === 'DELETE' ? undefined : parseJsonBody(raw);
-    requests.push({ api: route.api, method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, at: now() });
+    requests.push({
+      api: route.api,
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      at: now(),
+    });
     if (requests.length > MAX_LOG) requests.splice(0, requests.length - MAX_LOG);
 
     const lat = faults.take('latency', { method: route.api });
     if (lat) await delay(lat.ms);
     if (faults.take('dropConnection', { method: route.api })) return dropConnection(res);
     const auth = verifyBearer(req.headers.authorization, accounts, authNow());
-    if (!auth.ok) return send(res, auth.insufficientScope ? insufficientScopes() : unauthenticated(), { 'x-emulator-auth-failure': auth.reason });
-    if (route.write && auth.readOnlyScope) return send(res, insufficientScopes(), { 'x-emulator-auth-failure': 'the JWT\'s scopes allow reads only' });
+    if (!auth.ok)
+      return send(res, auth.insufficientScope ? insufficientScopes() : unauthenticated(), {
+        'x-emulator-auth-failure': auth.reason,
+      });
+    if (route.write && auth.readOnlyScope)
+      return send(res, insufficientScopes(), {
+        'x-emulator-auth-failure': "the JWT's scopes allow reads only",
+      });
     const rl = faults.take('rateLimit', { method: route.api });
     if (rl) return send(res, rateLimited(rl.retryAfterSeconds));
     const se = faults.take('serverError', { method: route.api });
     if (se) return send(res, internal(se.status ?? 500));
     // Lets a test act "between" two calls of a client (e.g. change labels under it).
-    world.events.emit('request', { api: route.api, project, params, query: Object.fromEntries(url.searchParams), body });
+    world.events.emit('request', {
+      api: route.api,
+      project,
+      params,
+      query: Object.fromEntries(url.searchParams),
+      body,
+    });
     try {
       // Public image projects (debian-cloud, ...) are readable by everyone, for images only.
-      const imageProject = (route.api.startsWith('images.') || route.api.startsWith('imageFamilyViews.')) && seed.images.some((i) => i.project === project);
+      const imageProject =
+        (route.api.startsWith('images.') || route.api.startsWith('imageFamilyViews.')) &&
+        seed.images.some((i) => i.project === project);
       if (!seed.projects.includes(project) && !imageProject) throw notFound(`projects/${project}`);
-      if (auth.account.projects && !auth.account.projects.includes(project) && !imageProject) throw forbidden(route.write?.permission ?? 'compute.instances.list', `projects/${project}`);
-      if (route.write && auth.account.readOnly) throw forbidden(route.write.permission, `projects/${project}/zones/${params[0]}/instances/${params[1] ?? (body as { name?: string })?.name ?? ''}`);
+      if (auth.account.projects && !auth.account.projects.includes(project) && !imageProject)
+        throw forbidden(route.write?.permission ?? 'compute.instances.list', `projects/${project}`);
+      if (route.write && auth.account.readOnly)
+        throw forbidden(
+          route.write.permission,
+          `projects/${project}/zones/${params[0]}/instances/${params[1] ?? (body as { name?: string })?.name ?? ''}`,
+        );
       if (body === undefined && method === 'POST') throw invalid('Invalid JSON payload received.');
       let gone = false;
       res.once('close', () => void (gone = true));
-      const out = await route.run({ project, params, query: url.searchParams, body, user: auth.account.clientEmail, gone: () => gone });
+      const out = await route.run({
+        project,
+        params,
+        query: url.searchParams,
+        body,
+        user: auth.account.clientEmail,
+        gone: () => gone,
+      });
       sendJson(res, 200, out);
     } catch (err) {
       if (err instanceof GoogleApiError) return send(res, err);
@@ -330,11 +563,20 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
       if (path === 'service-accounts' && method === 'POST' && body) {
         // `curl --data @key.json` works too: a bare key as downloaded (only its public half is kept).
         if (body.type === 'service_account') registerServiceAccount(body);
-        else if (body.key) registerServiceAccount(body.key, undefined, { projects: body.projects, readOnly: body.read_only });
-        else registerServiceAccount(String(body.client_email), String(body.public_key_pem), { keyId: body.key_id, projects: body.projects, readOnly: body.read_only });
-        return sendJson(res, 200, { service_accounts: accounts.map((a) => ({ client_email: a.clientEmail, key_id: a.keyId })) });
+        else if (body.key)
+          registerServiceAccount(body.key, undefined, { projects: body.projects, readOnly: body.read_only });
+        else
+          registerServiceAccount(String(body.client_email), String(body.public_key_pem), {
+            keyId: body.key_id,
+            projects: body.projects,
+            readOnly: body.read_only,
+          });
+        return sendJson(res, 200, {
+          service_accounts: accounts.map((a) => ({ client_email: a.clientEmail, key_id: a.keyId })),
+        });
       }
-      if (path === 'instances' && method === 'GET') return sendJson(res, 200, { instances: emulator.instances() });
+      if (path === 'instances' && method === 'GET')
+        return sendJson(res, 200, { instances: emulator.instances() });
       if (path === 'requests' && method === 'GET') return sendJson(res, 200, { requests });
       if (path === 'tick' && method === 'POST') {
         world.refresh();
@@ -352,7 +594,8 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
 
   let closing = false;
   const server = await listen(handle, { port: opts.port, host: opts.host });
-  const timer = (opts.autoTick ?? opts.now === undefined) ? setInterval(() => world.refresh(), 250) : undefined;
+  const timer =
+    (opts.autoTick ?? opts.now === undefined) ? setInterval(() => world.refresh(), 250) : undefined;
   timer?.unref();
 
   const emulator: GcpEmulator = {
@@ -393,13 +636,27 @@ function send(res: ServerResponse, err: GoogleApiError, extra: Record<string, st
 function zoneJson(seed: GcpSeed, project: string, zone: string): unknown {
   const region = regionOfZone(seed, zone);
   if (!region) throw notFound(`projects/${project}/zones/${zone}`);
-  return { kind: 'compute#zone', id: String(2000 + zone.length), name: zone, status: 'UP', region: `${API_BASE}projects/${project}/regions/${region}`, selfLink: `${API_BASE}projects/${project}/zones/${zone}`, availableCpuPlatforms: ['Intel Broadwell', 'AMD Milan'] };
+  return {
+    kind: 'compute#zone',
+    id: String(2000 + zone.length),
+    name: zone,
+    status: 'UP',
+    region: `${API_BASE}projects/${project}/regions/${region}`,
+    selfLink: `${API_BASE}projects/${project}/zones/${zone}`,
+    availableCpuPlatforms: ['Intel Broadwell', 'AMD Milan'],
+  };
 }
 
 function regionJson(seed: GcpSeed, project: string, region: string): unknown {
   const zones = seed.regions[region];
   if (!zones) throw notFound(`projects/${project}/regions/${region}`);
-  return { kind: 'compute#region', name: region, status: 'UP', zones: zones.map((z) => `${API_BASE}projects/${project}/zones/${z}`), selfLink: `${API_BASE}projects/${project}/regions/${region}` };
+  return {
+    kind: 'compute#region',
+    name: region,
+    status: 'UP',
+    zones: zones.map((z) => `${API_BASE}projects/${project}/zones/${z}`),
+    selfLink: `${API_BASE}projects/${project}/regions/${region}`,
+  };
 }
 
 /** machineTypes.get's answer; `accelerators` only on types with built-in GPUs, as Compute Engine answers. */
@@ -425,18 +682,41 @@ export function machineTypeJson(seed: GcpSeed, project: string, zone: string, na
 function acceleratorTypeJson(seed: GcpSeed, project: string, zone: string, name: string): unknown {
   const t = own(seed.acceleratorTypes, name);
   if (!t) throw notFound(`projects/${project}/zones/${zone}/acceleratorTypes/${name}`);
-  return { kind: 'compute#acceleratorType', name, description: t.description, maximumCardsPerInstance: t.maximumCardsPerInstance, zone: `${API_BASE}projects/${project}/zones/${zone}`, selfLink: `${API_BASE}projects/${project}/zones/${zone}/acceleratorTypes/${name}` };
+  return {
+    kind: 'compute#acceleratorType',
+    name,
+    description: t.description,
+    maximumCardsPerInstance: t.maximumCardsPerInstance,
+    zone: `${API_BASE}projects/${project}/zones/${zone}`,
+    selfLink: `${API_BASE}projects/${project}/zones/${zone}/acceleratorTypes/${name}`,
+  };
 }
 
 function diskTypeJson(seed: GcpSeed, project: string, zone: string, name: string): unknown {
   if (!seed.diskTypes.includes(name)) throw notFound(`projects/${project}/zones/${zone}/diskTypes/${name}`);
-  return { kind: 'compute#diskType', name, validDiskSize: '10GB-65536GB', defaultDiskSizeGb: '10', zone: `${API_BASE}projects/${project}/zones/${zone}`, selfLink: `${API_BASE}projects/${project}/zones/${zone}/diskTypes/${name}` };
+  return {
+    kind: 'compute#diskType',
+    name,
+    validDiskSize: '10GB-65536GB',
+    defaultDiskSizeGb: '10',
+    zone: `${API_BASE}projects/${project}/zones/${zone}`,
+    selfLink: `${API_BASE}projects/${project}/zones/${zone}/diskTypes/${name}`,
+  };
 }
 
 function imageJson(seed: GcpSeed, project: string, ref: string): unknown {
   const img = findImage(seed, project, `projects/${project}/${ref}`);
   if (!img) throw notFound(`projects/${project}/${ref}`);
-  return { kind: 'compute#image', id: String(7000 + img.name.length), name: img.name, family: img.family, status: 'READY', diskSizeGb: String(img.diskSizeGb ?? 10), architecture: 'X86_64', selfLink: `${API_BASE}projects/${img.project}/global/images/${img.name}` };
+  return {
+    kind: 'compute#image',
+    id: String(7000 + img.name.length),
+    name: img.name,
+    family: img.family,
+    status: 'READY',
+    diskSizeGb: String(img.diskSizeGb ?? 10),
+    architecture: 'X86_64',
+    selfLink: `${API_BASE}projects/${img.project}/global/images/${img.name}`,
+  };
 }
 
 function networkJson(seed: GcpSeed, project: string, name: string): unknown {
@@ -445,7 +725,9 @@ function networkJson(seed: GcpSeed, project: string, name: string): unknown {
     kind: 'compute#network',
     name,
     autoCreateSubnetworks: name === 'default',
-    subnetworks: seed.subnetworks.filter((s) => s.network === name).map((s) => `${API_BASE}projects/${project}/regions/${s.region}/subnetworks/${s.name}`),
+    subnetworks: seed.subnetworks
+      .filter((s) => s.network === name)
+      .map((s) => `${API_BASE}projects/${project}/regions/${s.region}/subnetworks/${s.name}`),
     selfLink: `${API_BASE}projects/${project}/global/networks/${name}`,
   };
 }
@@ -453,5 +735,12 @@ function networkJson(seed: GcpSeed, project: string, name: string): unknown {
 function subnetworkJson(seed: GcpSeed, project: string, region: string, name: string): unknown {
   const s = seed.subnetworks.find((x) => x.region === region && x.name === name);
   if (!s) throw notFound(`projects/${project}/regions/${region}/subnetworks/${name}`);
-  return { kind: 'compute#subnetwork', name, region: `${API_BASE}projects/${project}/regions/${region}`, network: `${API_BASE}projects/${project}/global/networks/${s.network}`, ipCidrRange: s.ipCidrRange ?? '10.128.0.0/20', selfLink: `${API_BASE}projects/${project}/regions/${region}/subnetworks/${name}` };
+  return {
+    kind: 'compute#subnetwork',
+    name,
+    region: `${API_BASE}projects/${project}/regions/${region}`,
+    network: `${API_BASE}projects/${project}/global/networks/${s.network}`,
+    ipCidrRange: s.ipCidrRange ?? '10.128.0.0/20',
+    selfLink: `${API_BASE}projects/${project}/regions/${region}/subnetworks/${name}`,
+  };
 }

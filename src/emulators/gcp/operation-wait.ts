@@ -17,7 +17,11 @@ export interface WaitOptions {
   abandoned: () => boolean;
 }
 
-export async function waitForOperation(world: World, read: () => OperationRecord, o: WaitOptions): Promise<OperationRecord> {
+export async function waitForOperation(
+  world: World,
+  read: () => OperationRecord,
+  o: WaitOptions,
+): Promise<OperationRecord> {
   const deadline = o.now() + (o.timeoutMs ?? WAIT_TIMEOUT_MS);
   let op = read();
   if (world.operationStatus(op) === 'DONE') return op;

@@ -18,5 +18,9 @@ export function defaultComputeAccount(project: string): string {
 /** An instance's serviceAccounts as Google answers them: "default" resolved to the address. */
 export function resolveServiceAccounts(project: string, accounts: unknown): unknown {
   if (!Array.isArray(accounts)) return accounts ?? [];
-  return accounts.map((a) => (a && typeof a === 'object' && (a as { email?: unknown }).email === 'default' ? { ...a, email: defaultComputeAccount(project) } : a));
+  return accounts.map((a) =>
+    a && typeof a === 'object' && (a as { email?: unknown }).email === 'default'
+      ? { ...a, email: defaultComputeAccount(project) }
+      : a,
+  );
 }

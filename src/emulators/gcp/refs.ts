@@ -38,6 +38,7 @@ export function parseRef(text: string): Ref | undefined {
   const rest = seg.slice(i);
   if (rest.length === 1 && i === 0) return { name: rest[0] };
   if (rest.length === 2) return { ...ref, collection: rest[0], name: rest[1] } as Ref;
-  if (rest.length === 3 && rest[0] === 'images' && rest[1] === 'family') return { ...ref, collection: 'images', family: true, name: rest[2] } as Ref;
+  if (rest.length === 3 && rest[0] === 'images' && rest[1] === 'family')
+    return { ...ref, collection: 'images', family: true, name: rest[2] } as Ref;
   return undefined;
 }

@@ -55,9 +55,21 @@ export function defaultSeed(): GcpSeed {
       'n2-standard-4': { guestCpus: 4, memoryMb: 16384 },
       'n2-standard-8': { guestCpus: 8, memoryMb: 32768 },
       'n2-standard-16': { guestCpus: 16, memoryMb: 65536 },
-      'g2-standard-4': { guestCpus: 4, memoryMb: 16384, accelerators: [{ guestAcceleratorType: 'nvidia-l4', guestAcceleratorCount: 1 }] },
-      'g2-standard-8': { guestCpus: 8, memoryMb: 32768, accelerators: [{ guestAcceleratorType: 'nvidia-l4', guestAcceleratorCount: 1 }] },
-      'a2-highgpu-1g': { guestCpus: 12, memoryMb: 87040, accelerators: [{ guestAcceleratorType: 'nvidia-tesla-a100', guestAcceleratorCount: 1 }] },
+      'g2-standard-4': {
+        guestCpus: 4,
+        memoryMb: 16384,
+        accelerators: [{ guestAcceleratorType: 'nvidia-l4', guestAcceleratorCount: 1 }],
+      },
+      'g2-standard-8': {
+        guestCpus: 8,
+        memoryMb: 32768,
+        accelerators: [{ guestAcceleratorType: 'nvidia-l4', guestAcceleratorCount: 1 }],
+      },
+      'a2-highgpu-1g': {
+        guestCpus: 12,
+        memoryMb: 87040,
+        accelerators: [{ guestAcceleratorType: 'nvidia-tesla-a100', guestAcceleratorCount: 1 }],
+      },
     },
     acceleratorTypes: {
       'nvidia-tesla-t4': { description: 'NVIDIA T4', maximumCardsPerInstance: 4 },
@@ -69,12 +81,32 @@ export function defaultSeed(): GcpSeed {
     diskTypes: ['pd-standard', 'pd-balanced', 'pd-ssd', 'pd-extreme', 'hyperdisk-balanced'],
     images: [
       { project: 'debian-cloud', name: 'debian-12-bookworm-v20250610', family: 'debian-12', diskSizeGb: 10 },
-      { project: 'ubuntu-os-cloud', name: 'ubuntu-2204-jammy-v20250610', family: 'ubuntu-2204-lts', diskSizeGb: 10 },
-      { project: 'ubuntu-os-cloud', name: 'ubuntu-2404-noble-amd64-v20250610', family: 'ubuntu-2404-lts-amd64', diskSizeGb: 10 },
-      { project: 'windows-cloud', name: 'windows-server-2022-dc-v20250610', family: 'windows-2022', diskSizeGb: 50 },
+      {
+        project: 'ubuntu-os-cloud',
+        name: 'ubuntu-2204-jammy-v20250610',
+        family: 'ubuntu-2204-lts',
+        diskSizeGb: 10,
+      },
+      {
+        project: 'ubuntu-os-cloud',
+        name: 'ubuntu-2404-noble-amd64-v20250610',
+        family: 'ubuntu-2404-lts-amd64',
+        diskSizeGb: 10,
+      },
+      {
+        project: 'windows-cloud',
+        name: 'windows-server-2022-dc-v20250610',
+        family: 'windows-2022',
+        diskSizeGb: 50,
+      },
     ],
     networks: ['default'],
-    subnetworks: Object.keys(regions).map((region, i) => ({ region, name: 'default', network: 'default', ipCidrRange: `10.${128 + i}.0.0/20` })),
+    subnetworks: Object.keys(regions).map((region, i) => ({
+      region,
+      name: 'default',
+      network: 'default',
+      ipCidrRange: `10.${128 + i}.0.0/20`,
+    })),
   };
 }
 

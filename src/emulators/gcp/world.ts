@@ -96,7 +96,12 @@ export interface WorldOptions {
 }
 
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const STARTUP_KEYS = ['startup-script', 'windows-startup-script-ps1', 'windows-startup-script-cmd', 'windows-startup-script-bat'];
+const STARTUP_KEYS = [
+  'startup-script',
+  'windows-startup-script-ps1',
+  'windows-startup-script-cmd',
+  'windows-startup-script-bat',
+];
 
 export function fingerprintOf(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest().subarray(0, 8).toString('base64');
@@ -126,7 +131,12 @@ export class World {
 
   // ---- persistence -------------------------------------------------------------------
   snapshot(): WorldState {
-    return { instances: [...this.instances.values()], operations: [...this.operations.values()], requestIds: Object.fromEntries(this.requestIds), seq: this.seq };
+    return {
+      instances: [...this.instances.values()],
+      operations: [...this.operations.values()],
+      requestIds: Object.fromEntries(this.requestIds),
+      seq: this.seq,
+    };
   }
 
   restore(s: WorldState): void {
@@ -139,7 +149,8 @@ export class World {
   // ---- lifecycle ---------------------------------------------------------------------
   status(i: InstanceRecord): string {
     const now = this.now();
-    if (i.deleteAt !== undefined) return now < i.deleteAt + this.opts.deleteDelayMs / 2 ? 'STOPPING' : 'TERMINATED';
+    if (i.deleteAt !== undefined)
+      return now < i.deleteAt + this.opts.deleteDelayMs / 2 ? 'STOPPING' : 'TERMINATED';
     if (i.runningAfterMs === null) return 'PROVISIONING';
     if (now >= i.createdAt + i.runningAfterMs) return 'RUNNING';
     return now < i.createdAt + i.runningAfterMs / 2 ? 'PROVISIONING' : 'STAGING';
@@ -154,15 +165,30 @@ export class World {
         if (now >= i.deleteAt + this.opts.deleteDelayMs) {
           this.instances.delete(k);
           changed = true;
-          this.emit('terminated', { id: i.id, name: i.name, zone: i.zone, project: i.project, tags: { ...i.labels } });
+          this.emit('terminated', {
+            id: i.id,
+            name: i.name,
+            zone: i.zone,
+            project: i.project,
+            tags: { ...i.labels },
+          });
         }
         continue;
       }
       if (!i.runningEmitted && this.status(i) === 'RUNNING') {
         i.runningEmitted = true;
         changed = true;
-        const item = (i.body.metadata?.items ?? []).find((it: { key: string }) => STARTUP_KEYS.includes(it.key));
-        const ev: RunningEvent = { id: i.id, name: i.name, zone: i.zone, project: i.project, tags: { ...i.labels }, startupScript: item?.value };
+        const item = (i.body.metadata?.items ?? []).find((it: { key: string }) =>
+          STARTUP_KEYS.includes(it.key),
+        );
+        const ev: RunningEvent = {
+          id: i.id,
+          name: i.name,
+          zone: i.zone,
+          project: i.project,
+          tags: { ...i.labels },
+          startupScript: item?.value,
+        };
         this.emit('running', ev);
       }
     }
@@ -205,12 +231,16 @@ export class World {
 
   private dedupe(project: string, zone: string, requestId: string | undefined): OperationRecord | undefined {
     if (requestId === undefined) return undefined;
-    if (!UUID_RE.test(requestId) || /^[0-]+$/.test(requestId)) throw invalidField('requestId', requestId, 'Must be a valid UUID (not all zeros).');
+    if (!UUID_RE.test(requestId) || /^[0-]+$/.test(requestId))
+      throw invalidField('requestId', requestId, 'Must be a valid UUID (not all zeros).');
     const name = this.requestIds.get(`${project}/${zone}/${requestId}`);
     return name ? this.operations.get(key(project, zone, name)) : undefined;
   }
 
-  private newOperation(init: Omit<OperationRecord, 'name' | 'id' | 'startedAt' | 'doneAt'> & { doneAfterMs: number | null }, requestId?: string): OperationRecord {
+  private newOperation(
+    init: Omit<OperationRecord, 'name' | 'id' | 'startedAt' | 'doneAt'> & { doneAfterMs: number | null },
+    requestId?: string,
+  ): OperationRecord {
     const now = this.now();
     const hex = randomBytes(10).toString('hex');
     const { doneAfterMs, ...rest } = init;
@@ -234,31 +264,71 @@ export class World {
     return (h.readBigUInt64BE(0) >> 1n).toString();
   }
 
-  insert(project: string, zone: string, body: unknown, requestId: string | undefined, user: string): OperationRecord {
+  insert(
+    project: string,
+    zone: string,
+    body: unknown,
+    requestId: string | undefined,
+    user: string,
+  ): OperationRecord {
     this.refresh();
     const replay = this.dedupe(project, zone, requestId);
     if (replay) return replay;
     const v = validateInstance(this.seed, project, zone, body);
     const inst = body as Record<string, any>;
     if (this.instances.has(key(project, zone, inst.name))) {
-      throw new GoogleApiError(409, `The resource 'projects/${project}/zones/${zone}/instances/${inst.name}' already exists`, 'alreadyExists');
+      throw new GoogleApiError(
+        409,
+        `The resource 'projects/${project}/zones/${zone}/instances/${inst.name}' already exists`,
+        'alreadyExists',
+      );
     }
-    const base = { project, zone, operationType: 'insert' as const, targetName: inst.name, user, doneAfterMs: this.opts.operationDelayMs };
+    const base = {
+      project,
+      zone,
+      operationType: 'insert' as const,
+      targetName: inst.name,
+      user,
+      doneAfterMs: this.opts.operationDelayMs,
+    };
     const stockout = this.faults.take('stockout', { zone });
     if (stockout) {
       return this.finish(
-        this.newOperation({ ...base, error: { code: stockout.code ?? 'ZONE_RESOURCE_POOL_EXHAUSTED', message: `The zone 'projects/${project}/zones/${zone}' does not have enough resources available to fulfill the request.  Try a different zone, or try again later.` }, httpErrorStatusCode: 503, httpErrorMessage: 'SERVICE UNAVAILABLE' }, requestId),
+        this.newOperation(
+          {
+            ...base,
+            error: {
+              code: stockout.code ?? 'ZONE_RESOURCE_POOL_EXHAUSTED',
+              message: `The zone 'projects/${project}/zones/${zone}' does not have enough resources available to fulfill the request.  Try a different zone, or try again later.`,
+            },
+            httpErrorStatusCode: 503,
+            httpErrorMessage: 'SERVICE UNAVAILABLE',
+          },
+          requestId,
+        ),
       );
     }
     const region = regionOfZone(this.seed, zone) ?? zone;
     const quota = this.faults.take('quota', { zone });
     const limit = this.opts.cpuQuota?.[region];
-    const used = [...this.instances.values()].filter((i) => regionOfZone(this.seed, i.zone) === region).reduce((n, i) => n + i.guestCpus, 0);
+    const used = [...this.instances.values()]
+      .filter((i) => regionOfZone(this.seed, i.zone) === region)
+      .reduce((n, i) => n + i.guestCpus, 0);
     if (quota || (limit !== undefined && used + v.machineSpec.guestCpus > limit)) {
       const metric = quota?.metric ?? 'CPUS';
       const message = `Quota '${metric}' exceeded.  Limit: ${limit ?? used}.0 in region ${region}.`;
       if (quota?.http) throw new GoogleApiError(403, message, 'quotaExceeded', 'usageLimits');
-      return this.finish(this.newOperation({ ...base, error: { code: 'QUOTA_EXCEEDED', message }, httpErrorStatusCode: 403, httpErrorMessage: 'FORBIDDEN' }, requestId));
+      return this.finish(
+        this.newOperation(
+          {
+            ...base,
+            error: { code: 'QUOTA_EXCEEDED', message },
+            httpErrorStatusCode: 403,
+            httpErrorMessage: 'FORBIDDEN',
+          },
+          requestId,
+        ),
+      );
     }
     const stuck = this.faults.take('stuckProvisioning', { zone });
     const labels = sortedLabels({ ...(inst.labels ?? {}) });
@@ -293,15 +363,24 @@ export class World {
     const seen = new Set<string>();
     const records = items.map((it) => {
       const project = it.project ?? this.seed.projects[0];
-      if (!project || !this.seed.projects.includes(project)) throw new Error(`seedInstances: unknown project ${String(project)} (instance ${it.name})`);
-      if (!regionOfZone(this.seed, it.zone)) throw new Error(`seedInstances: unknown zone ${it.zone} (instance ${it.name})`);
+      if (!project || !this.seed.projects.includes(project))
+        throw new Error(`seedInstances: unknown project ${String(project)} (instance ${it.name})`);
+      if (!regionOfZone(this.seed, it.zone))
+        throw new Error(`seedInstances: unknown zone ${it.zone} (instance ${it.name})`);
       const k = key(project, it.zone, it.name);
-      if (this.instances.has(k) || seen.has(k)) throw new Error(`seedInstances: instance ${it.name} already exists in ${project}/${it.zone}`);
+      if (this.instances.has(k) || seen.has(k))
+        throw new Error(`seedInstances: instance ${it.name} already exists in ${project}/${it.zone}`);
       seen.add(k);
       const body: Record<string, any> = {
         name: it.name,
         machineType: `zones/${it.zone}/machineTypes/${it.machineType ?? 'e2-standard-4'}`,
-        disks: [{ boot: true, autoDelete: true, initializeParams: { sourceImage: `projects/${image.project}/global/images/${image.name}` } }],
+        disks: [
+          {
+            boot: true,
+            autoDelete: true,
+            initializeParams: { sourceImage: `projects/${image.project}/global/images/${image.name}` },
+          },
+        ],
         networkInterfaces: [{ network: 'global/networks/default' }],
         labels: { ...(it.labels ?? {}) },
       };
@@ -311,8 +390,16 @@ export class World {
       } catch (err) {
         throw new Error(`seedInstances: instance ${it.name}: ${(err as Error).message}`);
       }
-      const createdAt = it.creationTimestamp === undefined ? now : typeof it.creationTimestamp === 'number' ? it.creationTimestamp : Date.parse(it.creationTimestamp);
-      if (!Number.isFinite(createdAt) || createdAt > now) throw new Error(`seedInstances: instance ${it.name}: creationTimestamp ${String(it.creationTimestamp)} is not a time up to now`);
+      const createdAt =
+        it.creationTimestamp === undefined
+          ? now
+          : typeof it.creationTimestamp === 'number'
+            ? it.creationTimestamp
+            : Date.parse(it.creationTimestamp);
+      if (!Number.isFinite(createdAt) || createdAt > now)
+        throw new Error(
+          `seedInstances: instance ${it.name}: creationTimestamp ${String(it.creationTimestamp)} is not a time up to now`,
+        );
       const running = (it.status ?? 'RUNNING') === 'RUNNING';
       const labels = sortedLabels({ ...(it.labels ?? {}) });
       const rec: InstanceRecord = {
@@ -341,7 +428,13 @@ export class World {
     return records;
   }
 
-  delete(project: string, zone: string, name: string, requestId: string | undefined, user: string): OperationRecord {
+  delete(
+    project: string,
+    zone: string,
+    name: string,
+    requestId: string | undefined,
+    user: string,
+  ): OperationRecord {
     this.refresh();
     const replay = this.dedupe(project, zone, requestId);
     if (replay) return replay;
@@ -349,10 +442,30 @@ export class World {
     const now = this.now();
     if (i.deleteAt === undefined) i.deleteAt = now;
     const left = Math.max(0, i.deleteAt + this.opts.deleteDelayMs - now);
-    return this.finish(this.newOperation({ project, zone, operationType: 'delete', targetName: name, targetId: i.id, user, doneAfterMs: Math.max(left, this.opts.operationDelayMs) }, requestId));
+    return this.finish(
+      this.newOperation(
+        {
+          project,
+          zone,
+          operationType: 'delete',
+          targetName: name,
+          targetId: i.id,
+          user,
+          doneAfterMs: Math.max(left, this.opts.operationDelayMs),
+        },
+        requestId,
+      ),
+    );
   }
 
-  setLabels(project: string, zone: string, name: string, body: any, requestId: string | undefined, user: string): OperationRecord {
+  setLabels(
+    project: string,
+    zone: string,
+    name: string,
+    body: any,
+    requestId: string | undefined,
+    user: string,
+  ): OperationRecord {
     this.refresh();
     const replay = this.dedupe(project, zone, requestId);
     if (replay) return replay;
@@ -362,14 +475,31 @@ export class World {
       throw new GoogleApiError(400, "Required field 'labelFingerprint' not specified", 'required');
     }
     if (body.labelFingerprint !== i.labelFingerprint) {
-      throw new GoogleApiError(412, 'Labels fingerprint either invalid or resource labels have changed', 'conditionNotMet');
+      throw new GoogleApiError(
+        412,
+        'Labels fingerprint either invalid or resource labels have changed',
+        'conditionNotMet',
+      );
     }
     // Same rules as on insert: validate through a minimal copy of the instance.
     const labels = body.labels ?? {};
     validateLabels(labels, 'labels');
     i.labels = sortedLabels({ ...labels });
     i.labelFingerprint = fingerprintOf(i.labels);
-    return this.finish(this.newOperation({ project, zone, operationType: 'setLabels', targetName: name, targetId: i.id, user, doneAfterMs: this.opts.operationDelayMs }, requestId));
+    return this.finish(
+      this.newOperation(
+        {
+          project,
+          zone,
+          operationType: 'setLabels',
+          targetName: name,
+          targetId: i.id,
+          user,
+          doneAfterMs: this.opts.operationDelayMs,
+        },
+        requestId,
+      ),
+    );
   }
 
   replaceLabels(project: string, zone: string, name: string, labels: Record<string, string>): void {
@@ -419,11 +549,25 @@ export class World {
         kind: 'compute#networkInterface',
         name: `nic${idx}`,
         network: `${API_BASE}projects/${net?.project ?? i.project}/global/networks/${net?.name ?? 'default'}`,
-        ...(sub ? { subnetwork: `${API_BASE}projects/${sub.project ?? i.project}/regions/${sub.region ?? region}/subnetworks/${sub.name}` } : {}),
-        networkIP: `10.128.${(Number(BigInt(i.id) % 250n) + idx) % 250}.${2 + (Number(BigInt(i.id) % 200n))}`,
+        ...(sub
+          ? {
+              subnetwork: `${API_BASE}projects/${sub.project ?? i.project}/regions/${sub.region ?? region}/subnetworks/${sub.name}`,
+            }
+          : {}),
+        networkIP: `10.128.${(Number(BigInt(i.id) % 250n) + idx) % 250}.${2 + Number(BigInt(i.id) % 200n)}`,
         stackType: 'IPV4_ONLY',
         fingerprint: fingerprintOf(n),
-        ...(n.accessConfigs ? { accessConfigs: n.accessConfigs.map((a: any) => ({ kind: 'compute#accessConfig', type: a.type ?? 'ONE_TO_ONE_NAT', name: a.name ?? 'External NAT', networkTier: a.networkTier ?? 'PREMIUM', ...(status === 'RUNNING' ? { natIP: `34.0.${Number(BigInt(i.id) % 250n)}.${idx + 10}` } : {}) })) } : {}),
+        ...(n.accessConfigs
+          ? {
+              accessConfigs: n.accessConfigs.map((a: any) => ({
+                kind: 'compute#accessConfig',
+                type: a.type ?? 'ONE_TO_ONE_NAT',
+                name: a.name ?? 'External NAT',
+                networkTier: a.networkTier ?? 'PREMIUM',
+                ...(status === 'RUNNING' ? { natIP: `34.0.${Number(BigInt(i.id) % 250n)}.${idx + 10}` } : {}),
+              })),
+            }
+          : {}),
       };
     });
     const disks = (b.disks ?? []).map((d: any, idx: number) => ({
@@ -452,18 +596,33 @@ export class World {
       canIpForward: b.canIpForward ?? false,
       networkInterfaces: nics,
       disks,
-      metadata: { kind: 'compute#metadata', fingerprint: fingerprintOf(b.metadata?.items ?? []), items: b.metadata?.items ?? [] },
+      metadata: {
+        kind: 'compute#metadata',
+        fingerprint: fingerprintOf(b.metadata?.items ?? []),
+        items: b.metadata?.items ?? [],
+      },
       serviceAccounts: resolveServiceAccounts(i.project, b.serviceAccounts),
       selfLink: `${zoneUrl}/instances/${i.name}`,
-      scheduling: { onHostMaintenance: 'MIGRATE', automaticRestart: true, preemptible: false, provisioningModel: 'STANDARD', ...(b.scheduling ?? {}) },
+      scheduling: {
+        onHostMaintenance: 'MIGRATE',
+        automaticRestart: true,
+        preemptible: false,
+        provisioningModel: 'STANDARD',
+        ...(b.scheduling ?? {}),
+      },
       cpuPlatform: 'Intel Broadwell',
       labels: i.labels,
       labelFingerprint: i.labelFingerprint,
-      guestAccelerators: (b.guestAccelerators ?? []).map((a: any) => ({ acceleratorType: `${zoneUrl}/acceleratorTypes/${parseRef(a.acceleratorType)?.name}`, acceleratorCount: a.acceleratorCount })),
+      guestAccelerators: (b.guestAccelerators ?? []).map((a: any) => ({
+        acceleratorType: `${zoneUrl}/acceleratorTypes/${parseRef(a.acceleratorType)?.name}`,
+        acceleratorCount: a.acceleratorCount,
+      })),
       startRestricted: false,
       deletionProtection: b.deletionProtection ?? false,
       fingerprint: fingerprintOf([i.labels, b.metadata]),
-      ...(status === 'RUNNING' ? { lastStartTimestamp: new Date(i.createdAt + (i.runningAfterMs ?? 0)).toISOString() } : {}),
+      ...(status === 'RUNNING'
+        ? { lastStartTimestamp: new Date(i.createdAt + (i.runningAfterMs ?? 0)).toISOString() }
+        : {}),
     };
   }
 
@@ -486,7 +645,13 @@ export class World {
       ...(status === 'DONE'
         ? {
             endTime: new Date(op.doneAt!).toISOString(),
-            ...(op.error ? { error: { errors: [op.error] }, httpErrorStatusCode: op.httpErrorStatusCode, httpErrorMessage: op.httpErrorMessage } : {}),
+            ...(op.error
+              ? {
+                  error: { errors: [op.error] },
+                  httpErrorStatusCode: op.httpErrorStatusCode,
+                  httpErrorMessage: op.httpErrorMessage,
+                }
+              : {}),
           }
         : {}),
       selfLink: `${zoneUrl}/operations/${op.name}`,

@@ -22,14 +22,22 @@ const targetOf = (body: Record<string, unknown>): Record<string, unknown> | unde
   return t && typeof t === 'object' && !Array.isArray(t) ? (t as Record<string, unknown>) : undefined;
 };
 
-const notFound = (id: unknown): ApiAnswer => [200, { error_message: `Server (${String(id)}) Does not Exist` }];
+const notFound = (id: unknown): ApiAnswer => [
+  200,
+  { error_message: `Server (${String(id)}) Does not Exist` },
+];
 
-export function updateServer(state: EmuState, body: Record<string, unknown>, row: (a: EmuAgent) => unknown): ApiAnswer {
+export function updateServer(
+  state: EmuState,
+  body: Record<string, unknown>,
+  row: (a: EmuAgent) => unknown,
+): ApiAnswer {
   const t = targetOf(body);
   if (!t) return [200, { error_message: 'Missing target_server' }];
   const agent = state.agents.find((a) => a.server_id === t.server_id);
   // Kasm checks the permission for the server type it is told; no type, no permission.
-  if (t.server_type !== 'host' && t.server_type !== agent?.server_type) return [401, { error_message: 'Unauthorized Action' }];
+  if (t.server_type !== 'host' && t.server_type !== agent?.server_type)
+    return [401, { error_message: 'Unauthorized Action' }];
   if (!agent) return notFound(t.server_id);
   if (t.enabled !== undefined && t.enabled !== null) {
     if (typeof t.enabled !== 'boolean') return [200, { error_message: 'Invalid value for enabled' }];
@@ -39,7 +47,8 @@ export function updateServer(state: EmuState, body: Record<string, unknown>, row
     const v = t[k];
     if (v === undefined || v === null) continue;
     const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) return [200, { error_message: `Invalid value for ${k}` }];
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
+      return [200, { error_message: `Invalid value for ${k}` }];
     agent[k] = n;
   }
   return [200, { server: row(agent) }];
@@ -48,11 +57,16 @@ export function updateServer(state: EmuState, body: Record<string, unknown>, row
 export function deleteServer(state: EmuState, body: Record<string, unknown>): ApiAnswer {
   const t = targetOf(body);
   if (!t) return [200, { error_message: 'Missing target_server' }];
-  if (body.force !== undefined && typeof body.force !== 'boolean') return [200, { error_message: "Invalid value for 'force': expected true or false" }];
+  if (body.force !== undefined && typeof body.force !== 'boolean')
+    return [200, { error_message: "Invalid value for 'force': expected true or false" }];
   const agent = state.agents.find((a) => a.server_id === t.server_id);
   if (!agent) return notFound(t.server_id);
   const sessions = state.sessions.filter((s) => s.server_id === agent.server_id);
-  if (sessions.length > 0 && body.force !== true) return [200, { error_message: `Server contains (${sessions.length}) kasms and 'force' option not set to True` }];
+  if (sessions.length > 0 && body.force !== true)
+    return [
+      200,
+      { error_message: `Server contains (${sessions.length}) kasms and 'force' option not set to True` },
+    ];
   if (sessions.length > 0) state.sessions = state.sessions.filter((s) => s.server_id !== agent.server_id);
   agent.operational_status = 'delete_pending';
   return [200, {}];
@@ -64,8 +78,16 @@ export function deleteServer(state: EmuState, body: Record<string, unknown>): Ap
  */
 export function settleCheckIns(state: EmuState, now: number, missingAfterMs: number): boolean {
   let changed = false;
-  const silent = (a: EmuAgent) => typeof a.silent_since_ms === 'number' && now - a.last_reported_ms >= missingAfterMs;
-  const gone = new Set(state.agents.filter((a) => silent(a) && (a.operational_status === 'delete_pending' || a.operational_status === 'destroying')).map((a) => a.server_id));
+  const silent = (a: EmuAgent) =>
+    typeof a.silent_since_ms === 'number' && now - a.last_reported_ms >= missingAfterMs;
+  const gone = new Set(
+    state.agents
+      .filter(
+        (a) =>
+          silent(a) && (a.operational_status === 'delete_pending' || a.operational_status === 'destroying'),
+      )
+      .map((a) => a.server_id),
+  );
   if (gone.size) {
     state.agents = state.agents.filter((a) => !gone.has(a.server_id));
     state.sessions = state.sessions.filter((s) => !s.server_id || !gone.has(s.server_id));

@@ -29,18 +29,25 @@ export function acceptsStyle(accepts: KasmAuthAccepts, style: KasmAuthStyle): bo
 export type AuthVerdict<K> = { ok: true; key: K } | { ok: false; status: 400 | 403; message: string };
 
 /** Finds the key a request authenticates with, in the style of its path. */
-export function authenticate<K extends KeyPair>(style: KasmAuthStyle, authorization: string | undefined, body: Record<string, unknown>, keys: readonly K[]): AuthVerdict<K> {
+export function authenticate<K extends KeyPair>(
+  style: KasmAuthStyle,
+  authorization: string | undefined,
+  body: Record<string, unknown>,
+  keys: readonly K[],
+): AuthVerdict<K> {
   let apiKey: unknown;
   let secret: unknown;
   if (style === 'body') {
     apiKey = body.api_key;
     secret = body.api_key_secret;
-    if (typeof apiKey !== 'string' || typeof secret !== 'string' || !apiKey || !secret) return { ok: false, status: 400, message: 'Missing api_key or api_key_secret' };
+    if (typeof apiKey !== 'string' || typeof secret !== 'string' || !apiKey || !secret)
+      return { ok: false, status: 400, message: 'Missing api_key or api_key_secret' };
   } else {
     const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization ?? '');
     const decoded = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');
-    if (colon <= 0 || colon === decoded.length - 1) return { ok: false, status: 400, message: 'Missing Authorization: Basic api_key:api_key_secret' };
+    if (colon <= 0 || colon === decoded.length - 1)
+      return { ok: false, status: 400, message: 'Missing Authorization: Basic api_key:api_key_secret' };
     apiKey = decoded.slice(0, colon);
     secret = decoded.slice(colon + 1);
   }

@@ -9,7 +9,15 @@ import { newKasmId } from './format.js';
 import type { EmuState } from './model.js';
 
 /** The per-cloud provider keys a 1.15 row carries (null unless it is that cloud). */
-const PROVIDER_KEYS = ['aws_vm_config_id', 'azure_vm_config_id', 'digital_ocean_vm_config_id', 'gcp_vm_config_id', 'oci_vm_config_id', 'vsphere_vm_config_id', 'openstack_vm_config_id'];
+const PROVIDER_KEYS = [
+  'aws_vm_config_id',
+  'azure_vm_config_id',
+  'digital_ocean_vm_config_id',
+  'gcp_vm_config_id',
+  'oci_vm_config_id',
+  'vsphere_vm_config_id',
+  'openstack_vm_config_id',
+];
 
 export interface AddAutoscaleConfigInput {
   autoscale_config_name: string;
@@ -27,11 +35,17 @@ export type EmuAutoscaleConfig = Record<string, unknown> & { autoscale_config_id
 
 /** Builds the stored row; throws (400 on the control route) when the provider config is unknown. */
 export function newAutoscaleConfig(state: EmuState, input: AddAutoscaleConfigInput): EmuAutoscaleConfig {
-  if (!input?.autoscale_config_name || !input.zone_name) throw new Error('addAutoscaleConfig needs autoscale_config_name and zone_name');
+  if (!input?.autoscale_config_name || !input.zone_name)
+    throw new Error('addAutoscaleConfig needs autoscale_config_name and zone_name');
   const provider = state.vmProviderConfigs.find((c) =>
-    input.vm_provider_config_id ? c.vm_provider_config_id === input.vm_provider_config_id : c.vm_provider_config_name === input.vm_provider_config_name,
+    input.vm_provider_config_id
+      ? c.vm_provider_config_id === input.vm_provider_config_id
+      : c.vm_provider_config_name === input.vm_provider_config_name,
   );
-  if (!provider) throw new Error(`no VM provider config ${input.vm_provider_config_id ?? input.vm_provider_config_name ?? '(none given)'} in the emulator`);
+  if (!provider)
+    throw new Error(
+      `no VM provider config ${input.vm_provider_config_id ?? input.vm_provider_config_name ?? '(none given)'} in the emulator`,
+    );
   const { vm_provider_config_id: _id, vm_provider_config_name: _name, ...rest } = input;
   const providerKey = `${String(provider.vm_provider_name)}_vm_config_id`;
   return {

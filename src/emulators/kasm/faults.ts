@@ -29,7 +29,8 @@ export class FaultBook {
   private faults: KasmFault[] = [];
 
   add(f: KasmFault): void {
-    if (!['error_message', 'status', 'html500', 'latency', 'drop'].includes(f.kind)) throw new Error(`unknown fault kind: ${String(f.kind)}`);
+    if (!['error_message', 'status', 'html500', 'latency', 'drop'].includes(f.kind))
+      throw new Error(`unknown fault kind: ${String(f.kind)}`);
     this.faults.push({ ...f });
   }
 

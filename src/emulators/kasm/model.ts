@@ -94,7 +94,11 @@ export function indexSessions(state: EmuState): SessionIndex {
   return byServer;
 }
 
-export function usedOn(state: EmuState, serverId: string, index?: SessionIndex): { cores: number; memory: number; gpus: number } {
+export function usedOn(
+  state: EmuState,
+  serverId: string,
+  index?: SessionIndex,
+): { cores: number; memory: number; gpus: number } {
   const used = { cores: 0, memory: 0, gpus: 0 };
   for (const s of index ? (index.get(serverId) ?? []) : state.sessions) {
     if (s.server_id !== serverId || !CONSUMING.has(s.operational_status)) continue;
@@ -105,7 +109,11 @@ export function usedOn(state: EmuState, serverId: string, index?: SessionIndex):
   return used;
 }
 
-export function freeOn(state: EmuState, a: EmuAgent, index?: SessionIndex): { cores: number; memory: number; gpus: number } {
+export function freeOn(
+  state: EmuState,
+  a: EmuAgent,
+  index?: SessionIndex,
+): { cores: number; memory: number; gpus: number } {
   const cap = capacityOf(a);
   const used = usedOn(state, a.server_id, index);
   return { cores: cap.cores - used.cores, memory: cap.memory - used.memory, gpus: cap.gpus - used.gpus };

@@ -7,8 +7,21 @@ import { MASK } from './format.js';
  * is rejected with "X is not JSON list/dictionary". Returns an error message or undefined.
  */
 
-const JSON_LISTS = ['oci_nsg_ocids', 'oci_availability_domains', 'gcp_network_tags', 'gcp_metadata', 'gcp_guest_accelerators'];
-const JSON_DICTS = ['oci_custom_tags', 'oci_config_override', 'gcp_custom_labels', 'gcp_service_account', 'gcp_config_override', 'gcp_credentials'];
+const JSON_LISTS = [
+  'oci_nsg_ocids',
+  'oci_availability_domains',
+  'gcp_network_tags',
+  'gcp_metadata',
+  'gcp_guest_accelerators',
+];
+const JSON_DICTS = [
+  'oci_custom_tags',
+  'oci_config_override',
+  'gcp_custom_labels',
+  'gcp_service_account',
+  'gcp_config_override',
+  'gcp_credentials',
+];
 
 function checkJson(key: string, value: unknown, want: 'list' | 'dictionary'): string | undefined {
   if (value === undefined || value === null || value === '' || value === MASK) return undefined;
@@ -27,12 +40,19 @@ function checkJson(key: string, value: unknown, want: 'list' | 'dictionary'): st
 export function checkProviderConfig(c: Record<string, unknown>, isCreate: boolean): string | undefined {
   const required = ['vm_provider_name', 'vm_provider_config_name', 'max_instances', 'startup_script'];
   if (isCreate) {
-    for (const k of required) if (c[k] === undefined || c[k] === null || c[k] === '') return `Missing required field: ${k}`;
+    for (const k of required)
+      if (c[k] === undefined || c[k] === null || c[k] === '') return `Missing required field: ${k}`;
   }
-  if (c.vm_provider_name !== undefined && !['oci', 'gcp', 'azure', 'aws', 'digital_ocean', 'vsphere', 'openstack', 'harvester'].includes(String(c.vm_provider_name))) {
+  if (
+    c.vm_provider_name !== undefined &&
+    !['oci', 'gcp', 'azure', 'aws', 'digital_ocean', 'vsphere', 'openstack', 'harvester'].includes(
+      String(c.vm_provider_name),
+    )
+  ) {
     return `Invalid vm_provider_name: ${String(c.vm_provider_name)}`;
   }
-  if (c.max_instances !== undefined && !Number.isInteger(Number(c.max_instances))) return 'max_instances must be an integer';
+  if (c.max_instances !== undefined && !Number.isInteger(Number(c.max_instances)))
+    return 'max_instances must be an integer';
   for (const k of JSON_LISTS) {
     const e = checkJson(k, c[k], 'list');
     if (e) return e;
@@ -49,7 +69,10 @@ export function checkProviderConfig(c: Record<string, unknown>, isCreate: boolea
  * stored; any other value is stored as sent, empty ones ("", 0, {}, []) included: sending
  * the empty value of its type is the only way to clear a key.
  */
-export function mergeUpdate(stored: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+export function mergeUpdate(
+  stored: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
   const out = { ...stored };
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined || v === null || v === MASK) continue;
@@ -60,8 +83,12 @@ export function mergeUpdate(stored: Record<string, unknown>, patch: Record<strin
 }
 
 /** Create: what is sent, without null keys (Kasm's columns keep their defaults). */
-export function createdConfig(sent: Record<string, unknown>, id: string): Record<string, unknown> & { vm_provider_config_id: string } {
+export function createdConfig(
+  sent: Record<string, unknown>,
+  id: string,
+): Record<string, unknown> & { vm_provider_config_id: string } {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(sent)) if (v !== null && v !== undefined && k !== 'vm_provider_config_id') out[k] = v;
+  for (const [k, v] of Object.entries(sent))
+    if (v !== null && v !== undefined && k !== 'vm_provider_config_id') out[k] = v;
   return { ...out, vm_provider_config_id: id };
 }

@@ -1,5 +1,17 @@
 import { kasmDate, MASK } from './format.js';
-import { capacityOf, CONSUMING, freeOn, indexSessions, isAvailable, usedOn, type EmuAgent, type EmuSession, type EmuState, type EmuZone, type SessionIndex } from './model.js';
+import {
+  capacityOf,
+  CONSUMING,
+  freeOn,
+  indexSessions,
+  isAvailable,
+  usedOn,
+  type EmuAgent,
+  type EmuSession,
+  type EmuState,
+  type EmuZone,
+  type SessionIndex,
+} from './model.js';
 
 /** How Kasm's answers look: rows built from the state at read time. */
 
@@ -24,13 +36,22 @@ export function serverRow(state: EmuState, a: EmuAgent, index: SessionIndex = in
     core_calculations: calc(used.cores, cap.cores),
     memory_calculations: calc(used.memory, cap.memory),
     gpu_calculations: calc(used.gpus, cap.gpus),
-    kasms: (index.get(a.server_id) ?? []).map((s) => ({ kasm_id: s.kasm_id, start_date: kasmDate(s.start_ms), keepalive_date: kasmDate(s.keepalive_ms), user: { username: s.user } })),
+    kasms: (index.get(a.server_id) ?? []).map((s) => ({
+      kasm_id: s.kasm_id,
+      start_date: kasmDate(s.start_ms),
+      keepalive_date: kasmDate(s.keepalive_ms),
+      user: { username: s.user },
+    })),
   };
 }
 
 /** A `get_kasms` row. `server` is filled once the session has an agent. */
 export function sessionRow(state: EmuState, s: EmuSession, agents?: Map<string, EmuAgent>) {
-  const agent = !s.server_id ? undefined : agents ? agents.get(s.server_id) : state.agents.find((a) => a.server_id === s.server_id);
+  const agent = !s.server_id
+    ? undefined
+    : agents
+      ? agents.get(s.server_id)
+      : state.agents.find((a) => a.server_id === s.server_id);
   return {
     kasm_id: s.kasm_id,
     server_id: s.server_id,
@@ -41,9 +62,15 @@ export function sessionRow(state: EmuState, s: EmuSession, agents?: Map<string, 
     start_date: kasmDate(s.start_ms),
     keepalive_date: kasmDate(s.keepalive_ms),
     zone_name: s.zone_name,
-    image: { image_id: 'emulated0image0000000000000000000'.slice(0, 32), name: s.image_name, friendly_name: s.image_name },
+    image: {
+      image_id: 'emulated0image0000000000000000000'.slice(0, 32),
+      name: s.image_name,
+      friendly_name: s.image_name,
+    },
     user: { username: s.user },
-    server: agent ? { hostname: agent.hostname, port: 443, provider: agent.provider, zone_name: agent.zone_name } : null,
+    server: agent
+      ? { hostname: agent.hostname, port: 443, provider: agent.provider, zone_name: agent.zone_name }
+      : null,
   };
 }
 

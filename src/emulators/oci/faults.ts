@@ -5,9 +5,17 @@
  */
 
 export type OciOperation =
-  | 'ListInstances' | 'LaunchInstance' | 'GetInstance' | 'UpdateInstance' | 'TerminateInstance'
-  | 'GetImage' | 'ListShapes' | 'GetSubnet' | 'GetNetworkSecurityGroup'
-  | 'ListAvailabilityDomains' | 'GetCompartment';
+  | 'ListInstances'
+  | 'LaunchInstance'
+  | 'GetInstance'
+  | 'UpdateInstance'
+  | 'TerminateInstance'
+  | 'GetImage'
+  | 'ListShapes'
+  | 'GetSubnet'
+  | 'GetNetworkSecurityGroup'
+  | 'ListAvailabilityDomains'
+  | 'GetCompartment';
 
 export type OciFaultKind =
   /** Delay the answer by `ms` (real time: it is network latency). */
@@ -42,7 +50,8 @@ export class FaultTable {
   private faults: Array<OciFault & { left: number }> = [];
 
   add(f: OciFault): void {
-    if (f.times !== undefined && (!Number.isInteger(f.times) || f.times < 1)) throw new Error('fault times must be a positive integer');
+    if (f.times !== undefined && (!Number.isInteger(f.times) || f.times < 1))
+      throw new Error('fault times must be a positive integer');
     this.faults.push({ ...f, left: f.times ?? Number.POSITIVE_INFINITY });
   }
 

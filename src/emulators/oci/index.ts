@@ -14,7 +14,15 @@ import { delay, dropConnection, listen, parseJsonBody, sendJson } from '../commo
 import { loadStateFile, saveStateFile } from '../common/state-file.js';
 import { FaultTable, type OciFault, type OciOperation } from './faults.js';
 import { verifyOciSignature } from './signature.js';
-import { emptyState, instanceJson, lifecycleOf, type LifecycleState, type OciSeed, type OciState, type StoredInstance } from './store.js';
+import {
+  emptyState,
+  instanceJson,
+  lifecycleOf,
+  type LifecycleState,
+  type OciSeed,
+  type OciState,
+  type StoredInstance,
+} from './store.js';
 import { listOrder } from './list-order.js';
 import { REGION_KEYS } from './sdk-tables.generated.js';
 import { ApiError, validateLaunch, validateUpdate } from './validate.js';
@@ -38,7 +46,13 @@ export interface OciEmulatorOptions {
   region?: string;
   seed?: OciSeed;
   /** API keys to accept: keyId "tenancy/user/fingerprint" → public key PEM. */
-  apiKeys?: Array<{ keyId?: string; tenancy?: string; user?: string; fingerprint?: string; publicKeyPem: string }>;
+  apiKeys?: Array<{
+    keyId?: string;
+    tenancy?: string;
+    user?: string;
+    fingerprint?: string;
+    publicKeyPem: string;
+  }>;
   /** Re-evaluate lifecycles on a real timer so 'running' fires without a request (demo). 0 = off. */
   tickMs?: number;
   /**
@@ -72,7 +86,10 @@ export interface OciEmulator {
   close(): Promise<void>;
   /** 'running' (RunningEvent), 'terminated' ({id, name, zone, tags}). */
   events: EventEmitter;
-  registerApiKey(key: string | { tenancy: string; user: string; fingerprint?: string }, publicKeyPem: string): string;
+  registerApiKey(
+    key: string | { tenancy: string; user: string; fingerprint?: string },
+    publicKeyPem: string,
+  ): string;
   setFault(fault: OciFault): void;
   clearFaults(): void;
   faults(): OciFault[];
@@ -118,18 +135,32 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
     }
   }
 
-  function registerApiKey(key: string | { tenancy: string; user: string; fingerprint?: string }, publicKeyPem: string): string {
+  function registerApiKey(
+    key: string | { tenancy: string; user: string; fingerprint?: string },
+    publicKeyPem: string,
+  ): string {
     const info = inspectKey(publicKeyPem);
     // The console refuses API keys under 2048 bits ("The key must be at least 2048 bits").
-    if (info.bits < 2048) throw new ApiError(400, 'InvalidParameter', `The public key is ${info.bits} bits; OCI API keys must be RSA keys of at least 2048 bits (make one with: kasm-scale keys generate)`);
+    if (info.bits < 2048)
+      throw new ApiError(
+        400,
+        'InvalidParameter',
+        `The public key is ${info.bits} bits; OCI API keys must be RSA keys of at least 2048 bits (make one with: kasm-scale keys generate)`,
+      );
     const pem = info.publicKeyPem;
-    const keyId = typeof key === 'string' ? key : `${key.tenancy}/${key.user}/${key.fingerprint ?? inspectKey(pem).fingerprint}`;
+    const keyId =
+      typeof key === 'string'
+        ? key
+        : `${key.tenancy}/${key.user}/${key.fingerprint ?? inspectKey(pem).fingerprint}`;
     state.keys[keyId] = pem;
     save();
     return keyId;
   }
   for (const k of opts.apiKeys ?? []) {
-    registerApiKey(k.keyId ?? { tenancy: k.tenancy ?? '', user: k.user ?? '', fingerprint: k.fingerprint }, k.publicKeyPem);
+    registerApiKey(
+      k.keyId ?? { tenancy: k.tenancy ?? '', user: k.user ?? '', fingerprint: k.fingerprint },
+      k.publicKeyPem,
+    );
   }
 
   function stateOf(i: StoredInstance): LifecycleState {
@@ -142,7 +173,11 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
     for (const i of state.instances) {
       const s = stateOf(i);
       // Reached RUNNING (possibly before a later terminate that nobody observed in between).
-      const reachedRunning = s === 'RUNNING' || (i.terminateRequestedAt !== undefined && i.runningAt !== null && i.runningAt <= i.terminateRequestedAt);
+      const reachedRunning =
+        s === 'RUNNING' ||
+        (i.terminateRequestedAt !== undefined &&
+          i.runningAt !== null &&
+          i.runningAt <= i.terminateRequestedAt);
       if (reachedRunning && !i.runningEmitted) {
         i.runningEmitted = true;
         changed = true;
@@ -159,14 +194,20 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
       if (s === 'TERMINATED' && !i.terminatedEmitted) {
         i.terminatedEmitted = true;
         changed = true;
-        events.emit('terminated', { id: i.id, name: i.displayName, zone: i.details.availabilityDomain, tags: { ...i.freeformTags } });
+        events.emit('terminated', {
+          id: i.id,
+          name: i.displayName,
+          zone: i.details.availabilityDomain,
+          tags: { ...i.freeformTags },
+        });
       }
     }
     if (changed) save();
   }
 
   const findInstance = (id: string) => state.instances.find((i) => i.id === id);
-  const etagOf = (i: StoredInstance) => `"${createHash('sha256').update(`${i.id}:${i.version}`).digest('hex').slice(0, 32)}"`;
+  const etagOf = (i: StoredInstance) =>
+    `"${createHash('sha256').update(`${i.id}:${i.version}`).digest('hex').slice(0, 32)}"`;
   const view = (i: StoredInstance) => instanceJson(i, stateOf(i), regionKey);
 
   /** Cursor pagination: the token is the offset, opaque to clients. */
@@ -175,18 +216,21 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
     let limit = pageSize;
     if (limitParam !== null) {
       const n = Number(limitParam);
-      if (!Number.isInteger(n) || n < 1 || n > 1000) throw new ApiError(400, 'InvalidParameter', 'limit must be an integer between 1 and 1000.');
+      if (!Number.isInteger(n) || n < 1 || n > 1000)
+        throw new ApiError(400, 'InvalidParameter', 'limit must be an integer between 1 and 1000.');
       limit = Math.min(n, pageSize);
     }
     const pageParam = url.searchParams.get('page');
     let start = 0;
     if (pageParam) {
       const decoded = Number(Buffer.from(pageParam, 'base64url').toString('utf8').replace(/^p:/, ''));
-      if (!Number.isInteger(decoded) || decoded < 0) throw new ApiError(400, 'InvalidParameter', 'Invalid page token.');
+      if (!Number.isInteger(decoded) || decoded < 0)
+        throw new ApiError(400, 'InvalidParameter', 'Invalid page token.');
       start = decoded;
     }
     const page = items.slice(start, start + limit);
-    const next = start + limit < items.length ? Buffer.from(`p:${start + limit}`).toString('base64url') : undefined;
+    const next =
+      start + limit < items.length ? Buffer.from(`p:${start + limit}`).toString('base64url') : undefined;
     return { page, next };
   }
 
@@ -225,7 +269,11 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
       const prior = state.retryTokens[token];
       if (prior && t - prior.at < 24 * 3600_000) {
         if (prior.bodyHash !== bodyHash) {
-          throw new ApiError(409, 'InvalidatedRetryToken', 'The retry token was already used for a request with a different body.');
+          throw new ApiError(
+            409,
+            'InvalidatedRetryToken',
+            'The retry token was already used for a request with a different body.',
+          );
         }
         const existing = findInstance(prior.instanceId);
         if (existing) return { status: 200, body: view(existing), headers: { etag: etagOf(existing) } };
@@ -236,7 +284,13 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
     if (fault?.kind === 'capacity') throw new ApiError(500, 'InternalError', 'Out of host capacity.');
     if (fault?.kind === 'quota') {
       const code = fault.code ?? 'LimitExceeded';
-      throw new ApiError(400, code, code === 'QuotaExceeded' ? `Quota exceeded for ${d.shape} cores in compartment.` : `The following service limits were exceeded: standard-e4-core-count. Request a service limit increase from the service limits page in the Console.`);
+      throw new ApiError(
+        400,
+        code,
+        code === 'QuotaExceeded'
+          ? `Quota exceeded for ${d.shape} cores in compartment.`
+          : `The following service limits were exceeded: standard-e4-core-count. Request a service limit increase from the service limits page in the Console.`,
+      );
     }
     const never = faults.take(['never_provision'], 'LaunchInstance', d.availabilityDomain);
     const inst: StoredInstance = {
@@ -251,7 +305,8 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
       version: 1,
     };
     state.instances.push(inst);
-    if (typeof token === 'string' && token) state.retryTokens[token] = { instanceId: inst.id, bodyHash, at: t };
+    if (typeof token === 'string' && token)
+      state.retryTokens[token] = { instanceId: inst.id, bodyHash, at: t };
     save();
     return { status: 200, body: view(inst), headers: { etag: etagOf(inst) } };
   }
@@ -262,18 +317,36 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
     if (s.availabilityDomains.length && !s.availabilityDomains.includes(d.availabilityDomain)) {
       throw new ApiError(400, 'InvalidParameter', `Invalid availabilityDomain: ${d.availabilityDomain}`);
     }
-    if (s.compartments.length && !s.compartments.some((c) => c.id === d.compartmentId)) throw new ApiError(404, 'NotAuthorizedOrNotFound', NOT_FOUND);
+    if (s.compartments.length && !s.compartments.some((c) => c.id === d.compartmentId))
+      throw new ApiError(404, 'NotAuthorizedOrNotFound', NOT_FOUND);
     const imageId = d.sourceDetails?.imageId ?? d.imageId;
-    if (s.images.length && imageId && !s.images.some((i) => i.id === imageId)) throw new ApiError(404, 'NotAuthorizedOrNotFound', `Image ${imageId} not found.`);
+    if (s.images.length && imageId && !s.images.some((i) => i.id === imageId))
+      throw new ApiError(404, 'NotAuthorizedOrNotFound', `Image ${imageId} not found.`);
     const subnetId = d.createVnicDetails?.subnetId ?? d.subnetId;
-    if (s.subnets.length && !s.subnets.some((x) => x.id === subnetId)) throw new ApiError(404, 'NotAuthorizedOrNotFound', `Subnet ${subnetId} not found.`);
+    if (s.subnets.length && !s.subnets.some((x) => x.id === subnetId))
+      throw new ApiError(404, 'NotAuthorizedOrNotFound', `Subnet ${subnetId} not found.`);
     for (const nsg of d.createVnicDetails?.nsgIds ?? []) {
-      if (s.networkSecurityGroups.length && !s.networkSecurityGroups.some((x) => x.id === nsg)) throw new ApiError(404, 'NotAuthorizedOrNotFound', `Network security group ${nsg} not found.`);
+      if (s.networkSecurityGroups.length && !s.networkSecurityGroups.some((x) => x.id === nsg))
+        throw new ApiError(404, 'NotAuthorizedOrNotFound', `Network security group ${nsg} not found.`);
     }
     if (s.shapes.length) {
-      const shape = s.shapes.find((x) => x.shape === d.shape && (!x.availabilityDomains || x.availabilityDomains.includes(d.availabilityDomain)));
-      if (!shape) throw new ApiError(400, 'InvalidParameter', `Shape ${d.shape} is not valid in ${d.availabilityDomain}.`);
-      if (shape.isFlexible && !d.shapeConfig?.ocpus) throw new ApiError(400, 'InvalidParameter', `Shape ${d.shape} is a flexible shape: shapeConfig.ocpus is required.`);
+      const shape = s.shapes.find(
+        (x) =>
+          x.shape === d.shape &&
+          (!x.availabilityDomains || x.availabilityDomains.includes(d.availabilityDomain)),
+      );
+      if (!shape)
+        throw new ApiError(
+          400,
+          'InvalidParameter',
+          `Shape ${d.shape} is not valid in ${d.availabilityDomain}.`,
+        );
+      if (shape.isFlexible && !d.shapeConfig?.ocpus)
+        throw new ApiError(
+          400,
+          'InvalidParameter',
+          `Shape ${d.shape} is a flexible shape: shapeConfig.ocpus is required.`,
+        );
     }
   }
 
@@ -289,8 +362,10 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
     if (parsed === undefined) throw new ApiError(400, 'InvalidParameter', 'Request body is not valid JSON.');
     validateUpdate(parsed);
     const ifMatch = req.headers['if-match'];
-    if (typeof ifMatch === 'string' && ifMatch !== etagOf(i)) throw new ApiError(412, 'NoEtagMatch', 'The resource has changed since the etag was read.');
-    if (stateOf(i) === 'TERMINATED' || stateOf(i) === 'TERMINATING') throw new ApiError(409, 'IncorrectState', `Instance ${id} is ${stateOf(i)}.`);
+    if (typeof ifMatch === 'string' && ifMatch !== etagOf(i))
+      throw new ApiError(412, 'NoEtagMatch', 'The resource has changed since the etag was read.');
+    if (stateOf(i) === 'TERMINATED' || stateOf(i) === 'TERMINATING')
+      throw new ApiError(409, 'IncorrectState', `Instance ${id} is ${stateOf(i)}.`);
     const u = parsed as Record<string, any>;
     // Tag maps are replaced whole, as the real API does (no merge).
     if (u.freeformTags) i.freeformTags = { ...u.freeformTags };
@@ -305,7 +380,8 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
     const i = findInstance(id);
     if (!i) throw new ApiError(404, 'NotAuthorizedOrNotFound', NOT_FOUND);
     const ifMatch = req.headers['if-match'];
-    if (typeof ifMatch === 'string' && ifMatch !== etagOf(i)) throw new ApiError(412, 'NoEtagMatch', 'The resource has changed since the etag was read.');
+    if (typeof ifMatch === 'string' && ifMatch !== etagOf(i))
+      throw new ApiError(412, 'NoEtagMatch', 'The resource has changed since the etag was read.');
     if (i.terminateRequestedAt === undefined) {
       // Record whether it had reached RUNNING, so a late read still emits 'running' first.
       if (i.runningAt !== null && i.runningAt > now()) i.runningAt = null;
@@ -322,12 +398,17 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
   function getById<T extends { id: string }>(list: T[], id: string, shape: (x: T) => unknown): Answer {
     const x = list.find((y) => y.id === id);
     if (!x) throw new ApiError(404, 'NotAuthorizedOrNotFound', NOT_FOUND);
-    return { status: 200, body: shape(x), headers: { etag: `"${createHash('sha256').update(id).digest('hex').slice(0, 16)}"` } };
+    return {
+      status: 200,
+      body: shape(x),
+      headers: { etag: `"${createHash('sha256').update(id).digest('hex').slice(0, 16)}"` },
+    };
   }
 
   function listShapes(url: URL): Answer {
     const compartmentId = requireParam(url, 'compartmentId');
-    if (state.seed.compartments.length && !state.seed.compartments.some((c) => c.id === compartmentId)) throw new ApiError(404, 'NotAuthorizedOrNotFound', NOT_FOUND);
+    if (state.seed.compartments.length && !state.seed.compartments.some((c) => c.id === compartmentId))
+      throw new ApiError(404, 'NotAuthorizedOrNotFound', NOT_FOUND);
     const ad = url.searchParams.get('availabilityDomain');
     const imageId = url.searchParams.get('imageId');
     if (ad && state.seed.availabilityDomains.length && !state.seed.availabilityDomains.includes(ad)) {
@@ -354,8 +435,14 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
 
   function route(method: string, path: string, url: URL): OciOperation | 'unknown' {
     const p = path.replace(/\/+$/, '');
-    if (p === '/instances') return method === 'GET' ? 'ListInstances' : method === 'POST' ? 'LaunchInstance' : 'unknown';
-    if (/^\/instances\/[^/]+$/.test(p)) return ({ GET: 'GetInstance', PUT: 'UpdateInstance', DELETE: 'TerminateInstance' } as const)[method as 'GET'] ?? 'unknown';
+    if (p === '/instances')
+      return method === 'GET' ? 'ListInstances' : method === 'POST' ? 'LaunchInstance' : 'unknown';
+    if (/^\/instances\/[^/]+$/.test(p))
+      return (
+        ({ GET: 'GetInstance', PUT: 'UpdateInstance', DELETE: 'TerminateInstance' } as const)[
+          method as 'GET'
+        ] ?? 'unknown'
+      );
     if (method !== 'GET') return 'unknown';
     if (/^\/images\/[^/]+$/.test(p)) return 'GetImage';
     if (p === '/shapes') return 'ListShapes';
@@ -367,7 +454,14 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
     return 'unknown';
   }
 
-  function dispatch(op: OciOperation, req: IncomingMessage, url: URL, path: string, raw: Buffer, parsed: unknown): Answer {
+  function dispatch(
+    op: OciOperation,
+    req: IncomingMessage,
+    url: URL,
+    path: string,
+    raw: Buffer,
+    parsed: unknown,
+  ): Answer {
     const id = decodeURIComponent(path.split('/')[2] ?? '');
     const s = state.seed;
     switch (op) {
@@ -383,41 +477,85 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
         return terminateInstance(req, id);
       case 'GetImage':
         return getById(s.images, id, (i) => ({
-          id: i.id, displayName: i.displayName ?? 'Canonical-Ubuntu-22.04-2024.01.01-0', compartmentId: i.compartmentId ?? defaultCompartment(),
-          operatingSystem: i.operatingSystem ?? 'Canonical Ubuntu', operatingSystemVersion: i.operatingSystemVersion ?? '22.04',
-          lifecycleState: i.lifecycleState ?? 'AVAILABLE', createImageAllowed: true, timeCreated: new Date(0).toISOString(),
+          id: i.id,
+          displayName: i.displayName ?? 'Canonical-Ubuntu-22.04-2024.01.01-0',
+          compartmentId: i.compartmentId ?? defaultCompartment(),
+          operatingSystem: i.operatingSystem ?? 'Canonical Ubuntu',
+          operatingSystemVersion: i.operatingSystemVersion ?? '22.04',
+          lifecycleState: i.lifecycleState ?? 'AVAILABLE',
+          createImageAllowed: true,
+          timeCreated: new Date(0).toISOString(),
         }));
       case 'ListShapes':
         return listShapes(url);
       case 'GetSubnet':
         return getById(s.subnets, id, (x) => ({
-          id: x.id, vcnId: x.vcnId ?? `ocid1.vcn.oc1.${regionKey}.emulated`, compartmentId: x.compartmentId ?? defaultCompartment(),
-          availabilityDomain: x.availabilityDomain ?? null, cidrBlock: x.cidrBlock ?? '10.0.1.0/24', displayName: x.displayName ?? 'subnet',
-          lifecycleState: 'AVAILABLE', routeTableId: `ocid1.routetable.oc1.${regionKey}.emulated`, virtualRouterIp: '10.0.1.1', virtualRouterMac: '00:00:17:00:00:01',
+          id: x.id,
+          vcnId: x.vcnId ?? `ocid1.vcn.oc1.${regionKey}.emulated`,
+          compartmentId: x.compartmentId ?? defaultCompartment(),
+          availabilityDomain: x.availabilityDomain ?? null,
+          cidrBlock: x.cidrBlock ?? '10.0.1.0/24',
+          displayName: x.displayName ?? 'subnet',
+          lifecycleState: 'AVAILABLE',
+          routeTableId: `ocid1.routetable.oc1.${regionKey}.emulated`,
+          virtualRouterIp: '10.0.1.1',
+          virtualRouterMac: '00:00:17:00:00:01',
         }));
       case 'GetNetworkSecurityGroup':
         return getById(s.networkSecurityGroups, id, (x) => ({
-          id: x.id, vcnId: x.vcnId ?? `ocid1.vcn.oc1.${regionKey}.emulated`, compartmentId: x.compartmentId ?? defaultCompartment(),
-          displayName: x.displayName ?? 'nsg', lifecycleState: 'AVAILABLE', timeCreated: new Date(0).toISOString(),
+          id: x.id,
+          vcnId: x.vcnId ?? `ocid1.vcn.oc1.${regionKey}.emulated`,
+          compartmentId: x.compartmentId ?? defaultCompartment(),
+          displayName: x.displayName ?? 'nsg',
+          lifecycleState: 'AVAILABLE',
+          timeCreated: new Date(0).toISOString(),
         }));
       case 'ListAvailabilityDomains': {
         const compartmentId = requireParam(url, 'compartmentId');
-        return { status: 200, body: s.availabilityDomains.map((name, n) => ({ name, id: `ocid1.availabilitydomain.oc1..ad${n + 1}`, compartmentId })) };
+        return {
+          status: 200,
+          body: s.availabilityDomains.map((name, n) => ({
+            name,
+            id: `ocid1.availabilitydomain.oc1..ad${n + 1}`,
+            compartmentId,
+          })),
+        };
       }
       case 'GetCompartment':
         return getById(s.compartments, id, (c) => ({
-          id: c.id, compartmentId: 'ocid1.tenancy.oc1..emulated', name: c.name ?? 'kasm', description: c.name ?? 'kasm',
-          lifecycleState: c.lifecycleState ?? 'ACTIVE', timeCreated: new Date(0).toISOString(),
+          id: c.id,
+          compartmentId: 'ocid1.tenancy.oc1..emulated',
+          name: c.name ?? 'kasm',
+          description: c.name ?? 'kasm',
+          lifecycleState: c.lifecycleState ?? 'ACTIVE',
+          timeCreated: new Date(0).toISOString(),
         }));
     }
   }
 
-  function record(op: ReceivedRequest['operation'], req: IncomingMessage, body: unknown, status: number): void {
-    requests.push({ operation: op, method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, status });
+  function record(
+    op: ReceivedRequest['operation'],
+    req: IncomingMessage,
+    body: unknown,
+    status: number,
+  ): void {
+    requests.push({
+      operation: op,
+      method: req.method ?? '',
+      path: req.url ?? '',
+      headers: req.headers,
+      body,
+      status,
+    });
     if (requests.length > 5000) requests.splice(0, requests.length - 5000);
   }
 
-  async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL, parsed: unknown): Promise<void> {
+  async function handleControl(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    parsed: unknown,
+  ): Promise<void> {
     const p = url.pathname.replace(/^\/__emulator/, '');
     const b = (parsed ?? {}) as Record<string, any>;
     try {
@@ -431,7 +569,10 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
       }
       if (p === '/faults' && req.method === 'GET') return sendJson(res, 200, { faults: faults.list() });
       if (p === '/keys' && req.method === 'POST') {
-        const keyId = registerApiKey(b.keyId ?? { tenancy: b.tenancy, user: b.user, fingerprint: b.fingerprint }, String(b.publicKeyPem ?? ''));
+        const keyId = registerApiKey(
+          b.keyId ?? { tenancy: b.tenancy, user: b.user, fingerprint: b.fingerprint },
+          String(b.publicKeyPem ?? ''),
+        );
         return sendJson(res, 200, { keyId });
       }
       if (p === '/clock' && req.method === 'POST') {
@@ -449,7 +590,10 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
         refresh();
         return sendJson(res, 200, { instances: state.instances.map(view) });
       }
-      return sendJson(res, 404, { code: 'NotFound', message: `No emulator control route ${req.method} ${url.pathname}` });
+      return sendJson(res, 404, {
+        code: 'NotFound',
+        message: `No emulator control route ${req.method} ${url.pathname}`,
+      });
     } catch (err) {
       if (err instanceof ApiError) return sendJson(res, err.status, { code: err.code, message: err.message });
       return sendJson(res, 400, { code: 'InvalidParameter', message: (err as Error).message });
@@ -478,7 +622,8 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
         res.end();
       } else sendJson(res, a.status, a.body, headers);
     };
-    const fail = (e: ApiError) => send({ status: e.status, body: { code: e.code, message: e.message }, headers: e.headers });
+    const fail = (e: ApiError) =>
+      send({ status: e.status, body: { code: e.code, message: e.message }, headers: e.headers });
 
     if (op !== 'unknown') {
       const lat = faults.take(['latency'], op);
@@ -489,15 +634,31 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
       }
     }
 
-    const verdict = verifyOciSignature({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: raw }, (keyId) => state.keys[keyId], { now: authNow });
-    if (!verdict.ok) return fail(new ApiError(401, 'NotAuthenticated', verdict.clockSkew ? verdict.reason : `${AUTH_MESSAGE} (${verdict.reason})`));
+    const verdict = verifyOciSignature(
+      { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: raw },
+      (keyId) => state.keys[keyId],
+      { now: authNow },
+    );
+    if (!verdict.ok)
+      return fail(
+        new ApiError(
+          401,
+          'NotAuthenticated',
+          verdict.clockSkew ? verdict.reason : `${AUTH_MESSAGE} (${verdict.reason})`,
+        ),
+      );
     if (op === 'unknown') return fail(new ApiError(404, 'NotAuthorizedOrNotFound', NOT_FOUND));
 
     const thr = faults.take(['throttle'], op);
     if (thr) {
-      return fail(new ApiError(429, 'TooManyRequests', 'User-rate limit exceeded.', { 'retry-after': String(thr.retryAfterSeconds ?? 1) }));
+      return fail(
+        new ApiError(429, 'TooManyRequests', 'User-rate limit exceeded.', {
+          'retry-after': String(thr.retryAfterSeconds ?? 1),
+        }),
+      );
     }
-    if (faults.take(['error500'], op)) return fail(new ApiError(500, 'InternalError', 'Internal error occurred.'));
+    if (faults.take(['error500'], op))
+      return fail(new ApiError(500, 'InternalError', 'Internal error occurred.'));
 
     refresh();
     try {

@@ -14,10 +14,18 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function listOrder(sortBy: string | null, sortOrder: string | null): (a: Row, b: Row) => number {
   if (sortBy !== null && !LIST_INSTANCES_SORT_BY.includes(sortBy)) {
-    throw new ApiError(400, 'InvalidParameter', `Invalid sortBy ${sortBy}: must be one of ${LIST_INSTANCES_SORT_BY.join(', ')}.`);
+    throw new ApiError(
+      400,
+      'InvalidParameter',
+      `Invalid sortBy ${sortBy}: must be one of ${LIST_INSTANCES_SORT_BY.join(', ')}.`,
+    );
   }
   if (sortOrder !== null && !LIST_INSTANCES_SORT_ORDER.includes(sortOrder)) {
-    throw new ApiError(400, 'InvalidParameter', `Invalid sortOrder ${sortOrder}: must be one of ${LIST_INSTANCES_SORT_ORDER.join(', ')}.`);
+    throw new ApiError(
+      400,
+      'InvalidParameter',
+      `Invalid sortOrder ${sortOrder}: must be one of ${LIST_INSTANCES_SORT_ORDER.join(', ')}.`,
+    );
   }
   const by = sortBy ?? 'TIMECREATED';
   const order = sortOrder ?? (by === 'DISPLAYNAME' ? 'ASC' : 'DESC');

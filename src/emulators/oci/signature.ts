@@ -42,10 +42,12 @@ export function verifyOciSignature(
   const params = parseSignatureHeader(auth);
   if (!params) return fail('Authorization header is not an HTTP Signature');
   const { keyId, signature } = params;
-  if (params.version !== undefined && params.version !== '1') return fail(`unsupported signature version ${params.version}`);
+  if (params.version !== undefined && params.version !== '1')
+    return fail(`unsupported signature version ${params.version}`);
   if (!keyId) return fail('signature has no keyId');
   if (!signature) return fail('signature has no signature value');
-  if (params.algorithm && params.algorithm.toLowerCase() !== 'rsa-sha256') return fail(`unsupported algorithm ${params.algorithm}`);
+  if (params.algorithm && params.algorithm.toLowerCase() !== 'rsa-sha256')
+    return fail(`unsupported algorithm ${params.algorithm}`);
   if (keyId.split('/').length !== 3) return fail('keyId is not <tenancy>/<user>/<fingerprint>');
 
   // The draft's default list is just "date"; OCI always sends one.
@@ -53,7 +55,8 @@ export function verifyOciSignature(
   const method = req.method.toUpperCase();
   const required = [...ALWAYS_SIGNED, ...(BODY_METHODS.has(method) ? BODY_SIGNED : [])];
   for (const name of required) if (!signed.includes(name)) return fail(`header ${name} is not signed`);
-  if (!signed.includes('date') && !signed.includes('x-date')) return fail('neither date nor x-date is signed');
+  if (!signed.includes('date') && !signed.includes('x-date'))
+    return fail('neither date nor x-date is signed');
 
   const lines: string[] = [];
   for (const name of signed) {
@@ -68,8 +71,10 @@ export function verifyOciSignature(
 
   if (BODY_METHODS.has(method)) {
     const expected = createHash('sha256').update(req.body).digest('base64');
-    if (headerValue(req.headers, 'x-content-sha256') !== expected) return fail('x-content-sha256 does not match the body');
-    if (Number(headerValue(req.headers, 'content-length')) !== req.body.length) return fail('content-length does not match the body');
+    if (headerValue(req.headers, 'x-content-sha256') !== expected)
+      return fail('x-content-sha256 does not match the body');
+    if (Number(headerValue(req.headers, 'content-length')) !== req.body.length)
+      return fail('content-length does not match the body');
   }
 
   if (opts.now) {
@@ -78,14 +83,20 @@ export function verifyOciSignature(
     if (Number.isNaN(at)) return fail('the signed date is not a date');
     const now = opts.now();
     const max = opts.maxSkewMs ?? 5 * 60_000;
-    if (Math.abs(at - now) > max) return { ok: false, clockSkew: true, reason: clockSkewMessage(at, now, max) };
+    if (Math.abs(at - now) > max)
+      return { ok: false, clockSkew: true, reason: clockSkewMessage(at, now, max) };
   }
 
   const pem = publicKeyFor(keyId);
   if (!pem) return fail(`unknown keyId ${keyId}`);
   let ok: boolean;
   try {
-    ok = verify('RSA-SHA256', Buffer.from(lines.join('\n')), createPublicKey(pem), Buffer.from(signature, 'base64'));
+    ok = verify(
+      'RSA-SHA256',
+      Buffer.from(lines.join('\n')),
+      createPublicKey(pem),
+      Buffer.from(signature, 'base64'),
+    );
   } catch {
     return fail('signature cannot be checked with the registered key');
   }

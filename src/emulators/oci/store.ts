@@ -17,15 +17,35 @@ export interface SeedShape {
   /** Images it is compatible with; default: every image. */
   imageIds?: string[];
   ocpuOptions?: { min: number; max: number };
-  memoryOptions?: { minInGBs: number; maxInGBs: number; defaultPerOcpuInGBs?: number; minPerOcpuInGBs?: number; maxPerOcpuInGBs?: number };
+  memoryOptions?: {
+    minInGBs: number;
+    maxInGBs: number;
+    defaultPerOcpuInGBs?: number;
+    minPerOcpuInGBs?: number;
+    maxPerOcpuInGBs?: number;
+  };
   processorDescription?: string;
 }
 
 export interface OciSeed {
   availabilityDomains?: string[];
   compartments?: Array<{ id: string; name?: string; lifecycleState?: string }>;
-  images?: Array<{ id: string; displayName?: string; operatingSystem?: string; operatingSystemVersion?: string; compartmentId?: string; lifecycleState?: string }>;
-  subnets?: Array<{ id: string; vcnId?: string; compartmentId?: string; availabilityDomain?: string | null; cidrBlock?: string; displayName?: string }>;
+  images?: Array<{
+    id: string;
+    displayName?: string;
+    operatingSystem?: string;
+    operatingSystemVersion?: string;
+    compartmentId?: string;
+    lifecycleState?: string;
+  }>;
+  subnets?: Array<{
+    id: string;
+    vcnId?: string;
+    compartmentId?: string;
+    availabilityDomain?: string | null;
+    cidrBlock?: string;
+    displayName?: string;
+  }>;
   networkSecurityGroups?: Array<{ id: string; vcnId?: string; compartmentId?: string; displayName?: string }>;
   shapes?: SeedShape[];
 }
@@ -83,7 +103,11 @@ export function lifecycleOf(i: StoredInstance, now: number, terminatingDelayMs: 
 }
 
 /** The Instance resource as the REST API returns it. */
-export function instanceJson(i: StoredInstance, state: LifecycleState, region: string): Record<string, unknown> {
+export function instanceJson(
+  i: StoredInstance,
+  state: LifecycleState,
+  region: string,
+): Record<string, unknown> {
   const d = i.details;
   const sc = d.shapeConfig ?? {};
   return {

@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGcpAdapter } from '../../../src/clouds/gcp/adapter.js';
 import { gcpClientOptions } from '../../../src/clouds/gcp/client.js';
-import { TAG_IDLE_SINCE, TAG_MANAGED, TAG_POOL, TAG_SERVER_ID, ownershipTags, requestIdFor } from '../../../src/clouds/ownership.js';
+import {
+  TAG_IDLE_SINCE,
+  TAG_MANAGED,
+  TAG_POOL,
+  TAG_SERVER_ID,
+  ownershipTags,
+  requestIdFor,
+} from '../../../src/clouds/ownership.js';
 import { CloudError, type CloudAdapter, type OwnedInstance } from '../../../src/clouds/types.js';
 import { renderGcpInstance } from '../../../src/config/render/gcp.js';
 import type { GcpProvider } from '../../../src/config/types.js';
@@ -18,21 +25,41 @@ async function env(opts: Parameters<typeof setup>[0] = {}, extra: Partial<GcpPro
   closers.push(() => s.emu.close());
   const sleeps: number[] = [];
   const p = { ...s.p, ...extra };
-  const adapter = await createGcpAdapter(p, { sleep: async (ms) => void sleeps.push(ms), random: () => 0, poolNames: ['GPU Pool', 'pool-a'] });
+  const adapter = await createGcpAdapter(p, {
+    sleep: async (ms) => void sleeps.push(ms),
+    random: () => 0,
+    poolNames: ['GPU Pool', 'pool-a'],
+  });
   closers.push(() => adapter.close!());
   return { ...s, p, adapter, sleeps };
 }
 
 function req(pool = 'pool-a', key?: string) {
   const id = serverId();
-  return { autoscaleConfigName: pool, serverId: id, zone: ZONE, idempotencyKey: key ?? `launch-${id}`, scriptTokens: tokens };
+  return {
+    autoscaleConfigName: pool,
+    serverId: id,
+    zone: ZONE,
+    idempotencyKey: key ?? `launch-${id}`,
+    scriptTokens: tokens,
+  };
 }
 
 /** Inserts an instance without our labels, through the real library (someone else's VM). */
-async function insertForeign(emu: GcpEmulator, p: GcpProvider, name: string, labels: Record<string, string> = { team: 'vdi' }) {
+async function insertForeign(
+  emu: GcpEmulator,
+  p: GcpProvider,
+  name: string,
+  labels: Record<string, string> = { team: 'vdi' },
+) {
   const { InstancesClient } = await import('@google-cloud/compute');
   const c = new InstancesClient(gcpClientOptions(p));
-  const body = renderGcpInstance(p, { autoscaleConfigName: 'x', serverId: serverId(), zone: ZONE, scriptTokens: tokens });
+  const body = renderGcpInstance(p, {
+    autoscaleConfigName: 'x',
+    serverId: serverId(),
+    zone: ZONE,
+    scriptTokens: tokens,
+  });
   await c.insert({ project: PROJECT, zone: ZONE, instanceResource: { ...body, name, labels } });
   await c.close();
 }
@@ -50,7 +77,8 @@ describe('GCP adapter against the emulator, through @google-cloud/compute', () =
   it('lists only our instances, in every zone of the project, paging through every page with the label filter', async () => {
     const { emu, p, adapter } = await env({ pageSize: 2 });
     const launched = [];
-    for (let n = 0; n < 4; n++) launched.push((await adapter.launch(req(n % 2 ? 'GPU Pool' : 'pool-a'))).instance.name);
+    for (let n = 0; n < 4; n++)
+      launched.push((await adapter.launch(req(n % 2 ? 'GPU Pool' : 'pool-a'))).instance.name);
     // The pool used to live in another zone: those instances are still ours.
     const moved = await createGcpAdapter({ ...p, gcp_zone: 'us-central1-b' }, { sleep: async () => {} });
     closers.push(() => moved.close!());
@@ -81,20 +109,40 @@ describe('GCP adapter against the emulator, through @google-cloud/compute', () =
         { key: 'enable-oslogin', value: 'TRUE' },
         { key: 'block-project-ssh-keys', value: 'true' },
       ],
-      gcp_service_account: { email: 'agents@kasm-test-project.iam.gserviceaccount.com', scopes: ['https://www.googleapis.com/auth/cloud-platform'] },
-      gcp_config_override: { description: 'kasm agent', shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true }, scheduling: { automaticRestart: true } },
+      gcp_service_account: {
+        email: 'agents@kasm-test-project.iam.gserviceaccount.com',
+        scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+      },
+      gcp_config_override: {
+        description: 'kasm agent',
+        shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true },
+        scheduling: { automaticRestart: true },
+      },
     };
     const { emu, p, adapter, now } = await env({}, extra);
     const r = req();
     const res = await adapter.launch(r);
     const sent = emu.lastRequest('instances.insert')!;
-    const expected = renderGcpInstance(p, { autoscaleConfigName: r.autoscaleConfigName, serverId: r.serverId, zone: r.zone, scriptTokens: r.scriptTokens });
+    const expected = renderGcpInstance(p, {
+      autoscaleConfigName: r.autoscaleConfigName,
+      serverId: r.serverId,
+      zone: r.zone,
+      scriptTokens: r.scriptTokens,
+    });
     expect(wireClean(sent.body)).toEqual(wireClean(expected));
     expect(sent.query.requestId).toBe(requestIdFor(r.idempotencyKey));
     // The filled startup script, under the configured key.
     const items = (sent.body as { metadata: { items: { key: string; value: string }[] } }).metadata.items;
-    expect(items.find((i) => i.key === 'startup-script')!.value).toContain(`server ${r.serverId} token mgr-token-1`);
-    expect(res.instance).toMatchObject({ name: expected.name, autoscaleConfigName: 'pool-a', serverId: r.serverId, zone: ZONE, state: 'provisioning' });
+    expect(items.find((i) => i.key === 'startup-script')!.value).toContain(
+      `server ${r.serverId} token mgr-token-1`,
+    );
+    expect(res.instance).toMatchObject({
+      name: expected.name,
+      autoscaleConfigName: 'pool-a',
+      serverId: r.serverId,
+      zone: ZONE,
+      state: 'provisioning',
+    });
     expect(res.instance.createdAt.getTime()).toBe(now());
     expect(res.requestId).toMatch(/^operation-/);
   });
@@ -158,20 +206,39 @@ describe('GCP adapter against the emulator, through @google-cloud/compute', () =
   it('refuses to terminate or relabel an instance that is not ours', async () => {
     const { emu, p, adapter } = await env();
     await insertForeign(emu, p, 'someone-elses-vm');
-    const foreign: OwnedInstance = { id: 'someone-elses-vm', name: 'someone-elses-vm', state: 'running', cloudState: 'RUNNING', zone: ZONE, createdAt: new Date(), autoscaleConfigName: 'x', serverId: '', tags: { team: 'vdi' } };
+    const foreign: OwnedInstance = {
+      id: 'someone-elses-vm',
+      name: 'someone-elses-vm',
+      state: 'running',
+      cloudState: 'RUNNING',
+      zone: ZONE,
+      createdAt: new Date(),
+      autoscaleConfigName: 'x',
+      serverId: '',
+      tags: { team: 'vdi' },
+    };
     expect((await expectCloudError(adapter.terminate(foreign))).kind).toBe('invalid');
     // A hand-made copy claiming our labels: the live labels decide.
     const forged = { ...foreign, serverId: 'a'.repeat(32), tags: ownershipTags('pool-a', 'a'.repeat(32)) };
     expect((await expectCloudError(adapter.terminate(forged))).message).toMatch(/ownership labels/);
-    expect((await expectCloudError(adapter.updateTags(forged, { [TAG_IDLE_SINCE]: '1' }))).kind).toBe('invalid');
-    expect(emu.requests.some((r) => r.api === 'instances.delete' || r.api === 'instances.setLabels')).toBe(false);
+    expect((await expectCloudError(adapter.updateTags(forged, { [TAG_IDLE_SINCE]: '1' }))).kind).toBe(
+      'invalid',
+    );
+    expect(emu.requests.some((r) => r.api === 'instances.delete' || r.api === 'instances.setLabels')).toBe(
+      false,
+    );
     expect(emu.instances()).toHaveLength(1);
   });
 
   it('classifies a stockout (operation error) as capacity with the operation id, and makes no instance', async () => {
     const { emu, adapter, sleeps } = await env({ faults: [{ kind: 'stockout', zone: ZONE, count: 1 }] });
     const err = await expectCloudError(adapter.launch(req()));
-    expect(err).toMatchObject({ kind: 'capacity', code: 'ZONE_RESOURCE_POOL_EXHAUSTED', zone: ZONE, status: 503 });
+    expect(err).toMatchObject({
+      kind: 'capacity',
+      code: 'ZONE_RESOURCE_POOL_EXHAUSTED',
+      zone: ZONE,
+      status: 503,
+    });
     expect(err.requestId).toMatch(/^operation-/);
     expect(err.message).toContain(ZONE);
     expect(sleeps).toEqual([]); // never retried
@@ -181,7 +248,12 @@ describe('GCP adapter against the emulator, through @google-cloud/compute', () =
   });
 
   it('classifies QUOTA_EXCEEDED (operation) and a 403 quotaExceeded as quota', async () => {
-    const { adapter } = await env({ faults: [{ kind: 'quota', count: 1 }, { kind: 'quota', http: true, count: 1 }] });
+    const { adapter } = await env({
+      faults: [
+        { kind: 'quota', count: 1 },
+        { kind: 'quota', http: true, count: 1 },
+      ],
+    });
     const a = await expectCloudError(adapter.launch(req()));
     expect(a).toMatchObject({ kind: 'quota', code: 'QUOTA_EXCEEDED' });
     expect(a.message).toMatch(/Quota 'CPUS' exceeded/);
@@ -197,21 +269,30 @@ describe('GCP adapter against the emulator, through @google-cloud/compute', () =
   });
 
   it('retries 429 honouring Retry-After, with the injected sleep', async () => {
-    const { adapter, sleeps, emu } = await env({ faults: [{ kind: 'rateLimit', retryAfterSeconds: 3, count: 2, methods: ['instances.aggregatedList'] }] });
+    const { adapter, sleeps, emu } = await env({
+      faults: [{ kind: 'rateLimit', retryAfterSeconds: 3, count: 2, methods: ['instances.aggregatedList'] }],
+    });
     expect(await adapter.listOwned()).toEqual([]);
     expect(sleeps).toEqual([3000, 3000]); // random() = 0: the Retry-After floor is the wait
     expect(emu.requests.filter((r) => r.api === 'instances.aggregatedList')).toHaveLength(3);
   });
 
   it('gives up on a 429 storm as throttled, bounded', async () => {
-    const { adapter, sleeps } = await env({ faults: [{ kind: 'rateLimit', methods: ['instances.aggregatedList'] }] });
+    const { adapter, sleeps } = await env({
+      faults: [{ kind: 'rateLimit', methods: ['instances.aggregatedList'] }],
+    });
     const err = await expectCloudError(adapter.listOwned());
     expect(err).toMatchObject({ kind: 'throttled', status: 429, code: 'rateLimitExceeded' });
     expect(sleeps).toHaveLength(3); // 4 attempts
   });
 
   it('retries a 500 and a dropped connection as transient; reports them when they persist', async () => {
-    const { adapter, sleeps, emu } = await env({ faults: [{ kind: 'serverError', count: 1, methods: ['instances.insert'] }, { kind: 'dropConnection', count: 1, methods: ['instances.insert'] }] });
+    const { adapter, sleeps, emu } = await env({
+      faults: [
+        { kind: 'serverError', count: 1, methods: ['instances.insert'] },
+        { kind: 'dropConnection', count: 1, methods: ['instances.insert'] },
+      ],
+    });
     const r = req();
     await adapter.launch(r);
     expect(sleeps).toHaveLength(2);
@@ -246,7 +327,9 @@ describe('GCP adapter against the emulator, through @google-cloud/compute', () =
     const { emu, key, sleeps } = await env();
     const other = serviceAccountKey();
     const forged = { ...other, client_email: key.client_email, private_key_id: key.private_key_id };
-    const adapter = await createGcpAdapter(provider(forged, emu.url), { sleep: async (ms) => void sleeps.push(ms) });
+    const adapter = await createGcpAdapter(provider(forged, emu.url), {
+      sleep: async (ms) => void sleeps.push(ms),
+    });
     closers.push(() => adapter.close!());
     emu.requests.length = 0;
     const err = await expectCloudError(adapter.listOwned());
@@ -285,7 +368,10 @@ describe('GCP adapter against the emulator, through @google-cloud/compute', () =
 
   it('a wrong project is not_found with a hint', async () => {
     const { p } = await env();
-    const adapter = await createGcpAdapter({ ...p, gcp_project: 'no-such-project' }, { sleep: async () => {} });
+    const adapter = await createGcpAdapter(
+      { ...p, gcp_project: 'no-such-project' },
+      { sleep: async () => {} },
+    );
     closers.push(() => adapter.close!());
     const err = await expectCloudError(adapter.listOwned());
     expect(err.kind).toBe('not_found');
@@ -301,10 +387,18 @@ describe('GCP adapter against the emulator, through @google-cloud/compute', () =
   });
 
   it('launches a GPU instance with accelerators and onHostMaintenance TERMINATE; agentSize counts the GPUs', async () => {
-    const { emu, adapter } = await env({}, { gcp_machine_type: 'n1-standard-8', gcp_guest_accelerators: [{ acceleratorType: 'nvidia-tesla-t4', acceleratorCount: 2 }] });
+    const { emu, adapter } = await env(
+      {},
+      {
+        gcp_machine_type: 'n1-standard-8',
+        gcp_guest_accelerators: [{ acceleratorType: 'nvidia-tesla-t4', acceleratorCount: 2 }],
+      },
+    );
     await adapter.launch(req('GPU Pool'));
     const body = emu.lastRequest('instances.insert')!.body as Record<string, any>;
-    expect(body.guestAccelerators).toEqual([{ acceleratorType: `zones/${ZONE}/acceleratorTypes/nvidia-tesla-t4`, acceleratorCount: 2 }]);
+    expect(body.guestAccelerators).toEqual([
+      { acceleratorType: `zones/${ZONE}/acceleratorTypes/nvidia-tesla-t4`, acceleratorCount: 2 },
+    ]);
     expect(body.scheduling.onHostMaintenance).toBe('TERMINATE');
     expect(emu.instances()[0].guestAccelerators).toHaveLength(1);
     expect(await adapter.agentSize()).toEqual({ cores: 8, memoryMb: 30720, gpus: 2 });

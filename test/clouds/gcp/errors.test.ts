@@ -3,8 +3,15 @@ import { classifyGcpError, gcpErrorKind, operationError } from '../../../src/clo
 
 /** What gaxios throws for an HTTP error answer: status + the raw JSON body as message. */
 function gaxiosLike(status: number, reason: string, message = 'x', headers: Record<string, string> = {}) {
-  const err = new Error(JSON.stringify({ error: { code: status, message, errors: [{ message, domain: 'global', reason }] } }));
-  return Object.assign(err, { status, code: status, response: { status, headers: new Headers(headers) }, config: { headers: { Authorization: 'Bearer eyJsecret' } } });
+  const err = new Error(
+    JSON.stringify({ error: { code: status, message, errors: [{ message, domain: 'global', reason }] } }),
+  );
+  return Object.assign(err, {
+    status,
+    code: status,
+    response: { status, headers: new Headers(headers) },
+    config: { headers: { Authorization: 'Bearer eyJsecret' } },
+  });
 }
 
 describe('GCP error classification', () => {
@@ -19,7 +26,12 @@ describe('GCP error classification', () => {
     [gaxiosLike(409, 'alreadyExists'), 'invalid'],
     [gaxiosLike(500, 'backendError'), 'transient'],
     [gaxiosLike(503, 'backendError'), 'transient'],
-    [Object.assign(new Error('request to http://127.0.0.1:1/x failed, reason: connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'transient'],
+    [
+      Object.assign(new Error('request to http://127.0.0.1:1/x failed, reason: connect ECONNREFUSED'), {
+        code: 'ECONNREFUSED',
+      }),
+      'transient',
+    ],
     [Object.assign(new Error('14 UNAVAILABLE'), { code: 14 }), 'transient'],
     [new Error('error:1E08010C:DECODER routines::unsupported'), 'auth'],
   ])('%s → %s', (err, kind) => {
@@ -28,11 +40,17 @@ describe('GCP error classification', () => {
   });
 
   it('reads Retry-After for the retry policy', () => {
-    expect(gcpErrorKind(gaxiosLike(429, 'rateLimitExceeded', 'x', { 'retry-after': '12' }))).toEqual({ kind: 'throttled', retryAfterMs: 12_000 });
+    expect(gcpErrorKind(gaxiosLike(429, 'rateLimitExceeded', 'x', { 'retry-after': '12' }))).toEqual({
+      kind: 'throttled',
+      retryAfterMs: 12_000,
+    });
   });
 
   it('keeps the bearer token out of the error and its cause', () => {
-    const e = classifyGcpError(gaxiosLike(401, 'authError'), { operation: 'instances.list', requestId: 'r-1' });
+    const e = classifyGcpError(gaxiosLike(401, 'authError'), {
+      operation: 'instances.list',
+      requestId: 'r-1',
+    });
     expect(JSON.stringify({ m: e.message, c: String(e.cause) })).not.toContain('eyJ');
     expect(e.message).toContain('request r-1');
   });
@@ -45,7 +63,10 @@ describe('GCP error classification', () => {
     ['REGION_QUOTA_EXCEEDED', 403, 'quota'],
     ['INVALID_FIELD_VALUE', 400, 'invalid'],
   ])('operation error %s → %s, with the operation name', (code, status, kind) => {
-    const e = operationError({ name: 'operation-1', error: { errors: [{ code, message: 'm' }] }, httpErrorStatusCode: status }, { operation: 'instances.insert', zone: 'us-central1-a' })!;
+    const e = operationError(
+      { name: 'operation-1', error: { errors: [{ code, message: 'm' }] }, httpErrorStatusCode: status },
+      { operation: 'instances.insert', zone: 'us-central1-a' },
+    )!;
     expect(e).toMatchObject({ kind, code, requestId: 'operation-1', zone: 'us-central1-a' });
   });
 

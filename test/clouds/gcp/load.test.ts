@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { clientFile, loadGcpClient, loadGcpClients, type GcpClientName } from '../../../src/clouds/gcp/load.js';
+import {
+  clientFile,
+  loadGcpClient,
+  loadGcpClients,
+  type GcpClientName,
+} from '../../../src/clouds/gcp/load.js';
 
 /** Every client the adapter (client.ts) and doctor (gcp-clients.ts) build. */
-const USED: GcpClientName[] = ['InstancesClient', 'ZoneOperationsClient', 'MachineTypesClient', 'ProjectsClient', 'ZonesClient', 'ImagesClient', 'NetworksClient', 'SubnetworksClient', 'AcceleratorTypesClient'];
+const USED: GcpClientName[] = [
+  'InstancesClient',
+  'ZoneOperationsClient',
+  'MachineTypesClient',
+  'ProjectsClient',
+  'ZonesClient',
+  'ImagesClient',
+  'NetworksClient',
+  'SubnetworksClient',
+  'AcceleratorTypesClient',
+];
 
 describe('GCP client loader', () => {
   it('maps class names to the package file names', () => {
@@ -15,7 +30,9 @@ describe('GCP client loader', () => {
     const own = await loadGcpClients(...USED);
     // Only now the (slow) index, to compare: the same class object, not a second copy.
     const index = await import('@google-cloud/compute');
-    own.forEach((ctor, i) => expect(ctor, USED[i]).toBe((index as unknown as Record<string, unknown>)[USED[i]]));
+    own.forEach((ctor, i) =>
+      expect(ctor, USED[i]).toBe((index as unknown as Record<string, unknown>)[USED[i]]),
+    );
   }, 60_000);
 
   it('falls back to the package index when a module is not where it is expected', async () => {

@@ -6,13 +6,33 @@ import { TAG_IDLE_SINCE, TAG_MANAGED, TAG_POOL, TAG_SERVER_ID } from '../../../s
 import { CloudError, type LaunchRequest, type OwnedInstance } from '../../../src/clouds/types.js';
 import { renderOciLaunchDetails } from '../../../src/config/render/oci.js';
 import type { OciEmulator } from '../../../src/emulators/oci/index.js';
-import { AD1, AD2, COMPARTMENT, IMAGE, NSG1, NSG2, SUBNET, provider, rsaKey, setup, silenceSdkWarnings, caught } from './fixture.js';
+import {
+  AD1,
+  AD2,
+  COMPARTMENT,
+  IMAGE,
+  NSG1,
+  NSG2,
+  SUBNET,
+  provider,
+  rsaKey,
+  setup,
+  silenceSdkWarnings,
+  caught,
+} from './fixture.js';
 
 const serverId = () => randomBytes(16).toString('hex');
 const tokens = { manager_token: 'mgr-tok', upstream_auth_address: 'kasm.example.com', provider_name: 'oci' };
 const req = (zone = AD1, over: Partial<LaunchRequest> = {}): LaunchRequest => {
   const id = serverId();
-  return { autoscaleConfigName: 'Pool A', serverId: id, zone, idempotencyKey: `launch-${id}`, scriptTokens: tokens, ...over };
+  return {
+    autoscaleConfigName: 'Pool A',
+    serverId: id,
+    zone,
+    idempotencyKey: `launch-${id}`,
+    scriptTokens: tokens,
+    ...over,
+  };
 };
 const noSleep = { sleep: async () => {}, random: () => 0.5 };
 
@@ -33,7 +53,14 @@ describe('OCI adapter against the emulator (real oci-core on the wire)', () => {
     // One instance without our tags (launched by someone else), one of ours terminated.
     const raw = createOciClients(s.p).compute;
     await raw.launchInstance({
-      launchInstanceDetails: { availabilityDomain: AD1, compartmentId: COMPARTMENT, shape: 'VM.Standard2.4', sourceDetails: { sourceType: 'image', imageId: IMAGE } as never, createVnicDetails: { subnetId: SUBNET }, freeformTags: { team: 'vdi' } },
+      launchInstanceDetails: {
+        availabilityDomain: AD1,
+        compartmentId: COMPARTMENT,
+        shape: 'VM.Standard2.4',
+        sourceDetails: { sourceType: 'image', imageId: IMAGE } as never,
+        createVnicDetails: { subnetId: SUBNET },
+        freeformTags: { team: 'vdi' },
+      },
     });
     await a.terminate(launched[0]);
     s.tick(31_000);
@@ -41,9 +68,21 @@ describe('OCI adapter against the emulator (real oci-core on the wire)', () => {
     const before = emu.requests.filter((r) => r.operation === 'ListInstances').length;
     const owned = await a.listOwned();
     const pages = emu.requests.filter((r) => r.operation === 'ListInstances').length - before;
-    expect(owned.map((i) => i.id).sort()).toEqual(launched.slice(1).map((i) => i.id).sort());
+    expect(owned.map((i) => i.id).sort()).toEqual(
+      launched
+        .slice(1)
+        .map((i) => i.id)
+        .sort(),
+    );
     expect(pages).toBe(3); // 6 instances (5 ours + 1 foreign), 2 per page
-    expect(owned.every((i) => i.autoscaleConfigName === 'Pool A' && i.state === 'provisioning' && /^[0-9a-f]{32}$/.test(i.serverId))).toBe(true);
+    expect(
+      owned.every(
+        (i) =>
+          i.autoscaleConfigName === 'Pool A' &&
+          i.state === 'provisioning' &&
+          /^[0-9a-f]{32}$/.test(i.serverId),
+      ),
+    ).toBe(true);
     expect(new Set(owned.map((i) => i.zone))).toEqual(new Set([AD1, AD2]));
   });
 
@@ -59,7 +98,10 @@ describe('OCI adapter against the emulator (real oci-core on the wire)', () => {
       oci_config_override: {
         launch_instance_details: {
           instance_options: { OCI_MODEL_NAME: 'InstanceOptions', are_legacy_imds_endpoints_disabled: true },
-          agent_config: { is_monitoring_disabled: false, plugins_config: [{ name: 'Bastion', desired_state: 'ENABLED' }] },
+          agent_config: {
+            is_monitoring_disabled: false,
+            plugins_config: [{ name: 'Bastion', desired_state: 'ENABLED' }],
+          },
           freeform_tags: { Owner_Team: 'VDI' },
         },
       },
@@ -67,7 +109,12 @@ describe('OCI adapter against the emulator (real oci-core on the wire)', () => {
     const a = createOciAdapter(p, noSleep);
     const r = req(AD2);
     const res = await a.launch(r);
-    const expected = renderOciLaunchDetails(p, { autoscaleConfigName: r.autoscaleConfigName, serverId: r.serverId, zone: r.zone, scriptTokens: r.scriptTokens });
+    const expected = renderOciLaunchDetails(p, {
+      autoscaleConfigName: r.autoscaleConfigName,
+      serverId: r.serverId,
+      zone: r.zone,
+      scriptTokens: r.scriptTokens,
+    });
     const wire = emu.stored[0].details;
     expect(wire).toEqual(expected);
     // Spot checks that the config really reached the wire.
@@ -76,16 +123,37 @@ describe('OCI adapter against the emulator (real oci-core on the wire)', () => {
       compartmentId: COMPARTMENT,
       shape: 'VM.Standard.E4.Flex',
       shapeConfig: { ocpus: 2, memoryInGBs: 16, baselineOcpuUtilization: 'BASELINE_1_2' },
-      sourceDetails: { sourceType: 'image', imageId: IMAGE, bootVolumeSizeInGBs: 60, bootVolumeVpusPerGB: 20 },
+      sourceDetails: {
+        sourceType: 'image',
+        imageId: IMAGE,
+        bootVolumeSizeInGBs: 60,
+        bootVolumeVpusPerGB: 20,
+      },
       createVnicDetails: { subnetId: SUBNET, nsgIds: [NSG1, NSG2] },
       instanceOptions: { areLegacyImdsEndpointsDisabled: true },
-      agentConfig: { isMonitoringDisabled: false, pluginsConfig: [{ name: 'Bastion', desiredState: 'ENABLED' }] },
-      freeformTags: { team: 'vdi', 'cost-center': '42', Owner_Team: 'VDI', [TAG_MANAGED]: 'true', [TAG_SERVER_ID]: r.serverId },
+      agentConfig: {
+        isMonitoringDisabled: false,
+        pluginsConfig: [{ name: 'Bastion', desiredState: 'ENABLED' }],
+      },
+      freeformTags: {
+        team: 'vdi',
+        'cost-center': '42',
+        Owner_Team: 'VDI',
+        [TAG_MANAGED]: 'true',
+        [TAG_SERVER_ID]: r.serverId,
+      },
     });
-    expect(Buffer.from(wire.metadata.user_data, 'base64').toString()).toContain(`server ${r.serverId} token mgr-tok at kasm.example.com`);
+    expect(Buffer.from(wire.metadata.user_data, 'base64').toString()).toContain(
+      `server ${r.serverId} token mgr-tok at kasm.example.com`,
+    );
     expect(wire.metadata.ssh_authorized_keys).toMatch(/^ssh-ed25519 /);
     expect(res.requestId).toBeTruthy();
-    expect(res.instance).toMatchObject({ zone: AD2, serverId: r.serverId, autoscaleConfigName: 'Pool A', state: 'provisioning' });
+    expect(res.instance).toMatchObject({
+      zone: AD2,
+      serverId: r.serverId,
+      autoscaleConfigName: 'Pool A',
+      state: 'provisioning',
+    });
   });
 
   it('a retried launch with the same idempotency key makes one instance', async () => {
@@ -147,10 +215,18 @@ describe('OCI adapter against the emulator (real oci-core on the wire)', () => {
     const { instance } = await a.launch(req());
     // Someone adds a tag in the console after launch.
     const raw = createOciClients(s.p).compute;
-    await raw.updateInstance({ instanceId: instance.id, updateInstanceDetails: { freeformTags: { ...instance.tags, ticket: 'OPS-1' } } });
+    await raw.updateInstance({
+      instanceId: instance.id,
+      updateInstanceDetails: { freeformTags: { ...instance.tags, ticket: 'OPS-1' } },
+    });
     await a.updateTags(instance, { [TAG_IDLE_SINCE]: '1736154000' });
     let [got] = await a.listOwned();
-    expect(got.tags).toMatchObject({ ticket: 'OPS-1', team: 'vdi', [TAG_IDLE_SINCE]: '1736154000', [TAG_MANAGED]: 'true' });
+    expect(got.tags).toMatchObject({
+      ticket: 'OPS-1',
+      team: 'vdi',
+      [TAG_IDLE_SINCE]: '1736154000',
+      [TAG_MANAGED]: 'true',
+    });
     expect(got.idleSince?.toISOString()).toBe('2025-01-06T09:00:00.000Z');
     await a.updateTags(got, { [TAG_IDLE_SINCE]: null });
     [got] = await a.listOwned();
@@ -167,28 +243,76 @@ describe('OCI adapter against the emulator (real oci-core on the wire)', () => {
     const a = createOciAdapter(s.p, noSleep);
     const raw = createOciClients(s.p).compute;
     const foreign = await raw.launchInstance({
-      launchInstanceDetails: { availabilityDomain: AD1, compartmentId: COMPARTMENT, shape: 'VM.Standard2.4', sourceDetails: { sourceType: 'image', imageId: IMAGE } as never, createVnicDetails: { subnetId: SUBNET }, freeformTags: { team: 'vdi' } },
+      launchInstanceDetails: {
+        availabilityDomain: AD1,
+        compartmentId: COMPARTMENT,
+        shape: 'VM.Standard2.4',
+        sourceDetails: { sourceType: 'image', imageId: IMAGE } as never,
+        createVnicDetails: { subnetId: SUBNET },
+        freeformTags: { team: 'vdi' },
+      },
     });
     const fake: OwnedInstance = {
-      id: foreign.instance.id, name: 'x', state: 'running', cloudState: 'RUNNING', zone: AD1, createdAt: new Date(),
-      autoscaleConfigName: 'Pool A', serverId: 'a'.repeat(32), tags: { team: 'vdi' },
+      id: foreign.instance.id,
+      name: 'x',
+      state: 'running',
+      cloudState: 'RUNNING',
+      zone: AD1,
+      createdAt: new Date(),
+      autoscaleConfigName: 'Pool A',
+      serverId: 'a'.repeat(32),
+      tags: { team: 'vdi' },
     };
     expect((await caught(a.terminate(fake))).kind).toBe('invalid');
     expect((await caught(a.updateTags(fake, { x: '1' }))).kind).toBe('invalid');
     // A hand-made copy claiming our tags is checked against the live instance.
-    const lying = { ...fake, tags: { [TAG_MANAGED]: 'true', [TAG_POOL]: 'pool-a', [TAG_SERVER_ID]: 'a'.repeat(32) } };
+    const lying = {
+      ...fake,
+      tags: { [TAG_MANAGED]: 'true', [TAG_POOL]: 'pool-a', [TAG_SERVER_ID]: 'a'.repeat(32) },
+    };
     expect((await caught(a.terminate(lying))).message).toMatch(/ownership tags/);
-    expect(emu.requests.filter((x) => x.operation === 'TerminateInstance' || x.operation === 'UpdateInstance')).toHaveLength(0);
+    expect(
+      emu.requests.filter((x) => x.operation === 'TerminateInstance' || x.operation === 'UpdateInstance'),
+    ).toHaveLength(0);
   });
 
   it('agentSize: flex from config (2 vCPUs per x86 OCPU), fixed and Arm shapes from ListShapes', async () => {
     const s = await setup();
     emu = s.emu;
     expect(await createOciAdapter(s.p).agentSize()).toEqual({ cores: 4, memoryMb: 16384, gpus: 0 });
-    expect(await createOciAdapter({ ...s.p, oci_shape: 'VM.Standard2.4', oci_flex_cpus: undefined, oci_flex_memory_gb: undefined }).agentSize()).toEqual({ cores: 8, memoryMb: 61440, gpus: 0 });
-    expect(await createOciAdapter({ ...s.p, oci_shape: 'VM.GPU3.1', oci_availability_domains: [AD2], oci_flex_cpus: undefined, oci_flex_memory_gb: undefined }).agentSize()).toEqual({ cores: 12, memoryMb: 92160, gpus: 1 });
-    expect(await createOciAdapter({ ...s.p, oci_shape: 'VM.Standard.A1.Flex', oci_flex_cpus: 4, oci_flex_memory_gb: 24 }).agentSize()).toEqual({ cores: 4, memoryMb: 24576, gpus: 0 });
-    const e = await caught(createOciAdapter({ ...s.p, oci_shape: 'VM.GPU3.1', oci_flex_cpus: undefined, oci_flex_memory_gb: undefined }).agentSize());
+    expect(
+      await createOciAdapter({
+        ...s.p,
+        oci_shape: 'VM.Standard2.4',
+        oci_flex_cpus: undefined,
+        oci_flex_memory_gb: undefined,
+      }).agentSize(),
+    ).toEqual({ cores: 8, memoryMb: 61440, gpus: 0 });
+    expect(
+      await createOciAdapter({
+        ...s.p,
+        oci_shape: 'VM.GPU3.1',
+        oci_availability_domains: [AD2],
+        oci_flex_cpus: undefined,
+        oci_flex_memory_gb: undefined,
+      }).agentSize(),
+    ).toEqual({ cores: 12, memoryMb: 92160, gpus: 1 });
+    expect(
+      await createOciAdapter({
+        ...s.p,
+        oci_shape: 'VM.Standard.A1.Flex',
+        oci_flex_cpus: 4,
+        oci_flex_memory_gb: 24,
+      }).agentSize(),
+    ).toEqual({ cores: 4, memoryMb: 24576, gpus: 0 });
+    const e = await caught(
+      createOciAdapter({
+        ...s.p,
+        oci_shape: 'VM.GPU3.1',
+        oci_flex_cpus: undefined,
+        oci_flex_memory_gb: undefined,
+      }).agentSize(),
+    );
     expect(e.kind).toBe('not_found');
   });
 });
@@ -212,7 +336,11 @@ describe('OCI adapter error classes from injected faults', () => {
     emu = s.emu;
     const a = createOciAdapter(s.p, noSleep);
     emu.setFault({ kind: 'quota', times: 1 });
-    expect(await caught(a.launch(req()))).toMatchObject({ kind: 'quota', code: 'LimitExceeded', status: 400 });
+    expect(await caught(a.launch(req()))).toMatchObject({
+      kind: 'quota',
+      code: 'LimitExceeded',
+      status: 400,
+    });
     emu.setFault({ kind: 'quota', code: 'QuotaExceeded', times: 1 });
     expect(await caught(a.launch(req()))).toMatchObject({ kind: 'quota', code: 'QuotaExceeded' });
   });
@@ -221,18 +349,28 @@ describe('OCI adapter error classes from injected faults', () => {
     const s = await setup();
     emu = s.emu;
     const delays: number[] = [];
-    const a = createOciAdapter(s.p, { sleep: async (ms) => void delays.push(ms), random: () => 0.5, retry: { baseDelayMs: 100 } });
+    const a = createOciAdapter(s.p, {
+      sleep: async (ms) => void delays.push(ms),
+      random: () => 0.5,
+      retry: { baseDelayMs: 100 },
+    });
     emu.setFault({ kind: 'throttle', retryAfterSeconds: 7, times: 2, operation: 'ListInstances' });
     expect(await a.listOwned()).toEqual([]);
     expect(delays).toEqual([7000, 7000]);
-    expect(emu.requests.filter((x) => x.operation === 'ListInstances').map((x) => x.status)).toEqual([429, 429, 200]);
+    expect(emu.requests.filter((x) => x.operation === 'ListInstances').map((x) => x.status)).toEqual([
+      429, 429, 200,
+    ]);
   });
 
   it('a 429 storm ends as a throttled error after the bounded attempts', async () => {
     const s = await setup();
     emu = s.emu;
     const delays: number[] = [];
-    const a = createOciAdapter(s.p, { sleep: async (ms) => void delays.push(ms), random: () => 0.5, retry: { maxAttempts: 3, maxDelayMs: 5000 } });
+    const a = createOciAdapter(s.p, {
+      sleep: async (ms) => void delays.push(ms),
+      random: () => 0.5,
+      retry: { maxAttempts: 3, maxDelayMs: 5000 },
+    });
     emu.setFault({ kind: 'throttle', retryAfterSeconds: 60 });
     const e = await caught(a.launch(req()));
     expect(e).toMatchObject({ kind: 'throttled', status: 429, code: 'TooManyRequests' });
@@ -244,7 +382,11 @@ describe('OCI adapter error classes from injected faults', () => {
     const s = await setup();
     emu = s.emu;
     const delays: number[] = [];
-    const a = createOciAdapter(s.p, { sleep: async (ms) => void delays.push(ms), random: () => 0.5, retry: { baseDelayMs: 100, maxAttempts: 4 } });
+    const a = createOciAdapter(s.p, {
+      sleep: async (ms) => void delays.push(ms),
+      random: () => 0.5,
+      retry: { baseDelayMs: 100, maxAttempts: 4 },
+    });
     emu.setFault({ kind: 'error500', times: 2, operation: 'LaunchInstance' });
     const r = req();
     const res = await a.launch(r);
@@ -281,7 +423,10 @@ describe('OCI adapter error classes from injected faults', () => {
   it('auth: a wrong fingerprint or a key that was not uploaded → auth, never retried, cause named', async () => {
     const s = await setup();
     emu = s.emu;
-    const wrongFp = createOciAdapter({ ...s.p, oci_fingerprint: '00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff' }, noSleep);
+    const wrongFp = createOciAdapter(
+      { ...s.p, oci_fingerprint: '00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff' },
+      noSleep,
+    );
     const e = await caught(wrongFp.listOwned());
     expect(e).toMatchObject({ kind: 'auth', status: 401, code: 'NotAuthenticated' });
     expect(e.message).toMatch(/oci_fingerprint/);
@@ -312,10 +457,15 @@ describe('OCI adapter error classes from injected faults', () => {
     expect((thrown as CloudError).message).toMatch(/passphrase/);
     expect((thrown as CloudError).message).not.toMatch(/wrong/);
     expect(() => createOciAdapter(provider(enc, emu!.url))).toThrow(/encrypted/);
-    const ok = createOciAdapter(provider(enc, emu.url, { oci_private_key_passphrase: 'correct horse' }), noSleep);
+    const ok = createOciAdapter(
+      provider(enc, emu.url, { oci_private_key_passphrase: 'correct horse' }),
+      noSleep,
+    );
     expect(await ok.listOwned()).toEqual([]);
     // oci-cli's trailing OCI_API_KEY line is tolerated.
-    expect(await createOciAdapter({ ...s.p, oci_private_key: `${s.key.privatePem}OCI_API_KEY\n` }).listOwned()).toEqual([]);
+    expect(
+      await createOciAdapter({ ...s.p, oci_private_key: `${s.key.privatePem}OCI_API_KEY\n` }).listOwned(),
+    ).toEqual([]);
   });
 
   it('provisioning that never finishes stays PROVISIONING', async () => {

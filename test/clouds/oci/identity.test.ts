@@ -22,7 +22,9 @@ describe('listAvailabilityDomains (real oci-identity against the OCI emulator)',
     expect(req).toHaveLength(1); // one attempt
     expect(req[0].status).toBe(200);
     expect(req[0].path).toBe(`/20160918/availabilityDomains?compartmentId=${encodeURIComponent(TENANCY)}`);
-    expect(String(req[0].headers.authorization)).toMatch(/^Signature version="1",keyId="[^"]+\/[0-9a-f:]{47}"/);
+    expect(String(req[0].headers.authorization)).toMatch(
+      /^Signature version="1",keyId="[^"]+\/[0-9a-f:]{47}"/,
+    );
   });
 
   it('a wrong fingerprint is a classified auth error (401 NotAuthenticated), tried once', async () => {
@@ -57,7 +59,9 @@ describe('OCI request timeout (the transport every OCI client shares)', () => {
     const e = await caught(listAvailabilityDomains(s.p, { timeoutMs: 200 }));
     expect(Date.now() - t0).toBeLessThan(1500);
     expect(e.kind).toBe('transient');
-    expect(e.message).toMatch(/ListAvailabilityDomains: cannot reach the API at http:\/\/127\.0\.0\.1:\d+ \(no answer within 200 ms ETIMEDOUT\)/);
+    expect(e.message).toMatch(
+      /ListAvailabilityDomains: cannot reach the API at http:\/\/127\.0\.0\.1:\d+ \(no answer within 200 ms ETIMEDOUT\)/,
+    );
     // The fault was used up: the next call answers normally.
     expect(await listAvailabilityDomains(s.p, { timeoutMs: 5000 })).toEqual([AD1, AD2]);
   });

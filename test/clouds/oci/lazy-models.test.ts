@@ -11,7 +11,8 @@ const require = createRequire(import.meta.url);
 describe("oci-core's model table, loaded lazily", () => {
   it('exports every name of the real index, each the same object, and loads only what is used', async () => {
     const indexPath = require.resolve('oci-core/lib/model/index.js');
-    const modelFiles = () => Object.keys(require.cache).filter((k) => k.includes('/oci-core/lib/model/')).length;
+    const modelFiles = () =>
+      Object.keys(require.cache).filter((k) => k.includes('/oci-core/lib/model/')).length;
     // The client module installs the table as it loads (before oci-core).
     await import('../../../src/clouds/oci/client.js');
     const lazy = require.cache[indexPath]!.exports as Record<string, unknown>;
@@ -19,9 +20,14 @@ describe("oci-core's model table, loaded lazily", () => {
     expect(loadedAtStart).toBeLessThan(100); // the real index loads ~720
 
     // The real index, compiled on its own: its requires of "./x" share the cache with ours.
-    const real = new Module(indexPath) as Module & { _compile(code: string, file: string): void; paths: string[] };
+    const real = new Module(indexPath) as Module & {
+      _compile(code: string, file: string): void;
+      paths: string[];
+    };
     real.filename = indexPath;
-    real.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(indexPath);
+    real.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
+      indexPath,
+    );
     real._compile(readFileSync(indexPath, 'utf8'), indexPath);
     const names = Object.keys(real.exports as object);
     expect(names.length).toBeGreaterThan(700);

@@ -27,7 +27,10 @@ describe('OCI SDK console noise', () => {
       try { await a.listOwned(); } catch (e) { process.stdout.write(JSON.stringify({ kind: e.kind })); }
       await emu.close();
     `;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: root, env: { ...process.env, KASM_SCALE_DEBUG: '' } });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+      env: { ...process.env, KASM_SCALE_DEBUG: '' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -39,7 +42,9 @@ describe('OCI SDK console noise', () => {
   });
 
   it('no OCI module of ours calls console.*', () => {
-    const files = ['src/clouds/oci', 'src/emulators/oci'].flatMap((d) => readdirSync(join(root, d)).map((f) => join(root, d, f)));
+    const files = ['src/clouds/oci', 'src/emulators/oci'].flatMap((d) =>
+      readdirSync(join(root, d)).map((f) => join(root, d, f)),
+    );
     files.push(join(root, 'src/clouds/retry.ts'));
     for (const f of files) expect(readFileSync(f, 'utf8'), f).not.toMatch(/\bconsole\.[a-z]+\(/);
   });

@@ -26,12 +26,22 @@ describe('GCP emulator: seedInstances', () => {
       project: PROJECT,
       name: `agent-${String(n).padStart(3, '0')}`,
       zone: n % 2 ? 'us-central1-b' : ZONE,
-      labels: { ...ownershipTags(n % 5 ? 'pool-a' : 'pool-b', sid(n + 1)), ...(n === 7 ? { [TAG_IDLE_SINCE]: '1736150400' } : {}) },
+      labels: {
+        ...ownershipTags(n % 5 ? 'pool-a' : 'pool-b', sid(n + 1)),
+        ...(n === 7 ? { [TAG_IDLE_SINCE]: '1736150400' } : {}),
+      },
       machineType: 'e2-standard-8',
       creationTimestamp: created,
     }));
     // Someone else's VM in the same project: seeded too, never listed as ours.
-    items.push({ project: PROJECT, name: 'not-ours', zone: ZONE, labels: { team: 'vdi' }, machineType: 'e2-small', creationTimestamp: created });
+    items.push({
+      project: PROJECT,
+      name: 'not-ours',
+      zone: ZONE,
+      labels: { team: 'vdi' },
+      machineType: 'e2-small',
+      creationTimestamp: created,
+    });
     const events: unknown[] = [];
     emu.events.on('running', (e) => events.push(e));
 
@@ -44,7 +54,14 @@ describe('GCP emulator: seedInstances', () => {
     // 251 instances at 100 a page: three aggregatedList pages.
     expect(emu.requests.filter((r) => r.api === 'instances.aggregatedList')).toHaveLength(3);
     const seven = owned.find((o) => o.name === 'agent-007')!;
-    expect(seven).toMatchObject({ state: 'running', cloudState: 'RUNNING', zone: 'us-central1-b', autoscaleConfigName: 'pool-a', serverId: sid(8), createdAt: new Date(created) });
+    expect(seven).toMatchObject({
+      state: 'running',
+      cloudState: 'RUNNING',
+      zone: 'us-central1-b',
+      autoscaleConfigName: 'pool-a',
+      serverId: sid(8),
+      createdAt: new Date(created),
+    });
     expect(seven.tags).toEqual({ ...ownershipTags('pool-a', sid(8)), [TAG_IDLE_SINCE]: '1736150400' });
     expect(seven.idleSince).toEqual(new Date(1736150400 * 1000));
     expect(owned.filter((o) => o.autoscaleConfigName === 'pool-b')).toHaveLength(50);
@@ -52,12 +69,18 @@ describe('GCP emulator: seedInstances', () => {
     emu.tick();
     expect(events).toHaveLength(0);
     const json = emu.instances().find((i) => i.name === 'agent-000')!;
-    expect(json).toMatchObject({ status: 'RUNNING', machineType: expect.stringMatching(/\/zones\/us-central1-a\/machineTypes\/e2-standard-8$/), creationTimestamp: new Date(created).toISOString() });
+    expect(json).toMatchObject({
+      status: 'RUNNING',
+      machineType: expect.stringMatching(/\/zones\/us-central1-a\/machineTypes\/e2-standard-8$/),
+      creationTimestamp: new Date(created).toISOString(),
+    });
   });
 
   it('seeded instances are real ones: relabel (with the fingerprint) and delete work through the adapter', async () => {
     const { emu, adapter, tick } = await env();
-    emu.seedInstances([{ project: PROJECT, name: 'agent-1', zone: ZONE, labels: ownershipTags('pool-a', sid(1)) }]);
+    emu.seedInstances([
+      { project: PROJECT, name: 'agent-1', zone: ZONE, labels: ownershipTags('pool-a', sid(1)) },
+    ]);
     const [inst] = await adapter.listOwned();
     await adapter.updateTags(inst, { [TAG_IDLE_SINCE]: '1736150400' });
     expect((await adapter.listOwned())[0].tags[TAG_IDLE_SINCE]).toBe('1736150400');
@@ -71,7 +94,14 @@ describe('GCP emulator: seedInstances', () => {
     emu.seed.projects.unshift(PROJECT);
     emu.seedInstances([{ name: 'stuck', zone: ZONE, status: 'PROVISIONING' }]);
     tick(3600_000);
-    expect(emu.instances()).toEqual([expect.objectContaining({ project: PROJECT, name: 'stuck', status: 'PROVISIONING', machineType: expect.stringMatching(/e2-standard-4$/) })]);
+    expect(emu.instances()).toEqual([
+      expect.objectContaining({
+        project: PROJECT,
+        name: 'stuck',
+        status: 'PROVISIONING',
+        machineType: expect.stringMatching(/e2-standard-4$/),
+      }),
+    ]);
   });
 
   it.each([
@@ -79,10 +109,19 @@ describe('GCP emulator: seedInstances', () => {
     ['an unknown machine type', { name: 'a', zone: ZONE, machineType: 'z9-huge' }, /z9-huge/],
     ['a bad name', { name: 'Bad_Name', zone: ZONE }, /Bad_Name: Invalid value for field 'resource\.name'/],
     ['a bad label', { name: 'a', zone: ZONE, labels: { 'Not OK': 'x' } }, /resource\.labels/],
-    ['a time in the future', { name: 'a', zone: ZONE, creationTimestamp: '2999-01-01T00:00:00Z' }, /creationTimestamp/],
+    [
+      'a time in the future',
+      { name: 'a', zone: ZONE, creationTimestamp: '2999-01-01T00:00:00Z' },
+      /creationTimestamp/,
+    ],
   ])('refuses %s, and then seeds nothing at all', async (_what, bad, why) => {
     const { emu } = await env();
-    expect(() => emu.seedInstances([{ project: PROJECT, name: 'fine', zone: ZONE }, { project: PROJECT, ...bad }])).toThrow(why);
+    expect(() =>
+      emu.seedInstances([
+        { project: PROJECT, name: 'fine', zone: ZONE },
+        { project: PROJECT, ...bad },
+      ]),
+    ).toThrow(why);
     expect(emu.instances()).toEqual([]);
   });
 
@@ -90,7 +129,12 @@ describe('GCP emulator: seedInstances', () => {
     const { emu } = await env();
     emu.seedInstances([{ project: PROJECT, name: 'a', zone: ZONE }]);
     expect(() => emu.seedInstances([{ project: PROJECT, name: 'a', zone: ZONE }])).toThrow(/already exists/);
-    expect(() => emu.seedInstances([{ project: PROJECT, name: 'b', zone: ZONE }, { project: PROJECT, name: 'b', zone: ZONE }])).toThrow(/already exists/);
+    expect(() =>
+      emu.seedInstances([
+        { project: PROJECT, name: 'b', zone: ZONE },
+        { project: PROJECT, name: 'b', zone: ZONE },
+      ]),
+    ).toThrow(/already exists/);
     expect(emu.instances().map((i) => i.name)).toEqual(['a']);
   });
 });

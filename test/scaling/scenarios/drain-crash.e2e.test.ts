@@ -16,7 +16,8 @@ afterEach(async () => {
 });
 
 const HOLD_MS = 20_000;
-const live = (sc: Scenario) => sc.oci.instances.filter((i) => !['TERMINATED', 'TERMINATING'].includes(i.lifecycleState));
+const live = (sc: Scenario) =>
+  sc.oci.instances.filter((i) => !['TERMINATED', 'TERMINATING'].includes(i.lifecycleState));
 const drainTag = (sc: Scenario) => live(sc)[0]?.freeformTags['kasm-scale-drain'];
 const agent = (sc: Scenario) => sc.kasm.state().agents[0];
 
@@ -29,10 +30,26 @@ interface KillPoint {
 }
 
 const POINTS: KillPoint[] = [
-  { step: 'drain recorded (disabling)', hold: (sc) => sc.kasm.setFault({ route: 'update_server', kind: 'latency', ms: HOLD_MS, times: 1 }), reached: (sc) => drainTag(sc) === 'disabling' },
-  { step: 'agent disabled', hold: (sc) => sc.kasm.setFault({ route: 'get_kasms', kind: 'latency', ms: HOLD_MS, times: 1, skip: 1 }), reached: (sc) => agent(sc)?.enabled === false },
-  { step: 'delete recorded (deleting)', hold: (sc) => sc.kasm.setFault({ route: 'delete_server', kind: 'latency', ms: HOLD_MS, times: 1 }), reached: (sc) => drainTag(sc) === 'deleting' },
-  { step: 'agent deleted (delete_pending)', hold: (sc) => sc.oci.setFault({ kind: 'latency', operation: 'TerminateInstance', ms: HOLD_MS, times: 1 }), reached: (sc) => agent(sc)?.operational_status === 'delete_pending' },
+  {
+    step: 'drain recorded (disabling)',
+    hold: (sc) => sc.kasm.setFault({ route: 'update_server', kind: 'latency', ms: HOLD_MS, times: 1 }),
+    reached: (sc) => drainTag(sc) === 'disabling',
+  },
+  {
+    step: 'agent disabled',
+    hold: (sc) => sc.kasm.setFault({ route: 'get_kasms', kind: 'latency', ms: HOLD_MS, times: 1, skip: 1 }),
+    reached: (sc) => agent(sc)?.enabled === false,
+  },
+  {
+    step: 'delete recorded (deleting)',
+    hold: (sc) => sc.kasm.setFault({ route: 'delete_server', kind: 'latency', ms: HOLD_MS, times: 1 }),
+    reached: (sc) => drainTag(sc) === 'deleting',
+  },
+  {
+    step: 'agent deleted (delete_pending)',
+    hold: (sc) => sc.oci.setFault({ kind: 'latency', operation: 'TerminateInstance', ms: HOLD_MS, times: 1 }),
+    reached: (sc) => agent(sc)?.operational_status === 'delete_pending',
+  },
 ];
 
 describe('drain protocol: a pass killed after each step', () => {
@@ -41,7 +58,13 @@ describe('drain protocol: a pass killed after each step', () => {
       s = await scenario({ pools: [{ name: 'office', minimum_instances: 1, standby_cores: 0 }] });
       await s.pass();
       s.tick(90);
-      await s.editConfig((doc) => Object.assign(doc.autoscale[0], { minimum_instances: 0, downscale_backoff: 0, scale_down_delay_after_launch: 0 }));
+      await s.editConfig((doc) =>
+        Object.assign(doc.autoscale[0], {
+          minimum_instances: 0,
+          downscale_backoff: 0,
+          scale_down_delay_after_launch: 0,
+        }),
+      );
       point.hold(s);
       const { child, done } = s.spawnPass();
       await until(() => point.reached(s!), point.step);

@@ -11,7 +11,10 @@ afterEach(async () => {
 it('a GPU pool on GCP keeps standby GPUs with accelerator machines', async () => {
   s = await scenario({
     pools: [{ name: 'gpu pool', provider: 'gcp', zone: 'gpu', standby_cores: 0, standby_gpus: 2 }],
-    gcp: { machineType: 'n1-standard-8', accelerators: [{ acceleratorType: 'nvidia-tesla-t4', acceleratorCount: 1 }] },
+    gcp: {
+      machineType: 'n1-standard-8',
+      accelerators: [{ acceleratorType: 'nvidia-tesla-t4', acceleratorCount: 1 }],
+    },
   });
   const r = await s.pass();
   expect(r.code, r.stderr).toBe(0);

@@ -9,7 +9,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { CLI, runCli, type CliRun } from '../../helpers/cli.js';
 import { writeSecretFileAtomic } from '../../../src/util/files.js';
-import { emulatedGcpProvider, emulatedOciProvider, GCP_PROJECT, OCI_IDS } from '../../../src/simulate/builtin.js';
+import {
+  emulatedGcpProvider,
+  emulatedOciProvider,
+  GCP_PROJECT,
+  OCI_IDS,
+} from '../../../src/simulate/builtin.js';
 import { gcpDemoServiceAccount, ociDemoKey } from '../../../src/simulate/credentials.js';
 import { startWorld } from '../../../src/simulate/world.js';
 import type { GcpEmulator } from '../../../src/emulators/gcp/index.js';
@@ -65,7 +70,13 @@ export interface ScenarioOptions {
 }
 
 export async function scenario(o: ScenarioOptions): Promise<Scenario> {
-  const providers = [emulatedOciProvider(ociDemoKey(), { max_instances: o.maxInstances ?? 10, oci_flex_cpus: o.ociFlexCpus ?? 2, ...o.oci })];
+  const providers = [
+    emulatedOciProvider(ociDemoKey(), {
+      max_instances: o.maxInstances ?? 10,
+      oci_flex_cpus: o.ociFlexCpus ?? 2,
+      ...o.oci,
+    }),
+  ];
   if (o.gcp) providers.push(emulatedGcpProvider(gcpDemoServiceAccount(GCP_PROJECT), o.gcp));
   const world = await startWorld({
     start: Date.UTC(2025, 0, 6, 7, 0, 0),
@@ -95,7 +106,9 @@ export async function scenario(o: ScenarioOptions): Promise<Scenario> {
     tick: (sec) => world.advance(sec * 1000),
     pass: async (extra = [], env = {}) => {
       world.refresh();
-      const run = await runCli(['reconcile', config, '--state-dir', world.stateDir, '--json', ...extra], { env: { KASM_SCALE_NOW: new Date(world.now()).toISOString(), ...env } });
+      const run = await runCli(['reconcile', config, '--state-dir', world.stateDir, '--json', ...extra], {
+        env: { KASM_SCALE_NOW: new Date(world.now()).toISOString(), ...env },
+      });
       let doc: any;
       try {
         doc = JSON.parse(run.stdout);
@@ -107,15 +120,26 @@ export async function scenario(o: ScenarioOptions): Promise<Scenario> {
     },
     spawnPass: (extra = []) => {
       world.refresh();
-      const child = spawn(process.execPath, [CLI, 'reconcile', config, '--state-dir', world.stateDir, '--json', ...extra], {
-        env: { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, KASM_SCALE_NOW: new Date(world.now()).toISOString() },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [CLI, 'reconcile', config, '--state-dir', world.stateDir, '--json', ...extra],
+        {
+          env: {
+            ...process.env,
+            FORCE_COLOR: undefined,
+            NO_COLOR: undefined,
+            KASM_SCALE_NOW: new Date(world.now()).toISOString(),
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout!.on('data', (d) => (stdout += d));
       child.stderr!.on('data', (d) => (stderr += d));
-      const done = new Promise<CliRun>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+      const done = new Promise<CliRun>((resolve) =>
+        child.on('close', (code) => resolve({ code, stdout, stderr })),
+      );
       return { child, done };
     },
     editConfig: async (edit) => {

@@ -18,7 +18,8 @@ afterEach(async () => {
   s = undefined;
 });
 
-const live = (sc: Scenario) => sc.oci.instances.filter((i) => !['TERMINATED', 'TERMINATING'].includes(i.lifecycleState));
+const live = (sc: Scenario) =>
+  sc.oci.instances.filter((i) => !['TERMINATED', 'TERMINATING'].includes(i.lifecycleState));
 const launchCalls = (sc: Scenario) => sc.oci.requests.filter((r) => r.operation === 'LaunchInstance').length;
 
 /** Polls a condition of the emulators (they run in this process), bounded. */
@@ -45,7 +46,9 @@ describe('launch intents', () => {
     first.kill('SIGKILL');
     await exited;
     expect(live(s)).toHaveLength(0);
-    const intents = JSON.parse(await readFile(join(s.stateDir, 'intents.json'), 'utf8').catch(() => '{"intents":[]}')).intents;
+    const intents = JSON.parse(
+      await readFile(join(s.stateDir, 'intents.json'), 'utf8').catch(() => '{"intents":[]}'),
+    ).intents;
 
     s.tick(60); // the next minute: new launch identities would differ
     const second = await s.pass();
@@ -60,7 +63,9 @@ describe('launch intents', () => {
       ['unconfirmed', 'done'],
       ['unconfirmed', 'done'],
     ]);
-    expect(actions.map((a: any) => a.idempotency_key).sort()).toEqual(intents.map((i: any) => i.idempotencyKey).sort());
+    expect(actions.map((a: any) => a.idempotency_key).sort()).toEqual(
+      intents.map((i: any) => i.idempotencyKey).sort(),
+    );
 
     // The cloud lists both: the intents are done, and the next pass does nothing.
     s.tick(60);

@@ -16,7 +16,8 @@ afterEach(async () => {
   s = undefined;
 });
 
-const live = (sc: Scenario) => sc.oci.instances.filter((i) => !['TERMINATED', 'TERMINATING'].includes(i.lifecycleState));
+const live = (sc: Scenario) =>
+  sc.oci.instances.filter((i) => !['TERMINATED', 'TERMINATING'].includes(i.lifecycleState));
 const ours = (sc: Scenario) => sc.kasm.state().agents;
 const idleNow = { minimum_instances: 0, downscale_backoff: 0, scale_down_delay_after_launch: 0 };
 
@@ -35,7 +36,13 @@ describe('agent lifecycle (built CLI × emulators)', () => {
     const raced = await done;
     expect(raced.code, raced.stderr).toBe(0);
     const [kept] = JSON.parse(raced.stdout).pools[0].actions;
-    expect(kept).toMatchObject({ kind: 'terminate', cause: 'idle', drain: true, status: 'kept', steps: ['recorded', 'disabled', 'rechecked', 're-enabled'] });
+    expect(kept).toMatchObject({
+      kind: 'terminate',
+      cause: 'idle',
+      drain: true,
+      status: 'kept',
+      steps: ['recorded', 'disabled', 'rechecked', 're-enabled'],
+    });
     expect(kept.note).toMatch(/1 session\(s\) appeared on it .*; agent re-enabled/);
     expect(live(s)).toHaveLength(1);
     expect(ours(s)[0]).toMatchObject({ enabled: true, operational_status: 'running' });
@@ -46,7 +53,11 @@ describe('agent lifecycle (built CLI × emulators)', () => {
     s.kasm.removeSession(session.kasm_id);
     s.tick(60);
     const r = await s.pass();
-    expect(r.doc.pools[0].actions[0]).toMatchObject({ kind: 'terminate', status: 'done', steps: ['recorded', 'disabled', 'rechecked', 'deleted', 'terminated'] });
+    expect(r.doc.pools[0].actions[0]).toMatchObject({
+      kind: 'terminate',
+      status: 'done',
+      steps: ['recorded', 'disabled', 'rechecked', 'deleted', 'terminated'],
+    });
     expect(ours(s)[0]).toMatchObject({ enabled: false, operational_status: 'delete_pending' });
     // Terminated, the agent stops checking in and Kasm drops the delete_pending record.
     s.tick(200);
@@ -55,7 +66,9 @@ describe('agent lifecycle (built CLI × emulators)', () => {
   });
 
   it('an agent whose instance vanished outside kasm-scale is deleted from Kasm after provision_timeout', async () => {
-    s = await scenario({ pools: [{ name: 'office', minimum_instances: 1, standby_cores: 0, provision_timeout: 600 }] });
+    s = await scenario({
+      pools: [{ name: 'office', minimum_instances: 1, standby_cores: 0, provision_timeout: 600 }],
+    });
     await s.pass();
     s.tick(90);
     const gone = ours(s)[0].server_id;
@@ -74,13 +87,18 @@ describe('agent lifecycle (built CLI × emulators)', () => {
     const r2 = await s.pass();
     const dereg = r2.doc.pools[0].actions.find((a: any) => a.kind === 'deregister');
     expect(dereg).toMatchObject({ server_id: gone, status: 'done', cause: 'instance_gone' });
-    expect(dereg.reason).toMatch(/^deregister: its instance is gone and the agent \(missing\) has not reported for 1[01] min \(≥ provision_timeout 600 s\)$/);
+    expect(dereg.reason).toMatch(
+      /^deregister: its instance is gone and the agent \(missing\) has not reported for 1[01] min \(≥ provision_timeout 600 s\)$/,
+    );
     expect(ours(s).map((a) => a.server_id)).not.toContain(gone);
     expect(ours(s)).toHaveLength(1); // the replacement
   });
 
   it('an instance whose pool left the file is an orphan: listed, counted against max_instances, reaped after orphan_grace (not with --keep-orphans)', async () => {
-    s = await scenario({ pools: [{ name: 'office', minimum_instances: 1, standby_cores: 0 }], maxInstances: 1 });
+    s = await scenario({
+      pools: [{ name: 'office', minimum_instances: 1, standby_cores: 0 }],
+      maxInstances: 1,
+    });
     await s.pass();
     s.tick(90);
     await s.editConfig((doc) => {
@@ -94,22 +112,45 @@ describe('agent lifecycle (built CLI × emulators)', () => {
     expect(r1.doc.pools[0].notes).toContain('launching 0 of 1: provider oci-main has 1 of max_instances 1');
     expect(r1.stderr).toMatch(/orphans .*\n {2}kasm-office-/);
     const env = { KASM_SCALE_NOW: new Date(s.now()).toISOString() };
-    const [status, doctor] = await Promise.all([runCli(['status', s.config, '--json'], { env }), runCli(['doctor', s.config, '--json'], { env })]);
+    const [status, doctor] = await Promise.all([
+      runCli(['status', s.config, '--json'], { env }),
+      runCli(['doctor', s.config, '--json'], { env }),
+    ]);
     expect(JSON.parse(status.stdout).orphans.map((o: any) => o.agent_status)).toEqual(['running']);
-    const checks = JSON.parse(doctor.stdout).groups.flatMap((g: any) => g.checks.map((c: any) => ({ ...c, group: g.name })));
-    expect(checks.find((c: any) => c.id === 'drain-permissions')).toMatchObject({ group: 'kasm', status: 'ok' });
-    expect(checks.find((c: any) => c.id === 'orphans')).toMatchObject({ group: 'oci-main', status: 'warn', detail: expect.stringMatching(/^1 orphan instance\(s\): kasm-office-\w+ \(pool office-[0-9a-f]{8}\)$/) });
+    const checks = JSON.parse(doctor.stdout).groups.flatMap((g: any) =>
+      g.checks.map((c: any) => ({ ...c, group: g.name })),
+    );
+    expect(checks.find((c: any) => c.id === 'drain-permissions')).toMatchObject({
+      group: 'kasm',
+      status: 'ok',
+    });
+    expect(checks.find((c: any) => c.id === 'orphans')).toMatchObject({
+      group: 'oci-main',
+      status: 'warn',
+      detail: expect.stringMatching(/^1 orphan instance\(s\): kasm-office-\w+ \(pool office-[0-9a-f]{8}\)$/),
+    });
 
     s.tick(3601);
     const kept = await s.pass(['--keep-orphans']);
     expect(kept.doc.orphans.actions).toEqual([]);
-    expect(kept.doc.orphans.notes).toEqual(['1 orphan instance(s) kept: orphan reaping is off (--keep-orphans)']);
+    expect(kept.doc.orphans.notes).toEqual([
+      '1 orphan instance(s) kept: orphan reaping is off (--keep-orphans)',
+    ]);
     const metrics = join(s.dir, 'm.prom');
     const r2 = await s.pass(['--metrics-file', metrics]);
-    expect(await readFile(metrics, 'utf8')).toMatch(/kasm_scale_orphans 1\n[^]*kasm_scale_actions\{pool="\(orphan\) office-[0-9a-f]{8}",kind="terminate",result="done"\} 1/);
+    expect(await readFile(metrics, 'utf8')).toMatch(
+      /kasm_scale_orphans 1\n[^]*kasm_scale_actions\{pool="\(orphan\) office-[0-9a-f]{8}",kind="terminate",result="done"\} 1/,
+    );
     expect(r2.doc.orphans.actions).toHaveLength(1);
-    expect(r2.doc.orphans.actions[0]).toMatchObject({ kind: 'terminate', cause: 'orphan', status: 'done', steps: ['recorded', 'disabled', 'rechecked', 'deleted', 'terminated'] });
-    expect(r2.doc.orphans.actions[0].reason).toMatch(/^terminate orphan: pool office-[0-9a-f]{8} is not in the config file \(orphan for 60 min ≥ orphan_grace 3600 s\), no sessions$/);
+    expect(r2.doc.orphans.actions[0]).toMatchObject({
+      kind: 'terminate',
+      cause: 'orphan',
+      status: 'done',
+      steps: ['recorded', 'disabled', 'rechecked', 'deleted', 'terminated'],
+    });
+    expect(r2.doc.orphans.actions[0].reason).toMatch(
+      /^terminate orphan: pool office-[0-9a-f]{8} is not in the config file \(orphan for 60 min ≥ orphan_grace 3600 s\), no sessions$/,
+    );
     s.tick(60);
     const r3 = await s.pass(); // room under max_instances again
     expect(r3.doc.pools[0].actions.map((a: any) => `${a.kind}:${a.cause}`)).toEqual(['launch:minimum']);

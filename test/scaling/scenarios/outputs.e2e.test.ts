@@ -15,14 +15,19 @@ afterEach(async () => {
   s = undefined;
 });
 
-const live = (sc: Scenario) => sc.oci.instances.filter((i) => !['TERMINATED', 'TERMINATING'].includes(i.lifecycleState));
+const live = (sc: Scenario) =>
+  sc.oci.instances.filter((i) => !['TERMINATED', 'TERMINATING'].includes(i.lifecycleState));
 
 function tryRun(cmd: string, args: string[]): string | undefined {
   try {
     execFileSync(cmd, args, { stdio: 'pipe' });
     return undefined;
   } catch (err) {
-    return `${cmd} ${args[0]} is not allowed here (${String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim().split('\n')[0]})`;
+    return `${cmd} ${args[0]} is not allowed here (${
+      String((err as { stderr?: Buffer }).stderr ?? (err as Error).message)
+        .trim()
+        .split('\n')[0]
+    })`;
   }
 }
 
@@ -81,7 +86,9 @@ describe('reconcile outputs', () => {
       expect(run.code, run.stderr).toBe(3);
       expect(run.doc.pools[0].actions.map((a: any) => [a.kind, a.status])).toEqual([['launch', 'done']]);
       expect(run.doc.warnings.join('\n')).toMatch(/could not save the state file in .*state: .*disk is full/);
-      expect(run.doc.warnings.join('\n')).toMatch(/could not write --metrics-file .*kasm-scale\.prom: .*disk is full/);
+      expect(run.doc.warnings.join('\n')).toMatch(
+        /could not write --metrics-file .*kasm-scale\.prom: .*disk is full/,
+      );
       expect(run.doc.summary.exit_code).toBe(3);
       expect(live(s)).toHaveLength(1);
     } finally {

@@ -14,14 +14,19 @@ afterEach(async () => {
 });
 
 const actions = (doc: any, pool = 0) => doc.pools[pool].actions as any[];
-const live = (sc: Scenario) => sc.oci.instances.filter((i) => !['TERMINATED', 'TERMINATING'].includes(i.lifecycleState));
+const live = (sc: Scenario) =>
+  sc.oci.instances.filter((i) => !['TERMINATED', 'TERMINATING'].includes(i.lifecycleState));
 
 describe('reconcile scenarios (built CLI × emulators)', () => {
   it('cold start to standby, then quiet: launches in one pass, registers, next passes do nothing', async () => {
     s = await scenario({ pools: [{ name: 'office', standby_cores: 10 }] });
     const r1 = await s.pass();
     expect(r1.code, r1.stderr).toBe(0);
-    expect(actions(r1.doc).map((a) => [a.kind, a.status])).toEqual([['launch', 'done'], ['launch', 'done'], ['launch', 'done']]);
+    expect(actions(r1.doc).map((a) => [a.kind, a.status])).toEqual([
+      ['launch', 'done'],
+      ['launch', 'done'],
+      ['launch', 'done'],
+    ]);
     expect(r1.stderr).toContain('launch: free cores 0 < standby 10 (1 of 3)');
     expect(r1.stderr).toContain('Done: 3 launched, 0 terminated.');
     s.tick(30);
@@ -35,19 +40,33 @@ describe('reconcile scenarios (built CLI × emulators)', () => {
   });
 
   it('morning rush: waiting sessions drive scale-up; evening drain: backoff respected, busy agents kept, standby kept', async () => {
-    s = await scenario({ pools: [{ name: 'office', standby_cores: 4, downscale_backoff: 900, scale_down_delay_after_launch: 600 }] });
+    s = await scenario({
+      pools: [
+        { name: 'office', standby_cores: 4, downscale_backoff: 900, scale_down_delay_after_launch: 600 },
+      ],
+    });
     await s.pass();
     s.tick(90);
     await s.pass();
     // 08:00: six users ask for 2-core sessions; Kasm has one 4-core agent
-    const waiting = Array.from({ length: 6 }, () => s!.kasm.addSession({ cores: 2, memory: 2048 * MB, operational_status: 'requested', zone_name: 'default' }));
+    const waiting = Array.from({ length: 6 }, () =>
+      s!.kasm.addSession({
+        cores: 2,
+        memory: 2048 * MB,
+        operational_status: 'requested',
+        zone_name: 'default',
+      }),
+    );
     const rush = await s.pass();
     expect(rush.code, rush.stderr).toBe(0);
     expect(actions(rush.doc).map((a) => a.cause)).toEqual(['waiting', 'waiting', 'waiting']);
     expect(actions(rush.doc)[0].reason).toBe('launch: free cores 4 < standby 4 + waiting 12 (1 of 3)');
     s.tick(90);
     s.kasm.assignWaitingSessions();
-    const busy = s.kasm.state().sessions.filter((k) => k.server_id).map((k) => k.server_id);
+    const busy = s.kasm
+      .state()
+      .sessions.filter((k) => k.server_id)
+      .map((k) => k.server_id);
     expect(busy.length).toBe(6);
     expect((await s.pass()).doc.pools[0].actions).toEqual([]);
     // 18:00: everyone but one logs off
@@ -84,7 +103,8 @@ describe('reconcile scenarios (built CLI × emulators)', () => {
     // every AD out of capacity: the pass fails clearly, nothing loops
     s.oci.setFault({ kind: 'capacity' });
     // Two 4-core sessions (one 8-core session would fit no 4-core agent and launch nothing).
-    for (let i = 0; i < 2; i++) s.kasm.addSession({ cores: 4, memory: MB, operational_status: 'requested', zone_name: 'default' });
+    for (let i = 0; i < 2; i++)
+      s.kasm.addSession({ cores: 4, memory: MB, operational_status: 'requested', zone_name: 'default' });
     s.tick(30);
     const r2 = await s.pass();
     expect(r2.code).toBe(1);
@@ -101,7 +121,9 @@ describe('reconcile scenarios (built CLI × emulators)', () => {
   });
 
   it('Kasm unreachable: terminates nothing, says why, exits 1', async () => {
-    s = await scenario({ pools: [{ name: 'office', standby_cores: 4, downscale_backoff: 0, scale_down_delay_after_launch: 0 }] });
+    s = await scenario({
+      pools: [{ name: 'office', standby_cores: 4, downscale_backoff: 0, scale_down_delay_after_launch: 0 }],
+    });
     await s.pass();
     s.tick(90);
     await s.pass();
@@ -124,29 +146,42 @@ describe('reconcile scenarios (built CLI × emulators)', () => {
     expect(actions((await s.pass()).doc)).toEqual([]);
     s.tick(2);
     const r2 = await s.pass();
-    expect(actions(r2.doc).map((a) => `${a.kind}:${a.cause}`)).toEqual(['terminate:never_registered', 'launch:standby']);
+    expect(actions(r2.doc).map((a) => `${a.kind}:${a.cause}`)).toEqual([
+      'terminate:never_registered',
+      'launch:standby',
+    ]);
     s.broken.add(actions(r2.doc)[1].server_id);
     s.tick(601);
     const r3 = await s.pass();
     expect(actions(r3.doc).map((a) => `${a.kind}:${a.cause}`)).toEqual(['terminate:never_registered']);
-    expect(r3.stderr).toMatch(/stopped launching: 2 of the last 2 launches never registered as agents; check the startup script/);
+    expect(r3.stderr).toMatch(
+      /stopped launching: 2 of the last 2 launches never registered as agents; check the startup script/,
+    );
   });
 
   it('two passes started at the same moment: one holds the lock (exit 4), max_instances is never overshot', async () => {
-    s = await scenario({ pools: [{ name: 'office', standby_cores: 40, max_launch_per_pass: 10 }], maxInstances: 3 });
+    s = await scenario({
+      pools: [{ name: 'office', standby_cores: 40, max_launch_per_pass: 10 }],
+      maxInstances: 3,
+    });
     const [a, b] = await Promise.all([s.pass(), s.pass()]);
     expect([a.code, b.code].sort()).toEqual([0, 4]);
     const locked = a.code === 4 ? a : b;
     expect(locked.stderr).toMatch(/another reconcile pass holds the lock/);
     expect(live(s)).toHaveLength(3);
     // two runners with separate state dirs (two machines): same minute → same idempotency keys → still 3
-    const [c, d] = await Promise.all([s.pass(['--state-dir', join(s.dir, 'm1')]), s.pass(['--state-dir', join(s.dir, 'm2')])]);
+    const [c, d] = await Promise.all([
+      s.pass(['--state-dir', join(s.dir, 'm1')]),
+      s.pass(['--state-dir', join(s.dir, 'm2')]),
+    ]);
     expect([c.code, d.code]).toEqual([0, 0]);
     expect(live(s)).toHaveLength(3);
   });
 
   it('a lost state file makes nothing unsafe: no overshoot, busy agents kept, scale-down delay from the cloud', async () => {
-    s = await scenario({ pools: [{ name: 'office', standby_cores: 8, downscale_backoff: 0, scale_down_delay_after_launch: 600 }] });
+    s = await scenario({
+      pools: [{ name: 'office', standby_cores: 8, downscale_backoff: 0, scale_down_delay_after_launch: 600 }],
+    });
     await s.pass();
     s.tick(90);
     await s.pass();

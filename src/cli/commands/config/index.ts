@@ -6,7 +6,9 @@ import { registerConfigSchema } from './schema.js';
 
 /** `kasm-scale config validate | render | schema | submit` (issue 3). */
 export function registerConfig(program: Command): void {
-  const config = program.command('config').description('check, render, describe and submit Kasm VM provider configs');
+  const config = program
+    .command('config')
+    .description('check, render, describe and submit Kasm VM provider configs');
   registerConfigValidate(config);
   registerConfigRender(config);
   registerConfigSubmit(config);

@@ -11,7 +11,9 @@ interface RenderOptions extends CommonOptions {
 export function registerConfigRender(config: Command): void {
   const cmd = config
     .command('render')
-    .description('print the exact cloud launch request of each provider: OCI LaunchInstanceDetails (REST camelCase, override merged) or the GCP Instance resource')
+    .description(
+      'print the exact cloud launch request of each provider: OCI LaunchInstanceDetails (REST camelCase, override merged) or the GCP Instance resource',
+    )
     .option('--provider <name>', 'only the provider with this vm_provider_config_name')
     .option('--show-secrets', 'show the startup script instead of redacting it');
   configFile(cmd);
@@ -25,7 +27,14 @@ export function registerConfigRender(config: Command): void {
   cmd.action(
     action<RenderOptions>(async ({ options, args, out }) => {
       const { renderCommand } = await import('../../../config/render/command.js');
-      return renderCommand({ file: configFileOf(args, options), provider: options.provider, showSecrets: Boolean(options.showSecrets) }, out);
+      return renderCommand(
+        {
+          file: configFileOf(args, options),
+          provider: options.provider,
+          showSecrets: Boolean(options.showSecrets),
+        },
+        out,
+      );
     }),
   );
 }

@@ -5,7 +5,9 @@ import { action, common, examples, type CommonOptions } from '../../action.js';
 export function registerConfigSchema(config: Command): void {
   const cmd = config
     .command('schema')
-    .description('print the JSON Schema (draft 2020-12) of the config file, generated from the validator\'s own schema');
+    .description(
+      "print the JSON Schema (draft 2020-12) of the config file, generated from the validator's own schema",
+    );
   common(cmd, { json: false });
   examples(cmd, [
     'kasm-scale config schema > kasm-scale.schema.json',

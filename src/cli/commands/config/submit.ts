@@ -12,10 +12,15 @@ interface SubmitOptions extends CommonOptions {
 export function registerConfigSubmit(config: Command): void {
   const cmd = config
     .command('submit')
-    .description('create or update each VM provider config in Kasm through its API (matched on type and name); reports created / updated / unchanged')
+    .description(
+      'create or update each VM provider config in Kasm through its API (matched on type and name); reports created / updated / unchanged',
+    )
     .option('--provider <name>', 'only the provider with this vm_provider_config_name')
     .option('--dry-run', 'show what would be created or updated; send nothing')
-    .option('--resend-secrets', 'update providers whose other fields are unchanged too, so a rotated key or service account reaches Kasm (Kasm masks secrets, so they cannot be compared)');
+    .option(
+      '--resend-secrets',
+      'update providers whose other fields are unchanged too, so a rotated key or service account reaches Kasm (Kasm masks secrets, so they cannot be compared)',
+    );
   configFile(cmd);
   common(cmd);
   examples(cmd, [
@@ -28,7 +33,15 @@ export function registerConfigSubmit(config: Command): void {
   cmd.action(
     action<SubmitOptions>(async ({ options, args, out }) => {
       const { submitCommand } = await import('../../../config/submit/index.js');
-      return submitCommand({ file: configFileOf(args, options), provider: options.provider, dryRun: Boolean(options.dryRun), resendSecrets: Boolean(options.resendSecrets) }, out);
+      return submitCommand(
+        {
+          file: configFileOf(args, options),
+          provider: options.provider,
+          dryRun: Boolean(options.dryRun),
+          resendSecrets: Boolean(options.resendSecrets),
+        },
+        out,
+      );
     }),
   );
 }

@@ -9,10 +9,16 @@ interface ValidateOptions extends CommonOptions {
 export function registerConfigValidate(config: Command): void {
   const cmd = config
     .command('validate')
-    .description('check every field of the config file (keys, fingerprints, OCIDs, paths, labels, scripts, references); exit 0 when valid, 2 when not');
+    .description(
+      'check every field of the config file (keys, fingerprints, OCIDs, paths, labels, scripts, references); exit 0 when valid, 2 when not',
+    );
   configFile(cmd);
   common(cmd);
-  examples(cmd, ['kasm-scale config validate', 'kasm-scale config validate prod.yaml', 'KASM_SCALE_CONFIG=prod.yaml kasm-scale config validate --json | jq ".problems[]"']);
+  examples(cmd, [
+    'kasm-scale config validate',
+    'kasm-scale config validate prod.yaml',
+    'KASM_SCALE_CONFIG=prod.yaml kasm-scale config validate --json | jq ".problems[]"',
+  ]);
   cmd.action(
     action<ValidateOptions>(async ({ options, args, out }) => {
       const { validateCommand } = await import('../../../config/validate.js');
