@@ -5,6 +5,8 @@
  * committed page differs.
  */
 
+// A JSON Schema document walked by key; its shape is the JSON Schema spec's, not ours to type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 export const CONFIG_DOC_FILE = 'docs/config.md';
@@ -15,9 +17,21 @@ export function configReferenceMarkdown(schema: Json): string {
   const sections: [string, string, Json][] = [
     ['`kasm`', 'How kasm-scale reaches Kasm.', props.kasm],
     ['`reconcile`', 'Settings of every reconcile pass.', props.reconcile],
-    ['OCI provider (`providers[]` with `vm_provider_name: oci`)', "Kasm's OCI VM provider config, key for key.", oci!],
-    ['GCP provider (`providers[]` with `vm_provider_name: gcp`)', "Kasm's GCP VM provider config, key for key.", gcp!],
-    ['Autoscale config (`autoscale[]`)', 'One pool: a Kasm zone scaled on one provider.', props.autoscale.items],
+    [
+      'OCI provider (`providers[]` with `vm_provider_name: oci`)',
+      "Kasm's OCI VM provider config, key for key.",
+      oci!,
+    ],
+    [
+      'GCP provider (`providers[]` with `vm_provider_name: gcp`)',
+      "Kasm's GCP VM provider config, key for key.",
+      gcp!,
+    ],
+    [
+      'Autoscale config (`autoscale[]`)',
+      'One pool: a Kasm zone scaled on one provider.',
+      props.autoscale.items,
+    ],
   ];
   const out = [
     '# Config file reference',
@@ -26,15 +40,25 @@ export function configReferenceMarkdown(schema: Json): string {
     '',
     'Every key of the kasm-scale config file (YAML or JSON). The guide to the file, with',
     'examples, secrets, `${ENV}` and `*_file` keys, is [config-file.md](config-file.md).',
-    'Numbers and booleans may also be written as a whole `${ENV}` reference; Kasm\'s JSON',
+    "Numbers and booleans may also be written as a whole `${ENV}` reference; Kasm's JSON",
     'fields also accept a string holding JSON.',
   ];
   for (const [title, intro, section] of sections) {
-    out.push('', `## ${title}`, '', intro, '', '| key | type | required | description |', '|---|---|---|---|');
+    out.push(
+      '',
+      `## ${title}`,
+      '',
+      intro,
+      '',
+      '| key | type | required | description |',
+      '|---|---|---|---|',
+    );
     const required = new Set<string>(section.required ?? []);
     for (const [key, prop] of Object.entries(section.properties as Json)) {
       if (key === '$schema') continue;
-      out.push(`| \`${key}\` | ${typeOf(prop)} | ${required.has(key) ? 'yes' : ''} | ${cell(prop.description ?? '')} |`);
+      out.push(
+        `| \`${key}\` | ${typeOf(prop)} | ${required.has(key) ? 'yes' : ''} | ${cell(prop.description ?? '')} |`,
+      );
     }
   }
   return `${out.join('\n')}\n`;
@@ -46,7 +70,13 @@ function typeOf(prop: Json): string {
   if (Array.isArray(prop.enum)) return prop.enum.map((v: unknown) => `\`${JSON.stringify(v)}\``).join(', ');
   const alternatives = (prop.anyOf ?? prop.oneOf) as Json[] | undefined;
   if (alternatives) {
-    const own = alternatives.filter((a) => !(a.type === 'string' && (a.pattern?.startsWith('^\\$\\{') || /as a string holding JSON/.test(a.description ?? ''))));
+    const own = alternatives.filter(
+      (a) =>
+        !(
+          a.type === 'string' &&
+          (a.pattern?.startsWith('^\\$\\{') || /as a string holding JSON/.test(a.description ?? ''))
+        ),
+    );
     return [...new Set(own.map(typeOf))].join(' or ') || 'string';
   }
   if (prop.type === 'array') return prop.items ? `list of ${typeOf(prop.items)}` : 'list';

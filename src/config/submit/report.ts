@@ -19,8 +19,11 @@ export function summarize(outcomes: SubmitOutcome[]): SubmitSummary {
   for (const o of outcomes) {
     if (o.status === 'failed') s.failed++;
     else if (o.status === 'unchanged') s.unchanged++;
-    else if (o.status === 'planned') o.item.action === 'create' ? s.to_create++ : s.to_update++;
-    else o.item.action === 'create' ? s.created++ : s.updated++;
+    else if (o.status === 'planned') {
+      if (o.item.action === 'create') s.to_create++;
+      else s.to_update++;
+    } else if (o.item.action === 'create') s.created++;
+    else s.updated++;
   }
   return s;
 }
@@ -30,8 +33,14 @@ function fmtValue(v: unknown): string {
 }
 
 export function describeChange(c: FieldChange): string {
-  const arrow = c.from !== undefined && c.to !== undefined ? ` ${fmtValue(c.from)} → ${fmtValue(c.to)}` : c.to !== undefined ? ` = ${fmtValue(c.to)}` : '';
-  if (c.kind === 'removed') return c.from !== undefined ? `${c.field} ${fmtValue(c.from)} → cleared` : `${c.field} → cleared`;
+  const arrow =
+    c.from !== undefined && c.to !== undefined
+      ? ` ${fmtValue(c.from)} → ${fmtValue(c.to)}`
+      : c.to !== undefined
+        ? ` = ${fmtValue(c.to)}`
+        : '';
+  if (c.kind === 'removed')
+    return c.from !== undefined ? `${c.field} ${fmtValue(c.from)} → cleared` : `${c.field} → cleared`;
   return c.kind === 'added' && arrow === '' ? `${c.field} (set)` : `${c.field}${arrow}`;
 }
 
@@ -40,7 +49,13 @@ export function secretsNote(plan: SubmitPlan): string | undefined {
   return `secret fields (${plan.uncomparedSecrets.join(', ')}) are not compared: Kasm masks them as "**********"; they are sent with every create and update; an unchanged provider keeps the secret Kasm has (--resend-secrets updates it anyway)`;
 }
 
-export function submitDocument(baseUrl: string, file: string, plan: SubmitPlan, outcomes: SubmitOutcome[], dryRun: boolean) {
+export function submitDocument(
+  baseUrl: string,
+  file: string,
+  plan: SubmitPlan,
+  outcomes: SubmitOutcome[],
+  dryRun: boolean,
+) {
   return {
     file,
     kasm_url: baseUrl,
@@ -61,15 +76,25 @@ export function submitDocument(baseUrl: string, file: string, plan: SubmitPlan, 
   };
 }
 
-export function printSubmit(out: Output, baseUrl: string, plan: SubmitPlan, outcomes: SubmitOutcome[], dryRun: boolean): void {
+export function printSubmit(
+  out: Output,
+  baseUrl: string,
+  plan: SubmitPlan,
+  outcomes: SubmitOutcome[],
+  dryRun: boolean,
+): void {
   const c = out.colorOut;
   for (const o of outcomes) {
     const who = `${o.item.name} (${o.item.vm_provider_name})`;
     const id = o.vm_provider_config_id ? ` ${o.vm_provider_config_id}` : '';
     const fields = o.item.changes.length ? `: ${o.item.changes.map(describeChange).join(', ')}` : '';
-    if (o.status === 'failed') out.result(`${c.red('✗')} ${who}: ${o.item.action === 'conflict' ? '' : `${o.item.action} failed: `}${o.error}`);
+    if (o.status === 'failed')
+      out.result(
+        `${c.red('✗')} ${who}: ${o.item.action === 'conflict' ? '' : `${o.item.action} failed: `}${o.error}`,
+      );
     else if (o.status === 'unchanged') out.result(`${c.dim('=')} ${who}: unchanged${id}`);
-    else if (o.item.action === 'create') out.result(`${c.green('+')} ${who}: ${dryRun ? 'would create' : `created${id}`}`);
+    else if (o.item.action === 'create')
+      out.result(`${c.green('+')} ${who}: ${dryRun ? 'would create' : `created${id}`}`);
     else out.result(`${c.yellow('~')} ${who}: ${dryRun ? `would update${id}` : `updated${id}`}${fields}`);
     for (const n of o.item.notes) out.warn(`${o.item.name}: ${n}`);
   }
@@ -77,6 +102,9 @@ export function printSubmit(out: Output, baseUrl: string, plan: SubmitPlan, outc
   if (note) out.info(out.color.dim(`note: ${note}`));
   const s = summarize(outcomes);
   const failed = s.failed ? `, ${s.failed} failed` : '';
-  if (dryRun) out.result(`Plan (dry run, nothing sent to ${baseUrl}): ${s.to_create} to create, ${s.to_update} to update, ${s.unchanged} unchanged${failed}`);
+  if (dryRun)
+    out.result(
+      `Plan (dry run, nothing sent to ${baseUrl}): ${s.to_create} to create, ${s.to_update} to update, ${s.unchanged} unchanged${failed}`,
+    );
   else out.result(`Done: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged${failed}`);
 }

@@ -1,12 +1,39 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { delay, dropConnection, listen, parseJsonBody, sendHtmlError, sendJson, sendText } from '../common/http.js';
+import {
+  delay,
+  dropConnection,
+  listen,
+  parseJsonBody,
+  sendHtmlError,
+  sendJson,
+  sendText,
+} from '../common/http.js';
 import { loadStateFile, saveStateFile } from '../common/state-file.js';
-import { acceptsStyle, authenticate, styleOfPrefix, type KasmAuthAccepts, type KasmAuthStyle } from './auth.js';
+import {
+  acceptsStyle,
+  authenticate,
+  styleOfPrefix,
+  type KasmAuthAccepts,
+  type KasmAuthStyle,
+} from './auth.js';
 import { FaultBook, type KasmFault } from './faults.js';
 import { kasmDate, newKasmId } from './format.js';
-import { freeOn, indexSessions, isAvailable, WAITING, type EmuAgent, type EmuSession, type EmuState } from './model.js';
+import {
+  freeOn,
+  indexSessions,
+  isAvailable,
+  WAITING,
+  type EmuAgent,
+  type EmuSession,
+  type EmuState,
+} from './model.js';
 import { deleteServer, settleCheckIns, updateServer } from './agents.js';
-import { autoscaleConfigRow, newAutoscaleConfig, type AddAutoscaleConfigInput, type EmuAutoscaleConfig } from './autoscale-configs.js';
+import {
+  autoscaleConfigRow,
+  newAutoscaleConfig,
+  type AddAutoscaleConfigInput,
+  type EmuAutoscaleConfig,
+} from './autoscale-configs.js';
 import { checkProviderConfig, createdConfig, mergeUpdate } from './provider-configs.js';
 import { maskConfig, serverRow, sessionRow, zoneIdFor, zoneRow } from './views.js';
 import { own } from '../../util/own.js';
@@ -142,7 +169,13 @@ function allowed(perms: KasmKeyPermissions | undefined, call: string): boolean {
 
 function emptyState(zones: string[]): EmuState {
   return {
-    zones: zones.map((z) => ({ zone_id: newKasmId(), zone_name: z, upstream_auth_address: 'kasm.emulator.local', proxy_hostname: 'kasm.emulator.local', proxy_port: 443 })),
+    zones: zones.map((z) => ({
+      zone_id: newKasmId(),
+      zone_name: z,
+      upstream_auth_address: 'kasm.emulator.local',
+      proxy_hostname: 'kasm.emulator.local',
+      proxy_port: 443,
+    })),
     agents: [],
     sessions: [],
     vmProviderConfigs: [],
@@ -151,7 +184,10 @@ function emptyState(zones: string[]): EmuState {
 
 export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<KasmEmulator> {
   const now = opts.now ?? Date.now;
-  const keys: KasmApiKey[] = [{ apiKey: opts.apiKey, apiKeySecret: opts.apiKeySecret, permissions: opts.permissions ?? 'all' }, ...(opts.keys ?? [])];
+  const keys: KasmApiKey[] = [
+    { apiKey: opts.apiKey, apiKeySecret: opts.apiKeySecret, permissions: opts.permissions ?? 'all' },
+    ...(opts.keys ?? []),
+  ];
   const state: EmuState = loadStateFile<EmuState>(opts.stateFile) ?? emptyState(opts.zones ?? ['default']);
   const faults = new FaultBook();
   const callCounts: Record<string, number> = {};
@@ -163,7 +199,13 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
 
   const ensureZone = (name: string) => {
     if (!state.zones.some((z) => z.zone_name === name)) {
-      state.zones.push({ zone_id: newKasmId(), zone_name: name, upstream_auth_address: 'kasm.emulator.local', proxy_hostname: 'kasm.emulator.local', proxy_port: 443 });
+      state.zones.push({
+        zone_id: newKasmId(),
+        zone_name: name,
+        upstream_auth_address: 'kasm.emulator.local',
+        proxy_hostname: 'kasm.emulator.local',
+        proxy_port: 443,
+      });
     }
   };
   const defaultZone = () => state.zones[0]?.zone_name ?? 'default';
@@ -186,7 +228,25 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
       const t = now();
       const existing = state.agents.find((a) => a.server_id === input.server_id);
       // Keys the emulator does not model pass through to get_servers (tests of lenient parsing).
-      const known = new Set(['server_id', 'server_type', 'hostname', 'instance_id', 'provider', 'operational_status', 'enabled', 'cores', 'memory', 'gpus', 'cores_override', 'memory_override', 'gpus_override', 'zone_name', 'server_pool_id', 'is_autoscaled', 'autoscale_config_name']);
+      const known = new Set([
+        'server_id',
+        'server_type',
+        'hostname',
+        'instance_id',
+        'provider',
+        'operational_status',
+        'enabled',
+        'cores',
+        'memory',
+        'gpus',
+        'cores_override',
+        'memory_override',
+        'gpus_override',
+        'zone_name',
+        'server_pool_id',
+        'is_autoscaled',
+        'autoscale_config_name',
+      ]);
       const extra = Object.fromEntries(Object.entries(input).filter(([k]) => !known.has(k)));
       const agent: EmuAgent = {
         ...extra,
@@ -206,7 +266,9 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
         zone_name: zone,
         server_pool_id: input.server_pool_id ?? null,
         is_autoscaled: input.is_autoscaled ?? Boolean(input.autoscale_config_name),
-        autoscale_config: input.autoscale_config_name ? { autoscale_config_id: newKasmId(), autoscale_config_name: input.autoscale_config_name } : null,
+        autoscale_config: input.autoscale_config_name
+          ? { autoscale_config_id: newKasmId(), autoscale_config_name: input.autoscale_config_name }
+          : null,
         created_ms: existing?.created_ms ?? t,
         last_reported_ms: t,
       };
@@ -301,7 +363,9 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
     assignWaitingSessions(): number {
       settle();
       let placed = 0;
-      const waiting = state.sessions.filter((s) => !s.server_id && WAITING.has(s.operational_status)).sort((a, b) => a.start_ms - b.start_ms);
+      const waiting = state.sessions
+        .filter((s) => !s.server_id && WAITING.has(s.operational_status))
+        .sort((a, b) => a.start_ms - b.start_ms);
       for (const s of waiting) {
         // Kasm places a session on the least-loaded agent of its zone that has room.
         const candidates = state.agents
@@ -343,23 +407,44 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
       {
         agents: state.agents
           .filter((a) => a.server_type === 'host')
-          .map((a) => ({ agent_id: a.server_id, server_id: a.server_id, hostname: a.hostname, status: a.operational_status, zone_id: zoneIdFor(state, a.zone_name), enabled: a.enabled, cores: a.cores, memory: a.memory, gpus: a.gpus, cores_override: a.cores_override, memory_override: a.memory_override, gpus_override: a.gpus_override })),
+          .map((a) => ({
+            agent_id: a.server_id,
+            server_id: a.server_id,
+            hostname: a.hostname,
+            status: a.operational_status,
+            zone_id: zoneIdFor(state, a.zone_name),
+            enabled: a.enabled,
+            cores: a.cores,
+            memory: a.memory,
+            gpus: a.gpus,
+            cores_override: a.cores_override,
+            memory_override: a.memory_override,
+            gpus_override: a.gpus_override,
+          })),
       },
     ],
     get_kasms: () => {
       const agents = new Map(state.agents.map((a) => [a.server_id, a]));
-      return [200, { kasms: state.sessions.map((s) => sessionRow(state, s, agents)), current_time: kasmDate(now()) }];
+      return [
+        200,
+        { kasms: state.sessions.map((s) => sessionRow(state, s, agents)), current_time: kasmDate(now()) },
+      ];
     },
     get_zones: () => {
       const index = indexSessions(state);
       return [200, { zones: state.zones.map((z) => zoneRow(state, z, index)) }];
     },
     get_vm_provider_configs: () => [200, { vm_provider_configs: state.vmProviderConfigs.map(maskConfig) }],
-    get_autoscale_configs: () => [200, { autoscale_configs: (state.autoscaleConfigs ?? []).map((c) => autoscaleConfigRow(state, c)) }],
+    get_autoscale_configs: () => [
+      200,
+      { autoscale_configs: (state.autoscaleConfigs ?? []).map((c) => autoscaleConfigRow(state, c)) },
+    ],
     create_vm_provider_config: (body) => {
-      if (opts.licensed === false) return [200, { error_message: 'Access Denied. Auto Scaling is not licensed' }];
+      if (opts.licensed === false)
+        return [200, { error_message: 'Access Denied. Auto Scaling is not licensed' }];
       const target = body.target_vm_provider_config;
-      if (!target || typeof target !== 'object' || Array.isArray(target)) return [200, { error_message: 'Missing target_vm_provider_config' }];
+      if (!target || typeof target !== 'object' || Array.isArray(target))
+        return [200, { error_message: 'Missing target_vm_provider_config' }];
       const t = target as Record<string, unknown>;
       const problem = checkProviderConfig(t, true);
       if (problem) return [200, { error_message: problem }];
@@ -369,9 +454,11 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
       return [200, { vm_provider_config: maskConfig(stored) }];
     },
     update_vm_provider_config: (body) => {
-      if (opts.licensed === false) return [200, { error_message: 'Access Denied. Auto Scaling is not licensed' }];
+      if (opts.licensed === false)
+        return [200, { error_message: 'Access Denied. Auto Scaling is not licensed' }];
       const target = body.target_vm_provider_config;
-      if (!target || typeof target !== 'object' || Array.isArray(target)) return [200, { error_message: 'Missing target_vm_provider_config' }];
+      if (!target || typeof target !== 'object' || Array.isArray(target))
+        return [200, { error_message: 'Missing target_vm_provider_config' }];
       const t = target as Record<string, unknown>;
       const id = t.vm_provider_config_id ?? body.vm_provider_config_id;
       const i = state.vmProviderConfigs.findIndex((c) => c.vm_provider_config_id === id);
@@ -395,7 +482,14 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
     },
   };
 
-  async function handleApi(httpReq: IncomingMessage, res: ServerResponse, call: string, body: Buffer, style: KasmAuthStyle, authorization: string | undefined): Promise<void> {
+  async function handleApi(
+    httpReq: IncomingMessage,
+    res: ServerResponse,
+    call: string,
+    body: Buffer,
+    style: KasmAuthStyle,
+    authorization: string | undefined,
+  ): Promise<void> {
     callCounts[call] = (callCounts[call] ?? 0) + 1;
     const { latencyMs, failure } = faults.take(call);
     if (latencyMs > 0) await delay(latencyMs);
@@ -410,15 +504,26 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
         case 'status': {
           const status = failure.status ?? 500;
           if (status === 401) return sendJson(res, 401, { error_message: failure.message ?? 'Unauthorized' });
-          if (status === 403) return sendJson(res, 403, { error_message: failure.message ?? 'Access Denied' });
-          if (status === 429) return sendJson(res, 429, { error_message: failure.message ?? 'Too Many Requests' }, { 'retry-after': '1' });
+          if (status === 403)
+            return sendJson(res, 403, { error_message: failure.message ?? 'Access Denied' });
+          if (status === 429)
+            return sendJson(
+              res,
+              429,
+              { error_message: failure.message ?? 'Too Many Requests' },
+              { 'retry-after': '1' },
+            );
           if (failure.message) return sendJson(res, status, { error_message: failure.message });
           return sendText(res, status, `${status} error`);
         }
+        case 'latency':
+          // take() folds latency into latencyMs and never returns it as the failure.
+          break;
       }
     }
     const doc = parseJsonBody(body);
-    if (doc === undefined || typeof doc !== 'object' || doc === null || Array.isArray(doc)) return sendJson(res, 400, { error_message: 'Invalid JSON body' });
+    if (doc === undefined || typeof doc !== 'object' || doc === null || Array.isArray(doc))
+      return sendJson(res, 400, { error_message: 'Invalid JSON body' });
     const reqBody = doc as Record<string, unknown>;
     // Kasm's key check: no credentials 400, wrong key or secret 403, lacking permission 401.
     const verdict = authenticate(style, authorization, reqBody, keys);
@@ -444,7 +549,9 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
           result = control.registerAgent(a as unknown as RegisterAgentInput);
           break;
         case 'setAgentStatus':
-          result = control.setAgentStatus(String(a.server_id), String(a.operational_status ?? a.status), { enabled: a.enabled as boolean | undefined });
+          result = control.setAgentStatus(String(a.server_id), String(a.operational_status ?? a.status), {
+            enabled: a.enabled as boolean | undefined,
+          });
           break;
         case 'removeAgent':
           result = { removed: control.removeAgent(String(a.server_id)) };
@@ -517,5 +624,12 @@ export async function startKasmEmulator(opts: KasmEmulatorOptions): Promise<Kasm
     { port: opts.port, host: opts.host },
   );
 
-  return { url: started.url, port: started.port, close: started.close, apiKey: opts.apiKey, apiKeySecret: opts.apiKeySecret, ...control };
+  return {
+    url: started.url,
+    port: started.port,
+    close: started.close,
+    apiKey: opts.apiKey,
+    apiKeySecret: opts.apiKeySecret,
+    ...control,
+  };
 }
