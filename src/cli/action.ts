@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { CliError, errorLine } from './errors.js';
-import { ExitCode } from './exit-codes.js';
-import type { Output } from './output.js';
+import { CliError, errorLine } from '../core/errors.js';
+import { ExitCode } from '../core/exit-codes.js';
+import type { Output } from '../core/output.js';
 
 /** The options every command has (added by `common()`). */
 export interface CommonOptions {
@@ -39,7 +39,7 @@ export function action<O extends CommonOptions>(body: ActionBody<O>) {
     const options = cmd.optsWithGlobals() as O;
     const args = (cmd.args ?? []) as string[];
     // Loaded here, not at start-up: --help and --version never need colours (chalk).
-    const { createOutput } = await import('./output.js');
+    const { createOutput } = await import('../core/output.js');
     const out = createOutput({ json: Boolean(options.json), verbose: Boolean(options.verbose) });
     try {
       const code = await body({ options, args, out });

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode } from '../core/exit-codes.js';
 import { registerCommands } from './commands/index.js';
 import { VERSION } from '../version.js';
 

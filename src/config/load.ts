@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { relative, resolve } from 'node:path';
-import { fsErrorToInput, InputError } from '../cli/errors.js';
+import { fsErrorToInput, InputError } from '../core/errors.js';
 import { checkGcp } from './checks/gcp.js';
 import { checkOci } from './checks/oci.js';
 import { checkReferences } from './checks/autoscale.js';

@@ -1,6 +1,6 @@
-import { InputError } from '../cli/errors.js';
-import { secretKind } from '../util/echo.js';
-import { escapeControl } from '../util/escape.js';
+import { InputError } from '../core/errors.js';
+import { secretKind } from '../core/echo.js';
+import { escapeControl } from '../core/escape.js';
 
 /** One thing wrong with a config file, located as precisely as the file allows. */
 export interface ConfigProblem {
@@ -75,7 +75,7 @@ export function describeFound(value: unknown, path: PathSegments): string | unde
   if (value === null) return 'null';
   if (typeof value === 'string') {
     if (value === '') return 'an empty string';
-    // A secret pasted into the wrong key: its kind and length only (the one rule: util/echo.ts).
+    // A secret pasted into the wrong key: its kind and length only (the one rule: core/echo.ts).
     const kind = secretKind(value);
     if (kind) return `${kind} of ${value.length} characters`;
     if (value.length > 60 || value.includes('\n')) return `a text of ${value.length} characters`;

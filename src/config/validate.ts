@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
-import type { Output } from '../cli/output.js';
-import { ExitCode } from '../cli/exit-codes.js';
+import type { Output } from '../core/output.js';
+import { ExitCode } from '../core/exit-codes.js';
 import { checkConfig, type LoadOptions } from './load.js';
 import { problemLine } from './problems.js';
 

@@ -1,6 +1,6 @@
-import { InputError } from '../cli/errors.js';
-import { ExitCode } from '../cli/exit-codes.js';
-import type { Output } from '../cli/output.js';
+import { InputError } from '../core/errors.js';
+import { ExitCode } from '../core/exit-codes.js';
+import type { Output } from '../core/output.js';
 import { loadConfig, type LoadOptions } from '../config/load.js';
 import type { KasmScaleConfig } from '../config/types.js';
 import { kasmChecks } from './kasm.js';

@@ -10,7 +10,7 @@ import type { KasmSection } from '../config/types.js';
 import { createKasmClient } from '../kasm/client.js';
 import { settle } from './runner.js';
 import { fail, ok, warn, type Check, type Outcome } from './types.js';
-import { messageLine } from '../cli/errors.js';
+import { oneLine } from '../core/errors.js';
 
 type Style = 'body' | 'basic';
 type Settled = { ok: true } | { ok: false; error: unknown };
@@ -22,7 +22,7 @@ const WHERE: Record<Style, string> = {
 /** taken: the route answered as Kasm (ok or refusing the key); missing: 404; unknown: no answer (network, TLS, 5xx). */
 function verdict(r: Settled): 'taken' | 'missing' | 'unknown' {
   if (r.ok) return 'taken';
-  const line = messageLine(r.error);
+  const line = oneLine(r.error);
   if (/\(HTTP 404\)/.test(line)) return 'missing';
   if (/refused the API key|401 Unauthorized|rejected \S+ \(HTTP 400\)|failed: "/.test(line)) return 'taken';
   return 'unknown';

@@ -4,7 +4,7 @@
  * autoscale config scales a pool's zone with its provider config (a key without Autoscale
  * View gives a warning). Reads only: get_zones, get_vm_provider_configs, get_autoscale_configs.
  */
-import { CliError, messageLine } from '../cli/errors.js';
+import { CliError, oneLine } from '../core/errors.js';
 import type { AutoscaleConfig, KasmSection, Provider } from '../config/types.js';
 import { createKasmClient, type KasmApiClient } from '../kasm/client.js';
 import { competingKasmConfigs, readKasmAutoscalers } from '../kasm/autoscalers.js';
@@ -53,9 +53,8 @@ export function kasmChecks(
       async run() {
         const r = await zones();
         if (r.ok) return ok(`answers at ${section.url}`);
-        if (KEY_PROBLEM.test(messageLine(r.error)))
-          return ok(`answers at ${section.url} (see the key check)`);
-        return fail(messageLine(r.error), hintOf(r.error));
+        if (KEY_PROBLEM.test(oneLine(r.error))) return ok(`answers at ${section.url} (see the key check)`);
+        return fail(oneLine(r.error), hintOf(r.error));
       },
     },
     kasmAuthCheck(section, zones, 15_000),
@@ -69,7 +68,7 @@ export function kasmChecks(
           return ok(
             `key ${section.api_key} accepted (get_zones: ${r.value.length} zone${r.value.length === 1 ? '' : 's'})`,
           );
-        return fail(messageLine(r.error), hintOf(r.error));
+        return fail(oneLine(r.error), hintOf(r.error));
       },
     },
     ...pools.map((a): Check => ({
@@ -93,7 +92,7 @@ export function kasmChecks(
       async run() {
         const r = await configs();
         if (!r.ok)
-          return warn(`cannot list Kasm's VM provider configs: ${messageLine(r.error)}`, hintOf(r.error));
+          return warn(`cannot list Kasm's VM provider configs: ${oneLine(r.error)}`, hintOf(r.error));
         const found = r.value.find(
           (c) =>
             c.vm_provider_name === p.vm_provider_name &&

@@ -5,7 +5,7 @@
  * probes address a server id that cannot exist, so Kasm answers "does not exist" when the
  * key may make the call and 401 when it may not; nothing changes either way.
  */
-import { CliError, messageLine } from '../cli/errors.js';
+import { CliError, oneLine } from '../core/errors.js';
 import { TAG_OWNER, TAG_POOL, ownershipIdOf, poolLabel } from '../clouds/ownership.js';
 import type { CloudAdapter } from '../clouds/types.js';
 import type { KasmScaleConfig, Provider } from '../config/types.js';
@@ -35,7 +35,7 @@ export function drainPermissionCheck(config: KasmScaleConfig): Check | undefined
         try {
           await probe();
         } catch (err) {
-          const line = messageLine(err);
+          const line = oneLine(err);
           if (/401 Unauthorized/.test(line)) missing.push(PERMISSION_FOR[call]);
           else if (!/Does not Exist/i.test(line))
             return warn(
@@ -93,7 +93,7 @@ export function orphansCheck(
           `reconcile drains and terminates them after orphan_grace (${grace} s) unless run with --keep-orphans; put their autoscale config back in the file to keep them`,
         );
       } catch (err) {
-        return warn(`cannot list instances: ${messageLine(err)}`);
+        return warn(`cannot list instances: ${oneLine(err)}`);
       }
     },
   };

@@ -1,4 +1,4 @@
-import type { Output } from '../cli/output.js';
+import type { Output } from '../core/output.js';
 import type { CheckResult, CheckStatus, DoctorReport, GroupResult } from './types.js';
 
 export function buildReport(file: string, groups: GroupResult[]): DoctorReport {

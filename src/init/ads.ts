@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Output } from '../cli/output.js';
+import type { Output } from '../core/output.js';
 import type { CloudError } from '../clouds/types.js';
 import type { OciKeyResult } from './flow.js';
 import type { Answers, Ctx } from './questions.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Output } from '../cli/output.js';
+import type { Output } from '../core/output.js';
 import { generateKeyFiles } from '../keys/generate.js';
 import { inspectKey } from '../keys/inspect.js';
 import { listRegionAds } from './ads.js';

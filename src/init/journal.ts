@@ -5,7 +5,7 @@
  * pair or profile. Whatever cannot be undone is named, so the message can say what to remove.
  */
 import { chmod, readFile, rm, stat } from 'node:fs/promises';
-import { writeFileAtomic } from '../util/files.js';
+import { writeFileAtomic } from '../core/files.js';
 
 interface Entry {
   path: string;

@@ -5,7 +5,7 @@
  * the prompt shows under the input.
  */
 
-import { echoValue } from '../util/echo.js';
+import { echoValue } from '../core/echo.js';
 
 export class AnswerFormatError extends Error {}
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findSections, splitLines } from '../keys/ini.js';
-import { expandHome } from '../util/files.js';
+import { expandHome } from '../core/files.js';
 import { inspectKey, keySizeProblem } from '../keys/inspect.js';
 import { autoscale, type FieldCheck, fieldCheck, gcp, kasm, oci } from './fields.js';
 import { AnswerFormatError, parseAccelerators, parseIntLoose, parseList, parseMap } from './parse.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { Document } from 'yaml';
-import { writeSecretFileAtomic } from '../util/files.js';
+import { writeSecretFileAtomic } from '../core/files.js';
 import type { FlowResult } from './flow.js';
 import { parseAccelerators, parseIntLoose, parseList, parseMap } from './parse.js';
 import { absPath, type Ctx, sshKeyText } from './questions.js';

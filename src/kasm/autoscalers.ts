@@ -7,7 +7,7 @@
 import type { AutoscaleConfig, Provider } from '../config/types.js';
 import type { KasmApiClient } from './client.js';
 import type { KasmAutoscaleConfig, KasmVmProviderConfig, KasmZone } from './types.js';
-import { messageLine } from '../cli/errors.js';
+import { oneLine } from '../core/errors.js';
 
 /** What Kasm told us about its own autoscaler, or why it could not be read. */
 export interface KasmAutoscalers {
@@ -29,7 +29,7 @@ export async function readKasmAutoscalers(
   ]);
   const failed = [configs, providerConfigs].find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
-    const message = messageLine(failed.reason);
+    const message = oneLine(failed.reason);
     const permission = /401 Unauthorized/.test(message);
     const hint = permission ? ' (give the API key "Autoscale View" and "VM Provider View")' : '';
     return { error: `cannot check for Kasm's own autoscaler: ${message}${hint}`, permission };

@@ -1,4 +1,4 @@
-import { CliError, OperationalError } from '../cli/errors.js';
+import { CliError, OperationalError } from '../core/errors.js';
 import type { KasmSection } from '../config/types.js';
 import { resolveEndpoint } from './endpoint.js';
 import { answerError, networkError } from './errors.js';

@@ -3,9 +3,9 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
-import { fsErrorToInput, InputError } from '../cli/errors.js';
-import { echoValue } from '../util/echo.js';
-import { expandHome } from '../util/files.js';
+import { fsErrorToInput, InputError } from '../core/errors.js';
+import { echoValue } from '../core/echo.js';
+import { expandHome } from '../core/files.js';
 import type { KasmSection } from '../config/types.js';
 
 /**

@@ -1,4 +1,4 @@
-import { OperationalError } from '../cli/errors.js';
+import { OperationalError } from '../core/errors.js';
 import type { RawAnswer } from './transport.js';
 
 /**

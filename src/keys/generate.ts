@@ -2,9 +2,9 @@ import { createPrivateKey } from 'node:crypto';
 import { link, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import forge from 'node-forge';
-import { type CliError, InputError, OperationalError } from '../cli/errors.js';
-import { assertReplaceable, ensureDir, expandHome, writeTempBeside } from '../util/files.js';
-import { echoValue } from '../util/echo.js';
+import { type CliError, InputError, OperationalError } from '../core/errors.js';
+import { assertReplaceable, ensureDir, expandHome, writeTempBeside } from '../core/files.js';
+import { echoValue } from '../core/echo.js';
 import { inspectKey } from './inspect.js';
 
 export interface KeyPairPem {

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { fsErrorToInput, InputError } from '../cli/errors.js';
-import { assertReplaceable, expandHome, writeSecretFileAtomic } from '../util/files.js';
-import { echoValue } from '../util/echo.js';
+import { fsErrorToInput, InputError } from '../core/errors.js';
+import { assertReplaceable, expandHome, writeSecretFileAtomic } from '../core/files.js';
+import { echoValue } from '../core/echo.js';
 import { findSections, splitLines, upsertSection } from './ini.js';
 import { inspectKey, keySizeProblem } from './inspect.js';
 import { ocidError, regionError } from './ocid.js';

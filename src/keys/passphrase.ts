@@ -1,5 +1,5 @@
-import { InputError } from '../cli/errors.js';
-import { readInput } from '../util/files.js';
+import { InputError } from '../core/errors.js';
+import { readInput } from '../core/files.js';
 
 /**
  * Reads `--passphrase-file FILE|-`. The bytes are used exactly as they are, a trailing

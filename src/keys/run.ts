@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Output } from '../cli/output.js';
-import { fsErrorToInput, InputError } from '../cli/errors.js';
-import { expandHome, readInput } from '../util/files.js';
+import type { Output } from '../core/output.js';
+import { fsErrorToInput, InputError } from '../core/errors.js';
+import { expandHome, readInput } from '../core/files.js';
 import { inspectKey } from './inspect.js';
 import type { OciConfigOptions } from './oci-config.js';
 import { readPassphraseFile } from './passphrase.js';

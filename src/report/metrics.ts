@@ -4,9 +4,9 @@
  */
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../core/errors.js';
 import type { PassResult } from '../scaling/reconcile.js';
-import { writeFileAtomic } from '../util/files.js';
+import { writeFileAtomic } from '../core/files.js';
 import type { Summary } from './summary.js';
 
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');

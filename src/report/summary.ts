@@ -1,5 +1,5 @@
-/** Counts of a pass and its exit code (README "Exit codes"; src/cli/exit-codes.ts). */
-import { ExitChangesPresent, ExitCode } from '../cli/exit-codes.js';
+/** Counts of a pass and its exit code (README "Exit codes"; src/core/exit-codes.ts). */
+import { ExitChangesPresent, ExitCode } from '../core/exit-codes.js';
 import { KASM_AUTOSCALER } from '../scaling/coexistence.js';
 import type { PassResult } from '../scaling/reconcile.js';
 

@@ -8,7 +8,7 @@
  * failures are warnings (they only delay a scale-down).
  */
 import pLimit from 'p-limit';
-import { CliError } from '../cli/errors.js';
+import { CliError, oneLine } from '../core/errors.js';
 import { CloudError, type CloudAdapter } from '../clouds/types.js';
 import type { KasmAgentsApi } from '../kasm/types.js';
 import {
@@ -65,10 +65,6 @@ export interface ApplyResult {
   warnings: string[];
 }
 
-const oneLine = (err: unknown) =>
-  (err instanceof Error ? err.message : String((err as { message?: unknown })?.message ?? err)).split(
-    '\n',
-  )[0];
 const CAPACITY = new Set(['capacity', 'quota']);
 
 export function plannedResults(plan: Plan): ActionResult[] {

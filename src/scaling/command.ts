@@ -2,15 +2,15 @@
  * `kasm-scale reconcile`: flags in, one pass, the report out, an exit code back.
  */
 import { join } from 'node:path';
-import { InputError } from '../cli/errors.js';
-import type { Output } from '../cli/output.js';
+import { InputError } from '../core/errors.js';
+import type { Output } from '../core/output.js';
 import type { KasmScaleConfig } from '../config/types.js';
 import { reconcileJson } from '../report/json.js';
 import { renderHuman } from '../report/human.js';
 import { checkMetricsFolder, writeMetricsFile } from '../report/metrics.js';
 import { summarize } from '../report/summary.js';
-import { ExitCode } from '../cli/exit-codes.js';
-import { checkWritableTarget, expandHome } from '../util/files.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { checkWritableTarget, expandHome } from '../core/files.js';
 import { runPass } from './reconcile.js';
 import { INTENTS_FILE } from './intents.js';
 import { defaultStateDir, STATE_FILE } from './state.js';

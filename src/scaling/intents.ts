@@ -15,7 +15,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../util/files.js';
+import { writeFileAtomic } from '../core/files.js';
 import type { ActionResult } from './apply.js';
 import type { LaunchAction } from './types.js';
 

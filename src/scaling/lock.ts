@@ -18,9 +18,9 @@ import { mkdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
-import { CliError, InputError } from '../cli/errors.js';
-import { ExitCode } from '../cli/exit-codes.js';
-import { ensureDir } from '../util/files.js';
+import { CliError, InputError } from '../core/errors.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { ensureDir } from '../core/files.js';
 
 export const LOCK_NAME = 'reconcile.lock';
 export const DEFAULT_STALE_MS = 60_000;

@@ -6,14 +6,14 @@
  * Kasm that cannot be read makes the pass terminate nothing.
  */
 import pLimit from 'p-limit';
-import { InputError } from '../cli/errors.js';
+import { InputError, oneLine } from '../core/errors.js';
 import { createAdapter, type AdapterOptions } from '../clouds/index.js';
 import { CloudError, type CloudAdapter } from '../clouds/types.js';
 import type { AutoscaleConfig, KasmScaleConfig, Provider } from '../config/types.js';
 // Static (it is small): Kasm's three reads go out before the cloud SDKs start loading.
 import { createKasmClient } from '../kasm/client.js';
 import type { DemandSnapshot } from '../kasm/types.js';
-import { readInput } from '../util/files.js';
+import { readInput } from '../core/files.js';
 import { readKasmAutoscalers, type KasmAutoscalers } from '../kasm/autoscalers.js';
 import { needsCloudSize } from './sizing.js';
 import type { ProviderSupply } from './types.js';
@@ -41,11 +41,6 @@ export interface ObserveOptions {
   /** Also read Kasm's own autoscale configs (reconcile's coexistence check). */
   kasmAutoscalers?: boolean;
 }
-
-const oneLine = (err: unknown) =>
-  (err instanceof Error ? err.message : String((err as { message?: unknown })?.message ?? err)).split(
-    '\n',
-  )[0];
 
 export async function observe(opts: ObserveOptions): Promise<Observation> {
   const limit = pLimit(Math.max(1, opts.concurrency));

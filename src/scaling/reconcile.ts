@@ -3,8 +3,8 @@
  * plain data for the report; prints nothing itself except progress and warnings.
  */
 import { performance } from 'node:perf_hooks';
-import { InputError } from '../cli/errors.js';
-import type { Output } from '../cli/output.js';
+import { InputError } from '../core/errors.js';
+import type { Output } from '../core/output.js';
 import type { AdapterOptions } from '../clouds/index.js';
 import { ownershipIdOf } from '../clouds/ownership.js';
 import type { AutoscaleConfig, KasmScaleConfig } from '../config/types.js';

@@ -8,8 +8,8 @@ import { readFile, rename } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { fsErrorToInput } from '../cli/errors.js';
-import { writeFileAtomic } from '../util/files.js';
+import { fsErrorToInput } from '../core/errors.js';
+import { writeFileAtomic } from '../core/files.js';
 import { emptyState, type ScalingState } from './memory.js';
 
 export const STATE_FILE = 'state.json';

@@ -6,10 +6,10 @@
 import { rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CliError, fsErrorToInput, InputError } from '../cli/errors.js';
-import type { Output, Progress } from '../cli/output.js';
+import { CliError, fsErrorToInput, InputError } from '../core/errors.js';
+import type { Output, Progress } from '../core/output.js';
 import type { KasmScaleConfig } from '../config/types.js';
-import { assertReplaceable, expandHome, readInput, writeFileAtomic } from '../util/files.js';
+import { assertReplaceable, expandHome, readInput, writeFileAtomic } from '../core/files.js';
 import { formatClock } from './chart.js';
 import { dayClock } from './report.js';
 import type { DemandStep } from './trace.js';

@@ -12,7 +12,7 @@
  */
 import { Writable } from 'node:stream';
 import { isOwned } from '../clouds/ownership.js';
-import { createOutput } from '../cli/output.js';
+import { createOutput } from '../core/output.js';
 import { runPass, type PassResult } from '../scaling/reconcile.js';
 import type { ActionResult } from '../scaling/apply.js';
 import { demandAt, type DemandStep } from './trace.js';

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../core/errors.js';
 
 /**
  * A demand trace for `simulate` (format in docs/scheduling.md, "Demand traces"): rows of

@@ -18,7 +18,7 @@ import type { GcpProvider, KasmScaleConfig, OciProvider } from '../config/types.
 import type { GcpEmulator } from '../emulators/gcp/index.js';
 import type { KasmEmulator } from '../emulators/kasm/index.js';
 import type { OciEmulator } from '../emulators/oci/index.js';
-import { writeSecretFileAtomic } from '../util/files.js';
+import { writeSecretFileAtomic } from '../core/files.js';
 import { agentShapes, seedGcp, seedOci } from './seed.js';
 import type { AgentShape } from './sizes.js';
 

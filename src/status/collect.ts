@@ -22,6 +22,7 @@ import { observe } from '../scaling/observe.js';
 import { selectPools } from '../scaling/reconcile.js';
 import { readState } from '../scaling/state.js';
 import type { OrphanInstance, PoolFigures } from '../scaling/types.js';
+import { oneLine } from '../core/errors.js';
 
 export interface BackoffWindow {
   provider: string;
@@ -69,8 +70,6 @@ export interface StatusOptions {
   now: Date;
   concurrency: number;
 }
-
-const oneLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
 export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
   const pools = selectPools(o.config, o.only);

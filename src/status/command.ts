@@ -3,11 +3,11 @@
  * source (Kasm, each provider, the state file) was read; 3 when some could not be (what
  * could be read is still shown); 2 for bad input.
  */
-import { ExitCode } from '../cli/exit-codes.js';
-import type { Output } from '../cli/output.js';
+import { ExitCode } from '../core/exit-codes.js';
+import type { Output } from '../core/output.js';
 import { DEFAULT_CONCURRENCY, parseNow } from '../scaling/command.js';
 import { defaultStateDir } from '../scaling/state.js';
-import { expandHome } from '../util/files.js';
+import { expandHome } from '../core/files.js';
 import { collectStatus, type StatusReport } from './collect.js';
 import { renderStatus } from './human.js';
 import { statusJson } from './json.js';

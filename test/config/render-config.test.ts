@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import type { AutoscaleConfig, KasmScaleConfig } from '../../src/config/types.js';
 import { sampleLaunchContext } from '../../src/config/render/context.js';
 import { renderConfig, renderProvider } from '../../src/config/render/run.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { InputError } from '../../src/cli/errors.js';
-import { createOutput, MemoryStream } from '../../src/cli/output.js';
+import { InputError } from '../../src/core/errors.js';
+import { createOutput, MemoryStream } from '../../src/core/output.js';
 import { runDoctor } from '../../src/doctor/command.js';
 import { printReport, reportJson } from '../../src/doctor/report.js';
 import type { CheckResult, DoctorReport } from '../../src/doctor/types.js';

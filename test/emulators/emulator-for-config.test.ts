@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryStream, createOutput } from '../../src/cli/output.js';
+import { MemoryStream, createOutput } from '../../src/core/output.js';
 import { createAdapter } from '../../src/clouds/index.js';
 import { runEmulator } from '../../src/emulators/common/run.js';
 import { runCli, tempDir } from '../helpers/cli.js';

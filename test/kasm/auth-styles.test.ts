@@ -7,8 +7,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CliError, InputError, OperationalError } from '../../src/cli/errors.js';
-import { MemoryStream, createOutput } from '../../src/cli/output.js';
+import { CliError, InputError, OperationalError } from '../../src/core/errors.js';
+import { MemoryStream, createOutput } from '../../src/core/output.js';
 import { runEmulator } from '../../src/emulators/common/run.js';
 import { kasmInputSchema } from '../../src/config/schema/kasm.js';
 import type { KasmSection } from '../../src/config/types.js';

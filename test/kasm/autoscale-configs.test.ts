@@ -4,7 +4,7 @@
  * permission refused with 401 as Kasm does, which the coexistence check turns into a warning.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { OperationalError } from '../../src/cli/errors.js';
+import { OperationalError } from '../../src/core/errors.js';
 import { startKasmEmulator, type KasmEmulator } from '../../src/emulators/kasm/index.js';
 import { competingKasmConfigs, readKasmAutoscalers } from '../../src/kasm/autoscalers.js';
 import { createKasmClient } from '../../src/kasm/client.js';

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CliError, InputError, OperationalError } from '../../src/cli/errors.js';
+import { CliError, InputError, OperationalError } from '../../src/core/errors.js';
 import { createKasmClient, dockerAgents } from '../../src/kasm/client.js';
 import { parseServer, parseSession } from '../../src/kasm/parse.js';
 import { startKasmEmulator, type KasmEmulator } from '../../src/emulators/kasm/index.js';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOutput, MemoryStream } from '../../src/cli/output.js';
+import { createOutput, MemoryStream } from '../../src/core/output.js';
 import { submitLoadedConfig, submitProviders, toKasmPayload } from '../../src/config/submit/index.js';
 import { planSubmit } from '../../src/config/submit/plan.js';
 import { createKasmClient } from '../../src/kasm/client.js';

@@ -6,8 +6,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { InputError } from '../../src/cli/errors.js';
-import { createOutput, MemoryStream } from '../../src/cli/output.js';
+import { InputError } from '../../src/core/errors.js';
+import { createOutput, MemoryStream } from '../../src/core/output.js';
 import { emulatedOciProvider, OCI_IDS } from '../../src/simulate/builtin.js';
 import { parseStep, simulateCommand } from '../../src/simulate/command.js';
 import { ociDemoKey } from '../../src/simulate/credentials.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Chalk } from 'chalk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOutput } from '../../src/cli/output.js';
+import { createOutput } from '../../src/core/output.js';
 import { loadConfig } from '../../src/config/load.js';
 import { runPass } from '../../src/scaling/reconcile.js';
 import { collectStatus } from '../../src/status/collect.js';

@@ -12,6 +12,7 @@
  */
 import { parseRetryAfter } from '../retry.js';
 import { CloudError, type CloudErrorKind } from '../types.js';
+import { oneLine } from '../../core/errors.js';
 
 export interface GcpErrorContext {
   /** API method, for the message: "instances.insert". */
@@ -31,7 +32,6 @@ interface Parsed {
   network?: string;
 }
 
-const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 const NETWORK_RE =
   /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|socket hang up|fetch failed|other side closed|network timeout/i;
 const KEY_RE = /DECODER routines|PEM|private key|asn1|No key or keyFile set|client_email/i;

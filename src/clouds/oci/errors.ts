@@ -5,6 +5,7 @@
  * so this works on shapes rather than classes (and does not import the SDK).
  */
 import { CloudError, type CloudErrorKind } from '../types.js';
+import { oneLine } from '../../core/errors.js';
 
 export interface OciErrorContext {
   /** The operation, for the message: "LaunchInstance". */
@@ -25,8 +26,6 @@ interface OciErrorShape {
 function isOciError(e: unknown): e is OciErrorShape {
   return typeof e === 'object' && e !== null && typeof (e as OciErrorShape).statusCode === 'number';
 }
-
-const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** Why a signature is refused, in the order people get it wrong. */
 export const AUTH_HINT =

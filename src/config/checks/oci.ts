@@ -1,4 +1,4 @@
-import { CliError } from '../../cli/errors.js';
+import { CliError } from '../../core/errors.js';
 import { inspectKey, keySizeProblem } from '../../keys/inspect.js';
 import type { PathSegments } from '../problems.js';
 import { ociFields } from '../schema/oci.js';

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { expandHome } from '../../util/files.js';
+import { expandHome } from '../../core/files.js';
 import type { PathSegments } from '../problems.js';
 
 /**

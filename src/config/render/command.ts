@@ -1,4 +1,4 @@
-import type { Output } from '../../cli/output.js';
+import type { Output } from '../../core/output.js';
 import { renderConfig } from './run.js';
 
 /**

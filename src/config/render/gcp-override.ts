@@ -1,6 +1,6 @@
 import { closest } from '../schema/common.js';
 import { GCP_MESSAGES } from './gcp-fields.generated.js';
-import { own } from '../../util/own.js';
+import { own } from '../../core/own.js';
 import { gcpFieldProblems } from './gcp-values.js';
 
 export interface GcpOverrideProblem {

@@ -1,4 +1,4 @@
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../core/errors.js';
 import { instanceName, ownershipTags } from '../../clouds/ownership.js';
 import type { OciProvider } from '../types.js';
 import { tokensFor, type LaunchContext } from './context.js';

@@ -1,4 +1,4 @@
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../core/errors.js';
 import type { KasmScaleConfig, Provider } from '../types.js';
 import { sampleLaunchContext, type LaunchContext } from './context.js';
 import { renderGcpInstance } from './gcp.js';

@@ -1,4 +1,4 @@
-import { CliError, errorLine } from '../../cli/errors.js';
+import { CliError, errorLine } from '../../core/errors.js';
 import type { KasmClient } from '../../kasm/types.js';
 import type { SubmitItem, SubmitPlan } from './plan.js';
 

@@ -1,6 +1,6 @@
 import { isAbsolute, dirname, resolve } from 'node:path';
-import { InputError } from '../../cli/errors.js';
-import type { Output } from '../../cli/output.js';
+import { InputError } from '../../core/errors.js';
+import type { Output } from '../../core/output.js';
 import type { KasmClient } from '../../kasm/types.js';
 import type { KasmScaleConfig, KasmSection, Provider } from '../types.js';
 import { executeSubmit, type SubmitOutcome } from './execute.js';

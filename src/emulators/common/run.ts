@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../core/errors.js';
 import { checkStateFileWritable } from './state-file.js';
-import type { Output } from '../../cli/output.js';
+import type { Output } from '../../core/output.js';
 
 /**
  * `kasm-scale emulator <oci|gcp|kasm>`: starts one local emulator, prints where it listens

@@ -7,9 +7,9 @@ import {
   renameSync,
   writeFileSync,
 } from 'node:fs';
-import { fsErrorToInput, InputError } from '../../cli/errors.js';
+import { fsErrorToInput, InputError } from '../../core/errors.js';
 import { dirname } from 'node:path';
-import { assertReplaceableSync } from '../../util/files.js';
+import { assertReplaceableSync } from '../../core/files.js';
 
 /**
  * `--state FILE` for the emulators: load JSON at start, save after each change. Writes are

@@ -22,7 +22,7 @@ import {
 import { defaultSeed, machineTypeSpec, mergeSeed, regionOfZone, type GcpSeed } from './seed.js';
 import { findImage } from './validate.js';
 import { API_BASE, World, type SeedInstance, type WorldState } from './world.js';
-import { own } from '../../util/own.js';
+import { own } from '../../core/own.js';
 
 export type { GcpFault } from './faults.js';
 export type { GcpSeed } from './seed.js';

@@ -4,7 +4,7 @@
  * references against these; launches are validated against them. Tests and demos pass
  * their own (merged over the defaults) or edit `emulator.seed` in place.
  */
-import { own } from '../../util/own.js';
+import { own } from '../../core/own.js';
 
 export interface MachineTypeSeed {
   guestCpus: number;

@@ -36,7 +36,7 @@ import {
 } from './autoscale-configs.js';
 import { checkProviderConfig, createdConfig, mergeUpdate } from './provider-configs.js';
 import { maskConfig, serverRow, sessionRow, zoneIdFor, zoneRow } from './views.js';
-import { own } from '../../util/own.js';
+import { own } from '../../core/own.js';
 
 export type { KasmFault, KasmFaultKind } from './faults.js';
 export type { EmuAgent, EmuSession, EmuState } from './model.js';

@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { CLI, runCli, type CliRun } from '../../helpers/cli.js';
-import { writeSecretFileAtomic } from '../../../src/util/files.js';
+import { writeSecretFileAtomic } from '../../../src/core/files.js';
 import {
   emulatedGcpProvider,
   emulatedOciProvider,

@@ -1,6 +1,6 @@
 /**
  * A secret pasted into the wrong field is never echoed: a problem or an error shows its
- * kind and length, never the text. One rule (src/util/echo.ts) for config problems,
+ * kind and length, never the text. One rule (src/core/echo.ts) for config problems,
  * `keys oci-config` flags and init answers; ordinary values are still shown.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemLine } from '../../src/config/problems.js';
 import { writeOciConfigProfile } from '../../src/keys/oci-config.js';
-import { echoValue, secretKind } from '../../src/util/echo.js';
+import { echoValue, secretKind } from '../../src/core/echo.js';
 import { baseConfig, check, testKeys } from '../config/fixtures.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { ociAnswers, writeAnswers } from '../init/fixtures.js';

@@ -13,7 +13,7 @@ import { generateKeyFiles } from '../../src/keys/generate.js';
 import { writeOciConfigProfile } from '../../src/keys/oci-config.js';
 import { emptyState } from '../../src/scaling/memory.js';
 import { writeState } from '../../src/scaling/state.js';
-import { writeFileAtomic } from '../../src/util/files.js';
+import { writeFileAtomic } from '../../src/core/files.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 let dir: string;

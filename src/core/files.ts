@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { access, constants, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import writeFileAtomicLib from 'write-file-atomic';
-import { fsErrorToInput, InputError, OperationalError } from '../cli/errors.js';
+import { fsErrorToInput, InputError, OperationalError } from './errors.js';
 
 /**
  * Writes a file atomically (temp file in the same folder, fsync, rename): after a crash or

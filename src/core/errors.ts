@@ -1,4 +1,4 @@
-import { escapeControl } from '../util/escape.js';
+import { escapeControl } from './escape.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 
 /**
@@ -59,7 +59,12 @@ export function fsErrorToInput(err: unknown, path: string, what = 'file'): CliEr
   }
 }
 
-/** Any thrown value's message folded onto one line (for a check result or a warning). */
-export function messageLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
+/**
+ * Any thrown value's message folded onto one line, for a check result, a warning or a
+ * failed action in a report. SDK errors are not always Errors ({message} objects too).
+ */
+export function oneLine(err: unknown): string {
+  const message =
+    err instanceof Error ? err.message : String((err as { message?: unknown } | null)?.message ?? err);
+  return message.replace(/\s+/g, ' ').trim();
 }
