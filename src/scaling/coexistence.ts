@@ -77,7 +77,8 @@ export function withCoexistence(p: Plan, pools: AutoscaleConfig[], v: Coexistenc
     if (reason !== undefined) {
       out.push({
         pool: name,
-        provider: pool.vm_provider_config_name,
+        provider: pool.vm_provider_config_names[0],
+        providers: pool.vm_provider_config_names,
         zone: pool.zone_name,
         error: { kind: KASM_AUTOSCALER, message: reason },
         actions: [],

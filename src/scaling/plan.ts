@@ -33,6 +33,7 @@ import {
   sub,
   zero,
 } from './capacity.js';
+import { chainRank, chainTargets, chainWords, placeLaunches, spareRoom } from './chain.js';
 import { resendAction } from './intents.js';
 import { isOurAgentId, launchIdentity } from './launch-ids.js';
 import { activeBackoff, breakerStatus, emptyPoolMemory } from './memory.js';
@@ -89,6 +90,7 @@ export function plan(input: PlanInput, now: Date): Plan {
     );
 
   const pools = input.pools.map((pool) => planPool(pool, input, ctx, providerCount, now));
+  const spare = spareRoom(input, providerCount);
   const orphans = planOrphans(
     input,
     ctx
@@ -104,6 +106,7 @@ export function plan(input: PlanInput, now: Date): Plan {
     ...(kasm.reason ? { kasmReason: kasm.reason } : {}),
     pools,
     notes,
+    spare,
   };
 }
 
@@ -124,12 +127,11 @@ function judgeKasm(input: PlanInput): { usable: boolean; reason?: string } {
   if (!input.demand)
     return { usable: false, reason: `Kasm could not be read (${input.demandError ?? 'no answer'})` };
   const known: OwnedInstance[] = [];
-  for (const pool of input.pools) {
-    const p = input.providers[pool.vm_provider_config_name];
-    for (const i of p?.instances ?? [])
-      if (i.state === 'running' && belongsTo(i, pool.autoscale_config_name) && isKnownRegistered(i))
-        known.push(i);
-  }
+  for (const pool of input.pools)
+    for (const name of pool.vm_provider_config_names)
+      for (const i of input.providers[name]?.instances ?? [])
+        if (i.state === 'running' && belongsTo(i, pool.autoscale_config_name) && isKnownRegistered(i))
+          known.push(i);
   if (known.length === 0) return { usable: true };
   const listed = new Set(input.demand.servers.map((s) => s.server_id));
   if (known.some((i) => listed.has(i.serverId))) return { usable: true };
@@ -224,27 +226,52 @@ function planPool(
   now: Date,
 ): PoolPlan {
   const name = pool.autoscale_config_name;
-  const providerName = pool.vm_provider_config_name;
+  const chain = pool.vm_provider_config_names;
+  const providerName = chain[0];
   const out: PoolPlan = {
     pool: name,
     provider: providerName,
+    providers: chain,
     zone: pool.zone_name,
     actions: [],
     tagUpdates: [],
     notes: [],
     outcomes: [],
   };
+  // Every provider of the chain must be listed: an unlisted one could hold this pool's
+  // instances (launches would overshoot, scale-down would count wrong).
+  for (const pn of chain) {
+    const pv = input.providers[pn];
+    if (!pv)
+      return { ...out, error: { kind: 'config', message: `provider ${pn} is not defined in the config` } };
+    if (!pv.instances)
+      return {
+        ...out,
+        error: pv.error ?? { kind: 'unknown', message: `instances on ${pn} could not be listed` },
+      };
+  }
   const prov = input.providers[providerName];
-  if (!prov)
-    return {
-      ...out,
-      error: { kind: 'config', message: `provider ${providerName} is not defined in the config` },
-    };
-  if (!prov.instances)
-    return {
-      ...out,
-      error: prov.error ?? { kind: 'unknown', message: `instances on ${providerName} could not be listed` },
-    };
+  const { targets, moves } = chainTargets(chain, input, providerCount, now);
+  if (chain.length > 1 && moves.length) out.chainMoves = moves;
+  /** The provider each owned instance is on (a chain spans several). */
+  const onProvider = new Map<OwnedInstance, string>();
+  for (const pn of chain)
+    for (const i of input.providers[pn].instances!) if (belongsTo(i, name)) onProvider.set(i, pn);
+  const providerOf = (i: OwnedInstance) => onProvider.get(i) ?? providerName;
+  const terminate = (
+    inst: OwnedInstance,
+    cause: TerminateAction['cause'],
+    reason: string,
+    drain: boolean,
+  ): TerminateAction => ({
+    kind: 'terminate',
+    pool: name,
+    provider: providerOf(inst),
+    cause,
+    instance: inst,
+    drain,
+    reason: chain.length > 1 ? `${reason} (on ${providerOf(inst)})` : reason,
+  });
   if (ctx && ctx.zoneNames.size > 0 && !ctx.zoneNames.has(pool.zone_name))
     return {
       ...out,
@@ -256,8 +283,8 @@ function planPool(
 
   const mem = input.memory.pools[name] ?? emptyPoolMemory();
   const nowMs = now.getTime();
-  const owned = prov.instances
-    .filter((i) => i.state !== 'terminated' && belongsTo(i, name))
+  const owned = [...onProvider.keys()]
+    .filter((i) => i.state !== 'terminated')
     .sort((a, b) => a.id.localeCompare(b.id));
   const byState: Record<string, number> = {};
   for (const i of owned) byState[i.state] = (byState[i.state] ?? 0) + 1;
@@ -311,7 +338,8 @@ function planPool(
       .filter((a): a is KasmServer => Boolean(a && a.operational_status === 'running'))
       .sort((a, b) => a.server_id.localeCompare(b.server_id))
       .map(agentCapacity);
-    size = resolveAgentSize(pool, registeredSizes, prov.agentSize);
+    // A new agent has the size of the provider it goes to first.
+    size = resolveAgentSize(pool, registeredSizes, launchSizeOf(chain, targets, input));
     // Waiting sessions no agent of this pool can hold are reported once and drive no launch.
     const split = splitWaiting(waitingOfPool(pool, input, ctx), size);
     waiting = split.fits;
@@ -353,7 +381,6 @@ function planPool(
           else if (inst.state !== 'terminating')
             cleanup.push(
               terminate(
-                pool,
                 inst,
                 'deregistered',
                 `terminate: Kasm has its agent ${status} (deregistered), no sessions`,
@@ -373,7 +400,6 @@ function planPool(
           if (long && !busy && inst.state !== 'terminating')
             cleanup.push(
               terminate(
-                pool,
                 inst,
                 'unhealthy',
                 `terminate: agent ${status} for ${minutes(nowMs - since.getTime())} (≥ provision_timeout ${pool.provision_timeout} s), no sessions; replaced if standby needs it`,
@@ -391,7 +417,6 @@ function planPool(
         } else if (isKnownRegistered(inst)) {
           cleanup.push(
             terminate(
-              pool,
               inst,
               'orphan_agent_gone',
               `terminate: its agent was registered once and is no longer in Kasm (age ${minutes(age)}), no sessions`,
@@ -401,7 +426,6 @@ function planPool(
         } else {
           cleanup.push(
             terminate(
-              pool,
               inst,
               'never_registered',
               `terminate: never registered as an agent within provision_timeout ${pool.provision_timeout} s (age ${minutes(age)})`,
@@ -414,7 +438,7 @@ function planPool(
       if (Object.keys(patch).length)
         tagUpdates.push({
           pool: name,
-          provider: providerName,
+          provider: providerOf(inst),
           instance: inst,
           patch,
           reason: tagReason(patch),
@@ -425,7 +449,9 @@ function planPool(
     // record for ever. Recognised by the mark in the server_id (launch-ids.ts), deregistered
     // once silent for provision_timeout.
     const listed = new Set(
-      (prov.instances ?? []).filter((i) => i.state !== 'terminated').map((i) => i.serverId),
+      chain.flatMap((pn) =>
+        input.providers[pn].instances!.filter((i) => i.state !== 'terminated').map((i) => i.serverId),
+      ),
     );
     for (const a of agents) {
       if (
@@ -455,17 +481,23 @@ function planPool(
       });
     }
   } else {
-    size = resolveAgentSize(pool, [], prov.agentSize);
+    size = resolveAgentSize(pool, [], launchSizeOf(chain, targets, input));
   }
 
   // Launches an earlier pass sent but the cloud does not list yet are pending supply, sent
   // again under their own keys (intents.ts): never launched a second time under new ones.
-  const unconfirmed = (input.intents ?? []).filter((i) => i.pool === name && i.provider === providerName);
+  const unconfirmed = (input.intents ?? []).filter((i) => i.pool === name && chain.includes(i.provider));
   if (size) pending = unconfirmed.reduce((p) => add(p, size), pending);
   pendingCount += unconfirmed.length;
   const resends = unconfirmed.flatMap((i) => {
-    const zones = i.zones.filter((z) => !activeBackoff(input.memory, providerName, z, now));
-    return zones.length ? [resendAction(i, zones)] : [];
+    const notBackedOff = (t: { provider: string; zones: string[] }) => ({
+      provider: t.provider,
+      zones: t.zones.filter((z) => !activeBackoff(input.memory, t.provider, z, now)),
+    });
+    const fallbacks = (i.fallbacks ?? []).map(notBackedOff).filter((t) => t.zones.length);
+    const zones = notBackedOff(i).zones;
+    // Sent again under its original keys, down the same chain (never as a new launch).
+    return zones.length || fallbacks.length ? [resendAction(i, zones, fallbacks)] : [];
   });
 
   const free = add(freeRegistered, pending);
@@ -508,7 +540,6 @@ function planPool(
   let n = want;
   const launches: LaunchAction[] = [];
   if (want > 0) {
-    const zones = prov.zones.filter((z) => !activeBackoff(input.memory, providerName, z, now));
     // This pass's never-registered findings count at once (no launch into a known-broken pool).
     const nowIso = now.toISOString();
     const known = new Set(mem.launches.map((l) => l.serverId));
@@ -538,13 +569,12 @@ function planPool(
       );
       n = trial ? Math.min(n, 1) : 0;
     }
-    if (n > 0 && zones.length === 0) {
-      const until = prov.zones
-        .map((z) => activeBackoff(input.memory, providerName, z, now)?.until)
-        .filter(Boolean)
-        .sort()[0];
+    const backedOff = moves.filter((m) => m.why.includes('backoff until'));
+    if (n > 0 && backedOff.length === chain.length) {
       out.notes.push(
-        `every zone of ${providerName} is in backoff after capacity/quota errors (until ${until})`,
+        chain.length === 1
+          ? `every zone of ${providerName} is in backoff after capacity/quota errors (until ${backoffUntil(input, providerName, now)})`
+          : `every provider of the chain is in backoff after capacity/quota errors (${moves.map((m) => `${m.provider}: ${m.why}`).join('; ')})`,
       );
       n = 0;
     }
@@ -552,14 +582,18 @@ function planPool(
       out.notes.push(`launching ${pool.max_launch_per_pass} of ${n} this pass (max_launch_per_pass)`);
       n = pool.max_launch_per_pass;
     }
-    const headroom = Math.max(0, prov.maxInstances - providerCount[providerName]);
+    const headroom = targets.reduce((sum, t) => sum + t.room, 0);
     if (n > headroom) {
       out.notes.push(
-        `launching ${headroom} of ${n}: provider ${providerName} has ${providerCount[providerName]} of max_instances ${prov.maxInstances}`,
+        chain.length === 1
+          ? `launching ${headroom} of ${n}: provider ${providerName} has ${providerCount[providerName]} of max_instances ${prov.maxInstances}`
+          : `launching ${headroom} of ${n}: the chain has no more room (${chain.map((pn) => `${pn} ${providerCount[pn]} of max_instances ${input.providers[pn].maxInstances}${moves.some((m) => m.provider === pn && m.why.includes('backoff')) ? ', in backoff' : ''}`).join('; ')})`,
       );
       n = headroom;
     }
+    const placed = placeLaunches(n, targets, moves);
     for (let slot = 0; slot < n; slot++) {
+      const at = placed[slot];
       const id = launchIdentity(name, now, slot, owned.length, input.ownershipId);
       const byDemand = slot < nDemand && binding;
       const r = binding?.r ?? 'cores';
@@ -569,14 +603,15 @@ function planPool(
       launches.push({
         kind: 'launch',
         pool: name,
-        provider: providerName,
+        provider: at.target.provider,
         cause: byDemand ? (waiting[r] > 0 ? 'waiting' : 'standby') : 'minimum',
         ...id,
-        zones,
-        reason: n > 1 ? `${reason} (${slot + 1} of ${n})` : reason,
+        zones: at.target.zones,
+        ...(at.fallbacks.length ? { fallbacks: at.fallbacks } : {}),
+        reason: (n > 1 ? `${reason} (${slot + 1} of ${n})` : reason) + chainWords(chain, at),
       });
+      providerCount[at.target.provider]++;
     }
-    providerCount[providerName] += n;
   }
 
   // ---- scale down (never in a pass that launches for this pool) ----
@@ -609,6 +644,8 @@ function planPool(
       lastLaunch,
       careful: input.careful,
       now,
+      providerOf,
+      ...(chain.length > 1 ? { chainRank: chainRank(chain, providerOf) } : {}),
     });
     down = sd.terminations;
     out.notes.push(...sd.notes);
@@ -627,7 +664,7 @@ function planPool(
     undo.push({
       kind: 'enable',
       pool: name,
-      provider: providerName,
+      provider: providerOf(inst),
       cause: 'drain_undone',
       instance: inst,
       reason: `re-enable: a drain left this agent disabled and ${why}`,
@@ -636,7 +673,7 @@ function planPool(
   for (const inst of staleDrainTags.filter((i) => !going.has(i.id))) {
     tagUpdates.push({
       pool: name,
-      provider: providerName,
+      provider: providerOf(inst),
       instance: inst,
       patch: { ...CLEAR_DRAIN },
       reason: 'drain record of an enabled agent that stays',
@@ -661,8 +698,18 @@ function planPool(
     ...(size ? { agentSize: size } : {}),
     ...(oversized ? { oversizedSessions: oversized } : {}),
     instances: byState,
-    providerInstances: (prov.instances ?? []).filter((i) => i.state !== 'terminated').length,
+    providerInstances: liveOn(input, providerName),
     maxInstances: prov.maxInstances,
+    ...(chain.length > 1
+      ? {
+          chain: chain.map((pn) => ({
+            provider: pn,
+            instances: owned.filter((i) => providerOf(i) === pn).length,
+            providerInstances: liveOn(input, pn),
+            maxInstances: input.providers[pn].maxInstances,
+          })),
+        }
+      : {}),
   };
   return {
     ...out,
@@ -674,22 +721,21 @@ function planPool(
   };
 }
 
-function terminate(
-  pool: AutoscaleConfig,
-  instance: OwnedInstance,
-  cause: TerminateAction['cause'],
-  reason: string,
-  drain: boolean,
-): TerminateAction {
-  return {
-    kind: 'terminate',
-    pool: pool.autoscale_config_name,
-    provider: pool.vm_provider_config_name,
-    cause,
-    instance,
-    drain,
-    reason,
-  };
+/** Owned, not-terminated instances on a provider, all pools (what max_instances counts). */
+function liveOn(input: PlanInput, provider: string): number {
+  return (input.providers[provider]?.instances ?? []).filter((i) => i.state !== 'terminated').length;
+}
+
+/** The cloud's agent size where a new agent goes first (the first target, else the preferred provider). */
+function launchSizeOf(chain: string[], targets: { provider: string }[], input: PlanInput) {
+  return input.providers[targets[0]?.provider ?? chain[0]]?.agentSize;
+}
+
+function backoffUntil(input: PlanInput, provider: string, now: Date): string | undefined {
+  return input.providers[provider].zones
+    .map((z) => activeBackoff(input.memory, provider, z, now)?.until)
+    .filter(Boolean)
+    .sort()[0];
 }
 
 function tagReason(patch: Record<string, string | null>): string {

@@ -64,9 +64,22 @@ export type LaunchCause = 'standby' | 'waiting' | 'minimum' | 'unconfirmed';
 export type TerminateCause =
   'idle' | 'never_registered' | 'unhealthy' | 'orphan_agent_gone' | 'orphan' | 'deregistered';
 
+/** A provider a launch may go to, with the zones to try there in order (backed-off zones left out). */
+export interface LaunchTarget {
+  provider: string;
+  zones: string[];
+}
+
+/** Why a provider of a pool's chain was passed over this pass. */
+export interface ChainMove {
+  provider: string;
+  why: string;
+}
+
 export interface LaunchAction {
   kind: 'launch';
   pool: string;
+  /** The provider it goes to first (in a chain: the first one with room and a zone not in backoff). */
   provider: string;
   cause: LaunchCause;
   /** 32 hex; derived from (pool, minute, slot, owned count): see launch-ids.ts. */
@@ -75,6 +88,11 @@ export interface LaunchAction {
   idempotencyKey: string;
   /** Zones to try, in order (backed-off zones left out). */
   zones: string[];
+  /**
+   * Later providers of the pool's chain: when every zone of `provider` answers capacity or
+   * quota, apply tries these in order in the same pass, each only within Plan.spare.
+   */
+  fallbacks?: LaunchTarget[];
   reason: string;
 }
 
@@ -149,6 +167,8 @@ export interface PoolFigures {
   /** Owned, not-terminated instances on the provider, all pools (what max_instances counts). */
   providerInstances: number;
   maxInstances: number;
+  /** Per provider of the pool's chain, in chain order: this pool's instances there, and what max_instances counts. */
+  chain?: Array<{ provider: string; instances: number; providerInstances: number; maxInstances: number }>;
 }
 
 /** A per-pool record the state file keeps (see memory.ts). */
@@ -159,7 +179,12 @@ export interface LaunchOutcome {
 
 export interface PoolPlan {
   pool: string;
+  /** The preferred provider (the first of the chain). */
   provider: string;
+  /** The pool's providers in order of preference (one for a single provider). */
+  providers: string[];
+  /** Providers of the chain passed over this pass, and why (backoff, full). */
+  chainMoves?: ChainMove[];
   zone: string;
   /** Set when the pool could not be planned at all (e.g. its cloud could not be listed). */
   error?: { kind: string; message: string };
@@ -209,6 +234,11 @@ export interface Plan {
   kasmReason?: string;
   pools: PoolPlan[];
   notes: string[];
+  /**
+   * Launches each provider can still take once this plan's are counted: what a launch
+   * falling through its chain at apply time may use, so max_instances holds.
+   */
+  spare?: Record<string, number>;
 }
 
 export type { DemandSnapshot };

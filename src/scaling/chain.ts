@@ -1,0 +1,116 @@
+/**
+ * Provider chains: a pool names its providers in order of preference
+ * (`vm_provider_config_names`, normalised at load: one provider is a chain of one). Pure
+ * rules used by plan(), no I/O:
+ *
+ * - where launches go: the first provider not in backoff on every zone and with room under
+ *   its max_instances (counted over every pool on it); a launch that fills a provider
+ *   moves the next one down the chain in the same pass;
+ * - where a launch may fall through to at apply time (a capacity, quota or preemption-class
+ *   answer): the later providers of the chain, each within the room this plan leaves on it
+ *   (Plan.spare), so no provider ever goes above its max_instances;
+ * - which agents scale-down removes first: those on the last providers of the chain, so a
+ *   pool drifts back to its preferred providers through ordinary drains, never by
+ *   terminating a busy agent.
+ */
+import type { OwnedInstance } from '../clouds/types.js';
+import { activeBackoff } from './memory.js';
+import type { ChainMove, LaunchTarget, PlanInput } from './types.js';
+
+export interface ChainTarget extends LaunchTarget {
+  /** Launches this provider can still take this pass (max_instances minus every owned instance). */
+  room: number;
+}
+
+/** The pool's providers that can take launches now, in chain order, and why the others cannot. */
+export function chainTargets(
+  chain: string[],
+  input: PlanInput,
+  providerCount: Record<string, number>,
+  now: Date,
+): { targets: ChainTarget[]; moves: ChainMove[] } {
+  const targets: ChainTarget[] = [];
+  const moves: ChainMove[] = [];
+  for (const name of chain) {
+    const prov = input.providers[name];
+    if (!prov) continue;
+    const zones = prov.zones.filter((z) => !activeBackoff(input.memory, name, z, now));
+    if (zones.length === 0) {
+      const entries = prov.zones
+        .map((z) => activeBackoff(input.memory, name, z, now))
+        .filter((e) => e !== undefined)
+        .sort((a, b) => a.until.localeCompare(b.until));
+      const last = entries.find((e) => e.lastError)?.lastError;
+      moves.push({
+        provider: name,
+        why: `${last ? oneLineOf(last) : 'capacity/quota errors'}, backoff until ${entries[0]?.until ?? '?'}`,
+      });
+      continue;
+    }
+    const count = providerCount[name] ?? 0;
+    const room = Math.max(0, prov.maxInstances - count);
+    if (room === 0) {
+      moves.push({ provider: name, why: `full (${count} of max_instances ${prov.maxInstances})` });
+      continue;
+    }
+    targets.push({ provider: name, zones, room });
+  }
+  return { targets, moves };
+}
+
+export interface Placement {
+  target: LaunchTarget;
+  /** Later providers of the chain the launch may fall through to at apply time. */
+  fallbacks: LaunchTarget[];
+  /** Why the providers before `target` were passed over (empty: the preferred one). */
+  passedOver: ChainMove[];
+}
+
+/** Up to `n` launches placed down the chain: each on the first target with room left. */
+export function placeLaunches(n: number, targets: ChainTarget[], moves: ChainMove[]): Placement[] {
+  const left = targets.map((t) => t.room);
+  const out: Placement[] = [];
+  for (let slot = 0; slot < n; slot++) {
+    const ix = left.findIndex((r) => r > 0);
+    if (ix < 0) break;
+    left[ix]--;
+    const filled = targets.slice(0, ix).map((t) => ({
+      provider: t.provider,
+      why: `full with this pass's launches (max_instances)`,
+    }));
+    out.push({
+      target: { provider: targets[ix].provider, zones: targets[ix].zones },
+      fallbacks: targets.slice(ix + 1).map((t) => ({ provider: t.provider, zones: t.zones })),
+      passedOver: [...moves, ...filled],
+    });
+  }
+  return out;
+}
+
+/** The words a launch reason gets in a chain: where it goes and why the chain moved. */
+export function chainWords(chain: string[], p: Placement): string {
+  if (chain.length < 2) return '';
+  const before = new Set(chain.slice(0, chain.indexOf(p.target.provider)));
+  const why = p.passedOver.filter((m) => before.has(m.provider));
+  return why.length
+    ? ` (${why.map((m) => `${m.provider}: ${m.why}`).join('; ')}; launching on ${p.target.provider})`
+    : ` (on ${p.target.provider})`;
+}
+
+/**
+ * Scale-down order within a chain: agents on later providers go first (rank 0 is the
+ * last provider), so the preferred providers are the ones that stay.
+ */
+export function chainRank(chain: string[], providerOf: (i: OwnedInstance) => string) {
+  return (i: OwnedInstance): number => chain.length - 1 - chain.indexOf(providerOf(i));
+}
+
+/** Room each provider has left once this plan's launches are counted (Plan.spare). */
+export function spareRoom(input: PlanInput, providerCount: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, p] of Object.entries(input.providers))
+    out[name] = Math.max(0, p.maxInstances - (providerCount[name] ?? 0));
+  return out;
+}
+
+const oneLineOf = (s: string) => s.replace(/\s+/g, ' ').trim();
