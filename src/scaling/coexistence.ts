@@ -18,7 +18,7 @@ import type { Plan, PoolPlan } from './types.js';
 export function competingReason(pool: AutoscaleConfig, found: KasmAutoscaleConfig[]): string {
   const names = found.map((c) => `"${c.autoscale_config_name}"`).join(', ');
   return (
-    `Kasm's own autoscale config ${names} is enabled for zone "${pool.zone_name}" with provider config ${pool.vm_provider_config_name}: ` +
+    `Kasm's own autoscale config ${names} is enabled for zone "${pool.zone_name}" with provider config ${pool.vm_provider_config_names.join(' or ')}: ` +
     `two autoscalers would launch for the same demand; disable it in Kasm (its AutoScale config: Enabled off) or remove pool ${pool.autoscale_config_name} here ` +
     `(--allow-kasm-autoscaler acts anyway)`
   );
