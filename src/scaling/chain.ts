@@ -15,7 +15,29 @@
  */
 import type { OwnedInstance } from '../clouds/types.js';
 import { activeBackoff } from './memory.js';
+import { belongsTo } from './tags.js';
 import type { ChainMove, LaunchTarget, PlanInput } from './types.js';
+
+/**
+ * The pool's instances on every provider of its chain, each with its provider; or why the
+ * pool cannot be planned: every provider must be listed, as an unlisted one could hold this
+ * pool's instances (launches would overshoot, scale-down would count wrong).
+ */
+export function chainSupply(
+  chain: string[],
+  pool: string,
+  input: PlanInput,
+): { onProvider: Map<OwnedInstance, string> } | { error: { kind: string; message: string } } {
+  const onProvider = new Map<OwnedInstance, string>();
+  for (const name of chain) {
+    const p = input.providers[name];
+    if (!p) return { error: { kind: 'config', message: `provider ${name} is not defined in the config` } };
+    if (!p.instances)
+      return { error: p.error ?? { kind: 'unknown', message: `instances on ${name} could not be listed` } };
+    for (const i of p.instances) if (belongsTo(i, pool)) onProvider.set(i, name);
+  }
+  return { onProvider };
+}
 
 export interface ChainTarget extends LaunchTarget {
   /** Launches this provider can still take this pass (max_instances minus every owned instance). */

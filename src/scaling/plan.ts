@@ -33,7 +33,7 @@ import {
   sub,
   zero,
 } from './capacity.js';
-import { chainRank, chainTargets, chainWords, placeLaunches, spareRoom } from './chain.js';
+import { chainRank, chainSupply, chainTargets, chainWords, placeLaunches, spareRoom } from './chain.js';
 import { resendAction } from './intents.js';
 import { isOurAgentId, launchIdentity } from './launch-ids.js';
 import { activeBackoff, breakerStatus, emptyPoolMemory } from './memory.js';
@@ -238,25 +238,12 @@ function planPool(
     notes: [],
     outcomes: [],
   };
-  // Every provider of the chain must be listed: an unlisted one could hold this pool's
-  // instances (launches would overshoot, scale-down would count wrong).
-  for (const pn of chain) {
-    const pv = input.providers[pn];
-    if (!pv)
-      return { ...out, error: { kind: 'config', message: `provider ${pn} is not defined in the config` } };
-    if (!pv.instances)
-      return {
-        ...out,
-        error: pv.error ?? { kind: 'unknown', message: `instances on ${pn} could not be listed` },
-      };
-  }
+  const supply = chainSupply(chain, name, input);
+  if ('error' in supply) return { ...out, error: supply.error };
   const prov = input.providers[providerName];
   const { targets, moves } = chainTargets(chain, input, providerCount, now);
   if (chain.length > 1 && moves.length) out.chainMoves = moves;
-  /** The provider each owned instance is on (a chain spans several). */
-  const onProvider = new Map<OwnedInstance, string>();
-  for (const pn of chain)
-    for (const i of input.providers[pn].instances!) if (belongsTo(i, name)) onProvider.set(i, pn);
+  const onProvider = supply.onProvider;
   const providerOf = (i: OwnedInstance) => onProvider.get(i) ?? providerName;
   const terminate = (
     inst: OwnedInstance,
