@@ -9,6 +9,7 @@
 import type { AutoscaleConfig } from './schema/autoscale.js';
 import type { GcpProvider } from './schema/gcp.js';
 import type { KasmSection } from './schema/kasm.js';
+import type { LockSection } from './schema/lock.js';
 import type { OciProvider } from './schema/oci.js';
 
 export type { AutoscaleConfig } from './schema/autoscale.js';
@@ -19,6 +20,7 @@ export type {
   GcpServiceAccountKey,
 } from './schema/gcp.js';
 export type { KasmSection } from './schema/kasm.js';
+export type { LockSection, LockType } from './schema/lock.js';
 export type { BaselineOcpuUtilization, OciProvider } from './schema/oci.js';
 
 export type Provider = OciProvider | GcpProvider;
@@ -31,4 +33,6 @@ export interface KasmScaleConfig {
   autoscale: AutoscaleConfig[];
   /** Settings of reconcile passes. */
   reconcile?: { concurrency?: number; orphan_grace?: number; ownership_id?: string };
+  /** What keeps passes apart (default: the lock file in the state dir). */
+  lock?: LockSection;
 }

@@ -3,6 +3,7 @@ import { autoscaleSchema } from './autoscale.js';
 import { int, pattern } from './common.js';
 import { gcpInputSchema, gcpSchema } from './gcp.js';
 import { kasmInputSchema, kasmSchema } from './kasm.js';
+import { lockSchema } from './lock.js';
 import { ociInputSchema, ociSchema } from './oci.js';
 
 /**
@@ -62,6 +63,7 @@ export const fileInputSchema = z
     ...top,
     kasm: kasmInputSchema.optional(),
     reconcile: reconcileSection.optional(),
+    lock: lockSchema.optional(),
     providers: providerList(
       z.discriminatedUnion('vm_provider_name', [ociInputSchema, gcpInputSchema], {
         error: 'expected vm_provider_name: oci or gcp',
@@ -76,6 +78,7 @@ export const fileSchema = z
     ...top,
     kasm: kasmSchema.optional(),
     reconcile: reconcileSection.optional(),
+    lock: lockSchema.optional(),
     providers: providerList(
       z.discriminatedUnion('vm_provider_name', [ociSchema, gcpSchema], {
         error: 'expected vm_provider_name: oci or gcp',
