@@ -19,7 +19,6 @@ type KubernetesLock = Extract<LockSection, { type: 'kubernetes' }>;
 export interface KubernetesPlace {
   /** Prefix of the service-account files (tests); default none. */
   serviceAccountPrefix?: string;
-  env?: NodeJS.ProcessEnv;
 }
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -40,7 +39,8 @@ function statusMessage(err: unknown): string {
 
 export async function openKubernetesStore(lock: KubernetesLock, place: KubernetesPlace): Promise<LeaseStore> {
   const k8s = await import('@kubernetes/client-node');
-  const env = place.env ?? process.env;
+  // loadFromCluster reads these two from process.env itself.
+  const env = process.env;
   const kc = new k8s.KubeConfig();
   const prefix = place.serviceAccountPrefix ?? '';
   if (lock.kubeconfig) {

@@ -33,7 +33,7 @@ function providerFor<C extends Provider['vm_provider_name']>(
 export async function openLeaseStore(
   config: KasmScaleConfig,
   lock: Exclude<LockSection, { type: 'file' }>,
-  o: Pick<LeaseOptions, 'serviceAccountPrefix' | 'env'> = {},
+  o: Pick<LeaseOptions, 'serviceAccountPrefix'> = {},
 ): Promise<LeaseStore> {
   switch (lock.type) {
     case 'oci-object-storage':
@@ -46,7 +46,6 @@ export async function openLeaseStore(
     case 'kubernetes':
       return (await import('./kubernetes.js')).openKubernetesStore(lock, {
         ...(o.serviceAccountPrefix !== undefined ? { serviceAccountPrefix: o.serviceAccountPrefix } : {}),
-        ...(o.env ? { env: o.env } : {}),
       });
   }
 }

@@ -31,8 +31,6 @@ export interface LeaseOptions {
   holder?: string;
   /** Kubernetes in-cluster files are read under this prefix (tests); default none. */
   serviceAccountPrefix?: string;
-  /** Environment (KUBERNETES_SERVICE_HOST/PORT); default process.env. */
-  env?: NodeJS.ProcessEnv;
 }
 
 /** What a shared lease stores: enough for the next runner to judge it, and for a person to read. */

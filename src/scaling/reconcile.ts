@@ -37,7 +37,7 @@ export interface PassOptions {
   /** --keep-orphans: list orphans, never reap them. */
   keepOrphans?: boolean;
   /** Lease clock, timer and in-cluster paths (tests, KASM_SCALE_NOW); the config says which lease. */
-  lease?: Pick<LeaseOptions, 'clock' | 'every' | 'serviceAccountPrefix' | 'env'>;
+  lease?: Pick<LeaseOptions, 'clock' | 'every' | 'serviceAccountPrefix'>;
   out: Output;
 }
 
