@@ -5,6 +5,7 @@ import { fsErrorToInput, InputError } from '../core/errors.js';
 import { checkGcp } from './checks/gcp.js';
 import { checkOci } from './checks/oci.js';
 import { checkReferences } from './checks/autoscale.js';
+import { checkLock } from './checks/lock.js';
 import { checkStartupScripts } from './checks/startup-script.js';
 import type { CheckContext } from './checks/context.js';
 import { expandEnv, isInline } from './loader/expand.js';
@@ -151,6 +152,7 @@ export async function checkConfig(file?: string, opts: LoadOptions = {}): Promis
     Array.isArray(root.autoscale) ? root.autoscale : [],
     ctx,
   );
+  checkLock(root.lock, Array.isArray(root.providers) ? root.providers : [], ctx);
   checkStartupScripts(root, ctx, env);
 
   const seen = new Set<string>();
