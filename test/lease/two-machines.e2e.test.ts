@@ -104,6 +104,7 @@ describe.each(BACKENDS)('two machines, lease $type', (b) => {
     s = w.sc;
     // Machine A holds the lease while it waits on its first cloud read.
     s.oci.setFault({ kind: 'latency', operation: 'ListInstances', ms: 20_000, times: 1 });
+    const startedA = Date.now();
     const a = s.spawnPass([], podEnv());
     await until(() => b.holder(s!) !== undefined, 'machine A to hold the lease');
     const holderA = b.holder(s);
@@ -119,7 +120,9 @@ describe.each(BACKENDS)('two machines, lease $type', (b) => {
     expect(b.holder(s)).toBe(holderA); // a dead holder's lease stays until its TTL runs out
     expect(live(s)).toHaveLength(0);
 
-    s.tick(TTL + 1);
+    // The lease clock starts at KASM_SCALE_NOW and runs in real time: machine A renewed until
+    // it was killed, so its lease ends a TTL after that (however slow this machine is today).
+    s.tick(TTL + Math.ceil((Date.now() - startedA) / 1000) + 1);
     const takeover = await s.pass(['--state-dir', w.stateB], podEnv());
     expect(takeover.code).toBe(0);
     expect(takeover.doc.warnings.join('\n')).toMatch(/took over the expired lease/);
@@ -137,6 +140,7 @@ describe('two machines, lease taken over mid-pass', () => {
     s = w.sc;
     const config = await loadConfig(s.config);
     s.oci.setFault({ kind: 'latency', operation: 'ListInstances', ms: 4_000, times: 1 });
+    const startedA = Date.now();
     const a = s.spawnPass(['--state-dir', w.stateB], podEnv());
     await until(() => b.holder(s!) !== undefined, 'machine A to hold the lease');
     // Machine C, whose clock is past A's TTL (A looks frozen to it), takes the lease over.
@@ -144,7 +148,7 @@ describe('two machines, lease taken over mid-pass', () => {
       stateDir: dir,
       warn: () => {},
       holder: 'machine-c',
-      clock: () => s!.now() + (TTL + 5) * 1000,
+      clock: () => s!.now() + (TTL + 5) * 1000 + (Date.now() - startedA),
       serviceAccountPrefix: saPrefix,
     });
     const run = await a.done;

@@ -21,14 +21,16 @@ const endpoint = checked('a base URL', endpointError)
   .describe('Service base URL (default: the provider endpoint, else the region’s)');
 
 const fileLock = z
-  .strictObject({ type: z.literal('file') })
+  .strictObject({ type: z.literal('file').describe('The lock file in the state dir') })
   .describe('The lock file in the state dir (one machine)');
 
 const ociObjectStorage = z
   .strictObject({
-    type: z.literal('oci-object-storage'),
-    provider: name('the vm_provider_config_name of an OCI provider (its credentials and region are used)'),
-    bucket: text('an Object Storage bucket name'),
+    type: z.literal('oci-object-storage').describe('A lease object in OCI Object Storage'),
+    provider: name(
+      'the vm_provider_config_name of an OCI provider (its credentials and region are used)',
+    ).describe('OCI provider whose credentials and region sign the Object Storage calls'),
+    bucket: text('an Object Storage bucket name').describe('Existing bucket that holds the lease object'),
     namespace: text('an Object Storage namespace')
       .optional()
       .describe('Object Storage namespace (default: asked of the service)'),
@@ -40,9 +42,11 @@ const ociObjectStorage = z
 
 const gcs = z
   .strictObject({
-    type: z.literal('gcs'),
-    provider: name('the vm_provider_config_name of a GCP provider (its credentials are used)'),
-    bucket: text('a Cloud Storage bucket name'),
+    type: z.literal('gcs').describe('A lease object in Google Cloud Storage'),
+    provider: name('the vm_provider_config_name of a GCP provider (its credentials are used)').describe(
+      'GCP provider whose service account signs the Cloud Storage calls',
+    ),
+    bucket: text('a Cloud Storage bucket name').describe('Existing bucket that holds the lease object'),
     object: objectName,
     ttl_seconds: ttl,
     endpoint,
@@ -51,7 +55,7 @@ const gcs = z
 
 const kubernetes = z
   .strictObject({
-    type: z.literal('kubernetes'),
+    type: z.literal('kubernetes').describe('A Kubernetes Lease'),
     name: text('a Lease name')
       .optional()
       .describe('Name of the coordination.k8s.io/v1 Lease (default kasm-scale)'),
