@@ -62,7 +62,7 @@ export async function openKubernetesStore(lock: KubernetesLock, place: Kubernete
     );
   }
   const namespace =
-    lock.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace?.trim() ?? 'default';
+    (lock.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace?.trim()) || 'default';
   const name = lock.name ?? 'kasm-scale';
   const api = kc.makeApiClient(k8s.CoordinationV1Api);
   const where = `kubernetes Lease ${namespace}/${name}`;
