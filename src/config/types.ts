@@ -7,9 +7,9 @@
  * validator, `config schema` and the init wizard's per-question checks.
  */
 import type { AutoscaleConfig } from './schema/autoscale.js';
-import type { GcpProvider } from './schema/gcp.js';
+import type { GcpProvider } from '../clouds/gcp/schema.js';
 import type { KasmSection } from './schema/kasm.js';
-import type { OciProvider } from './schema/oci.js';
+import type { OciProvider } from '../clouds/oci/schema.js';
 
 export type { AutoscaleConfig } from './schema/autoscale.js';
 export type {
@@ -17,9 +17,9 @@ export type {
   GcpMetadataItem,
   GcpProvider,
   GcpServiceAccountKey,
-} from './schema/gcp.js';
+} from '../clouds/gcp/schema.js';
 export type { KasmSection } from './schema/kasm.js';
-export type { BaselineOcpuUtilization, OciProvider } from './schema/oci.js';
+export type { BaselineOcpuUtilization, OciProvider } from '../clouds/oci/schema.js';
 
 export type Provider = OciProvider | GcpProvider;
 

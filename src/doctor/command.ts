@@ -53,8 +53,8 @@ export async function runDoctor(
   const groups: CheckGroup[] = [];
   for (const p of providers) {
     // Each cloud's SDK is loaded only when a provider of that cloud is checked.
-    if (p.vm_provider_name === 'oci') groups.push((await import('./oci.js')).ociChecks(p));
-    else groups.push((await import('./gcp.js')).gcpChecks(p));
+    if (p.vm_provider_name === 'oci') groups.push((await import('../clouds/oci/doctor.js')).ociChecks(p));
+    else groups.push((await import('../clouds/gcp/doctor.js')).gcpChecks(p));
   }
   // An agent's end of life (docs/lifecycle.md): orphans per provider, drain permissions with Kasm.
   providers.forEach((p, i) => {

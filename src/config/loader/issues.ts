@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import { closest } from '../schema/common.js';
 import { autoscaleFields } from '../schema/autoscale.js';
-import { gcpFields } from '../schema/gcp.js';
+import { gcpFields } from '../../clouds/gcp/schema.js';
 import { kasmFields } from '../schema/kasm.js';
-import { ociFields } from '../schema/oci.js';
+import { ociFields } from '../../clouds/oci/schema.js';
 import type { PathSegments } from '../problems.js';
 
 /** A zod issue turned into our words: path, message (with what is expected), and whether it names a key. */

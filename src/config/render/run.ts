@@ -1,8 +1,8 @@
 import { InputError } from '../../core/errors.js';
 import type { KasmScaleConfig, Provider } from '../types.js';
 import { sampleLaunchContext, type LaunchContext } from './context.js';
-import { renderGcpInstance } from './gcp.js';
-import { renderOciLaunchDetails } from './oci.js';
+import { renderGcpInstance } from '../../clouds/gcp/render.js';
+import { renderOciLaunchDetails } from '../../clouds/oci/render.js';
 
 /** One provider's launch request, as `config render` reports it. */
 export interface RenderedProvider {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { autoscaleSchema } from './autoscale.js';
 import { int, pattern } from './common.js';
-import { gcpInputSchema, gcpSchema } from './gcp.js';
+import { gcpInputSchema, gcpSchema } from '../../clouds/gcp/schema.js';
 import { kasmInputSchema, kasmSchema } from './kasm.js';
-import { ociInputSchema, ociSchema } from './oci.js';
+import { ociInputSchema, ociSchema } from '../../clouds/oci/schema.js';
 
 /**
  * The whole kasm-scale file. Two views of one schema: `fileInputSchema` is what a person
