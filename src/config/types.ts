@@ -7,9 +7,8 @@
  * validator, `config schema` and the init wizard's per-question checks.
  */
 import type { AutoscaleConfig } from './schema/autoscale.js';
-import type { GcpProvider } from '../clouds/gcp/schema.js';
+import type { CloudName, ProviderOf } from '../clouds/registry.js';
 import type { KasmSection } from './schema/kasm.js';
-import type { OciProvider } from '../clouds/oci/schema.js';
 
 export type { AutoscaleConfig } from './schema/autoscale.js';
 export type {
@@ -21,7 +20,8 @@ export type {
 export type { KasmSection } from './schema/kasm.js';
 export type { BaselineOcpuUtilization, OciProvider } from '../clouds/oci/schema.js';
 
-export type Provider = OciProvider | GcpProvider;
+/** A provider of any cloud in the registry (src/clouds/registry.ts). */
+export type Provider = ProviderOf<CloudName>;
 
 export interface KasmScaleConfig {
   /** Absolute path of the file it was loaded from. */

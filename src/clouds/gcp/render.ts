@@ -1,6 +1,6 @@
 import { instanceName, ownershipTags } from '../ownership.js';
 import type { GcpProvider } from '../../config/types.js';
-import { tokensFor, type LaunchContext } from '../../config/render/context.js';
+import { tokensFor, type LaunchContext } from '../launch-context.js';
 import { deepMerge } from '../../config/render/merge.js';
 import { fillStartupScript } from '../../config/render/startup-script.js';
 

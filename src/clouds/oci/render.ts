@@ -1,7 +1,7 @@
 import { InputError } from '../../core/errors.js';
 import { instanceName, ownershipTags } from '../ownership.js';
 import type { OciProvider } from '../../config/types.js';
-import { tokensFor, type LaunchContext } from '../../config/render/context.js';
+import { tokensFor, type LaunchContext } from '../launch-context.js';
 import { deepMerge, isPlainObject } from '../../config/render/merge.js';
 import { translateOciOverride } from './override.js';
 import { fillStartupScript } from '../../config/render/startup-script.js';
