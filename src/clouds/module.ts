@@ -12,6 +12,7 @@ import type { PathSegments } from '../config/problems.js';
 import type { LaunchContext } from './launch-context.js';
 import type { SubmitField } from '../config/submit/field-kinds.js';
 import type { CheckGroup } from '../doctor/types.js';
+import type { CloudSimulation } from './simulation.js';
 import type { AdapterOptions, CloudAdapter } from './types.js';
 
 /** The part of a provider every cloud has (the zod output of its schema has at least this). */
@@ -61,4 +62,6 @@ export interface CloudModule<P extends ProviderBase> {
   closeSharedClients?(): Promise<void>;
   /** Loads `doctor`'s read-only checks (lazy). */
   doctor(): Promise<(p: P) => CheckGroup>;
+  /** Loads what `simulate`, `demo` and `emulator --for` need to run this cloud's emulator (lazy). */
+  simulation(): Promise<CloudSimulation<P>>;
 }
