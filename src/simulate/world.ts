@@ -185,10 +185,7 @@ export async function startWorld(o: WorldOptions): Promise<World> {
       config,
       kasm,
       // Each emulator also under its cloud's name (world.oci, world.gcp) for scenarios and tests.
-      ...(Object.fromEntries([...clouds].map(([name, sim]) => [name, sim.emulator])) as Pick<
-        World,
-        CloudName
-      >),
+      ...(Object.fromEntries([...clouds].map(([name, sim]) => [name, sim.emulator])) as Partial<World>),
       clouds,
       shapes,
       broken,
