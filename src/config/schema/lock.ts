@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checked, int, name, text } from './common.js';
-import { endpointError } from './oci.js';
+import { endpointError } from '../../clouds/oci/schema.js';
 
 /**
  * `lock:` — what keeps two reconcile passes from acting at once. `file` (the default) is a
