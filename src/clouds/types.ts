@@ -119,3 +119,26 @@ export class CloudError extends Error {
     this.zone = init.zone;
   }
 }
+
+/** Options every adapter takes; all optional so production code passes nothing. */
+export interface AdapterOptions {
+  /** Our retry policy for throttled (429) and transient (5xx, network) failures. */
+  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** Injected in tests so retries never wait on a real clock. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Random source for jitter (tests pin it). */
+  random?: () => number;
+  /**
+   * The autoscale config names served by this provider. Tags/labels hold poolLabel(name)
+   * (a slug + hash); with the names the adapter reports `autoscaleConfigName` as written
+   * in the config, otherwise the label itself.
+   */
+  poolNames?: string[];
+  /**
+   * Reuse the SDK clients of a provider across adapters in this process instead of making
+   * new ones per pass (google-gax hashes its protos for every new client: ~200 ms of CPU
+   * each). For simulations that run hundreds of passes; the caller ends them with
+   * closeSharedClients(). A one-shot CLI pass leaves this off and closes what it opened.
+   */
+  shareClients?: boolean;
+}

@@ -19,8 +19,8 @@ import type { GcpEmulator } from '../emulators/gcp/index.js';
 import type { KasmEmulator } from '../emulators/kasm/index.js';
 import type { OciEmulator } from '../emulators/oci/index.js';
 import { writeSecretFileAtomic } from '../core/files.js';
-import { agentShapes, seedGcp, seedOci } from './seed.js';
-import type { AgentShape } from './sizes.js';
+import { agentShapes, seedGcp, seedOci } from '../emulators/common/seed-from-config.js';
+import type { AgentShape } from '../emulators/common/sizes.js';
 
 /** A config file as data (what `kasm-scale.json` would hold), without `endpoint`s or `kasm:`. */
 export interface ConfigDocument {

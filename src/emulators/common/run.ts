@@ -85,7 +85,7 @@ async function seedFor(
   providers: Awaited<ReturnType<typeof loadFor>>,
   out: Output,
 ): Promise<void> {
-  const seed = await import('../../simulate/seed.js');
+  const seed = await import('./seed-from-config.js');
   if (name === 'oci')
     seed.seedOci(
       started as unknown as Parameters<typeof seed.seedOci>[0],

@@ -5,12 +5,12 @@
  * GCP provider's service account, project, zone, machine type, image, network,
  * subnetwork and accelerator types. Returns each provider's agent size.
  */
-import type { GcpProvider, KasmScaleConfig, OciProvider } from '../config/types.js';
-import type { GcpEmulator } from '../emulators/gcp/index.js';
-import type { OciEmulator, OciSeed, SeedShape } from '../emulators/oci/index.js';
-import { machineTypeSpec } from '../emulators/gcp/seed.js';
-import { parseRef } from '../emulators/gcp/refs.js';
-import { inspectKey } from '../keys/inspect.js';
+import type { GcpProvider, KasmScaleConfig, OciProvider } from '../../config/types.js';
+import type { GcpEmulator } from '../gcp/index.js';
+import type { OciEmulator, OciSeed, SeedShape } from '../oci/index.js';
+import { machineTypeSpec } from '../gcp/seed.js';
+import { parseRef } from '../gcp/refs.js';
+import { inspectKey } from '../../keys/inspect.js';
 import {
   GCP_UNKNOWN_MACHINE,
   gcpAgentShape,

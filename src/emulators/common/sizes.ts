@@ -9,7 +9,7 @@
  * GCP: the emulator's machine type table (predefined and custom-N-MB types), plus the
  * attached accelerators; an unknown type is taken as 4 vCPUs / 16 GB.
  */
-import type { GcpProvider, OciProvider } from '../config/types.js';
+import type { GcpProvider, OciProvider } from '../../config/types.js';
 
 export interface AgentShape {
   cores: number;
