@@ -48,9 +48,9 @@ import {
   drainStepOf,
   idleSinceOf,
   isKnownRegistered,
-  parseKasmDate,
   unixSeconds,
-} from './tags.js';
+} from '../clouds/ownership.js';
+import { parseKasmDate } from '../kasm/parse.js';
 import type {
   Action,
   DeregisterAction,
