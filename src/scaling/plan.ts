@@ -37,6 +37,7 @@ import { resendAction } from './intents.js';
 import { isOurAgentId, launchIdentity } from './launch-ids.js';
 import { activeBackoff, breakerStatus, emptyPoolMemory } from './memory.js';
 import { planOrphans } from './orphans.js';
+import { scheduledTargets } from './schedule.js';
 import { planScaleDown } from './scale-down.js';
 import { resolveAgentSize, splitWaiting } from './sizing.js';
 import {
@@ -256,6 +257,9 @@ function planPool(
 
   const mem = input.memory.pools[name] ?? emptyPoolMemory();
   const nowMs = now.getTime();
+  // Schedule windows (schedule.ts): what launches aim at, and what scale-down keeps, at `now`.
+  const sched = scheduledTargets(pool, now, mem.registerSeconds);
+  if (sched.info) out.schedule = sched.info;
   const owned = prov.instances
     .filter((i) => i.state !== 'terminated' && belongsTo(i, name))
     .sort((a, b) => a.id.localeCompare(b.id));
@@ -263,9 +267,9 @@ function planPool(
   for (const i of owned) byState[i.state] = (byState[i.state] ?? 0) + 1;
 
   const standby: Resources = {
-    cores: pool.standby_cores,
-    memoryMb: pool.standby_memory_mb,
-    gpus: pool.standby_gpus,
+    cores: sched.launch.standby_cores,
+    memoryMb: sched.launch.standby_memory_mb,
+    gpus: sched.launch.standby_gpus,
   };
   const cleanup: TerminateAction[] = [];
   const tagUpdates: TagUpdate[] = [];
@@ -503,7 +507,7 @@ function planPool(
       }
     }
   }
-  const nMin = Math.max(0, pool.minimum_instances - liveCount);
+  const nMin = Math.max(0, sched.launch.minimum_instances - liveCount);
   const want = Math.max(nDemand, nMin);
   let n = want;
   const launches: LaunchAction[] = [];
@@ -565,7 +569,7 @@ function planPool(
       const r = binding?.r ?? 'cores';
       const reason = byDemand
         ? `launch: free ${RESOURCE_WORD[r]} ${fmt(r, decisionFree[r])} < standby ${fmt(r, standby[r])}${waiting[r] > 0 ? ` + waiting ${fmt(r, waiting[r])}` : ''}`
-        : `launch: ${liveCount} instance(s) < minimum_instances ${pool.minimum_instances}`;
+        : `launch: ${liveCount} instance(s) < minimum_instances ${sched.launch.minimum_instances}`;
       launches.push({
         kind: 'launch',
         pool: name,
@@ -573,7 +577,7 @@ function planPool(
         cause: byDemand ? (waiting[r] > 0 ? 'waiting' : 'standby') : 'minimum',
         ...id,
         zones,
-        reason: n > 1 ? `${reason} (${slot + 1} of ${n})` : reason,
+        reason: (n > 1 ? `${reason} (${slot + 1} of ${n})` : reason) + sched.reasonSuffix,
       });
     }
     providerCount[providerName] += n;
@@ -598,13 +602,20 @@ function planPool(
         ctx.byId.has(i.serverId),
     ).length;
     const sd = planScaleDown({
-      pool,
+      pool: { ...pool, ...sched.keep },
       owned,
       ctx: { byId: ctx.byId, hasSession: (id) => hasSession(id, ctx) },
       excluded: cleaned,
       draining: drainingIds,
       freeRegistered: add(freeRegistered, draining),
-      need,
+      need: add(
+        {
+          cores: sched.keep.standby_cores,
+          memoryMb: sched.keep.standby_memory_mb,
+          gpus: sched.keep.standby_gpus,
+        },
+        waiting,
+      ),
       liveCount: healthyCount,
       lastLaunch,
       careful: input.careful,

@@ -4,6 +4,7 @@ import { autoscaleFields } from '../schema/autoscale.js';
 import { gcpFields } from '../schema/gcp.js';
 import { kasmFields } from '../schema/kasm.js';
 import { ociFields } from '../schema/oci.js';
+import { scheduleWindowSchema } from '../schema/schedule.js';
 import type { PathSegments } from '../problems.js';
 
 /** A zod issue turned into our words: path, message (with what is expected), and whether it names a key. */
@@ -23,6 +24,8 @@ function knownKeys(root: unknown, path: PathSegments): string[] {
   if (path.length === 0) return TOP_KEYS;
   if (a === 'kasm' && path.length === 1) return Object.keys(kasmFields);
   if (a === 'autoscale' && path.length === 2) return Object.keys(autoscaleFields);
+  if (a === 'autoscale' && c === 'schedules' && path.length === 4)
+    return Object.keys(scheduleWindowSchema.shape);
   if (a === 'providers') {
     const p = valueAt(root, path.slice(0, 2)) as { vm_provider_name?: unknown } | undefined;
     const fields = p?.vm_provider_name === 'gcp' ? gcpFields : ociFields;
