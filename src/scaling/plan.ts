@@ -235,6 +235,9 @@ function planPool(
     notes: [],
     outcomes: [],
   };
+  // Schedule windows (schedule.ts): what launches aim at, and what scale-down keeps, at `now`.
+  const sched = scheduledTargets(pool, now, input.memory.pools[name]?.registerSeconds);
+  if (sched.info) out.schedule = sched.info;
   const prov = input.providers[providerName];
   if (!prov)
     return {
@@ -257,9 +260,6 @@ function planPool(
 
   const mem = input.memory.pools[name] ?? emptyPoolMemory();
   const nowMs = now.getTime();
-  // Schedule windows (schedule.ts): what launches aim at, and what scale-down keeps, at `now`.
-  const sched = scheduledTargets(pool, now, mem.registerSeconds);
-  if (sched.info) out.schedule = sched.info;
   const owned = prov.instances
     .filter((i) => i.state !== 'terminated' && belongsTo(i, name))
     .sort((a, b) => a.id.localeCompare(b.id));
