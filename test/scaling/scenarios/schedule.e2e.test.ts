@@ -57,6 +57,8 @@ describe('schedule windows (built CLI × emulators)', () => {
       'launch: free cores 4 < standby 12 (1 of 2); pre-warming for weekday 09:00 Europe/Berlin window in 2m (lead time 2m: p90 of the last 1 launch→register times)',
     );
 
+    expect(warm.pools[0].schedule).toMatchObject({ active: null, prewarm: { lead_sec: 120 } });
+
     const env = { KASM_SCALE_NOW: new Date(s.now()).toISOString() };
     const st = await runCli(['status', s.config, '--state-dir', s.stateDir, '--json'], { env });
     expect(st.code, st.stderr).toBe(0);
