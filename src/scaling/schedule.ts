@@ -171,7 +171,16 @@ export function scheduledTargets(
   if (windows.length === 0) return { launch: own, keep: own, reasonSuffix: '' };
   const t = now.getTime();
   const all = occurrences(windows, now);
-  const active = all.find((o) => o.start.getTime() <= t && t < o.end.getTime());
+  const found = all.find((o) => o.start.getTime() <= t && t < o.end.getTime());
+  // Back-to-back occurrences with the same values (mon and tue 00:00–24:00) are one stretch:
+  // nothing changes at the seam, so neither status nor the pre-warm sees one there.
+  let active = found;
+  while (active) {
+    const end = active.end.getTime();
+    const next = all.find((o) => o.start.getTime() === end);
+    if (!next || !sameValues(windowValues(pool, next.window), windowValues(pool, found!.window))) break;
+    active = { ...found!, end: next.end };
+  }
   const values = active ? windowValues(pool, active.window) : own;
   const upcoming = all.find((o) => o.start.getTime() > t);
   const lead = leadTimeSec(registerSeconds);

@@ -184,3 +184,16 @@ describe('schedule windows', () => {
     expect(shortDuration(65 * 60_000)).toBe('1h05m');
   });
 });
+
+describe('back-to-back windows', () => {
+  it('one stretch when the values are the same: the next change is where they differ', () => {
+    const p = berlinPool([
+      win({ days: ['mon', 'tue'], start: '00:00', end: '24:00', standby_cores: 9 }),
+      win({ days: ['wed'], start: '00:00', end: '12:00', standby_cores: 9 }),
+      win({ days: ['wed'], start: '12:00', end: '18:00', standby_cores: 2 }),
+    ]);
+    const mon = scheduledTargets(p, at('2025-01-06T10:00:00Z'));
+    expect(mon.info?.active?.until).toBe('2025-01-08T11:00:00.000Z');
+    expect(mon.info?.next).toMatchObject({ at: '2025-01-08T11:00:00.000Z', change: 'ends' });
+  });
+});
