@@ -74,6 +74,22 @@ const offsetAt = (ms: number, zone: string) => wallClock(ms, zone).offsetMs;
  * `minute` (may be 1440: the next midnight) or later.
  */
 export function instantOf(zone: string, y: number, m: number, d: number, minute: number): Date {
+  // Memoised: a schedule asks for the same few local times pass after pass (and a simulated
+  // day asks thousands of times); the answer for a zone and local time never changes.
+  const key = `${zone}|${y}-${m}-${d}|${minute}`;
+  let ms = instants.get(key);
+  if (ms === undefined) {
+    if (instants.size >= INSTANTS_KEPT) instants.clear();
+    ms = computeInstant(zone, y, m, d, minute);
+    instants.set(key, ms);
+  }
+  return new Date(ms);
+}
+
+const instants = new Map<string, number>();
+const INSTANTS_KEPT = 10_000;
+
+function computeInstant(zone: string, y: number, m: number, d: number, minute: number): number {
   const local = Date.UTC(y, m - 1, d, 0, minute);
   const DAY = 86_400_000;
   const before = offsetAt(local - 1.5 * DAY, zone);
@@ -81,7 +97,7 @@ export function instantOf(zone: string, y: number, m: number, d: number, minute:
   const valid = [local - before, local - after].filter(
     (t, i) => offsetAt(t, zone) === (i === 0 ? before : after),
   );
-  if (valid.length) return new Date(Math.min(...valid));
+  if (valid.length) return Math.min(...valid);
   // In a gap (the clock jumps over this local time): the jump itself, found by bisection
   // between the two readings, is the first instant whose wall clock is later.
   let lo = Math.min(local - before, local - after);
@@ -91,5 +107,5 @@ export function instantOf(zone: string, y: number, m: number, d: number, minute:
     if (mid + offsetAt(mid, zone) >= local) hi = mid;
     else lo = mid;
   }
-  return new Date(hi);
+  return hi;
 }
