@@ -25,7 +25,7 @@ export function scheduleJson(s: ScheduleInfo | undefined): Record<string, unknow
     prewarm: s.prewarm
       ? {
           window: s.prewarm.window,
-          index: s.prewarm.index,
+          index: s.prewarm.index ?? null,
           starts_at: s.prewarm.startsAt,
           lead_sec: s.prewarm.leadSec,
           lead_from: s.prewarm.leadFrom,

@@ -4,8 +4,9 @@
  *
  * - Inside a window its standby_* / minimum_instances apply (keys it leaves out: the pool's).
  * - Outside every window the pool's own values apply.
- * - Pre-warm: from `lead` before a window starts, launches aim at max(current, window)
- *   values, so agents are registered when the window opens. lead is a high percentile of
+ * - Pre-warm: from `lead` before a change (a window starting, or one that lowered the
+ *   values ending), launches aim at max(current, coming) values, so agents are registered
+ *   when it comes. lead is a high percentile of
  *   the pool's recent launch→register times (memory.ts), 10 min without history.
  * - Scale-down aims at max(current, window) from a longer horizon (the larger of lead and
  *   provision_timeout) before a window: a shrinking lead estimate can never make agents
@@ -141,7 +142,14 @@ export interface ScheduleInfo {
   /** The next boundary: a window starts or ends. */
   next?: { at: string; change: 'starts' | 'ends'; index: number; window: string };
   /** Set while launches aim at a window that has not started yet. */
-  prewarm?: { index: number; window: string; startsAt: string; leadSec: number; leadFrom: string };
+  prewarm?: {
+    /** The window pre-warmed for; none when the change is back to the pool's own values. */
+    index?: number;
+    window: string;
+    startsAt: string;
+    leadSec: number;
+    leadFrom: string;
+  };
   /** The values in force now (without pre-warm). */
   values: ScheduledValues;
 }
@@ -186,27 +194,41 @@ export function scheduledTargets(
   const lead = leadTimeSec(registerSeconds);
   const holdSec = Math.max(lead.sec, pool.provision_timeout);
 
+  // Every change within the hold horizon (a window starting or ending, including the return
+  // to the pool's own values) and the values right after it. Launches aim at the largest
+  // values due within the lead time, scale-down keeps the largest due within the hold.
+  const valuesAt = (ms: number) => {
+    const o = all.find((x) => x.start.getTime() <= ms && ms < x.end.getTime());
+    return { o, v: o ? windowValues(pool, o.window) : own };
+  };
+  const changes = [...new Set(all.flatMap((o) => [o.start.getTime(), o.end.getTime()]))]
+    .filter((c) => c > t && c <= t + holdSec * 1000)
+    .sort((a, b) => a - b);
   let launch = values;
   let keep = values;
   let prewarm: ScheduleInfo['prewarm'];
-  // The window that follows: after the active one ends, or the next to start.
-  const following = all.find((o) => o !== active && o.start.getTime() >= (active ? active.end.getTime() : t));
-  if (following) {
-    const until = following.start.getTime() - t;
-    const next = windowValues(pool, following.window);
-    if (until <= holdSec * 1000) keep = maxValues(values, next);
-    if (until <= lead.sec * 1000) {
-      launch = maxValues(values, next);
-      // Only a window that raises something is pre-warmed (and named in reasons).
-      if (!sameValues(values, launch))
-        prewarm = {
-          index: following.index,
-          window: windowLabel(following.window),
-          startsAt: following.start.toISOString(),
-          leadSec: lead.sec,
-          leadFrom: lead.from,
-        };
+  let prewarmWords = '';
+  for (const c of changes) {
+    const { o, v } = valuesAt(c);
+    keep = maxValues(keep, v);
+    if (c > t + lead.sec * 1000) continue;
+    const raised = maxValues(launch, v);
+    // Only a change that raises something is pre-warmed (and named in reasons).
+    if (!prewarm && !sameValues(raised, launch)) {
+      const ending = all.find((x) => x.end.getTime() === c);
+      const label = o
+        ? windowLabel(o.window)
+        : `the pool's own values after ${ending ? windowLabel(ending.window) : 'the window'}`;
+      prewarm = {
+        ...(o ? { index: o.index } : {}),
+        window: label,
+        startsAt: new Date(c).toISOString(),
+        leadSec: lead.sec,
+        leadFrom: lead.from,
+      };
+      prewarmWords = `${o ? `${prewarmLabel(o.window)} window` : label} in ${shortDuration(c - t)}`;
     }
+    launch = raised;
   }
   const nextChange = active
     ? { at: active.end, change: 'ends' as const, o: active }
@@ -237,7 +259,7 @@ export function scheduledTargets(
     values,
   };
   const reasonSuffix = prewarm
-    ? `; pre-warming for ${prewarmLabel(following!.window)} window in ${shortDuration(following!.start.getTime() - t)} (lead time ${shortDuration(lead.sec * 1000)}: ${lead.from})`
+    ? `; pre-warming for ${prewarmWords} (lead time ${shortDuration(lead.sec * 1000)}: ${lead.from})`
     : active
       ? `; ${windowLabel(active.window)} window`
       : '';

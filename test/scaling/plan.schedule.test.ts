@@ -133,3 +133,27 @@ describe('plan() with schedule windows', () => {
     expect(again.registerSeconds).toEqual([240]);
   });
 });
+
+describe('plan() at the end of a window that lowers the values', () => {
+  // Saturday 11 Jan 2025, 00:00–04:00 Berlin (Fri 23:00 – Sat 03:00 UTC): no standby; 4 cores otherwise.
+  const NIGHT: ScheduleWindow = {
+    days: ['sat'],
+    start: '00:00',
+    end: '04:00',
+    time_zone: 'Europe/Berlin',
+    standby_cores: 0,
+  };
+  const sat = (hhmm: string) => new Date(`2025-01-11T${hhmm}:00Z`);
+
+  it('keeps an idle agent it needs again when the window ends, and pre-warms the return to the pool’s own values', () => {
+    const w = office(1, sat('00:00'), { schedules: [NIGHT], downscale_backoff: 600 });
+    expect(kinds(only(plan(input(w), sat('01:00'))))).toEqual(['terminate:idle']);
+    expect(only(plan(input(w), sat('02:50'))).actions).toEqual([]);
+    const empty = office(0, sat('00:00'), { schedules: [NIGHT] });
+    expect(only(plan(input(empty), sat('02:45'))).actions).toEqual([]);
+    const pp = only(plan(input(empty), sat('02:52')));
+    expect(pp.actions.map((a) => a.reason)).toEqual([
+      "launch: free cores 0 < standby 4; pre-warming for the pool's own values after sat 00:00–04:00 Europe/Berlin in 8m (lead time 10m: default, no launch history)",
+    ]);
+  });
+});
