@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { poolLabel, TAG_POOL, TAG_SERVER_ID } from '../clouds/ownership.js';
+import { isOwned, poolLabel, TAG_POOL, TAG_SERVER_ID } from '../clouds/ownership.js';
 import type { GcpProvider, KasmScaleConfig, OciProvider } from '../config/types.js';
 import type { GcpEmulator } from '../emulators/gcp/index.js';
 import type { KasmEmulator } from '../emulators/kasm/index.js';
@@ -44,6 +44,20 @@ export interface WorldOptions {
   terminatingDelaySec?: number;
 }
 
+/** One instance of ours as the simulation sees it (both clouds alike). */
+export interface OwnedInstance {
+  id: string;
+  cloud: 'oci' | 'gcp';
+  /** The vm_provider_config_name it was launched from. */
+  provider: string;
+  pool: string;
+  serverId?: string;
+  /** Not terminated: billed. */
+  alive: boolean;
+  /** Booted (RUNNING): what a preemption can take. */
+  running: boolean;
+}
+
 export interface World {
   /** Temp dir (0700): config file, state dir; removed by close(). */
   dir: string;
@@ -61,6 +75,12 @@ export interface World {
   broken: Set<string>;
   /** What the world assumed (e.g. an unknown machine type's size). */
   notes: string[];
+  /** Our instances in both clouds, terminated ones included (alive: false). */
+  owned(): OwnedInstance[];
+  /** Whether this cloud's emulator can preempt an instance (fault injection). */
+  canPreempt(cloud: OwnedInstance['cloud']): boolean;
+  /** The cloud takes the instance away, as a spot/preemptible instance is taken. */
+  preempt(instance: OwnedInstance): void;
   now(): number;
   /** Moves the clock and lets lifecycles (and the bridge) catch up. */
   advance(ms: number): void;
@@ -194,8 +214,39 @@ export async function startWorld(o: WorldOptions): Promise<World> {
       for (const id of checkingIn) kasm.checkIn(id);
     };
 
+    const providerOfPool = new Map(
+      config.autoscale.map((a) => [poolLabel(a.autoscale_config_name), a.vm_provider_config_name]),
+    );
+    const ownedOf = (
+      cloud: OwnedInstance['cloud'],
+      id: string,
+      tags: Record<string, string>,
+      state: string,
+    ): OwnedInstance => ({
+      id,
+      cloud,
+      provider: providerOfPool.get(tags[TAG_POOL] ?? '') ?? '?',
+      pool: tags[TAG_POOL] ?? '',
+      ...(tags[TAG_SERVER_ID] ? { serverId: tags[TAG_SERVER_ID] } : {}),
+      alive: state !== 'TERMINATED',
+      running: state === 'RUNNING',
+    });
+    const owned = (): OwnedInstance[] => [
+      ...(oci?.instances ?? [])
+        .filter((i) => isOwned(i.freeformTags))
+        .map((i) => ownedOf('oci', String(i.id), i.freeformTags, String(i.lifecycleState))),
+      ...(gcp?.instances() ?? [])
+        .filter((i) => isOwned(i.labels as Record<string, string>))
+        .map((i) => ownedOf('gcp', String(i.name), i.labels as Record<string, string>, String(i.status))),
+    ];
+
     return {
       dir,
+      owned,
+      canPreempt: () => false,
+      preempt: (i) => {
+        throw new Error(`the ${i.cloud} emulator cannot preempt instances`);
+      },
       ...(configFile ? { configFile } : {}),
       stateDir: join(dir, 'state'),
       config,

@@ -3,6 +3,7 @@ import { GCP_MESSAGES } from '../render/gcp-fields.generated.js';
 import { gcpMessageProblems } from '../render/gcp-values.js';
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
+import { priceSchema } from './price.js';
 import { TAG_IDLE_SINCE, TAG_MANAGED, TAG_POOL, TAG_SERVER_ID } from '../../clouds/ownership.js';
 import { bool, checked, int, jsonField, jsonSchemaAs, name, pattern, text } from './common.js';
 import { endpointError } from './oci.js';
@@ -419,6 +420,7 @@ export const gcpFields = {
     .describe(
       'Startup Script Type: the metadata key for the script: startup-script (Linux default), windows-startup-script-ps1 (Windows default), -cmd or -bat',
     ),
+  price: priceSchema,
   endpoint: checked('a base URL', endpointError)
     .optional()
     .describe(
