@@ -13,7 +13,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isOwned, poolLabel, TAG_POOL, TAG_SERVER_ID } from '../clouds/ownership.js';
+import { poolLabel, TAG_POOL, TAG_SERVER_ID } from '../clouds/ownership.js';
+import { ownedInstances, type OwnedInstance } from './instances.js';
+
+export type { OwnedInstance } from './instances.js';
 import type { GcpProvider, KasmScaleConfig, OciProvider } from '../config/types.js';
 import type { GcpEmulator } from '../emulators/gcp/index.js';
 import type { KasmEmulator } from '../emulators/kasm/index.js';
@@ -42,20 +45,6 @@ export interface WorldOptions {
   provisioningDelaySec?: number;
   /** Terminate → gone, simulated seconds (default 30). */
   terminatingDelaySec?: number;
-}
-
-/** One instance of ours as the simulation sees it (both clouds alike). */
-export interface OwnedInstance {
-  id: string;
-  cloud: 'oci' | 'gcp';
-  /** The vm_provider_config_name it was launched from. */
-  provider: string;
-  pool: string;
-  serverId?: string;
-  /** Not terminated: billed. */
-  alive: boolean;
-  /** Booted (RUNNING): what a preemption can take. */
-  running: boolean;
 }
 
 export interface World {
@@ -214,38 +203,26 @@ export async function startWorld(o: WorldOptions): Promise<World> {
       for (const id of checkingIn) kasm.checkIn(id);
     };
 
-    const providerOfPool = new Map(
-      config.autoscale.map((a) => [poolLabel(a.autoscale_config_name), a.vm_provider_config_name]),
-    );
-    const ownedOf = (
-      cloud: OwnedInstance['cloud'],
-      id: string,
-      tags: Record<string, string>,
-      state: string,
-    ): OwnedInstance => ({
-      id,
-      cloud,
-      provider: providerOfPool.get(tags[TAG_POOL] ?? '') ?? '?',
-      pool: tags[TAG_POOL] ?? '',
-      ...(tags[TAG_SERVER_ID] ? { serverId: tags[TAG_SERVER_ID] } : {}),
-      alive: state !== 'TERMINATED',
-      running: state === 'RUNNING',
-    });
-    const owned = (): OwnedInstance[] => [
-      ...(oci?.instances ?? [])
-        .filter((i) => isOwned(i.freeformTags))
-        .map((i) => ownedOf('oci', String(i.id), i.freeformTags, String(i.lifecycleState))),
-      ...(gcp?.instances() ?? [])
-        .filter((i) => isOwned(i.labels as Record<string, string>))
-        .map((i) => ownedOf('gcp', String(i.name), i.labels as Record<string, string>, String(i.status))),
-    ];
+    const owned = () => ownedInstances(config, oci, gcp);
+    // The emulators' preemption (fault injection): reclaim one spot instance now.
+    type Preempting = { preempt?: (p: Record<string, unknown>) => string[] };
+    const ociP = oci as Preempting | undefined;
+    const gcpP = gcp as Preempting | undefined;
+    const preemptors = {
+      oci: ociP?.preempt ? (i: OwnedInstance) => ociP.preempt!({ ids: [i.id] }) : undefined,
+      gcp: gcpP?.preempt
+        ? (i: OwnedInstance) => gcpP.preempt!({ names: [i.id], zone: i.zone, project: i.project })
+        : undefined,
+    };
 
     return {
       dir,
       owned,
-      canPreempt: () => false,
+      canPreempt: (cloud) => Boolean(preemptors[cloud]),
       preempt: (i) => {
-        throw new Error(`the ${i.cloud} emulator cannot preempt instances`);
+        const preempt = preemptors[i.cloud];
+        if (!preempt) throw new Error(`the ${i.cloud} emulator cannot preempt instances`);
+        preempt(i);
       },
       ...(configFile ? { configFile } : {}),
       stateDir: join(dir, 'state'),
