@@ -25,7 +25,8 @@ export interface OwnedInstance {
   running: boolean;
 }
 
-type Json = Record<string, any>;
+/** An instance as the emulator's API shows it (OCI Instance / GCP Instance JSON). */
+type Json = Record<string, unknown> & { scheduling?: { provisioningModel?: string; preemptible?: boolean } };
 const isSpot = (p: Provider) => Boolean((p as { spot?: boolean }).spot);
 const last = (ref: unknown) =>
   String(ref ?? '')
