@@ -192,7 +192,17 @@ export function simulationJson(runs: Array<{ name: string; result: SimulationRes
     notes: r.notes,
     oversized_sessions: r.oversized,
   });
-  return runs.length === 1
-    ? one(runs[0].name, runs[0].result)
-    : { runs: runs.map((r) => one(r.name, r.result)) };
+  if (runs.length === 1) return one(runs[0].name, runs[0].result);
+  const [first] = runs;
+  return {
+    runs: runs.map((r) => one(r.name, r.result)),
+    // Each later run's cost minus the first's: null where currencies differ or hours are unpriced.
+    cost_difference: runs.slice(1).map((r) => {
+      const a = first.result.totals;
+      const b = r.result.totals;
+      const d =
+        a.unpricedInstanceHours || b.unpricedInstanceHours ? undefined : moneyDifference(a.cost, b.cost);
+      return { name: r.name, vs: first.name, ...(d ?? { currency: null, amount: null }) };
+    }),
+  };
 }
