@@ -198,6 +198,8 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
   const instanceMsByProvider = new Map<string, number>();
   let preemptions = 0;
   let sessionsLost = 0;
+  /** Agents whose instance the cloud took: nothing can start on them any more. */
+  const preemptedServers = new Set<string>();
   const faults = (o.faults ?? []).filter((f) => {
     const p = world.config.providers.find((x) => x.vm_provider_config_name === f.provider);
     if (f.kind !== 'preemption' || !p || world.canPreempt(p.vm_provider_name)) return true;
@@ -251,6 +253,12 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
     }
   };
 
+  /** The Kasm session of a tracked kind (`zone|cores|memoryMb|gpus`). */
+  const sessionOf = (kind: string) => {
+    const [zone, cores, memoryMb, gpus] = kind.split('|');
+    return { zone_name: zone, cores: Number(cores), memory: Number(memoryMb) * MB, gpus: Number(gpus) };
+  };
+
   /** Kasm places waiting sessions; note when ours got an agent, forget ones Kasm dropped. */
   const place = () => {
     world.kasm.assignWaitingSessions();
@@ -263,7 +271,15 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
             done.push(s); // its agent went away: the session ended with it
             return false;
           }
-          if (s.assigned === undefined && placed.get(s.id)) s.assigned = world.now();
+          const server = placed.get(s.id);
+          if (s.assigned === undefined && server && preemptedServers.has(server)) {
+            // Kasm placed it on an agent whose instance is gone (Kasm has not noticed yet):
+            // the session cannot start there; its user is still waiting and tries again.
+            world.kasm.removeSession(s.id);
+            s.id = world.kasm.addSession({ ...sessionOf(kind), operational_status: 'requested' }).kasm_id;
+            return true;
+          }
+          if (s.assigned === undefined && server) s.assigned = world.now();
           return true;
         }),
       );
@@ -288,6 +304,7 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
     if (!gone.length) return;
     preemptions += gone.length;
     const servers = new Set(gone.map((g) => g.instance.serverId).filter(Boolean));
+    for (const id of servers) preemptedServers.add(id!);
     const onThem = new Set(
       world.kasm
         .state()

@@ -18,7 +18,7 @@ export function shortReason(reason: string): string {
 
 const shortZone = (zone: string) => zone.replace(/^[A-Za-z0-9]+:[A-Z0-9]+-[A-Z0-9]+-/, '');
 
-function poolPart(pool: string, actions: PassAction[]): string {
+function poolPart(pool: string, actions: PassAction[]): string | undefined {
   const parts: string[] = [];
   const launched = actions.filter((a) => a.kind === 'launch' && a.status !== 'failed');
   const terminated = actions.filter(
@@ -35,7 +35,9 @@ function poolPart(pool: string, actions: PassAction[]): string {
   }
   if (terminated.length) parts.push(`−${terminated.length} (${shortReason(terminated[0].reason)})`);
   if (failed.length) parts.push(`✗${failed.length} ${failed[0].kind} failed (${failed[0].error ?? 'error'})`);
-  return `${pool} ${parts.join(' ')}`;
+  const deregistered = actions.filter((a) => a.kind === 'deregister' && a.status === 'done');
+  if (deregistered.length) parts.push(`${deregistered.length} agent(s) of gone instances deleted from Kasm`);
+  return parts.length ? `${pool} ${parts.join(' ')}` : undefined;
 }
 
 /** `08:05 oci-pool +2 (free cores 2 < standby 8)  gcp-pool −1 (idle 31 min)`; undefined when the pass did nothing. */
@@ -43,11 +45,12 @@ export function briefLine(p: PassRecord): string | undefined {
   const pools = [...new Set(p.actions.map((a) => a.pool))];
   const text = [
     ...p.events.map((e) => `! ${e}`),
-    ...pools.map((pool) =>
-      poolPart(
-        pool,
-        p.actions.filter((a) => a.pool === pool),
-      ),
+    ...pools.flatMap(
+      (pool) =>
+        poolPart(
+          pool,
+          p.actions.filter((a) => a.pool === pool),
+        ) ?? [],
     ),
   ];
   return text.length ? `${formatClock(p.t)} ${text.join('  ')}` : undefined;
