@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { emulatedOciProvider } from '../../src/simulate/builtin.js';
 import { ociDemoKey } from '../../src/simulate/credentials.js';
+import { ociFields } from '../../src/config/schema/oci.js';
 import { simulate } from '../../src/simulate/engine.js';
 import { compareTable, totalsLines } from '../../src/simulate/report.js';
 import type { DemandStep } from '../../src/simulate/trace.js';
@@ -21,11 +22,11 @@ afterEach(async () => {
   world = undefined;
 });
 
-async function pricedWorld(price?: Record<string, unknown>) {
+async function pricedWorld(price?: Record<string, unknown>, over: Record<string, unknown> = {}) {
   world = await startWorld({
     start: DAY,
     document: {
-      providers: [emulatedOciProvider(ociDemoKey(), price ? { price } : {})],
+      providers: [emulatedOciProvider(ociDemoKey(), { ...(price ? { price } : {}), ...over })],
       autoscale: [
         {
           autoscale_config_name: 'office',
@@ -87,6 +88,30 @@ describe('cost in the simulation', () => {
     expect(Math.min(...launchTimes)).toBeGreaterThanOrEqual(min(20));
     expect(r.totals.longestWaitSec).toBeGreaterThanOrEqual(min(18));
     expect(r.passes[0].events.join()).toContain('oci-main: no capacity until 00:20');
+  });
+});
+
+/** Preemption needs spot providers (the `spot` key) and the emulators' preemption. */
+describe.skipIf(!('spot' in ociFields))('preemption in the simulation', () => {
+  it('a preemption wave takes the spot agents; their sessions are lost and their users wait for replacements', async () => {
+    const w = await pricedWorld({ instance_hour: 0.035, currency: 'EUR' }, { spot: true });
+    const r = await simulate({
+      world: w,
+      steps: steady,
+      faults: [
+        { kind: 'preemption', provider: 'oci-main', from: min(20), to: min(30), ratePerHour: 60 },
+        { kind: 'outage', provider: 'oci-main', from: min(20), to: min(40) },
+      ],
+      fromSec: 0,
+      toSec: min(60),
+      stepSec: min(5),
+    });
+    expect(r.totals.preemptions).toBeGreaterThanOrEqual(2);
+    expect(r.totals.sessionsLostToPreemption).toBe(4);
+    // Lost at 00:20, no spot capacity until 00:40: the returning users waited ~20 min.
+    expect(r.totals.longestWaitSec).toBeGreaterThanOrEqual(min(18));
+    expect(r.totals.stillWaiting).toBe(0);
+    expect(totalsLines(r.totals).join('\n')).toMatch(/^Preempted instances: +\d+ \(4 sessions lost/m);
   });
 });
 
