@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { relative, resolve } from 'node:path';
 import { fsErrorToInput, InputError } from '../core/errors.js';
-import { checkGcp } from './checks/gcp.js';
-import { checkOci } from './checks/oci.js';
+import { cloudNamed } from '../clouds/registry.js';
 import { checkReferences } from './checks/autoscale.js';
 import { checkStartupScripts } from './checks/startup-script.js';
 import type { CheckContext } from './checks/context.js';
@@ -134,8 +133,7 @@ export async function checkConfig(file?: string, opts: LoadOptions = {}): Promis
   if (Array.isArray(root.providers))
     root.providers.forEach((p, i) => {
       if (!isObject(p)) return;
-      if (p.vm_provider_name === 'oci') checkOci(p, ['providers', i], ctx);
-      if (p.vm_provider_name === 'gcp') checkGcp(p, ['providers', i], ctx);
+      cloudNamed(p.vm_provider_name)?.check(p, ['providers', i], ctx);
     });
   if (
     isObject(root.kasm) &&

@@ -7,9 +7,8 @@
  * validator, `config schema` and the init wizard's per-question checks.
  */
 import type { AutoscaleConfig } from './schema/autoscale.js';
-import type { GcpProvider } from './schema/gcp.js';
+import type { CloudName, ProviderOf } from '../clouds/registry.js';
 import type { KasmSection } from './schema/kasm.js';
-import type { OciProvider } from './schema/oci.js';
 
 export type { AutoscaleConfig } from './schema/autoscale.js';
 export type {
@@ -17,11 +16,12 @@ export type {
   GcpMetadataItem,
   GcpProvider,
   GcpServiceAccountKey,
-} from './schema/gcp.js';
+} from '../clouds/gcp/schema.js';
 export type { KasmSection } from './schema/kasm.js';
-export type { BaselineOcpuUtilization, OciProvider } from './schema/oci.js';
+export type { BaselineOcpuUtilization, OciProvider } from '../clouds/oci/schema.js';
 
-export type Provider = OciProvider | GcpProvider;
+/** A provider of any cloud in the registry (src/clouds/registry.ts). */
+export type Provider = ProviderOf<CloudName>;
 
 export interface KasmScaleConfig {
   /** Absolute path of the file it was loaded from. */

@@ -3,6 +3,7 @@
  * decided, what apply() did. Plain data only, so plan() stays a pure function and the
  * report can print any of it.
  */
+import type { CloudName } from '../clouds/registry.js';
 import type { AgentSize, OwnedInstance } from '../clouds/types.js';
 import type { AutoscaleConfig } from '../config/types.js';
 import type { DemandSnapshot } from '../kasm/types.js';
@@ -19,7 +20,7 @@ export interface Resources {
 /** What observe() knows about one provider (a `vm_provider_config_name`). */
 export interface ProviderSupply {
   name: string;
-  kind: 'oci' | 'gcp';
+  kind: CloudName;
   maxInstances: number;
   /** Launch targets in order of preference (OCI ADs, GCP zone). */
   zones: string[];

@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autoscaleFields } from '../../src/config/schema/autoscale.js';
-import { ociFields } from '../../src/config/schema/oci.js';
+import { ociFields } from '../../src/clouds/oci/schema.js';
 import { testKeys } from '../config/fixtures.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 

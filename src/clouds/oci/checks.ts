@@ -1,8 +1,8 @@
 import { CliError } from '../../core/errors.js';
 import { inspectKey, keySizeProblem } from '../../keys/inspect.js';
-import type { PathSegments } from '../problems.js';
-import { ociFields } from '../schema/oci.js';
-import { isBlank, valid, type CheckContext } from './context.js';
+import type { PathSegments } from '../../config/problems.js';
+import { ociFields } from './schema.js';
+import { isBlank, valid, type CheckContext } from '../../config/checks/context.js';
 
 /** OCI rules that involve more than one field. */
 export function checkOci(p: Record<string, unknown>, at: PathSegments, ctx: CheckContext): void {

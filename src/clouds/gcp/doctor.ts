@@ -3,12 +3,12 @@
  * service account's self-signed JWT (projects, zones, images, networks, subnetworks,
  * machineTypes, acceleratorTypes). Nothing here launches or changes anything.
  */
-import { gcpEndpointLabel, NO_LIBRARY_RETRY } from '../clouds/gcp/client.js';
-import { classifyGcpError, parseGcpError } from '../clouds/gcp/errors.js';
-import type { GcpProvider } from '../config/types.js';
-import { createGcpReadClients, type GcpReadClients } from './gcp-clients.js';
-import { once, settle } from './runner.js';
-import { fail, ok, warn, type Check, type CheckGroup, type Outcome } from './types.js';
+import { gcpEndpointLabel, NO_LIBRARY_RETRY } from './client.js';
+import { classifyGcpError, parseGcpError } from './errors.js';
+import type { GcpProvider } from '../../config/types.js';
+import { createGcpReadClients, type GcpReadClients } from './doctor-clients.js';
+import { once, settle } from '../../doctor/runner.js';
+import { fail, ok, warn, type Check, type CheckGroup, type Outcome } from '../../doctor/types.js';
 
 /** A resource path as written in the config, split into its project and the rest. */
 export function parseGcpRef(ref: string, defaultProject: string): { project: string; rest: string[] } {

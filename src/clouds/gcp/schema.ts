@@ -1,13 +1,22 @@
-import { gcpOverrideProblems } from '../render/gcp-override.js';
-import { GCP_MESSAGES } from '../render/gcp-fields.generated.js';
-import { gcpMessageProblems } from '../render/gcp-values.js';
+import { gcpOverrideProblems } from './override.js';
+import { GCP_MESSAGES } from './fields.generated.js';
+import { gcpMessageProblems } from './values.js';
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
-import { priceSchema } from './price.js';
-import { TAG_IDLE_SINCE, TAG_MANAGED, TAG_POOL, TAG_SERVER_ID } from '../../clouds/ownership.js';
-import { bool, checked, int, jsonField, jsonSchemaAs, name, pattern, text } from './common.js';
-import { endpointError } from './oci.js';
-import { startupScriptProblems } from './startup-script.js';
+import { priceSchema } from '../../config/schema/price.js';
+import { TAG_IDLE_SINCE, TAG_MANAGED, TAG_POOL, TAG_SERVER_ID } from '../ownership.js';
+import {
+  bool,
+  checked,
+  int,
+  jsonField,
+  jsonSchemaAs,
+  name,
+  pattern,
+  text,
+} from '../../config/schema/common.js';
+import { endpointError } from '../oci/schema.js';
+import { startupScriptProblems } from '../../config/schema/startup-script.js';
 
 /**
  * One GCP VM provider config: Kasm's keys, kasm-scale's own `endpoint`, and the `*_file`

@@ -1,10 +1,10 @@
 import { InputError } from '../../core/errors.js';
-import { instanceName, ownershipTags } from '../../clouds/ownership.js';
-import type { OciProvider } from '../types.js';
-import { tokensFor, type LaunchContext } from './context.js';
-import { deepMerge, isPlainObject } from './merge.js';
-import { translateOciOverride } from './oci-override.js';
-import { fillStartupScript } from './startup-script.js';
+import { instanceName, ownershipTags } from '../ownership.js';
+import type { OciProvider } from '../../config/types.js';
+import { tokensFor, type LaunchContext } from '../launch-context.js';
+import { deepMerge, isPlainObject } from '../../config/render/merge.js';
+import { translateOciOverride } from './override.js';
+import { fillStartupScript } from '../../config/render/startup-script.js';
 
 /**
  * Fields the override may not change, because kasm-scale relies on them: it lists its

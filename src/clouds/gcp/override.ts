@@ -1,7 +1,7 @@
-import { closest } from '../schema/common.js';
-import { GCP_MESSAGES } from './gcp-fields.generated.js';
+import { closest } from '../../config/schema/common.js';
+import { GCP_MESSAGES } from './fields.generated.js';
 import { own } from '../../core/own.js';
-import { gcpFieldProblems } from './gcp-values.js';
+import { gcpFieldProblems } from './values.js';
 
 export interface GcpOverrideProblem {
   /** Path inside the override, e.g. ["scheduling", "preemptable"]. */

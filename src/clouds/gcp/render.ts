@@ -1,8 +1,8 @@
-import { instanceName, ownershipTags } from '../../clouds/ownership.js';
-import type { GcpProvider } from '../types.js';
-import { tokensFor, type LaunchContext } from './context.js';
-import { deepMerge } from './merge.js';
-import { fillStartupScript } from './startup-script.js';
+import { instanceName, ownershipTags } from '../ownership.js';
+import type { GcpProvider } from '../../config/types.js';
+import { tokensFor, type LaunchContext } from '../launch-context.js';
+import { deepMerge } from '../../config/render/merge.js';
+import { fillStartupScript } from '../../config/render/startup-script.js';
 
 /** Override keys that are ignored because kasm-scale (and Kasm) own them. */
 export const GCP_PINNED_FIELDS = ['name', 'labels'] as const;

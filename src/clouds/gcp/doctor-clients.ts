@@ -5,9 +5,9 @@
  * index), so doctor authenticates exactly as reconcile will. The SDK is imported here only
  * when a GCP provider is checked.
  */
-import { gcpClientOptions } from '../clouds/gcp/client.js';
-import { loadGcpClients } from '../clouds/gcp/load.js';
-import type { GcpProvider } from '../config/types.js';
+import { gcpClientOptions } from './client.js';
+import { loadGcpClients } from './load.js';
+import type { GcpProvider } from '../../config/types.js';
 
 export async function createGcpReadClients(p: GcpProvider) {
   const o = gcpClientOptions(p);

@@ -1,6 +1,6 @@
-import type { PathSegments } from '../problems.js';
-import { defaultScriptType, GCP_METADATA_TOTAL_LIMIT, GCP_PATTERNS, gcpFields } from '../schema/gcp.js';
-import { isBlank, valid, type CheckContext } from './context.js';
+import type { PathSegments } from '../../config/problems.js';
+import { defaultScriptType, GCP_METADATA_TOTAL_LIMIT, GCP_PATTERNS, gcpFields } from './schema.js';
+import { isBlank, valid, type CheckContext } from '../../config/checks/context.js';
 
 /** GCP rules that involve more than one field. */
 export function checkGcp(p: Record<string, unknown>, at: PathSegments, ctx: CheckContext): void {

@@ -7,12 +7,12 @@
  * refused (credentials ✗), a 404 means the key is fine but the compartment is not
  * reachable (credentials ✓, compartment ✗).
  */
-import { createOciClients, type OciClients } from '../clouds/oci/client.js';
-import { AUTH_HINT, classifyOciError } from '../clouds/oci/errors.js';
-import type { OciProvider } from '../config/types.js';
-import { inspectKey } from '../keys/inspect.js';
-import { once, settle } from './runner.js';
-import { fail, ok, warn, type Check, type CheckGroup, type Outcome } from './types.js';
+import { createOciClients, type OciClients } from './client.js';
+import { AUTH_HINT, classifyOciError } from './errors.js';
+import type { OciProvider } from '../../config/types.js';
+import { inspectKey } from '../../keys/inspect.js';
+import { once, settle } from '../../doctor/runner.js';
+import { fail, ok, warn, type Check, type CheckGroup, type Outcome } from '../../doctor/types.js';
 
 type Shape = {
   shape?: string;

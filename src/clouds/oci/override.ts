@@ -1,7 +1,7 @@
-import { OCI_MODELS, OCI_ROOT_MODEL, type OciFieldSpec, type OciValueType } from './oci-fields.generated.js';
-import { distance } from '../schema/common.js';
-import { isPlainObject } from './merge.js';
-import { narrowByDiscriminator, ociRestProblems, ociScalarProblem } from './oci-values.js';
+import { OCI_MODELS, OCI_ROOT_MODEL, type OciFieldSpec, type OciValueType } from './fields.generated.js';
+import { distance } from '../../config/schema/common.js';
+import { isPlainObject } from '../../config/render/merge.js';
+import { narrowByDiscriminator, ociRestProblems, ociScalarProblem } from './values.js';
 
 /**
  * Kasm's "OCI Config Override" is written for the Python SDK:

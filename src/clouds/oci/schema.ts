@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { priceSchema } from './price.js';
+import { priceSchema } from '../../config/schema/price.js';
 import { ocidError, regionError } from '../../keys/ocid.js';
-import { OCI_MODELS, OCI_ROOT_MODEL } from '../render/oci-fields.generated.js';
-import { translateOciOverride } from '../render/oci-override.js';
-import { ociRestProblems } from '../render/oci-values.js';
-import { checked, int, jsonField, name, pattern, text } from './common.js';
-import { startupScriptProblems } from './startup-script.js';
+import { OCI_MODELS, OCI_ROOT_MODEL } from './fields.generated.js';
+import { translateOciOverride } from './override.js';
+import { ociRestProblems } from './values.js';
+import { checked, int, jsonField, name, pattern, text } from '../../config/schema/common.js';
+import { startupScriptProblems } from '../../config/schema/startup-script.js';
 
 /** kasm-scale's own freeform tags (clouds/ownership.ts, scaling/tags.ts) all start with this; users may not set them. */
 const RESERVED_TAG_PREFIX = 'kasm-scale-';

@@ -1,8 +1,8 @@
-import { isPlainObject } from './merge.js';
-import { OCI_MODELS, type OciValueType } from './oci-fields.generated.js';
-import { enumHint, rangeProblem, type ValueProblem } from './value-rules.js';
+import { isPlainObject } from '../../config/render/merge.js';
+import { OCI_MODELS, type OciValueType } from './fields.generated.js';
+import { enumHint, rangeProblem, type ValueProblem } from '../../config/render/value-rules.js';
 
-export type { ValueProblem } from './value-rules.js';
+export type { ValueProblem } from '../../config/render/value-rules.js';
 
 /**
  * Values checked against oci-core's own model types (oci-fields.generated.ts). oci-core's
