@@ -4,6 +4,7 @@ import { relative, resolve } from 'node:path';
 import { fsErrorToInput, InputError } from '../core/errors.js';
 import { cloudNamed } from '../clouds/registry.js';
 import { checkReferences } from './checks/autoscale.js';
+import { checkLock } from './checks/lock.js';
 import { checkStartupScripts } from './checks/startup-script.js';
 import type { CheckContext } from './checks/context.js';
 import { expandEnv, isInline } from './loader/expand.js';
@@ -149,6 +150,7 @@ export async function checkConfig(file?: string, opts: LoadOptions = {}): Promis
     Array.isArray(root.autoscale) ? root.autoscale : [],
     ctx,
   );
+  checkLock(root.lock, Array.isArray(root.providers) ? root.providers : [], ctx);
   checkStartupScripts(root, ctx, env);
 
   const seen = new Set<string>();

@@ -9,6 +9,7 @@
 import type { AutoscaleConfig } from './schema/autoscale.js';
 import type { CloudName, ProviderOf } from '../clouds/registry.js';
 import type { KasmSection } from './schema/kasm.js';
+import type { LockSection } from './schema/lock.js';
 
 export type { AutoscaleConfig } from './schema/autoscale.js';
 export type {
@@ -18,6 +19,7 @@ export type {
   GcpServiceAccountKey,
 } from '../clouds/gcp/schema.js';
 export type { KasmSection } from './schema/kasm.js';
+export type { LockSection, LockType } from './schema/lock.js';
 export type { BaselineOcpuUtilization, OciProvider } from '../clouds/oci/schema.js';
 
 /** A provider of any cloud in the registry (src/clouds/registry.ts). */
@@ -31,4 +33,6 @@ export interface KasmScaleConfig {
   autoscale: AutoscaleConfig[];
   /** Settings of reconcile passes. */
   reconcile?: { concurrency?: number; orphan_grace?: number; ownership_id?: string };
+  /** What keeps passes apart (default: the lock file in the state dir). */
+  lock?: LockSection;
 }

@@ -72,6 +72,14 @@ export async function runDoctor(
   const drain = config.kasm ? drainPermissionCheck(config) : undefined;
   if (drain) kasmGroup.checks.push(drain);
   groups.push(kasmGroup);
+  // The pass lease, when it is shared (docs/lease.md); with --provider only if it is that provider's.
+  const lock = config.lock;
+  if (
+    lock &&
+    lock.type !== 'file' &&
+    (opts.provider === undefined || ('provider' in lock && lock.provider === opts.provider))
+  )
+    groups.push((await import('./lease.js')).leaseChecks(config, lock));
 
   const total = groups.reduce((n, g) => n + g.checks.length, 0);
   const progress = out?.progress(`doctor: running ${total} checks…`);

@@ -30,9 +30,9 @@ export interface Check {
 }
 
 export interface CheckGroup {
-  /** The provider's vm_provider_config_name, or "kasm". */
+  /** The provider's vm_provider_config_name, "kasm", or the lock type. */
   name: string;
-  kind: CloudName | 'kasm';
+  kind: CloudName | 'kasm' | 'lease';
   checks: Check[];
   /**
    * Loads the SDK and builds clients before any check's clock starts (a cold SDK import can

@@ -12,6 +12,7 @@ import { pricesOf } from '../cost/running.js';
 import { summarize } from '../report/summary.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { checkWritableTarget, expandHome } from '../core/files.js';
+import { leaseClock } from '../lease/clock.js';
 import { runPass } from './reconcile.js';
 import { INTENTS_FILE } from './intents.js';
 import { defaultStateDir, STATE_FILE } from './state.js';
@@ -27,6 +28,8 @@ export interface ReconcileCommandOptions {
   concurrency?: string;
   /** KASM_SCALE_NOW, read by the CLI layer only. */
   nowText?: string;
+  /** KASM_SCALE_SERVICEACCOUNT_PREFIX: where the Kubernetes service-account files are (tests). */
+  serviceAccountPrefix?: string;
   /** --allow-kasm-autoscaler */
   allowKasmAutoscaler?: boolean;
   keepOrphans?: boolean;
@@ -63,6 +66,11 @@ export async function reconcileCommand(o: ReconcileCommandOptions, out: Output):
     ...(config.kasm?.manager_token ? { managerToken: config.kasm.manager_token } : {}),
     allowKasmAutoscaler: Boolean(o.allowKasmAutoscaler),
     ...(o.keepOrphans ? { keepOrphans: true } : {}),
+    // With KASM_SCALE_NOW the lease clock starts there and runs on (lease/clock.ts).
+    lease: {
+      clock: leaseClock(o.nowText ? now : undefined),
+      ...(o.serviceAccountPrefix ? { serviceAccountPrefix: o.serviceAccountPrefix } : {}),
+    },
     out,
   });
   const summary = summarize(result, { detailedExitcode: o.detailedExitcode });

@@ -3,6 +3,7 @@ import { CLOUD_LIST, CLOUDS } from '../../clouds/registry.js';
 import { autoscaleSchema } from './autoscale.js';
 import { int, pattern } from './common.js';
 import { kasmInputSchema, kasmSchema } from './kasm.js';
+import { lockSchema } from './lock.js';
 
 /**
  * The whole kasm-scale file. Two views of one schema: `fileInputSchema` is what a person
@@ -68,6 +69,7 @@ export const fileInputSchema = z
     ...top,
     kasm: kasmInputSchema.optional(),
     reconcile: reconcileSection.optional(),
+    lock: lockSchema.optional(),
     providers: providerList(providerUnion(CLOUD_LIST.map((c) => c.inputSchema as Clouds['inputSchema']))),
     autoscale: autoscaleList,
   })
@@ -78,6 +80,7 @@ export const fileSchema = z
     ...top,
     kasm: kasmSchema.optional(),
     reconcile: reconcileSection.optional(),
+    lock: lockSchema.optional(),
     providers: providerList(providerUnion(CLOUD_LIST.map((c) => c.schema as Clouds['schema']))),
     autoscale: autoscaleList,
   })

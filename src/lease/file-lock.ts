@@ -55,6 +55,8 @@ export interface LockOptions {
   warn?: (line: string) => void;
   /** Wall clock for lock ages (the lock is about real processes, not the pass's `now`). */
   clock?: () => number;
+  /** Called when the lock was lost while held (its directory removed or replaced). */
+  onLost?: (why: string) => void;
 }
 
 function pidAlive(pid: number): boolean {
@@ -101,10 +103,11 @@ export async function acquireLock(dir: string, opts: LockOptions = {}): Promise<
       realpath: false,
       stale: staleMs,
       retries: 0,
-      onCompromised: (err) =>
-        warn(
-          `the lock ${lockPath} was lost while this pass ran (${err.message}); another pass may be running`,
-        ),
+      onCompromised: (err) => {
+        const why = `the lock ${lockPath} was lost while this pass ran (${err.message}); another pass may be running`;
+        warn(why);
+        opts.onLost?.(why);
+      },
     });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
