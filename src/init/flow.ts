@@ -4,7 +4,7 @@ import type { Output } from '../core/output.js';
 import { generateKeyFiles } from '../keys/generate.js';
 import { inspectKey } from '../keys/inspect.js';
 import type { CloudName } from '../clouds/registry.js';
-import { listRegionAds } from './ads.js';
+import { listRegionAds, type OciKeyResult } from './ads.js';
 import {
   absPath,
   ADS,
@@ -39,15 +39,6 @@ export type Ask = (
   check: (raw: string) => string | undefined,
   pick?: Choice[],
 ) => Promise<string | boolean>;
-
-export interface OciKeyResult {
-  privateKeyFile: string;
-  publicKeyFile?: string;
-  fingerprint: string;
-  publicKeyPem: string;
-  generated: boolean;
-  passphraseFile?: string;
-}
 
 export interface FlowResult {
   answers: Answers;

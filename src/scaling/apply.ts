@@ -23,27 +23,9 @@ import {
 } from './drain.js';
 import { withCapacityFailure, withZoneSuccess, type ScalingState } from './memory.js';
 import { zoneIdempotencyKey } from './launch-ids.js';
-import type { Action, LaunchAction, Plan, TerminateAction } from './types.js';
+import type { Action, ActionResult, LaunchAction, Plan, TerminateAction } from './types.js';
 
-/** kept: a drain found a session (or Kasm refused to delete the agent) and undid itself. */
-export type ActionStatus = 'planned' | 'done' | 'failed' | 'kept';
-
-export interface ActionResult {
-  action: Action;
-  status: ActionStatus;
-  /** Error class: a CloudError kind, or 'auth_stopped' (not tried after an auth error), 'unknown'. */
-  error?: { class: string; message: string };
-  requestId?: string;
-  /** The zone a launch landed in, and the instance it made. */
-  zone?: string;
-  instanceId?: string;
-  /** Zones that answered capacity/quota before it landed (or failed). */
-  zonesTried?: string[];
-  /** Drain steps carried out (drain.ts), in order. */
-  steps?: string[];
-  /** Why a drain kept the agent. */
-  note?: string;
-}
+export type { ActionResult, ActionStatus } from './types.js';
 
 export interface ApplyOptions {
   adapters: Map<string, CloudAdapter>;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ReconcileCommandOptions } from '../../scaling/command.js';
+import type { ReconcileCommandOptions } from '../../reconcile/command.js';
 import { action, common, type CommonOptions, configFile, configFileOf, examples } from '../action.js';
 
 /** The pass's own options as flags: FILE/--config instead of `file`, the environment read here. */
@@ -57,7 +57,7 @@ export function registerReconcile(program: Command): void {
   ]);
   cmd.action(
     action<ReconcileOptions>(async ({ options, args, out }) => {
-      const { reconcileCommand } = await import('../../scaling/command.js');
+      const { reconcileCommand } = await import('../../reconcile/command.js');
       return reconcileCommand(
         {
           ...options,

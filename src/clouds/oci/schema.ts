@@ -7,7 +7,7 @@ import { ociRestProblems } from './values.js';
 import { checked, int, jsonField, name, pattern, text } from '../../config/schema/common.js';
 import { startupScriptProblems } from '../../config/schema/startup-script.js';
 
-/** kasm-scale's own freeform tags (clouds/ownership.ts, scaling/tags.ts) all start with this; users may not set them. */
+/** kasm-scale's own freeform tags (clouds/ownership.ts) all start with this; users may not set them. */
 const RESERVED_TAG_PREFIX = 'kasm-scale-';
 
 /**

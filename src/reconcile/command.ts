@@ -13,9 +13,10 @@ import { summarize } from '../report/summary.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { checkWritableTarget, expandHome } from '../core/files.js';
 import { leaseClock } from '../lease/clock.js';
-import { runPass } from './reconcile.js';
-import { INTENTS_FILE } from './intents.js';
-import { defaultStateDir, STATE_FILE } from './state.js';
+import { DEFAULT_CONCURRENCY, parseNow } from '../scaling/pass-options.js';
+import { runPass } from '../scaling/reconcile.js';
+import { INTENTS_FILE } from '../scaling/intents.js';
+import { defaultStateDir, STATE_FILE } from '../scaling/state.js';
 
 export interface ReconcileCommandOptions {
   file?: string;
@@ -34,8 +35,6 @@ export interface ReconcileCommandOptions {
   allowKasmAutoscaler?: boolean;
   keepOrphans?: boolean;
 }
-
-export const DEFAULT_CONCURRENCY = 8;
 
 export async function reconcileCommand(o: ReconcileCommandOptions, out: Output): Promise<number> {
   const now = parseNow(o.nowText);
@@ -88,17 +87,6 @@ export async function reconcileCommand(o: ReconcileCommandOptions, out: Output):
   for (const line of renderHuman(result, summary, out.json ? out.color : out.colorOut)) out.result(line);
   if (out.json) out.printJson(reconcileJson(result, summary));
   return summary.exitCode;
-}
-
-/** KASM_SCALE_NOW (ISO) or the wall clock; shared with `status`. */
-export function parseNow(text: string | undefined): Date {
-  if (!text) return new Date();
-  const t = Date.parse(text);
-  if (!Number.isFinite(t))
-    throw new InputError(`KASM_SCALE_NOW=${text} is not a date`, {
-      hint: 'give an ISO time such as 2025-01-06T08:00:00Z, or unset it',
-    });
-  return new Date(t);
 }
 
 function parseConcurrency(flag: string | undefined, config: KasmScaleConfig): number {
