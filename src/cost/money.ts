@@ -3,7 +3,7 @@
  * added across currencies (an exchange rate is a guess we will not make for the operator).
  * A config whose providers name two currencies shows two amounts, "12.40 EUR + 3.10 USD".
  */
-import type { Price } from '../config/schema/price.js';
+import type { Price } from '../core/price.js';
 
 /** Amount per currency code; empty when nothing had a price. */
 export type Money = Record<string, number>;

@@ -3,7 +3,7 @@
  * stopped and terminated: a booting or terminating instance is billed too) times its
  * provider's price, GPUs included. Pure: the figures are plan()'s, the price the config's.
  */
-import type { Price } from '../config/schema/price.js';
+import type { Price } from '../core/price.js';
 import type { Provider } from '../config/types.js';
 import type { PoolFigures } from '../scaling/types.js';
 import { hourlyRate } from './money.js';

@@ -8,7 +8,7 @@ import { InputError } from '../core/errors.js';
 import type { PassResult } from '../scaling/reconcile.js';
 import { writeFileAtomic } from '../core/files.js';
 import type { Summary } from './summary.js';
-import type { Price } from '../config/schema/price.js';
+import type { Price } from '../core/price.js';
 import { poolCostPerHour } from '../cost/running.js';
 
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');

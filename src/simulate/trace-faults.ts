@@ -5,7 +5,7 @@
  * trace (YAML or JSON: `demand:` plus `faults:`; docs/simulate.md, "Faults in a trace").
  */
 import { InputError } from '../core/errors.js';
-import { parseClock } from './trace.js';
+import { parseClock } from './clock.js';
 
 export type TraceFault =
   /** Each running instance of `provider` is preempted at `ratePerHour` (0.5: half of them per hour). */

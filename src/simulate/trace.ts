@@ -1,7 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { InputError, oneLine } from '../core/errors.js';
+import { parseClock } from './clock.js';
 import { parseFaults, type TraceFault } from './trace-faults.js';
+
+export { parseClock } from './clock.js';
 
 /**
  * A demand trace for `simulate` (format in docs/scheduling.md, "Demand traces"): rows of
@@ -43,16 +46,6 @@ export function resolveTrace(arg: string): string {
     });
   }
   return fileURLToPath(new URL(`${name}.csv`, EXAMPLES));
-}
-
-export function parseClock(text: string, where: string): number {
-  const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
-  if (!m || Number(m[2]) > 59 || Number(m[3] ?? 0) > 59 || Number(m[1]) > 24) {
-    throw new InputError(`${where}: time "${text}" is not HH:MM`, {
-      hint: 'write times like 08:30, from 00:00 to 24:00',
-    });
-  }
-  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
 }
 
 /**

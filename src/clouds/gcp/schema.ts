@@ -3,7 +3,7 @@ import { GCP_MESSAGES } from './fields.generated.js';
 import { gcpMessageProblems } from './values.js';
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
-import { priceSchema } from '../../config/schema/price.js';
+import { priceSchema } from '../../core/price.js';
 import { TAG_IDLE_SINCE, TAG_MANAGED, TAG_POOL, TAG_SERVER_ID } from '../ownership.js';
 import {
   bool,

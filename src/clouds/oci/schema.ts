@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { priceSchema } from '../../config/schema/price.js';
+import { priceSchema } from '../../core/price.js';
 import { ocidError, regionError } from '../../keys/ocid.js';
 import { OCI_MODELS, OCI_ROOT_MODEL } from './fields.generated.js';
 import { translateOciOverride } from './override.js';
