@@ -81,6 +81,10 @@ function poolLines(p: PoolStatus, r: StatusReport, c: ChalkInstance): string[] {
       `  instances ${inst} · ${f.providerInstances}/${f.maxInstances} on ${p.provider} · agents, sessions, capacity unknown (Kasm)`,
     );
   }
+  if (p.costPerHour)
+    lines.push(
+      `  running cost ${p.costPerHour.amount.toFixed(2)} ${p.costPerHour.currency}/h ${c.dim(`(${p.costPerHour.instances} billed instance(s) at the provider's price)`)}`,
+    );
   for (const b of p.backoff)
     lines.push(
       c.yellow(

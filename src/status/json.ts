@@ -55,6 +55,13 @@ export function statusJson(r: StatusReport): Record<string, unknown> {
             }
           : null,
         schedule: scheduleJson(p.schedule),
+        cost_per_hour: p.costPerHour
+          ? {
+              amount: p.costPerHour.amount,
+              currency: p.costPerHour.currency,
+              instances: p.costPerHour.instances,
+            }
+          : null,
         next_pass: p.error ? null : { launch: p.next.launch, terminate: p.next.terminate },
         notes: p.notes,
       };
