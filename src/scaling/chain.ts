@@ -15,7 +15,7 @@
  */
 import type { OwnedInstance } from '../clouds/types.js';
 import { activeBackoff } from './memory.js';
-import { belongsTo } from './tags.js';
+import { belongsTo } from '../clouds/ownership.js';
 import type { ChainMove, LaunchTarget, PlanInput } from './types.js';
 
 /**

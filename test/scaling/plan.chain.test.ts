@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../src/scaling/plan.js';
 import { withCapacityFailure } from '../../src/scaling/memory.js';
-import { TAG_IDLE_SINCE, TAG_REGISTERED } from '../../src/scaling/tags.js';
+import { TAG_IDLE_SINCE, TAG_REGISTERED } from '../../src/clouds/ownership.js';
 import type { LaunchAction, TerminateAction } from '../../src/scaling/types.js';
 import { T0, agent, applyPlan, hex32, input, instance, pool, provider, session, world } from './world.js';
 
@@ -94,8 +94,8 @@ describe('provider chains: scale up', () => {
     const pp = plan(input(w), T0).pools[0];
     expect(pp.actions).toEqual([]);
     expect(pp.figures!.chain).toEqual([
-      { provider: 'oci-spot', instances: 0, providerInstances: 0, maxInstances: 10 },
-      { provider: 'oci-ondemand', instances: 2, providerInstances: 2, maxInstances: 10 },
+      { provider: 'oci-spot', instances: 0, billed: 0, providerInstances: 0, maxInstances: 10 },
+      { provider: 'oci-ondemand', instances: 2, billed: 2, providerInstances: 2, maxInstances: 10 },
     ]);
   });
 
@@ -118,6 +118,42 @@ describe('provider chains: scale up', () => {
     const [again] = launchesOf(plan(input(w), T0));
     expect(again).toMatchObject({ provider: 'gcp-c', zones: ['us-east4-c'] });
     expect(again.reason).toMatch(/gcp-b: ZONE_RESOURCE_POOL_EXHAUSTED, backoff until .*; launching on gcp-c/);
+  });
+});
+
+describe('provider chains of different agent sizes', () => {
+  const BIG = { cores: 4, memoryMb: 16384, gpus: 0 };
+  const SMALL = { cores: 2, memoryMb: 4096, gpus: 0 };
+
+  it('counts an instance still starting at the size of the provider it is on, not where launches go now', () => {
+    // The big provider is full; its agent still starting will bring 4 cores, and with a static
+    // agent's 2 that is standby 5. Counted at the small provider's 2 cores it looked short: a
+    // launch on the small one, scaled down the next pass once the big agent ran (a flap).
+    const starting = instance('p', { serverId: hex32(0x51) });
+    const w = world({
+      pools: [pool('p', { standby_cores: 5, vm_provider_config_names: ['big', 'small'] })],
+      providers: {
+        big: provider('big', { maxInstances: 1, agentSize: BIG, instances: [starting] }),
+        small: provider('small', { maxInstances: 5, agentSize: SMALL }),
+      },
+      servers: [agent(starting.serverId, BIG, { operational_status: 'starting' }), agent(hex32(0x52), SMALL)],
+    });
+    const p = plan(input(w), T0);
+    expect(launchesOf(p)).toEqual([]);
+    expect(p.pools[0].figures?.pending).toEqual(BIG);
+  });
+
+  it('counts each launch at the size of the provider it is placed on', () => {
+    // Standby 6: one small launch (2 cores, the small provider's only room) and one big (4)
+    // close it. Sized all at 2 cores it would be three launches, one of them idle too many.
+    const w = world({
+      pools: [pool('p', { standby_cores: 6, vm_provider_config_names: ['small', 'big'] })],
+      providers: {
+        small: provider('small', { maxInstances: 1, agentSize: SMALL }),
+        big: provider('big', { maxInstances: 5, agentSize: BIG }),
+      },
+    });
+    expect(launchesOf(plan(input(w), T0)).map((a) => a.provider)).toEqual(['small', 'big']);
   });
 });
 
