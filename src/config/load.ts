@@ -6,7 +6,7 @@ import { cloudNamed } from '../clouds/registry.js';
 import { checkReferences } from './checks/autoscale.js';
 import { checkLock } from './checks/lock.js';
 import { checkStartupScripts } from './checks/startup-script.js';
-import type { CheckContext } from './checks/context.js';
+import type { CheckContext } from '../core/fields/check-context.js';
 import { expandEnv, isInline } from './loader/expand.js';
 import { checkCaFile, modeOf, readFileKeys } from './loader/files.js';
 import { fromZodIssues, valueAt, type RawProblem } from './loader/issues.js';

@@ -1,6 +1,7 @@
 import { InputError } from '../core/errors.js';
 import { secretKind } from '../core/echo.js';
 import { escapeControl } from '../core/escape.js';
+import type { PathSegments } from '../core/fields/path.js';
 
 /** One thing wrong with a config file, located as precisely as the file allows. */
 export interface ConfigProblem {
@@ -17,7 +18,7 @@ export interface ConfigProblem {
   found?: string;
 }
 
-export type PathSegments = readonly (string | number)[];
+export type { PathSegments } from '../core/fields/path.js';
 
 /** ['providers', 1, 'gcp_custom_labels', 'Env'] → `providers[1].gcp_custom_labels.Env` */
 export function formatPath(path: PathSegments): string {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Output } from '../core/output.js';
 import { fsErrorToInput, InputError } from '../core/errors.js';
 import { expandHome, readInput } from '../core/files.js';
-import { inspectKey } from './inspect.js';
+import { inspectKey } from '../clouds/oci/key-inspect.js';
 import type { OciConfigOptions } from './oci-config.js';
 import { readPassphraseFile } from './passphrase.js';
 

@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { poolLabel, TAG_POOL, TAG_SERVER_ID } from '../clouds/ownership.js';
 import { cloudNamed, type CloudName } from '../clouds/registry.js';
-import type { SimulatedCloud } from '../clouds/simulation.js';
+import type { SimulatedCloud } from '../emulators/simulation.js';
+import { cloudEmulator } from '../emulators/registry.js';
 import type { KasmScaleConfig, Provider } from '../config/types.js';
 import type { GcpEmulator } from '../emulators/gcp/index.js';
 import type { KasmEmulator } from '../emulators/kasm/index.js';
@@ -89,7 +90,7 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     for (const kind of kinds) {
       const cloud = cloudNamed(kind);
       if (!cloud) continue; // the loader reports an unknown cloud
-      const sim = await (await cloud.simulation()).start({ now, provisioningDelayMs, deleteDelayMs });
+      const sim = await (await cloudEmulator(cloud.name)).start({ now, provisioningDelayMs, deleteDelayMs });
       started.push(sim);
       clouds.set(cloud.name, sim);
     }

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CliError, InputError, OperationalError } from '../../src/core/errors.js';
 import { MemoryStream, createOutput } from '../../src/core/output.js';
 import { runEmulator } from '../../src/emulators/common/run.js';
-import { kasmInputSchema } from '../../src/config/schema/kasm.js';
+import { kasmInputSchema } from '../../src/kasm/schema.js';
 import type { KasmSection } from '../../src/config/types.js';
 import { kasmChecks } from '../../src/doctor/kasm.js';
 import { startKasmEmulator, type KasmEmulator } from '../../src/emulators/kasm/index.js';

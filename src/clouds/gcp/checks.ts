@@ -1,6 +1,6 @@
-import type { PathSegments } from '../../config/problems.js';
+import type { PathSegments } from '../../core/fields/path.js';
 import { defaultScriptType, GCP_METADATA_TOTAL_LIMIT, GCP_PATTERNS, gcpFields } from './schema.js';
-import { isBlank, valid, type CheckContext } from '../../config/checks/context.js';
+import { isBlank, valid, type CheckContext } from '../../core/fields/check-context.js';
 
 /** GCP rules that involve more than one field. */
 export function checkGcp(p: Record<string, unknown>, at: PathSegments, ctx: CheckContext): void {

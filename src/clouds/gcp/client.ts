@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ClientOptions } from 'google-gax';
-import type { GcpProvider } from '../../config/types.js';
+import type { GcpProvider } from './schema.js';
 import { loadGcpClients } from './load.js';
 
 export function gcpClientOptions(

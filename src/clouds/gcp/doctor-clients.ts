@@ -7,7 +7,7 @@
  */
 import { gcpClientOptions } from './client.js';
 import { loadGcpClients } from './load.js';
-import type { GcpProvider } from '../../config/types.js';
+import type { GcpProvider } from './schema.js';
 
 export async function createGcpReadClients(p: GcpProvider) {
   const o = gcpClientOptions(p);

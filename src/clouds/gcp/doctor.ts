@@ -5,10 +5,18 @@
  */
 import { gcpEndpointLabel, NO_LIBRARY_RETRY } from './client.js';
 import { classifyGcpError, parseGcpError } from './errors.js';
-import type { GcpProvider } from '../../config/types.js';
+import type { GcpProvider } from './schema.js';
 import { createGcpReadClients, type GcpReadClients } from './doctor-clients.js';
-import { once, settle } from '../../doctor/runner.js';
-import { fail, ok, warn, type Check, type CheckGroup, type Outcome } from '../../doctor/types.js';
+import {
+  once,
+  settle,
+  fail,
+  ok,
+  warn,
+  type Check,
+  type CheckGroup,
+  type Outcome,
+} from '../../core/checks.js';
 
 /** A resource path as written in the config, split into its project and the rest. */
 export function parseGcpRef(ref: string, defaultProject: string): { project: string; rest: string[] } {

@@ -34,5 +34,4 @@ export const gcp = {
   adapter: async () => (await import('./adapter.js')).createGcpAdapter,
   closeSharedClients: async () => (await import('./client.js')).closeSharedGcpClients(),
   doctor: async () => (await import('./doctor.js')).gcpChecks,
-  simulation: async () => (await import('./simulation.js')).gcpSimulation,
 } as const satisfies CloudModule<GcpProvider>;

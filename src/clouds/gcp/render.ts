@@ -1,8 +1,8 @@
 import { instanceName, ownershipTags } from '../ownership.js';
-import type { GcpProvider } from '../../config/types.js';
+import type { GcpProvider } from './schema.js';
 import { tokensFor, type LaunchContext } from '../launch-context.js';
-import { deepMerge } from '../../config/render/merge.js';
-import { fillStartupScript } from '../../config/render/startup-script.js';
+import { deepMerge } from '../../core/fields/merge.js';
+import { fillStartupScript } from '../../core/fields/startup-script.js';
 
 /** Override keys that are ignored because kasm-scale (and Kasm) own them. */
 export const GCP_PINNED_FIELDS = ['name', 'labels'] as const;

@@ -13,9 +13,9 @@ import {
   name,
   pattern,
   text,
-} from '../../config/schema/common.js';
+} from '../../core/fields/common.js';
 import { endpointError } from '../oci/schema.js';
-import { startupScriptProblems } from '../../config/schema/startup-script.js';
+import { startupScriptProblems } from '../../core/fields/startup-script-schema.js';
 
 /**
  * One GCP VM provider config: Kasm's keys, kasm-scale's own `endpoint`, and the `*_file`

@@ -1,8 +1,8 @@
 import { CliError } from '../../core/errors.js';
-import { inspectKey, keySizeProblem } from '../../keys/inspect.js';
-import type { PathSegments } from '../../config/problems.js';
+import { inspectKey, keySizeProblem } from './key-inspect.js';
+import type { PathSegments } from '../../core/fields/path.js';
 import { ociFields } from './schema.js';
-import { isBlank, valid, type CheckContext } from '../../config/checks/context.js';
+import { isBlank, valid, type CheckContext } from '../../core/fields/check-context.js';
 
 /** OCI rules that involve more than one field. */
 export function checkOci(p: Record<string, unknown>, at: PathSegments, ctx: CheckContext): void {

@@ -17,7 +17,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import './lazy-models.js';
 import * as common from 'oci-common';
 import * as core from 'oci-core';
-import type { OciProvider } from '../../config/types.js';
+import type { OciProvider } from './schema.js';
 import { parseRetryAfter } from '../retry.js';
 import { KeyObjectRequestSigner } from './signer.js';
 import { CloudError } from '../types.js';

@@ -9,10 +9,18 @@
  */
 import { createOciClients, type OciClients } from './client.js';
 import { AUTH_HINT, classifyOciError } from './errors.js';
-import type { OciProvider } from '../../config/types.js';
-import { inspectKey } from '../../keys/inspect.js';
-import { once, settle } from '../../doctor/runner.js';
-import { fail, ok, warn, type Check, type CheckGroup, type Outcome } from '../../doctor/types.js';
+import type { OciProvider } from './schema.js';
+import { inspectKey } from './key-inspect.js';
+import {
+  once,
+  settle,
+  fail,
+  ok,
+  warn,
+  type Check,
+  type CheckGroup,
+  type Outcome,
+} from '../../core/checks.js';
 
 type Shape = {
   shape?: string;

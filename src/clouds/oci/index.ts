@@ -31,5 +31,4 @@ export const oci = {
       : [],
   adapter: async () => (await import('./adapter.js')).createOciAdapter,
   doctor: async () => (await import('./doctor.js')).ociChecks,
-  simulation: async () => (await import('./simulation.js')).ociSimulation,
 } as const satisfies CloudModule<OciProvider>;

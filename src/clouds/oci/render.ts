@@ -1,10 +1,10 @@
 import { InputError } from '../../core/errors.js';
 import { instanceName, ownershipTags } from '../ownership.js';
-import type { OciProvider } from '../../config/types.js';
+import type { OciProvider } from './schema.js';
 import { tokensFor, type LaunchContext } from '../launch-context.js';
-import { deepMerge, isPlainObject } from '../../config/render/merge.js';
+import { deepMerge, isPlainObject } from '../../core/fields/merge.js';
 import { translateOciOverride } from './override.js';
-import { fillStartupScript } from '../../config/render/startup-script.js';
+import { fillStartupScript } from '../../core/fields/startup-script.js';
 
 /**
  * Fields the override may not change, because kasm-scale relies on them: it lists its

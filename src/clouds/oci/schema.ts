@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { ocidError, regionError } from '../../keys/ocid.js';
+import { ocidError, regionError } from './ocid.js';
 import { OCI_MODELS, OCI_ROOT_MODEL } from './fields.generated.js';
 import { translateOciOverride } from './override.js';
 import { ociRestProblems } from './values.js';
-import { checked, int, jsonField, name, pattern, text } from '../../config/schema/common.js';
-import { startupScriptProblems } from '../../config/schema/startup-script.js';
+import { checked, int, jsonField, name, pattern, text } from '../../core/fields/common.js';
+import { startupScriptProblems } from '../../core/fields/startup-script-schema.js';
 
 /** kasm-scale's own freeform tags (clouds/ownership.ts) all start with this; users may not set them. */
 const RESERVED_TAG_PREFIX = 'kasm-scale-';

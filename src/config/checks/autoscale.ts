@@ -1,6 +1,6 @@
 import type { PathSegments } from '../problems.js';
 import { autoscaleFields } from '../schema/autoscale.js';
-import { valid, type CheckContext } from './context.js';
+import { valid, type CheckContext } from '../../core/fields/check-context.js';
 
 /**
  * Rules across the file: provider names are unique (autoscale configs refer to them by

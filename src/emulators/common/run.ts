@@ -85,9 +85,8 @@ async function seedFor(
   providers: Awaited<ReturnType<typeof loadFor>>,
   out: Output,
 ): Promise<void> {
-  const { cloudNamed } = await import('../../clouds/registry.js');
-  const cloud = cloudNamed(name)!;
-  (await cloud.simulation()).seedStarted(started, providers);
+  const { cloudEmulator } = await import('../registry.js');
+  (await cloudEmulator(name)).seedStarted(started, providers);
   out.info(
     `accepting ${providers.length} ${name.toUpperCase()} provider(s) of ${file}; point their endpoint at ${started.url}`,
   );

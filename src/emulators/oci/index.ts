@@ -9,7 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { inspectKey } from '../../keys/inspect.js';
+import { inspectKey } from '../../clouds/oci/key-inspect.js';
 import { delay, dropConnection, listen, parseJsonBody, sendJson } from '../common/http.js';
 import { loadStateFile, saveStateFile } from '../common/state-file.js';
 import { FaultTable, type OciFault, type OciOperation } from './faults.js';
