@@ -3,6 +3,7 @@ import { GCP_MESSAGES } from './fields.generated.js';
 import { gcpMessageProblems } from './values.js';
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
+import { priceSchema } from '../../core/price.js';
 import { TAG_IDLE_SINCE, TAG_MANAGED, TAG_POOL, TAG_SERVER_ID } from '../ownership.js';
 import {
   bool,
@@ -428,6 +429,7 @@ export const gcpFields = {
     .describe(
       'Startup Script Type: the metadata key for the script: startup-script (Linux default), windows-startup-script-ps1 (Windows default), -cmd or -bat',
     ),
+  price: priceSchema,
   endpoint: checked('a base URL', endpointError)
     .optional()
     .describe(

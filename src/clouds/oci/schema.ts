@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { priceSchema } from '../../core/price.js';
 import { ocidError, regionError } from './ocid.js';
 import { OCI_MODELS, OCI_ROOT_MODEL } from './fields.generated.js';
 import { translateOciOverride } from './override.js';
@@ -245,6 +246,7 @@ export const ociFields = {
     .describe(
       'OCI Config Override (JSON): {"launch_instance_details": {...}} in the Python SDK snake_case (with OCI_MODEL_NAME) or camelCase; real LaunchInstanceDetails fields only',
     ),
+  price: priceSchema,
   endpoint: checked('a base URL', endpointError)
     .optional()
     .describe(
