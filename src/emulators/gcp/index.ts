@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventEmitter } from 'node:events';
 import { delay, dropConnection, listen, parseJsonBody, sendJson } from '../common/http.js';
 import { loadStateFile, saveStateFile } from '../common/state-file.js';
+import { AccessTokenBook } from './access-tokens.js';
 import { toServiceAccountRecord, verifyBearer, type ServiceAccountRecord } from './auth.js';
 import { FaultBook, type GcpFault } from './faults.js';
 import { matches, parseFilter } from './filter.js';
@@ -58,6 +59,8 @@ export interface GcpEmulatorOptions {
   cpuQuota?: Record<string, number>;
   /** Move lifecycles on a timer (default: only when `now` is not injected). */
   autoTick?: boolean;
+  /** Access tokens issued by the emulated identity services (../gcp-identity/); accepted as bearer tokens. */
+  accessTokens?: AccessTokenBook;
 }
 
 export interface ReceivedRequest {
@@ -103,6 +106,8 @@ export interface GcpEmulator {
   setInstanceLabels(project: string, zone: string, name: string, labels: Record<string, string>): void;
   /** Adds to the clock (on top of `now`), for runs that cannot inject one. */
   advance(ms: number): void;
+  /** The access tokens this API accepts besides self-signed JWTs (shared with ../gcp-identity/). */
+  accessTokens: AccessTokenBook;
 }
 
 interface Persisted {
@@ -135,6 +140,7 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
   for (const f of opts.faults ?? []) faults.add(f);
   let accounts: ServiceAccountRecord[] = [];
   const requests: ReceivedRequest[] = [];
+  const accessTokens = opts.accessTokens ?? new AccessTokenBook();
 
   const persisted = loadStateFile<Persisted>(opts.stateFile);
   const save = (): void =>
@@ -495,7 +501,10 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     const lat = faults.take('latency', { method: route.api });
     if (lat) await delay(lat.ms);
     if (faults.take('dropConnection', { method: route.api })) return dropConnection(res);
-    const auth = verifyBearer(req.headers.authorization, accounts, authNow());
+    const issued = accessTokens.fromHeader(req.headers.authorization, authNow());
+    const auth: ReturnType<typeof verifyBearer> = issued
+      ? { ok: true, account: issued.account }
+      : verifyBearer(req.headers.authorization, accounts, authNow());
     if (!auth.ok)
       return send(res, auth.insufficientScope ? insufficientScopes() : unauthenticated(), {
         'x-emulator-auth-failure': auth.reason,
@@ -610,6 +619,7 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     events: world.events,
     seed,
     registerServiceAccount,
+    accessTokens,
     setFault: (f) => faults.add(f),
     clearFaults: () => faults.clear(),
     faults: () => faults.list(),
