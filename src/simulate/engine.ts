@@ -246,10 +246,7 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
 
   const aliveInstances = (): number => {
     let n = 0;
-    for (const i of world.oci?.instances ?? [])
-      if (isOwned(i.freeformTags) && i.lifecycleState !== 'TERMINATED') n++;
-    for (const i of world.gcp?.instances() ?? [])
-      if (isOwned(i.labels as Record<string, string>) && i.status !== 'TERMINATED') n++;
+    for (const sim of world.clouds.values()) n += sim.aliveOwned(isOwned);
     return n;
   };
 

@@ -1,9 +1,8 @@
 import type { z } from 'zod';
 import { closest } from '../schema/common.js';
 import { autoscaleFields } from '../schema/autoscale.js';
-import { gcpFields } from '../schema/gcp.js';
+import { cloudNamed } from '../../clouds/registry.js';
 import { kasmFields } from '../schema/kasm.js';
-import { ociFields } from '../schema/oci.js';
 import type { PathSegments } from '../problems.js';
 
 /** A zod issue turned into our words: path, message (with what is expected), and whether it names a key. */
@@ -25,11 +24,12 @@ function knownKeys(root: unknown, path: PathSegments): string[] {
   if (a === 'autoscale' && path.length === 2) return Object.keys(autoscaleFields);
   if (a === 'providers') {
     const p = valueAt(root, path.slice(0, 2)) as { vm_provider_name?: unknown } | undefined;
-    const fields = p?.vm_provider_name === 'gcp' ? gcpFields : ociFields;
-    if (path.length === 2) return Object.keys(fields);
-    if (c === 'gcp_metadata') return ['key', 'value'];
-    if (c === 'gcp_service_account') return ['email', 'scopes'];
-    if (c === 'gcp_guest_accelerators') return ['acceleratorType', 'acceleratorCount'];
+    // An unknown cloud has no keys to suggest: never another cloud's names.
+    const cloud = cloudNamed(p?.vm_provider_name);
+    if (!cloud) return [];
+    if (path.length === 2) return Object.keys(cloud.fields);
+    if (typeof c === 'string' && cloud.nestedKeys && Object.hasOwn(cloud.nestedKeys, c))
+      return cloud.nestedKeys[c]!;
   }
   return [];
 }

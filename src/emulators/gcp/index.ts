@@ -8,6 +8,7 @@ import { FaultBook, type GcpFault } from './faults.js';
 import { matches, parseFilter } from './filter.js';
 import { waitForOperation } from './operation-wait.js';
 import { tokenAnswer } from './token.js';
+import { isStoragePath, storageAnswer, type GcsState } from './storage.js';
 import { defaultComputeAccount, projectNumber } from './project.js';
 import {
   forbidden,
@@ -61,6 +62,8 @@ export interface GcpEmulatorOptions {
   autoTick?: boolean;
   /** Access tokens issued by the emulated identity services (../gcp-identity/); accepted as bearer tokens. */
   accessTokens?: AccessTokenBook;
+  /** Cloud Storage buckets that exist (storage.ts; kept in memory only). */
+  buckets?: string[];
 }
 
 export interface ReceivedRequest {
@@ -108,6 +111,9 @@ export interface GcpEmulator {
   advance(ms: number): void;
   /** The access tokens this API accepts besides self-signed JWTs (shared with ../gcp-identity/). */
   accessTokens: AccessTokenBook;
+  /** Cloud Storage: makes a bucket; reads an object's data (undefined: none). */
+  createBucket(name: string): void;
+  object(bucket: string, name: string): Buffer | undefined;
 }
 
 interface Persisted {
@@ -475,6 +481,7 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     const method = (req.method ?? 'GET').toUpperCase();
     if (url.pathname.startsWith('/__emulator/'))
       return control(method, url.pathname.slice('/__emulator/'.length), raw, res);
+    if (isStoragePath(url.pathname)) return storage(req, res, url, method, raw);
     if (url.pathname === '/token' && method === 'POST') {
       const t = tokenAnswer(new URLSearchParams(raw.toString('utf8')), accounts, authNow());
       return sendJson(res, t.status, t.body);
@@ -601,6 +608,49 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     }
   }
 
+  const gcs: GcsState = {
+    buckets: new Map((opts.buckets ?? []).map((b) => [b, new Map()])),
+    nextGeneration: 1,
+  };
+  function storage(req: IncomingMessage, res: ServerResponse, url: URL, method: string, raw: Buffer): void {
+    requests.push({
+      api: `storage.${method}`,
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body: undefined,
+      at: now(),
+    });
+    const auth = verifyBearer(req.headers.authorization, accounts, authNow(), 'storage');
+    if (!auth.ok)
+      return send(res, auth.insufficientScope ? insufficientScopes() : unauthenticated(), {
+        'x-emulator-auth-failure': auth.reason,
+      });
+    try {
+      if (method !== 'GET' && auth.account.readOnly)
+        throw new GoogleApiError(
+          403,
+          `${auth.account.clientEmail} does not have storage.objects.create access to the Google Cloud Storage object.`,
+          'forbidden',
+        );
+      const a = storageAnswer(gcs, method, url, raw, String(req.headers['content-type'] ?? ''), now());
+      if (a.media) {
+        res.writeHead(a.status, {
+          'content-type': 'application/octet-stream',
+          'content-length': a.media.length,
+          ...a.headers,
+        });
+        res.end(a.media);
+      } else if (a.json === undefined) {
+        res.writeHead(a.status, a.headers);
+        res.end();
+      } else sendJson(res, a.status, a.json, a.headers);
+    } catch (err) {
+      if (err instanceof GoogleApiError) return send(res, err);
+      throw err;
+    }
+  }
+
   let closing = false;
   const server = await listen(handle, { port: opts.port, host: opts.host });
   const timer =
@@ -633,6 +683,8 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
       offset += ms;
       world.refresh();
     },
+    createBucket: (name) => void (gcs.buckets.has(name) || gcs.buckets.set(name, new Map())),
+    object: (bucket, name) => gcs.buckets.get(bucket)?.get(name)?.data,
   };
   return emulator;
 }
