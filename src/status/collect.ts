@@ -21,6 +21,7 @@ import { readIntents } from '../scaling/intents.js';
 import { observe } from '../scaling/observe.js';
 import { selectPools } from '../scaling/reconcile.js';
 import { readState } from '../scaling/state.js';
+import type { ScheduleInfo } from '../scaling/schedule.js';
 import type { OrphanInstance, PoolFigures } from '../scaling/types.js';
 import { oneLine } from '../core/errors.js';
 
@@ -46,6 +47,8 @@ export interface PoolStatus {
   lastLaunchAt?: string;
   /** Set when the never-registered breaker has stopped launches for this pool. */
   breaker?: BreakerStatus;
+  /** The schedule window in force, the next change and any pre-warm (pools with schedules only). */
+  schedule?: ScheduleInfo;
   /** What a pass run now would do (counts only; `reconcile --dry-run` shows the reasons). */
   next: { launch: number; terminate: number };
   notes: string[];
@@ -128,6 +131,7 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
         ...(mem?.lastPass ? { lastPass: mem.lastPass } : {}),
         ...(mem?.lastLaunchAt ? { lastLaunchAt: mem.lastLaunchAt } : {}),
         ...(breaker.open ? { breaker } : {}),
+        ...(pp.schedule ? { schedule: pp.schedule } : {}),
         next: coexist.blocked.has(pp.pool)
           ? { launch: 0, terminate: 0 }
           : {

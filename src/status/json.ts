@@ -1,5 +1,6 @@
 /** The `status --json` document: one object, snake_case, pools' `observed` shaped as reconcile's. */
 import { observedJson, orphanJson } from '../report/json.js';
+import { scheduleJson } from '../report/schedule.js';
 import type { StatusReport } from './collect.js';
 
 export function statusJson(r: StatusReport): Record<string, unknown> {
@@ -53,6 +54,7 @@ export function statusJson(r: StatusReport): Record<string, unknown> {
               trial_at: p.breaker.trialAt?.toISOString() ?? null,
             }
           : null,
+        schedule: scheduleJson(p.schedule),
         next_pass: p.error ? null : { launch: p.next.launch, terminate: p.next.terminate },
         notes: p.notes,
       };
