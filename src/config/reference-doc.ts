@@ -40,6 +40,11 @@ export function configReferenceMarkdown(schema: Json): string {
       'One pool: a Kasm zone scaled on one provider.',
       props.autoscale.items,
     ],
+    [
+      'Schedule window (`autoscale[].schedules[]`)',
+      'A time-of-day window of a pool; see [schedules.md](schedules.md).',
+      props.autoscale.items.properties.schedules.items,
+    ],
   ];
   const out = [
     '# Config file reference',

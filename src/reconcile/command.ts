@@ -8,6 +8,7 @@ import type { KasmScaleConfig } from '../config/types.js';
 import { reconcileJson } from '../report/json.js';
 import { renderHuman } from '../report/human.js';
 import { checkMetricsFolder, writeMetricsFile } from '../report/metrics.js';
+import { pricesOf } from '../cost/running.js';
 import { summarize } from '../report/summary.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { checkWritableTarget, expandHome } from '../core/files.js';
@@ -74,7 +75,7 @@ export async function reconcileCommand(o: ReconcileCommandOptions, out: Output):
   const summary = summarize(result, { detailedExitcode: o.detailedExitcode });
   if (metricsFile) {
     try {
-      await writeMetricsFile(metricsFile, result, summary);
+      await writeMetricsFile(metricsFile, result, summary, pricesOf(config.providers));
     } catch (err) {
       // The pass is done; its report still comes out, and the exit code says "partly".
       const line = `could not write --metrics-file ${metricsFile}: ${(err as Error).message}`;

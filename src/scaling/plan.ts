@@ -9,6 +9,8 @@
  * instances whose pool left the file, reaped after orphan_grace: orphans.ts).
  *
  * Per pool (an autoscale config: one provider, one Kasm zone), in this order:
+ * -. The pool's schedule windows (schedule.ts) decide, at `now`, the standby and minimum
+ *    that launches aim at and those scale-down keeps (pre-warming before a window).
  * 0. A pool whose provider, instance list or Kasm zone is unknown is reported, not planned.
  * 1. Tally the zone's agents (zone-tally.ts), size one agent, count the waiting sessions it
  *    can hold, and assess each of our instances (assess.ts): registered, draining,
@@ -37,6 +39,7 @@ import { hasSession, indexDemand, sessionCount, waitingOfPool, type DemandIndex 
 import { resendAction } from './intents.js';
 import { activeBackoff, emptyPoolMemory } from './memory.js';
 import { planOrphans } from './orphans.js';
+import { scheduledTargets } from './schedule.js';
 import { planScaleDown } from './scale-down.js';
 import { planScaleUp } from './scale-up.js';
 import { resolveAgentSize, splitWaiting } from './sizing.js';
@@ -138,6 +141,9 @@ function planPool(
     notes: [],
     outcomes: [],
   };
+  // -. Schedule windows (schedule.ts): what launches aim at, and what scale-down keeps, at `now`.
+  const sched = scheduledTargets(pool, now, input.memory.pools[name]?.registerSeconds);
+  if (sched.info) out.schedule = sched.info;
   // 0. A pool whose provider, instances or Kasm zone are unknown is reported, not planned.
   const prov = input.providers[providerName];
   if (!prov)
@@ -166,9 +172,9 @@ function planPool(
   const byState: Record<string, number> = {};
   for (const i of owned) byState[i.state] = (byState[i.state] ?? 0) + 1;
   const standby: Resources = {
-    cores: pool.standby_cores,
-    memoryMb: pool.standby_memory_mb,
-    gpus: pool.standby_gpus,
+    cores: sched.launch.standby_cores,
+    memoryMb: sched.launch.standby_memory_mb,
+    gpus: sched.launch.standby_gpus,
   };
 
   // 1. Tally the zone's agents, size one agent, count the waiting sessions it can hold,
@@ -235,7 +241,7 @@ function planPool(
 
   // 3. Scale up (scale-up.ts).
   const up = planScaleUp({
-    pool,
+    pool: { ...pool, minimum_instances: sched.launch.minimum_instances },
     input,
     prov,
     mem,
@@ -253,7 +259,8 @@ function planPool(
     now,
   });
   out.notes.push(...up.notes);
-  const launches = up.launches;
+  // The schedule's words (window in force, pre-warm) end each launch's reason.
+  const launches = up.launches.map((l) => ({ ...l, reason: l.reason + sched.reasonSuffix }));
   const want = up.want;
   providerCount[providerName] += launches.length;
 
@@ -276,13 +283,20 @@ function planPool(
         ctx.byId.has(i.serverId),
     ).length;
     const sd = planScaleDown({
-      pool,
+      pool: { ...pool, ...sched.keep },
       owned,
       ctx: { byId: ctx.byId, hasSession: (id) => hasSession(id, ctx) },
       excluded: cleaned,
       draining: drainingIds,
       freeRegistered: add(freeRegistered, draining),
-      need,
+      need: add(
+        {
+          cores: sched.keep.standby_cores,
+          memoryMb: sched.keep.standby_memory_mb,
+          gpus: sched.keep.standby_gpus,
+        },
+        waiting,
+      ),
       liveCount: healthyCount,
       lastLaunch,
       careful: input.careful,

@@ -8,6 +8,7 @@ import type { AgentSize, OwnedInstance } from '../clouds/types.js';
 import type { AutoscaleConfig } from '../config/types.js';
 import type { DemandSnapshot } from '../kasm/types.js';
 import type { ScalingState } from './memory.js';
+import type { ScheduleInfo } from './schedule.js';
 
 /** cores, MB of memory, GPUs: the three resources Kasm's standby settings speak of. */
 export interface Resources {
@@ -178,6 +179,8 @@ export interface PoolPlan {
   lastLaunchSeenAt?: string;
   /** Our agents missing/dead/deleting now → since when (ISO); undefined: not known this pass. */
   unhealthySince?: Record<string, string>;
+  /** The pool's schedule at `now`: the window in force, the next change, a pre-warm (schedule.ts). */
+  schedule?: ScheduleInfo;
 }
 
 /** An instance we own (our ownership id) whose pool is no longer in the file. */

@@ -14,6 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { poolLabel, TAG_POOL, TAG_SERVER_ID } from '../clouds/ownership.js';
+import { ownedInstances, type OwnedInstance } from './instances.js';
 import { cloudNamed, type CloudName } from '../clouds/registry.js';
 import type { SimulatedCloud } from '../clouds/simulation.js';
 import type { KasmScaleConfig, Provider } from '../config/types.js';
@@ -29,6 +30,8 @@ export interface ConfigDocument {
   autoscale: Array<Record<string, unknown>>;
   [key: string]: unknown;
 }
+
+export type { OwnedInstance } from './instances.js';
 
 export interface WorldOptions {
   /** Simulated time at start (ms since the epoch). */
@@ -64,6 +67,12 @@ export interface World {
   broken: Set<string>;
   /** What the world assumed (e.g. an unknown machine type's size). */
   notes: string[];
+  /** Our instances in both clouds, terminated ones included (alive: false). */
+  owned(): OwnedInstance[];
+  /** Whether this cloud's emulator can preempt an instance (fault injection). */
+  canPreempt(cloud: OwnedInstance['cloud']): boolean;
+  /** The cloud takes the instance away, as a spot/preemptible instance is taken. */
+  preempt(instance: OwnedInstance): void;
   now(): number;
   /** Moves the clock and lets lifecycles (and the bridge) catch up. */
   advance(ms: number): void;
@@ -178,8 +187,29 @@ export async function startWorld(o: WorldOptions): Promise<World> {
       for (const id of checkingIn) kasm.checkIn(id);
     };
 
+    const oci = clouds.get('oci')?.emulator as OciEmulator | undefined;
+    const gcp = clouds.get('gcp')?.emulator as GcpEmulator | undefined;
+    const owned = () => ownedInstances(config, oci, gcp);
+    // The emulators' preemption (fault injection): reclaim one spot instance now.
+    type Preempting = { preempt?: (p: Record<string, unknown>) => string[] };
+    const ociP = oci as Preempting | undefined;
+    const gcpP = gcp as Preempting | undefined;
+    const preemptors = {
+      oci: ociP?.preempt ? (i: OwnedInstance) => ociP.preempt!({ ids: [i.id] }) : undefined,
+      gcp: gcpP?.preempt
+        ? (i: OwnedInstance) => gcpP.preempt!({ names: [i.id], zone: i.zone, project: i.project })
+        : undefined,
+    };
+
     return {
       dir,
+      owned,
+      canPreempt: (cloud) => Boolean(preemptors[cloud]),
+      preempt: (i) => {
+        const preempt = preemptors[i.cloud];
+        if (!preempt) throw new Error(`the ${i.cloud} emulator cannot preempt instances`);
+        preempt(i);
+      },
       ...(configFile ? { configFile } : {}),
       stateDir: join(dir, 'state'),
       config,

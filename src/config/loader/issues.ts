@@ -3,6 +3,7 @@ import { closest } from '../schema/common.js';
 import { autoscaleFields } from '../schema/autoscale.js';
 import { cloudNamed } from '../../clouds/registry.js';
 import { kasmFields } from '../schema/kasm.js';
+import { scheduleWindowSchema } from '../schema/schedule.js';
 import type { PathSegments } from '../problems.js';
 
 /** A zod issue turned into our words: path, message (with what is expected), and whether it names a key. */
@@ -22,6 +23,8 @@ function knownKeys(root: unknown, path: PathSegments): string[] {
   if (path.length === 0) return TOP_KEYS;
   if (a === 'kasm' && path.length === 1) return Object.keys(kasmFields);
   if (a === 'autoscale' && path.length === 2) return Object.keys(autoscaleFields);
+  if (a === 'autoscale' && c === 'schedules' && path.length === 4)
+    return Object.keys(scheduleWindowSchema.shape);
   if (a === 'providers') {
     const p = valueAt(root, path.slice(0, 2)) as { vm_provider_name?: unknown } | undefined;
     // An unknown cloud has no keys to suggest: never another cloud's names.
