@@ -88,25 +88,16 @@ export function kasmSectionFor(config: Pick<KasmScaleConfig, 'kasm' | 'file'>): 
   return k;
 }
 
-export interface SubmitCommandOptions {
-  file?: string;
+/** What `config submit` hands over once the file is loaded (see config/command.ts). */
+export interface SubmitFlags {
   provider?: string;
   dryRun: boolean;
   resendSecrets?: boolean;
-  env?: NodeJS.ProcessEnv;
-  cwd?: string;
-}
-
-/** `config submit`: exit 0 when every provider was created/updated/unchanged (or planned), 1 when one failed. */
-export async function submitCommand(opts: SubmitCommandOptions, out: Output): Promise<number> {
-  const { loadConfig } = await import('../load.js');
-  const config = await loadConfig(opts.file, { env: opts.env, cwd: opts.cwd });
-  return submitLoadedConfig(config, opts, out);
 }
 
 export async function submitLoadedConfig(
   config: KasmScaleConfig,
-  opts: Pick<SubmitCommandOptions, 'provider' | 'dryRun' | 'resendSecrets'>,
+  opts: SubmitFlags,
   out: Output,
 ): Promise<number> {
   const providers = selectProviders(config, opts.provider);
