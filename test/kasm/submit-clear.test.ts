@@ -20,7 +20,7 @@ import { baseConfig, check, gcpProvider, ociProvider } from '../config/fixtures.
 
 const KEY = 'clearkey';
 const SECRET = 'clear-kasm-secret-91c2';
-const LOCAL_ONLY = /^endpoint$|_file$|^oci_private_key_passphrase$/;
+const LOCAL_ONLY = /^endpoint$|_file$|^oci_private_key_passphrase$|^spot$/;
 
 /** Every optional key set to a real value; the Flex keys need a Flex shape. */
 function fullOci(): Record<string, unknown> {
