@@ -98,3 +98,23 @@ export function gcpOverrideWithSpot(p: {
   if (!p.spot) return p.gcp_config_override;
   return deepMerge(p.gcp_config_override ?? {}, gcpSpotFields());
 }
+
+/**
+ * What Compute Engine refuses in an Instance that asks for Spot (the emulator answers it
+ * as 400 invalid): a machine family without Spot, or scheduling a Spot VM cannot have
+ * (automatic restart, live migration).
+ */
+export function gcpSpotRequestProblem(
+  body: Record<string, unknown>,
+  machineType: string,
+): string | undefined {
+  const s = isPlainObject(body[SCHEDULING]) ? body[SCHEDULING] : {};
+  if (s.provisioningModel !== 'SPOT' && s.preemptible !== true) return undefined;
+  const no = NO_SPOT.find((n) => n.test.test(machineType));
+  if (no) return `Invalid value for field 'resource.machineType': '${machineType}'. ${no.why}.`;
+  if (s.automaticRestart === true)
+    return "Invalid value for field 'resource.scheduling.automaticRestart': 'true'. Spot and preemptible instances cannot be automatically restarted.";
+  if (s.onHostMaintenance === 'MIGRATE')
+    return "Invalid value for field 'resource.scheduling.onHostMaintenance': 'MIGRATE'. Spot and preemptible instances must terminate on host maintenance.";
+  return undefined;
+}

@@ -127,3 +127,21 @@ export function ociOverrideWithSpot(p: {
   if (!p.spot) return p.oci_config_override;
   return deepMerge(p.oci_config_override ?? {}, ociSpotOverride());
 }
+
+/**
+ * What OCI refuses in a LaunchInstanceDetails that asks for preemptible capacity (the
+ * emulator answers it as 400 InvalidParameter): the same facts as ociSpotProblems.
+ */
+export function ociSpotRestProblem(d: Record<string, unknown>): string | undefined {
+  if (!d[CONFIG]) return undefined;
+  const shapeConfig = (d.shapeConfig ?? {}) as Record<string, unknown>;
+  const [first] = ociSpotProblems({
+    oci_shape: d.shape,
+    oci_baseline_ocpu_utilization: shapeConfig.baselineOcpuUtilization,
+  });
+  if (first) return first.message.replace(/^spot: true/, 'preemptible capacity');
+  for (const [f, why] of NOT_WITH_PREEMPTIBLE.slice(1))
+    if (d[f] !== undefined && d[f] !== null)
+      return `${f} cannot be set with preemptibleInstanceConfig: ${why}`;
+  return undefined;
+}
