@@ -77,6 +77,16 @@ export function renderMetrics(r: PassResult, s: Summary): string {
     row[1]++;
     actionRows.set(key, row);
   }
+  family(
+    'kasm_scale_preempted_instances',
+    'Spot instances of the pool found preempted in the last pass.',
+    pools.map((p) => [{ pool: p.pool }, p.preempted?.agents.length ?? 0]),
+  );
+  family(
+    'kasm_scale_sessions_lost_to_preemption',
+    'Sessions Kasm listed on agents whose spot instance was preempted, found in the last pass.',
+    pools.map((p) => [{ pool: p.pool }, p.preempted?.sessionsLost ?? 0]),
+  );
   family('kasm_scale_orphans', 'Our instances whose autoscale config is no longer in the file.', [
     [{}, r.plan.orphans.instances.length],
   ]);

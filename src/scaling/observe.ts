@@ -80,6 +80,7 @@ async function observeProvider(
     kind: p.vm_provider_name,
     maxInstances: p.max_instances,
     zones: p.vm_provider_name === 'oci' ? [...p.oci_availability_domains] : [p.gcp_zone],
+    ...(p.spot ? { spot: true } : {}),
   };
   let adapter: CloudAdapter;
   try {

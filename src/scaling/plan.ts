@@ -288,9 +288,24 @@ function planPool(
   let size: Resources | undefined;
   let oversized = 0;
 
+  let preempted: PoolPlan['preempted'];
+
   if (ctx) {
     const ownedIds = new Set(owned.map((i) => i.serverId));
     const agents = ctx.servers.filter((s) => isDockerAgent(s) && serverInZone(s, pool.zone_name, ctx));
+    // Our agents whose instance is gone (terminated or preempted elsewhere): Kasm keeps their
+    // record for ever. Recognised by the mark in the server_id (launch-ids.ts). Kasm may still
+    // call such an agent running for a while; its capacity is not there, so it is not free.
+    const listed = new Set(
+      (prov.instances ?? []).filter((i) => i.state !== 'terminated').map((i) => i.serverId),
+    );
+    const gone = agents.filter(
+      (a) =>
+        !listed.has(a.server_id) &&
+        !DELETING_AGENT.has(String(a.operational_status)) &&
+        isOurAgentId(a.server_id, name, input.ownershipId),
+    );
+    const goneIds = new Set(gone.map((a) => a.server_id));
     for (const a of agents) {
       figuresAgents.total++;
       const ours = ownedIds.has(a.server_id);
@@ -301,7 +316,7 @@ function planPool(
         if (ACTIVE_SESSION.has(String(k.operational_status))) sessions.active++;
         else sessions.other++;
       }
-      if (a.enabled && a.operational_status === 'running') {
+      if (a.enabled && a.operational_status === 'running' && !goneIds.has(a.server_id)) {
         figuresAgents.running++;
         freeRegistered = add(freeRegistered, clampZero(sub(agentCapacity(a), usedOn(a.server_id, ctx))));
       }
@@ -421,27 +436,26 @@ function planPool(
         });
     }
 
-    // Our agents whose instance is gone (terminated or preempted elsewhere): Kasm keeps their
-    // record for ever. Recognised by the mark in the server_id (launch-ids.ts), deregistered
-    // once silent for provision_timeout.
-    const listed = new Set(
-      (prov.instances ?? []).filter((i) => i.state !== 'terminated').map((i) => i.serverId),
-    );
-    for (const a of agents) {
-      if (
-        listed.has(a.server_id) ||
-        DELETING_AGENT.has(String(a.operational_status)) ||
-        !isOurAgentId(a.server_id, name, input.ownershipId)
-      )
-        continue;
+    // Deregistered once silent for provision_timeout; on a spot provider the instance was
+    // preempted: deregistered at once (the cloud took it), its sessions counted as lost once.
+    const lost = { agents: [] as string[], sessionsLost: 0 };
+    for (const a of gone) {
+      const firstNotice = !mem.unhealthySince[a.server_id];
       const since =
         parseKasmDate(a.last_reported) ??
         (mem.unhealthySince[a.server_id] ? new Date(mem.unhealthySince[a.server_id]) : now);
-      unhealthySince[a.server_id] = since.toISOString();
-      if (nowMs - since.getTime() < pool.provision_timeout * 1000) continue;
-      if (hasSession(a.server_id, ctx)) {
+      unhealthySince[a.server_id] = (firstNotice && prov.spot ? now : since).toISOString();
+      const sessionsOn = sessionCount(a.server_id, ctx);
+      if (prov.spot && firstNotice) {
+        lost.agents.push(a.server_id);
+        lost.sessionsLost += sessionsOn;
+      }
+      if (!prov.spot && nowMs - since.getTime() < pool.provision_timeout * 1000) continue;
+      if (sessionsOn > 0) {
         out.notes.push(
-          `agent ${a.server_id} has no instance any more but Kasm lists sessions on it: not deregistered`,
+          prov.spot
+            ? `agent ${a.server_id} was preempted with ${sessionsOn} session(s) on it: deregistered once Kasm has ended them (delete_server refuses an agent with sessions)`
+            : `agent ${a.server_id} has no instance any more but Kasm lists sessions on it: not deregistered`,
         );
         continue;
       }
@@ -449,10 +463,18 @@ function planPool(
         kind: 'deregister',
         pool: name,
         provider: providerName,
-        cause: 'instance_gone',
+        cause: prov.spot ? 'preempted' : 'instance_gone',
         serverId: a.server_id,
-        reason: `deregister: its instance is gone and the agent (${a.operational_status}) has not reported for ${minutes(nowMs - since.getTime())} (≥ provision_timeout ${pool.provision_timeout} s)`,
+        reason: prov.spot
+          ? `deregister: its spot instance is gone (preempted); the agent (${a.operational_status}) has no sessions`
+          : `deregister: its instance is gone and the agent (${a.operational_status}) has not reported for ${minutes(nowMs - since.getTime())} (≥ provision_timeout ${pool.provision_timeout} s)`,
       });
+    }
+    if (lost.agents.length) {
+      preempted = lost;
+      out.notes.push(
+        `${lost.agents.length} spot instance(s) preempted; ${lost.sessionsLost} session(s) lost to preemption`,
+      );
     }
   } else {
     size = resolveAgentSize(pool, [], prov.agentSize);
@@ -671,6 +693,7 @@ function planPool(
     tagUpdates: ctx ? tagUpdates.filter((t) => !going.has(t.instance.id)) : [],
     outcomes,
     ...(ctx ? { unhealthySince } : {}),
+    ...(preempted ? { preempted } : {}),
   };
 }
 
