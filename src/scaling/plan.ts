@@ -471,7 +471,7 @@ function planPool(
       });
     }
     if (lost.agents.length) {
-      preempted = lost;
+      preempted = { ...lost, agents: lost.agents.sort() };
       out.notes.push(
         `${lost.agents.length} spot instance(s) preempted; ${lost.sessionsLost} session(s) lost to preemption`,
       );

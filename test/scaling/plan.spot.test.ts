@@ -32,7 +32,7 @@ describe('plan: a preemption wave on a spot provider', () => {
       ['preempted', ourId(2)],
       ['preempted', ourId(3)],
     ]);
-    expect(p.preempted).toEqual({ agents: [ourId(1), ourId(2), ourId(3)], sessionsLost: 2 });
+    expect(p.preempted).toEqual({ agents: [ourId(1), ourId(2), ourId(3)].sort(), sessionsLost: 2 });
     expect(p.notes).toContain('3 spot instance(s) preempted; 2 session(s) lost to preemption');
     // The dead agents give no capacity: free is the survivor's 4 - 2 = 2 cores, so 2 launches for 8 standby.
     expect(p.figures!.freeRegistered.cores).toBe(2);
