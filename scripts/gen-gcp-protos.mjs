@@ -144,7 +144,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const out = fileURLToPath(new URL('../dist/clouds/gcp/compute-protos.json', import.meta.url));
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(doc));
-  process.stdout.write(
+  // stderr: a build's chatter must not mix into `npm pack --json` and similar machine output.
+  process.stderr.write(
     `gen-gcp-protos: ${out} (${(JSON.stringify(doc).length / 1024).toFixed(0)} KB, ${Object.keys(doc.nested.google.nested.cloud.nested.compute.nested.v1.nested).length} v1 definitions)\n`,
   );
 }
