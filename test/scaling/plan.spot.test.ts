@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { launchIdentity } from '../../src/scaling/launch-ids.js';
 import { plan } from '../../src/scaling/plan.js';
 import { agent, applyPlan, input, instance, pool, provider, session, T0, world } from './world.js';
@@ -50,5 +51,55 @@ describe('plan: a preemption wave on a spot provider', () => {
     const p = plan(input(preemptedWorld(false)), T0).pools[0];
     expect(p.preempted).toBeUndefined();
     expect(p.actions.filter((a) => a.kind === 'deregister')).toEqual([]);
+  });
+});
+
+describe('plan: preemption invariants (fast-check)', () => {
+  it('never deregisters an agent with a session, counts exactly the sessions on preempted agents, stays under max_instances', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ preempted: fc.boolean(), sessions: fc.integer({ min: 0, max: 3 }) }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.integer({ min: 0, max: 5 }),
+        fc.boolean(),
+        (agents, maxInstances, minimum, spot) => {
+          const ids = agents.map((_, i) => ourId(i));
+          const w = world({
+            pools: [pool('spot', { standby_cores: 4, minimum_instances: minimum })],
+            providers: {
+              'oci-main': {
+                ...provider('oci-main', { maxInstances }),
+                spot,
+                instances: ids
+                  .filter((_, i) => !agents[i].preempted)
+                  .map((serverId) => instance('spot', { serverId })),
+              },
+            },
+            servers: ids.map((id) => agent(id, SIZE, { last_reported: '2025-01-06 07:59:30.000000' })),
+            kasms: agents.flatMap((a, i) => Array.from({ length: a.sessions }, () => session(ids[i]))),
+          });
+          const p = plan(input(w), T0).pools[0];
+          const busy = new Set(w.kasms.map((k) => k.server_id));
+          for (const a of p.actions) {
+            if (a.kind === 'deregister') expect(busy.has(a.serverId)).toBe(false);
+            if (a.kind === 'terminate') expect(busy.has(a.instance.serverId)).toBe(false);
+          }
+          const preempted = agents.filter((a) => a.preempted);
+          if (spot && preempted.length)
+            expect(p.preempted).toEqual({
+              agents: ids.filter((_, i) => agents[i].preempted).sort(),
+              sessionsLost: preempted.reduce((n, a) => n + a.sessions, 0),
+            });
+          else expect(p.preempted).toBeUndefined();
+          const live = w.providers['oci-main'].instances.length;
+          const launched = p.actions.filter((a) => a.kind === 'launch').length;
+          expect(launched === 0 || live + launched <= maxInstances).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
