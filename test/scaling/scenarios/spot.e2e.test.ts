@@ -94,4 +94,29 @@ describe('spot pool (built CLI × emulators)', () => {
     expect(r2.doc.pools[0].actions).toEqual([]);
     expect(r2.doc.pools[0].notes.join('\n')).toMatch(/every zone of oci-main is in backoff/);
   });
+
+  it('GCP: a preempted Spot VM (deleted) is noticed, its agent deregistered and the VM replaced', async () => {
+    s = await scenario({
+      pools: [{ name: 'gspot', provider: 'gcp', minimum_instances: 2, standby_cores: 0 }],
+      gcp: { machineType: 'e2-standard-4', spot: true },
+    });
+    const gcp = s.gcp!;
+    const spotVms = () => gcp.instances().filter((i) => i.status !== 'TERMINATED' && i.status !== 'STOPPING');
+    expect((await s.pass()).code).toBe(0);
+    s.tick(90);
+    expect((await s.pass()).doc.pools[0].actions).toEqual([]);
+    expect(spotVms().map((i) => (i.scheduling as any).provisioningModel)).toEqual(['SPOT', 'SPOT']);
+    const [victim] = gcp.preempt({ count: 1 });
+    s.tick(60);
+    const r = await s.pass();
+    expect(r.code, r.stderr).toBe(0);
+    const pool = r.doc.pools[0];
+    expect(pool.preempted.sessions_lost).toBe(0);
+    expect(pool.actions.map((a: any) => [a.kind, a.cause, a.status])).toEqual([
+      ['launch', 'minimum', 'done'],
+      ['deregister', 'preempted', 'done'],
+    ]);
+    expect(spotVms().map((i) => i.name)).not.toContain(victim);
+    expect(spotVms()).toHaveLength(2);
+  });
 });
