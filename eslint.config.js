@@ -29,4 +29,25 @@ export default tseslint.config(
     files: ['src/emulators/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  {
+    // A cloud is chosen only by its registry entry (src/clouds/registry.ts): outside the
+    // clouds' own folders, comparing against a cloud's name is a branch a new cloud would
+    // silently fall into. The emulators are each a fake of one cloud and may name it.
+    files: ['src/**/*.ts'],
+    ignores: ['src/clouds/**', 'src/emulators/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'BinaryExpression[operator=/^[!=]==?$/]:matches([left.value=/^(oci|gcp)$/], [right.value=/^(oci|gcp)$/])',
+          message: 'choose a cloud through src/clouds/registry.ts (cloudOf / cloudNamed), not by its name',
+        },
+        {
+          selector: 'SwitchCase[test.value=/^(oci|gcp)$/]',
+          message: 'choose a cloud through src/clouds/registry.ts (cloudOf / cloudNamed), not by its name',
+        },
+      ],
+    },
+  },
 );

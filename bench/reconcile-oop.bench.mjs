@@ -23,7 +23,7 @@ import { haveGnuTime, runMeasured } from './os-usage.mjs';
 import { CLOCK, criticalPath } from './world.mjs';
 
 const LATENCY_MS = 50;
-const CONCURRENCY = 8; // the CLI's default (src/scaling/command.ts)
+const CONCURRENCY = 8; // the CLI's default (src/scaling/pass-options.ts)
 const runs = runsFromEnv(3);
 const scales = (process.env.BENCH_SCALES ?? '1,2,4').split(',').map(Number);
 const dry = process.env.BENCH_DRY === '1';

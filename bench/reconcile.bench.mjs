@@ -27,7 +27,7 @@ import {
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 const { loadConfig } = await import(dist('config/load.js'));
 const { runPass } = await import(dist('scaling/reconcile.js'));
-const { DEFAULT_CONCURRENCY } = await import(dist('scaling/command.js'));
+const { DEFAULT_CONCURRENCY } = await import(dist('scaling/pass-options.js'));
 const { createOutput } = await import(dist('core/output.js'));
 
 const LATENCY_MS = 50;

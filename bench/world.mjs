@@ -21,7 +21,7 @@ const { emulatedGcpProvider, GCP_PROJECT } = await import(dist('simulate/builtin
 const { startKasmEmulator } = await import(dist('emulators/kasm/index.js'));
 const { inspectKey } = await import(dist('keys/inspect.js'));
 const { ownershipTags, instanceName, TAG_IDLE_SINCE } = await import(dist('clouds/ownership.js'));
-const { TAG_REGISTERED } = await import(dist('scaling/tags.js'));
+const { TAG_REGISTERED } = await import(dist('clouds/ownership.js'));
 
 export const OCI_PROVIDERS = 4;
 export const GCP_PROVIDERS = 1;

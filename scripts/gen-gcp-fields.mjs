@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates src/config/render/gcp-fields.generated.ts: every field reachable from the
+// Generates src/clouds/gcp/fields.generated.ts: every field reachable from the
 // compute v1 Instance message, read from @google-cloud/compute's own protos, so the
 // validator can reject a misspelt gcp_config_override key AND a wrong value. The library's
 // Instance.fromObject silently drops unknown keys and coerces wrong values ("yes" → true,
@@ -163,7 +163,7 @@ export const GCP_COMPUTE_VERSION = ${JSON.stringify(pkg.version)};
 /** Message name → JSON (camelCase) field name → spec; the root is \`Instance\`. */
 export const GCP_MESSAGES: Readonly<Record<string, Readonly<Record<string, GcpFieldSpec>>>> = ${JSON.stringify(sorted, null, 2)};
 `;
-const out = fileURLToPath(new URL('../src/config/render/gcp-fields.generated.ts', import.meta.url));
+const out = fileURLToPath(new URL('../src/clouds/gcp/fields.generated.ts', import.meta.url));
 if (process.argv.includes('--check')) {
   let current = '';
   try {
@@ -171,7 +171,7 @@ if (process.argv.includes('--check')) {
   } catch {}
   if (current !== text) {
     process.stderr.write(
-      'src/config/render/gcp-fields.generated.ts is stale: run node scripts/gen-gcp-fields.mjs\n',
+      'src/clouds/gcp/fields.generated.ts is stale: run node scripts/gen-gcp-fields.mjs\n',
     );
     process.exit(1);
   }

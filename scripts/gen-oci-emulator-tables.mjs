@@ -7,7 +7,7 @@
  *   iad, ocid1.instance.oc1.iad.…): which ones from the Instance model's documentation, the
  *   keys from oci-common's Region data.
  * Request bodies are checked with the config validator's own tables instead
- * (src/config/render/oci-fields.generated.ts).
+ * (src/clouds/oci/fields.generated.ts).
  *
  * Run after upgrading oci-core/oci-common:  node scripts/gen-oci-emulator-tables.mjs
  * Check (CI):                                node scripts/gen-oci-emulator-tables.mjs --check

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Generates src/config/render/oci-fields.generated.ts from oci-core's own model typings
+ * Generates src/clouds/oci/fields.generated.ts from oci-core's own model typings
  * (node_modules/oci-core/lib/model/*.d.ts), so the snake_case ↔ camelCase names of every
  * field reachable from LaunchInstanceDetails come from the SDK, not from a hand-kept list.
  *
@@ -28,7 +28,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 const modelDir = join(dirname(require.resolve('oci-core/package.json')), 'lib', 'model');
 const ociVersion = JSON.parse(readFileSync(join(modelDir, '..', '..', 'package.json'), 'utf8')).version;
-const OUT = join(root, 'src', 'config', 'render', 'oci-fields.generated.ts');
+const OUT = join(root, 'src', 'clouds', 'oci', 'fields.generated.ts');
 const ROOT_MODEL = 'LaunchInstanceDetails';
 /** Also walked: the emulator checks UpdateInstance bodies with the same tables. */
 const ROOTS = [ROOT_MODEL, 'UpdateInstanceDetails'];

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../core/exit-codes.js';
 import { registerCommands } from './commands/index.js';
+import { linkDocs } from './docs-pages.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -22,6 +23,7 @@ export async function buildProgram(command?: string): Promise<Command> {
     );
   await registerCommands(program, command);
   for (const group of program.commands) if (group.commands.length) helpWithoutSubcommand(group);
+  for (const cmd of program.commands) linkDocs(cmd);
   applyUsageExitCode(program);
   return program;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { OwnedInstance } from './types.js';
 
 /**
  * Ownership marks: every instance kasm-scale launches carries these freeform tags (OCI)
@@ -20,6 +21,98 @@ export const TAG_SERVER_ID = 'kasm-scale-server-id';
 export const TAG_OWNER = 'kasm-scale-owner';
 /** Unix seconds since the agent was first seen idle with no session; absent when busy. */
 export const TAG_IDLE_SINCE = 'kasm-scale-idle-since';
+
+/*
+ * Facts about one instance that every runner must see live on the instance itself, never
+ * only in a local file. Values are unix seconds as decimal strings: valid GCP label values.
+ */
+
+/**
+ * Unix seconds when the instance's agent was first seen in Kasm. Tells "Kasm lost all our
+ * agents" (an implausible answer: terminate nothing) from "the agents never registered"
+ * (a broken startup script: terminate after provision_timeout), without local memory.
+ */
+export const TAG_REGISTERED = 'kasm-scale-registered';
+
+/**
+ * The drain protocol's progress (scaling/drain.ts), written BEFORE each step it names so a
+ * pass killed mid-way leaves a record any later pass reads: `disabling` (update_server
+ * enabled:false is next or done), `deleting` (delete_server is next or done). An agent of
+ * ours that is disabled carries one; without it the agent was disabled by someone else.
+ */
+export const TAG_DRAIN = 'kasm-scale-drain';
+export type DrainStep = 'disabling' | 'deleting';
+/** Unix seconds when the drain began. */
+export const TAG_DRAIN_AT = 'kasm-scale-drain-at';
+/** Unix seconds when a pass first saw the instance as an orphan (its pool not in the file). */
+export const TAG_ORPHAN_SINCE = 'kasm-scale-orphan-since';
+
+/** The patch that forgets a drain (after re-enabling the agent). */
+export const CLEAR_DRAIN: Record<string, null> = { [TAG_DRAIN]: null, [TAG_DRAIN_AT]: null };
+
+export const unixSeconds = (d: Date) => String(Math.floor(d.getTime() / 1000));
+
+/** An instance's marks, read from its tags/labels once: the names above, typed. */
+export interface InstanceMarks {
+  /** Carries the managed mark, a pool and a server id: ours to modify (isOwned). */
+  owned: boolean;
+  pool?: string;
+  serverId?: string;
+  owner?: string;
+  idleSince?: Date;
+  registeredAt?: Date;
+  drain?: DrainStep;
+  drainAt?: Date;
+  orphanSince?: Date;
+}
+
+/** Parsed once per tag map (tags are replaced on a patch, never changed in place). */
+const marksCache = new WeakMap<Record<string, string>, InstanceMarks>();
+const NO_MARKS: InstanceMarks = Object.freeze({ owned: false });
+
+export function readMarks(tags: Record<string, string> | undefined | null): InstanceMarks {
+  if (!tags) return NO_MARKS;
+  let marks = marksCache.get(tags);
+  if (marks === undefined) {
+    const drain = tags[TAG_DRAIN];
+    marks = {
+      owned: isOwned(tags),
+      pool: tags[TAG_POOL] || undefined,
+      serverId: tags[TAG_SERVER_ID] || undefined,
+      owner: tags[TAG_OWNER] || undefined,
+      idleSince: unixTime(tags[TAG_IDLE_SINCE]),
+      registeredAt: unixTime(tags[TAG_REGISTERED]),
+      drain: drain === 'disabling' || drain === 'deleting' ? drain : undefined,
+      drainAt: unixTime(tags[TAG_DRAIN_AT]),
+      orphanSince: unixTime(tags[TAG_ORPHAN_SINCE]),
+    };
+    marksCache.set(tags, marks);
+  }
+  return marks;
+}
+
+function unixTime(v: string | undefined): Date | undefined {
+  if (!v || !/^\d{1,12}$/.test(v)) return undefined;
+  return new Date(Number(v) * 1000);
+}
+
+export function drainStepOf(i: OwnedInstance): DrainStep | undefined {
+  return readMarks(i.tags).drain;
+}
+
+/** When the agent went idle: the adapter's parsed value, else the tag. */
+export function idleSinceOf(i: OwnedInstance): Date | undefined {
+  return i.idleSince ?? readMarks(i.tags).idleSince;
+}
+
+export function isKnownRegistered(i: OwnedInstance): boolean {
+  return Boolean(readMarks(i.tags).registeredAt || idleSinceOf(i));
+}
+
+/** An instance belongs to a pool by its pool tag (or the adapter's mapping back to the name). */
+export function belongsTo(i: OwnedInstance, poolName: string): boolean {
+  return readMarks(i.tags).pool === poolLabel(poolName) || i.autoscaleConfigName === poolName;
+}
 
 /**
  * This installation's ownership id: `reconcile.ownership_id`, else derived from kasm.url

@@ -4,6 +4,7 @@
  * in its own folder (oci/, gcp/) with its retry policy and error classification beside it,
  * and imports its SDK lazily.
  */
+import type { CloudName } from './registry.js';
 
 /** Our normalised lifecycle; `cloudState` keeps the cloud's own word. */
 export type InstanceState =
@@ -60,7 +61,7 @@ export interface AgentSize {
 }
 
 export interface CloudAdapter {
-  readonly kind: 'oci' | 'gcp';
+  readonly kind: CloudName;
   /** `vm_provider_config_name` of the provider it serves. */
   readonly providerName: string;
   /** Where launches may go, in order of preference: OCI `oci_availability_domains`, GCP `[gcp_zone]`. */
@@ -91,7 +92,7 @@ export type CloudErrorKind =
 /** A classified cloud failure. `message` is one line and never contains a secret. */
 export class CloudError extends Error {
   readonly kind: CloudErrorKind;
-  readonly cloud: 'oci' | 'gcp';
+  readonly cloud: CloudName;
   readonly status?: number;
   /** OCI serviceCode / GCP reason. */
   readonly code?: string;
@@ -101,7 +102,7 @@ export class CloudError extends Error {
   readonly zone?: string;
   constructor(init: {
     kind: CloudErrorKind;
-    cloud: 'oci' | 'gcp';
+    cloud: CloudName;
     message: string;
     status?: number;
     code?: string;
@@ -118,4 +119,27 @@ export class CloudError extends Error {
     this.requestId = init.requestId;
     this.zone = init.zone;
   }
+}
+
+/** Options every adapter takes; all optional so production code passes nothing. */
+export interface AdapterOptions {
+  /** Our retry policy for throttled (429) and transient (5xx, network) failures. */
+  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** Injected in tests so retries never wait on a real clock. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Random source for jitter (tests pin it). */
+  random?: () => number;
+  /**
+   * The autoscale config names served by this provider. Tags/labels hold poolLabel(name)
+   * (a slug + hash); with the names the adapter reports `autoscaleConfigName` as written
+   * in the config, otherwise the label itself.
+   */
+  poolNames?: string[];
+  /**
+   * Reuse the SDK clients of a provider across adapters in this process instead of making
+   * new ones per pass (google-gax hashes its protos for every new client: ~200 ms of CPU
+   * each). For simulations that run hundreds of passes; the caller ends them with
+   * closeSharedClients(). A one-shot CLI pass leaves this off and closes what it opened.
+   */
+  shareClients?: boolean;
 }

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { relative, resolve } from 'node:path';
 import { fsErrorToInput, InputError } from '../core/errors.js';
-import { checkGcp } from './checks/gcp.js';
-import { checkOci } from './checks/oci.js';
+import { cloudNamed } from '../clouds/registry.js';
 import { checkReferences } from './checks/autoscale.js';
+import { checkLock } from './checks/lock.js';
 import { checkStartupScripts } from './checks/startup-script.js';
 import type { CheckContext } from './checks/context.js';
 import { expandEnv, isInline } from './loader/expand.js';
@@ -134,8 +134,7 @@ export async function checkConfig(file?: string, opts: LoadOptions = {}): Promis
   if (Array.isArray(root.providers))
     root.providers.forEach((p, i) => {
       if (!isObject(p)) return;
-      if (p.vm_provider_name === 'oci') checkOci(p, ['providers', i], ctx);
-      if (p.vm_provider_name === 'gcp') checkGcp(p, ['providers', i], ctx);
+      cloudNamed(p.vm_provider_name)?.check(p, ['providers', i], ctx);
     });
   if (
     isObject(root.kasm) &&
@@ -151,6 +150,7 @@ export async function checkConfig(file?: string, opts: LoadOptions = {}): Promis
     Array.isArray(root.autoscale) ? root.autoscale : [],
     ctx,
   );
+  checkLock(root.lock, Array.isArray(root.providers) ? root.providers : [], ctx);
   checkStartupScripts(root, ctx, env);
 
   const seen = new Set<string>();

@@ -17,6 +17,14 @@ export function configReferenceMarkdown(schema: Json): string {
   const sections: [string, string, Json][] = [
     ['`kasm`', 'How kasm-scale reaches Kasm.', props.kasm],
     ['`reconcile`', 'Settings of every reconcile pass.', props.reconcile],
+    // One table per lock type (docs/lease.md); `file` has no key but its type.
+    ...((props.lock?.oneOf ?? props.lock?.anyOf ?? []) as Json[])
+      .filter((l) => Object.keys(l.properties ?? {}).length > 1)
+      .map((l): [string, string, Json] => [
+        `\`lock\` with \`type: ${String(l.properties.type.const)}\``,
+        `${String(l.description ?? '')} ([lease.md](lease.md)).`,
+        l,
+      ]),
     [
       'OCI provider (`providers[]` with `vm_provider_name: oci`)',
       "Kasm's OCI VM provider config, key for key.",
@@ -31,6 +39,11 @@ export function configReferenceMarkdown(schema: Json): string {
       'Autoscale config (`autoscale[]`)',
       'One pool: a Kasm zone scaled on one provider.',
       props.autoscale.items,
+    ],
+    [
+      'Schedule window (`autoscale[].schedules[]`)',
+      'A time-of-day window of a pool; see [schedules.md](schedules.md).',
+      props.autoscale.items.properties.schedules.items,
     ],
   ];
   const out = [

@@ -7,9 +7,9 @@
  * validator, `config schema` and the init wizard's per-question checks.
  */
 import type { AutoscaleConfig } from './schema/autoscale.js';
-import type { GcpProvider } from './schema/gcp.js';
+import type { CloudName, ProviderOf } from '../clouds/registry.js';
 import type { KasmSection } from './schema/kasm.js';
-import type { OciProvider } from './schema/oci.js';
+import type { LockSection } from './schema/lock.js';
 
 export type { AutoscaleConfig } from './schema/autoscale.js';
 export type {
@@ -17,11 +17,13 @@ export type {
   GcpMetadataItem,
   GcpProvider,
   GcpServiceAccountKey,
-} from './schema/gcp.js';
+} from '../clouds/gcp/schema.js';
 export type { KasmSection } from './schema/kasm.js';
-export type { BaselineOcpuUtilization, OciProvider } from './schema/oci.js';
+export type { LockSection, LockType } from './schema/lock.js';
+export type { BaselineOcpuUtilization, OciProvider } from '../clouds/oci/schema.js';
 
-export type Provider = OciProvider | GcpProvider;
+/** A provider of any cloud in the registry (src/clouds/registry.ts). */
+export type Provider = ProviderOf<CloudName>;
 
 export interface KasmScaleConfig {
   /** Absolute path of the file it was loaded from. */
@@ -31,4 +33,6 @@ export interface KasmScaleConfig {
   autoscale: AutoscaleConfig[];
   /** Settings of reconcile passes. */
   reconcile?: { concurrency?: number; orphan_grace?: number; ownership_id?: string };
+  /** What keeps passes apart (default: the lock file in the state dir). */
+  lock?: LockSection;
 }

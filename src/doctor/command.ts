@@ -1,6 +1,7 @@
 import { InputError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import type { Output } from '../core/output.js';
+import { cloudOf } from '../clouds/registry.js';
 import { loadConfig, type LoadOptions } from '../config/load.js';
 import type { KasmScaleConfig } from '../config/types.js';
 import { kasmChecks } from './kasm.js';
@@ -53,8 +54,7 @@ export async function runDoctor(
   const groups: CheckGroup[] = [];
   for (const p of providers) {
     // Each cloud's SDK is loaded only when a provider of that cloud is checked.
-    if (p.vm_provider_name === 'oci') groups.push((await import('./oci.js')).ociChecks(p));
-    else groups.push((await import('./gcp.js')).gcpChecks(p));
+    groups.push((await cloudOf(p).doctor())(p));
   }
   // An agent's end of life (docs/lifecycle.md): orphans per provider, drain permissions with Kasm.
   providers.forEach((p, i) => {
@@ -72,6 +72,14 @@ export async function runDoctor(
   const drain = config.kasm ? drainPermissionCheck(config) : undefined;
   if (drain) kasmGroup.checks.push(drain);
   groups.push(kasmGroup);
+  // The pass lease, when it is shared (docs/lease.md); with --provider only if it is that provider's.
+  const lock = config.lock;
+  if (
+    lock &&
+    lock.type !== 'file' &&
+    (opts.provider === undefined || ('provider' in lock && lock.provider === opts.provider))
+  )
+    groups.push((await import('./lease.js')).leaseChecks(config, lock));
 
   const total = groups.reduce((n, g) => n + g.checks.length, 0);
   const progress = out?.progress(`doctor: running ${total} checks…`);

@@ -55,7 +55,15 @@ export function printReport(r: DoctorReport, out: Output): void {
     return `  ${mark[x.status]} ${x.status === 'skip' ? c.dim(text) : text}`;
   };
   for (const g of r.groups) {
-    out.result(c.bold(g.kind === 'kasm' ? 'Kasm' : `${g.name} (${g.kind.toUpperCase()})`));
+    out.result(
+      c.bold(
+        g.kind === 'kasm'
+          ? 'Kasm'
+          : g.kind === 'lease'
+            ? `Pass lease (${g.name})`
+            : `${g.name} (${g.kind.toUpperCase()})`,
+      ),
+    );
     for (const x of g.checks) out.result(line(x));
   }
   const s = r.summary;

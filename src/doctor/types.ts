@@ -4,6 +4,7 @@
  * when it is not ok. Checks are data so one runner schedules them all and one renderer
  * prints them.
  */
+import type { CloudName } from '../clouds/registry.js';
 
 /** ok ✓; fail ✗ (exit 1); warn ! (reported, not a failure); skip – (a check it needs did not pass). */
 export type CheckStatus = 'ok' | 'fail' | 'warn' | 'skip';
@@ -29,9 +30,9 @@ export interface Check {
 }
 
 export interface CheckGroup {
-  /** The provider's vm_provider_config_name, or "kasm". */
+  /** The provider's vm_provider_config_name, "kasm", or the lock type. */
   name: string;
-  kind: 'oci' | 'gcp' | 'kasm';
+  kind: CloudName | 'kasm' | 'lease';
   checks: Check[];
   /**
    * Loads the SDK and builds clients before any check's clock starts (a cold SDK import can

@@ -1,8 +1,17 @@
 import { readFileSync } from 'node:fs';
 import type { Output } from '../core/output.js';
 import type { CloudError } from '../clouds/types.js';
-import type { OciKeyResult } from './flow.js';
 import type { Answers, Ctx } from './questions.js';
+
+/** The API key the wizard settled on (generated or found); the ADs lookup signs with it. */
+export interface OciKeyResult {
+  privateKeyFile: string;
+  publicKeyFile?: string;
+  fingerprint: string;
+  publicKeyPem: string;
+  generated: boolean;
+  passphraseFile?: string;
+}
 
 /**
  * Offering the region's availability domains in `init`. Their names carry a

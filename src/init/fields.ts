@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { autoscaleFields } from '../config/schema/autoscale.js';
-import { gcpFields } from '../config/schema/gcp.js';
+import { gcpFields } from '../clouds/gcp/schema.js';
 import { kasmFields } from '../config/schema/kasm.js';
-import { ociFields } from '../config/schema/oci.js';
+import { ociFields } from '../clouds/oci/schema.js';
 
 /**
  * The bridge to the config's own per-field schemas: a wizard answer is checked by the

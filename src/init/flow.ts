@@ -3,7 +3,8 @@ import { basename, dirname, join } from 'node:path';
 import type { Output } from '../core/output.js';
 import { generateKeyFiles } from '../keys/generate.js';
 import { inspectKey } from '../keys/inspect.js';
-import { listRegionAds } from './ads.js';
+import type { CloudName } from '../clouds/registry.js';
+import { listRegionAds, type OciKeyResult } from './ads.js';
 import {
   absPath,
   ADS,
@@ -38,15 +39,6 @@ export type Ask = (
   check: (raw: string) => string | undefined,
   pick?: Choice[],
 ) => Promise<string | boolean>;
-
-export interface OciKeyResult {
-  privateKeyFile: string;
-  publicKeyFile?: string;
-  fingerprint: string;
-  publicKeyPem: string;
-  generated: boolean;
-  passphraseFile?: string;
-}
 
 export interface FlowResult {
   answers: Answers;
@@ -89,37 +81,51 @@ async function askAll(list: Question[], answers: Answers, deps: FlowDeps): Promi
 }
 
 export async function runFlow(deps: FlowDeps, answers: Answers = {}): Promise<FlowResult> {
-  const { out } = deps;
   await askAll(START, answers, deps);
-  let key: OciKeyResult | undefined;
-  if (answers.cloud === 'oci') {
-    await askOne(OCI_KEY[0], answers, deps);
-    await askOne(OCI_KEY[1], answers, deps);
-    if (answers.oci_key_source === 'existing')
-      deps.ctx.keyEncrypted = pemLooksEncrypted(
-        readFileSync(absPath(String(answers.oci_private_key_file), deps.ctx), 'utf8'),
-      );
-    await askOne(OCI_KEY[2], answers, deps);
-    if (deps.unattended) {
-      // No one to paste the key before the next question: check every answer first, so a
-      // bad answer leaves nothing behind, then make the key. An existing key is only read,
-      // so it is read now and can list the availability domains.
-      const existing = answers.oci_key_source === 'existing' ? await ociKey(answers, deps) : undefined;
-      await askOci(answers, deps, existing);
-      await askRest(answers, deps);
-      key = existing ?? (await ociKey(answers, deps));
-      showPublicKey(out, key);
-      return { answers, key };
-    }
-    key = await ociKey(answers, deps);
-    showPublicKey(out, key);
-    await waitForKeyAdded(answers, deps);
-    await askOci(answers, deps, key);
-  } else {
-    await askAll(GCP, answers, deps);
-  }
-  await askRest(answers, deps);
+  const key = await CLOUD_FLOW[answers.cloud as CloudName](answers, deps);
   return { answers, key };
+}
+
+/** Each cloud's part of the flow, ending with the questions every cloud shares (askRest). */
+const CLOUD_FLOW: Record<CloudName, (answers: Answers, deps: FlowDeps) => Promise<OciKeyResult | undefined>> =
+  {
+    oci: ociFlow,
+    gcp: async (answers, deps) => {
+      await askAll(GCP, answers, deps);
+      await askRest(answers, deps);
+      return undefined;
+    },
+  };
+
+/** OCI: the API key (made or read), its upload, the OCI questions, then ~/.oci/config's profile. */
+async function ociFlow(answers: Answers, deps: FlowDeps): Promise<OciKeyResult> {
+  const { out } = deps;
+  await askOne(OCI_KEY[0], answers, deps);
+  await askOne(OCI_KEY[1], answers, deps);
+  if (answers.oci_key_source === 'existing')
+    deps.ctx.keyEncrypted = pemLooksEncrypted(
+      readFileSync(absPath(String(answers.oci_private_key_file), deps.ctx), 'utf8'),
+    );
+  await askOne(OCI_KEY[2], answers, deps);
+  if (deps.unattended) {
+    // No one to paste the key before the next question: check every answer first, so a
+    // bad answer leaves nothing behind, then make the key. An existing key is only read,
+    // so it is read now and can list the availability domains.
+    const existing = answers.oci_key_source === 'existing' ? await ociKey(answers, deps) : undefined;
+    await askOci(answers, deps, existing);
+    await askRest(answers, deps);
+    await askOne(OCI_PROFILE, answers, deps);
+    const key = existing ?? (await ociKey(answers, deps));
+    showPublicKey(out, key);
+    return key;
+  }
+  const key = await ociKey(answers, deps);
+  showPublicKey(out, key);
+  await waitForKeyAdded(answers, deps);
+  await askOci(answers, deps, key);
+  await askRest(answers, deps);
+  await askOne(OCI_PROFILE, answers, deps);
+  return key;
 }
 
 /**
@@ -139,12 +145,11 @@ async function askOci(answers: Answers, deps: FlowDeps, key: OciKeyResult | unde
   }
 }
 
-/** The questions both clouds share, after the cloud-specific ones. */
+/** The questions every cloud shares, after the cloud-specific ones. */
 async function askRest(answers: Answers, deps: FlowDeps): Promise<void> {
   await askAll(AGENT, answers, deps);
   await askAll(KASM, answers, deps);
   await askAll(AUTOSCALE, answers, deps);
-  if (answers.cloud === 'oci') await askOne(OCI_PROFILE, answers, deps);
 }
 
 /** Generates the key pair (as `keys generate`) or reads the chosen key's public half. */

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { CLOUD_LIST, cloudNamed, isCloudName } from '../clouds/registry.js';
 import { findSections, splitLines } from '../keys/ini.js';
 import { expandHome } from '../core/files.js';
 import { inspectKey, keySizeProblem } from '../keys/inspect.js';
@@ -148,18 +149,16 @@ export const START: Question[] = [
     id: 'cloud',
     kind: 'select',
     message: 'Which cloud will run the Kasm agents?',
-    choices: [
-      { value: 'oci', name: 'Oracle Cloud (OCI)' },
-      { value: 'gcp', name: 'Google Cloud (GCP)' },
-    ],
-    default: 'oci',
-    validate: (raw) => (raw === 'oci' || raw === 'gcp' ? undefined : "expected 'oci' or 'gcp'"),
+    choices: CLOUD_LIST.map((c) => ({ value: c.name, name: c.label })),
+    default: CLOUD_LIST[0]!.name,
+    validate: (raw) =>
+      isCloudName(raw) ? undefined : `expected ${CLOUD_LIST.map((c) => `'${c.name}'`).join(' or ')}`,
   },
   {
     id: 'vm_provider_config_name',
     kind: 'input',
     message: 'Name of this VM provider config (as Kasm will show it)',
-    default: (a) => (a.cloud === 'gcp' ? 'gcp-agents' : 'oci-agents'),
+    default: (a) => `${String(a.cloud)}-agents`,
     validate: checkText(oci.vm_provider_config_name),
   },
 ];
@@ -511,7 +510,7 @@ export const AGENT: Question[] = [
       if (raw.trim() === TEMPLATE) return undefined;
       const problem = fileProblem(raw, ctx, 'the startup script');
       if (problem) return problem;
-      return fieldCheck(a.cloud === 'gcp' ? gcp.startup_script : oci.startup_script)(readText(raw, ctx));
+      return fieldCheck((cloudNamed(a.cloud) ?? CLOUD_LIST[0]!).fields.startup_script!)(readText(raw, ctx));
     },
   },
   {

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import type { CloudName } from '../clouds/registry.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
@@ -128,10 +129,16 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
   try {
     const ask: Ask = unattended ? answersAsk(fileAnswers, opts.answers) : inquirerAsk(prompts!, fileAnswers);
     const result = await runFlow({ ask, out, ctx, unattended, given: (id) => fileAnswers[id] !== undefined });
-    if (ctx.ociEndpoint && result.answers.cloud !== 'oci')
-      out.warn('--oci-endpoint is for OCI providers; not used for this GCP config');
-    if (ctx.gcpEndpoint && result.answers.cloud !== 'gcp')
-      out.warn('--gcp-endpoint is for GCP providers; not used for this OCI config');
+    const endpointFlags: Record<CloudName, string | undefined> = {
+      oci: ctx.ociEndpoint,
+      gcp: ctx.gcpEndpoint,
+    };
+    const chosen = String(result.answers.cloud);
+    for (const [cloud, endpoint] of Object.entries(endpointFlags))
+      if (endpoint && cloud !== chosen)
+        out.warn(
+          `--${cloud}-endpoint is for ${cloud.toUpperCase()} providers; not used for this ${chosen.toUpperCase()} config`,
+        );
 
     // Each Kasm secret: a file given in the answers, or the typed secret in a 0600 file.
     const secretFile = await secretFileFor(
@@ -156,7 +163,8 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
           )
         : undefined;
 
-    if (result.answers.cloud === 'oci' && result.key) {
+    // Only the OCI flow makes or reads an API key; its profile goes to ~/.oci/config.
+    if (result.key) {
       await ctx.journal?.record(ctx.ociConfigFile);
       const r = await writeOciConfigProfile({
         user: String(result.answers.oci_user_ocid),

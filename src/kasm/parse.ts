@@ -155,3 +155,13 @@ export function compactSession(raw: unknown): KasmSession {
   for (const k of SESSION_KEYS) if (k in r) s[k] = r[k] as never;
   return s;
 }
+
+/** Kasm's dates: `2024-03-05 22:18:50.063048`, UTC without a zone. */
+export function parseKasmDate(v: unknown): Date | undefined {
+  if (typeof v !== 'string' || !v) return undefined;
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(v.trim());
+  if (!m) return undefined;
+  const frac = m[3] ? m[3].slice(0, 4) : '';
+  const t = Date.parse(`${m[1]}T${m[2]}${frac}${m[4] ?? 'Z'}`);
+  return Number.isFinite(t) ? new Date(t) : undefined;
+}

@@ -2,6 +2,7 @@
 import type { ActionResult } from '../scaling/apply.js';
 import type { PassResult } from '../scaling/reconcile.js';
 import type { OrphanInstance, PoolFigures, Resources } from '../scaling/types.js';
+import { scheduleJson } from './schedule.js';
 import type { Summary } from './summary.js';
 
 const res = (r: Resources | undefined) =>
@@ -23,6 +24,7 @@ export function reconcileJson(r: PassResult, s: Summary): Record<string, unknown
         result: r.poolResults[p.pool] ?? 'ok',
         error: p.error ? { class: p.error.kind, message: p.error.message } : null,
         observed: f ? observedJson(f) : null,
+        schedule: scheduleJson(p.schedule),
         actions: r.results.filter((x) => x.action.pool === p.pool).map(actionJson),
         tag_updates: p.tagUpdates.length,
         preempted: p.preempted

@@ -8,6 +8,8 @@ import { InputError } from '../core/errors.js';
 import type { PassResult } from '../scaling/reconcile.js';
 import { writeFileAtomic } from '../core/files.js';
 import type { Summary } from './summary.js';
+import type { Price } from '../core/price.js';
+import { poolCostPerHour } from '../cost/running.js';
 
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 const labels = (l: Record<string, string>) =>
@@ -15,7 +17,12 @@ const labels = (l: Record<string, string>) =>
     .map(([k, v]) => `${k}="${esc(v)}"`)
     .join(',')}}`;
 
-export function renderMetrics(r: PassResult, s: Summary): string {
+/** `prices`: each provider's price (config); pools on a priced provider get a cost gauge. */
+export function renderMetrics(
+  r: PassResult,
+  s: Summary,
+  prices: Map<string, NonNullable<Price>> = new Map(),
+): string {
   const out: string[] = [];
   const family = (name: string, help: string, rows: Array<[Record<string, string>, number]>) => {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
@@ -87,6 +94,17 @@ export function renderMetrics(r: PassResult, s: Summary): string {
     'Sessions Kasm listed on agents whose spot instance was preempted, found in the last pass.',
     pools.map((p) => [{ pool: p.pool }, p.preempted?.sessionsLost ?? 0]),
   );
+  const costs = pools.flatMap((p) => {
+    const c = p.figures && poolCostPerHour(p.figures, prices.get(p.provider));
+    return c ? [[{ pool: p.pool, currency: c.currency }, c.amount] as [Record<string, string>, number]] : [];
+  });
+  // Without any price the family is left out, not written as zeros.
+  if (costs.length)
+    family(
+      'kasm_scale_cost_per_hour',
+      "Running cost per hour of the pool's billed instances at its provider's price (currency label: ISO 4217).",
+      costs,
+    );
   family('kasm_scale_orphans', 'Our instances whose autoscale config is no longer in the file.', [
     [{}, r.plan.orphans.instances.length],
   ]);
@@ -117,8 +135,13 @@ export function renderMetrics(r: PassResult, s: Summary): string {
   return `${out.join('\n')}\n`;
 }
 
-export async function writeMetricsFile(file: string, r: PassResult, s: Summary): Promise<void> {
-  await writeFileAtomic(file, renderMetrics(r, s), { mode: 0o644 });
+export async function writeMetricsFile(
+  file: string,
+  r: PassResult,
+  s: Summary,
+  prices?: Map<string, NonNullable<Price>>,
+): Promise<void> {
+  await writeFileAtomic(file, renderMetrics(r, s, prices), { mode: 0o644 });
 }
 
 /**

@@ -35,6 +35,8 @@ export function summarize(r: PassResult, opts: { detailedExitcode?: boolean } = 
     exitCode = done.length > 0 || poolsOk > 0 || leftToKasm ? ExitCode.Partial : ExitCode.Failed;
   else if (r.dryRun && opts.detailedExitcode && actions.length > 0) exitCode = ExitChangesPresent;
   else if (r.stateNotSaved) exitCode = ExitCode.Partial; // acted, but its memory was not saved
+  // Another runner holds the lease now: the pass stopped acting, whatever it did before.
+  if (r.leaseLost) exitCode = ExitCode.Locked;
   return {
     toLaunch,
     toTerminate,

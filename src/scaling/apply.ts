@@ -23,27 +23,9 @@ import {
 } from './drain.js';
 import { withCapacityFailure, withZoneSuccess, type ScalingState } from './memory.js';
 import { zoneIdempotencyKey } from './launch-ids.js';
-import type { Action, LaunchAction, Plan, TerminateAction } from './types.js';
+import type { Action, ActionResult, LaunchAction, Plan, TerminateAction } from './types.js';
 
-/** kept: a drain found a session (or Kasm refused to delete the agent) and undid itself. */
-export type ActionStatus = 'planned' | 'done' | 'failed' | 'kept';
-
-export interface ActionResult {
-  action: Action;
-  status: ActionStatus;
-  /** Error class: a CloudError kind, or 'auth_stopped' (not tried after an auth error), 'unknown'. */
-  error?: { class: string; message: string };
-  requestId?: string;
-  /** The zone a launch landed in, and the instance it made. */
-  zone?: string;
-  instanceId?: string;
-  /** Zones that answered capacity/quota before it landed (or failed). */
-  zonesTried?: string[];
-  /** Drain steps carried out (drain.ts), in order. */
-  steps?: string[];
-  /** Why a drain kept the agent. */
-  note?: string;
-}
+export type { ActionResult, ActionStatus } from './types.js';
 
 export interface ApplyOptions {
   adapters: Map<string, CloudAdapter>;
@@ -57,6 +39,12 @@ export interface ApplyOptions {
   /** This installation's ownership id, tagged on launched instances. */
   ownerId?: string;
   onProgress?: (done: number, total: number, last: ActionResult) => void;
+  /**
+   * The pass lease (src/lease): confirmed (renewed, one round trip) before each batch of
+   * actions, and looked at before each action. Once it is lost, nothing more is started:
+   * another runner may be acting on the same pools.
+   */
+  lease?: { lostReason(): string | undefined; confirm(): Promise<string | undefined> };
 }
 
 export interface ApplyResult {
@@ -85,8 +73,16 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   const all = [...plan.pools.flatMap((p) => p.actions), ...(plan.orphans?.actions ?? [])];
   let done = 0;
 
-  /** The adapter to act through, or why the action is not tried (its pool was stopped). */
+  const leaseLost = (action: Action): ActionResult | undefined => {
+    const lost = opts.lease?.lostReason();
+    return lost
+      ? { action, status: 'failed', error: { class: 'lease_lost', message: `not tried: ${lost}` } }
+      : undefined;
+  };
+  /** The adapter to act through, or why the action is not tried (the lease was lost, its pool was stopped). */
   const adapterFor = (action: Action): CloudAdapter | ActionResult => {
+    const noLease = leaseLost(action);
+    if (noLease) return noLease;
     const stop = stopped.get(action.pool);
     if (stop)
       return { action, status: 'failed', error: { class: 'auth_stopped', message: `not tried: ${stop}` } };
@@ -207,6 +203,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   // Drains first, in two phases: every agent is disabled before the one session read that
   // step 2 needs (a get_kasms is tens of MB at scale), then each finishes on that read.
   const begun = new Map<number, { adapter: CloudAdapter; steps: DrainStep[] }>();
+  if (all.length > 0) await opts.lease?.confirm();
   const phaseA = drains.map((i) =>
     limit(async () => {
       const a = all[i] as TerminateAction;
@@ -227,9 +224,13 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   await Promise.all(phaseA);
   let sessions: Map<string, number> | { error: unknown } = new Map();
   if (begun.size > 0 && kasm) sessions = await sessionsPerAgent(kasm).catch((error: unknown) => ({ error }));
+  if (begun.size > 0) await opts.lease?.confirm();
   const phaseB = [...begun].map(([i, b]) =>
     limit(async () => {
       const a = all[i] as TerminateAction;
+      // A drain begun (agent disabled, drain tag set) is finished or undone by the next pass (drain.ts).
+      const noLease = leaseLost(a);
+      if (noLease) return finish(i, { ...noLease, steps: b.steps });
       const out: DrainOutcome =
         sessions instanceof Map
           ? await finishDrain(a, b.adapter, kasm!, b.steps, sessions.get(a.instance.serverId) ?? 0)
@@ -243,6 +244,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
     ...plan.pools.flatMap((p) => (stopped.has(p.pool) ? [] : p.tagUpdates)),
     ...(plan.orphans?.tagUpdates ?? []),
   ];
+  if (tagJobs.length > 0 && (await opts.lease?.confirm())) return { results, state, warnings };
   await Promise.all(
     tagJobs.map((t) =>
       limit(async () => {

@@ -18,7 +18,7 @@
  */
 import { CloudError, type CloudAdapter } from '../clouds/types.js';
 import type { KasmAgentsApi } from '../kasm/types.js';
-import { CLEAR_DRAIN, TAG_DRAIN, TAG_DRAIN_AT, unixSeconds } from './tags.js';
+import { CLEAR_DRAIN, TAG_DRAIN, TAG_DRAIN_AT, unixSeconds } from '../clouds/ownership.js';
 import type { DeregisterAction, EnableAction, TerminateAction } from './types.js';
 
 export type DrainStepName = 'recorded' | 'disabled' | 'rechecked' | 'deleted' | 'terminated' | 're-enabled';

@@ -16,8 +16,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/files.js';
-import type { ActionResult } from './apply.js';
-import type { LaunchAction } from './types.js';
+import type { ActionResult, LaunchAction, LaunchIntent } from './types.js';
+
+export type { LaunchIntent } from './types.js';
 
 export const INTENTS_FILE = 'intents.json';
 
@@ -28,16 +29,6 @@ export const INTENTS_FILE = 'intents.json';
  * or more), so a send within this window can never make a second instance.
  */
 export const INTENT_TTL_MS = 15 * 60_000;
-
-export interface LaunchIntent {
-  pool: string;
-  provider: string;
-  serverId: string;
-  idempotencyKey: string;
-  zones: string[];
-  /** ISO time of the pass that first planned it. */
-  at: string;
-}
 
 /** Outcomes that tell us for sure whether the cloud made an instance for a send. */
 const DEFINITE_FAILURE = new Set([

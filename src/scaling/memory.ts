@@ -18,6 +18,8 @@ export const BREAKER_HORIZON_SEC = 24 * 3600;
 export const BREAKER_TRIAL_AFTER_SEC = 3600;
 /** Launch records kept per pool. */
 const LAUNCH_RECORDS_KEPT = 30;
+/** Launch→register times kept per pool (schedule pre-warm lead time, schedule.ts). */
+export const REGISTER_TIMES_KEPT = 20;
 
 export interface BackoffEntry {
   /** ISO time until which launches skip this provider + zone. */
@@ -41,6 +43,12 @@ export interface PoolMemory {
   /** server_id → ISO time its agent was first seen missing/dead/deleting. */
   unhealthySince: Record<string, string>;
   lastPass?: { at: string; result: 'ok' | 'partial' | 'failed' };
+  /**
+   * Seconds from launch to the pass that first saw the agent registered, newest last (at
+   * most REGISTER_TIMES_KEPT). Kept apart from `launches` (which forget after a day) so a
+   * Monday-morning window still has Friday's times to pre-warm by.
+   */
+  registerSeconds?: number[];
 }
 
 export interface ScalingState {
@@ -149,8 +157,13 @@ export function nextPoolMemory(
 ): PoolMemory {
   const nowIso = pass.now.toISOString();
   const launches = (prev?.launches ?? []).map((l) => ({ ...l }));
+  const registerSeconds = [...(prev?.registerSeconds ?? [])];
   for (const o of pass.outcomes) {
     const rec = launches.find((l) => l.serverId === o.serverId);
+    if (rec && !rec.outcome && o.outcome === 'registered') {
+      const sec = Math.round((pass.now.getTime() - Date.parse(rec.at)) / 1000);
+      if (Number.isFinite(sec) && sec >= 0) registerSeconds.push(sec);
+    }
     if (rec && !rec.outcome) Object.assign(rec, { outcome: o.outcome, resolvedAt: nowIso });
     else if (!rec && o.outcome === 'never_registered')
       launches.push({ serverId: o.serverId, at: nowIso, outcome: o.outcome, resolvedAt: nowIso });
@@ -167,6 +180,7 @@ export function nextPoolMemory(
     ...(lastLaunchAt ? { lastLaunchAt } : {}),
     launches: kept,
     unhealthySince,
+    ...(registerSeconds.length ? { registerSeconds: registerSeconds.slice(-REGISTER_TIMES_KEPT) } : {}),
     ...(pass.result
       ? { lastPass: { at: nowIso, result: pass.result } }
       : prev?.lastPass

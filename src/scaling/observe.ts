@@ -8,6 +8,7 @@
 import pLimit from 'p-limit';
 import { InputError, oneLine } from '../core/errors.js';
 import { createAdapter, type AdapterOptions } from '../clouds/index.js';
+import { cloudOf } from '../clouds/registry.js';
 import { CloudError, type CloudAdapter } from '../clouds/types.js';
 import type { AutoscaleConfig, KasmScaleConfig, Provider } from '../config/types.js';
 // Static (it is small): Kasm's three reads go out before the cloud SDKs start loading.
@@ -79,7 +80,7 @@ async function observeProvider(
     name: p.vm_provider_config_name,
     kind: p.vm_provider_name,
     maxInstances: p.max_instances,
-    zones: p.vm_provider_name === 'oci' ? [...p.oci_availability_domains] : [p.gcp_zone],
+    zones: cloudOf(p).zones(p),
     ...(p.spot ? { spot: true } : {}),
   };
   let adapter: CloudAdapter;

@@ -7,9 +7,15 @@
  * kasm-scale installation, or one launched before ids existed) is never an orphan here.
  * Pure, like plan().
  */
-import { TAG_OWNER, TAG_POOL, poolLabel } from '../clouds/ownership.js';
 import type { KasmServer } from '../kasm/types.js';
-import { CLEAR_DRAIN, TAG_ORPHAN_SINCE, drainStepOf, tagTime, unixSeconds } from './tags.js';
+import {
+  CLEAR_DRAIN,
+  TAG_ORPHAN_SINCE,
+  drainStepOf,
+  poolLabel,
+  readMarks,
+  unixSeconds,
+} from '../clouds/ownership.js';
 import type { Action, OrphanInstance, OrphanPlan, PlanInput, TagUpdate } from './types.js';
 
 export const DEFAULT_ORPHAN_GRACE_SEC = 3600;
@@ -36,11 +42,11 @@ export function planOrphans(input: PlanInput, ctx: OrphanDemand | undefined, now
   let kept = 0;
   for (const [providerName, prov] of Object.entries(input.providers)) {
     for (const inst of prov.instances ?? []) {
-      const label = inst.tags?.[TAG_POOL];
-      if (inst.state === 'terminated' || inst.tags?.[TAG_OWNER] !== owner || !label || known.has(label))
-        continue;
+      const marks = readMarks(inst.tags);
+      const label = marks.pool;
+      if (inst.state === 'terminated' || marks.owner !== owner || !label || known.has(label)) continue;
       const pool = `(orphan) ${label}`;
-      const since = tagTime(inst.tags, TAG_ORPHAN_SINCE) ?? now;
+      const since = marks.orphanSince ?? now;
       const agent = ctx?.byId.get(inst.serverId);
       const sessions = ctx ? ctx.sessions(inst.serverId) : 0;
       const info: OrphanInstance = {

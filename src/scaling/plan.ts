@@ -3,73 +3,57 @@
  * pool memory, now). No I/O, no clock, no randomness: the same input gives the same plan,
  * which is what lets property tests check its invariants and lets two runners agree.
  *
- * Per pool (an autoscale config: one provider, one Kasm zone):
- * 1. Clean up our broken instances: never registered within provision_timeout; agent
- *    missing/dead/deleting for provision_timeout. Never one with a session.
- * 2. Scale up until free cores, memory and GPUs are each back at standby (+ waiting
- *    sessions), and to minimum_instances; capped by max_launch_per_pass, the provider's
- *    max_instances (all owned instances of all pools on it), backoff and the breaker.
- * 3. Only when nothing is launched: scale down idle agents of ours (see scale-down.ts).
+ * A pass: judge whether Kasm's answer is usable (else terminate nothing, launch only for
+ * minimum_instances), index it (demand.ts), count each provider's instances and
+ * unconfirmed launches against max_instances, plan each pool, then the orphans (our
+ * instances whose pool left the file, reaped after orphan_grace: orphans.ts).
  *
- * Every removal of a registered agent is a drain (drain.ts carries it out); a drain a
- * killed pass left half-way is finished when the agent should still go, else undone
- * (re-enabled). Our agents whose instance vanished are deregistered; orphans (our
- * instances whose pool left the file) are reaped after orphan_grace (orphans.ts).
+ * Per pool (an autoscale config: one provider, one Kasm zone), in this order:
+ * -. The pool's schedule windows (schedule.ts) decide, at `now`, the standby and minimum
+ *    that launches aim at and those scale-down keeps (pre-warming before a window).
+ * 0. A pool whose provider, instance list or Kasm zone is unknown is reported, not planned.
+ * 1. Tally the zone's agents (zone-tally.ts), size one agent, count the waiting sessions it
+ *    can hold, and assess each of our instances (assess.ts): registered, draining,
+ *    provisioning, or broken (terminated: never registered or unhealthy for
+ *    provision_timeout, never one with a session); our agents whose instance vanished are
+ *    deregistered.
+ * 2. Unconfirmed launches of earlier passes count as pending supply and are resent under
+ *    their own keys.
+ * 3. Scale up (scale-up.ts) until free cores, memory and GPUs are each back at standby
+ *    (+ waiting sessions), and to minimum_instances; capped by the breaker, backoff,
+ *    max_launch_per_pass and the provider's max_instances.
+ * 4. Only when nothing is launched or unconfirmed: scale down idle agents (scale-down.ts).
+ *    Every removal of a registered agent is a drain (drain.ts carries it out).
+ * 5. A drain a killed pass left half-way and that is not finished now is undone (re-enabled);
+ *    stale drain records of enabled agents are cleared.
+ * 6. The actions, each with its reason, in the order apply() runs them; a demand snapshot
+ *    holds back those that need the Kasm API.
  */
 import type { OwnedInstance } from '../clouds/types.js';
 import type { AutoscaleConfig } from '../config/types.js';
-import type { KasmServer, KasmSession } from '../kasm/types.js';
-import {
-  ACTIVE_SESSION,
-  RESOURCES,
-  RESOURCE_WORD,
-  add,
-  agentCapacity,
-  clampZero,
-  fmt,
-  isDockerAgent,
-  isWaiting,
-  sessionSize,
-  sub,
-  zero,
-} from './capacity.js';
+import type { KasmServer } from '../kasm/types.js';
+import { CLEAR_DRAIN, belongsTo, isKnownRegistered } from '../clouds/ownership.js';
+import { add, agentCapacity, zero } from './capacity.js';
+import { assessInstances, emptyAssessment, LIVE_INSTANCE } from './assess.js';
+import { hasSession, indexDemand, sessionCount, waitingOfPool, type DemandIndex } from './demand.js';
 import { resendAction } from './intents.js';
-import { isOurAgentId, launchIdentity } from './launch-ids.js';
-import { activeBackoff, breakerStatus, emptyPoolMemory } from './memory.js';
+import { activeBackoff, emptyPoolMemory } from './memory.js';
 import { planOrphans } from './orphans.js';
+import { scheduledTargets } from './schedule.js';
 import { planScaleDown } from './scale-down.js';
+import { planScaleUp } from './scale-up.js';
 import { resolveAgentSize, splitWaiting } from './sizing.js';
-import {
-  CLEAR_DRAIN,
-  TAG_IDLE_SINCE,
-  TAG_ORPHAN_SINCE,
-  TAG_REGISTERED,
-  belongsTo,
-  drainStepOf,
-  idleSinceOf,
-  isKnownRegistered,
-  parseKasmDate,
-  unixSeconds,
-} from './tags.js';
 import type {
   Action,
-  DeregisterAction,
   EnableAction,
-  LaunchAction,
-  LaunchOutcome,
   Plan,
   PlanInput,
   PoolFigures,
   PoolPlan,
   Resources,
-  TagUpdate,
   TerminateAction,
 } from './types.js';
-
-const UNHEALTHY_AGENT = new Set(['missing', 'dead', 'delete_pending', 'destroying']);
-/** Kasm is already deleting the agent: nothing to drain, the instance can go. */
-const DELETING_AGENT = new Set(['delete_pending', 'destroying']);
-const LIVE_INSTANCE = new Set(['provisioning', 'running']);
+import { tallyZone, type ZoneTally } from './zone-tally.js';
 
 export function plan(input: PlanInput, now: Date): Plan {
   const kasm = judgeKasm(input);
@@ -139,83 +123,6 @@ function judgeKasm(input: PlanInput): { usable: boolean; reason?: string } {
   };
 }
 
-interface DemandIndex {
-  servers: KasmServer[];
-  byId: Map<string, KasmServer>;
-  sessionsByServer: Map<string, KasmSession[]>;
-  waiting: KasmSession[];
-  zoneIdsByName: Map<string, string[]>;
-  zoneNames: Set<string>;
-  unzonedWaiting: number;
-}
-
-function indexDemand(input: PlanInput): DemandIndex {
-  const d = input.demand!;
-  const byId = new Map<string, KasmServer>();
-  for (const s of d.servers) byId.set(s.server_id, s);
-  const sessionsByServer = new Map<string, KasmSession[]>();
-  for (const k of d.kasms) {
-    if (!k.server_id) continue;
-    const list = sessionsByServer.get(k.server_id) ?? [];
-    list.push(k);
-    sessionsByServer.set(k.server_id, list);
-  }
-  const zoneIdsByName = new Map<string, string[]>();
-  for (const z of d.zones)
-    zoneIdsByName.set(z.zone_name, [...(zoneIdsByName.get(z.zone_name) ?? []), z.zone_id]);
-  const waiting = d.kasms.filter(isWaiting);
-  const unzonedWaiting = waiting.filter((k) => !sessionZone(k)).length;
-  return {
-    servers: d.servers,
-    byId,
-    sessionsByServer,
-    waiting,
-    zoneIdsByName,
-    zoneNames: new Set(d.zones.map((z) => z.zone_name)),
-    unzonedWaiting,
-  };
-}
-
-const sessionZone = (k: KasmSession): string | undefined =>
-  (k.zone_name ?? k.server?.zone_name ?? undefined) || undefined;
-
-/** Sessions waiting for an agent in the pool's zone (or without a zone, when it is the only pool). */
-function waitingOfPool(pool: AutoscaleConfig, input: PlanInput, ctx: DemandIndex): KasmSession[] {
-  const onlyPool = input.pools.length === 1;
-  return ctx.waiting.filter((k) => {
-    const z = sessionZone(k);
-    return z === pool.zone_name || (!z && onlyPool);
-  });
-}
-
-function serverInZone(s: KasmServer, zone: string, ctx: DemandIndex): boolean {
-  if (s.zone_name) return s.zone_name === zone;
-  return Boolean(s.zone_id && (ctx.zoneIdsByName.get(zone) ?? []).includes(s.zone_id));
-}
-
-/** Any session at all on the agent (any status, or listed on the server row): it is never terminated. */
-export function hasSession(serverId: string, ctx: DemandIndex): boolean {
-  return (
-    (ctx.sessionsByServer.get(serverId)?.length ?? 0) > 0 || (ctx.byId.get(serverId)?.kasms?.length ?? 0) > 0
-  );
-}
-
-function sessionCount(serverId: string, ctx: DemandIndex): number {
-  return Math.max(
-    ctx.sessionsByServer.get(serverId)?.length ?? 0,
-    ctx.byId.get(serverId)?.kasms?.length ?? 0,
-  );
-}
-
-function usedOn(serverId: string, ctx: DemandIndex): Resources {
-  let used = zero();
-  for (const k of ctx.sessionsByServer.get(serverId) ?? [])
-    if (ACTIVE_SESSION.has(String(k.operational_status))) used = add(used, sessionSize(k));
-  return used;
-}
-
-const minutes = (ms: number) => `${Math.floor(ms / 60_000)} min`;
-
 function planPool(
   pool: AutoscaleConfig,
   input: PlanInput,
@@ -234,6 +141,10 @@ function planPool(
     notes: [],
     outcomes: [],
   };
+  // -. Schedule windows (schedule.ts): what launches aim at, and what scale-down keeps, at `now`.
+  const sched = scheduledTargets(pool, now, input.memory.pools[name]?.registerSeconds);
+  if (sched.info) out.schedule = sched.info;
+  // 0. A pool whose provider, instances or Kasm zone are unknown is reported, not planned.
   const prov = input.providers[providerName];
   if (!prov)
     return {
@@ -255,72 +166,27 @@ function planPool(
     };
 
   const mem = input.memory.pools[name] ?? emptyPoolMemory();
-  const nowMs = now.getTime();
   const owned = prov.instances
     .filter((i) => i.state !== 'terminated' && belongsTo(i, name))
     .sort((a, b) => a.id.localeCompare(b.id));
   const byState: Record<string, number> = {};
   for (const i of owned) byState[i.state] = (byState[i.state] ?? 0) + 1;
-
   const standby: Resources = {
-    cores: pool.standby_cores,
-    memoryMb: pool.standby_memory_mb,
-    gpus: pool.standby_gpus,
+    cores: sched.launch.standby_cores,
+    memoryMb: sched.launch.standby_memory_mb,
+    gpus: sched.launch.standby_gpus,
   };
-  const cleanup: TerminateAction[] = [];
-  const tagUpdates: TagUpdate[] = [];
-  const outcomes: LaunchOutcome[] = [];
-  const unhealthySince: Record<string, string> = {};
-  const unhealthyIds = new Set<string>();
-  let pending = zero();
-  let pendingCount = 0;
-  let freeRegistered = zero();
-  /** Our agents a drain left disabled (still registered, running): finish or undo. */
-  let draining = zero();
-  const drainingIds = new Set<string>();
-  /** Our enabled agents still tagged with a drain step (killed before disabling, or after re-enabling). */
-  const staleDrainTags: typeof owned = [];
-  const vanished: DeregisterAction[] = [];
+
+  // 1. Tally the zone's agents, size one agent, count the waiting sessions it can hold,
+  //    and assess each of our instances (assess.ts).
+  let tally: ZoneTally | undefined;
+  let size: Resources | undefined;
   let waiting = zero();
   let waitingCount = 0;
-  const figuresAgents = { total: 0, running: 0, owned: 0, static: 0, unhealthy: 0 };
-  const sessions = { active: 0, waiting: 0, other: 0 };
-  let size: Resources | undefined;
   let oversized = 0;
-
-  let preempted: PoolPlan['preempted'];
-
+  let assessed = emptyAssessment();
   if (ctx) {
-    const ownedIds = new Set(owned.map((i) => i.serverId));
-    const agents = ctx.servers.filter((s) => isDockerAgent(s) && serverInZone(s, pool.zone_name, ctx));
-    // Our agents whose instance is gone (terminated or preempted elsewhere): Kasm keeps their
-    // record for ever. Recognised by the mark in the server_id (launch-ids.ts). Kasm may still
-    // call such an agent running for a while; its capacity is not there, so it is not free.
-    const listed = new Set(
-      (prov.instances ?? []).filter((i) => i.state !== 'terminated').map((i) => i.serverId),
-    );
-    const gone = agents.filter(
-      (a) =>
-        !listed.has(a.server_id) &&
-        !DELETING_AGENT.has(String(a.operational_status)) &&
-        isOurAgentId(a.server_id, name, input.ownershipId),
-    );
-    const goneIds = new Set(gone.map((a) => a.server_id));
-    for (const a of agents) {
-      figuresAgents.total++;
-      const ours = ownedIds.has(a.server_id);
-      if (ours) figuresAgents.owned++;
-      else figuresAgents.static++;
-      if (UNHEALTHY_AGENT.has(String(a.operational_status))) figuresAgents.unhealthy++;
-      for (const k of ctx.sessionsByServer.get(a.server_id) ?? []) {
-        if (ACTIVE_SESSION.has(String(k.operational_status))) sessions.active++;
-        else sessions.other++;
-      }
-      if (a.enabled && a.operational_status === 'running' && !goneIds.has(a.server_id)) {
-        figuresAgents.running++;
-        freeRegistered = add(freeRegistered, clampZero(sub(agentCapacity(a), usedOn(a.server_id, ctx))));
-      }
-    }
+    tally = tallyZone(pool, owned, ctx, prov.instances ?? [], input.ownershipId);
     const registeredSizes = owned
       .map((i) => ctx.byId.get(i.serverId))
       .filter((a): a is KasmServer => Boolean(a && a.operational_status === 'running'))
@@ -333,155 +199,28 @@ function planPool(
     waitingCount = split.fitCount + split.oversized.count;
     oversized = split.oversized.count;
     if (split.oversized.note) out.notes.push(split.oversized.note);
-    sessions.waiting = waitingCount;
-
-    for (const inst of owned) {
-      const agent = ctx.byId.get(inst.serverId);
-      const live = LIVE_INSTANCE.has(inst.state);
-      const busy = hasSession(inst.serverId, ctx);
-      const age = nowMs - inst.createdAt.getTime();
-      const patch: Record<string, string | null> = {};
-      // Its pool is back in the file: it is no orphan (a later removal starts a new grace).
-      if (inst.tags?.[TAG_ORPHAN_SINCE]) patch[TAG_ORPHAN_SINCE] = null;
-      if (agent) {
-        if (!inst.tags?.[TAG_REGISTERED]) {
-          patch[TAG_REGISTERED] = unixSeconds(now);
-          outcomes.push({ serverId: inst.serverId, outcome: 'registered' });
-        }
-        const status = String(agent.operational_status);
-        const step = drainStepOf(inst);
-        if (status === 'running' && (agent.enabled || step)) {
-          // Idle time is kept while a drain is under way too: an undone drain leaves it right.
-          const idle = idleSinceOf(inst);
-          if (!busy && !idle) patch[TAG_IDLE_SINCE] = unixSeconds(now);
-          if (busy && idle) patch[TAG_IDLE_SINCE] = null;
-        }
-        if (status === 'running' && agent.enabled) {
-          if (step) staleDrainTags.push(inst);
-        } else if (status === 'running' && step) {
-          // Disabled by our drain: not free to Kasm; counted only with the action that ends the drain.
-          drainingIds.add(inst.id);
-          draining = add(draining, clampZero(sub(agentCapacity(agent), usedOn(inst.serverId, ctx))));
-        } else if (DELETING_AGENT.has(status) && live) {
-          unhealthyIds.add(inst.id);
-          if (busy) out.notes.push(`agent ${inst.serverId} is ${status} but has sessions: kept`);
-          else if (inst.state !== 'terminating')
-            cleanup.push(
-              terminate(
-                pool,
-                inst,
-                'deregistered',
-                `terminate: Kasm has its agent ${status} (deregistered), no sessions`,
-                false,
-              ),
-            );
-        } else if (status === 'starting' && live) {
-          if (size) pending = add(pending, size);
-          pendingCount++;
-        } else if (UNHEALTHY_AGENT.has(status)) {
-          const since =
-            parseKasmDate(agent.last_reported) ??
-            (mem.unhealthySince[inst.serverId] ? new Date(mem.unhealthySince[inst.serverId]) : now);
-          unhealthySince[inst.serverId] = since.toISOString();
-          unhealthyIds.add(inst.id);
-          const long = nowMs - since.getTime() >= pool.provision_timeout * 1000;
-          if (long && !busy && inst.state !== 'terminating')
-            cleanup.push(
-              terminate(
-                pool,
-                inst,
-                'unhealthy',
-                `terminate: agent ${status} for ${minutes(nowMs - since.getTime())} (≥ provision_timeout ${pool.provision_timeout} s), no sessions; replaced if standby needs it`,
-                true,
-              ),
-            );
-          else if (long && busy) out.notes.push(`agent ${inst.serverId} is ${status} but has sessions: kept`);
-        }
-      } else if (live) {
-        if (age < pool.provision_timeout * 1000) {
-          if (size) pending = add(pending, size);
-          pendingCount++;
-        } else if (busy) {
-          out.notes.push(`instance ${inst.name} has no agent in Kasm but sessions name it: kept`);
-        } else if (isKnownRegistered(inst)) {
-          cleanup.push(
-            terminate(
-              pool,
-              inst,
-              'orphan_agent_gone',
-              `terminate: its agent was registered once and is no longer in Kasm (age ${minutes(age)}), no sessions`,
-              false,
-            ),
-          );
-        } else {
-          cleanup.push(
-            terminate(
-              pool,
-              inst,
-              'never_registered',
-              `terminate: never registered as an agent within provision_timeout ${pool.provision_timeout} s (age ${minutes(age)})`,
-              false,
-            ),
-          );
-          outcomes.push({ serverId: inst.serverId, outcome: 'never_registered' });
-        }
-      }
-      if (Object.keys(patch).length)
-        tagUpdates.push({
-          pool: name,
-          provider: providerName,
-          instance: inst,
-          patch,
-          reason: tagReason(patch),
-        });
-    }
-
-    // Deregistered once silent for provision_timeout; on a spot provider the instance was
-    // preempted: deregistered at once (the cloud took it), its sessions counted as lost once.
-    const lost = { agents: [] as string[], sessionsLost: 0 };
-    for (const a of gone) {
-      const firstNotice = !mem.unhealthySince[a.server_id];
-      const since =
-        parseKasmDate(a.last_reported) ??
-        (mem.unhealthySince[a.server_id] ? new Date(mem.unhealthySince[a.server_id]) : now);
-      unhealthySince[a.server_id] = (firstNotice && prov.spot ? now : since).toISOString();
-      const sessionsOn = sessionCount(a.server_id, ctx);
-      if (prov.spot && firstNotice) {
-        lost.agents.push(a.server_id);
-        lost.sessionsLost += sessionsOn;
-      }
-      if (!prov.spot && nowMs - since.getTime() < pool.provision_timeout * 1000) continue;
-      if (sessionsOn > 0) {
-        out.notes.push(
-          prov.spot
-            ? `agent ${a.server_id} was preempted with ${sessionsOn} session(s) on it: deregistered once Kasm has ended them (delete_server refuses an agent with sessions)`
-            : `agent ${a.server_id} has no instance any more but Kasm lists sessions on it: not deregistered`,
-        );
-        continue;
-      }
-      vanished.push({
-        kind: 'deregister',
-        pool: name,
-        provider: providerName,
-        cause: prov.spot ? 'preempted' : 'instance_gone',
-        serverId: a.server_id,
-        reason: prov.spot
-          ? `deregister: its spot instance is gone (preempted); the agent (${a.operational_status}) has no sessions`
-          : `deregister: its instance is gone and the agent (${a.operational_status}) has not reported for ${minutes(nowMs - since.getTime())} (≥ provision_timeout ${pool.provision_timeout} s)`,
-      });
-    }
-    if (lost.agents.length) {
-      preempted = { ...lost, agents: lost.agents.sort() };
-      out.notes.push(
-        `${lost.agents.length} spot instance(s) preempted; ${lost.sessionsLost} session(s) lost to preemption`,
-      );
-    }
+    tally.sessions.waiting = waitingCount;
+    assessed = assessInstances({
+      pool,
+      gone: tally.gone,
+      spot: prov.spot === true,
+      owned,
+      ctx,
+      mem,
+      size,
+      now,
+    });
+    out.notes.push(...assessed.notes);
   } else {
     size = resolveAgentSize(pool, [], prov.agentSize);
   }
+  const { cleanup, tagUpdates, outcomes, unhealthySince, unhealthyIds, drainingIds, draining } = assessed;
+  const freeRegistered = tally?.freeRegistered ?? zero();
+  let pending = assessed.pending;
+  let pendingCount = assessed.pendingCount;
 
-  // Launches an earlier pass sent but the cloud does not list yet are pending supply, sent
-  // again under their own keys (intents.ts): never launched a second time under new ones.
+  // 2. Launches an earlier pass sent but the cloud does not list yet are pending supply, sent
+  //    again under their own keys (intents.ts): never launched a second time under new ones.
   const unconfirmed = (input.intents ?? []).filter((i) => i.pool === name && i.provider === providerName);
   if (size) pending = unconfirmed.reduce((p) => add(p, size), pending);
   pendingCount += unconfirmed.length;
@@ -499,109 +238,32 @@ function planPool(
   const liveCount =
     owned.filter((i) => LIVE_INSTANCE.has(i.state) && !cleaned.has(i.id)).length + unconfirmed.length;
 
-  // ---- scale up ----
-  let nDemand = 0;
-  let binding: { r: (typeof RESOURCES)[number]; n: number } | undefined;
-  if (ctx) {
-    for (const r of RESOURCES) {
-      const deficit = need[r] - decisionFree[r];
-      if (deficit <= 1e-9) continue;
-      if (!size) {
-        out.notes.push(
-          `free ${RESOURCE_WORD[r]} ${fmt(r, decisionFree[r])} < needed ${fmt(r, need[r])}, but the agent size is unknown (set agent_*_override or check the shape)`,
-        );
-        continue;
-      }
-      if (size[r] <= 0) {
-        out.notes.push(
-          `free ${RESOURCE_WORD[r]} ${fmt(r, decisionFree[r])} < needed ${fmt(r, need[r])}, but agents of this pool have no ${RESOURCE_WORD[r]}`,
-        );
-        continue;
-      }
-      const n = Math.ceil(deficit / size[r] - 1e-9);
-      if (n > nDemand) {
-        nDemand = n;
-        binding = { r, n };
-      }
-    }
-  }
-  const nMin = Math.max(0, pool.minimum_instances - liveCount);
-  const want = Math.max(nDemand, nMin);
-  let n = want;
-  const launches: LaunchAction[] = [];
-  if (want > 0) {
-    const zones = prov.zones.filter((z) => !activeBackoff(input.memory, providerName, z, now));
-    // This pass's never-registered findings count at once (no launch into a known-broken pool).
-    const nowIso = now.toISOString();
-    const known = new Set(mem.launches.map((l) => l.serverId));
-    const withThisPass = {
-      ...mem,
-      launches: [
-        ...mem.launches.map((l) =>
-          !l.outcome && outcomes.some((o) => o.serverId === l.serverId && o.outcome === 'never_registered')
-            ? { ...l, outcome: 'never_registered' as const, resolvedAt: nowIso }
-            : l,
-        ),
-        ...outcomes
-          .filter((o) => o.outcome === 'never_registered' && !known.has(o.serverId))
-          .map((o) => ({ serverId: o.serverId, at: nowIso, outcome: o.outcome, resolvedAt: nowIso })),
-      ],
-    };
-    const breaker = breakerStatus(withThisPass, now);
-    if (breaker.open) {
-      const trial = breaker.trialAt && nowMs >= breaker.trialAt.getTime() && pendingCount === 0;
-      out.notes.push(
-        `stopped launching: ${breaker.failed} of the last ${breaker.resolved} launches never registered as agents; check the startup script` +
-          (trial
-            ? ' (one trial launch now)'
-            : breaker.trialAt
-              ? `; one trial launch is allowed from ${breaker.trialAt.toISOString()}`
-              : ''),
-      );
-      n = trial ? Math.min(n, 1) : 0;
-    }
-    if (n > 0 && zones.length === 0) {
-      const until = prov.zones
-        .map((z) => activeBackoff(input.memory, providerName, z, now)?.until)
-        .filter(Boolean)
-        .sort()[0];
-      out.notes.push(
-        `every zone of ${providerName} is in backoff after capacity/quota errors (until ${until})`,
-      );
-      n = 0;
-    }
-    if (n > pool.max_launch_per_pass) {
-      out.notes.push(`launching ${pool.max_launch_per_pass} of ${n} this pass (max_launch_per_pass)`);
-      n = pool.max_launch_per_pass;
-    }
-    const headroom = Math.max(0, prov.maxInstances - providerCount[providerName]);
-    if (n > headroom) {
-      out.notes.push(
-        `launching ${headroom} of ${n}: provider ${providerName} has ${providerCount[providerName]} of max_instances ${prov.maxInstances}`,
-      );
-      n = headroom;
-    }
-    for (let slot = 0; slot < n; slot++) {
-      const id = launchIdentity(name, now, slot, owned.length, input.ownershipId);
-      const byDemand = slot < nDemand && binding;
-      const r = binding?.r ?? 'cores';
-      const reason = byDemand
-        ? `launch: free ${RESOURCE_WORD[r]} ${fmt(r, decisionFree[r])} < standby ${fmt(r, standby[r])}${waiting[r] > 0 ? ` + waiting ${fmt(r, waiting[r])}` : ''}`
-        : `launch: ${liveCount} instance(s) < minimum_instances ${pool.minimum_instances}`;
-      launches.push({
-        kind: 'launch',
-        pool: name,
-        provider: providerName,
-        cause: byDemand ? (waiting[r] > 0 ? 'waiting' : 'standby') : 'minimum',
-        ...id,
-        zones,
-        reason: n > 1 ? `${reason} (${slot + 1} of ${n})` : reason,
-      });
-    }
-    providerCount[providerName] += n;
-  }
+  // 3. Scale up (scale-up.ts).
+  const up = planScaleUp({
+    pool: { ...pool, minimum_instances: sched.launch.minimum_instances },
+    input,
+    prov,
+    mem,
+    measured: ctx !== undefined,
+    need,
+    decisionFree,
+    standby,
+    waiting,
+    size,
+    liveCount,
+    outcomes,
+    pendingCount,
+    ownedCount: owned.length,
+    providerInstances: providerCount[providerName],
+    now,
+  });
+  out.notes.push(...up.notes);
+  // The schedule's words (window in force, pre-warm) end each launch's reason.
+  const launches = up.launches.map((l) => ({ ...l, reason: l.reason + sched.reasonSuffix }));
+  const want = up.want;
+  providerCount[providerName] += launches.length;
 
-  // ---- scale down (never in a pass that launches for this pool) ----
+  // 4. Scale down, never in a pass that launches for this pool (scale-down.ts).
   let down: TerminateAction[] = [];
   const lastLaunch = Math.max(
     mem.lastLaunchAt ? Date.parse(mem.lastLaunchAt) : 0,
@@ -620,13 +282,20 @@ function planPool(
         ctx.byId.has(i.serverId),
     ).length;
     const sd = planScaleDown({
-      pool,
+      pool: { ...pool, ...sched.keep },
       owned,
       ctx: { byId: ctx.byId, hasSession: (id) => hasSession(id, ctx) },
       excluded: cleaned,
       draining: drainingIds,
       freeRegistered: add(freeRegistered, draining),
-      need,
+      need: add(
+        {
+          cores: sched.keep.standby_cores,
+          memoryMb: sched.keep.standby_memory_mb,
+          gpus: sched.keep.standby_gpus,
+        },
+        waiting,
+      ),
       liveCount: healthyCount,
       lastLaunch,
       careful: input.careful,
@@ -636,7 +305,7 @@ function planPool(
     out.notes.push(...sd.notes);
   }
 
-  // A drain that is not finished this pass is undone: no agent of ours stays disabled without a reason.
+  // 5. A drain that is not finished this pass is undone: no agent of ours stays disabled without a reason.
   const going = new Set([...cleanup, ...down].map((t) => t.instance.id));
   const undo: EnableAction[] = [];
   for (const inst of owned.filter((i) => drainingIds.has(i.id) && !going.has(i.id))) {
@@ -655,7 +324,7 @@ function planPool(
       reason: `re-enable: a drain left this agent disabled and ${why}`,
     });
   }
-  for (const inst of staleDrainTags.filter((i) => !going.has(i.id))) {
+  for (const inst of assessed.staleDrainTags.filter((i) => !going.has(i.id))) {
     tagUpdates.push({
       pool: name,
       provider: providerName,
@@ -665,15 +334,16 @@ function planPool(
     });
   }
 
-  let actions: Action[] = [...cleanup, ...resends, ...launches, ...down, ...undo, ...vanished];
+  // 6. The actions in the order apply() runs them; a snapshot holds back those that need Kasm.
+  let actions: Action[] = [...cleanup, ...resends, ...launches, ...down, ...undo, ...assessed.vanished];
   if (input.kasmWritable === false) {
     const held = { actions, notes: out.notes };
     withoutKasmWrites(held);
     actions = held.actions;
   }
   const figures: PoolFigures = {
-    agents: figuresAgents,
-    sessions,
+    agents: tally?.figuresAgents ?? { total: 0, running: 0, owned: 0, static: 0, unhealthy: 0 },
+    sessions: tally?.sessions ?? { active: 0, waiting: 0, other: 0 },
     freeRegistered,
     pending,
     draining,
@@ -693,33 +363,6 @@ function planPool(
     tagUpdates: ctx ? tagUpdates.filter((t) => !going.has(t.instance.id)) : [],
     outcomes,
     ...(ctx ? { unhealthySince } : {}),
-    ...(preempted ? { preempted } : {}),
+    ...(assessed.preempted ? { preempted: assessed.preempted } : {}),
   };
-}
-
-function terminate(
-  pool: AutoscaleConfig,
-  instance: OwnedInstance,
-  cause: TerminateAction['cause'],
-  reason: string,
-  drain: boolean,
-): TerminateAction {
-  return {
-    kind: 'terminate',
-    pool: pool.autoscale_config_name,
-    provider: pool.vm_provider_config_name,
-    cause,
-    instance,
-    drain,
-    reason,
-  };
-}
-
-function tagReason(patch: Record<string, string | null>): string {
-  const parts: string[] = [];
-  if (TAG_REGISTERED in patch) parts.push('agent registered');
-  if (TAG_ORPHAN_SINCE in patch) parts.push('its pool is in the config file again');
-  if (patch[TAG_IDLE_SINCE] === null) parts.push('agent busy again');
-  else if (TAG_IDLE_SINCE in patch) parts.push('agent idle, no sessions');
-  return parts.join('; ');
 }

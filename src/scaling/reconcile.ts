@@ -8,10 +8,11 @@ import type { Output } from '../core/output.js';
 import type { AdapterOptions } from '../clouds/index.js';
 import { ownershipIdOf } from '../clouds/ownership.js';
 import type { AutoscaleConfig, KasmScaleConfig } from '../config/types.js';
+import { acquireLease } from '../lease/registry.js';
+import type { LeaseOptions } from '../lease/types.js';
 import { applyPlan, plannedResults, type ActionResult } from './apply.js';
 import { decide } from './decide.js';
 import { afterApply, readIntents, withPlannedLaunches, writeIntents } from './intents.js';
-import { acquireLock } from './lock.js';
 import { nextPoolMemory, type ScalingState } from './memory.js';
 import { observe } from './observe.js';
 import { readState, writeState } from './state.js';
@@ -35,6 +36,8 @@ export interface PassOptions {
   allowKasmAutoscaler?: boolean;
   /** --keep-orphans: list orphans, never reap them. */
   keepOrphans?: boolean;
+  /** Lease clock, timer and in-cluster paths (tests, KASM_SCALE_NOW); the config says which lease. */
+  lease?: Pick<LeaseOptions, 'clock' | 'every' | 'serviceAccountPrefix'>;
   out: Output;
 }
 
@@ -51,6 +54,8 @@ export interface PassResult {
   poolResults: Record<string, 'ok' | 'partial' | 'failed'>;
   /** Set when the state file could not be saved after acting (a warning; exit 3). */
   stateNotSaved?: boolean;
+  /** Why the pass lease was lost while it ran: it stopped acting then (exit 4). */
+  leaseLost?: string;
 }
 
 export function selectPools(config: KasmScaleConfig, only: string[] = []): AutoscaleConfig[] {
@@ -88,7 +93,9 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
   };
   const pools = selectPools(opts.config, opts.only);
   // A dry run changes nothing, so it neither waits for nor blocks a real pass.
-  const lock = opts.dryRun ? undefined : await acquireLock(opts.stateDir, { warn });
+  const lock = opts.dryRun
+    ? undefined
+    : await acquireLease(opts.config, { ...opts.lease, warn, stateDir: opts.stateDir });
   try {
     const loaded = await readState(opts.stateDir, { now: opts.now });
     if (loaded.note) warn(`${loaded.note}; this pass removes no idle agents`);
@@ -167,6 +174,7 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
         scriptTokens: (poolName) => scriptTokens(opts, poolName, obs.demand),
         onProgress: (done, all, r) =>
           progress?.update(`reconcile: ${done}/${all} ${r.action.kind} ${r.status}`),
+        ...(lock ? { lease: lock } : {}),
       });
       progress?.stop();
       results = applied.results;
@@ -177,6 +185,8 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
     }
     await Promise.all([...obs.adapters.values()].map((a) => a.close?.().catch(() => {})));
 
+    const leaseLost = lock?.lostReason();
+    if (leaseLost) warn(`${leaseLost}; this pass stopped acting`);
     const poolResults = poolOutcome(decided, results);
     let stateNotSaved = false;
     if (!opts.dryRun) {
@@ -202,6 +212,7 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
       ...(state.lastSuccessAt ? { lastSuccessAt: state.lastSuccessAt } : {}),
       poolResults,
       ...(stateNotSaved ? { stateNotSaved } : {}),
+      ...(leaseLost ? { leaseLost } : {}),
     };
   } finally {
     await lock?.release();

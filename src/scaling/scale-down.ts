@@ -22,7 +22,7 @@ import type { OwnedInstance } from '../clouds/types.js';
 import type { AutoscaleConfig } from '../config/types.js';
 import type { KasmServer } from '../kasm/types.js';
 import { RESOURCES, RESOURCE_WORD, agentCapacity, fmt, sub } from './capacity.js';
-import { idleSinceOf } from './tags.js';
+import { idleSinceOf } from '../clouds/ownership.js';
 import type { Resources, TerminateAction } from './types.js';
 
 export interface ScaleDownInput {

@@ -38,6 +38,7 @@ const StateSchema = z.object({
       ),
       unhealthySince: z.record(z.string(), iso),
       lastPass: z.object({ at: iso, result: z.enum(['ok', 'partial', 'failed']) }).optional(),
+      registerSeconds: z.array(z.number().nonnegative()).optional(),
     }),
   ),
   backoff: z.record(

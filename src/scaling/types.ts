@@ -3,11 +3,12 @@
  * decided, what apply() did. Plain data only, so plan() stays a pure function and the
  * report can print any of it.
  */
+import type { CloudName } from '../clouds/registry.js';
 import type { AgentSize, OwnedInstance } from '../clouds/types.js';
 import type { AutoscaleConfig } from '../config/types.js';
 import type { DemandSnapshot } from '../kasm/types.js';
-import type { LaunchIntent } from './intents.js';
 import type { ScalingState } from './memory.js';
+import type { ScheduleInfo } from './schedule.js';
 
 /** cores, MB of memory, GPUs: the three resources Kasm's standby settings speak of. */
 export interface Resources {
@@ -19,7 +20,7 @@ export interface Resources {
 /** What observe() knows about one provider (a `vm_provider_config_name`). */
 export interface ProviderSupply {
   name: string;
-  kind: 'oci' | 'gcp';
+  kind: CloudName;
   maxInstances: number;
   /** Launch targets in order of preference (OCI ADs, GCP zone). */
   zones: string[];
@@ -185,6 +186,8 @@ export interface PoolPlan {
    * the sessions Kasm still listed on them (lost with the instance).
    */
   preempted?: { agents: string[]; sessionsLost: number };
+  /** The pool's schedule at `now`: the window in force, the next change, a pre-warm (schedule.ts). */
+  schedule?: ScheduleInfo;
 }
 
 /** An instance we own (our ownership id) whose pool is no longer in the file. */
@@ -219,3 +222,34 @@ export interface Plan {
 }
 
 export type { DemandSnapshot };
+
+/** kept: a drain found a session (or Kasm refused to delete the agent) and undid itself. */
+export type ActionStatus = 'planned' | 'done' | 'failed' | 'kept';
+
+export interface ActionResult {
+  action: Action;
+  status: ActionStatus;
+  /** Error class: a CloudError kind, or 'auth_stopped' (not tried after an auth error), 'unknown'. */
+  error?: { class: string; message: string };
+  requestId?: string;
+  /** The zone a launch landed in, and the instance it made. */
+  zone?: string;
+  instanceId?: string;
+  /** Zones that answered capacity/quota before it landed (or failed). */
+  zonesTried?: string[];
+  /** Drain steps carried out (drain.ts), in order. */
+  steps?: string[];
+  /** Why a drain kept the agent. */
+  note?: string;
+}
+
+/** A launch sent but not yet seen as an instance, kept so the next pass resends the same idempotency key (intents.ts). */
+export interface LaunchIntent {
+  pool: string;
+  provider: string;
+  serverId: string;
+  idempotencyKey: string;
+  zones: string[];
+  /** ISO time of the pass that first planned it. */
+  at: string;
+}

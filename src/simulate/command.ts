@@ -13,6 +13,7 @@ import { assertReplaceable, expandHome, readInput, writeFileAtomic } from '../co
 import { formatClock } from './chart.js';
 import { dayClock } from './report.js';
 import type { DemandStep } from './trace.js';
+import type { TraceFault } from './trace-faults.js';
 import type { ConfigDocument } from './world.js';
 import type { SimEvent, SimulationResult } from './engine.js';
 
@@ -42,6 +43,7 @@ interface RunSpec {
   config?: KasmScaleConfig;
   steps: DemandStep[];
   events?: SimEvent[];
+  faults?: TraceFault[];
   start: number;
   fromSec: number;
   toSec: number;
@@ -90,6 +92,7 @@ async function runOne(spec: RunSpec, out: Output, onLine: (line: string) => void
       world,
       steps: spec.steps,
       events: spec.events ?? [],
+      faults: spec.faults ?? [],
       stepSec: spec.stepSec,
       fromSec: spec.fromSec,
       toSec: spec.toSec,
@@ -183,14 +186,22 @@ export async function simulateCommand(o: SimulateOptions, out: Output): Promise<
     });
   const stepMin = parseStep(o.step, 5);
   if (o.svg) await assertReplaceable(expandHome(o.svg));
-  const { parseTrace, resolveTrace } = await import('./trace.js');
+  const { parseTraceFile, resolveTrace } = await import('./trace.js');
+  const { checkFaultProviders } = await import('./trace-faults.js');
   const tracePath = resolveTrace(o.trace);
   const text = (await readInput(tracePath, 'trace file')).toString('utf8');
-  const steps = parseTrace(text, o.trace === '-' ? 'stdin' : basename(tracePath));
+  const { steps, faults } = parseTraceFile(text, o.trace === '-' ? 'stdin' : basename(tracePath));
   const { loadConfig, resolveConfigPath } = await import('../config/load.js');
   const files = [o.file, ...(o.compare ? [o.compare] : [])];
   const configs = await Promise.all(files.map((f) => loadConfig(f, { onWarning: (w) => out.warn(w) })));
   for (const c of configs) checkZones(c, steps);
+  // A fault hits the providers of that name; with --compare, a config without it is not hit
+  // (an on-demand config has no spot provider to lose), but a name in neither is a typo.
+  checkFaultProviders(
+    faults,
+    [...new Set(configs.flatMap((c) => c.providers.map((p) => p.vm_provider_config_name)))],
+    configs.map((c) => basename(c.file)).join(' or '),
+  );
   const names = files.map((f) => basename(resolveConfigPath(f)));
   if (names.length === 2 && names[0] === names[1])
     names.splice(0, 2, resolveConfigPath(files[0]), resolveConfigPath(files[1]));
@@ -204,6 +215,7 @@ export async function simulateCommand(o: SimulateOptions, out: Output): Promise<
         name: names[i],
         config: configs[i],
         steps,
+        faults,
         start: Date.UTC(2025, 0, 6),
         fromSec,
         toSec: 24 * 3600,

@@ -14,10 +14,16 @@ export const DEMO_DATE = Date.UTC(2025, 0, 6);
 export function demoDocument(): ConfigDocument {
   return {
     providers: [
-      emulatedOciProvider(ociDemoKey(), { max_instances: 20 }),
+      // Prices of the order of the clouds' on-demand list prices for these sizes, in one
+      // currency so the demo's cost is one figure; set your own contract's in your config.
+      emulatedOciProvider(ociDemoKey(), {
+        max_instances: 20,
+        price: { instance_hour: 0.074, currency: 'USD' },
+      }),
       emulatedGcpProvider(gcpDemoServiceAccount(GCP_PROJECT), {
         machineType: 'e2-standard-4',
         max_instances: 8,
+        price: { instance_hour: 0.134, currency: 'USD' },
       }),
     ],
     autoscale: [

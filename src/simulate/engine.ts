@@ -11,11 +11,13 @@
  * instance-time. Nothing sleeps: the emulators compute state from the injected clock.
  */
 import { Writable } from 'node:stream';
-import { isOwned } from '../clouds/ownership.js';
 import { createOutput } from '../core/output.js';
 import { runPass, type PassResult } from '../scaling/reconcile.js';
 import type { ActionResult } from '../scaling/apply.js';
+import { addMoney, hourlyRate, roundMoney, type Money } from '../cost/money.js';
+import { faultDriver } from './faults.js';
 import { demandAt, type DemandStep } from './trace.js';
+import type { TraceFault } from './trace-faults.js';
 import type { World } from './world.js';
 
 export interface DemandGroup {
@@ -43,6 +45,8 @@ export interface EngineOptions {
   fromSec?: number;
   toSec?: number;
   events?: SimEvent[];
+  /** The trace's preemption and outage windows per provider. */
+  faults?: TraceFault[];
   concurrency?: number;
   /** Called after each pass (progress, brief lines). */
   onPass?: (pass: PassRecord, index: number, total: number) => void;
@@ -112,6 +116,16 @@ export interface Totals {
   /** Launches that landed only after another AD/zone answered out of capacity. */
   launchesMoved: number;
   launchesByZone: Record<string, number>;
+  /** Instance-hours per vm_provider_config_name. */
+  instanceHoursByProvider: Record<string, number>;
+  /** Cost of the instance-hours of providers with a `price`, per currency (empty: none priced). */
+  cost: Money;
+  /** Instance-hours of providers without a price (not in `cost`). */
+  unpricedInstanceHours: number;
+  /** Instances the cloud took away (trace preemption faults). */
+  preemptions: number;
+  /** Sessions that were running on a preempted instance (their users reconnect and wait again). */
+  sessionsLostToPreemption: number;
 }
 
 export interface SimulationResult {
@@ -181,6 +195,20 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
   const warnings = new Set<string>();
   const notes = new Set<string>();
   let instanceMs = 0;
+  const instanceMsByProvider = new Map<string, number>();
+  let preemptions = 0;
+  let sessionsLost = 0;
+  /** Agents whose instance the cloud took: nothing can start on them any more. */
+  const preemptedServers = new Set<string>();
+  const faults = (o.faults ?? []).filter((f) => {
+    const p = world.config.providers.find((x) => x.vm_provider_config_name === f.provider);
+    if (f.kind !== 'preemption' || !p || world.canPreempt(p.vm_provider_name)) return true;
+    notes.add(
+      `${f.provider}: the ${p.vm_provider_name} emulator cannot preempt instances; its preemption faults were left out`,
+    );
+    return false;
+  });
+  const driver = faultDriver(world, faults);
   const oversized = new Map<string, { passes: number; most: number; note: string }>();
 
   const setDemand = (groups: DemandGroup[]) => {
@@ -225,6 +253,12 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
     }
   };
 
+  /** The Kasm session of a tracked kind (`zone|cores|memoryMb|gpus`). */
+  const sessionOf = (kind: string) => {
+    const [zone, cores, memoryMb, gpus] = kind.split('|');
+    return { zone_name: zone, cores: Number(cores), memory: Number(memoryMb) * MB, gpus: Number(gpus) };
+  };
+
   /** Kasm places waiting sessions; note when ours got an agent, forget ones Kasm dropped. */
   const place = () => {
     world.kasm.assignWaitingSessions();
@@ -237,20 +271,59 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
             done.push(s); // its agent went away: the session ended with it
             return false;
           }
-          if (s.assigned === undefined && placed.get(s.id)) s.assigned = world.now();
+          const server = placed.get(s.id);
+          if (s.assigned === undefined && server && preemptedServers.has(server)) {
+            // Kasm placed it on an agent whose instance is gone (Kasm has not noticed yet):
+            // the session cannot start there; its user is still waiting and tries again.
+            world.kasm.removeSession(s.id);
+            s.id = world.kasm.addSession({ ...sessionOf(kind), operational_status: 'requested' }).kasm_id;
+            return true;
+          }
+          if (s.assigned === undefined && server) s.assigned = world.now();
           return true;
         }),
       );
     }
   };
 
-  const aliveInstances = (): number => {
-    let n = 0;
-    for (const i of world.oci?.instances ?? [])
-      if (isOwned(i.freeformTags) && i.lifecycleState !== 'TERMINATED') n++;
-    for (const i of world.gcp?.instances() ?? [])
-      if (isOwned(i.labels as Record<string, string>) && i.status !== 'TERMINATED') n++;
-    return n;
+  /** Instance-time of the minute that passes now, per provider (every instance not terminated). */
+  const countInstanceTime = (ms: number) => {
+    for (const i of world.owned()) {
+      if (!i.alive) continue;
+      instanceMs += ms;
+      instanceMsByProvider.set(i.provider, (instanceMsByProvider.get(i.provider) ?? 0) + ms);
+    }
+  };
+
+  /**
+   * The cloud takes instances away: sessions on their agents end there (counted as lost);
+   * their users come back at once and wait for capacity like new arrivals.
+   */
+  const preemptNow = (t: number, minutes: number) => {
+    const gone = driver.tick(t, minutes);
+    if (!gone.length) return;
+    preemptions += gone.length;
+    const servers = new Set(gone.map((g) => g.instance.serverId).filter(Boolean));
+    for (const id of servers) preemptedServers.add(id!);
+    const onThem = new Set(
+      world.kasm
+        .state()
+        .sessions.filter((s) => s.server_id && servers.has(s.server_id))
+        .map((s) => s.kasm_id),
+    );
+    if (!onThem.size) return;
+    for (const [kind, list] of live)
+      live.set(
+        kind,
+        list.filter((s) => {
+          if (!onThem.has(s.id)) return true;
+          world.kasm.removeSession(s.id);
+          sessionsLost++;
+          done.push(s);
+          return false;
+        }),
+      );
+    if (current) setDemand(current);
   };
 
   let fired = 0;
@@ -259,7 +332,7 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
   for (let k = 0; k < total; k++) {
     const t = fromSec + k * stepSec;
     if (world.now() < at(t)) world.advance(at(t) - world.now());
-    const eventLines: string[] = [];
+    const eventLines: string[] = driver.changes(t);
     while (fired < events.length && events[fired].at <= t) {
       events[fired].apply(world);
       eventLines.push(events[fired].label);
@@ -267,6 +340,7 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
     }
     let groups: DemandGroup[] = demandAt(o.steps, t);
     if (groups !== current) setDemand((current = groups));
+    preemptNow(t, 0);
     place();
 
     const result = await runPass({
@@ -303,10 +377,11 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
       // Let the event loop run between ticks, so Ctrl-C and SIGTERM are handled promptly
       // even when a tick has thousands of sessions to place.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      instanceMs += aliveInstances() * TICK_SEC * 1000;
+      countInstanceTime(TICK_SEC * 1000);
       world.advance(TICK_SEC * 1000);
       groups = demandAt(o.steps, t + s);
       if (groups !== current) setDemand((current = groups));
+      preemptNow(t + s, TICK_SEC / 60);
       place();
     }
     if (stepSec % TICK_SEC) world.advance((stepSec % TICK_SEC) * 1000);
@@ -340,11 +415,33 @@ export async function simulate(o: EngineOptions): Promise<SimulationResult> {
       failures: actions.filter((a) => a.status === 'failed').length,
       launchesMoved: launches.filter((a) => (a.zonesTried?.length ?? 0) > 0).length,
       launchesByZone,
+      ...costOf(instanceMsByProvider),
+      preemptions,
+      sessionsLostToPreemption: sessionsLost,
     },
     warnings: [...warnings],
     notes: [...notes],
     oversized: oversizedWarnings(oversized),
   };
+
+  function costOf(byProvider: Map<string, number>) {
+    const hours: Record<string, number> = {};
+    const cost: Money = {};
+    let unpriced = 0;
+    for (const [name, ms] of [...byProvider].sort(([a], [b]) => a.localeCompare(b))) {
+      const h = ms / 3_600_000;
+      hours[name] = Math.round(h * 100) / 100;
+      const p = world.config.providers.find((x) => x.vm_provider_config_name === name);
+      if (p?.price)
+        addMoney(cost, p.price.currency, h * hourlyRate(p.price, world.shapes.get(name)?.gpus ?? 0));
+      else unpriced += h;
+    }
+    return {
+      instanceHoursByProvider: hours,
+      cost: roundMoney(cost),
+      unpricedInstanceHours: Math.round(unpriced * 100) / 100,
+    };
+  }
 
   function sampleOf(t: number, r: PassResult, demand: number): Sample {
     const pools: Record<string, PoolSample> = {};

@@ -1,5 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../core/errors.js';
+import { parse as parseYaml } from 'yaml';
+import { InputError, oneLine } from '../core/errors.js';
+import { parseClock } from './clock.js';
+import { parseFaults, type TraceFault } from './trace-faults.js';
+
+export { parseClock } from './clock.js';
 
 /**
  * A demand trace for `simulate` (format in docs/scheduling.md, "Demand traces"): rows of
@@ -41,16 +46,6 @@ export function resolveTrace(arg: string): string {
     });
   }
   return fileURLToPath(new URL(`${name}.csv`, EXAMPLES));
-}
-
-export function parseClock(text: string, where: string): number {
-  const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
-  if (!m || Number(m[2]) > 59 || Number(m[3] ?? 0) > 59 || Number(m[1]) > 24) {
-    throw new InputError(`${where}: time "${text}" is not HH:MM`, {
-      hint: 'write times like 08:30, from 00:00 to 24:00',
-    });
-  }
-  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
 }
 
 /**
@@ -178,4 +173,54 @@ export function demandAt(steps: DemandStep[], at: number): DemandStep['groups'] 
 /** 08:30 for a trace time (seconds since the start of the day). */
 function clock(sec: number): string {
   return `${String(Math.floor(sec / 3600)).padStart(2, '0')}:${String(Math.floor((sec % 3600) / 60)).padStart(2, '0')}`;
+}
+
+/** A whole trace: demand, and what the clouds do meanwhile (trace-faults.ts). */
+export interface Trace {
+  steps: DemandStep[];
+  faults: TraceFault[];
+}
+
+/** A document trace starts `{` (JSON) or has a top-level `demand:` / `faults:` line (YAML). */
+function isDocument(trimmed: string): boolean {
+  if (trimmed.startsWith('{')) return true;
+  const first = trimmed.split(/\r?\n/).find((l) => l.trim() !== '' && !l.trim().startsWith('#')) ?? '';
+  return /^(demand|faults)\s*:/.test(first);
+}
+
+/**
+ * Parses any trace: CSV or a JSON array (demand only), or a YAML/JSON document
+ * `{demand: <CSV text or a list of rows>, faults: [...]}`.
+ */
+export function parseTraceFile(text: string, name: string): Trace {
+  const trimmed = text.trim();
+  if (!isDocument(trimmed)) return { steps: parseTrace(text, name), faults: [] };
+  let doc: unknown;
+  try {
+    doc = parseYaml(trimmed);
+  } catch (err) {
+    throw new InputError(`${name} is not valid YAML/JSON: ${oneLine(err)}`, {
+      hint: 'a trace document has demand: (CSV text or rows) and faults: (a list)',
+    });
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    throw new InputError(`${name} is not a trace document`, { hint: 'write demand: and faults: at the top' });
+  const d = doc as Record<string, unknown>;
+  const extra = Object.keys(d).find((k) => k !== 'demand' && k !== 'faults');
+  if (extra)
+    throw new InputError(`${name}: unknown key "${extra}"`, {
+      hint: 'a trace document has demand: and faults:',
+    });
+  const demand = d.demand;
+  const steps =
+    typeof demand === 'string'
+      ? parseTrace(demand, `${name} demand`)
+      : Array.isArray(demand)
+        ? parseTrace(JSON.stringify(demand), `${name} demand`)
+        : (() => {
+            throw new InputError(`${name}: demand is missing`, {
+              hint: 'demand: | followed by the CSV (time,sessions,cores,memory_mb,gpus), or a list of rows',
+            });
+          })();
+  return { steps, faults: parseFaults(d.faults, name) };
 }

@@ -14,13 +14,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { poolLabel, TAG_POOL, TAG_SERVER_ID } from '../clouds/ownership.js';
-import type { GcpProvider, KasmScaleConfig, OciProvider } from '../config/types.js';
+import { ownedInstances, type OwnedInstance } from './instances.js';
+import { cloudNamed, type CloudName } from '../clouds/registry.js';
+import type { SimulatedCloud } from '../clouds/simulation.js';
+import type { KasmScaleConfig, Provider } from '../config/types.js';
 import type { GcpEmulator } from '../emulators/gcp/index.js';
 import type { KasmEmulator } from '../emulators/kasm/index.js';
 import type { OciEmulator } from '../emulators/oci/index.js';
 import { writeSecretFileAtomic } from '../core/files.js';
-import { agentShapes, seedGcp, seedOci } from './seed.js';
-import type { AgentShape } from './sizes.js';
+import type { AgentShape } from '../clouds/agent-shapes.js';
 
 /** A config file as data (what `kasm-scale.json` would hold), without `endpoint`s or `kasm:`. */
 export interface ConfigDocument {
@@ -28,6 +30,8 @@ export interface ConfigDocument {
   autoscale: Array<Record<string, unknown>>;
   [key: string]: unknown;
 }
+
+export type { OwnedInstance } from './instances.js';
 
 export interface WorldOptions {
   /** Simulated time at start (ms since the epoch). */
@@ -55,12 +59,20 @@ export interface World {
   kasm: KasmEmulator;
   oci?: OciEmulator;
   gcp?: GcpEmulator;
+  /** Every cloud emulator of this world, by cloud. */
+  clouds: Map<CloudName, SimulatedCloud<Provider>>;
   /** Agent size per vm_provider_config_name. */
   shapes: Map<string, AgentShape>;
   /** Server ids whose startup script "fails": their agent never registers. */
   broken: Set<string>;
   /** What the world assumed (e.g. an unknown machine type's size). */
   notes: string[];
+  /** Our instances in both clouds, terminated ones included (alive: false). */
+  owned(): OwnedInstance[];
+  /** Whether this cloud's emulator can preempt an instance (fault injection). */
+  canPreempt(cloud: OwnedInstance['cloud']): boolean;
+  /** The cloud takes the instance away, as a spot/preemptible instance is taken. */
+  preempt(instance: OwnedInstance): void;
   now(): number;
   /** Moves the clock and lets lifecycles (and the bridge) catch up. */
   advance(ms: number): void;
@@ -68,9 +80,8 @@ export interface World {
   close(): Promise<void>;
 }
 
-type Cloud = 'oci' | 'gcp';
 const kindsOf = (providers: Array<{ vm_provider_name?: unknown }>) =>
-  new Set(providers.map((p) => p.vm_provider_name as Cloud));
+  new Set(providers.map((p) => p.vm_provider_name));
 
 export async function startWorld(o: WorldOptions): Promise<World> {
   if (!o.document === !o.config) throw new Error('startWorld needs a document or a config');
@@ -81,26 +92,16 @@ export async function startWorld(o: WorldOptions): Promise<World> {
   try {
     const kinds = kindsOf(o.document?.providers ?? o.config!.providers);
     const provisioningDelayMs = (o.provisioningDelaySec ?? 60) * 1000;
-    const deleteMs = (o.terminatingDelaySec ?? 30) * 1000;
-    // The SDKs' emulators are imported only when a provider of that cloud exists.
-    const oci = kinds.has('oci')
-      ? await (
-          await import('../emulators/oci/index.js')
-        ).startOciEmulator({ now, provisioningDelayMs, terminatingDelayMs: deleteMs })
-      : undefined;
-    if (oci) started.push(oci);
-    const gcp = kinds.has('gcp')
-      ? await (
-          await import('../emulators/gcp/index.js')
-        ).startGcpEmulator({
-          now,
-          provisioningDelayMs,
-          deleteDelayMs: deleteMs,
-          operationDelayMs: 0,
-          autoTick: false,
-        })
-      : undefined;
-    if (gcp) started.push(gcp);
+    const deleteDelayMs = (o.terminatingDelaySec ?? 30) * 1000;
+    // A cloud's emulator is imported only when a provider of that cloud exists.
+    const clouds = new Map<CloudName, SimulatedCloud<Provider>>();
+    for (const kind of kinds) {
+      const cloud = cloudNamed(kind);
+      if (!cloud) continue; // the loader reports an unknown cloud
+      const sim = await (await cloud.simulation()).start({ now, provisioningDelayMs, deleteDelayMs });
+      started.push(sim);
+      clouds.set(cloud.name, sim);
+    }
     const zones = o.zones ?? [
       ...new Set((o.document?.autoscale ?? o.config!.autoscale).map((a) => String(a.zone_name ?? 'default'))),
     ];
@@ -113,7 +114,8 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     });
     started.push(kasm);
     const kasmSection = { url: kasm.url, api_key: kasm.apiKey, api_key_secret: kasm.apiKeySecret };
-    const endpointOf = (kind: unknown) => (kind === 'oci' ? oci!.url : gcp!.url);
+    const endpointOf = (kind: unknown) =>
+      cloudNamed(kind) ? clouds.get(cloudNamed(kind)!.name)?.url : undefined;
 
     let config: KasmScaleConfig;
     let configFile: string | undefined;
@@ -138,19 +140,11 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     }
 
     const notes: string[] = [];
-    if (oci)
-      seedOci(
-        oci,
-        config.providers.filter((p): p is OciProvider => p.vm_provider_name === 'oci'),
-      );
-    if (gcp)
-      notes.push(
-        ...seedGcp(
-          gcp,
-          config.providers.filter((p): p is GcpProvider => p.vm_provider_name === 'gcp'),
-        ),
-      );
-    const shapes = agentShapes(config, gcp);
+    for (const [name, sim] of clouds)
+      notes.push(...sim.seed(config.providers.filter((p) => p.vm_provider_name === name)));
+    const shapes = new Map<string, AgentShape>();
+    for (const p of config.providers)
+      shapes.set(p.vm_provider_config_name, clouds.get(p.vm_provider_name)!.agentShape(p));
     const broken = new Set<string>();
     /** Agents whose instance runs: they check in at every refresh. */
     const checkingIn = new Set<string>();
@@ -184,24 +178,40 @@ export async function startWorld(o: WorldOptions): Promise<World> {
       checkingIn.delete(serverId);
       kasm.stopCheckingIn(serverId);
     };
-    for (const emu of [oci, gcp]) {
-      emu?.events.on('running', onRunning);
-      emu?.events.on('terminated', onTerminated);
+    for (const sim of clouds.values()) {
+      sim.onEvent('running', onRunning);
+      sim.onEvent('terminated', onTerminated);
     }
     const refresh = () => {
-      oci?.refresh();
-      gcp?.tick();
+      for (const sim of clouds.values()) sim.refresh();
       for (const id of checkingIn) kasm.checkIn(id);
+    };
+
+    const oci = clouds.get('oci')?.emulator as OciEmulator | undefined;
+    const gcp = clouds.get('gcp')?.emulator as GcpEmulator | undefined;
+    const owned = () => ownedInstances(config, oci, gcp);
+    // The emulators' preemption (fault injection): reclaim one spot instance now.
+    const preemptors: Record<CloudName, ((i: OwnedInstance) => void) | undefined> = {
+      oci: oci ? (i) => oci.preempt({ ids: [i.id] }) : undefined,
+      gcp: gcp ? (i) => gcp.preempt({ names: [i.id], zone: i.zone, project: i.project }) : undefined,
     };
 
     return {
       dir,
+      owned,
+      canPreempt: (cloud) => Boolean(preemptors[cloud]),
+      preempt: (i) => {
+        const preempt = preemptors[i.cloud];
+        if (!preempt) throw new Error(`the ${i.cloud} emulator cannot preempt instances`);
+        preempt(i);
+      },
       ...(configFile ? { configFile } : {}),
       stateDir: join(dir, 'state'),
       config,
       kasm,
-      ...(oci ? { oci } : {}),
-      ...(gcp ? { gcp } : {}),
+      // Each emulator also under its cloud's name (world.oci, world.gcp) for scenarios and tests.
+      ...(Object.fromEntries([...clouds].map(([name, sim]) => [name, sim.emulator])) as Partial<World>),
+      clouds,
       shapes,
       broken,
       notes,

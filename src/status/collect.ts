@@ -21,8 +21,10 @@ import { readIntents } from '../scaling/intents.js';
 import { observe } from '../scaling/observe.js';
 import { selectPools } from '../scaling/reconcile.js';
 import { readState } from '../scaling/state.js';
+import type { ScheduleInfo } from '../scaling/schedule.js';
 import type { OrphanInstance, PoolFigures } from '../scaling/types.js';
 import { oneLine } from '../core/errors.js';
+import { poolCostPerHour, pricesOf, type HourlyCost } from '../cost/running.js';
 
 export interface BackoffWindow {
   provider: string;
@@ -46,6 +48,10 @@ export interface PoolStatus {
   lastLaunchAt?: string;
   /** Set when the never-registered breaker has stopped launches for this pool. */
   breaker?: BreakerStatus;
+  /** The schedule window in force, the next change and any pre-warm (pools with schedules only). */
+  schedule?: ScheduleInfo;
+  /** Running cost per hour of its billed instances; absent when its provider has no price. */
+  costPerHour?: HourlyCost;
   /** What a pass run now would do (counts only; `reconcile --dry-run` shows the reasons). */
   next: { launch: number; terminate: number };
   notes: string[];
@@ -103,6 +109,7 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
     now: o.now,
   });
   const state: ScalingState = loaded.state;
+  const prices = pricesOf(o.config.providers);
   return {
     now: o.now.toISOString(),
     stateDir: o.stateDir,
@@ -117,6 +124,7 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
     pools: decided.pools.map((pp) => {
       const mem = state.pools[pp.pool];
       const breaker = breakerStatus(mem, o.now);
+      const cost = pp.figures && poolCostPerHour(pp.figures, prices.get(pp.provider));
       return {
         pool: pp.pool,
         provider: pp.provider,
@@ -128,6 +136,8 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
         ...(mem?.lastPass ? { lastPass: mem.lastPass } : {}),
         ...(mem?.lastLaunchAt ? { lastLaunchAt: mem.lastLaunchAt } : {}),
         ...(breaker.open ? { breaker } : {}),
+        ...(pp.schedule ? { schedule: pp.schedule } : {}),
+        ...(cost ? { costPerHour: cost } : {}),
         next: coexist.blocked.has(pp.pool)
           ? { launch: 0, terminate: 0 }
           : {

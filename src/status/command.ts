@@ -5,7 +5,7 @@
  */
 import { ExitCode } from '../core/exit-codes.js';
 import type { Output } from '../core/output.js';
-import { DEFAULT_CONCURRENCY, parseNow } from '../scaling/command.js';
+import { DEFAULT_CONCURRENCY, parseNow } from '../scaling/pass-options.js';
 import { defaultStateDir } from '../scaling/state.js';
 import { expandHome } from '../core/files.js';
 import { collectStatus, type StatusReport } from './collect.js';

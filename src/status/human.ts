@@ -1,6 +1,7 @@
 /** The human view of `status`: a header, then per pool a few lines and reconcile's capacity table. */
 import type { ChalkInstance } from 'chalk';
 import { figuresLines } from '../report/human.js';
+import { scheduleLine } from '../report/schedule.js';
 import type { PoolStatus, StatusReport } from './collect.js';
 
 /** `3 min ago`, `2 h 5 min ago`, `in 4 min`: times relative to the status's own clock. */
@@ -80,6 +81,10 @@ function poolLines(p: PoolStatus, r: StatusReport, c: ChalkInstance): string[] {
       `  instances ${inst} · ${f.providerInstances}/${f.maxInstances} on ${p.provider} · agents, sessions, capacity unknown (Kasm)`,
     );
   }
+  if (p.costPerHour)
+    lines.push(
+      `  running cost ${p.costPerHour.amount.toFixed(2)} ${p.costPerHour.currency}/h ${c.dim(`(${p.costPerHour.instances} billed instance(s) at the provider's price)`)}`,
+    );
   for (const b of p.backoff)
     lines.push(
       c.yellow(
@@ -92,6 +97,7 @@ function poolLines(p: PoolStatus, r: StatusReport, c: ChalkInstance): string[] {
         `  launches stopped: ${p.breaker.failed} of the last ${p.breaker.resolved} launches never registered${p.breaker.trialAt ? `; one trial launch from ${p.breaker.trialAt.toISOString()}` : ''}`,
       ),
     );
+  if (p.schedule) lines.push(`  ${scheduleLine(p.schedule, (iso) => relative(iso, r.now))}`);
   if (!p.error)
     lines.push(
       `  next pass: ${p.next.launch} to launch, ${p.next.terminate} to terminate${p.next.launch + p.next.terminate ? c.dim(' (reconcile --dry-run shows why)') : ''}`,

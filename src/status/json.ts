@@ -1,5 +1,6 @@
 /** The `status --json` document: one object, snake_case, pools' `observed` shaped as reconcile's. */
 import { observedJson, orphanJson } from '../report/json.js';
+import { scheduleJson } from '../report/schedule.js';
 import type { StatusReport } from './collect.js';
 
 export function statusJson(r: StatusReport): Record<string, unknown> {
@@ -51,6 +52,14 @@ export function statusJson(r: StatusReport): Record<string, unknown> {
               failed: p.breaker.failed,
               resolved: p.breaker.resolved,
               trial_at: p.breaker.trialAt?.toISOString() ?? null,
+            }
+          : null,
+        schedule: scheduleJson(p.schedule),
+        cost_per_hour: p.costPerHour
+          ? {
+              amount: p.costPerHour.amount,
+              currency: p.costPerHour.currency,
+              instances: p.costPerHour.instances,
             }
           : null,
         next_pass: p.error ? null : { launch: p.next.launch, terminate: p.next.terminate },

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { gcpOverrideProblems } from '../../src/config/render/gcp-override.js';
+import { gcpOverrideProblems } from '../../src/clouds/gcp/override.js';
 
 describe('GCP override field table', () => {
   it('is generated from the installed @google-cloud/compute (regenerate after an upgrade)', () => {

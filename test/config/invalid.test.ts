@@ -49,6 +49,26 @@ const CASES: Case[] = [
     'providers[1].max_instances',
     'not a fraction',
   ],
+  // --- lock
+  [
+    'unknown lock type',
+    (c) => Object.assign(c, { lock: { type: 'consul' } }),
+    'lock.type',
+    'expected type: file, oci-object-storage, gcs or kubernetes',
+  ],
+  [
+    'lease TTL too short to renew',
+    (c) => Object.assign(c, { lock: { type: 'kubernetes', ttl_seconds: 5 } }),
+    'lock.ttl_seconds',
+    'expected seconds from 15 to 3600',
+  ],
+  [
+    'object-store lease signed by a provider of the other cloud',
+    (c) =>
+      Object.assign(c, { lock: { type: 'gcs', provider: oci(c).vm_provider_config_name, bucket: 'ops' } }),
+    'lock.provider',
+    'no gcp provider named',
+  ],
   // --- kasm
   ['kasm url over http', (c) => (c.kasm.url = 'http://kasm.example.com'), 'kasm.url', 'expected https://'],
   [

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OCI_MODELS, OCI_ROOT_MODEL } from '../../src/config/render/oci-fields.generated.js';
+import { OCI_MODELS, OCI_ROOT_MODEL } from '../../src/clouds/oci/fields.generated.js';
 import { deepMerge } from '../../src/config/render/merge.js';
-import { lookupOciField, translateOciOverride } from '../../src/config/render/oci-override.js';
+import { lookupOciField, translateOciOverride } from '../../src/clouds/oci/override.js';
 import { SEED_OCI_OVERRIDE_IMDS, SEED_OCI_OVERRIDE_PLUGINS } from './render-fixtures.js';
 
 describe('translateOciOverride', () => {

@@ -8,8 +8,8 @@ import {
   TAG_SERVER_ID,
 } from '../../src/clouds/ownership.js';
 import { sampleLaunchContext, type LaunchContext } from '../../src/config/render/context.js';
-import { renderGcpInstance } from '../../src/config/render/gcp.js';
-import { renderOciLaunchDetails } from '../../src/config/render/oci.js';
+import { renderGcpInstance } from '../../src/clouds/gcp/render.js';
+import { renderOciLaunchDetails } from '../../src/clouds/oci/render.js';
 import {
   gcpProvider,
   ociProvider,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GCP_MESSAGES, type GcpFieldSpec } from '../../src/config/render/gcp-fields.generated.js';
-import { gcpOverrideProblems } from '../../src/config/render/gcp-override.js';
+import { GCP_MESSAGES, type GcpFieldSpec } from '../../src/clouds/gcp/fields.generated.js';
+import { gcpOverrideProblems } from '../../src/clouds/gcp/override.js';
 import { gcpModelVerdict, sdkEnumValues } from './gcp-model.js';
 
 /**

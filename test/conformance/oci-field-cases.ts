@@ -1,8 +1,4 @@
-import {
-  OCI_MODELS,
-  OCI_ROOT_MODEL,
-  type OciValueType,
-} from '../../src/config/render/oci-fields.generated.js';
+import { OCI_MODELS, OCI_ROOT_MODEL, type OciValueType } from '../../src/clouds/oci/fields.generated.js';
 
 /**
  * Bodies that put a spread of JSON values in EVERY field of every model reachable from

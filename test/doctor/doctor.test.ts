@@ -499,3 +499,37 @@ describe('doctor against emulators seeded differently', () => {
     }
   });
 });
+
+describe('doctor: the pass lease', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld();
+    w.oci.createBucket('ops');
+  });
+  afterAll(async () => w?.close());
+  const withLock = (bucket: string) => ({
+    ...w.config(),
+    lock: { type: 'oci-object-storage' as const, provider: 'oci-agents', bucket },
+  });
+
+  it('takes and gives back a shared lease with the provider credentials (✓), nothing left behind', async () => {
+    const r = await runDoctor(withLock('ops'), { provider: 'oci-agents', ...fast });
+    expect(check(r, 'oci-object-storage', 'lease')).toMatchObject({
+      status: 'ok',
+      detail: 'took and released oci-object-storage ops/kasm-scale/reconcile.lease',
+    });
+    expect(w.oci.objects('ops')).toEqual({});
+    const stdout = new MemoryStream();
+    printReport(r, createOutput({ stdout, stderr: new MemoryStream(), env: {} }));
+    expect(stdout.text).toContain('Pass lease (oci-object-storage)');
+  });
+
+  it('a lease bucket that does not exist is ✗ with what to do', async () => {
+    const r = await runDoctor(withLock('nope'), { provider: 'oci-agents', ...fast });
+    expect(check(r, 'oci-object-storage', 'lease')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/^lock bucket nope does not exist/),
+      hint: expect.stringMatching(/create the bucket/),
+    });
+  });
+});

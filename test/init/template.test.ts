@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { fillStartupScript, SCRIPT_TOKENS } from '../../src/config/render/startup-script.js';
-import { ociFields } from '../../src/config/schema/oci.js';
+import { ociFields } from '../../src/clouds/oci/schema.js';
 import { startupScriptProblems } from '../../src/config/schema/startup-script.js';
 import { DOCKER_AGENT_STARTUP_SCRIPT } from '../../src/init/templates/docker-agent.js';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { gcpFields } from '../../src/config/schema/gcp.js';
+import { gcpFields } from '../../src/clouds/gcp/schema.js';
 import { type OciEmulator, startOciEmulator } from '../../src/emulators/oci/index.js';
 import { ocidError } from '../../src/keys/ocid.js';
 import { runCli, tempDir } from '../helpers/cli.js';

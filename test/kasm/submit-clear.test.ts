@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeSubmit, planSubmit } from '../../src/config/submit/index.js';
 import { SUBMIT_FIELDS, submitFieldTable } from '../../src/config/submit/fields.js';
-import { ociFields } from '../../src/config/schema/oci.js';
-import { gcpFields } from '../../src/config/schema/gcp.js';
+import { ociFields } from '../../src/clouds/oci/schema.js';
+import { gcpFields } from '../../src/clouds/gcp/schema.js';
 import type { Provider } from '../../src/config/types.js';
 import { createKasmClient } from '../../src/kasm/client.js';
 import { startKasmEmulator, type KasmEmulator } from '../../src/emulators/kasm/index.js';
@@ -20,7 +20,7 @@ import { baseConfig, check, gcpProvider, ociProvider } from '../config/fixtures.
 
 const KEY = 'clearkey';
 const SECRET = 'clear-kasm-secret-91c2';
-const LOCAL_ONLY = /^endpoint$|_file$|^oci_private_key_passphrase$|^spot$/;
+const LOCAL_ONLY = /^endpoint$|^price$|_file$|^oci_private_key_passphrase$|^spot$/;
 
 /** Every optional key set to a real value; the Flex keys need a Flex shape. */
 function fullOci(): Record<string, unknown> {

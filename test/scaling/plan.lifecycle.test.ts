@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { TAG_OWNER, TAG_POOL, poolLabel } from '../../src/clouds/ownership.js';
 import { launchIdentity } from '../../src/scaling/launch-ids.js';
 import { plan } from '../../src/scaling/plan.js';
-import { TAG_DRAIN, TAG_IDLE_SINCE, TAG_ORPHAN_SINCE, TAG_REGISTERED } from '../../src/scaling/tags.js';
+import { TAG_DRAIN, TAG_IDLE_SINCE, TAG_ORPHAN_SINCE, TAG_REGISTERED } from '../../src/clouds/ownership.js';
 import type { PoolPlan } from '../../src/scaling/types.js';
 import { T0, agent, hex32, input, instance, pool, provider, session, world } from './world.js';
 

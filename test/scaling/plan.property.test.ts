@@ -10,7 +10,7 @@ import { compactServer, compactSession, parseServer, parseSession } from '../../
 import { plan } from '../../src/scaling/plan.js';
 import { TAG_OWNER } from '../../src/clouds/ownership.js';
 import { agentCapacity, clampZero, sessionSize, sub, zero, add } from '../../src/scaling/capacity.js';
-import { TAG_DRAIN, TAG_IDLE_SINCE, TAG_ORPHAN_SINCE, TAG_REGISTERED } from '../../src/scaling/tags.js';
+import { TAG_DRAIN, TAG_IDLE_SINCE, TAG_ORPHAN_SINCE, TAG_REGISTERED } from '../../src/clouds/ownership.js';
 import type { Plan, Resources } from '../../src/scaling/types.js';
 import {
   T0,

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../src/scaling/plan.js';
 import { emptyPoolMemory, withCapacityFailure } from '../../src/scaling/memory.js';
-import { TAG_IDLE_SINCE, TAG_REGISTERED } from '../../src/scaling/tags.js';
+import { TAG_IDLE_SINCE, TAG_REGISTERED } from '../../src/clouds/ownership.js';
 import type { PoolPlan } from '../../src/scaling/types.js';
 import { T0, agent, applyPlan, hex32, input, instance, pool, provider, session, world } from './world.js';
 

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promi
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireLock, LockedError } from '../../src/scaling/lock.js';
+import { acquireLock, LockedError } from '../../src/lease/file-lock.js';
 import { emptyState, withCapacityFailure } from '../../src/scaling/memory.js';
 import { defaultStateDir, readState, writeState } from '../../src/scaling/state.js';
 import { tempDir } from '../helpers/cli.js';

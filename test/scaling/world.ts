@@ -9,7 +9,7 @@ import type { AutoscaleConfig } from '../../src/config/types.js';
 import type { KasmServer, KasmSession } from '../../src/kasm/types.js';
 import { MB } from '../../src/scaling/capacity.js';
 import { emptyState, nextPoolMemory, type ScalingState } from '../../src/scaling/memory.js';
-import { CLEAR_DRAIN } from '../../src/scaling/tags.js';
+import { CLEAR_DRAIN } from '../../src/clouds/ownership.js';
 import type { Plan, PlanInput, ProviderSupply, Resources } from '../../src/scaling/types.js';
 import { autoscalePool } from '../helpers/providers.js';
 

@@ -162,6 +162,10 @@ describe('demo (built CLI)', () => {
       });
       expect(doc.pools).toEqual(['oci-pool', 'gcp-pool']);
       expect(doc.totals.instanceHours).toBeGreaterThan(0);
+      // The demo's providers are priced in one currency: instance-hours per provider × price.
+      const { 'oci-main': oci, 'gcp-main': gcp } = doc.totals.instanceHoursByProvider;
+      expect(doc.totals.cost.USD).toBeCloseTo(oci * 0.074 + gcp * 0.134, 1);
+      expect(Object.keys(doc.totals.cost)).toEqual(['USD']);
       expect(doc.totals.launches).toBeGreaterThan(0);
       expect(doc.totals.terminations).toBeGreaterThan(0);
       expect(doc.totals.launchesByZone[OCI_IDS.ad2]).toBeGreaterThan(0);

@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { COMMAND_NAMES, type CommandName } from './names.js';
+
+export { COMMAND_NAMES } from './names.js';
 
 /**
  * Every command, in the order `--help` lists them. A command module adds flags and help
@@ -7,7 +10,7 @@ import type { Command } from 'commander';
  * `keys` command alone; the whole tree is built for `--help`, for no command, and for a
  * name we do not know (so commander can suggest the nearest one).
  */
-const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
+const COMMANDS: Record<CommandName, () => Promise<(program: Command) => void>> = {
   init: async () => (await import('./init.js')).registerInit,
   keys: async () => (await import('./keys.js')).registerKeys,
   config: async () => (await import('./config/index.js')).registerConfig,
@@ -19,11 +22,13 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   emulator: async () => (await import('./emulator.js')).registerEmulator,
 };
 
-export const COMMAND_NAMES = Object.keys(COMMANDS);
-
 /** Registers `only` (a command name) or, when it is not one, every command. */
 export async function registerCommands(program: Command, only?: string): Promise<void> {
-  const names = only !== undefined && Object.hasOwn(COMMANDS, only) ? [only] : COMMAND_NAMES;
+  const names: readonly CommandName[] = isCommandName(only) ? [only] : COMMAND_NAMES;
   const registers = await Promise.all(names.map((n) => COMMANDS[n]()));
   for (const register of registers) register(program);
+}
+
+function isCommandName(name: string | undefined): name is CommandName {
+  return name !== undefined && Object.hasOwn(COMMANDS, name);
 }

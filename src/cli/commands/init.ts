@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action, common, examples } from '../action.js';
+import { COMMAND_NAMES } from './names.js';
 
 interface InitFlags {
   answers?: string;
@@ -45,7 +46,7 @@ export function registerInit(program: Command): void {
   cmd.action(
     action<InitFlags>(async ({ options, out }) => {
       const { runInit } = await import('../../init/run.js');
-      return runInit({ ...options, available: await availableCommands() }, out);
+      return runInit({ ...options, available: availableCommands() }, out);
     }),
   );
 }
@@ -54,8 +55,7 @@ export function registerInit(program: Command): void {
  * Command paths this CLI has (`doctor`, `config submit`), so init offers only real ones.
  * Read from the command list, not from `program`: only the command that runs is built.
  */
-async function availableCommands(): Promise<string[]> {
-  const { COMMAND_NAMES } = await import('./index.js');
+function availableCommands(): string[] {
   return COMMAND_NAMES.flatMap((c) =>
     c === 'config' ? ['config', 'config validate', 'config render', 'config schema', 'config submit'] : [c],
   );

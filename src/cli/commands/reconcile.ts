@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import type { ReconcileCommandOptions } from '../../scaling/command.js';
+import type { ReconcileCommandOptions } from '../../reconcile/command.js';
 import { action, common, type CommonOptions, configFile, configFileOf, examples } from '../action.js';
 
 /** The pass's own options as flags: FILE/--config instead of `file`, the environment read here. */
-export interface ReconcileOptions extends CommonOptions, Omit<ReconcileCommandOptions, 'file' | 'nowText'> {
+export interface ReconcileOptions
+  extends CommonOptions, Omit<ReconcileCommandOptions, 'file' | 'nowText' | 'serviceAccountPrefix'> {
   config?: string;
 }
 
@@ -45,7 +46,7 @@ export function registerReconcile(program: Command): void {
   common(cmd);
   cmd.addHelpText(
     'after',
-    `\nExit codes: 0 done (also nothing to do), 1 failed, 2 invalid input (or, with --detailed-exitcode --dry-run, changes to make),\n3 partly failed (some actions failed, the rest done; or a pool skipped because Kasm's own autoscaler scales it),\n4 another pass holds the lock.\nKASM_SCALE_NOW=<ISO time> sets the pass's clock (testing and simulation only). kasm.manager_token fills {manager_token} in startup scripts.\n`,
+    `\nExit codes: 0 done (also nothing to do), 1 failed, 2 invalid input (or, with --detailed-exitcode --dry-run, changes to make),\n3 partly failed (some actions failed, the rest done; or a pool skipped because Kasm's own autoscaler scales it),\n4 another pass holds the lock or lease (or took it over while this pass ran).\nKASM_SCALE_NOW=<ISO time> sets the pass's clock (testing and simulation only). kasm.manager_token fills {manager_token} in startup scripts.\n`,
   );
   examples(cmd, [
     'kasm-scale reconcile --dry-run',
@@ -56,9 +57,14 @@ export function registerReconcile(program: Command): void {
   ]);
   cmd.action(
     action<ReconcileOptions>(async ({ options, args, out }) => {
-      const { reconcileCommand } = await import('../../scaling/command.js');
+      const { reconcileCommand } = await import('../../reconcile/command.js');
       return reconcileCommand(
-        { ...options, file: configFileOf(args, options), nowText: process.env.KASM_SCALE_NOW },
+        {
+          ...options,
+          file: configFileOf(args, options),
+          nowText: process.env.KASM_SCALE_NOW,
+          serviceAccountPrefix: process.env.KASM_SCALE_SERVICEACCOUNT_PREFIX,
+        },
         out,
       );
     }),

@@ -8,8 +8,8 @@
  */
 import type { protos } from '@google-cloud/compute';
 import type { GcpProvider } from '../../config/types.js';
-import { renderGcpInstance } from '../../config/render/gcp.js';
-import type { AdapterOptions } from '../index.js';
+import { renderGcpInstance } from './render.js';
+import type { AdapterOptions } from '../types.js';
 import {
   isOwned,
   ownsInstance,

@@ -1,4 +1,4 @@
-import { GCP_MESSAGES, type GcpFieldSpec } from '../../config/render/gcp-fields.generated.js';
+import { GCP_MESSAGES, type GcpFieldSpec } from './fields.generated.js';
 import { deepMerge, isPlainObject } from '../../config/render/merge.js';
 
 /**

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import type * as core from 'oci-core';
 import type { OciProvider } from '../../config/types.js';
-import { renderOciLaunchDetails } from '../../config/render/oci.js';
-import type { AdapterOptions } from '../index.js';
+import { renderOciLaunchDetails } from './render.js';
+import type { AdapterOptions } from '../types.js';
 import {
   isOwned,
   ownsInstance,

@@ -1,6 +1,6 @@
-import { OCI_MODELS, OCI_ROOT_MODEL, type OciFieldSpec } from '../../config/render/oci-fields.generated.js';
+import { OCI_MODELS, OCI_ROOT_MODEL, type OciFieldSpec } from './fields.generated.js';
 import { deepMerge } from '../../config/render/merge.js';
-import { OCI_MODEL_NAME_KEY, translateOciOverride } from '../../config/render/oci-override.js';
+import { OCI_MODEL_NAME_KEY, translateOciOverride } from './override.js';
 
 /**
  * `spot: true` on an OCI provider: preemptible capacity. The request is

@@ -1,6 +1,7 @@
 import type { PathSegments } from '../problems.js';
 import { autoscaleFields } from '../schema/autoscale.js';
 import { valid, type CheckContext } from './context.js';
+import { checkSchedules } from './schedule.js';
 
 /**
  * Rules across the file: provider names are unique (autoscale configs refer to them by
@@ -63,6 +64,7 @@ export function checkReferences(providers: unknown[], autoscale: unknown[], ctx:
         `minimum_instances ${min} is more than the provider's max_instances ${max}; expected at most ${max}`,
         { found: min },
       );
+    checkSchedules(a.schedules, [...at, 'schedules'], ctx, max);
   });
 }
 

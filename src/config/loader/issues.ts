@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import { closest } from '../schema/common.js';
 import { autoscaleFields } from '../schema/autoscale.js';
-import { gcpFields } from '../schema/gcp.js';
+import { cloudNamed } from '../../clouds/registry.js';
 import { kasmFields } from '../schema/kasm.js';
-import { ociFields } from '../schema/oci.js';
+import { scheduleWindowSchema } from '../schema/schedule.js';
 import type { PathSegments } from '../problems.js';
 
 /** A zod issue turned into our words: path, message (with what is expected), and whether it names a key. */
@@ -23,13 +23,16 @@ function knownKeys(root: unknown, path: PathSegments): string[] {
   if (path.length === 0) return TOP_KEYS;
   if (a === 'kasm' && path.length === 1) return Object.keys(kasmFields);
   if (a === 'autoscale' && path.length === 2) return Object.keys(autoscaleFields);
+  if (a === 'autoscale' && c === 'schedules' && path.length === 4)
+    return Object.keys(scheduleWindowSchema.shape);
   if (a === 'providers') {
     const p = valueAt(root, path.slice(0, 2)) as { vm_provider_name?: unknown } | undefined;
-    const fields = p?.vm_provider_name === 'gcp' ? gcpFields : ociFields;
-    if (path.length === 2) return Object.keys(fields);
-    if (c === 'gcp_metadata') return ['key', 'value'];
-    if (c === 'gcp_service_account') return ['email', 'scopes'];
-    if (c === 'gcp_guest_accelerators') return ['acceleratorType', 'acceleratorCount'];
+    // An unknown cloud has no keys to suggest: never another cloud's names.
+    const cloud = cloudNamed(p?.vm_provider_name);
+    if (!cloud) return [];
+    if (path.length === 2) return Object.keys(cloud.fields);
+    if (typeof c === 'string' && cloud.nestedKeys && Object.hasOwn(cloud.nestedKeys, c))
+      return cloud.nestedKeys[c]!;
   }
   return [];
 }

@@ -1,24 +1,10 @@
 import { createHash } from 'node:crypto';
+import { cloudOf } from '../../clouds/registry.js';
+import type { LaunchContext } from '../../clouds/launch-context.js';
 import type { Provider } from '../types.js';
 import { SCRIPT_TOKENS } from './startup-script.js';
 
-/**
- * What one launch needs beyond the provider config: the pool it is for, the Kasm
- * server_id the new agent will register with, where to put it (OCI availability domain /
- * GCP zone) and the values of the startup script's Kasm tokens. The launch path builds a
- * real one (a fresh 32-hex server_id per instance); `config render` uses a sample.
- */
-export interface LaunchContext {
-  autoscaleConfigName: string;
-  /** 32 lowercase hex characters; also fills `{server_id}`. */
-  serverId: string;
-  /** OCI availability domain or GCP zone. */
-  zone: string;
-  /** Values for the script's `{tokens}` (server_id is taken from `serverId`). */
-  scriptTokens: Record<string, string>;
-  /** The installation's ownership id, tagged on the instance (reconcile launches only). */
-  ownerId?: string;
-}
+export { tokensFor, type LaunchContext } from '../../clouds/launch-context.js';
 
 export interface SampleOptions {
   /** The autoscale config that would launch on this provider (default "sample-pool"). */
@@ -37,7 +23,7 @@ export function sampleLaunchContext(p: Provider, opts: SampleOptions = {}): Laun
     .update(`kasm-scale sample ${p.vm_provider_name} ${p.vm_provider_config_name} ${autoscaleConfigName}`)
     .digest('hex')
     .slice(0, 32);
-  const zone = p.vm_provider_name === 'oci' ? (p.oci_availability_domains[0] ?? '') : p.gcp_zone;
+  const zone = cloudOf(p).zones(p)[0] ?? '';
   let host = 'kasm.example.com';
   if (opts.kasmUrl) {
     try {
@@ -59,9 +45,4 @@ export function sampleLaunchContext(p: Provider, opts: SampleOptions = {}): Laun
     SCRIPT_TOKENS.map((t) => [t, t === 'server_id' ? serverId : sample[t]]),
   );
   return { autoscaleConfigName, serverId, zone, scriptTokens };
-}
-
-/** The tokens a script is filled with: the context's, with server_id always = serverId. */
-export function tokensFor(ctx: LaunchContext): Record<string, string> {
-  return { ...ctx.scriptTokens, server_id: ctx.serverId };
 }

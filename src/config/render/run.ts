@@ -1,15 +1,14 @@
 import { InputError } from '../../core/errors.js';
 import type { KasmScaleConfig, Provider } from '../types.js';
 import { sampleLaunchContext, type LaunchContext } from './context.js';
-import { renderGcpInstance } from './gcp.js';
-import { renderOciLaunchDetails } from './oci.js';
+import { cloudOf, type CloudName } from '../../clouds/registry.js';
 
 /** One provider's launch request, as `config render` reports it. */
 export interface RenderedProvider {
   name: string;
-  cloud: 'oci' | 'gcp';
-  /** What the request is: the SDK type it is passed as. */
-  kind: 'LaunchInstanceDetails' | 'Instance';
+  cloud: CloudName;
+  /** What the request is: the SDK type it is passed as (the cloud's registry entry names it). */
+  kind: string;
   /** The sample launch it was rendered for. */
   sample: { autoscale_config_name: string; server_id: string; zone: string };
   request: Record<string, unknown>;
@@ -17,7 +16,7 @@ export interface RenderedProvider {
 
 /** The launch request body for one provider: the exact function the adapters call. */
 export function renderProvider(p: Provider, ctx: LaunchContext): Record<string, unknown> {
-  return p.vm_provider_name === 'oci' ? renderOciLaunchDetails(p, ctx) : renderGcpInstance(p, ctx);
+  return cloudOf(p).render.body(p, ctx);
 }
 
 /**
@@ -48,7 +47,7 @@ export function renderConfig(
     return {
       name: p.vm_provider_config_name,
       cloud: p.vm_provider_name,
-      kind: p.vm_provider_name === 'oci' ? 'LaunchInstanceDetails' : 'Instance',
+      kind: cloudOf(p).render.kind,
       sample: { autoscale_config_name: ctx.autoscaleConfigName, server_id: ctx.serverId, zone: ctx.zone },
       request: opts.showSecrets ? request : redactRequest(p, request),
     };
@@ -67,16 +66,6 @@ export function redacted(what: string, value: string): string {
  */
 export function redactRequest(p: Provider, request: Record<string, unknown>): Record<string, unknown> {
   const out = structuredClone(request);
-  if (p.vm_provider_name === 'oci') {
-    const metadata = out.metadata as Record<string, unknown> | undefined;
-    if (metadata && typeof metadata.user_data === 'string')
-      metadata.user_data = redacted('user_data (base64 startup script)', metadata.user_data);
-  } else {
-    const items = (out.metadata as { items?: unknown } | undefined)?.items;
-    if (Array.isArray(items))
-      for (const item of items as { key?: unknown; value?: unknown }[])
-        if (item && item.key === p.startup_script_type && typeof item.value === 'string')
-          item.value = redacted('startup script', item.value);
-  }
+  cloudOf(p).render.redact(p, out, redacted);
   return out;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bool, int, name, text } from './common.js';
+import { schedulesField } from './schedule.js';
 
 /**
  * One autoscale config ("pool"): Kasm's keys, the two references kasm-scale needs
@@ -68,6 +69,8 @@ export const autoscaleFields = {
     .describe(
       'kasm-scale: seconds (≥ 60) a new instance has to register as a Kasm agent before it is terminated (default 900)',
     ),
+  /** Time-of-day windows with their own standby and minimum (schedule.ts). */
+  schedules: schedulesField,
 };
 
 export const autoscaleSchema = z

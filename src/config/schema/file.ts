@@ -1,15 +1,22 @@
 import { z } from 'zod';
+import { CLOUD_LIST, CLOUDS } from '../../clouds/registry.js';
 import { autoscaleSchema } from './autoscale.js';
 import { int, pattern } from './common.js';
-import { gcpInputSchema, gcpSchema } from './gcp.js';
 import { kasmInputSchema, kasmSchema } from './kasm.js';
-import { ociInputSchema, ociSchema } from './oci.js';
+import { lockSchema } from './lock.js';
 
 /**
  * The whole kasm-scale file. Two views of one schema: `fileInputSchema` is what a person
  * writes (with `*_file` keys; `config schema` prints it), `fileSchema` parses it into the
  * resolved config the rest of kasm-scale uses.
  */
+
+type Clouds = (typeof CLOUDS)[keyof typeof CLOUDS];
+/** One provider of any registered cloud, told apart by vm_provider_name. */
+const providerUnion = <T extends z.core.$ZodTypeDiscriminable>(schemas: readonly T[]) =>
+  z.discriminatedUnion('vm_provider_name', schemas as unknown as [T, ...T[]], {
+    error: `expected vm_provider_name: ${CLOUD_LIST.map((c) => c.name).join(' or ')}`,
+  });
 
 const providerList = <T extends z.ZodType>(provider: T) =>
   z
@@ -62,11 +69,8 @@ export const fileInputSchema = z
     ...top,
     kasm: kasmInputSchema.optional(),
     reconcile: reconcileSection.optional(),
-    providers: providerList(
-      z.discriminatedUnion('vm_provider_name', [ociInputSchema, gcpInputSchema], {
-        error: 'expected vm_provider_name: oci or gcp',
-      }),
-    ),
+    lock: lockSchema.optional(),
+    providers: providerList(providerUnion(CLOUD_LIST.map((c) => c.inputSchema as Clouds['inputSchema']))),
     autoscale: autoscaleList,
   })
   .describe('kasm-scale config file');
@@ -76,11 +80,8 @@ export const fileSchema = z
     ...top,
     kasm: kasmSchema.optional(),
     reconcile: reconcileSection.optional(),
-    providers: providerList(
-      z.discriminatedUnion('vm_provider_name', [ociSchema, gcpSchema], {
-        error: 'expected vm_provider_name: oci or gcp',
-      }),
-    ),
+    lock: lockSchema.optional(),
+    providers: providerList(providerUnion(CLOUD_LIST.map((c) => c.schema as Clouds['schema']))),
     autoscale: autoscaleList,
   })
   .transform(({ $schema: _s, ...rest }) => rest);

@@ -26,7 +26,12 @@ const withSpot = (p: Provider): Provider => (WITH_SPOT[p.vm_provider_name] as (x
 export { JSON_FIELDS, KASM_KEYS, SECRET_FIELDS } from './fields.js';
 
 /** Keys whose Kasm name is not confirmed (reference: Kasm's docs): sent, compared only when Kasm's answer has them. */
-export const UNCONFIRMED_FIELDS = new Set(SUBMIT_FIELDS.gcp.filter((f) => f.unconfirmed).map((f) => f.key));
+export const UNCONFIRMED_FIELDS = new Set(
+  Object.values(SUBMIT_FIELDS)
+    .flat()
+    .filter((f) => f.unconfirmed)
+    .map((f) => f.key),
+);
 
 /**
  * Kasm's keys of the provider. An optional key the file leaves out is sent as its

@@ -1,3 +1,4 @@
+import { cloudOf } from '../../clouds/registry.js';
 import type { KasmVmProviderConfig } from '../../kasm/types.js';
 import type { Provider } from '../types.js';
 import { canonical, isEmptyValue, sameValue } from './compare.js';
@@ -99,11 +100,7 @@ export function planSubmit(
       payload,
       notes: [] as string[],
     };
-    if (p.vm_provider_name === 'oci' && p.oci_private_key_passphrase) {
-      base.notes.push(
-        'oci_private_key_passphrase is not sent: Kasm has no passphrase field, so Kasm needs an unencrypted private key',
-      );
-    }
+    base.notes.push(...(cloudOf(p).submitNotes?.(p) ?? []));
     const matches = existing.filter(
       (c) =>
         c.vm_provider_name === p.vm_provider_name && c.vm_provider_config_name === p.vm_provider_config_name,

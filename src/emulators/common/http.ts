@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 /**
@@ -93,24 +94,26 @@ export function parseJsonBody(body: Buffer): unknown {
  */
 export function listen(
   handler: Handler,
-  opts: { port?: number; host?: string } = {},
+  /** `tls`: serve https with this key and certificate (the Kubernetes API is https only). */
+  opts: { port?: number; host?: string; tls?: { key: string; cert: string } } = {},
 ): Promise<StartedServer> {
   const host = opts.host ?? '127.0.0.1';
   const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     readBody(req)
       .then((body) => handler(req, res, body))
       .catch(() => {
         if (!res.headersSent) sendHtmlError(res, 500);
         else res.end();
       });
-  });
+  };
+  const server: Server = opts.tls ? createTlsServer(opts.tls, serve) : createServer(serve);
   // Node closes an idle kept-alive connection after 5 s; the cloud front ends keep them far
   // longer, and the SDKs pool sockets on that assumption. With Node's default, a client
   // that reuses a pooled socket just as the server drops it gets ECONNRESET (seen on a
   // loaded machine between two calls a few seconds apart).
   server.keepAliveTimeout = 120_000;
-  server.on('connection', (s) => {
+  server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -124,7 +127,7 @@ export function listen(
         server,
         host,
         port,
-        url: `http://${urlHost}:${port}`,
+        url: `${opts.tls ? 'https' : 'http'}://${urlHost}:${port}`,
         close: () =>
           new Promise<void>((done) => {
             for (const s of sockets) s.destroy();

@@ -85,19 +85,11 @@ async function seedFor(
   providers: Awaited<ReturnType<typeof loadFor>>,
   out: Output,
 ): Promise<void> {
-  const seed = await import('../../simulate/seed.js');
-  if (name === 'oci')
-    seed.seedOci(
-      started as unknown as Parameters<typeof seed.seedOci>[0],
-      providers as Parameters<typeof seed.seedOci>[1],
-    );
-  else
-    seed.seedGcp(
-      started as unknown as Parameters<typeof seed.seedGcp>[0],
-      providers as Parameters<typeof seed.seedGcp>[1],
-    );
+  const { cloudNamed } = await import('../../clouds/registry.js');
+  const cloud = cloudNamed(name)!;
+  (await cloud.simulation()).seedStarted(started, providers);
   out.info(
-    `accepting ${providers.length} ${name === 'oci' ? 'OCI' : 'GCP'} provider(s) of ${file}; point their endpoint at ${started.url}`,
+    `accepting ${providers.length} ${name.toUpperCase()} provider(s) of ${file}; point their endpoint at ${started.url}`,
   );
 }
 

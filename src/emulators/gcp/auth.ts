@@ -35,6 +35,13 @@ export const COMPUTE_SCOPES = [
 ];
 const READ_ONLY_SCOPES = new Set(COMPUTE_SCOPES.slice(2));
 
+/** Scopes that reach Cloud Storage (the storage library asks for full_control and cloud-platform). */
+export const STORAGE_SCOPES = [
+  'https://www.googleapis.com/auth/cloud-platform',
+  'https://www.googleapis.com/auth/devstorage.full_control',
+  'https://www.googleapis.com/auth/devstorage.read_write',
+];
+
 /** `readOnlyScope`: a scope-form JWT whose scopes allow reads only. `insufficientScope`: none reach Compute (403). */
 export type VerifyResult =
   | { ok: true; account: ServiceAccountRecord; readOnlyScope?: boolean }
@@ -61,7 +68,9 @@ export function verifyBearer(
   authorization: string | undefined,
   accounts: readonly ServiceAccountRecord[],
   nowMs: number,
+  api: 'compute' | 'storage' = 'compute',
 ): VerifyResult {
+  const reach = api === 'storage' ? STORAGE_SCOPES : COMPUTE_SCOPES;
   if (!authorization) return { ok: false, reason: 'no Authorization header' };
   const m = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (!m) return { ok: false, reason: 'Authorization is not a Bearer token' };
@@ -108,15 +117,17 @@ export function verifyBearer(
     const scopes = claims.scope
       .trim()
       .split(/\s+/)
-      .filter((x) => COMPUTE_SCOPES.includes(x));
+      .filter((x) => reach.includes(x));
     if (scopes.length === 0)
       return {
         ok: false,
         insufficientScope: true,
-        reason: `JWT scope ${JSON.stringify(claims.scope)} does not reach Compute Engine`,
+        reason: `JWT scope ${JSON.stringify(claims.scope)} does not reach ${api === 'storage' ? 'Cloud Storage' : 'Compute Engine'}`,
       };
     readOnlyScope = scopes.every((x) => READ_ONLY_SCOPES.has(x));
-  } else if (claims.aud !== COMPUTE_AUDIENCE)
+  } else if (api === 'storage')
+    return { ok: false, reason: 'Cloud Storage takes the scope form of a self-signed JWT' };
+  else if (claims.aud !== COMPUTE_AUDIENCE)
     return { ok: false, reason: `JWT aud ${JSON.stringify(claims.aud)} is not ${COMPUTE_AUDIENCE}` };
   const now = Math.floor(nowMs / 1000);
   if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number')

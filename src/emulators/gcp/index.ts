@@ -7,6 +7,7 @@ import { FaultBook, type GcpFault, type GcpPreemption } from './faults.js';
 import { matches, parseFilter } from './filter.js';
 import { waitForOperation } from './operation-wait.js';
 import { tokenAnswer } from './token.js';
+import { isStoragePath, storageAnswer, type GcsState } from './storage.js';
 import { defaultComputeAccount, projectNumber } from './project.js';
 import {
   forbidden,
@@ -58,6 +59,8 @@ export interface GcpEmulatorOptions {
   cpuQuota?: Record<string, number>;
   /** Move lifecycles on a timer (default: only when `now` is not injected). */
   autoTick?: boolean;
+  /** Cloud Storage buckets that exist (storage.ts; kept in memory only). */
+  buckets?: string[];
 }
 
 export interface ReceivedRequest {
@@ -105,6 +108,9 @@ export interface GcpEmulator {
   setInstanceLabels(project: string, zone: string, name: string, labels: Record<string, string>): void;
   /** Adds to the clock (on top of `now`), for runs that cannot inject one. */
   advance(ms: number): void;
+  /** Cloud Storage: makes a bucket; reads an object's data (undefined: none). */
+  createBucket(name: string): void;
+  object(bucket: string, name: string): Buffer | undefined;
 }
 
 interface Persisted {
@@ -471,6 +477,7 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     const method = (req.method ?? 'GET').toUpperCase();
     if (url.pathname.startsWith('/__emulator/'))
       return control(method, url.pathname.slice('/__emulator/'.length), raw, res);
+    if (isStoragePath(url.pathname)) return storage(req, res, url, method, raw);
     if (url.pathname === '/token' && method === 'POST') {
       const t = tokenAnswer(new URLSearchParams(raw.toString('utf8')), accounts, authNow());
       return sendJson(res, t.status, t.body);
@@ -596,6 +603,49 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     }
   }
 
+  const gcs: GcsState = {
+    buckets: new Map((opts.buckets ?? []).map((b) => [b, new Map()])),
+    nextGeneration: 1,
+  };
+  function storage(req: IncomingMessage, res: ServerResponse, url: URL, method: string, raw: Buffer): void {
+    requests.push({
+      api: `storage.${method}`,
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body: undefined,
+      at: now(),
+    });
+    const auth = verifyBearer(req.headers.authorization, accounts, authNow(), 'storage');
+    if (!auth.ok)
+      return send(res, auth.insufficientScope ? insufficientScopes() : unauthenticated(), {
+        'x-emulator-auth-failure': auth.reason,
+      });
+    try {
+      if (method !== 'GET' && auth.account.readOnly)
+        throw new GoogleApiError(
+          403,
+          `${auth.account.clientEmail} does not have storage.objects.create access to the Google Cloud Storage object.`,
+          'forbidden',
+        );
+      const a = storageAnswer(gcs, method, url, raw, String(req.headers['content-type'] ?? ''), now());
+      if (a.media) {
+        res.writeHead(a.status, {
+          'content-type': 'application/octet-stream',
+          'content-length': a.media.length,
+          ...a.headers,
+        });
+        res.end(a.media);
+      } else if (a.json === undefined) {
+        res.writeHead(a.status, a.headers);
+        res.end();
+      } else sendJson(res, a.status, a.json, a.headers);
+    } catch (err) {
+      if (err instanceof GoogleApiError) return send(res, err);
+      throw err;
+    }
+  }
+
   let closing = false;
   const server = await listen(handle, { port: opts.port, host: opts.host });
   const timer =
@@ -656,6 +706,8 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
       offset += ms;
       world.refresh();
     },
+    createBucket: (name) => void (gcs.buckets.has(name) || gcs.buckets.set(name, new Map())),
+    object: (bucket, name) => gcs.buckets.get(bucket)?.get(name)?.data,
   };
   return emulator;
 }

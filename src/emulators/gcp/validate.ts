@@ -1,4 +1,4 @@
-import { gcpMessageProblems } from '../../config/render/gcp-values.js';
+import { gcpMessageProblems } from '../../clouds/gcp/values.js';
 import { invalid, invalidField, notFound, GoogleApiError } from './google-errors.js';
 import { parseRef } from './refs.js';
 import { machineTypeSpec, regionOfZone, type GcpSeed, type MachineTypeSeed, type ImageSeed } from './seed.js';

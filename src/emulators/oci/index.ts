@@ -16,6 +16,14 @@ import { FaultTable, type OciFault, type OciOperation, type OciPreemption } from
 import { ociSpotRestProblem } from '../../clouds/oci/spot.js';
 import { verifyOciSignature } from './signature.js';
 import {
+  DEFAULT_NAMESPACE,
+  emptyObjectStorage,
+  isObjectPut,
+  isObjectStoragePath,
+  objectStorageAnswer,
+  type StoredObject,
+} from './object-storage.js';
+import {
   emptyState,
   instanceJson,
   lifecycleOf,
@@ -62,6 +70,8 @@ export interface OciEmulatorOptions {
    * requests with it, while `now` is often a simulation clock far from it.
    */
   authNow?: () => number;
+  /** Object Storage: the tenancy's namespace (default emulatedns) and the buckets that exist. */
+  objectStorage?: { namespace?: string; buckets?: string[] };
 }
 
 export interface ReceivedRequest {
@@ -105,6 +115,10 @@ export interface OciEmulator {
   readonly requests: ReadonlyArray<ReceivedRequest>;
   /** Re-evaluates lifecycles and emits due events. */
   refresh(): void;
+  /** Object Storage: makes a bucket; the objects of one (name → stored object). */
+  createBucket(name: string): void;
+  objects(bucket: string): Record<string, StoredObject>;
+  readonly namespace: string;
 }
 
 const API = '/20160918';
@@ -129,6 +143,9 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
 
   const state: OciState = loadStateFile<OciState>(opts.stateFile) ?? emptyState();
   if (opts.seed) applySeed(opts.seed);
+  state.objectStorage ??= emptyObjectStorage(opts.objectStorage?.namespace ?? DEFAULT_NAMESPACE);
+  const objectStore = state.objectStorage;
+  for (const b of opts.objectStorage?.buckets ?? []) objectStore.buckets[b] ??= {};
   const save = () => saveStateFile(opts.stateFile, state);
 
   function applySeed(seed: OciSeed): void {
@@ -629,6 +646,11 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
         save();
         return sendJson(res, 200, { seed: state.seed });
       }
+      if (p === '/buckets' && req.method === 'POST') {
+        objectStore.buckets[String(b.name)] ??= {};
+        save();
+        return sendJson(res, 200, { buckets: Object.keys(objectStore.buckets) });
+      }
       if (p === '/instances' && req.method === 'GET') {
         refresh();
         return sendJson(res, 200, { instances: state.instances.map(view) });
@@ -655,6 +677,7 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
     if (url.pathname.startsWith('/__emulator/')) return handleControl(req, res, url, parsed);
 
     const requestId = `${hex(16).toUpperCase()}/${hex(16).toUpperCase()}`;
+    if (isObjectStoragePath(url.pathname)) return objectStorage(req, res, url, raw, requestId);
     const path = url.pathname.startsWith(API) ? url.pathname.slice(API.length) : '\0';
     const op = path === '\0' ? 'unknown' : route(req.method ?? 'GET', path, url);
     const send = (a: Answer) => {
@@ -713,6 +736,45 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
     refresh();
   }
 
+  function objectStorage(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    raw: Buffer,
+    requestId: string,
+  ): void {
+    const method = req.method ?? 'GET';
+    const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      record('unknown', req, undefined, status);
+      const h = { 'opc-request-id': requestId, ...headers };
+      if (Buffer.isBuffer(body)) {
+        res.writeHead(status, h);
+        res.end(method === 'HEAD' ? undefined : body);
+      } else if (body === undefined) {
+        res.writeHead(status, h);
+        res.end();
+      } else sendJson(res, status, body, h);
+    };
+    const verdict = verifyOciSignature(
+      { method, path: req.url ?? '/', headers: req.headers, body: raw },
+      (keyId) => state.keys[keyId],
+      { now: authNow, unsignedBody: isObjectPut(method, url.pathname) },
+    );
+    if (!verdict.ok)
+      return answer(401, {
+        code: 'NotAuthenticated',
+        message: verdict.clockSkew ? verdict.reason : `${AUTH_MESSAGE} (${verdict.reason})`,
+      });
+    try {
+      const a = objectStorageAnswer(objectStore, req, url.pathname, raw, now());
+      if (method !== 'GET' && method !== 'HEAD') save();
+      answer(a.status, a.body, a.headers);
+    } catch (err) {
+      if (err instanceof ApiError) return answer(err.status, { code: err.code, message: err.message });
+      throw err;
+    }
+  }
+
   const server = await listen(handler, { port: opts.port, host: opts.host });
   const timer = opts.tickMs ? setInterval(refresh, opts.tickMs) : undefined;
   timer?.unref();
@@ -745,5 +807,13 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
       return requests;
     },
     refresh,
+    createBucket: (name) => {
+      objectStore.buckets[name] ??= {};
+      save();
+    },
+    objects: (bucket) => objectStore.buckets[bucket] ?? {},
+    get namespace() {
+      return objectStore.namespace;
+    },
   };
 }

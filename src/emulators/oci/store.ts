@@ -1,3 +1,4 @@
+import type { ObjectStorageState } from './object-storage.js';
 /**
  * The OCI emulator's state: instances with lazily computed lifecycle (from the injected
  * clock, so tests advance time instead of sleeping), retry tokens, seeded read-only
@@ -75,6 +76,8 @@ export interface OciState {
   retryTokens: Record<string, { instanceId: string; bodyHash: string; at: number }>;
   seed: Required<OciSeed>;
   keys: Record<string, string>;
+  /** Object Storage (object-storage.ts); absent in state files written before it existed. */
+  objectStorage?: ObjectStorageState;
 }
 
 export function emptyState(seed: OciSeed = {}): OciState {

@@ -1,5 +1,5 @@
-import { OCI_MODELS, OCI_ROOT_MODEL, OCI_UPDATE_MODEL } from '../../config/render/oci-fields.generated.js';
-import { ociRestProblems } from '../../config/render/oci-values.js';
+import { OCI_MODELS, OCI_ROOT_MODEL, OCI_UPDATE_MODEL } from '../../clouds/oci/fields.generated.js';
+import { ociRestProblems } from '../../clouds/oci/values.js';
 
 /**
  * What the OCI Compute API accepts in a LaunchInstance / UpdateInstance body: the fields,

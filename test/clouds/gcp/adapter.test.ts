@@ -10,7 +10,7 @@ import {
   requestIdFor,
 } from '../../../src/clouds/ownership.js';
 import { CloudError, type CloudAdapter, type OwnedInstance } from '../../../src/clouds/types.js';
-import { renderGcpInstance } from '../../../src/config/render/gcp.js';
+import { renderGcpInstance } from '../../../src/clouds/gcp/render.js';
 import type { GcpProvider } from '../../../src/config/types.js';
 import type { GcpEmulator } from '../../../src/emulators/gcp/index.js';
 import { PROJECT, ZONE, provider, serverId, serviceAccountKey, setup, tokens, wireClean } from './fixture.js';

@@ -4,7 +4,7 @@ import { createOciAdapter } from '../../../src/clouds/oci/adapter.js';
 import { createOciClients } from '../../../src/clouds/oci/client.js';
 import { TAG_IDLE_SINCE, TAG_MANAGED, TAG_POOL, TAG_SERVER_ID } from '../../../src/clouds/ownership.js';
 import { CloudError, type LaunchRequest, type OwnedInstance } from '../../../src/clouds/types.js';
-import { renderOciLaunchDetails } from '../../../src/config/render/oci.js';
+import { renderOciLaunchDetails } from '../../../src/clouds/oci/render.js';
 import type { OciEmulator } from '../../../src/emulators/oci/index.js';
 import {
   AD1,

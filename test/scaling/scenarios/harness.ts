@@ -49,7 +49,7 @@ export interface Scenario {
   /** Runs one pass of the built CLI at the current clock; JSON document parsed when --json. */
   pass(extra?: string[], env?: NodeJS.ProcessEnv): Promise<CliRun & { doc?: any }>;
   /** A pass as a child process the test can kill (crash tests); `done` resolves when it ends. */
-  spawnPass(extra?: string[]): { child: ChildProcess; done: Promise<CliRun> };
+  spawnPass(extra?: string[], env?: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<CliRun> };
   /** Edits the config file (the document with endpoints and kasm filled in). */
   editConfig(edit: (doc: any) => void): Promise<void>;
   /** Server ids whose startup script "fails": never registered. */
@@ -121,7 +121,7 @@ export async function scenario(o: ScenarioOptions): Promise<Scenario> {
       world.refresh();
       return { ...run, doc };
     },
-    spawnPass: (extra = []) => {
+    spawnPass: (extra = [], env = {}) => {
       world.refresh();
       const child = spawn(
         process.execPath,
@@ -132,6 +132,7 @@ export async function scenario(o: ScenarioOptions): Promise<Scenario> {
             FORCE_COLOR: undefined,
             NO_COLOR: undefined,
             KASM_SCALE_NOW: new Date(world.now()).toISOString(),
+            ...env,
           },
           stdio: ['ignore', 'pipe', 'pipe'],
         },

@@ -1,0 +1,67 @@
+/**
+ * What one cloud brings to kasm-scale. Each cloud's folder (oci/, gcp/) exports one
+ * CloudModule from its index.ts and registry.ts lists them; config, render, submit,
+ * reconcile, doctor, init, status and simulate ask the registry instead of naming a cloud.
+ * The light parts (schema, checks, render, submit fields) are values; the heavy ones (SDK
+ * adapter, doctor checks, wizard, emulator seeding) are functions that import lazily, so
+ * `--version` and `config validate` never load an SDK.
+ */
+import type { z } from 'zod';
+import type { CheckContext } from '../config/checks/context.js';
+import type { PathSegments } from '../config/problems.js';
+import type { LaunchContext } from './launch-context.js';
+import type { SubmitField } from '../config/submit/field-kinds.js';
+import type { CheckGroup } from '../doctor/types.js';
+import type { CloudSimulation } from './simulation.js';
+import type { AdapterOptions, CloudAdapter } from './types.js';
+
+/** The part of a provider every cloud has (the zod output of its schema has at least this). */
+export interface ProviderBase {
+  vm_provider_name: string;
+  vm_provider_config_name: string;
+  max_instances: number;
+  startup_script: string;
+}
+
+export interface CloudModule<P extends ProviderBase> {
+  /** `vm_provider_name` as Kasm spells it. */
+  readonly name: P['vm_provider_name'];
+  /** For people: 'Oracle Cloud (OCI)'. */
+  readonly label: string;
+
+  /** What a person writes (with `*_file` keys; `config schema` prints it). */
+  readonly inputSchema: z.ZodType;
+  /** Parses the written section into the resolved provider. */
+  readonly schema: z.ZodType<P>;
+  /** The section's keys and their schemas ("did you mean" names these). */
+  readonly fields: Record<string, z.ZodType>;
+  /** Keys of the objects inside list/JSON fields, for "did you mean" (e.g. gcp_metadata → key, value). */
+  readonly nestedKeys?: Record<string, string[]>;
+  /** Rules across fields of one raw provider section; report through ctx. */
+  check(p: Record<string, unknown>, at: PathSegments, ctx: CheckContext): void;
+
+  /** Where launches may go, in order of preference (OCI ADs, the GCP zone). */
+  zones(p: P): string[];
+  /** The launch request body: what the adapter sends and `config render` prints. */
+  readonly render: {
+    /** The SDK type the body is passed as (`config render` labels it). */
+    kind: string;
+    body(p: P, ctx: LaunchContext): Record<string, unknown>;
+    /** The body with the startup script hidden (it usually carries secrets). */
+    redact(p: P, request: Record<string, unknown>, redacted: (what: string, value: string) => string): void;
+  };
+
+  /** Kasm's keys for this cloud, in the order of Kasm's form (`config submit`). */
+  readonly submitFields: SubmitField[];
+  /** What submit says about a provider beyond the payload (e.g. a key Kasm cannot take). */
+  submitNotes?(p: P): string[];
+
+  /** Loads the SDK adapter (lazy). */
+  adapter(): Promise<(p: P, opts: AdapterOptions) => CloudAdapter | Promise<CloudAdapter>>;
+  /** Ends clients kept across adapters (`shareClients`), if the cloud keeps any. */
+  closeSharedClients?(): Promise<void>;
+  /** Loads `doctor`'s read-only checks (lazy). */
+  doctor(): Promise<(p: P) => CheckGroup>;
+  /** Loads what `simulate`, `demo` and `emulator --for` need to run this cloud's emulator (lazy). */
+  simulation(): Promise<CloudSimulation<P>>;
+}
