@@ -35,6 +35,10 @@ export interface CloudModule<P extends ProviderBase> {
   readonly schema: z.ZodType<P>;
   /** The section's keys and their schemas ("did you mean" names these). */
   readonly fields: Record<string, z.ZodType>;
+  /** Keys whose values are secrets (never echoed in a problem, kept out of files inline). */
+  readonly secretKeys: readonly string[];
+  /** `*_file` keys the loader reads into their sibling key (`oci_private_key_file` → `oci_private_key`). */
+  readonly fileKeys: Readonly<Record<string, string>>;
   /** Keys of the objects inside list/JSON fields, for "did you mean" (e.g. gcp_metadata → key, value). */
   readonly nestedKeys?: Record<string, string[]>;
   /** Rules across fields of one raw provider section; report through ctx. */

@@ -11,16 +11,9 @@ import { expandEnv, isInline } from './loader/expand.js';
 import { checkCaFile, modeOf, readFileKeys } from './loader/files.js';
 import { fromZodIssues, valueAt, type RawProblem } from './loader/issues.js';
 import { locate, parseSource, type ParsedSource } from './loader/parse.js';
-import {
-  ConfigInvalidError,
-  describeFound,
-  formatPath,
-  isSecretPath,
-  SECRET_KEYS,
-  type ConfigProblem,
-  type PathSegments,
-} from './problems.js';
+import { ConfigInvalidError, formatPath, type ConfigProblem, type PathSegments } from './problems.js';
 import { fileSchema } from './schema/file.js';
+import { describeFound, isSecretPath, SECRET_KEYS } from './secret-keys.js';
 import type { KasmScaleConfig } from './types.js';
 
 export { ConfigInvalidError, type ConfigProblem } from './problems.js';

@@ -10,10 +10,17 @@ export function checkGcp(p: Record<string, unknown>, at: PathSegments, ctx: Chec
       [...at, 'startup_script'],
       'missing startup_script; expected the script Kasm runs on each new agent (inline, or startup_script_file: a path)',
     );
-  if (isBlank(p.gcp_credentials) && p.gcp_credentials_file === undefined)
+  const hasKey = !isBlank(p.gcp_credentials) || p.gcp_credentials_file !== undefined;
+  if (p.gcp_auth === 'adc' && hasKey)
+    ctx.add(
+      [...at, p.gcp_credentials_file !== undefined ? 'gcp_credentials_file' : 'gcp_credentials'],
+      'gcp_auth: adc and a service account key are both set; expected exactly one: remove gcp_auth to use the key, or remove the key to use Application Default Credentials',
+      { atKey: true },
+    );
+  else if (p.gcp_auth !== 'adc' && !hasKey)
     ctx.add(
       [...at, 'gcp_credentials'],
-      'missing gcp_credentials; expected the service account key JSON (inline or ${ENV}), or gcp_credentials_file: a path',
+      'missing gcp_credentials; expected the service account key JSON (inline or ${ENV}), gcp_credentials_file: a path, or gcp_auth: adc to use the credentials of the machine (see docs/credentials.md)',
     );
 
   const region = valid(gcpFields.gcp_region, p.gcp_region);

@@ -11,6 +11,8 @@ export const gcp = {
   inputSchema: gcpInputSchema,
   schema: gcpSchema,
   fields: gcpFields,
+  secretKeys: ['gcp_credentials'],
+  fileKeys: { gcp_credentials_file: 'gcp_credentials', startup_script_file: 'startup_script' },
   nestedKeys: {
     gcp_metadata: ['key', 'value'],
     gcp_service_account: ['email', 'scopes'],

@@ -11,6 +11,12 @@ export const oci = {
   inputSchema: ociInputSchema,
   schema: ociSchema,
   fields: ociFields,
+  secretKeys: ['oci_private_key', 'oci_private_key_passphrase'],
+  fileKeys: {
+    oci_private_key_file: 'oci_private_key',
+    oci_private_key_passphrase_file: 'oci_private_key_passphrase',
+    startup_script_file: 'startup_script',
+  },
   check: checkOci,
   zones: (p) => [...p.oci_availability_domains],
   render: {

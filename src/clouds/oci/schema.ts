@@ -20,6 +20,15 @@ const RESERVED_TAG_PREFIX = 'kasm-scale-';
 /** OCI allows 16 KB of user_data; the limit applies to the value as sent, i.e. base64. */
 export const OCI_USER_DATA_LIMIT = 16 * 1024;
 
+/** How kasm-scale itself signs OCI requests (docs/credentials.md); Kasm always needs an API key. */
+export const OCI_AUTH_MODES = [
+  'api_key',
+  'instance_principal',
+  'resource_principal',
+  'security_token',
+] as const;
+export type OciAuthMode = (typeof OCI_AUTH_MODES)[number];
+
 export const BASELINES = ['BASELINE_1_1', 'BASELINE_1_2', 'BASELINE_1_8'] as const;
 
 const ocid = (type: string | string[], what: string) => checked(`${what} OCID`, (s) => ocidError(s, type));
@@ -124,11 +133,35 @@ export const ociFields = {
     .describe(
       'Path of the startup script file (~ expands; relative to this file); instead of startup_script',
     ),
-  oci_user_ocid: ocid('user', 'a user').describe('User OCID: ocid1.user.oc1..<id>'),
+  oci_auth: z
+    .enum(OCI_AUTH_MODES, {
+      error: `expected an auth mode: ${OCI_AUTH_MODES.join(', ')} (see docs/credentials.md)`,
+    })
+    .optional()
+    .describe(
+      'kasm-scale only (never sent to Kasm): how kasm-scale signs: api_key (default; oci_user_ocid, oci_fingerprint, oci_private_key), instance_principal (an OCI VM), resource_principal (OCI_RESOURCE_PRINCIPAL_* variables), security_token (a profile from oci session authenticate)',
+    ),
+  oci_config_file: text('the path of an OCI config file')
+    .optional()
+    .describe(
+      'kasm-scale only, with oci_auth: security_token: the OCI config file holding the session profile (default ~/.oci/config)',
+    ),
+  oci_profile: text('a profile name')
+    .optional()
+    .describe(
+      'kasm-scale only, with oci_auth: security_token: the profile oci session authenticate wrote (default DEFAULT)',
+    ),
+  oci_user_ocid: ocid('user', 'a user')
+    .optional()
+    .describe('User OCID: ocid1.user.oc1..<id> (required with oci_auth: api_key, the default)'),
   oci_fingerprint: pattern(
     /^([0-9a-fA-F]{2}:){15}[0-9a-fA-F]{2}$/,
     "the API key fingerprint: 16 hex pairs joined by ':' (aa:bb:...:ff)",
-  ).describe('Public Key Fingerprint: 16 hex pairs joined by ":" (aa:bb:...:ff); must match the private key'),
+  )
+    .optional()
+    .describe(
+      'Public Key Fingerprint: 16 hex pairs joined by ":" (aa:bb:...:ff); must match the private key (required with oci_auth: api_key)',
+    ),
   oci_private_key: text('the API private key PEM')
     .optional()
     .describe(
@@ -278,6 +311,10 @@ export const ociSchema = ociInputSchema.transform(
   }) => ({
     ...rest,
     startup_script: startup_script ?? '',
+    oci_auth: rest.oci_auth ?? ('api_key' as OciAuthMode),
+    // Required with api_key (checks/oci.ts); unused by the other modes.
+    oci_user_ocid: rest.oci_user_ocid ?? '',
+    oci_fingerprint: rest.oci_fingerprint ?? '',
     oci_private_key: oci_private_key ?? '',
   }),
 );

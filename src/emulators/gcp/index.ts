@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventEmitter } from 'node:events';
 import { delay, dropConnection, listen, parseJsonBody, sendJson } from '../common/http.js';
 import { loadStateFile, saveStateFile } from '../common/state-file.js';
+import { AccessTokenBook } from './access-tokens.js';
 import { toServiceAccountRecord, verifyBearer, type ServiceAccountRecord } from './auth.js';
 import { FaultBook, type GcpFault, type GcpPreemption } from './faults.js';
 import { matches, parseFilter } from './filter.js';
@@ -59,6 +60,8 @@ export interface GcpEmulatorOptions {
   cpuQuota?: Record<string, number>;
   /** Move lifecycles on a timer (default: only when `now` is not injected). */
   autoTick?: boolean;
+  /** Access tokens issued by the emulated identity services (../gcp-identity/); accepted as bearer tokens. */
+  accessTokens?: AccessTokenBook;
   /** Cloud Storage buckets that exist (storage.ts; kept in memory only). */
   buckets?: string[];
 }
@@ -108,6 +111,8 @@ export interface GcpEmulator {
   setInstanceLabels(project: string, zone: string, name: string, labels: Record<string, string>): void;
   /** Adds to the clock (on top of `now`), for runs that cannot inject one. */
   advance(ms: number): void;
+  /** The access tokens this API accepts besides self-signed JWTs (shared with ../gcp-identity/). */
+  accessTokens: AccessTokenBook;
   /** Cloud Storage: makes a bucket; reads an object's data (undefined: none). */
   createBucket(name: string): void;
   object(bucket: string, name: string): Buffer | undefined;
@@ -143,6 +148,7 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
   for (const f of opts.faults ?? []) faults.add(f);
   let accounts: ServiceAccountRecord[] = [];
   const requests: ReceivedRequest[] = [];
+  const accessTokens = opts.accessTokens ?? new AccessTokenBook();
 
   const persisted = loadStateFile<Persisted>(opts.stateFile);
   const save = (): void =>
@@ -504,7 +510,10 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     const lat = faults.take('latency', { method: route.api });
     if (lat) await delay(lat.ms);
     if (faults.take('dropConnection', { method: route.api })) return dropConnection(res);
-    const auth = verifyBearer(req.headers.authorization, accounts, authNow());
+    const issued = accessTokens.fromHeader(req.headers.authorization, authNow());
+    const auth: ReturnType<typeof verifyBearer> = issued
+      ? { ok: true, account: issued.account }
+      : verifyBearer(req.headers.authorization, accounts, authNow());
     if (!auth.ok)
       return send(res, auth.insufficientScope ? insufficientScopes() : unauthenticated(), {
         'x-emulator-auth-failure': auth.reason,
@@ -664,6 +673,7 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     events: world.events,
     seed,
     registerServiceAccount,
+    accessTokens,
     setFault: (f) => faults.add(f),
     preempt: (p) => {
       const running = world

@@ -14,6 +14,7 @@ import { delay, dropConnection, listen, parseJsonBody, sendJson } from '../commo
 import { loadStateFile, saveStateFile } from '../common/state-file.js';
 import { FaultTable, type OciFault, type OciOperation, type OciPreemption } from './faults.js';
 import { ociSpotRestProblem } from '../../clouds/oci/spot.js';
+import { SecurityTokenIssuer, type SecurityTokenClaims } from './security-tokens.js';
 import { verifyOciSignature } from './signature.js';
 import {
   DEFAULT_NAMESPACE,
@@ -101,6 +102,8 @@ export interface OciEmulator {
     key: string | { tenancy: string; user: string; fingerprint?: string },
     publicKeyPem: string,
   ): string;
+  /** A security token for a session key, as OCI's auth service issues one (resource principal RPST, `oci session authenticate`). */
+  issueSecurityToken(claims: SecurityTokenClaims): string;
   setFault(fault: OciFault): void;
   /** Reclaims preemptible instances now (see OciPreemption); returns the ids preempted. */
   preempt(p: OciPreemption): string[];
@@ -141,6 +144,7 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
   const faults = new FaultTable();
   const requests: ReceivedRequest[] = [];
 
+  const tokens = new SecurityTokenIssuer(authNow);
   const state: OciState = loadStateFile<OciState>(opts.stateFile) ?? emptyState();
   if (opts.seed) applySeed(opts.seed);
   state.objectStorage ??= emptyObjectStorage(opts.objectStorage?.namespace ?? DEFAULT_NAMESPACE);
@@ -702,7 +706,7 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
 
     const verdict = verifyOciSignature(
       { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: raw },
-      (keyId) => state.keys[keyId],
+      (keyId) => (keyId.startsWith('ST$') ? tokens.sessionKey(keyId.slice(3), authNow()) : state.keys[keyId]),
       { now: authNow },
     );
     if (!verdict.ok)
@@ -788,6 +792,7 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
     },
     events,
     registerApiKey,
+    issueSecurityToken: (c) => tokens.issue(c),
     setFault,
     preempt,
     clearFaults: () => faults.clear(),
