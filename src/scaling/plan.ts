@@ -186,7 +186,7 @@ function planPool(
   let oversized = 0;
   let assessed = emptyAssessment();
   if (ctx) {
-    tally = tallyZone(pool, owned, ctx);
+    tally = tallyZone(pool, owned, ctx, prov.instances ?? [], input.ownershipId);
     const registeredSizes = owned
       .map((i) => ctx.byId.get(i.serverId))
       .filter((a): a is KasmServer => Boolean(a && a.operational_status === 'running'))
@@ -202,10 +202,9 @@ function planPool(
     tally.sessions.waiting = waitingCount;
     assessed = assessInstances({
       pool,
-      input,
-      listedInstances: prov.instances,
+      gone: tally.gone,
+      spot: prov.spot === true,
       owned,
-      agents: tally.agents,
       ctx,
       mem,
       size,
@@ -364,5 +363,6 @@ function planPool(
     tagUpdates: ctx ? tagUpdates.filter((t) => !going.has(t.instance.id)) : [],
     outcomes,
     ...(ctx ? { unhealthySince } : {}),
+    ...(assessed.preempted ? { preempted: assessed.preempted } : {}),
   };
 }

@@ -192,14 +192,9 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     const gcp = clouds.get('gcp')?.emulator as GcpEmulator | undefined;
     const owned = () => ownedInstances(config, oci, gcp);
     // The emulators' preemption (fault injection): reclaim one spot instance now.
-    type Preempting = { preempt?: (p: Record<string, unknown>) => string[] };
-    const ociP = oci as Preempting | undefined;
-    const gcpP = gcp as Preempting | undefined;
-    const preemptors = {
-      oci: ociP?.preempt ? (i: OwnedInstance) => ociP.preempt!({ ids: [i.id] }) : undefined,
-      gcp: gcpP?.preempt
-        ? (i: OwnedInstance) => gcpP.preempt!({ names: [i.id], zone: i.zone, project: i.project })
-        : undefined,
+    const preemptors: Record<CloudName, ((i: OwnedInstance) => void) | undefined> = {
+      oci: oci ? (i) => oci.preempt({ ids: [i.id] }) : undefined,
+      gcp: gcp ? (i) => gcp.preempt({ names: [i.id], zone: i.zone, project: i.project }) : undefined,
     };
 
     return {

@@ -1,6 +1,7 @@
 import type { PathSegments } from '../../core/fields/path.js';
 import { defaultScriptType, GCP_METADATA_TOTAL_LIMIT, GCP_PATTERNS, gcpFields } from './schema.js';
 import { isBlank, valid, type CheckContext } from '../../core/fields/check-context.js';
+import { gcpSpotProblems } from './spot.js';
 
 /** GCP rules that involve more than one field. */
 export function checkGcp(p: Record<string, unknown>, at: PathSegments, ctx: CheckContext): void {
@@ -83,6 +84,13 @@ export function checkGcp(p: Record<string, unknown>, at: PathSegments, ctx: Chec
       [...at, 'gcp_metadata'],
       `metadata keys and values, the startup script included, total ${total} bytes; expected less than ${GCP_METADATA_TOTAL_LIMIT} (GCP's limit)`,
     );
+
+  if (p.spot === true)
+    for (const x of gcpSpotProblems({
+      gcp_machine_type: valid(gcpFields.gcp_machine_type, p.gcp_machine_type),
+      gcp_config_override: valid(gcpFields.gcp_config_override, p.gcp_config_override),
+    }))
+      ctx.add([...at, x.key], x.message, { atKey: true });
 }
 
 /** The {key, value} items of gcp_metadata that are well-formed on their own (the list may still have other problems). */

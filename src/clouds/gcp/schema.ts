@@ -440,6 +440,12 @@ export const gcpFields = {
     .describe(
       'Startup Script Type: the metadata key for the script: startup-script (Linux default), windows-startup-script-ps1 (Windows default), -cmd or -bat',
     ),
+  spot: z
+    .boolean({ error: 'expected true or false' })
+    .optional()
+    .describe(
+      'kasm-scale: true launches Spot VMs (scheduling.provisioningModel SPOT, instanceTerminationAction DELETE); config submit writes it into gcp_config_override. See docs/spot.md',
+    ),
   price: priceSchema,
   endpoint: checked('a base URL', endpointError)
     .optional()

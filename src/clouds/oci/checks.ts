@@ -3,6 +3,7 @@ import { inspectKey, keySizeProblem } from './key-inspect.js';
 import type { PathSegments } from '../../core/fields/path.js';
 import { ociFields } from './schema.js';
 import { isBlank, valid, type CheckContext } from '../../core/fields/check-context.js';
+import { ociSpotProblems } from './spot.js';
 
 /** OCI rules that involve more than one field. */
 export function checkOci(p: Record<string, unknown>, at: PathSegments, ctx: CheckContext): void {
@@ -91,6 +92,17 @@ export function checkOci(p: Record<string, unknown>, at: PathSegments, ctx: Chec
           );
     }
   }
+
+  if (p.spot === true)
+    for (const x of ociSpotProblems({
+      oci_shape: shape,
+      oci_baseline_ocpu_utilization: valid(
+        ociFields.oci_baseline_ocpu_utilization,
+        p.oci_baseline_ocpu_utilization,
+      ),
+      oci_config_override: valid(ociFields.oci_config_override, p.oci_config_override),
+    }))
+      ctx.add([...at, x.key], x.message, { atKey: true });
 }
 
 function checkKey(

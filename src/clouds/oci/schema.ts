@@ -279,6 +279,12 @@ export const ociFields = {
     .describe(
       'OCI Config Override (JSON): {"launch_instance_details": {...}} in the Python SDK snake_case (with OCI_MODEL_NAME) or camelCase; real LaunchInstanceDetails fields only',
     ),
+  spot: z
+    .boolean({ error: 'expected true or false' })
+    .optional()
+    .describe(
+      'kasm-scale: true launches preemptible capacity (preemptibleInstanceConfig, TERMINATE, boot volume not kept); config submit writes it into oci_config_override. See docs/spot.md',
+    ),
   price: priceSchema,
   endpoint: checked('a base URL', endpointError)
     .optional()

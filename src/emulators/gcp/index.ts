@@ -4,7 +4,7 @@ import { delay, dropConnection, listen, parseJsonBody, sendJson } from '../commo
 import { loadStateFile, saveStateFile } from '../common/state-file.js';
 import { AccessTokenBook } from './access-tokens.js';
 import { toServiceAccountRecord, verifyBearer, type ServiceAccountRecord } from './auth.js';
-import { FaultBook, type GcpFault } from './faults.js';
+import { FaultBook, type GcpFault, type GcpPreemption } from './faults.js';
 import { matches, parseFilter } from './filter.js';
 import { waitForOperation } from './operation-wait.js';
 import { tokenAnswer } from './token.js';
@@ -26,7 +26,7 @@ import { findImage } from './validate.js';
 import { API_BASE, World, type SeedInstance, type WorldState } from './world.js';
 import { own } from '../../core/own.js';
 
-export type { GcpFault } from './faults.js';
+export type { GcpFault, GcpPreemption } from './faults.js';
 export type { GcpSeed } from './seed.js';
 export type { RunningEvent, SeedInstance } from './world.js';
 
@@ -89,6 +89,8 @@ export interface GcpEmulator {
     extra?: { keyId?: string; projects?: string[]; readOnly?: boolean },
   ): void;
   setFault(fault: GcpFault): void;
+  /** Preempts Spot VMs now (see GcpPreemption); returns the names preempted. */
+  preempt(p: GcpPreemption): string[];
   clearFaults(): void;
   faults(): GcpFault[];
   /** Every instance (JSON as instances.get answers, plus `project`). */
@@ -576,6 +578,8 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
         for (const f of Array.isArray(body) ? body : [body]) faults.add(f as GcpFault);
         return sendJson(res, 200, { faults: faults.list() });
       }
+      if (path === 'preempt' && method === 'POST')
+        return sendJson(res, 200, { preempted: emulator.preempt((body ?? {}) as GcpPreemption) });
       if (path === 'service-accounts' && method === 'POST' && body) {
         // `curl --data @key.json` works too: a bare key as downloaded (only its public half is kept).
         if (body.type === 'service_account') registerServiceAccount(body);
@@ -671,6 +675,35 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     registerServiceAccount,
     accessTokens,
     setFault: (f) => faults.add(f),
+    preempt: (p) => {
+      const running = world
+        .allInstances()
+        .filter(
+          (i) =>
+            (!p.zone || i.zone === p.zone) &&
+            (!p.project || i.project === p.project) &&
+            i.deleteAt === undefined &&
+            i.stoppedAt === undefined &&
+            (i.body.scheduling?.provisioningModel === 'SPOT' || i.body.scheduling?.preemptible === true),
+        )
+        .sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name));
+      let chosen = running;
+      if (p.names)
+        chosen = p.names.map((n) => {
+          const hit = world.allInstances().find((i) => i.name === n && (!p.zone || i.zone === p.zone));
+          if (!hit) throw new Error(`no instance ${n}`);
+          return hit;
+        });
+      else {
+        const n = p.count ?? 1;
+        if (!Number.isInteger(n) || n < 1) throw new Error('count must be a positive integer');
+        chosen = running.slice(0, n);
+      }
+      return chosen.map((i) => {
+        world.preempt(i.project, i.zone, i.name);
+        return i.name;
+      });
+    },
     clearFaults: () => faults.clear(),
     faults: () => faults.list(),
     instances: () => world.allInstances().map((i) => ({ ...world.instanceJson(i), project: i.project })),
