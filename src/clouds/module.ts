@@ -39,6 +39,8 @@ export interface CloudModule<P extends ProviderBase> {
   readonly secretKeys: readonly string[];
   /** `*_file` keys the loader reads into their sibling key (`oci_private_key_file` → `oci_private_key`). */
   readonly fileKeys: Readonly<Record<string, string>>;
+  /** `*_file` keys that are a path handed to the SDK as is (`oci_config_file`), never read by the loader. */
+  readonly pathKeys?: readonly string[];
   /** Keys of the objects inside list/JSON fields, for "did you mean" (e.g. gcp_metadata → key, value). */
   readonly nestedKeys?: Record<string, string[]>;
   /** Rules across fields of one raw provider section; report through ctx. */

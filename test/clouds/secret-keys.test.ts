@@ -22,9 +22,13 @@ describe('each cloud declares its secrets and its *_file keys', () => {
     });
 
     it(`${cloud.name}: every *_file key of its schema is read into a key of its schema`, () => {
-      for (const k of keys.filter((k) => k.endsWith('_file'))) {
+      for (const k of keys.filter((k) => k.endsWith('_file') && !cloud.pathKeys?.includes(k))) {
         expect(cloud.fileKeys[k], k).toBe(k.slice(0, -'_file'.length));
         expect(FILE_KEYS[k], k).toBe(cloud.fileKeys[k]);
+      }
+      for (const k of cloud.pathKeys ?? []) {
+        expect(keys, k).toContain(k);
+        expect(FILE_KEYS[k], k).toBeUndefined();
       }
       for (const [fileKey, target] of Object.entries(cloud.fileKeys)) {
         expect(keys, fileKey).toContain(fileKey);

@@ -17,6 +17,8 @@ export const oci = {
     oci_private_key_passphrase_file: 'oci_private_key_passphrase',
     startup_script_file: 'startup_script',
   },
+  // The security_token mode's OCI config file: oci-common reads it (profile, token and key paths).
+  pathKeys: ['oci_config_file'],
   check: checkOci,
   zones: (p) => [...p.oci_availability_domains],
   render: {
