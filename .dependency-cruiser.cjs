@@ -26,8 +26,7 @@ const FEATURES = [
 
 /** Which features each feature may import (beyond clouds, kasm and core), and why. */
 const FEATURE_IMPORTS = {
-  // The OCI schema checks OCIDs and key files with the parsers `keys` owns.
-  config: ['keys'],
+  config: [],
   // A pass reads the config's types; scaling owns nothing else of another feature.
   scaling: ['config'],
   // The reconcile command: loads the config, runs one scaling pass, renders the report.
@@ -36,27 +35,17 @@ const FEATURE_IMPORTS = {
   report: ['scaling'],
   // status is a dry pass: config in, scaling's observe/plan, the report's renderers.
   status: ['config', 'scaling', 'report'],
-  // doctor loads the config, inspects the OCI key like `keys`, and finds orphans with the
-  // same rule a pass uses (scaling/orphans.ts) so the two never disagree.
-  doctor: ['config', 'keys', 'scaling'],
+  // doctor loads the config and finds orphans with the same rule a pass uses
+  // (scaling/orphans.ts) so the two never disagree.
+  doctor: ['config', 'scaling'],
   // The wizard writes a config (its fields and checks) and generates keys.
   init: ['config', 'keys'],
-  // The emulators validate launch bodies with the same generated field tables and value
-  // rules the renderer uses, seed from a config (`emulator --for`) and read key files.
-  emulators: ['config', 'keys'],
+  // `emulator --for` loads a config to seed from it.
+  emulators: ['config'],
   // simulate runs real passes (scaling) against the emulators, seeded from a config.
-  simulate: ['config', 'scaling', 'emulators', 'keys'],
+  simulate: ['config', 'scaling', 'emulators'],
   keys: [],
 };
-
-/**
- * Arrows that point up today, each named; remove a line when its arrow goes.
- * - The config's TypeScript types are the contract every layer reads; the zod schemas they
- *   come from still live in config/schema until each cloud's schema moves into its room.
- * - Each cloud's adapter renders its launch body with config/render/<cloud>.ts until the
- *   render moves into src/clouds/<cloud>/.
- */
-const UPWARD_EXCEPTIONS = ['^src/config/types\\.ts$', '^src/config/render/'];
 
 const featureRules = FEATURES.map((feature) => {
   const allowed = new Set([feature, ...FEATURE_IMPORTS[feature]]);
@@ -93,7 +82,7 @@ module.exports = {
       from: { path: '^src/(clouds|kasm)/' },
       to: {
         path: '^src/(cli|kasm|clouds|' + FEATURES.join('|') + ')/',
-        pathNot: ['^src/$1/', ...UPWARD_EXCEPTIONS],
+        pathNot: '^src/$1/',
       },
     },
     {

@@ -19,7 +19,7 @@ const { startGcpEmulator } = await import(dist('emulators/gcp/index.js'));
 const { gcpDemoServiceAccount } = await import(dist('simulate/credentials.js'));
 const { emulatedGcpProvider, GCP_PROJECT } = await import(dist('simulate/builtin.js'));
 const { startKasmEmulator } = await import(dist('emulators/kasm/index.js'));
-const { inspectKey } = await import(dist('keys/inspect.js'));
+const { inspectKey } = await import(dist('clouds/oci/key-inspect.js'));
 const { ownershipTags, instanceName, TAG_IDLE_SINCE } = await import(dist('clouds/ownership.js'));
 const { TAG_REGISTERED } = await import(dist('clouds/ownership.js'));
 

@@ -9,7 +9,8 @@
  * GCP: the emulator's machine type table (predefined and custom-N-MB types), plus the
  * attached accelerators; an unknown type is taken as 4 vCPUs / 16 GB.
  */
-import type { GcpProvider, OciProvider } from '../config/types.js';
+import type { GcpProvider } from './gcp/schema.js';
+import type { OciProvider } from './oci/schema.js';
 
 export interface AgentShape {
   cores: number;

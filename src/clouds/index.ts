@@ -1,5 +1,4 @@
-import type { Provider } from '../config/types.js';
-import { cloudOf, CLOUD_LIST } from './registry.js';
+import { cloudOf, CLOUD_LIST, type CloudName, type ProviderOf } from './registry.js';
 import type { AdapterOptions, CloudAdapter } from './types.js';
 
 export type { AdapterOptions } from './types.js';
@@ -13,6 +12,9 @@ export async function closeSharedClients(): Promise<void> {
  * The one door to the clouds. The SDK of a cloud is imported by its registry entry, lazily,
  * only when a provider of that kind is used: `--help`, `config validate` and the like never load it.
  */
-export async function createAdapter(provider: Provider, opts: AdapterOptions = {}): Promise<CloudAdapter> {
+export async function createAdapter(
+  provider: ProviderOf<CloudName>,
+  opts: AdapterOptions = {},
+): Promise<CloudAdapter> {
   return (await cloudOf(provider).adapter())(provider, opts);
 }

@@ -3,16 +3,16 @@
  * CloudModule from its index.ts and registry.ts lists them; config, render, submit,
  * reconcile, doctor, init, status and simulate ask the registry instead of naming a cloud.
  * The light parts (schema, checks, render, submit fields) are values; the heavy ones (SDK
- * adapter, doctor checks, wizard, emulator seeding) are functions that import lazily, so
- * `--version` and `config validate` never load an SDK.
+ * adapter, doctor checks, wizard) are functions that import lazily, so
+ * `--version` and `config validate` never load an SDK. Each cloud's emulator and its seeding
+ * from a config sit with the emulators (src/emulators/registry.ts), a feature above the clouds.
  */
 import type { z } from 'zod';
-import type { CheckContext } from '../config/checks/context.js';
-import type { PathSegments } from '../config/problems.js';
+import type { CheckContext } from '../core/fields/check-context.js';
+import type { PathSegments } from '../core/fields/path.js';
 import type { LaunchContext } from './launch-context.js';
-import type { SubmitField } from '../config/submit/field-kinds.js';
-import type { CheckGroup } from '../doctor/types.js';
-import type { CloudSimulation } from './simulation.js';
+import type { SubmitField } from '../core/fields/submit-kinds.js';
+import type { CheckGroup } from '../core/checks.js';
 import type { AdapterOptions, CloudAdapter } from './types.js';
 
 /** The part of a provider every cloud has (the zod output of its schema has at least this). */
@@ -35,6 +35,12 @@ export interface CloudModule<P extends ProviderBase> {
   readonly schema: z.ZodType<P>;
   /** The section's keys and their schemas ("did you mean" names these). */
   readonly fields: Record<string, z.ZodType>;
+  /** Keys whose values are secrets (never echoed in a problem, kept out of files inline). */
+  readonly secretKeys: readonly string[];
+  /** `*_file` keys the loader reads into their sibling key (`oci_private_key_file` → `oci_private_key`). */
+  readonly fileKeys: Readonly<Record<string, string>>;
+  /** `*_file` keys that are a path handed to the SDK as is (`oci_config_file`), never read by the loader. */
+  readonly pathKeys?: readonly string[];
   /** Keys of the objects inside list/JSON fields, for "did you mean" (e.g. gcp_metadata → key, value). */
   readonly nestedKeys?: Record<string, string[]>;
   /** Rules across fields of one raw provider section; report through ctx. */
@@ -62,6 +68,4 @@ export interface CloudModule<P extends ProviderBase> {
   closeSharedClients?(): Promise<void>;
   /** Loads `doctor`'s read-only checks (lazy). */
   doctor(): Promise<(p: P) => CheckGroup>;
-  /** Loads what `simulate`, `demo` and `emulator --for` need to run this cloud's emulator (lazy). */
-  simulation(): Promise<CloudSimulation<P>>;
 }

@@ -1,17 +1,18 @@
 /**
  * The one list of clouds. Adding a cloud is one folder (src/clouds/<name>/, exporting a
- * CloudModule from its index.ts) and one line here; everything else asks this registry
+ * CloudModule from its index.ts), its name in names.ts and one line here; everything else asks this registry
  * (docs/ARCHITECTURE.md, "Adding a cloud").
  */
 import type { z } from 'zod';
 import { gcp } from './gcp/index.js';
 import type { CloudModule } from './module.js';
 import { oci } from './oci/index.js';
+import type { CloudName } from './names.js';
 
-export const CLOUDS = { oci, gcp } as const;
+export type { CloudName } from './names.js';
 
-/** A cloud's `vm_provider_name`: the registry's keys. */
-export type CloudName = keyof typeof CLOUDS;
+/** One entry per name in names.ts, no more (a missing or extra entry does not compile). */
+export const CLOUDS = { oci, gcp } as const satisfies Record<CloudName, unknown>;
 
 /** The resolved provider config of one cloud (its schema's output). */
 export type ProviderOf<K extends CloudName> = z.output<(typeof CLOUDS)[K]['schema']>;

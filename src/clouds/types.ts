@@ -4,7 +4,7 @@
  * in its own folder (oci/, gcp/) with its retry policy and error classification beside it,
  * and imports its SDK lazily.
  */
-import type { CloudName } from './registry.js';
+import type { CloudName } from './names.js';
 
 /** Our normalised lifecycle; `cloudState` keeps the cloud's own word. */
 export type InstanceState =

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jsonSchemaAs, jsonStringFields } from './schema/common.js';
+import { jsonSchemaAs, jsonStringFields } from '../core/fields/common.js';
 import { fileInputSchema } from './schema/file.js';
 
 /** Where the committed copy lives (examples point at it with a relative path). */

@@ -6,21 +6,14 @@ import { cloudNamed } from '../clouds/registry.js';
 import { checkReferences } from './checks/autoscale.js';
 import { checkLock } from './checks/lock.js';
 import { checkStartupScripts } from './checks/startup-script.js';
-import type { CheckContext } from './checks/context.js';
+import type { CheckContext } from '../core/fields/check-context.js';
 import { expandEnv, isInline } from './loader/expand.js';
 import { checkCaFile, modeOf, readFileKeys } from './loader/files.js';
 import { fromZodIssues, valueAt, type RawProblem } from './loader/issues.js';
 import { locate, parseSource, type ParsedSource } from './loader/parse.js';
-import {
-  ConfigInvalidError,
-  describeFound,
-  formatPath,
-  isSecretPath,
-  SECRET_KEYS,
-  type ConfigProblem,
-  type PathSegments,
-} from './problems.js';
+import { ConfigInvalidError, formatPath, type ConfigProblem, type PathSegments } from './problems.js';
 import { fileSchema } from './schema/file.js';
+import { describeFound, isSecretPath, SECRET_KEYS } from './secret-keys.js';
 import type { KasmScaleConfig } from './types.js';
 
 export { ConfigInvalidError, type ConfigProblem } from './problems.js';

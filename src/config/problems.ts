@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors.js';
-import { secretKind } from '../core/echo.js';
 import { escapeControl } from '../core/escape.js';
+import type { PathSegments } from '../core/fields/path.js';
 
 /** One thing wrong with a config file, located as precisely as the file allows. */
 export interface ConfigProblem {
@@ -17,7 +17,7 @@ export interface ConfigProblem {
   found?: string;
 }
 
-export type PathSegments = readonly (string | number)[];
+export type { PathSegments } from '../core/fields/path.js';
 
 /** ['providers', 1, 'gcp_custom_labels', 'Env'] → `providers[1].gcp_custom_labels.Env` */
 export function formatPath(path: PathSegments): string {
@@ -53,41 +53,4 @@ export class ConfigInvalidError extends InputError {
     this.name = 'ConfigInvalidError';
     this.problems = problems;
   }
-}
-
-/** Keys whose values are secrets: never echoed in a problem. */
-export const SECRET_KEYS = new Set([
-  'oci_private_key',
-  'oci_private_key_passphrase',
-  'gcp_credentials',
-  'api_key_secret',
-  'manager_token',
-]);
-
-export function isSecretPath(path: PathSegments): boolean {
-  return path.some((s) => typeof s === 'string' && SECRET_KEYS.has(s));
-}
-
-/** A short description of a value for "found": type and, for short scalars, the value. */
-export function describeFound(value: unknown, path: PathSegments): string | undefined {
-  if (value === undefined) return undefined;
-  if (isSecretPath(path)) return undefined;
-  if (value === null) return 'null';
-  if (typeof value === 'string') {
-    if (value === '') return 'an empty string';
-    // A secret pasted into the wrong key: its kind and length only (the one rule: core/echo.ts).
-    const kind = secretKind(value);
-    if (kind) return `${kind} of ${value.length} characters`;
-    if (value.length > 60 || value.includes('\n')) return `a text of ${value.length} characters`;
-    return JSON.stringify(value);
-  }
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;
-  if (typeof value === 'object') {
-    const keys = Object.keys(value as object);
-    return keys.length
-      ? `an object with keys ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', ...' : ''}`
-      : 'an empty object';
-  }
-  return typeof value;
 }

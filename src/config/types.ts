@@ -8,7 +8,7 @@
  */
 import type { AutoscaleConfig } from './schema/autoscale.js';
 import type { CloudName, ProviderOf } from '../clouds/registry.js';
-import type { KasmSection } from './schema/kasm.js';
+import type { KasmSection } from '../kasm/schema.js';
 import type { LockSection } from './schema/lock.js';
 
 export type { AutoscaleConfig } from './schema/autoscale.js';
@@ -18,7 +18,7 @@ export type {
   GcpProvider,
   GcpServiceAccountKey,
 } from '../clouds/gcp/schema.js';
-export type { KasmSection } from './schema/kasm.js';
+export type { KasmSection } from '../kasm/schema.js';
 export type { LockSection, LockType } from './schema/lock.js';
 export type { BaselineOcpuUtilization, OciProvider } from '../clouds/oci/schema.js';
 

@@ -8,7 +8,7 @@ import { kasmChecks } from './kasm.js';
 import { drainPermissionCheck, orphansCheck } from './lifecycle.js';
 import { buildReport, printReport, reportJson } from './report.js';
 import { runChecks, type RunOptions } from './runner.js';
-import type { CheckGroup, DoctorReport } from './types.js';
+import type { CheckGroup, DoctorReport } from '../core/checks.js';
 
 export interface DoctorOptions extends LoadOptions {
   file?: string;

@@ -8,8 +8,7 @@
  */
 import type { KasmSection } from '../config/types.js';
 import { createKasmClient } from '../kasm/client.js';
-import { settle } from './runner.js';
-import { fail, ok, warn, type Check, type Outcome } from './types.js';
+import { settle, fail, ok, warn, type Check, type Outcome } from '../core/checks.js';
 import { oneLine } from '../core/errors.js';
 
 type Style = 'body' | 'basic';

@@ -9,8 +9,7 @@ import type { AutoscaleConfig, KasmSection, Provider } from '../config/types.js'
 import { createKasmClient, type KasmApiClient } from '../kasm/client.js';
 import { competingKasmConfigs, readKasmAutoscalers } from '../kasm/autoscalers.js';
 import { kasmAuthCheck } from './kasm-auth.js';
-import { once, settle } from './runner.js';
-import { fail, ok, warn, type Check, type CheckGroup } from './types.js';
+import { once, settle, fail, ok, warn, type Check, type CheckGroup } from '../core/checks.js';
 
 /** Answers that came from Kasm and are about the key (403 Access Denied, 401 permission, 400 no key). */
 const KEY_PROBLEM = /refused the API key|401 Unauthorized|rejected \S+ \(HTTP 400\)/;

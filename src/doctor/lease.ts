@@ -9,7 +9,7 @@ import { CliError } from '../core/errors.js';
 import type { KasmScaleConfig, LockSection } from '../config/types.js';
 import { holderIdentity } from '../lease/clock.js';
 import { LockedError } from '../lease/file-lock.js';
-import type { CheckGroup, Outcome } from './types.js';
+import type { CheckGroup, Outcome } from '../core/checks.js';
 
 export function leaseChecks(
   config: KasmScaleConfig,

@@ -11,7 +11,7 @@ import type { CloudAdapter } from '../clouds/types.js';
 import type { KasmScaleConfig, Provider } from '../config/types.js';
 import { DRAIN_PERMISSIONS, PERMISSION_FOR } from '../kasm/errors.js';
 import { DEFAULT_ORPHAN_GRACE_SEC } from '../scaling/orphans.js';
-import { fail, ok, warn, type Check } from './types.js';
+import { fail, ok, warn, type Check } from '../core/checks.js';
 
 /** A server id no agent has: the probes change nothing. */
 const PROBE_ID = '0'.repeat(32);

@@ -1,5 +1,5 @@
 import type { Output } from '../core/output.js';
-import type { CheckResult, CheckStatus, DoctorReport, GroupResult } from './types.js';
+import type { CheckResult, CheckStatus, DoctorReport, GroupResult } from '../core/checks.js';
 
 export function buildReport(file: string, groups: GroupResult[]): DoctorReport {
   const all = groups.flatMap((g) => g.checks);

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { Check, CheckGroup, CheckResult, GroupResult, Outcome } from './types.js';
+import type { Check, CheckGroup, CheckResult, GroupResult, Outcome } from '../core/checks.js';
 
 export interface RunOptions {
   /** Checks in flight at once, over every group (default 6: polite to the APIs, fast enough). */
@@ -97,21 +97,4 @@ async function timed(check: Check, timeoutMs: number): Promise<CheckResult> {
     clearTimeout(timer);
   }
   return { id: check.id, title: check.title, ...outcome, ms: Math.round(performance.now() - t0) };
-}
-
-/** A lazily started, shared promise: several checks read one answer (e.g. one get_zones call). */
-export function once<T>(fn: () => Promise<T>): () => Promise<T> {
-  let p: Promise<T> | undefined;
-  return () => (p ??= fn());
-}
-
-/** Settles a shared promise into a value-or-error pair, so each check can judge it its own way. */
-export async function settle<T>(
-  p: Promise<T>,
-): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-  try {
-    return { ok: true, value: await p };
-  } catch (error) {
-    return { ok: false, error };
-  }
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { autoscaleFields } from '../config/schema/autoscale.js';
 import { gcpFields } from '../clouds/gcp/schema.js';
-import { kasmFields } from '../config/schema/kasm.js';
+import { kasmFields } from '../kasm/schema.js';
 import { ociFields } from '../clouds/oci/schema.js';
 
 /**

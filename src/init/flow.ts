@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Output } from '../core/output.js';
 import { generateKeyFiles } from '../keys/generate.js';
-import { inspectKey } from '../keys/inspect.js';
+import { inspectKey } from '../clouds/oci/key-inspect.js';
 import type { CloudName } from '../clouds/registry.js';
 import { listRegionAds, type OciKeyResult } from './ads.js';
 import {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { CLOUD_LIST, cloudNamed, isCloudName } from '../clouds/registry.js';
 import { findSections, splitLines } from '../keys/ini.js';
 import { expandHome } from '../core/files.js';
-import { inspectKey, keySizeProblem } from '../keys/inspect.js';
+import { inspectKey, keySizeProblem } from '../clouds/oci/key-inspect.js';
 import { autoscale, type FieldCheck, fieldCheck, gcp, kasm, oci } from './fields.js';
 import { AnswerFormatError, parseAccelerators, parseIntLoose, parseList, parseMap } from './parse.js';
 

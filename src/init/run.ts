@@ -6,7 +6,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CliError, InputError } from '../core/errors.js';
 import type { Output } from '../core/output.js';
-import { closest } from '../config/schema/common.js';
+import { closest } from '../core/fields/common.js';
 import { writeOciConfigProfile } from '../keys/oci-config.js';
 import { echoValue } from '../core/echo.js';
 import { checkWritableTarget, expandHome, readInput } from '../core/files.js';

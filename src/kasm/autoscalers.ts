@@ -4,7 +4,6 @@
  * compete with one of our pools: enabled, Docker Agent, same Kasm zone (by zone_id via
  * get_zones), and a provider config of ours (same cloud and vm_provider_config_name).
  */
-import type { AutoscaleConfig, Provider } from '../config/types.js';
 import type { KasmApiClient } from './client.js';
 import type { KasmAutoscaleConfig, KasmVmProviderConfig, KasmZone } from './types.js';
 import { oneLine } from '../core/errors.js';
@@ -40,10 +39,21 @@ export async function readKasmAutoscalers(
   };
 }
 
+/** The parts of our pool and providers (config/types.ts) the comparison reads. */
+interface PoolRef {
+  /** The pool's provider chain (one provider is a chain of one). */
+  vm_provider_config_names: string[];
+  zone_name: string;
+}
+interface ProviderRef {
+  vm_provider_name: string;
+  vm_provider_config_name: string;
+}
+
 /** Kasm's Docker-agent autoscale configs that are enabled for the pool's zone and provider config. */
 export function competingKasmConfigs(
-  pool: AutoscaleConfig,
-  providers: Provider[],
+  pool: PoolRef,
+  providers: readonly ProviderRef[],
   seen: KasmAutoscalers,
   zones: KasmZone[],
 ): KasmAutoscaleConfig[] {

@@ -1,5 +1,5 @@
 import { CliError, OperationalError } from '../core/errors.js';
-import type { KasmSection } from '../config/types.js';
+import type { KasmSection } from './schema.js';
 import { resolveEndpoint } from './endpoint.js';
 import { answerError, networkError } from './errors.js';
 import {

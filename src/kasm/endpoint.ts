@@ -6,7 +6,7 @@ import { rootCertificates } from 'node:tls';
 import { fsErrorToInput, InputError } from '../core/errors.js';
 import { echoValue } from '../core/echo.js';
 import { expandHome } from '../core/files.js';
-import type { KasmSection } from '../config/types.js';
+import type { KasmSection } from './schema.js';
 
 /**
  * Where and how to reach Kasm: `kasm.url` checked (https, or http only on loopback, as the

@@ -5,7 +5,7 @@ import forge from 'node-forge';
 import { type CliError, InputError, OperationalError } from '../core/errors.js';
 import { assertReplaceable, ensureDir, expandHome, writeTempBeside } from '../core/files.js';
 import { echoValue } from '../core/echo.js';
-import { inspectKey } from './inspect.js';
+import { inspectKey } from '../clouds/oci/key-inspect.js';
 
 export interface KeyPairPem {
   /** PKCS#8 PEM; `ENCRYPTED PRIVATE KEY` (PBES2, AES-256-CBC) when a passphrase was given. */

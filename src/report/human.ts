@@ -34,6 +34,12 @@ export function renderHuman(r: PassResult, s: Summary, c: ChalkInstance): string
     for (const note of o.notes) lines.push(c.dim(`  · ${note}`));
   }
   lines.push('');
+  if (s.preempted)
+    lines.push(
+      c.yellow(
+        `${s.preempted} spot instance(s) preempted: ${s.sessionsLostToPreemption} session${s.sessionsLostToPreemption === 1 ? '' : 's'} lost to preemption.`,
+      ),
+    );
   const agents = s.toChangeAgents ? `, ${s.toChangeAgents} agent(s) to re-enable or deregister` : '';
   if (r.dryRun) lines.push(`Plan: ${s.toLaunch} to launch, ${s.toTerminate} to terminate${agents}.`);
   else

@@ -29,6 +29,9 @@ export function reconcileJson(r: PassResult, s: Summary): Record<string, unknown
         schedule: scheduleJson(p.schedule),
         actions: r.results.filter((x) => x.action.pool === p.pool).map(actionJson),
         tag_updates: p.tagUpdates.length,
+        preempted: p.preempted
+          ? { agents: p.preempted.agents, sessions_lost: p.preempted.sessionsLost }
+          : null,
         notes: p.notes,
       };
     }),
@@ -46,6 +49,8 @@ export function reconcileJson(r: PassResult, s: Summary): Record<string, unknown
       terminated: s.terminated,
       failed: s.failed,
       failed_pools: s.failedPools,
+      preempted: s.preempted,
+      sessions_lost_to_preemption: s.sessionsLostToPreemption,
       exit_code: s.exitCode,
       duration_ms: Math.round(r.durationMs),
       last_success_at: r.lastSuccessAt ?? null,

@@ -84,6 +84,16 @@ export function renderMetrics(
     row[1]++;
     actionRows.set(key, row);
   }
+  family(
+    'kasm_scale_preempted_instances',
+    'Spot instances of the pool found preempted in the last pass.',
+    pools.map((p) => [{ pool: p.pool }, p.preempted?.agents.length ?? 0]),
+  );
+  family(
+    'kasm_scale_sessions_lost_to_preemption',
+    'Sessions Kasm listed on agents whose spot instance was preempted, found in the last pass.',
+    pools.map((p) => [{ pool: p.pool }, p.preempted?.sessionsLost ?? 0]),
+  );
   const costs = pools.flatMap((p) => {
     const c = p.figures && poolCostPerHour(p.figures, prices, p.provider);
     return c ? [[{ pool: p.pool, currency: c.currency }, c.amount] as [Record<string, string>, number]] : [];

@@ -12,6 +12,9 @@ export interface Summary {
   terminated: number;
   failed: number;
   failedPools: number;
+  /** Spot instances preempted (first noticed this pass) and the sessions Kasm listed on them. */
+  preempted: number;
+  sessionsLostToPreemption: number;
   exitCode: number;
 }
 
@@ -42,6 +45,8 @@ export function summarize(r: PassResult, opts: { detailedExitcode?: boolean } = 
     terminated: done.filter((x) => x.action.kind === 'terminate').length,
     failed,
     failedPools,
+    preempted: r.plan.pools.reduce((n, p) => n + (p.preempted?.agents.length ?? 0), 0),
+    sessionsLostToPreemption: r.plan.pools.reduce((n, p) => n + (p.preempted?.sessionsLost ?? 0), 0),
     exitCode,
   };
 }

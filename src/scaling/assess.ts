@@ -7,7 +7,8 @@
  * - broken: never registered within provision_timeout, its agent gone after registering,
  *   deregistered by Kasm, or unhealthy for provision_timeout: terminated (never one with a
  *   session; those are kept with a note).
- * Then our agents whose instance is gone: deregistered once silent for provision_timeout.
+ * Then our agents whose instance is gone: deregistered once silent for provision_timeout, or at
+ * once on a spot provider (preempted: the cloud took it; its sessions counted as lost once).
  * Pure, like plan(): every action carries its reason.
  */
 import type { OwnedInstance } from '../clouds/types.js';
@@ -24,38 +25,39 @@ import {
   unixSeconds,
 } from '../clouds/ownership.js';
 import { add, agentCapacity, clampZero, sub, zero } from './capacity.js';
-import { hasSession, usedOn, type DemandIndex } from './demand.js';
-import { isOurAgentId } from './launch-ids.js';
+import { hasSession, sessionCount, usedOn, type DemandIndex } from './demand.js';
 import type { PoolMemory } from './memory.js';
-import { UNHEALTHY_AGENT } from './zone-tally.js';
+import { DELETING_AGENT, UNHEALTHY_AGENT } from './zone-tally.js';
 import type {
   DeregisterAction,
   LaunchOutcome,
-  PlanInput,
+  PoolPlan,
   Resources,
   TagUpdate,
   TerminateAction,
 } from './types.js';
 
-/** Kasm is already deleting the agent: nothing to drain, the instance can go. */
-export const DELETING_AGENT = new Set(['delete_pending', 'destroying']);
+export { DELETING_AGENT };
 export const LIVE_INSTANCE = new Set(['provisioning', 'running']);
 
 export const minutes = (ms: number) => `${Math.floor(ms / 60_000)} min`;
 
 export interface AssessInput {
   pool: AutoscaleConfig;
-  input: PlanInput;
-  /** Every instance the pool's providers list (an agent whose instance is listed is not "vanished"). */
-  listedInstances: OwnedInstance[];
+  /** Our agents whose instance is gone, on any provider of the chain (zone-tally.ts). */
+  gone: KasmServer[];
+  /**
+   * The provider a gone agent's instance was on, when known (a terminated instance still
+   * listed, or the pool's memory), and whether that provider is `spot: true`: then the
+   * instance was preempted (docs/spot.md).
+   */
+  goneOn: (agent: KasmServer) => { provider: string; spot: boolean };
   /** The provider an instance is on (a pool's chain spans several: chain.ts). */
   providerOf: (i: OwnedInstance) => string;
   /** The pool has a chain of more than one provider: reasons name the instance's provider. */
   inChain: boolean;
   /** The pool's instances, not terminated, in id order. */
   owned: OwnedInstance[];
-  /** Kasm's agents in the pool's zone (zone-tally.ts). */
-  agents: KasmServer[];
   ctx: DemandIndex;
   mem: PoolMemory;
   /**
@@ -84,6 +86,8 @@ export interface Assessment {
   staleDrainTags: OwnedInstance[];
   /** Our agents whose instance is gone. */
   vanished: DeregisterAction[];
+  /** Spot providers: our agents found preempted this pass (first notice) and their sessions. */
+  preempted?: NonNullable<PoolPlan['preempted']>;
   notes: string[];
 }
 
@@ -105,7 +109,7 @@ export function emptyAssessment(): Assessment {
 }
 
 export function assessInstances(a: AssessInput): Assessment {
-  const { pool, input, owned, agents, ctx, mem, sizeOf, now } = a;
+  const { pool, owned, ctx, mem, sizeOf, now } = a;
   const terminate = (
     inst: OwnedInstance,
     cause: TerminateAction['cause'],
@@ -121,7 +125,6 @@ export function assessInstances(a: AssessInput): Assessment {
     reason: a.inChain ? `${reason} (on ${a.providerOf(inst)})` : reason,
   });
   const name = pool.autoscale_config_name;
-  const providerName = pool.vm_provider_config_name;
   const nowMs = now.getTime();
   const {
     cleanup,
@@ -237,36 +240,48 @@ export function assessInstances(a: AssessInput): Assessment {
       });
   }
 
-  // Our agents whose instance is gone (terminated or preempted elsewhere): Kasm keeps their
-  // record for ever. Recognised by the mark in the server_id (launch-ids.ts), deregistered
-  // once silent for provision_timeout.
-  const listed = new Set(a.listedInstances.filter((i) => i.state !== 'terminated').map((i) => i.serverId));
-  for (const a of agents) {
-    if (
-      listed.has(a.server_id) ||
-      DELETING_AGENT.has(String(a.operational_status)) ||
-      !isOurAgentId(a.server_id, name, input.ownershipId)
-    )
-      continue;
+  // Our agents whose instance is gone: deregistered once silent for provision_timeout; on a
+  // spot provider the instance was preempted: deregistered at once (the cloud took it), its
+  // sessions counted as lost once.
+  const lost = { agents: [] as string[], sessionsLost: 0 };
+  for (const g of a.gone) {
+    const { provider, spot } = a.goneOn(g);
+    const firstNotice = !mem.unhealthySince[g.server_id];
     const since =
-      parseKasmDate(a.last_reported) ??
-      (mem.unhealthySince[a.server_id] ? new Date(mem.unhealthySince[a.server_id]) : now);
-    unhealthySince[a.server_id] = since.toISOString();
-    if (nowMs - since.getTime() < pool.provision_timeout * 1000) continue;
-    if (hasSession(a.server_id, ctx)) {
+      parseKasmDate(g.last_reported) ??
+      (mem.unhealthySince[g.server_id] ? new Date(mem.unhealthySince[g.server_id]) : now);
+    unhealthySince[g.server_id] = (firstNotice && spot ? now : since).toISOString();
+    const sessionsOn = sessionCount(g.server_id, ctx);
+    if (spot && firstNotice) {
+      lost.agents.push(g.server_id);
+      lost.sessionsLost += sessionsOn;
+    }
+    if (!spot && nowMs - since.getTime() < pool.provision_timeout * 1000) continue;
+    if (sessionsOn > 0) {
       notes.push(
-        `agent ${a.server_id} has no instance any more but Kasm lists sessions on it: not deregistered`,
+        spot
+          ? `agent ${g.server_id} was preempted with ${sessionsOn} session(s) on it: deregistered once Kasm has ended them (delete_server refuses an agent with sessions)`
+          : `agent ${g.server_id} has no instance any more but Kasm lists sessions on it: not deregistered`,
       );
       continue;
     }
     vanished.push({
       kind: 'deregister',
       pool: name,
-      provider: providerName,
-      cause: 'instance_gone',
-      serverId: a.server_id,
-      reason: `deregister: its instance is gone and the agent (${a.operational_status}) has not reported for ${minutes(nowMs - since.getTime())} (≥ provision_timeout ${pool.provision_timeout} s)`,
+      provider,
+      cause: spot ? 'preempted' : 'instance_gone',
+      serverId: g.server_id,
+      reason: spot
+        ? `deregister: its spot instance is gone (preempted); the agent (${g.operational_status}) has no sessions`
+        : `deregister: its instance is gone and the agent (${g.operational_status}) has not reported for ${minutes(nowMs - since.getTime())} (≥ provision_timeout ${pool.provision_timeout} s)`,
     });
+  }
+  let preempted: Assessment['preempted'];
+  if (lost.agents.length) {
+    preempted = { ...lost, agents: lost.agents.sort() };
+    notes.push(
+      `${lost.agents.length} spot instance(s) preempted; ${lost.sessionsLost} session(s) lost to preemption`,
+    );
   }
   return {
     cleanup,
@@ -280,6 +295,7 @@ export function assessInstances(a: AssessInput): Assessment {
     drainingIds,
     staleDrainTags,
     vanished,
+    ...(preempted ? { preempted } : {}),
     notes,
   };
 }

@@ -14,6 +14,7 @@
  *   terminating a busy agent.
  */
 import type { OwnedInstance } from '../clouds/types.js';
+import type { KasmServer } from '../kasm/types.js';
 import { activeBackoff } from './memory.js';
 import { belongsTo } from '../clouds/ownership.js';
 import type { ChainMove, LaunchTarget, PlanInput } from './types.js';
@@ -132,6 +133,47 @@ export function spareRoom(input: PlanInput, providerCount: Record<string, number
   const out: Record<string, number> = {};
   for (const [name, p] of Object.entries(input.providers))
     out[name] = Math.max(0, p.maxInstances - (providerCount[name] ?? 0));
+  return out;
+}
+
+/**
+ * Where a gone agent's instance was, and whether that provider is spot (then it was
+ * preempted). A preempted OCI instance stays listed as terminated for a while; a GCP Spot VM
+ * is deleted, so the pool remembers each agent's provider (PoolMemory.agentProviders). Unknown:
+ * the first provider, spot only if every provider of the chain is (a chain of one: its own).
+ */
+export function goneOn(chain: string[], input: PlanInput, remembered: Record<string, string> | undefined) {
+  const terminatedOn = new Map<string, string>();
+  for (const pn of chain)
+    for (const i of input.providers[pn]?.instances ?? [])
+      if (i.state === 'terminated') terminatedOn.set(i.serverId, pn);
+  const spotAll = chain.every((pn) => input.providers[pn]?.spot === true);
+  return (agent: KasmServer): { provider: string; spot: boolean } => {
+    const known = terminatedOn.get(agent.server_id) ?? remembered?.[agent.server_id];
+    if (known && chain.includes(known) && input.providers[known])
+      return { provider: known, spot: input.providers[known].spot === true };
+    return { provider: chain[0], spot: spotAll };
+  };
+}
+
+/**
+ * The provider of each of the pool's agents, for the next pass's goneOn(): its instances now,
+ * and the gone agents not yet deregistered (kept until they are). Only chains of mixed
+ * spot and on-demand providers need it; other pools keep nothing.
+ */
+export function agentProviders(
+  chain: string[],
+  input: PlanInput,
+  owned: OwnedInstance[],
+  providerOf: (i: OwnedInstance) => string,
+  gone: KasmServer[],
+  remembered: Record<string, string> | undefined,
+): Record<string, string> | undefined {
+  const spots = new Set(chain.map((pn) => input.providers[pn]?.spot === true));
+  if (spots.size < 2) return undefined;
+  const out: Record<string, string> = {};
+  for (const i of owned) out[i.serverId] = providerOf(i);
+  for (const g of gone) if (remembered?.[g.server_id]) out[g.server_id] = remembered[g.server_id];
   return out;
 }
 

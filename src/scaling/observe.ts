@@ -81,6 +81,7 @@ async function observeProvider(
     kind: p.vm_provider_name,
     maxInstances: p.max_instances,
     zones: cloudOf(p).zones(p),
+    ...(p.spot ? { spot: true } : {}),
   };
   let adapter: CloudAdapter;
   try {

@@ -37,7 +37,7 @@ import { CLEAR_DRAIN, belongsTo, isKnownRegistered } from '../clouds/ownership.j
 import { add, agentCapacity, zero } from './capacity.js';
 import { assessInstances, emptyAssessment, LIVE_INSTANCE } from './assess.js';
 import { isBilled } from './billed.js';
-import { chainRank, chainSupply, chainTargets, spareRoom } from './chain.js';
+import { agentProviders, chainRank, chainSupply, chainTargets, goneOn, spareRoom } from './chain.js';
 import { hasSession, indexDemand, sessionCount, waitingOfPool, type DemandIndex } from './demand.js';
 import { resendAction } from './intents.js';
 import { activeBackoff, emptyPoolMemory } from './memory.js';
@@ -158,6 +158,8 @@ function planPool(
   const { targets, moves } = chainTargets(chain, input, providerCount, now);
   if (chain.length > 1 && moves.length) out.chainMoves = moves;
   const onProvider = supply.onProvider;
+  // Every instance the chain's providers list: an agent whose instance is listed is not gone.
+  const listed = chain.flatMap((pn) => input.providers[pn].instances ?? []);
   const providerOf = (i: OwnedInstance) => onProvider.get(i) ?? providerName;
   if (ctx && ctx.zoneNames.size > 0 && !ctx.zoneNames.has(pool.zone_name))
     return {
@@ -191,7 +193,7 @@ function planPool(
   const sizeOn = new Map<string, Resources | undefined>();
   const sizeFor = (provider: string) => (sizeOn.has(provider) ? sizeOn.get(provider) : size);
   if (ctx) {
-    tally = tallyZone(pool, owned, ctx);
+    tally = tallyZone(pool, owned, ctx, listed, input.ownershipId);
     const registeredSizes = (on: (i: OwnedInstance) => boolean) =>
       owned
         .filter(on)
@@ -226,12 +228,11 @@ function planPool(
     tally.sessions.waiting = waitingCount;
     assessed = assessInstances({
       pool,
-      input,
-      listedInstances: chain.flatMap((pn) => input.providers[pn].instances ?? []),
+      gone: tally.gone,
+      goneOn: goneOn(chain, input, mem.agentProviders),
       providerOf,
       inChain: chain.length > 1,
       owned,
-      agents: tally.agents,
       ctx,
       mem,
       sizeOf: (i) => sizeFor(providerOf(i)),
@@ -244,6 +245,9 @@ function planPool(
       for (const pn of chain) sizeOn.set(pn, resolveAgentSize(pool, [], input.providers[pn].agentSize));
   }
   const { cleanup, tagUpdates, outcomes, unhealthySince, unhealthyIds, drainingIds, draining } = assessed;
+  const remember = tally
+    ? agentProviders(chain, input, owned, providerOf, tally.gone, mem.agentProviders)
+    : undefined;
   const freeRegistered = tally?.freeRegistered ?? zero();
   let pending = assessed.pending;
   let pendingCount = assessed.pendingCount;
@@ -416,6 +420,8 @@ function planPool(
     tagUpdates: ctx ? tagUpdates.filter((t) => !going.has(t.instance.id)) : [],
     outcomes,
     ...(ctx ? { unhealthySince } : {}),
+    ...(assessed.preempted ? { preempted: assessed.preempted } : {}),
+    ...(remember ? { agentProviders: remember } : {}),
   };
 }
 

@@ -248,6 +248,7 @@ function nextState(
       launched,
       lastLaunchSeenAt: pp.lastLaunchSeenAt,
       unhealthySince: pp.unhealthySince,
+      agentProviders: pp.agentProviders,
       result: poolResults[pp.pool],
     });
   }

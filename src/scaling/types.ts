@@ -30,6 +30,8 @@ export interface ProviderSupply {
   error?: { kind: string; message: string };
   /** The shape / machine type size; undefined when it could not be read (or was not needed). */
   agentSize?: AgentSize;
+  /** `spot: true`: an instance that vanishes under its agent was preempted (docs/spot.md). */
+  spot?: boolean;
 }
 
 export interface PlanInput {
@@ -121,12 +123,12 @@ export interface EnableAction {
   reason: string;
 }
 
-/** delete_server (without force) for our agent whose instance is gone. */
+/** delete_server (without force) for our agent whose instance is gone (preempted: on a spot provider). */
 export interface DeregisterAction {
   kind: 'deregister';
   pool: string;
   provider: string;
-  cause: 'instance_gone';
+  cause: 'instance_gone' | 'preempted';
   serverId: string;
   reason: string;
 }
@@ -211,6 +213,13 @@ export interface PoolPlan {
   lastLaunchSeenAt?: string;
   /** Our agents missing/dead/deleting now → since when (ISO); undefined: not known this pass. */
   unhealthySince?: Record<string, string>;
+  /**
+   * Spot providers: our agents whose instance was preempted, first noticed this pass, and
+   * the sessions Kasm still listed on them (lost with the instance).
+   */
+  preempted?: { agents: string[]; sessionsLost: number };
+  /** A chain of spot and on-demand providers: each agent's provider, for the next pass (chain.ts goneOn). */
+  agentProviders?: Record<string, string>;
   /** The pool's schedule at `now`: the window in force, the next change, a pre-warm (schedule.ts). */
   schedule?: ScheduleInfo;
 }

@@ -5,7 +5,7 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { GcpServiceAccountKey } from '../config/types.js';
-import { inspectKey } from '../keys/inspect.js';
+import { inspectKey } from '../clouds/oci/key-inspect.js';
 
 export const DEMO_TENANCY = 'ocid1.tenancy.oc1..aaaaaaaatenancy';
 export const DEMO_USER = 'ocid1.user.oc1..aaaaaaaauser';

@@ -7,8 +7,6 @@
  * lose the same instances.
  */
 import type { GcpProvider, OciProvider, Provider } from '../config/types.js';
-import type { GcpEmulator } from '../emulators/gcp/index.js';
-import type { OciEmulator } from '../emulators/oci/index.js';
 import type { TraceFault } from './trace-faults.js';
 import type { OwnedInstance, World } from './world.js';
 
@@ -19,8 +17,6 @@ interface CloudFaults<P extends Provider> {
   clear(world: World): void;
 }
 
-const spot = (p: Provider) => Boolean((p as { spot?: boolean }).spot);
-
 const CLOUD_FAULTS: { oci: CloudFaults<OciProvider>; gcp: CloudFaults<GcpProvider> } = {
   // A spot provider's outage is the cloud running out of spot capacity only: on-demand
   // launches in the same AD or zone (the next provider of a chain) still succeed.
@@ -30,8 +26,8 @@ const CLOUD_FAULTS: { oci: CloudFaults<OciProvider>; gcp: CloudFaults<GcpProvide
         w.oci?.setFault({
           kind: 'capacity',
           availabilityDomain: ad,
-          ...(spot(p) ? { preemptibleOnly: true } : {}),
-        } as Parameters<OciEmulator['setFault']>[0]);
+          ...(p.spot ? { preemptibleOnly: true } : {}),
+        });
     },
     clear: (w) => w.oci?.clearFaults(),
   },
@@ -40,8 +36,8 @@ const CLOUD_FAULTS: { oci: CloudFaults<OciProvider>; gcp: CloudFaults<GcpProvide
       w.gcp?.setFault({
         kind: 'stockout',
         zone: p.gcp_zone,
-        ...(spot(p) ? { spotOnly: true } : {}),
-      } as Parameters<GcpEmulator['setFault']>[0]),
+        ...(p.spot ? { spotOnly: true } : {}),
+      }),
     clear: (w) => w.gcp?.clearFaults(),
   },
 };

@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { poolLabel, TAG_POOL, TAG_SERVER_ID } from '../clouds/ownership.js';
 import { ownedInstances, type OwnedInstance } from './instances.js';
 import { cloudNamed, type CloudName } from '../clouds/registry.js';
-import type { SimulatedCloud } from '../clouds/simulation.js';
+import type { SimulatedCloud } from '../emulators/simulation.js';
+import { cloudEmulator } from '../emulators/registry.js';
 import type { KasmScaleConfig, Provider } from '../config/types.js';
 import type { GcpEmulator } from '../emulators/gcp/index.js';
 import type { KasmEmulator } from '../emulators/kasm/index.js';
@@ -98,7 +99,7 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     for (const kind of kinds) {
       const cloud = cloudNamed(kind);
       if (!cloud) continue; // the loader reports an unknown cloud
-      const sim = await (await cloud.simulation()).start({ now, provisioningDelayMs, deleteDelayMs });
+      const sim = await (await cloudEmulator(cloud.name)).start({ now, provisioningDelayMs, deleteDelayMs });
       started.push(sim);
       clouds.set(cloud.name, sim);
     }
@@ -191,14 +192,9 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     const gcp = clouds.get('gcp')?.emulator as GcpEmulator | undefined;
     const owned = () => ownedInstances(config, oci, gcp);
     // The emulators' preemption (fault injection): reclaim one spot instance now.
-    type Preempting = { preempt?: (p: Record<string, unknown>) => string[] };
-    const ociP = oci as Preempting | undefined;
-    const gcpP = gcp as Preempting | undefined;
-    const preemptors = {
-      oci: ociP?.preempt ? (i: OwnedInstance) => ociP.preempt!({ ids: [i.id] }) : undefined,
-      gcp: gcpP?.preempt
-        ? (i: OwnedInstance) => gcpP.preempt!({ names: [i.id], zone: i.zone, project: i.project })
-        : undefined,
+    const preemptors: Record<CloudName, ((i: OwnedInstance) => void) | undefined> = {
+      oci: oci ? (i) => oci.preempt({ ids: [i.id] }) : undefined,
+      gcp: gcp ? (i) => gcp.preempt({ names: [i.id], zone: i.zone, project: i.project }) : undefined,
     };
 
     return {

@@ -426,6 +426,18 @@ const CASES: Case[] = [
     'missing gcp_credentials',
   ],
   [
+    'unknown gcp_auth mode',
+    (c) => (gcp(c).gcp_auth = 'workload_identity'),
+    'providers[1].gcp_auth',
+    'expected an auth mode: service_account_key or adc (see docs/credentials.md)',
+  ],
+  [
+    'gcp_auth: adc and a key both set',
+    (c) => (gcp(c).gcp_auth = 'adc'),
+    'providers[1].gcp_credentials',
+    'gcp_auth: adc and a service account key are both set; expected exactly one',
+  ],
+  [
     'project id with capitals',
     (c) => (gcp(c).gcp_project = 'My-Project'),
     'providers[1].gcp_project',

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { ENV_REF_PATTERN, SCHEMA_FILE } from '../../src/config/json-schema.js';
 import { autoscaleFields } from '../../src/config/schema/autoscale.js';
 import { gcpFields } from '../../src/clouds/gcp/schema.js';
-import { kasmFields } from '../../src/config/schema/kasm.js';
+import { kasmFields } from '../../src/kasm/schema.js';
 import { ociFields } from '../../src/clouds/oci/schema.js';
 import { tempDir } from '../helpers/cli.js';
 import { baseConfig, check } from './fixtures.js';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OCI_MODELS, OCI_ROOT_MODEL } from '../../src/clouds/oci/fields.generated.js';
-import { deepMerge } from '../../src/config/render/merge.js';
+import { deepMerge } from '../../src/core/fields/merge.js';
 import { lookupOciField, translateOciOverride } from '../../src/clouds/oci/override.js';
 import { SEED_OCI_OVERRIDE_IMDS, SEED_OCI_OVERRIDE_PLUGINS } from './render-fixtures.js';
 

@@ -5,7 +5,7 @@ import {
   fillStartupScript,
   scanStartupScript,
   unknownTokens,
-} from '../../src/config/render/startup-script.js';
+} from '../../src/core/fields/startup-script.js';
 
 describe('fillStartupScript (Python str.format semantics)', () => {
   it('replaces tokens and unescapes doubled braces', () => {

@@ -1,7 +1,7 @@
 import { createPrivateKey, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGcpClients, type GcpClients } from '../../src/clouds/gcp/client.js';
-import { deepMerge } from '../../src/config/render/merge.js';
+import { deepMerge } from '../../src/core/fields/merge.js';
 import type { GcpEmulator } from '../../src/emulators/gcp/index.js';
 import type { GcpServiceAccountKey } from '../../src/config/types.js';
 import { tempDir } from '../helpers/cli.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOciClients } from '../../src/clouds/oci/client.js';
-import { deepMerge } from '../../src/config/render/merge.js';
+import { deepMerge } from '../../src/core/fields/merge.js';
 import type { OciEmulator } from '../../src/emulators/oci/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { AD1, COMPARTMENT, IMAGE, SUBNET, setup, silenceSdkWarnings } from '../clouds/oci/fixture.js';

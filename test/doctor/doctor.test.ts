@@ -3,7 +3,7 @@ import { InputError } from '../../src/core/errors.js';
 import { createOutput, MemoryStream } from '../../src/core/output.js';
 import { runDoctor } from '../../src/doctor/command.js';
 import { printReport, reportJson } from '../../src/doctor/report.js';
-import type { CheckResult, DoctorReport } from '../../src/doctor/types.js';
+import type { CheckResult, DoctorReport } from '../../src/core/checks.js';
 import {
   AD1,
   AD2,

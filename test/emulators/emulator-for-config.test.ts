@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStream, createOutput } from '../../src/core/output.js';
 import { createAdapter } from '../../src/clouds/index.js';
-import { runEmulator } from '../../src/emulators/common/run.js';
+import { emulatorCommand } from '../../src/emulators/command.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { emulatedGcpProvider } from '../helpers/gcp.js';
 import { ociKeyPair, serviceAccountKey } from '../helpers/keys.js';
@@ -27,7 +27,7 @@ describe('emulator --for CONFIG', () => {
     const stderr = new MemoryStream();
     let stop!: () => void;
     const until = new Promise<void>((r) => (stop = r));
-    const done = runEmulator(
+    const done = emulatorCommand(
       { name, port: 0, forConfig: file, until },
       createOutput({ stdout, stderr, env: {} }),
     );

@@ -97,8 +97,21 @@ describe('examples/', () => {
       for (const p of config.providers) {
         expect(p.oci_private_key ?? p.gcp_credentials).toBeUndefined();
         const file = p.oci_private_key_file ?? p.gcp_credentials_file;
-        expect(file.startsWith(`${mount.mountPath}/`)).toBe(true);
+        if (file !== undefined) expect(file.startsWith(`${mount.mountPath}/`)).toBe(true);
       }
+    });
+
+    it('uses the platform identity (GKE Workload Identity), no cloud key file at all', () => {
+      const pod = cron().spec.jobTemplate.spec.template.spec;
+      const cm = docs().find((d) => d.kind === 'ConfigMap')!;
+      const config = parseAllDocuments(cm.data['kasm-scale.yaml'])[0].toJS();
+      for (const p of config.providers) {
+        expect(p.gcp_auth ?? p.oci_auth).toMatch(/^(adc|instance_principal|resource_principal)$/);
+        expect(p.oci_private_key_file ?? p.gcp_credentials_file).toBeUndefined();
+      }
+      const sa = docs().find((d) => d.kind === 'ServiceAccount')!;
+      expect(pod.serviceAccountName).toBe(sa.metadata.name);
+      expect(sa.metadata.annotations['iam.gke.io/gcp-service-account']).toMatch(/@.*\.iam\.gserviceaccount\.com$/);
     });
 
     it('keeps the state dir on a PVC and passes it to reconcile; the config comes from the ConfigMap', () => {
@@ -159,6 +172,15 @@ describe('examples/', () => {
       const planStep = runs().find((r) => r.includes('--detailed-exitcode'))!;
       expect(planStep).toMatch(/set \+e/);
       expect(planStep).toMatch(/^\s*2\)/m);
+    });
+
+    it('gets GCP credentials by OIDC workload identity federation, not a stored key', () => {
+      const plan = (wf().jobs as Record<string, any>).plan;
+      expect(plan.permissions['id-token']).toBe('write');
+      const auth = plan.steps.find((s: any) => String(s.uses ?? '').startsWith('google-github-actions/auth@'));
+      expect(auth.with.workload_identity_provider).toMatch(/^projects\/\d+\/locations\/global\/workloadIdentityPools\/[^/]+\/providers\/[^/]+$/);
+      expect(auth.with.credentials_json).toBeUndefined();
+      expect(JSON.stringify(wf())).not.toMatch(/GCP_CREDENTIALS|gcp_credentials/);
     });
 
     it('every kasm-scale command in it is a real command with real flags', async () => {

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { fillStartupScript, SCRIPT_TOKENS } from '../../src/config/render/startup-script.js';
+import { fillStartupScript, SCRIPT_TOKENS } from '../../src/core/fields/startup-script.js';
 import { ociFields } from '../../src/clouds/oci/schema.js';
-import { startupScriptProblems } from '../../src/config/schema/startup-script.js';
+import { startupScriptProblems } from '../../src/core/fields/startup-script-schema.js';
 import { DOCKER_AGENT_STARTUP_SCRIPT } from '../../src/init/templates/docker-agent.js';
 
 /** The Docker agent template `init` offers must survive Kasm's str.format fill and be valid bash. */

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { gcpFields } from '../../src/clouds/gcp/schema.js';
 import { type OciEmulator, startOciEmulator } from '../../src/emulators/oci/index.js';
-import { ocidError } from '../../src/keys/ocid.js';
+import { ocidError } from '../../src/clouds/oci/ocid.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { serviceAccountKey } from '../helpers/keys.js';
 import { KASM_SECRET, MANAGER_TOKEN, OCIDS } from './fixtures.js';

@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CliError, InputError, OperationalError } from '../../src/core/errors.js';
 import { MemoryStream, createOutput } from '../../src/core/output.js';
-import { runEmulator } from '../../src/emulators/common/run.js';
-import { kasmInputSchema } from '../../src/config/schema/kasm.js';
+import { emulatorCommand } from '../../src/emulators/command.js';
+import { kasmInputSchema } from '../../src/kasm/schema.js';
 import type { KasmSection } from '../../src/config/types.js';
 import { kasmChecks } from '../../src/doctor/kasm.js';
 import { startKasmEmulator, type KasmEmulator } from '../../src/emulators/kasm/index.js';
@@ -129,7 +129,7 @@ describe('kasm-scale emulator kasm --auth', () => {
     const stderr = new MemoryStream();
     let stop!: () => void;
     const until = new Promise<void>((r) => (stop = r));
-    const done = runEmulator(
+    const done = emulatorCommand(
       { name: 'kasm', port: 0, apiKey: KEY, apiKeySecret: SECRET, auth: 'basic', until },
       createOutput({ stdout, stderr, env: {} }),
     );
@@ -144,12 +144,12 @@ describe('kasm-scale emulator kasm --auth', () => {
       await done;
     }
     const out = createOutput({ stdout: new MemoryStream(), stderr: new MemoryStream(), env: {} });
-    await expect(runEmulator({ name: 'kasm', auth: 'token', until: Promise.resolve() }, out)).rejects.toThrow(
-      InputError,
-    );
-    await expect(runEmulator({ name: 'oci', auth: 'basic', until: Promise.resolve() }, out)).rejects.toThrow(
-      /--auth is a flag of the kasm emulator/,
-    );
+    await expect(
+      emulatorCommand({ name: 'kasm', auth: 'token', until: Promise.resolve() }, out),
+    ).rejects.toThrow(InputError);
+    await expect(
+      emulatorCommand({ name: 'oci', auth: 'basic', until: Promise.resolve() }, out),
+    ).rejects.toThrow(/--auth is a flag of the kasm emulator/);
   });
 });
 

@@ -20,7 +20,9 @@ import { baseConfig, check, gcpProvider, ociProvider } from '../config/fixtures.
 
 const KEY = 'clearkey';
 const SECRET = 'clear-kasm-secret-91c2';
-const LOCAL_ONLY = /^endpoint$|^price$|_file$|^oci_private_key_passphrase$/;
+// kasm-scale's own keys: where to call, files to read, prices, how kasm-scale itself authenticates (docs/credentials.md).
+const LOCAL_ONLY =
+  /^endpoint$|^price$|_file$|^oci_private_key_passphrase$|^gcp_auth$|^oci_auth$|^oci_profile$|^spot$/;
 
 /** Every optional key set to a real value; the Flex keys need a Flex shape. */
 function fullOci(): Record<string, unknown> {

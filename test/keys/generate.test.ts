@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateKeyFiles, generateRsaKeyPair } from '../../src/keys/generate.js';
-import { inspectKey } from '../../src/keys/inspect.js';
+import { inspectKey } from '../../src/clouds/oci/key-inspect.js';
 import { tempDir } from '../helpers/cli.js';
 import { openssl, opensslFingerprint } from './openssl.js';
 

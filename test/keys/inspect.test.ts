@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
-import { inspectKey } from '../../src/keys/inspect.js';
+import { inspectKey } from '../../src/clouds/oci/key-inspect.js';
 import { tempDir } from '../helpers/cli.js';
 import { makeKeyFixtures, opensslFingerprint, PASS, type KeyFixtures } from './openssl.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isKnownRegion, KNOWN_OCI_REGIONS, ocidError, regionError } from '../../src/keys/ocid.js';
+import { isKnownRegion, KNOWN_OCI_REGIONS, ocidError, regionError } from '../../src/clouds/oci/ocid.js';
 
 const UNIQUE = 'aaaaaaaaxzy3zq4mq2cbgfnd6ds7ae5nq5tlnzfhqfkygt4ohnrdxoslbz2q';
 

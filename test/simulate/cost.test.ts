@@ -5,7 +5,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { emulatedOciProvider } from '../../src/simulate/builtin.js';
 import { ociDemoKey } from '../../src/simulate/credentials.js';
-import { ociFields } from '../../src/clouds/oci/schema.js';
 import { simulate } from '../../src/simulate/engine.js';
 import { compareTable, totalsLines } from '../../src/simulate/report.js';
 import type { DemandStep } from '../../src/simulate/trace.js';
@@ -91,8 +90,8 @@ describe('cost in the simulation', () => {
   });
 });
 
-/** Preemption needs spot providers (the `spot` key) and the emulators' preemption. */
-describe.skipIf(!('spot' in ociFields))('preemption in the simulation', () => {
+/** Preemption of spot providers (the `spot` key) by the emulators' preemption. */
+describe('preemption in the simulation', () => {
   it('a preemption wave takes the spot agents; their sessions are lost and their users wait for replacements', async () => {
     const w = await pricedWorld({ instance_hour: 0.035, currency: 'EUR' }, { spot: true });
     const r = await simulate({

@@ -45,8 +45,8 @@ export function registerEmulator(program: Command): void {
   ]);
   cmd.action(
     action<EmulatorOptions>(async ({ options, args, out }) => {
-      const { runEmulator } = await import('../../emulators/common/run.js');
-      return runEmulator(
+      const { emulatorCommand } = await import('../../emulators/command.js');
+      return emulatorCommand(
         {
           name: args[0],
           port: options.port,

@@ -45,8 +45,8 @@ export function registerInit(program: Command): void {
   ]);
   cmd.action(
     action<InitFlags>(async ({ options, out }) => {
-      const { runInit } = await import('../../init/run.js');
-      return runInit({ ...options, available: availableCommands() }, out);
+      const { initCommand } = await import('../../init/command.js');
+      return initCommand({ ...options, available: availableCommands() }, out);
     }),
   );
 }

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { OciConfigFlags } from '../../keys/run.js';
+import type { OciConfigFlags } from '../../keys/command.js';
 import { action, common, examples, type CommonOptions } from '../action.js';
 
 const PASSPHRASE_HELP =
@@ -25,8 +25,8 @@ export function registerKeys(program: Command): void {
   generate.action(
     action<CommonOptions & { dir?: string; name?: string; passphraseFile?: string; force?: boolean }>(
       async ({ options, out }) => {
-        const { runGenerate } = await import('../../keys/run.js');
-        return runGenerate(options, out);
+        const { generateCommand } = await import('../../keys/command.js');
+        return generateCommand(options, out);
       },
     ),
   );
@@ -44,8 +44,8 @@ export function registerKeys(program: Command): void {
   ]);
   fingerprint.action(
     action<CommonOptions & { passphraseFile?: string }>(async ({ options, args, out }) => {
-      const { runFingerprint } = await import('../../keys/run.js');
-      return runFingerprint(args[0], options, out);
+      const { fingerprintCommand } = await import('../../keys/command.js');
+      return fingerprintCommand(args[0], options, out);
     }),
   );
 
@@ -75,8 +75,8 @@ export function registerKeys(program: Command): void {
   ]);
   ociConfig.action(
     action<CommonOptions & OciConfigFlags>(async ({ options, out }) => {
-      const { runOciConfig } = await import('../../keys/run.js');
-      return runOciConfig(options, out);
+      const { ociConfigCommand } = await import('../../keys/command.js');
+      return ociConfigCommand(options, out);
     }),
   );
 }

@@ -7,7 +7,7 @@
  * type's size. One retry policy (withRetry) and one classification for every call.
  */
 import type { protos } from '@google-cloud/compute';
-import type { GcpProvider } from '../../config/types.js';
+import type { GcpProvider } from './schema.js';
 import { renderGcpInstance } from './render.js';
 import type { AdapterOptions } from '../types.js';
 import {

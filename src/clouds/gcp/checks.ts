@@ -1,6 +1,7 @@
-import type { PathSegments } from '../../config/problems.js';
+import type { PathSegments } from '../../core/fields/path.js';
 import { defaultScriptType, GCP_METADATA_TOTAL_LIMIT, GCP_PATTERNS, gcpFields } from './schema.js';
-import { isBlank, valid, type CheckContext } from '../../config/checks/context.js';
+import { isBlank, valid, type CheckContext } from '../../core/fields/check-context.js';
+import { gcpSpotProblems } from './spot.js';
 
 /** GCP rules that involve more than one field. */
 export function checkGcp(p: Record<string, unknown>, at: PathSegments, ctx: CheckContext): void {
@@ -9,10 +10,17 @@ export function checkGcp(p: Record<string, unknown>, at: PathSegments, ctx: Chec
       [...at, 'startup_script'],
       'missing startup_script; expected the script Kasm runs on each new agent (inline, or startup_script_file: a path)',
     );
-  if (isBlank(p.gcp_credentials) && p.gcp_credentials_file === undefined)
+  const hasKey = !isBlank(p.gcp_credentials) || p.gcp_credentials_file !== undefined;
+  if (p.gcp_auth === 'adc' && hasKey)
+    ctx.add(
+      [...at, p.gcp_credentials_file !== undefined ? 'gcp_credentials_file' : 'gcp_credentials'],
+      'gcp_auth: adc and a service account key are both set; expected exactly one: remove gcp_auth to use the key, or remove the key to use Application Default Credentials',
+      { atKey: true },
+    );
+  else if (p.gcp_auth !== 'adc' && !hasKey)
     ctx.add(
       [...at, 'gcp_credentials'],
-      'missing gcp_credentials; expected the service account key JSON (inline or ${ENV}), or gcp_credentials_file: a path',
+      'missing gcp_credentials; expected the service account key JSON (inline or ${ENV}), gcp_credentials_file: a path, or gcp_auth: adc to use the credentials of the machine (see docs/credentials.md)',
     );
 
   const region = valid(gcpFields.gcp_region, p.gcp_region);
@@ -76,6 +84,13 @@ export function checkGcp(p: Record<string, unknown>, at: PathSegments, ctx: Chec
       [...at, 'gcp_metadata'],
       `metadata keys and values, the startup script included, total ${total} bytes; expected less than ${GCP_METADATA_TOTAL_LIMIT} (GCP's limit)`,
     );
+
+  if (p.spot === true)
+    for (const x of gcpSpotProblems({
+      gcp_machine_type: valid(gcpFields.gcp_machine_type, p.gcp_machine_type),
+      gcp_config_override: valid(gcpFields.gcp_config_override, p.gcp_config_override),
+    }))
+      ctx.add([...at, x.key], x.message, { atKey: true });
 }
 
 /** The {key, value} items of gcp_metadata that are well-formed on their own (the list may still have other problems). */

@@ -11,19 +11,26 @@
  */
 import { createHash } from 'node:crypto';
 import type { ClientOptions } from 'google-gax';
-import type { GcpProvider } from '../../config/types.js';
+import type { GcpProvider } from './schema.js';
+import { ADC_SCOPES, newAdcAuth, primeAdc } from './adc.js';
 import { loadGcpClients } from './load.js';
 
 export function gcpClientOptions(
-  p: Pick<GcpProvider, 'gcp_credentials' | 'gcp_project' | 'endpoint'>,
+  p: Pick<GcpProvider, 'gcp_credentials' | 'gcp_project' | 'endpoint'> &
+    Partial<Pick<GcpProvider, 'gcp_auth'>>,
+  auth?: ClientOptions['auth'],
 ): ClientOptions {
-  const opts: ClientOptions = {
-    // The whole key: private_key_id becomes the JWT's `kid`, which Google uses to pick the key.
-    credentials: p.gcp_credentials as unknown as ClientOptions['credentials'],
-    scopes: [],
-    projectId: p.gcp_project,
-    fallback: true, // REST transport (the default for compute; stated so it never changes under us)
-  };
+  const opts: ClientOptions =
+    p.gcp_auth === 'adc'
+      ? // The library's own Application Default Credentials (./adc.ts), one GoogleAuth for all clients.
+        { auth, scopes: ADC_SCOPES, projectId: p.gcp_project, fallback: true }
+      : {
+          // The whole key: private_key_id becomes the JWT's `kid`, which Google uses to pick the key.
+          credentials: p.gcp_credentials as unknown as ClientOptions['credentials'],
+          scopes: [],
+          projectId: p.gcp_project,
+          fallback: true, // REST transport (the default for compute; stated so it never changes under us)
+        };
   if (p.endpoint) {
     const u = new URL(p.endpoint);
     opts.apiEndpoint = u.hostname.replace(/^\[|\]$/g, '');
@@ -54,7 +61,7 @@ async function newGcpClients(p: GcpProvider) {
     'ZoneOperationsClient',
     'MachineTypesClient',
   );
-  const o = gcpClientOptions(p);
+  const o = gcpClientOptions(p, await gcpAuthFor(p));
   return {
     instances: new Instances(o),
     zoneOperations: new ZoneOperations(o),
@@ -63,10 +70,20 @@ async function newGcpClients(p: GcpProvider) {
   };
 }
 
+/** For `gcp_auth: adc`: the library's GoogleAuth with its first token already fetched (one clear error line otherwise). */
+export async function gcpAuthFor(p: GcpProvider): Promise<ClientOptions['auth']> {
+  if (p.gcp_auth !== 'adc') return undefined;
+  const auth = await newAdcAuth(p);
+  await primeAdc(auth, p);
+  return auth;
+}
+
 /** Clients kept for `shareClients`, by who they sign as and where they call. */
 const shared = new Map<string, Promise<GcpClients>>();
 
 function sharedKey(p: GcpProvider): string {
+  // ADC: one identity per process environment; the project and endpoint tell the clients apart.
+  if (p.gcp_auth === 'adc') return JSON.stringify(['adc', p.gcp_project, p.endpoint ?? '']);
   // The private key itself is part of the identity (a rotated key must not reuse old clients); hash it, never keep it as a key.
   const keyHash = createHash('sha256').update(p.gcp_credentials.private_key).digest('hex');
   return JSON.stringify([p.gcp_credentials.client_email, keyHash, p.gcp_project, p.endpoint ?? '']);

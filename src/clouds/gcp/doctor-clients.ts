@@ -5,12 +5,13 @@
  * index), so doctor authenticates exactly as reconcile will. The SDK is imported here only
  * when a GCP provider is checked.
  */
-import { gcpClientOptions } from './client.js';
+import { gcpAuthFor, gcpClientOptions } from './client.js';
 import { loadGcpClients } from './load.js';
-import type { GcpProvider } from '../../config/types.js';
+import type { GcpProvider } from './schema.js';
 
 export async function createGcpReadClients(p: GcpProvider) {
-  const o = gcpClientOptions(p);
+  const auth = await gcpAuthFor(p);
+  const o = gcpClientOptions(p, auth);
   const [Projects, Zones, Images, Networks, Subnetworks, MachineTypes, AcceleratorTypes] =
     await loadGcpClients(
       'ProjectsClient',
@@ -32,6 +33,8 @@ export async function createGcpReadClients(p: GcpProvider) {
   };
   return {
     ...clients,
+    /** The GoogleAuth of `gcp_auth: adc` (doctor describes its identity), else undefined. */
+    auth,
     async close() {
       await Promise.all(Object.values(clients).map((c) => c.close().catch(() => {})));
     },

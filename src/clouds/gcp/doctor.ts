@@ -3,12 +3,21 @@
  * service account's self-signed JWT (projects, zones, images, networks, subnetworks,
  * machineTypes, acceleratorTypes). Nothing here launches or changes anything.
  */
+import { adcError, describeAdc, metadataScopes } from './adc.js';
 import { gcpEndpointLabel, NO_LIBRARY_RETRY } from './client.js';
 import { classifyGcpError, parseGcpError } from './errors.js';
-import type { GcpProvider } from '../../config/types.js';
+import type { GcpProvider } from './schema.js';
 import { createGcpReadClients, type GcpReadClients } from './doctor-clients.js';
-import { once, settle } from '../../doctor/runner.js';
-import { fail, ok, warn, type Check, type CheckGroup, type Outcome } from '../../doctor/types.js';
+import {
+  once,
+  settle,
+  fail,
+  ok,
+  warn,
+  type Check,
+  type CheckGroup,
+  type Outcome,
+} from '../../core/checks.js';
 
 /** A resource path as written in the config, split into its project and the rest. */
 export function parseGcpRef(ref: string, defaultProject: string): { project: string; rest: string[] } {
@@ -22,10 +31,20 @@ export function gcpChecks(p: GcpProvider): CheckGroup {
   let made: GcpReadClients | undefined;
   const clients = once(async () => (made = await createGcpReadClients(p)));
   const endpoint = gcpEndpointLabel(p);
-  const email =
-    typeof p.gcp_credentials?.client_email === 'string'
+  const adc = p.gcp_auth === 'adc';
+  let email =
+    !adc && typeof p.gcp_credentials?.client_email === 'string'
       ? p.gcp_credentials.client_email
       : 'the service account';
+  /** ADC: who the library found (an e-mail or federated principal) and where; never a token. */
+  const identity = once(async () => {
+    const auth = (await clients()).auth;
+    if (!auth) return undefined;
+    const id = await describeAdc(auth);
+    email = id.principal;
+    const scopes = id.source === 'metadata_server' ? await metadataScopes() : undefined;
+    return { ...id, scopes };
+  });
 
   const failed = (err: unknown, operation: string, notFoundHint: string, zone?: string): Outcome => {
     const e = classifyGcpError(err, { operation, zone, endpoint, project: p.gcp_project });
@@ -49,6 +68,34 @@ export function gcpChecks(p: GcpProvider): CheckGroup {
     return fail(detail, hint, { requestId: e.requestId });
   };
 
+  /** The credentials check under `gcp_auth: adc`: the identity, and whether Compute took its token. */
+  const adcCredentials = async (r: Awaited<ReturnType<typeof project>>): Promise<Outcome> => {
+    if (!r.ok) {
+      const e = classifyGcpError(r.error, { operation: 'projects.get', endpoint, project: p.gcp_project });
+      if (e.kind === 'auth' && e.status === undefined) return fail(e.message);
+      if (e.kind === 'transient' && e.status === undefined)
+        return fail(e.message, `check endpoint (${endpoint}) is reachable from here (proxy, firewall)`);
+    }
+    let id: Awaited<ReturnType<typeof identity>>;
+    try {
+      id = await identity();
+    } catch (err) {
+      return fail(adcError(err, p.vm_provider_config_name).message);
+    }
+    const who = id ? `${id.principal} (Application Default Credentials from ${id.from})` : email;
+    const may = id?.scopes ? `; token scopes: ${id.scopes.join(' ')}` : '';
+    if (r.ok) return ok(`token of ${who} accepted${may}`);
+    const e = classifyGcpError(r.error, { operation: 'projects.get', endpoint, project: p.gcp_project });
+    if (e.status === 401)
+      return fail(
+        `GCP refused the access token of ${who} (HTTP 401)`,
+        'check the workload identity binding (roles/iam.workloadIdentityUser) and that the token is for this project',
+      );
+    return ok(
+      `token of ${who} accepted${may} (projects.get answered HTTP ${e.status ?? '?'}; see the project check)`,
+    );
+  };
+
   const project = once(() =>
     settle(clients().then((c) => c.projects.get({ project: p.gcp_project }, NO_LIBRARY_RETRY))),
   );
@@ -62,6 +109,7 @@ export function gcpChecks(p: GcpProvider): CheckGroup {
       title: 'credentials authenticate',
       async run() {
         const r = await project();
+        if (adc) return adcCredentials(r);
         if (r.ok) return ok(`signed token of ${email} accepted`);
         const e = classifyGcpError(r.error, { operation: 'projects.get', endpoint, project: p.gcp_project });
         if (e.kind === 'transient' && e.status === undefined)

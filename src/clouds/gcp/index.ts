@@ -11,6 +11,8 @@ export const gcp = {
   inputSchema: gcpInputSchema,
   schema: gcpSchema,
   fields: gcpFields,
+  secretKeys: ['gcp_credentials'],
+  fileKeys: { gcp_credentials_file: 'gcp_credentials', startup_script_file: 'startup_script' },
   nestedKeys: {
     gcp_metadata: ['key', 'value'],
     gcp_service_account: ['email', 'scopes'],
@@ -34,5 +36,4 @@ export const gcp = {
   adapter: async () => (await import('./adapter.js')).createGcpAdapter,
   closeSharedClients: async () => (await import('./client.js')).closeSharedGcpClients(),
   doctor: async () => (await import('./doctor.js')).gcpChecks,
-  simulation: async () => (await import('./simulation.js')).gcpSimulation,
 } as const satisfies CloudModule<GcpProvider>;

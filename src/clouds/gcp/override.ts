@@ -1,4 +1,4 @@
-import { closest } from '../../config/schema/common.js';
+import { closest } from '../../core/fields/common.js';
 import { GCP_MESSAGES } from './fields.generated.js';
 import { own } from '../../core/own.js';
 import { gcpFieldProblems } from './values.js';

@@ -1,8 +1,9 @@
 import { instanceName, ownershipTags } from '../ownership.js';
-import type { GcpProvider } from '../../config/types.js';
+import type { GcpProvider } from './schema.js';
 import { tokensFor, type LaunchContext } from '../launch-context.js';
-import { deepMerge } from '../../config/render/merge.js';
-import { fillStartupScript } from '../../config/render/startup-script.js';
+import { deepMerge } from '../../core/fields/merge.js';
+import { fillStartupScript } from '../../core/fields/startup-script.js';
+import { gcpOverrideWithSpot } from './spot.js';
 
 /** Override keys that are ignored because kasm-scale (and Kasm) own them. */
 export const GCP_PINNED_FIELDS = ['name', 'labels'] as const;
@@ -16,7 +17,7 @@ function zonal(zone: string, collection: string, value: string): string {
  * The exact Instance resource the GCP adapter passes to
  * `InstancesClient.insert({ project, zone, instanceResource })`, in the protobuf-JSON form
  * the library serialises (int64 as strings: `diskSizeGb: "50"`). Kasm's fields first, then
- * `gcp_config_override` deep-merged (objects merge, arrays and scalars replace), then
+ * `gcp_config_override` (with the spot scheduling when `spot: true`) deep-merged (objects merge, arrays and scalars replace), then
  * `name` and `labels` put back: neither Kasm nor kasm-scale lets the override change them.
  * Throws InputError when the startup script does not fill.
  */
@@ -70,7 +71,7 @@ export function renderGcpInstance(p: GcpProvider, ctx: LaunchContext): Record<st
     base.scheduling = { onHostMaintenance: 'TERMINATE' };
   }
 
-  const merged = deepMerge(base, p.gcp_config_override ?? {});
+  const merged = deepMerge(base, gcpOverrideWithSpot(p) ?? {});
   merged.name = name;
   merged.labels = labels;
   return merged;

@@ -14,9 +14,9 @@ import {
   name,
   pattern,
   text,
-} from '../../config/schema/common.js';
+} from '../../core/fields/common.js';
 import { endpointError } from '../oci/schema.js';
-import { startupScriptProblems } from '../../config/schema/startup-script.js';
+import { startupScriptProblems } from '../../core/fields/startup-script-schema.js';
 
 /**
  * One GCP VM provider config: Kasm's keys, kasm-scale's own `endpoint`, and the `*_file`
@@ -33,6 +33,9 @@ export const RESERVED_LABELS = [TAG_MANAGED, TAG_POOL, TAG_SERVER_ID, TAG_IDLE_S
 export const GCP_MAX_LABELS = 64;
 
 export const OS_TYPES = ['linux', 'windows'] as const;
+/** How kasm-scale itself authenticates to Compute (docs/credentials.md); Kasm always needs a key. */
+export const GCP_AUTH_MODES = ['service_account_key', 'adc'] as const;
+export type GcpAuthMode = (typeof GCP_AUTH_MODES)[number];
 export const SCRIPT_TYPES = [
   'startup-script',
   'windows-startup-script-ps1',
@@ -217,6 +220,14 @@ export const gcpFields = {
     .optional()
     .describe(
       'Path of the startup script file (~ expands; relative to this file); instead of startup_script',
+    ),
+  gcp_auth: z
+    .enum(GCP_AUTH_MODES, {
+      error: `expected an auth mode: ${GCP_AUTH_MODES.join(' or ')} (see docs/credentials.md)`,
+    })
+    .optional()
+    .describe(
+      'kasm-scale only (never sent to Kasm): how kasm-scale authenticates: service_account_key (default; gcp_credentials) or adc (Application Default Credentials: GOOGLE_APPLICATION_CREDENTIALS, the GCE/GKE metadata server, workload identity federation) instead of gcp_credentials',
     ),
   gcp_credentials: gcpCredentialsChecked
     .optional()
@@ -429,6 +440,12 @@ export const gcpFields = {
     .describe(
       'Startup Script Type: the metadata key for the script: startup-script (Linux default), windows-startup-script-ps1 (Windows default), -cmd or -bat',
     ),
+  spot: z
+    .boolean({ error: 'expected true or false' })
+    .optional()
+    .describe(
+      'kasm-scale: true launches Spot VMs (scheduling.provisioningModel SPOT, instanceTerminationAction DELETE); config submit writes it into gcp_config_override. See docs/spot.md',
+    ),
   price: priceSchema,
   endpoint: checked('a base URL', endpointError)
     .optional()
@@ -444,6 +461,7 @@ export const gcpSchema = gcpInputSchema.transform(
   ({ startup_script_file: _s, gcp_credentials_file: _c, startup_script, gcp_credentials, ...rest }) => ({
     ...rest,
     startup_script: startup_script ?? '',
+    gcp_auth: rest.gcp_auth ?? ('service_account_key' as GcpAuthMode),
     // Read from gcp_credentials_file by the loader; reported by checks/gcp.ts when missing.
     gcp_credentials: gcp_credentials ?? {
       type: 'service_account' as const,

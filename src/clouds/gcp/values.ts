@@ -1,6 +1,6 @@
 import { GCP_MESSAGES, type GcpValueType } from './fields.generated.js';
-import { isPlainObject } from '../../config/render/merge.js';
-import { enumHint, rangeProblem, type ValueProblem } from '../../config/render/value-rules.js';
+import { isPlainObject } from '../../core/fields/merge.js';
+import { enumHint, rangeProblem, type ValueProblem } from '../../core/fields/value-rules.js';
 
 /**
  * Values checked against the compute v1 protos (gcp-fields.generated.ts). The client

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type * as core from 'oci-core';
-import type { OciProvider } from '../../config/types.js';
+import type { OciProvider } from './schema.js';
 import { renderOciLaunchDetails } from './render.js';
 import type { AdapterOptions } from '../types.js';
 import {

@@ -1,8 +1,9 @@
 import { CliError } from '../../core/errors.js';
-import { inspectKey, keySizeProblem } from '../../keys/inspect.js';
-import type { PathSegments } from '../../config/problems.js';
+import { inspectKey, keySizeProblem } from './key-inspect.js';
+import type { PathSegments } from '../../core/fields/path.js';
 import { ociFields } from './schema.js';
-import { isBlank, valid, type CheckContext } from '../../config/checks/context.js';
+import { isBlank, valid, type CheckContext } from '../../core/fields/check-context.js';
+import { ociSpotProblems } from './spot.js';
 
 /** OCI rules that involve more than one field. */
 export function checkOci(p: Record<string, unknown>, at: PathSegments, ctx: CheckContext): void {
@@ -12,8 +13,41 @@ export function checkOci(p: Record<string, unknown>, at: PathSegments, ctx: Chec
       'missing startup_script; expected the script Kasm runs on each new agent (inline, or startup_script_file: a path)',
     );
 
+  // An unknown mode is reported by the schema; its key rules are then unknown too.
+  const mode = p.oci_auth === undefined ? 'api_key' : valid(ociFields.oci_auth, p.oci_auth);
+  if (mode === undefined) {
+    // nothing more to say about how it signs
+  } else if (mode !== 'api_key') {
+    // Exactly one way to sign: the API key fields belong to api_key (Kasm's copy is submitted from another file).
+    for (const k of ['oci_user_ocid', 'oci_fingerprint', 'oci_private_key', 'oci_private_key_file'] as const)
+      if (p[k] !== undefined)
+        ctx.add(
+          [...at, k],
+          `${k} is for oci_auth: api_key, but oci_auth is ${mode}; expected exactly one way to sign: remove ${k} or oci_auth`,
+          { atKey: true },
+        );
+  } else {
+    for (const [k, what] of [
+      ['oci_user_ocid', 'the user OCID (ocid1.user.oc1..<id>)'],
+      ['oci_fingerprint', 'the API key fingerprint (aa:bb:...:ff)'],
+    ] as const)
+      if (p[k] === undefined)
+        ctx.add(
+          [...at, k],
+          `missing ${k}; expected ${what}, or an oci_auth mode that signs without an API key (see docs/credentials.md)`,
+        );
+  }
+  if (mode !== undefined && mode !== 'security_token')
+    for (const k of ['oci_config_file', 'oci_profile'] as const)
+      if (p[k] !== undefined)
+        ctx.add([...at, k], `${k} applies only to oci_auth: security_token; remove it or set oci_auth`, {
+          atKey: true,
+        });
+
   // Key, passphrase and fingerprint: the most common cause of NotAuthenticated.
-  if (isBlank(p.oci_private_key) && p.oci_private_key_file === undefined) {
+  if (mode !== 'api_key') {
+    // signed with the platform's identity (or an unknown mode): no API key to check
+  } else if (isBlank(p.oci_private_key) && p.oci_private_key_file === undefined) {
     ctx.add(
       [...at, 'oci_private_key'],
       'missing oci_private_key; expected the API private key PEM (inline or ${ENV}), or oci_private_key_file: a path such as ~/.oci/oci_api_key.pem',
@@ -58,6 +92,17 @@ export function checkOci(p: Record<string, unknown>, at: PathSegments, ctx: Chec
           );
     }
   }
+
+  if (p.spot === true)
+    for (const x of ociSpotProblems({
+      oci_shape: shape,
+      oci_baseline_ocpu_utilization: valid(
+        ociFields.oci_baseline_ocpu_utilization,
+        p.oci_baseline_ocpu_utilization,
+      ),
+      oci_config_override: valid(ociFields.oci_config_override, p.oci_config_override),
+    }))
+      ctx.add([...at, x.key], x.message, { atKey: true });
 }
 
 function checkKey(

@@ -17,8 +17,9 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import './lazy-models.js';
 import * as common from 'oci-common';
 import * as core from 'oci-core';
-import type { OciProvider } from '../../config/types.js';
+import type { OciProvider } from './schema.js';
 import { parseRetryAfter } from '../retry.js';
+import { ociPlatformAuth } from './platform-auth.js';
 import { KeyObjectRequestSigner } from './signer.js';
 import { CloudError } from '../types.js';
 
@@ -33,7 +34,8 @@ export type OciCredentials = Pick<
   | 'oci_private_key_passphrase'
   | 'oci_region'
   | 'endpoint'
->;
+> &
+  Partial<Pick<OciProvider, 'oci_auth' | 'oci_config_file' | 'oci_profile'>>;
 
 export interface OciClientOptions {
   /** Bound on one HTTP request, answer body included (default DEFAULT_OCI_TIMEOUT_MS). */
@@ -102,26 +104,50 @@ export interface OciTransport {
 
 const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
 
+/**
+ * The request signer: our KeyObject signer for an API key (opened now, so a bad key fails
+ * before any call), or the SDK's DefaultRequestSigner over its provider for the other
+ * oci_auth modes (built on the first request: instance principals fetch their certificate
+ * then; a failure is one line, ./platform-auth.ts).
+ */
+function signerFor(
+  p: OciCredentials,
+  region: common.Region | undefined,
+): () => Promise<common.RequestSigner> {
+  const mode = p.oci_auth ?? 'api_key';
+  if (mode === 'api_key') {
+    const key = openPrivateKeyObject(p);
+    const keyPem = key.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const auth = new common.SimpleAuthenticationDetailsProvider(
+      p.oci_tenancy_ocid,
+      p.oci_user_ocid,
+      p.oci_fingerprint,
+      keyPem,
+      null,
+      region,
+    );
+    const signer = new KeyObjectRequestSigner(auth, key);
+    return () => Promise.resolve(signer);
+  }
+  let made: Promise<common.RequestSigner> | undefined;
+  return () => {
+    made ??= ociPlatformAuth({ ...p, oci_auth: mode }).then((a) => new common.DefaultRequestSigner(a));
+    made.catch(() => (made = undefined));
+    return made;
+  };
+}
+
 export function createOciTransport(p: OciCredentials, opts: OciClientOptions = {}): OciTransport {
-  const key = openPrivateKeyObject(p);
-  const keyPem = key.export({ type: 'pkcs8', format: 'pem' }).toString();
   const timeoutMs = opts.timeoutMs ?? DEFAULT_OCI_TIMEOUT_MS;
   const region = common.Region.fromRegionId(p.oci_region) as common.Region | undefined;
-  const auth = new common.SimpleAuthenticationDetailsProvider(
-    p.oci_tenancy_ocid,
-    p.oci_user_ocid,
-    p.oci_fingerprint,
-    keyPem,
-    null,
-    region,
-  );
-  const signer = new KeyObjectRequestSigner(auth, key);
+  const signerOf = signerFor(p, region);
 
   const retryAfter = new Map<string, number>();
   const httpClient: common.HttpClient = {
     async send(...args: Parameters<common.HttpClient['send']>) {
       // A fresh signal per request (FetchHttpClient hands its httpOptions to fetch as-is);
       // the client object itself is only a holder for the signer.
+      const signer = await signerOf();
       const signal = AbortSignal.timeout(timeoutMs);
       let res: Response;
       try {

@@ -8,11 +8,20 @@
  * reachable (credentials ✓, compartment ✗).
  */
 import { createOciClients, type OciClients } from './client.js';
+import { describePlatformIdentity, ociPlatformAuth } from './platform-auth.js';
 import { AUTH_HINT, classifyOciError } from './errors.js';
-import type { OciProvider } from '../../config/types.js';
-import { inspectKey } from '../../keys/inspect.js';
-import { once, settle } from '../../doctor/runner.js';
-import { fail, ok, warn, type Check, type CheckGroup, type Outcome } from '../../doctor/types.js';
+import type { OciProvider } from './schema.js';
+import { inspectKey } from './key-inspect.js';
+import {
+  once,
+  settle,
+  fail,
+  ok,
+  warn,
+  type Check,
+  type CheckGroup,
+  type Outcome,
+} from '../../core/checks.js';
 
 type Shape = {
   shape?: string;
@@ -54,12 +63,40 @@ export function ociChecks(p: OciProvider): CheckGroup {
     settle(clients().then((c) => c.network.getSubnet({ subnetId: p.oci_subnet_ocid }))),
   );
 
+  /** The credentials check for instance/resource principals and session tokens: who the token names, and OCI's verdict. */
+  const platformCredentials = async (r: Awaited<ReturnType<typeof probe>>): Promise<Outcome> => {
+    const e = r.ok ? undefined : classify(r.error, 'ListShapes');
+    if (e && e.kind === 'auth' && e.status === undefined) return fail(e.message);
+    if (e && e.kind === 'transient' && e.status === undefined)
+      return fail(
+        e.message,
+        `check endpoint/oci_region (${endpoint()}) and that this machine can reach it (proxy, firewall)`,
+      );
+    let who = `oci_auth: ${p.oci_auth}`;
+    try {
+      const id = await describePlatformIdentity(await ociPlatformAuth(p));
+      who = `${p.oci_auth} ${short(id.principal)}${id.tenancy ? ` in tenancy ${short(id.tenancy)}` : ''}${id.expires ? `, token valid until ${id.expires}` : ''}`;
+    } catch (err) {
+      return fail(err instanceof Error ? err.message : String(err));
+    }
+    if (e?.status === 401)
+      return fail(
+        `OCI refused the request signed as ${who} (${[e.code, 'HTTP 401', e.requestId && `opc-request-id ${e.requestId}`].filter(Boolean).join(', ')})`,
+        'the security token may have expired (oci session refresh) or the principal is unknown to this tenancy',
+        { requestId: e.requestId },
+      );
+    return ok(
+      `signed request accepted (${who}; policies decide what it may do: the checks below show its reach)${e ? ` (ListShapes answered HTTP ${e.status ?? '?'})` : ''}`,
+    );
+  };
+
   const checks: Check[] = [
     {
       id: 'credentials',
       title: 'credentials authenticate',
       async run() {
         const r = await probe();
+        if ((p.oci_auth ?? 'api_key') !== 'api_key') return platformCredentials(r);
         if (r.ok)
           return ok(`signed request accepted (key ${p.oci_fingerprint}, user ${short(p.oci_user_ocid)})`);
         const e = classify(r.error, 'ListShapes');

@@ -11,6 +11,14 @@ export const oci = {
   inputSchema: ociInputSchema,
   schema: ociSchema,
   fields: ociFields,
+  secretKeys: ['oci_private_key', 'oci_private_key_passphrase'],
+  fileKeys: {
+    oci_private_key_file: 'oci_private_key',
+    oci_private_key_passphrase_file: 'oci_private_key_passphrase',
+    startup_script_file: 'startup_script',
+  },
+  // The security_token mode's OCI config file: oci-common reads it (profile, token and key paths).
+  pathKeys: ['oci_config_file'],
   check: checkOci,
   zones: (p) => [...p.oci_availability_domains],
   render: {
@@ -31,5 +39,4 @@ export const oci = {
       : [],
   adapter: async () => (await import('./adapter.js')).createOciAdapter,
   doctor: async () => (await import('./doctor.js')).ociChecks,
-  simulation: async () => (await import('./simulation.js')).ociSimulation,
 } as const satisfies CloudModule<OciProvider>;

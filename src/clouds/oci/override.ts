@@ -1,6 +1,6 @@
 import { OCI_MODELS, OCI_ROOT_MODEL, type OciFieldSpec, type OciValueType } from './fields.generated.js';
-import { distance } from '../../config/schema/common.js';
-import { isPlainObject } from '../../config/render/merge.js';
+import { distance } from '../../core/fields/common.js';
+import { isPlainObject } from '../../core/fields/merge.js';
 import { narrowByDiscriminator, ociRestProblems, ociScalarProblem } from './values.js';
 
 /**

@@ -1,10 +1,11 @@
 import { InputError } from '../../core/errors.js';
 import { instanceName, ownershipTags } from '../ownership.js';
-import type { OciProvider } from '../../config/types.js';
+import type { OciProvider } from './schema.js';
 import { tokensFor, type LaunchContext } from '../launch-context.js';
-import { deepMerge, isPlainObject } from '../../config/render/merge.js';
+import { deepMerge, isPlainObject } from '../../core/fields/merge.js';
 import { translateOciOverride } from './override.js';
-import { fillStartupScript } from '../../config/render/startup-script.js';
+import { fillStartupScript } from '../../core/fields/startup-script.js';
+import { ociOverrideWithSpot } from './spot.js';
 
 /**
  * Fields the override may not change, because kasm-scale relies on them: it lists its
@@ -21,7 +22,7 @@ export function isFlexShape(shape: string): boolean {
 /**
  * The exact LaunchInstanceDetails (REST camelCase, as oci-core sends it) for one agent:
  * Kasm's fields mapped onto the API, then `oci_config_override` translated from Python-SDK
- * snake_case and deep-merged over them, then the pinned fields and ownership tags put back.
+ * snake_case (with the spot fields when `spot: true`) and deep-merged over them, then the pinned fields and ownership tags put back.
  * Launch and `config render` both call this; what it returns is what reaches the wire.
  * Throws InputError for an override that does not translate or a script that does not fill.
  */
@@ -59,7 +60,7 @@ export function renderOciLaunchDetails(p: OciProvider, ctx: LaunchContext): Reco
   base.metadata = metadata;
   base.freeformTags = { ...p.oci_custom_tags, ...owned };
 
-  const { details, problems } = translateOciOverride(p.oci_config_override);
+  const { details, problems } = translateOciOverride(ociOverrideWithSpot(p));
   if (problems.length) {
     const first = problems[0];
     const more =

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { priceSchema } from '../../core/price.js';
-import { ocidError, regionError } from '../../keys/ocid.js';
+import { ocidError, regionError } from './ocid.js';
 import { OCI_MODELS, OCI_ROOT_MODEL } from './fields.generated.js';
 import { translateOciOverride } from './override.js';
 import { ociRestProblems } from './values.js';
-import { checked, int, jsonField, name, pattern, text } from '../../config/schema/common.js';
-import { startupScriptProblems } from '../../config/schema/startup-script.js';
+import { checked, int, jsonField, name, pattern, text } from '../../core/fields/common.js';
+import { startupScriptProblems } from '../../core/fields/startup-script-schema.js';
 
 /** kasm-scale's own freeform tags (clouds/ownership.ts) all start with this; users may not set them. */
 const RESERVED_TAG_PREFIX = 'kasm-scale-';
@@ -19,6 +19,15 @@ const RESERVED_TAG_PREFIX = 'kasm-scale-';
 
 /** OCI allows 16 KB of user_data; the limit applies to the value as sent, i.e. base64. */
 export const OCI_USER_DATA_LIMIT = 16 * 1024;
+
+/** How kasm-scale itself signs OCI requests (docs/credentials.md); Kasm always needs an API key. */
+export const OCI_AUTH_MODES = [
+  'api_key',
+  'instance_principal',
+  'resource_principal',
+  'security_token',
+] as const;
+export type OciAuthMode = (typeof OCI_AUTH_MODES)[number];
 
 export const BASELINES = ['BASELINE_1_1', 'BASELINE_1_2', 'BASELINE_1_8'] as const;
 
@@ -124,11 +133,35 @@ export const ociFields = {
     .describe(
       'Path of the startup script file (~ expands; relative to this file); instead of startup_script',
     ),
-  oci_user_ocid: ocid('user', 'a user').describe('User OCID: ocid1.user.oc1..<id>'),
+  oci_auth: z
+    .enum(OCI_AUTH_MODES, {
+      error: `expected an auth mode: ${OCI_AUTH_MODES.join(', ')} (see docs/credentials.md)`,
+    })
+    .optional()
+    .describe(
+      'kasm-scale only (never sent to Kasm): how kasm-scale signs: api_key (default; oci_user_ocid, oci_fingerprint, oci_private_key), instance_principal (an OCI VM), resource_principal (OCI_RESOURCE_PRINCIPAL_* variables), security_token (a profile from oci session authenticate)',
+    ),
+  oci_config_file: text('the path of an OCI config file')
+    .optional()
+    .describe(
+      'kasm-scale only, with oci_auth: security_token: the OCI config file holding the session profile (default ~/.oci/config)',
+    ),
+  oci_profile: text('a profile name')
+    .optional()
+    .describe(
+      'kasm-scale only, with oci_auth: security_token: the profile oci session authenticate wrote (default DEFAULT)',
+    ),
+  oci_user_ocid: ocid('user', 'a user')
+    .optional()
+    .describe('User OCID: ocid1.user.oc1..<id> (required with oci_auth: api_key, the default)'),
   oci_fingerprint: pattern(
     /^([0-9a-fA-F]{2}:){15}[0-9a-fA-F]{2}$/,
     "the API key fingerprint: 16 hex pairs joined by ':' (aa:bb:...:ff)",
-  ).describe('Public Key Fingerprint: 16 hex pairs joined by ":" (aa:bb:...:ff); must match the private key'),
+  )
+    .optional()
+    .describe(
+      'Public Key Fingerprint: 16 hex pairs joined by ":" (aa:bb:...:ff); must match the private key (required with oci_auth: api_key)',
+    ),
   oci_private_key: text('the API private key PEM')
     .optional()
     .describe(
@@ -246,6 +279,12 @@ export const ociFields = {
     .describe(
       'OCI Config Override (JSON): {"launch_instance_details": {...}} in the Python SDK snake_case (with OCI_MODEL_NAME) or camelCase; real LaunchInstanceDetails fields only',
     ),
+  spot: z
+    .boolean({ error: 'expected true or false' })
+    .optional()
+    .describe(
+      'kasm-scale: true launches preemptible capacity (preemptibleInstanceConfig, TERMINATE, boot volume not kept); config submit writes it into oci_config_override. See docs/spot.md',
+    ),
   price: priceSchema,
   endpoint: checked('a base URL', endpointError)
     .optional()
@@ -272,6 +311,10 @@ export const ociSchema = ociInputSchema.transform(
   }) => ({
     ...rest,
     startup_script: startup_script ?? '',
+    oci_auth: rest.oci_auth ?? ('api_key' as OciAuthMode),
+    // Required with api_key (checks/oci.ts); unused by the other modes.
+    oci_user_ocid: rest.oci_user_ocid ?? '',
+    oci_fingerprint: rest.oci_fingerprint ?? '',
     oci_private_key: oci_private_key ?? '',
   }),
 );

@@ -1,4 +1,4 @@
-import { COMMON, def, opt, req, type SubmitField } from '../../config/submit/field-kinds.js';
+import { COMMON, def, opt, req, type SubmitField } from '../../core/fields/submit-kinds.js';
 
 /** Kasm's keys for an OCI provider config, in the order of Kasm's form (`config submit`, docs/submit.md). */
 export const OCI_SUBMIT_FIELDS: SubmitField[] = [

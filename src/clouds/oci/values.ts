@@ -1,8 +1,8 @@
-import { isPlainObject } from '../../config/render/merge.js';
+import { isPlainObject } from '../../core/fields/merge.js';
 import { OCI_MODELS, type OciValueType } from './fields.generated.js';
-import { enumHint, rangeProblem, type ValueProblem } from '../../config/render/value-rules.js';
+import { enumHint, rangeProblem, type ValueProblem } from '../../core/fields/value-rules.js';
 
-export type { ValueProblem } from '../../config/render/value-rules.js';
+export type { ValueProblem } from '../../core/fields/value-rules.js';
 
 /**
  * Values checked against oci-core's own model types (oci-fields.generated.ts). oci-core's

@@ -1,6 +1,6 @@
 import type { PathSegments } from '../problems.js';
 import { autoscaleFields } from '../schema/autoscale.js';
-import { valid, type CheckContext } from './context.js';
+import { valid, type CheckContext } from '../../core/fields/check-context.js';
 import { checkSchedules } from './schedule.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { CheckContext } from './context.js';
+import type { CheckContext } from '../../core/fields/check-context.js';
 
 /** The cloud whose credentials each shared lease type signs with. */
 const CLOUD_OF: Record<string, 'oci' | 'gcp'> = { 'oci-object-storage': 'oci', gcs: 'gcp' };

@@ -1,6 +1,6 @@
 import type { PathSegments } from '../problems.js';
 import { WEEKDAYS, minuteOfDay, scheduleWindowSchema, type ScheduleWindow } from '../schema/schedule.js';
-import { valid, type CheckContext } from './context.js';
+import { valid, type CheckContext } from '../../core/fields/check-context.js';
 
 const WEEK = 7 * 1440;
 

@@ -1,5 +1,5 @@
-import { LAUNCH_TOKENS, scanStartupScript, SCRIPT_TOKENS } from '../render/startup-script.js';
-import type { CheckContext } from './context.js';
+import { LAUNCH_TOKENS, scanStartupScript, SCRIPT_TOKENS } from '../../core/fields/startup-script.js';
+import type { CheckContext } from '../../core/fields/check-context.js';
 
 /**
  * The startup-script rules that depend on who launches with the provider. kasm-scale

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { CLOUD_LIST } from '../../clouds/registry.js';
 import { expandHome } from '../../core/files.js';
 import type { PathSegments } from '../problems.js';
 
@@ -7,14 +8,14 @@ import type { PathSegments } from '../problems.js';
  * Sibling `*_file` keys: `oci_private_key_file: ~/.oci/oci_api_key.pem` reads the file into
  * `oci_private_key`. Paths expand `~` and are relative to the config file's folder.
  */
-export const FILE_KEYS: Record<string, string> = {
-  oci_private_key_file: 'oci_private_key',
-  oci_private_key_passphrase_file: 'oci_private_key_passphrase',
-  gcp_credentials_file: 'gcp_credentials',
-  api_key_secret_file: 'api_key_secret',
-  manager_token_file: 'manager_token',
-  startup_script_file: 'startup_script',
-};
+export const FILE_KEYS: Readonly<Record<string, string>> = Object.assign(
+  {
+    // The kasm: section's own; each cloud's come from the registry (its `fileKeys`).
+    api_key_secret_file: 'api_key_secret',
+    manager_token_file: 'manager_token',
+  },
+  ...CLOUD_LIST.map((c) => c.fileKeys),
+);
 
 export interface FileProblem {
   path: PathSegments;

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { closest } from '../schema/common.js';
+import { closest } from '../../core/fields/common.js';
 import { autoscaleFields } from '../schema/autoscale.js';
 import { cloudNamed } from '../../clouds/registry.js';
-import { kasmFields } from '../schema/kasm.js';
+import { kasmFields } from '../../kasm/schema.js';
 import { scheduleWindowSchema } from '../schema/schedule.js';
 import type { PathSegments } from '../problems.js';
 

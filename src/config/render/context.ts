@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { cloudOf } from '../../clouds/registry.js';
 import type { LaunchContext } from '../../clouds/launch-context.js';
 import type { Provider } from '../types.js';
-import { SCRIPT_TOKENS } from './startup-script.js';
+import { SCRIPT_TOKENS } from '../../core/fields/startup-script.js';
 
 export { tokensFor, type LaunchContext } from '../../clouds/launch-context.js';
 

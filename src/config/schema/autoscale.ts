@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, int, name, text } from './common.js';
+import { bool, int, name, text } from '../../core/fields/common.js';
 import { schedulesField } from './schedule.js';
 
 /**

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { CLOUD_LIST, CLOUDS } from '../../clouds/registry.js';
 import { autoscaleSchema } from './autoscale.js';
-import { int, pattern } from './common.js';
-import { kasmInputSchema, kasmSchema } from './kasm.js';
+import { int, pattern } from '../../core/fields/common.js';
+import { kasmInputSchema, kasmSchema } from '../../kasm/schema.js';
 import { lockSchema } from './lock.js';
 
 /**

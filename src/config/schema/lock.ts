@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checked, int, name, text } from './common.js';
+import { checked, int, name, text } from '../../core/fields/common.js';
 import { endpointError } from '../../clouds/oci/schema.js';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isTimeZone } from '../../core/zoned-time.js';
-import { checked, int } from './common.js';
+import { checked, int } from '../../core/fields/common.js';
 
 /**
  * Schedule windows of an autoscale config, modelled on Kasm's AutoScale schedules (days of

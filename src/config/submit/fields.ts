@@ -1,5 +1,5 @@
 import { CLOUD_LIST, type CloudName } from '../../clouds/registry.js';
-import type { SubmitField } from './field-kinds.js';
+import type { SubmitField } from '../../core/fields/submit-kinds.js';
 
 /**
  * Every key `config submit` sends to Kasm, per cloud, and what it sends when the file
@@ -10,7 +10,7 @@ import type { SubmitField } from './field-kinds.js';
  * equal), and test/kasm/submit-clear.test.ts clears each optional key through the emulator.
  */
 
-export type { KasmFieldType, SubmitField } from './field-kinds.js';
+export type { KasmFieldType, SubmitField } from '../../core/fields/submit-kinds.js';
 
 /** Every cloud's keys, from its registry entry. */
 export const SUBMIT_FIELDS = Object.fromEntries(CLOUD_LIST.map((c) => [c.name, c.submitFields])) as Record<

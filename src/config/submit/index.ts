@@ -44,6 +44,33 @@ export function selectProviders(
   return hit;
 }
 
+/**
+ * The auth mode of an entry that holds no key for Kasm (`gcp_auth: adc`, `oci_auth:
+ * instance_principal`...), or undefined. Kasm launches agents from its own servers with the
+ * key in the provider config; the identity kasm-scale borrows from the machine it runs on
+ * is not something Kasm can use, so there is nothing to send.
+ */
+export function keylessAuth(p: Provider): string | undefined {
+  const r = p as unknown as { gcp_auth?: string; oci_auth?: string };
+  if (r.gcp_auth !== undefined && r.gcp_auth !== 'service_account_key') return `gcp_auth: ${r.gcp_auth}`;
+  if (r.oci_auth !== undefined && r.oci_auth !== 'api_key') return `oci_auth: ${r.oci_auth}`;
+  return undefined;
+}
+
+/** Nothing is sent when one selected entry has no key for Kasm (exit 2, before any call). */
+function refuseKeyless(file: string, providers: Provider[]): void {
+  for (const p of providers) {
+    const mode = keylessAuth(p);
+    if (!mode) continue;
+    throw new InputError(
+      `${file}: provider ${p.vm_provider_config_name} uses ${mode}, so it holds no key for Kasm, which launches agents with the key in its provider config`,
+      {
+        hint: `submit it from a config whose entry holds the key (gcp_credentials, or oci_user_ocid and oci_private_key; reconcile and doctor may keep using ${mode}; see docs/credentials.md), or choose others with --provider`,
+      },
+    );
+  }
+}
+
 /** A relative `kasm.ca_file` is relative to the config file, like every other path in it. */
 export function kasmSectionFor(config: Pick<KasmScaleConfig, 'kasm' | 'file'>): KasmSection {
   const k = config.kasm;
@@ -61,28 +88,20 @@ export function kasmSectionFor(config: Pick<KasmScaleConfig, 'kasm' | 'file'>): 
   return k;
 }
 
-export interface SubmitCommandOptions {
-  file?: string;
+/** What `config submit` hands over once the file is loaded (see config/command.ts). */
+export interface SubmitFlags {
   provider?: string;
   dryRun: boolean;
   resendSecrets?: boolean;
-  env?: NodeJS.ProcessEnv;
-  cwd?: string;
-}
-
-/** `config submit`: exit 0 when every provider was created/updated/unchanged (or planned), 1 when one failed. */
-export async function submitCommand(opts: SubmitCommandOptions, out: Output): Promise<number> {
-  const { loadConfig } = await import('../load.js');
-  const config = await loadConfig(opts.file, { env: opts.env, cwd: opts.cwd });
-  return submitLoadedConfig(config, opts, out);
 }
 
 export async function submitLoadedConfig(
   config: KasmScaleConfig,
-  opts: Pick<SubmitCommandOptions, 'provider' | 'dryRun' | 'resendSecrets'>,
+  opts: SubmitFlags,
   out: Output,
 ): Promise<number> {
   const providers = selectProviders(config, opts.provider);
+  refuseKeyless(config.file, providers);
   const section = kasmSectionFor(config);
   const { createKasmClient } = await import('../../kasm/client.js');
   const client = createKasmClient(section);

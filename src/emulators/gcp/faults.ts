@@ -13,10 +13,11 @@ export type GcpFault =
   | { kind: 'serverError'; status?: 500 | 503; count?: number; methods?: string[] }
   /** The socket is destroyed without an answer. */
   | { kind: 'dropConnection'; count?: number; methods?: string[] }
-  /** instances.insert accepted, operation ends DONE with ZONE_RESOURCE_POOL_EXHAUSTED (or the given code); no instance. */
+  /** instances.insert accepted, operation ends DONE with ZONE_RESOURCE_POOL_EXHAUSTED (or the given code); no instance. `spotOnly`: Spot capacity runs out, standard does not. */
   | {
       kind: 'stockout';
       zone?: string;
+      spotOnly?: boolean;
       code?:
         | 'ZONE_RESOURCE_POOL_EXHAUSTED'
         | 'ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS'
@@ -29,6 +30,17 @@ export type GcpFault =
   | { kind: 'stuckProvisioning'; zone?: string; count?: number }
   /** Operations started now never reach DONE. */
   | { kind: 'stuckOperation'; count?: number; methods?: string[] };
+
+/**
+ * Preemption (an event, not an armed fault; POST /__emulator/preempt): the named
+ * instances, or the `count` oldest running Spot VMs (of `zone` when given), are preempted.
+ */
+export interface GcpPreemption {
+  names?: string[];
+  zone?: string;
+  project?: string;
+  count?: number;
+}
 
 export const FAULT_KINDS = [
   'latency',
@@ -70,7 +82,7 @@ export class FaultBook {
   /** Takes one firing of the first matching fault of a kind (and uses it up). */
   take<K extends GcpFault['kind']>(
     kind: K,
-    ctx: { method?: string; zone?: string },
+    ctx: { method?: string; zone?: string; spot?: boolean },
   ): Extract<GcpFault, { kind: K }> | undefined {
     for (const a of this.armed) {
       const f = a.fault;
@@ -79,6 +91,7 @@ export class FaultBook {
       if (methods && methods.length > 0 && (!ctx.method || !methods.includes(ctx.method))) continue;
       const zone = 'zone' in f ? f.zone : undefined;
       if (zone && ctx.zone !== zone) continue;
+      if ('spotOnly' in f && f.spotOnly && !ctx.spot) continue;
       a.left -= 1;
       if (a.left <= 0) this.armed = this.armed.filter((x) => x !== a);
       return f as Extract<GcpFault, { kind: K }>;

@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventEmitter } from 'node:events';
 import { delay, dropConnection, listen, parseJsonBody, sendJson } from '../common/http.js';
 import { loadStateFile, saveStateFile } from '../common/state-file.js';
+import { AccessTokenBook } from './access-tokens.js';
 import { toServiceAccountRecord, verifyBearer, type ServiceAccountRecord } from './auth.js';
-import { FaultBook, type GcpFault } from './faults.js';
+import { FaultBook, type GcpFault, type GcpPreemption } from './faults.js';
 import { matches, parseFilter } from './filter.js';
 import { waitForOperation } from './operation-wait.js';
 import { tokenAnswer } from './token.js';
@@ -25,7 +26,7 @@ import { findImage } from './validate.js';
 import { API_BASE, World, type SeedInstance, type WorldState } from './world.js';
 import { own } from '../../core/own.js';
 
-export type { GcpFault } from './faults.js';
+export type { GcpFault, GcpPreemption } from './faults.js';
 export type { GcpSeed } from './seed.js';
 export type { RunningEvent, SeedInstance } from './world.js';
 
@@ -59,6 +60,8 @@ export interface GcpEmulatorOptions {
   cpuQuota?: Record<string, number>;
   /** Move lifecycles on a timer (default: only when `now` is not injected). */
   autoTick?: boolean;
+  /** Access tokens issued by the emulated identity services (../gcp-identity/); accepted as bearer tokens. */
+  accessTokens?: AccessTokenBook;
   /** Cloud Storage buckets that exist (storage.ts; kept in memory only). */
   buckets?: string[];
 }
@@ -86,6 +89,8 @@ export interface GcpEmulator {
     extra?: { keyId?: string; projects?: string[]; readOnly?: boolean },
   ): void;
   setFault(fault: GcpFault): void;
+  /** Preempts Spot VMs now (see GcpPreemption); returns the names preempted. */
+  preempt(p: GcpPreemption): string[];
   clearFaults(): void;
   faults(): GcpFault[];
   /** Every instance (JSON as instances.get answers, plus `project`). */
@@ -106,6 +111,8 @@ export interface GcpEmulator {
   setInstanceLabels(project: string, zone: string, name: string, labels: Record<string, string>): void;
   /** Adds to the clock (on top of `now`), for runs that cannot inject one. */
   advance(ms: number): void;
+  /** The access tokens this API accepts besides self-signed JWTs (shared with ../gcp-identity/). */
+  accessTokens: AccessTokenBook;
   /** Cloud Storage: makes a bucket; reads an object's data (undefined: none). */
   createBucket(name: string): void;
   object(bucket: string, name: string): Buffer | undefined;
@@ -141,6 +148,7 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
   for (const f of opts.faults ?? []) faults.add(f);
   let accounts: ServiceAccountRecord[] = [];
   const requests: ReceivedRequest[] = [];
+  const accessTokens = opts.accessTokens ?? new AccessTokenBook();
 
   const persisted = loadStateFile<Persisted>(opts.stateFile);
   const save = (): void =>
@@ -502,7 +510,10 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     const lat = faults.take('latency', { method: route.api });
     if (lat) await delay(lat.ms);
     if (faults.take('dropConnection', { method: route.api })) return dropConnection(res);
-    const auth = verifyBearer(req.headers.authorization, accounts, authNow());
+    const issued = accessTokens.fromHeader(req.headers.authorization, authNow());
+    const auth: ReturnType<typeof verifyBearer> = issued
+      ? { ok: true, account: issued.account }
+      : verifyBearer(req.headers.authorization, accounts, authNow());
     if (!auth.ok)
       return send(res, auth.insufficientScope ? insufficientScopes() : unauthenticated(), {
         'x-emulator-auth-failure': auth.reason,
@@ -567,6 +578,8 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
         for (const f of Array.isArray(body) ? body : [body]) faults.add(f as GcpFault);
         return sendJson(res, 200, { faults: faults.list() });
       }
+      if (path === 'preempt' && method === 'POST')
+        return sendJson(res, 200, { preempted: emulator.preempt((body ?? {}) as GcpPreemption) });
       if (path === 'service-accounts' && method === 'POST' && body) {
         // `curl --data @key.json` works too: a bare key as downloaded (only its public half is kept).
         if (body.type === 'service_account') registerServiceAccount(body);
@@ -660,7 +673,37 @@ export async function startGcpEmulator(opts: GcpEmulatorOptions = {}): Promise<G
     events: world.events,
     seed,
     registerServiceAccount,
+    accessTokens,
     setFault: (f) => faults.add(f),
+    preempt: (p) => {
+      const running = world
+        .allInstances()
+        .filter(
+          (i) =>
+            (!p.zone || i.zone === p.zone) &&
+            (!p.project || i.project === p.project) &&
+            i.deleteAt === undefined &&
+            i.stoppedAt === undefined &&
+            (i.body.scheduling?.provisioningModel === 'SPOT' || i.body.scheduling?.preemptible === true),
+        )
+        .sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name));
+      let chosen = running;
+      if (p.names)
+        chosen = p.names.map((n) => {
+          const hit = world.allInstances().find((i) => i.name === n && (!p.zone || i.zone === p.zone));
+          if (!hit) throw new Error(`no instance ${n}`);
+          return hit;
+        });
+      else {
+        const n = p.count ?? 1;
+        if (!Number.isInteger(n) || n < 1) throw new Error('count must be a positive integer');
+        chosen = running.slice(0, n);
+      }
+      return chosen.map((i) => {
+        world.preempt(i.project, i.zone, i.name);
+        return i.name;
+      });
+    },
     clearFaults: () => faults.clear(),
     faults: () => faults.list(),
     instances: () => world.allInstances().map((i) => ({ ...world.instanceJson(i), project: i.project })),

@@ -6,6 +6,7 @@ import { resolveServiceAccounts } from './project.js';
 import { parseRef } from './refs.js';
 import { regionOfZone, type GcpSeed } from './seed.js';
 import { validateInstance, validateLabels } from './validate.js';
+import { gcpSpotRequestProblem } from '../../clouds/gcp/spot.js';
 
 /**
  * The emulated Compute Engine state: instances and zone operations, with lifecycles that
@@ -32,6 +33,8 @@ export interface InstanceRecord {
   labels: Record<string, string>;
   labelFingerprint: string;
   deleteAt?: number;
+  /** Preempted with instanceTerminationAction STOP (Google's default for Spot VMs): TERMINATED, kept. */
+  stoppedAt?: number;
   runningEmitted?: boolean;
 }
 
@@ -40,7 +43,9 @@ export interface OperationRecord {
   zone: string;
   name: string;
   id: string;
-  operationType: 'insert' | 'delete' | 'setLabels';
+  operationType: 'insert' | 'delete' | 'setLabels' | 'compute.instances.preempted';
+  /** Set on system operations, e.g. "Instance was preempted." */
+  statusMessage?: string;
   targetName: string;
   targetId?: string;
   startedAt: number;
@@ -151,6 +156,7 @@ export class World {
     const now = this.now();
     if (i.deleteAt !== undefined)
       return now < i.deleteAt + this.opts.deleteDelayMs / 2 ? 'STOPPING' : 'TERMINATED';
+    if (i.stoppedAt !== undefined) return 'TERMINATED';
     if (i.runningAfterMs === null) return 'PROVISIONING';
     if (now >= i.createdAt + i.runningAfterMs) return 'RUNNING';
     return now < i.createdAt + i.runningAfterMs / 2 ? 'PROVISIONING' : 'STAGING';
@@ -291,7 +297,10 @@ export class World {
       user,
       doneAfterMs: this.opts.operationDelayMs,
     };
-    const stockout = this.faults.take('stockout', { zone });
+    const spot = isSpotRequest(inst);
+    const spotProblem = gcpSpotRequestProblem(inst, v.machineType);
+    if (spotProblem) throw new GoogleApiError(400, spotProblem, 'invalid');
+    const stockout = this.faults.take('stockout', { zone, spot });
     if (stockout) {
       return this.finish(
         this.newOperation(
@@ -426,6 +435,35 @@ export class World {
     }
     this.onChange();
     return records;
+  }
+
+  /**
+   * Google reclaims Spot capacity: the instance stops (ACPI soft off), then is deleted or
+   * left TERMINATED as its instanceTerminationAction says (Google's default: STOP), and the
+   * zone gets a system operation `compute.instances.preempted`, "Instance was preempted.".
+   * Standard instances are never preempted.
+   */
+  preempt(project: string, zone: string, name: string): OperationRecord {
+    this.refresh();
+    const i = this.getInstance(project, zone, name);
+    if (!isSpotRequest(i.body))
+      throw new Error(`instance ${name} is not a Spot VM: only Spot (or preemptible) VMs are preempted`);
+    const now = this.now();
+    if (i.body.scheduling?.instanceTerminationAction === 'DELETE') {
+      if (i.deleteAt === undefined) i.deleteAt = now;
+    } else if (i.stoppedAt === undefined && i.deleteAt === undefined) i.stoppedAt = now;
+    const op = this.newOperation({
+      project,
+      zone,
+      operationType: 'compute.instances.preempted',
+      statusMessage: 'Instance was preempted.',
+      targetName: name,
+      targetId: i.id,
+      user: 'system',
+      doneAfterMs: 0,
+    });
+    this.onChange();
+    return op;
   }
 
   delete(
@@ -635,6 +673,7 @@ export class World {
       name: op.name,
       zone: zoneUrl,
       operationType: op.operationType,
+      ...(op.statusMessage ? { statusMessage: op.statusMessage } : {}),
       targetLink: `${zoneUrl}/instances/${op.targetName}`,
       ...(op.targetId ? { targetId: op.targetId } : {}),
       status,
@@ -657,6 +696,11 @@ export class World {
       selfLink: `${zoneUrl}/operations/${op.name}`,
     };
   }
+}
+
+/** A Spot VM, or a legacy preemptible one. */
+function isSpotRequest(body: Record<string, any>): boolean {
+  return body.scheduling?.provisioningModel === 'SPOT' || body.scheduling?.preemptible === true;
 }
 
 function key(project: string, zone: string, name: string): string {

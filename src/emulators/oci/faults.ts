@@ -42,6 +42,20 @@ export interface OciFault {
   ms?: number;
   retryAfterSeconds?: number;
   code?: 'LimitExceeded' | 'QuotaExceeded';
+  /** 'capacity' only: fire on preemptible launches only (preemptible capacity runs out, on-demand does not). */
+  preemptibleOnly?: boolean;
+}
+
+/**
+ * Preemption (not an armed fault but an event, on POST /__emulator/preempt): OCI reclaims
+ * preemptible capacity and the instances go TERMINATING → TERMINATED, as their
+ * TERMINATE preemption action says. `ids`, or the `count` oldest running preemptible
+ * instances (of `availabilityDomain` when given); on-demand instances are never preempted.
+ */
+export interface OciPreemption {
+  ids?: string[];
+  count?: number;
+  availabilityDomain?: string;
 }
 
 const LAUNCH_ONLY = new Set<OciFaultKind>(['capacity', 'quota', 'never_provision']);
@@ -64,9 +78,15 @@ export class FaultTable {
   }
 
   /** Consumes and returns the first matching fault of one of `kinds`, if any. */
-  take(kinds: OciFaultKind[], operation: OciOperation, availabilityDomain?: string): OciFault | undefined {
+  take(
+    kinds: OciFaultKind[],
+    operation: OciOperation,
+    availabilityDomain?: string,
+    launch: { preemptible?: boolean } = {},
+  ): OciFault | undefined {
     const i = this.faults.findIndex((f) => {
       if (!kinds.includes(f.kind)) return false;
+      if (f.preemptibleOnly && !launch.preemptible) return false;
       const op = f.operation ?? (LAUNCH_ONLY.has(f.kind) ? 'LaunchInstance' : '*');
       if (op !== '*' && op !== operation) return false;
       if (f.availabilityDomain && f.availabilityDomain !== availabilityDomain) return false;

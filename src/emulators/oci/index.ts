@@ -9,10 +9,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { inspectKey } from '../../keys/inspect.js';
+import { inspectKey } from '../../clouds/oci/key-inspect.js';
 import { delay, dropConnection, listen, parseJsonBody, sendJson } from '../common/http.js';
 import { loadStateFile, saveStateFile } from '../common/state-file.js';
-import { FaultTable, type OciFault, type OciOperation } from './faults.js';
+import { FaultTable, type OciFault, type OciOperation, type OciPreemption } from './faults.js';
+import { ociSpotRestProblem } from '../../clouds/oci/spot.js';
+import { SecurityTokenIssuer, type SecurityTokenClaims } from './security-tokens.js';
 import { verifyOciSignature } from './signature.js';
 import {
   DEFAULT_NAMESPACE,
@@ -35,7 +37,7 @@ import { listOrder } from './list-order.js';
 import { REGION_KEYS } from './sdk-tables.generated.js';
 import { ApiError, validateLaunch, validateUpdate } from './validate.js';
 
-export type { OciFault, OciOperation } from './faults.js';
+export type { OciFault, OciOperation, OciPreemption } from './faults.js';
 export type { OciSeed, SeedShape } from './store.js';
 
 export interface OciEmulatorOptions {
@@ -100,7 +102,11 @@ export interface OciEmulator {
     key: string | { tenancy: string; user: string; fingerprint?: string },
     publicKeyPem: string,
   ): string;
+  /** A security token for a session key, as OCI's auth service issues one (resource principal RPST, `oci session authenticate`). */
+  issueSecurityToken(claims: SecurityTokenClaims): string;
   setFault(fault: OciFault): void;
+  /** Reclaims preemptible instances now (see OciPreemption); returns the ids preempted. */
+  preempt(p: OciPreemption): string[];
   clearFaults(): void;
   faults(): OciFault[];
   seed(seed: OciSeed): void;
@@ -138,6 +144,7 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
   const faults = new FaultTable();
   const requests: ReceivedRequest[] = [];
 
+  const tokens = new SecurityTokenIssuer(authNow);
   const state: OciState = loadStateFile<OciState>(opts.stateFile) ?? emptyState();
   if (opts.seed) applySeed(opts.seed);
   state.objectStorage ??= emptyObjectStorage(opts.objectStorage?.namespace ?? DEFAULT_NAMESPACE);
@@ -297,7 +304,11 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
       }
     }
     checkReferences(d);
-    const fault = faults.take(['capacity', 'quota'], 'LaunchInstance', d.availabilityDomain);
+    const spot = ociSpotRestProblem(d);
+    if (spot) throw new ApiError(400, 'InvalidParameter', spot);
+    const fault = faults.take(['capacity', 'quota'], 'LaunchInstance', d.availabilityDomain, {
+      preemptible: Boolean(d.preemptibleInstanceConfig),
+    });
     if (fault?.kind === 'capacity') throw new ApiError(500, 'InternalError', 'Out of host capacity.');
     if (fault?.kind === 'quota') {
       const code = fault.code ?? 'LimitExceeded';
@@ -407,6 +418,40 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
       save();
     }
     return { status: 204 };
+  }
+
+  function preempt(p: OciPreemption): string[] {
+    const t = now();
+    const running = state.instances.filter(
+      (i) =>
+        i.details.preemptibleInstanceConfig &&
+        i.terminateRequestedAt === undefined &&
+        (!p.availabilityDomain || i.details.availabilityDomain === p.availabilityDomain),
+    );
+    let chosen: StoredInstance[];
+    if (p.ids) {
+      chosen = p.ids.map((id) => {
+        const i = findInstance(id);
+        if (!i) throw new ApiError(404, 'NotAuthorizedOrNotFound', NOT_FOUND);
+        if (!i.details.preemptibleInstanceConfig)
+          throw new Error(`instance ${id} is on-demand capacity: only preemptible instances are preempted`);
+        return i;
+      });
+    } else {
+      const n = p.count ?? 1;
+      if (!Number.isInteger(n) || n < 1) throw new Error('count must be a positive integer');
+      chosen = running.sort((a, b) => a.seq - b.seq).slice(0, n);
+    }
+    for (const i of chosen) {
+      if (i.terminateRequestedAt !== undefined) continue;
+      if (i.runningAt !== null && i.runningAt > t) i.runningAt = null;
+      i.terminateRequestedAt = t;
+      i.preemptedAt = t;
+      i.version++;
+    }
+    save();
+    refresh();
+    return chosen.map((i) => i.id);
   }
 
   /** Where a seeded object without a compartment lives: required (never null) in the SDK's models. */
@@ -585,6 +630,8 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
         return sendJson(res, 200, { faults: [] });
       }
       if (p === '/faults' && req.method === 'GET') return sendJson(res, 200, { faults: faults.list() });
+      if (p === '/preempt' && req.method === 'POST')
+        return sendJson(res, 200, { preempted: preempt(b as OciPreemption) });
       if (p === '/keys' && req.method === 'POST') {
         const keyId = registerApiKey(
           b.keyId ?? { tenancy: b.tenancy, user: b.user, fingerprint: b.fingerprint },
@@ -659,7 +706,7 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
 
     const verdict = verifyOciSignature(
       { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: raw },
-      (keyId) => state.keys[keyId],
+      (keyId) => (keyId.startsWith('ST$') ? tokens.sessionKey(keyId.slice(3), authNow()) : state.keys[keyId]),
       { now: authNow },
     );
     if (!verdict.ok)
@@ -745,7 +792,9 @@ export async function startOciEmulator(opts: OciEmulatorOptions = {}): Promise<O
     },
     events,
     registerApiKey,
+    issueSecurityToken: (c) => tokens.issue(c),
     setFault,
+    preempt,
     clearFaults: () => faults.clear(),
     faults: () => faults.list(),
     seed: (s) => {

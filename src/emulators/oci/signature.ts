@@ -53,7 +53,9 @@ export function verifyOciSignature(
   if (!signature) return fail('signature has no signature value');
   if (params.algorithm && params.algorithm.toLowerCase() !== 'rsa-sha256')
     return fail(`unsupported algorithm ${params.algorithm}`);
-  if (keyId.split('/').length !== 3) return fail('keyId is not <tenancy>/<user>/<fingerprint>');
+  // A security token (instance/resource principal, session): "ST$<token>".
+  if (!keyId.startsWith('ST$') && keyId.split('/').length !== 3)
+    return fail('keyId is not <tenancy>/<user>/<fingerprint> or ST$<security token>');
 
   // The draft's default list is just "date"; OCI always sends one.
   const signed = (params.headers ?? 'date').trim().toLowerCase().split(/\s+/).filter(Boolean);
@@ -94,7 +96,10 @@ export function verifyOciSignature(
   }
 
   const pem = publicKeyFor(keyId);
-  if (!pem) return fail(`unknown keyId ${keyId}`);
+  if (!pem)
+    return fail(
+      keyId.startsWith('ST$') ? 'security token is not valid or has expired' : `unknown keyId ${keyId}`,
+    );
   let ok: boolean;
   try {
     ok = verify(

@@ -63,6 +63,8 @@ export interface StoredInstance {
   /** When PROVISIONING turns RUNNING; null: never (fault). */
   runningAt: number | null;
   terminateRequestedAt?: number;
+  /** Set when the emulator preempted it (preemptible capacity reclaimed): it terminates as its preemption action says. */
+  preemptedAt?: number;
   version: number;
   runningEmitted?: boolean;
   terminatedEmitted?: boolean;
@@ -136,6 +138,7 @@ export function instanceJson(
     launchMode: 'PARAVIRTUALIZED',
     ...(d.agentConfig ? { agentConfig: d.agentConfig } : {}),
     ...(d.instanceOptions ? { instanceOptions: d.instanceOptions } : {}),
+    ...(d.preemptibleInstanceConfig ? { preemptibleInstanceConfig: d.preemptibleInstanceConfig } : {}),
     lifecycleState: state,
     region,
     timeCreated: new Date(i.createdAt).toISOString(),

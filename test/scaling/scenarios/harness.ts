@@ -64,7 +64,10 @@ export interface ScenarioOptions {
   ociFlexCpus?: number;
   /** Other keys of the OCI provider (e.g. a fixed oci_shape with the flex keys set to undefined). */
   oci?: Record<string, unknown>;
-  gcp?: { machineType?: string; accelerators?: Array<{ acceleratorType: string; acceleratorCount: number }> };
+  gcp?: {
+    machineType?: string;
+    accelerators?: Array<{ acceleratorType: string; acceleratorCount: number }>;
+  } & Record<string, unknown>;
   zones?: string[];
   provisioningDelaySec?: number;
 }

@@ -26,7 +26,7 @@ export function registerConfigRender(config: Command): void {
   ]);
   cmd.action(
     action<RenderOptions>(async ({ options, args, out }) => {
-      const { renderCommand } = await import('../../../config/render/command.js');
+      const { renderCommand } = await import('../../../config/command.js');
       return renderCommand(
         {
           file: configFileOf(args, options),

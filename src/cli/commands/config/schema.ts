@@ -15,8 +15,8 @@ export function registerConfigSchema(config: Command): void {
   ]);
   cmd.action(
     action<CommonOptions>(async ({ out }) => {
-      const { configJsonSchema } = await import('../../../config/json-schema.js');
-      out.printJson(configJsonSchema());
+      const { schemaCommand } = await import('../../../config/command.js');
+      return schemaCommand(out);
     }),
   );
 }

@@ -32,7 +32,7 @@ export function registerConfigSubmit(config: Command): void {
   ]);
   cmd.action(
     action<SubmitOptions>(async ({ options, args, out }) => {
-      const { submitCommand } = await import('../../../config/submit/index.js');
+      const { submitCommand } = await import('../../../config/command.js');
       return submitCommand(
         {
           file: configFileOf(args, options),

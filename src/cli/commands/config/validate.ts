@@ -21,7 +21,7 @@ export function registerConfigValidate(config: Command): void {
   ]);
   cmd.action(
     action<ValidateOptions>(async ({ options, args, out }) => {
-      const { validateCommand } = await import('../../../config/validate.js');
+      const { validateCommand } = await import('../../../config/command.js');
       return validateCommand({ file: configFileOf(args, options) }, out);
     }),
   );

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { PathSegments } from '../problems.js';
+import type { PathSegments } from './path.js';
 
 /**
  * Cross-field checks see the raw section (after `${ENV}` and `*_file`) and report through

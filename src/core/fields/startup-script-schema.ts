@@ -1,4 +1,4 @@
-import { scanStartupScript, SCRIPT_TOKENS } from '../render/startup-script.js';
+import { scanStartupScript, SCRIPT_TOKENS } from './startup-script.js';
 import { closest } from './common.js';
 
 /**

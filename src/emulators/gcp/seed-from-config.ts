@@ -2,12 +2,12 @@
  * Makes the GCP emulator accept what a config will ask for: every GCP provider's service
  * account, project, zone, machine type, image, network, subnetwork and accelerator types.
  */
-import type { GcpEmulator } from '../../emulators/gcp/index.js';
-import { machineTypeSpec } from '../../emulators/gcp/seed.js';
-import { parseRef } from '../../emulators/gcp/refs.js';
-import { GCP_UNKNOWN_MACHINE, gcpAgentShape } from '../agent-shapes.js';
+import type { GcpEmulator } from './index.js';
+import { machineTypeSpec } from './seed.js';
+import { parseRef } from './refs.js';
+import { GCP_UNKNOWN_MACHINE, gcpAgentShape } from '../../clouds/agent-shapes.js';
 import type { CloudSimulation } from '../simulation.js';
-import type { GcpProvider } from './schema.js';
+import type { GcpProvider } from '../../clouds/gcp/schema.js';
 
 export function seedGcp(emu: GcpEmulator, providers: GcpProvider[]): string[] {
   const notes: string[] = [];
@@ -62,7 +62,7 @@ export function seedGcp(emu: GcpEmulator, providers: GcpProvider[]): string[] {
 
 export const gcpSimulation: CloudSimulation<GcpProvider> = {
   async start(o) {
-    const { startGcpEmulator } = await import('../../emulators/gcp/index.js');
+    const { startGcpEmulator } = await import('./index.js');
     const emu = await startGcpEmulator({
       now: o.now,
       provisioningDelayMs: o.provisioningDelayMs,

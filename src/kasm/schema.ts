@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from './common.js';
+import { text } from '../core/fields/common.js';
 
 /** `kasm:` — where the Kasm API is and the API key kasm-scale uses. */
 

@@ -3,11 +3,11 @@
  * (the public half derived from oci_private_key, registered under the config's own
  * tenancy/user/fingerprint), its ADs, compartment, image, subnet, NSGs and shape.
  */
-import type { OciEmulator, OciSeed, SeedShape } from '../../emulators/oci/index.js';
-import { inspectKey } from '../../keys/inspect.js';
-import { isFlexShape, ociAgentShape, ociShapeSpec } from '../agent-shapes.js';
+import type { OciEmulator, OciSeed, SeedShape } from './index.js';
+import { inspectKey } from '../../clouds/oci/key-inspect.js';
+import { isFlexShape, ociAgentShape, ociShapeSpec } from '../../clouds/agent-shapes.js';
 import type { CloudSimulation } from '../simulation.js';
-import type { OciProvider } from './schema.js';
+import type { OciProvider } from '../../clouds/oci/schema.js';
 
 const uniq = <T>(xs: T[]) => [...new Set(xs)];
 
@@ -68,7 +68,7 @@ export function seedOci(emu: OciEmulator, providers: OciProvider[]): void {
 
 export const ociSimulation: CloudSimulation<OciProvider> = {
   async start(o) {
-    const { startOciEmulator } = await import('../../emulators/oci/index.js');
+    const { startOciEmulator } = await import('./index.js');
     const emu = await startOciEmulator({
       now: o.now,
       provisioningDelayMs: o.provisioningDelayMs,

@@ -4,7 +4,6 @@
  * when it is not ok. Checks are data so one runner schedules them all and one renderer
  * prints them.
  */
-import type { CloudName } from '../clouds/registry.js';
 
 /** ok ✓; fail ✗ (exit 1); warn ! (reported, not a failure); skip – (a check it needs did not pass). */
 export type CheckStatus = 'ok' | 'fail' | 'warn' | 'skip';
@@ -32,7 +31,8 @@ export interface Check {
 export interface CheckGroup {
   /** The provider's vm_provider_config_name, "kasm", or the lock type. */
   name: string;
-  kind: CloudName | 'kasm' | 'lease';
+  /** A cloud's name (clouds/registry.ts CloudName), 'kasm' or 'lease': how the report titles the group. */
+  kind: string;
   checks: Check[];
   /**
    * Loads the SDK and builds clients before any check's clock starts (a cold SDK import can
@@ -84,3 +84,20 @@ export const warn = (detail: string, hint?: string, extra: Partial<Outcome> = {}
   ...(hint ? { hint } : {}),
   ...extra,
 });
+
+/** A lazily started, shared promise: several checks read one answer (e.g. one get_zones call). */
+export function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= fn());
+}
+
+/** Settles a shared promise into a value-or-error pair, so each check can judge it its own way. */
+export async function settle<T>(
+  p: Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  try {
+    return { ok: true, value: await p };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}

@@ -6,7 +6,7 @@
  *   ocid1.<resource type>.<realm>.[region][.future use].<unique id>
  * Tenancy and user OCIDs have an empty region part: `ocid1.user.oc1..aaaa...`.
  */
-import { echoValue } from '../core/echo.js';
+import { echoValue } from '../../core/echo.js';
 
 /** Region identifiers the OCI SDK (oci-common 2.139.1, `common.Region`) knows. */
 export const KNOWN_OCI_REGIONS: readonly string[] = [

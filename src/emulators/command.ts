@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { InputError } from '../../core/errors.js';
-import { checkStateFileWritable } from './state-file.js';
-import type { Output } from '../../core/output.js';
+import { InputError } from '../core/errors.js';
+import { checkStateFileWritable } from './common/state-file.js';
+import type { Output } from '../core/output.js';
 
 /**
  * `kasm-scale emulator <oci|gcp|kasm>`: starts one local emulator, prints where it listens
@@ -11,7 +11,7 @@ import type { Output } from '../../core/output.js';
 export const EMULATORS = ['oci', 'gcp', 'kasm'] as const;
 export type EmulatorName = (typeof EMULATORS)[number];
 
-export interface RunEmulatorOptions {
+export interface EmulatorCommandOptions {
   name: string;
   port?: number | string;
   host?: string;
@@ -40,9 +40,9 @@ type StartFn = (o: Record<string, unknown>) => Promise<Started>;
 
 /** Each emulator loads only when asked for (and the OCI/GCP ones pull in no SDK here). */
 const LOAD_START: Record<EmulatorName, () => Promise<StartFn>> = {
-  oci: async () => (await import('../oci/index.js')).startOciEmulator as unknown as StartFn,
-  gcp: async () => (await import('../gcp/index.js')).startGcpEmulator as unknown as StartFn,
-  kasm: async () => (await import('../kasm/index.js')).startKasmEmulator as unknown as StartFn,
+  oci: async () => (await import('./oci/index.js')).startOciEmulator as unknown as StartFn,
+  gcp: async () => (await import('./gcp/index.js')).startGcpEmulator as unknown as StartFn,
+  kasm: async () => (await import('./kasm/index.js')).startKasmEmulator as unknown as StartFn,
 };
 
 function parsePort(port: number | string | undefined): number {
@@ -72,12 +72,12 @@ function signalled(): Promise<void> {
  * config is a usage error (exit 2), never an emulator running unseeded.
  */
 async function loadFor(name: 'oci' | 'gcp', file: string) {
-  const { loadConfig } = await import('../../config/load.js');
+  const { loadConfig } = await import('../config/load.js');
   const config = await loadConfig(file);
   return config.providers.filter((p) => p.vm_provider_name === name);
 }
 
-/** Registers and seeds what the config's providers need (see RunEmulatorOptions.forConfig). */
+/** Registers and seeds what the config's providers need (see EmulatorCommandOptions.forConfig). */
 async function seedFor(
   name: 'oci' | 'gcp',
   started: Started,
@@ -85,16 +85,15 @@ async function seedFor(
   providers: Awaited<ReturnType<typeof loadFor>>,
   out: Output,
 ): Promise<void> {
-  const { cloudNamed } = await import('../../clouds/registry.js');
-  const cloud = cloudNamed(name)!;
-  (await cloud.simulation()).seedStarted(started, providers);
+  const { cloudEmulator } = await import('./registry.js');
+  (await cloudEmulator(name)).seedStarted(started, providers);
   out.info(
     `accepting ${providers.length} ${name.toUpperCase()} provider(s) of ${file}; point their endpoint at ${started.url}`,
   );
 }
 
 /** --api-key and --auth are Kasm's, --for is OCI's and GCP's: given to the other kind it would do nothing, silently. */
-function refuseOtherKindsFlags(name: EmulatorName, opts: RunEmulatorOptions): void {
+function refuseOtherKindsFlags(name: EmulatorName, opts: EmulatorCommandOptions): void {
   const wrong =
     name === 'kasm'
       ? opts.forConfig !== undefined && '--for'
@@ -109,7 +108,7 @@ function refuseOtherKindsFlags(name: EmulatorName, opts: RunEmulatorOptions): vo
   }
 }
 
-export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promise<number> {
+export async function emulatorCommand(opts: EmulatorCommandOptions, out: Output): Promise<number> {
   if (!(EMULATORS as readonly string[]).includes(opts.name)) {
     throw new InputError(`unknown emulator "${opts.name}"`, {
       hint: `choose one of ${EMULATORS.join(', ')}`,
@@ -120,7 +119,7 @@ export async function runEmulator(opts: RunEmulatorOptions, out: Output): Promis
   const port = parsePort(opts.port);
   const host = opts.host ?? '127.0.0.1';
   checkStateFileWritable(opts.stateFile);
-  const { isLoopbackHost } = await import('../../kasm/endpoint.js');
+  const { isLoopbackHost } = await import('../kasm/endpoint.js');
   const forProviders = opts.forConfig && name !== 'kasm' ? await loadFor(name, opts.forConfig) : undefined;
   const start = await LOAD_START[name]();
   const base = { port, host, stateFile: opts.stateFile };

@@ -2,9 +2,9 @@
  * What `simulate`, `demo` and `emulator --for` need from a cloud: start its emulator (a
  * fake cloud, src/emulators/<cloud>/) on an injected clock, make it accept what the
  * config's providers will ask for, and tell the size of the agents it would run. Loaded
- * lazily from the cloud's registry entry: no emulator code in a reconcile pass.
+ * lazily from the emulator registry (registry.ts): no emulator code in a reconcile pass.
  */
-import type { AgentShape } from './agent-shapes.js';
+import type { AgentShape } from '../clouds/agent-shapes.js';
 
 export interface SimulationStart {
   now: () => number;

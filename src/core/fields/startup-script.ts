@@ -1,4 +1,4 @@
-import { InputError } from '../../core/errors.js';
+import { InputError } from '../errors.js';
 
 /**
  * Kasm fills `{token}` placeholders in a provider's startup script with Python's

@@ -1,9 +1,13 @@
+/**
+ * `kasm-scale keys generate | fingerprint | oci-config`: each subcommand's body, flags in,
+ * output and an exit code out.
+ */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Output } from '../core/output.js';
 import { fsErrorToInput, InputError } from '../core/errors.js';
 import { expandHome, readInput } from '../core/files.js';
-import { inspectKey } from './inspect.js';
+import { inspectKey } from '../clouds/oci/key-inspect.js';
 import type { OciConfigOptions } from './oci-config.js';
 import { readPassphraseFile } from './passphrase.js';
 
@@ -26,7 +30,7 @@ const CONSOLE_STEPS =
   'OCI console: Profile (top right) → User Settings → API keys → Add API Key → Paste a public key';
 
 /** `keys generate` */
-export async function runGenerate(flags: GenerateFlags, out: Output): Promise<number> {
+export async function generateCommand(flags: GenerateFlags, out: Output): Promise<number> {
   // node-forge is loaded by `keys generate` only (fingerprint and oci-config do not need it).
   const { checkKeyFiles, generateKeyFiles } = await import('./generate.js');
   const passphrase = flags.passphraseFile ? await readPassphraseFile(flags.passphraseFile) : undefined;
@@ -61,7 +65,11 @@ export async function runGenerate(flags: GenerateFlags, out: Output): Promise<nu
 }
 
 /** `keys fingerprint FILE` */
-export async function runFingerprint(file: string, flags: FingerprintFlags, out: Output): Promise<number> {
+export async function fingerprintCommand(
+  file: string,
+  flags: FingerprintFlags,
+  out: Output,
+): Promise<number> {
   if (file === '-' && flags.passphraseFile === '-') {
     throw new InputError('the key and the passphrase cannot both come from stdin', {
       hint: 'give one of them as a file',
@@ -97,7 +105,7 @@ async function readKeyFile(file: string): Promise<Buffer> {
 }
 
 /** `keys oci-config` */
-export async function runOciConfig(flags: OciConfigFlags, out: Output): Promise<number> {
+export async function ociConfigCommand(flags: OciConfigFlags, out: Output): Promise<number> {
   const { writeOciConfigProfile } = await import('./oci-config.js');
   const passphrase = flags.passphraseFile ? await readPassphraseFile(flags.passphraseFile) : undefined;
   const result = await writeOciConfigProfile({

@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { InputError } from '../core/errors.js';
+import { InputError } from '../../core/errors.js';
 
 /** What `inspectKey` learns from a key file. Never holds private key material. */
 export interface KeyInfo {

@@ -1,4 +1,4 @@
-import { closest } from '../schema/common.js';
+import { closest } from './common.js';
 
 /** One wrong value found by the table-driven checks (oci-values.ts, gcp-values.ts). */
 export interface ValueProblem {
