@@ -49,7 +49,7 @@ export async function runDoctor(
   const pools =
     opts.provider === undefined
       ? config.autoscale
-      : config.autoscale.filter((a) => a.vm_provider_config_name === opts.provider);
+      : config.autoscale.filter((a) => a.vm_provider_config_names.includes(opts.provider!));
 
   const groups: CheckGroup[] = [];
   for (const p of providers) {

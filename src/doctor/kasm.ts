@@ -106,7 +106,7 @@ export function kasmChecks(
     })),
     ...pools.map((a): Check => ({
       id: `kasm-autoscaler:${a.autoscale_config_name}`,
-      title: `no Kasm autoscaler on zone "${a.zone_name}" with ${a.vm_provider_config_name}`,
+      title: `no Kasm autoscaler on zone "${a.zone_name}" with ${a.vm_provider_config_names.join(', ')}`,
       needs: ['key'],
       async run() {
         const [seen, z] = await Promise.all([autoscalers(), zones()]);
@@ -123,7 +123,7 @@ export function kasmChecks(
             `none of Kasm's ${seen.configs?.length ?? 0} autoscale config(s) is enabled for this zone and provider config`,
           );
         return fail(
-          `Kasm's own autoscale config ${found.map((c) => `"${c.autoscale_config_name}"`).join(', ')} is enabled for zone "${a.zone_name}" with provider config ${a.vm_provider_config_name}: two autoscalers would launch for the same demand`,
+          `Kasm's own autoscale config ${found.map((c) => `"${c.autoscale_config_name}"`).join(', ')} is enabled for zone "${a.zone_name}" with provider config ${a.vm_provider_config_names.join(' or ')}: two autoscalers would launch for the same demand`,
           `disable it in Kasm (its AutoScale config: Enabled off), or remove autoscale config ${a.autoscale_config_name} from ${file}; reconcile skips this pool until then (--allow-kasm-autoscaler overrides)`,
         );
       },

@@ -41,7 +41,8 @@ export async function readKasmAutoscalers(
 
 /** The parts of our pool and providers (config/types.ts) the comparison reads. */
 interface PoolRef {
-  vm_provider_config_name: string;
+  /** The pool's provider chain (one provider is a chain of one). */
+  vm_provider_config_names: string[];
   zone_name: string;
 }
 interface ProviderRef {
@@ -57,15 +58,18 @@ export function competingKasmConfigs(
   zones: KasmZone[],
 ): KasmAutoscaleConfig[] {
   if (!seen.configs || !seen.providerConfigs) return [];
-  const ours = providers.find((p) => p.vm_provider_config_name === pool.vm_provider_config_name);
-  if (!ours) return [];
+  // Every provider of the pool's chain: Kasm launching from any of them competes.
+  const ours = providers.filter((p) => pool.vm_provider_config_names.includes(p.vm_provider_config_name));
+  if (!ours.length) return [];
   // Kasm names are not unique: every Kasm provider config with our (cloud, name) counts.
   const providerIds = new Set(
     seen.providerConfigs
-      .filter(
-        (c) =>
-          c.vm_provider_name === ours.vm_provider_name &&
-          c.vm_provider_config_name === ours.vm_provider_config_name,
+      .filter((c) =>
+        ours.some(
+          (o) =>
+            c.vm_provider_name === o.vm_provider_name &&
+            c.vm_provider_config_name === o.vm_provider_config_name,
+        ),
       )
       .map((c) => c.vm_provider_config_id),
   );

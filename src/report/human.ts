@@ -18,6 +18,7 @@ export function renderHuman(r: PassResult, s: Summary, c: ChalkInstance): string
       continue;
     }
     if (p.figures) lines.push(...figuresLines(p.figures, p.provider));
+    for (const m of p.chainMoves ?? []) lines.push(c.dim(`  · chain: ${m.provider} passed over: ${m.why}`));
     const mine = r.results.filter((x) => x.action.pool === p.pool);
     lines.push(...mine.map((x) => actionLine(x, c)));
     for (const note of p.notes) lines.push(c.dim(`  · ${note}`));
@@ -60,7 +61,7 @@ function actionLine(x: ActionResult, c: ChalkInstance): string {
       ? c.dim('[planned]')
       : x.status === 'done'
         ? c.green(
-            `[done${x.zone ? ` in ${x.zone}` : ''}${x.zonesTried?.length ? ` after ${x.zonesTried.join(', ')} had no capacity` : ''}]`,
+            `[done${x.provider ? ` on ${x.provider}` : ''}${x.zone ? ` in ${x.zone}` : ''}${x.zonesTried?.length ? ` after ${x.zonesTried.join(', ')} had no capacity` : ''}${x.chainMoved ? ` (${x.chainMoved})` : ''}]`,
           )
         : x.status === 'kept'
           ? c.yellow(`[${x.note ?? 'kept'}]`)
@@ -84,7 +85,7 @@ export function figuresLines(f: PoolFigures, provider: string): string[] {
       .join(', ') || 'none';
   const lines = [
     `  agents ${f.agents.running} running of ${f.agents.total} (${f.agents.owned} ours, ${f.agents.static} static${f.agents.unhealthy ? `, ${f.agents.unhealthy} unhealthy` : ''})` +
-      ` · sessions ${f.sessions.active} active, ${f.sessions.waiting} waiting · instances ${inst} · ${f.providerInstances}/${f.maxInstances} on ${provider}`,
+      ` · sessions ${f.sessions.active} active, ${f.sessions.waiting} waiting · instances ${inst} · ${f.chain ? f.chain.map((c) => `${c.instances} ours, ${c.providerInstances}/${c.maxInstances} on ${c.provider}`).join(' → ') : `${f.providerInstances}/${f.maxInstances} on ${provider}`}`,
   ];
   const t = new Table({
     head: ['', 'free', 'of which booting', 'standby', 'waiting', 'agent size'],

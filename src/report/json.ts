@@ -20,6 +20,8 @@ export function reconcileJson(r: PassResult, s: Summary): Record<string, unknown
       return {
         pool: p.pool,
         provider: p.provider,
+        providers: p.providers,
+        chain_moves: p.chainMoves ?? [],
         zone: p.zone,
         result: r.poolResults[p.pool] ?? 'ok',
         error: p.error ? { class: p.error.kind, message: p.error.message } : null,
@@ -71,6 +73,16 @@ export function observedJson(f: PoolFigures): Record<string, unknown> {
     instances: f.instances,
     provider_instances: f.providerInstances,
     max_instances: f.maxInstances,
+    ...(f.chain
+      ? {
+          chain: f.chain.map((c) => ({
+            provider: c.provider,
+            instances: c.instances,
+            provider_instances: c.providerInstances,
+            max_instances: c.maxInstances,
+          })),
+        }
+      : {}),
   };
 }
 
@@ -80,6 +92,9 @@ export function actionJson(x: ActionResult): Record<string, unknown> {
     cause: x.action.cause,
     reason: x.action.reason,
     status: x.status,
+    // Where it ran (a launch that fell through its chain: the provider it landed on).
+    provider: x.provider ?? x.action.provider,
+    chain_moved: x.chainMoved ?? null,
     server_id:
       x.action.kind === 'launch' || x.action.kind === 'deregister'
         ? x.action.serverId

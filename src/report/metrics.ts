@@ -95,7 +95,7 @@ export function renderMetrics(
     pools.map((p) => [{ pool: p.pool }, p.preempted?.sessionsLost ?? 0]),
   );
   const costs = pools.flatMap((p) => {
-    const c = p.figures && poolCostPerHour(p.figures, prices.get(p.provider));
+    const c = p.figures && poolCostPerHour(p.figures, prices, p.provider);
     return c ? [[{ pool: p.pool, currency: c.currency }, c.amount] as [Record<string, string>, number]] : [];
   });
   // Without any price the family is left out, not written as zeros.

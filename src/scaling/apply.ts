@@ -21,9 +21,9 @@ import {
   type DrainOutcome,
   type DrainStepName as DrainStep,
 } from './drain.js';
-import { withCapacityFailure, withZoneSuccess, type ScalingState } from './memory.js';
+import { backoffKey, withCapacityFailure, withZoneSuccess, type ScalingState } from './memory.js';
 import { zoneIdempotencyKey } from './launch-ids.js';
-import type { Action, ActionResult, LaunchAction, Plan, TerminateAction } from './types.js';
+import type { Action, ActionResult, LaunchAction, LaunchTarget, Plan, TerminateAction } from './types.js';
 
 export type { ActionResult, ActionStatus } from './types.js';
 
@@ -33,7 +33,7 @@ export interface ApplyOptions {
   now: Date;
   concurrency: number;
   /** Startup-script tokens for a pool's launches (everything but server_id). */
-  scriptTokens: (pool: string) => Record<string, string>;
+  scriptTokens: (pool: string, provider: string) => Record<string, string>;
   /** Kasm's agent calls for draining; undefined (a --demand snapshot): drains fail as data. */
   kasm?: KasmAgentsApi;
   /** This installation's ownership id, tagged on launched instances. */
@@ -109,21 +109,88 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
     );
   };
 
+  /** Launches each provider can still take this pass beyond the plan's own (fallbacks use it). */
+  const spare = { ...(plan.spare ?? {}) };
+
+  /**
+   * One launch down its chain: every zone of its provider in order, then (when all of them
+   * answered capacity/quota) each fallback provider that has room left, in the same pass.
+   */
   const launch = async (adapter: CloudAdapter, a: LaunchAction): Promise<ActionResult> => {
+    const moved: string[] = [];
+    let last: { err: CloudError; tried: string[] } | undefined;
+    const targets = [{ provider: a.provider, zones: a.zones }, ...(a.fallbacks ?? [])];
+    for (const [ix, t] of targets.entries()) {
+      const fallback = ix > 0;
+      const ad = fallback ? opts.adapters.get(t.provider) : adapter;
+      if (!ad) {
+        moved.push(`${t.provider}: not observed this pass`);
+        continue;
+      }
+      if (fallback && (spare[t.provider] ?? 0) <= 0) {
+        moved.push(`${t.provider}: no room left under max_instances this pass`);
+        continue;
+      }
+      if (fallback) spare[t.provider]--;
+      const r = await launchOn(ad, a, t, fallback);
+      if (r.status === 'done') {
+        const chainMoved = moved.length ? `${moved.join('; ')}; launched on ${t.provider}` : undefined;
+        return { ...r, ...(fallback ? { provider: t.provider } : {}), ...(chainMoved ? { chainMoved } : {}) };
+      }
+      if (fallback) spare[t.provider]++;
+      if (!r.full) return r;
+      last = r.full;
+      const until = t.zones.map((z) => state.backoff[backoffKey(t.provider, z)]?.until).sort()[0];
+      moved.push(
+        `${t.provider}: ${r.full.tried.length ? `${r.full.err.kind} in ${r.full.tried.join(', ')}` : 'every zone full earlier in this pass'}${until ? `, backoff until ${until}` : ''}`,
+      );
+    }
+    if (last && last.tried.length)
+      return {
+        ...failure(a, last.err, last.tried),
+        error: {
+          class: last.err.kind,
+          message:
+            targets.length > 1
+              ? `no provider of the chain could launch: ${moved.join('; ')}`
+              : `no ${last.err.kind} in ${last.tried.join(', ')}: ${last.err.message}`,
+        },
+      };
+    return {
+      action: a,
+      status: 'failed',
+      error: {
+        class: 'capacity',
+        message:
+          targets.length > 1
+            ? `no provider of the chain could launch: ${moved.join('; ')}`
+            : `every zone of ${a.provider} answered capacity/quota errors earlier in this pass`,
+      },
+    };
+  };
+
+  /** The zones of one provider in order; `full` when every one answered capacity/quota. */
+  const launchOn = async (
+    adapter: CloudAdapter,
+    a: LaunchAction,
+    t: LaunchTarget,
+    fallback: boolean,
+  ): Promise<ActionResult & { full?: { err: CloudError; tried: string[] } }> => {
     const tried: string[] = [];
     let last: CloudError | undefined;
-    for (const zone of a.zones) {
-      if (fullThisPass.has(`${a.provider}|${zone}`)) continue;
+    for (const zone of t.zones) {
+      if (fullThisPass.has(`${t.provider}|${zone}`)) continue;
       try {
         const res = await adapter.launch({
           autoscaleConfigName: a.pool,
           serverId: a.serverId,
           zone,
-          idempotencyKey: zoneIdempotencyKey(a.idempotencyKey, zone),
-          scriptTokens: opts.scriptTokens(a.pool),
+          // A fallback provider is another request body: its own key (the same on every runner).
+          idempotencyKey: zoneIdempotencyKey(a.idempotencyKey, fallback ? `${t.provider}\n${zone}` : zone),
+          scriptTokens: opts.scriptTokens(a.pool, t.provider),
           ...(opts.ownerId ? { ownerId: opts.ownerId } : {}),
         });
-        state = withZoneSuccess(state, a.provider, zone);
+        state = withZoneSuccess(state, t.provider, zone);
         return {
           action: a,
           status: 'done',
@@ -136,26 +203,23 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
         if (err instanceof CloudError && CAPACITY.has(err.kind)) {
           tried.push(zone);
           // Concurrent launches may meet the same full zone: one backoff step per pass.
-          if (!fullThisPass.has(`${a.provider}|${zone}`))
-            state = withCapacityFailure(state, a.provider, zone, opts.now, err.message);
-          fullThisPass.add(`${a.provider}|${zone}`);
+          if (!fullThisPass.has(`${t.provider}|${zone}`))
+            state = withCapacityFailure(state, t.provider, zone, opts.now, err.message);
+          fullThisPass.add(`${t.provider}|${zone}`);
           last = err;
           continue;
         }
         return failure(a, err, tried);
       }
     }
-    if (last)
-      return {
-        ...failure(a, last, tried),
-        error: { class: last.kind, message: `no ${last.kind} in ${tried.join(', ')}: ${last.message}` },
-      };
     return {
       action: a,
       status: 'failed',
-      error: {
-        class: 'capacity',
-        message: `every zone of ${a.provider} answered capacity/quota errors earlier in this pass`,
+      full: {
+        err:
+          last ??
+          new CloudError({ kind: 'capacity', cloud: adapter.kind, message: 'full earlier in this pass' }),
+        tried,
       },
     };
   };

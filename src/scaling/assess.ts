@@ -44,16 +44,28 @@ export const minutes = (ms: number) => `${Math.floor(ms / 60_000)} min`;
 
 export interface AssessInput {
   pool: AutoscaleConfig;
-  /** Our agents whose instance is gone (zone-tally.ts). */
+  /** Our agents whose instance is gone, on any provider of the chain (zone-tally.ts). */
   gone: KasmServer[];
-  /** The provider is `spot: true`: a gone instance was preempted (docs/spot.md). */
-  spot: boolean;
+  /**
+   * The provider a gone agent's instance was on, when known (a terminated instance still
+   * listed, or the pool's memory), and whether that provider is `spot: true`: then the
+   * instance was preempted (docs/spot.md).
+   */
+  goneOn: (agent: KasmServer) => { provider: string; spot: boolean };
+  /** The provider an instance is on (a pool's chain spans several: chain.ts). */
+  providerOf: (i: OwnedInstance) => string;
+  /** The pool has a chain of more than one provider: reasons name the instance's provider. */
+  inChain: boolean;
   /** The pool's instances, not terminated, in id order. */
   owned: OwnedInstance[];
   ctx: DemandIndex;
   mem: PoolMemory;
-  /** One agent's size, when known: what a provisioning instance will add. */
-  size: Resources | undefined;
+  /**
+   * What a provisioning instance will add, when known: the agent size of the provider it is
+   * on (the providers of a chain may have different shapes; a wrong size here launches for
+   * capacity that is coming, then scales the extra agent down: a flap).
+   */
+  sizeOf: (i: OwnedInstance) => Resources | undefined;
   now: Date;
 }
 
@@ -97,9 +109,22 @@ export function emptyAssessment(): Assessment {
 }
 
 export function assessInstances(a: AssessInput): Assessment {
-  const { pool, owned, ctx, mem, size, now } = a;
+  const { pool, owned, ctx, mem, sizeOf, now } = a;
+  const terminate = (
+    inst: OwnedInstance,
+    cause: TerminateAction['cause'],
+    reason: string,
+    drain: boolean,
+  ): TerminateAction => ({
+    kind: 'terminate',
+    pool: pool.autoscale_config_name,
+    provider: a.providerOf(inst),
+    cause,
+    instance: inst,
+    drain,
+    reason: a.inChain ? `${reason} (on ${a.providerOf(inst)})` : reason,
+  });
   const name = pool.autoscale_config_name;
-  const providerName = pool.vm_provider_config_name;
   const nowMs = now.getTime();
   const {
     cleanup,
@@ -149,7 +174,6 @@ export function assessInstances(a: AssessInput): Assessment {
         else if (inst.state !== 'terminating')
           cleanup.push(
             terminate(
-              pool,
               inst,
               'deregistered',
               `terminate: Kasm has its agent ${status} (deregistered), no sessions`,
@@ -157,6 +181,7 @@ export function assessInstances(a: AssessInput): Assessment {
             ),
           );
       } else if (status === 'starting' && live) {
+        const size = sizeOf(inst);
         if (size) pending = add(pending, size);
         pendingCount++;
       } else if (UNHEALTHY_AGENT.has(status)) {
@@ -169,7 +194,6 @@ export function assessInstances(a: AssessInput): Assessment {
         if (long && !busy && inst.state !== 'terminating')
           cleanup.push(
             terminate(
-              pool,
               inst,
               'unhealthy',
               `terminate: agent ${status} for ${minutes(nowMs - since.getTime())} (≥ provision_timeout ${pool.provision_timeout} s), no sessions; replaced if standby needs it`,
@@ -180,6 +204,7 @@ export function assessInstances(a: AssessInput): Assessment {
       }
     } else if (live) {
       if (age < pool.provision_timeout * 1000) {
+        const size = sizeOf(inst);
         if (size) pending = add(pending, size);
         pendingCount++;
       } else if (busy) {
@@ -187,7 +212,6 @@ export function assessInstances(a: AssessInput): Assessment {
       } else if (isKnownRegistered(inst)) {
         cleanup.push(
           terminate(
-            pool,
             inst,
             'orphan_agent_gone',
             `terminate: its agent was registered once and is no longer in Kasm (age ${minutes(age)}), no sessions`,
@@ -197,7 +221,6 @@ export function assessInstances(a: AssessInput): Assessment {
       } else {
         cleanup.push(
           terminate(
-            pool,
             inst,
             'never_registered',
             `terminate: never registered as an agent within provision_timeout ${pool.provision_timeout} s (age ${minutes(age)})`,
@@ -210,7 +233,7 @@ export function assessInstances(a: AssessInput): Assessment {
     if (Object.keys(patch).length)
       tagUpdates.push({
         pool: name,
-        provider: providerName,
+        provider: a.providerOf(inst),
         instance: inst,
         patch,
         reason: tagReason(patch),
@@ -220,9 +243,9 @@ export function assessInstances(a: AssessInput): Assessment {
   // Our agents whose instance is gone: deregistered once silent for provision_timeout; on a
   // spot provider the instance was preempted: deregistered at once (the cloud took it), its
   // sessions counted as lost once.
-  const spot = a.spot;
   const lost = { agents: [] as string[], sessionsLost: 0 };
   for (const g of a.gone) {
+    const { provider, spot } = a.goneOn(g);
     const firstNotice = !mem.unhealthySince[g.server_id];
     const since =
       parseKasmDate(g.last_reported) ??
@@ -245,7 +268,7 @@ export function assessInstances(a: AssessInput): Assessment {
     vanished.push({
       kind: 'deregister',
       pool: name,
-      provider: providerName,
+      provider,
       cause: spot ? 'preempted' : 'instance_gone',
       serverId: g.server_id,
       reason: spot
@@ -274,24 +297,6 @@ export function assessInstances(a: AssessInput): Assessment {
     vanished,
     ...(preempted ? { preempted } : {}),
     notes,
-  };
-}
-
-function terminate(
-  pool: AutoscaleConfig,
-  instance: OwnedInstance,
-  cause: TerminateAction['cause'],
-  reason: string,
-  drain: boolean,
-): TerminateAction {
-  return {
-    kind: 'terminate',
-    pool: pool.autoscale_config_name,
-    provider: pool.vm_provider_config_name,
-    cause,
-    instance,
-    drain,
-    reason,
   };
 }
 

@@ -18,7 +18,7 @@ import type { Plan, PoolPlan } from './types.js';
 export function competingReason(pool: AutoscaleConfig, found: KasmAutoscaleConfig[]): string {
   const names = found.map((c) => `"${c.autoscale_config_name}"`).join(', ');
   return (
-    `Kasm's own autoscale config ${names} is enabled for zone "${pool.zone_name}" with provider config ${pool.vm_provider_config_name}: ` +
+    `Kasm's own autoscale config ${names} is enabled for zone "${pool.zone_name}" with provider config ${pool.vm_provider_config_names.join(' or ')}: ` +
     `two autoscalers would launch for the same demand; disable it in Kasm (its AutoScale config: Enabled off) or remove pool ${pool.autoscale_config_name} here ` +
     `(--allow-kasm-autoscaler acts anyway)`
   );
@@ -77,7 +77,8 @@ export function withCoexistence(p: Plan, pools: AutoscaleConfig[], v: Coexistenc
     if (reason !== undefined) {
       out.push({
         pool: name,
-        provider: pool.vm_provider_config_name,
+        provider: pool.vm_provider_config_names[0],
+        providers: pool.vm_provider_config_names,
         zone: pool.zone_name,
         error: { kind: KASM_AUTOSCALER, message: reason },
         actions: [],

@@ -16,7 +16,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/files.js';
-import type { ActionResult, LaunchAction, LaunchIntent } from './types.js';
+import type { ActionResult, LaunchAction, LaunchIntent, LaunchTarget } from './types.js';
 
 export type { LaunchIntent } from './types.js';
 
@@ -54,14 +54,16 @@ export function openIntents(
 ): LaunchIntent[] {
   return intents.filter((i) => {
     if (isExpired(i, now)) return false;
-    const listed = listedServerIds(i.provider);
-    // A provider that could not be listed: keep the intent (we cannot tell).
-    return !listed || !listed.has(i.serverId);
+    // Listed on any provider it may have gone to: confirmed. A provider that could not be
+    // listed: keep the intent (we cannot tell).
+    const lists = [i.provider, ...(i.fallbacks ?? []).map((f) => f.provider)].map(listedServerIds);
+    if (lists.some((l) => l?.has(i.serverId))) return false;
+    return true;
   });
 }
 
 /** plan(): an open intent, sent again under its original key (the cloud makes at most one instance for it). */
-export function resendAction(i: LaunchIntent, zones: string[]): LaunchAction {
+export function resendAction(i: LaunchIntent, zones: string[], fallbacks: LaunchTarget[] = []): LaunchAction {
   return {
     kind: 'launch',
     pool: i.pool,
@@ -70,6 +72,7 @@ export function resendAction(i: LaunchIntent, zones: string[]): LaunchAction {
     serverId: i.serverId,
     idempotencyKey: i.idempotencyKey,
     zones,
+    ...(fallbacks.length ? { fallbacks } : {}),
     reason: `launch again under its original idempotency key: sent at ${i.at}, and the cloud does not list it yet (the pass that sent it may have been stopped)`,
   };
 }
@@ -89,6 +92,7 @@ export function withPlannedLaunches(
       serverId: a.serverId,
       idempotencyKey: a.idempotencyKey,
       zones: a.zones,
+      ...(a.fallbacks?.length ? { fallbacks: a.fallbacks } : {}),
       at: now.toISOString(),
     });
   }

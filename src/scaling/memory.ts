@@ -49,6 +49,11 @@ export interface PoolMemory {
    * Monday-morning window still has Friday's times to pre-warm by.
    */
   registerSeconds?: number[];
+  /**
+   * server_id → provider, for a chain of spot and on-demand providers: a preempted GCP Spot VM
+   * is deleted, and this says its agent was on a spot provider (chain.ts goneOn).
+   */
+  agentProviders?: Record<string, string>;
 }
 
 export interface ScalingState {
@@ -152,6 +157,8 @@ export function nextPoolMemory(
     lastLaunchSeenAt?: string;
     /** The complete map of agents unhealthy now (server id → since); undefined: keep the old one. */
     unhealthySince?: Record<string, string>;
+    /** PoolPlan.agentProviders; undefined: keep the old one (Kasm was not read this pass). */
+    agentProviders?: Record<string, string>;
     result?: 'ok' | 'partial' | 'failed';
   },
 ): PoolMemory {
@@ -175,12 +182,14 @@ export function nextPoolMemory(
     .filter((l) => Date.parse(l.resolvedAt ?? l.at) >= horizon)
     .slice(-LAUNCH_RECORDS_KEPT);
   const unhealthySince = pass.unhealthySince ?? prev?.unhealthySince ?? {};
+  const agentProviders = pass.unhealthySince ? pass.agentProviders : prev?.agentProviders;
   const lastLaunchAt = pass.launched.length ? nowIso : latestIso(prev?.lastLaunchAt, pass.lastLaunchSeenAt);
   return {
     ...(lastLaunchAt ? { lastLaunchAt } : {}),
     launches: kept,
     unhealthySince,
     ...(registerSeconds.length ? { registerSeconds: registerSeconds.slice(-REGISTER_TIMES_KEPT) } : {}),
+    ...(agentProviders ? { agentProviders } : {}),
     ...(pass.result
       ? { lastPass: { at: nowIso, result: pass.result } }
       : prev?.lastPass

@@ -46,7 +46,7 @@ export interface ObserveOptions {
 export async function observe(opts: ObserveOptions): Promise<Observation> {
   const limit = pLimit(Math.max(1, opts.concurrency));
   const names = [
-    ...new Set([...opts.pools.map((p) => p.vm_provider_config_name), ...(opts.alsoProviders ?? [])]),
+    ...new Set([...opts.pools.flatMap((p) => p.vm_provider_config_names), ...(opts.alsoProviders ?? [])]),
   ];
   const adapters = new Map<string, CloudAdapter>();
   const providers: Record<string, ProviderSupply> = {};
@@ -61,7 +61,7 @@ export async function observe(opts: ObserveOptions): Promise<Observation> {
       limit(async () => {
         const p = opts.config.providers.find((x) => x.vm_provider_config_name === name);
         if (!p) return;
-        const poolsHere = opts.pools.filter((x) => x.vm_provider_config_name === name);
+        const poolsHere = opts.pools.filter((x) => x.vm_provider_config_names.includes(name));
         providers[name] = await observeProvider(p, poolsHere, opts.adapterOptions, adapters);
       }),
     ),

@@ -8,7 +8,8 @@
  * unconfirmed launches against max_instances, plan each pool, then the orphans (our
  * instances whose pool left the file, reaped after orphan_grace: orphans.ts).
  *
- * Per pool (an autoscale config: one provider, one Kasm zone), in this order:
+ * Per pool (an autoscale config: a chain of providers, first preferred (chain.ts); one Kasm
+ * zone), in this order:
  * -. The pool's schedule windows (schedule.ts) decide, at `now`, the standby and minimum
  *    that launches aim at and those scale-down keeps (pre-warming before a window).
  * 0. A pool whose provider, instance list or Kasm zone is unknown is reported, not planned.
@@ -35,6 +36,8 @@ import type { KasmServer } from '../kasm/types.js';
 import { CLEAR_DRAIN, belongsTo, isKnownRegistered } from '../clouds/ownership.js';
 import { add, agentCapacity, zero } from './capacity.js';
 import { assessInstances, emptyAssessment, LIVE_INSTANCE } from './assess.js';
+import { isBilled } from './billed.js';
+import { agentProviders, chainRank, chainSupply, chainTargets, goneOn, spareRoom } from './chain.js';
 import { hasSession, indexDemand, sessionCount, waitingOfPool, type DemandIndex } from './demand.js';
 import { resendAction } from './intents.js';
 import { activeBackoff, emptyPoolMemory } from './memory.js';
@@ -73,6 +76,7 @@ export function plan(input: PlanInput, now: Date): Plan {
     );
 
   const pools = input.pools.map((pool) => planPool(pool, input, ctx, providerCount, now));
+  const spare = spareRoom(input, providerCount);
   const orphans = planOrphans(
     input,
     ctx
@@ -87,6 +91,7 @@ export function plan(input: PlanInput, now: Date): Plan {
     kasmUsable: kasm.usable,
     ...(kasm.reason ? { kasmReason: kasm.reason } : {}),
     pools,
+    spare,
     notes,
   };
 }
@@ -108,12 +113,11 @@ function judgeKasm(input: PlanInput): { usable: boolean; reason?: string } {
   if (!input.demand)
     return { usable: false, reason: `Kasm could not be read (${input.demandError ?? 'no answer'})` };
   const known: OwnedInstance[] = [];
-  for (const pool of input.pools) {
-    const p = input.providers[pool.vm_provider_config_name];
-    for (const i of p?.instances ?? [])
-      if (i.state === 'running' && belongsTo(i, pool.autoscale_config_name) && isKnownRegistered(i))
-        known.push(i);
-  }
+  for (const pool of input.pools)
+    for (const name of pool.vm_provider_config_names)
+      for (const i of input.providers[name]?.instances ?? [])
+        if (i.state === 'running' && belongsTo(i, pool.autoscale_config_name) && isKnownRegistered(i))
+          known.push(i);
   if (known.length === 0) return { usable: true };
   const listed = new Set(input.demand.servers.map((s) => s.server_id));
   if (known.some((i) => listed.has(i.serverId))) return { usable: true };
@@ -131,10 +135,12 @@ function planPool(
   now: Date,
 ): PoolPlan {
   const name = pool.autoscale_config_name;
-  const providerName = pool.vm_provider_config_name;
+  const chain = pool.vm_provider_config_names;
+  const providerName = chain[0];
   const out: PoolPlan = {
     pool: name,
     provider: providerName,
+    providers: chain,
     zone: pool.zone_name,
     actions: [],
     tagUpdates: [],
@@ -144,18 +150,17 @@ function planPool(
   // -. Schedule windows (schedule.ts): what launches aim at, and what scale-down keeps, at `now`.
   const sched = scheduledTargets(pool, now, input.memory.pools[name]?.registerSeconds);
   if (sched.info) out.schedule = sched.info;
-  // 0. A pool whose provider, instances or Kasm zone are unknown is reported, not planned.
+  // 0. A pool whose providers (every one of its chain), instances or Kasm zone are unknown
+  //    is reported, not planned (chain.ts).
+  const supply = chainSupply(chain, name, input);
+  if ('error' in supply) return { ...out, error: supply.error };
   const prov = input.providers[providerName];
-  if (!prov)
-    return {
-      ...out,
-      error: { kind: 'config', message: `provider ${providerName} is not defined in the config` },
-    };
-  if (!prov.instances)
-    return {
-      ...out,
-      error: prov.error ?? { kind: 'unknown', message: `instances on ${providerName} could not be listed` },
-    };
+  const { targets, moves } = chainTargets(chain, input, providerCount, now);
+  if (chain.length > 1 && moves.length) out.chainMoves = moves;
+  const onProvider = supply.onProvider;
+  // Every instance the chain's providers list: an agent whose instance is listed is not gone.
+  const listed = chain.flatMap((pn) => input.providers[pn].instances ?? []);
+  const providerOf = (i: OwnedInstance) => onProvider.get(i) ?? providerName;
   if (ctx && ctx.zoneNames.size > 0 && !ctx.zoneNames.has(pool.zone_name))
     return {
       ...out,
@@ -166,8 +171,8 @@ function planPool(
     };
 
   const mem = input.memory.pools[name] ?? emptyPoolMemory();
-  const owned = prov.instances
-    .filter((i) => i.state !== 'terminated' && belongsTo(i, name))
+  const owned = [...onProvider.keys()]
+    .filter((i) => i.state !== 'terminated')
     .sort((a, b) => a.id.localeCompare(b.id));
   const byState: Record<string, number> = {};
   for (const i of owned) byState[i.state] = (byState[i.state] ?? 0) + 1;
@@ -185,14 +190,35 @@ function planPool(
   let waitingCount = 0;
   let oversized = 0;
   let assessed = emptyAssessment();
+  const sizeOn = new Map<string, Resources | undefined>();
+  const sizeFor = (provider: string) => (sizeOn.has(provider) ? sizeOn.get(provider) : size);
   if (ctx) {
-    tally = tallyZone(pool, owned, ctx, prov.instances ?? [], input.ownershipId);
-    const registeredSizes = owned
-      .map((i) => ctx.byId.get(i.serverId))
-      .filter((a): a is KasmServer => Boolean(a && a.operational_status === 'running'))
-      .sort((a, b) => a.server_id.localeCompare(b.server_id))
-      .map(agentCapacity);
-    size = resolveAgentSize(pool, registeredSizes, prov.agentSize);
+    tally = tallyZone(pool, owned, ctx, listed, input.ownershipId);
+    const registeredSizes = (on: (i: OwnedInstance) => boolean) =>
+      owned
+        .filter(on)
+        .map((i) => ctx.byId.get(i.serverId))
+        .filter((a): a is KasmServer => Boolean(a && a.operational_status === 'running'))
+        .sort((a, b) => a.server_id.localeCompare(b.server_id))
+        .map(agentCapacity);
+    // A new agent has the size of the provider it goes to first.
+    size = resolveAgentSize(
+      pool,
+      registeredSizes(() => true),
+      launchSizeOf(chain, targets, input),
+    );
+    // Each provider's own agent size (a chain's providers may differ): what its pending
+    // instances and launches add. A chain of one keeps `size` exactly.
+    if (chain.length > 1)
+      for (const pn of chain)
+        sizeOn.set(
+          pn,
+          resolveAgentSize(
+            pool,
+            registeredSizes((i) => providerOf(i) === pn),
+            input.providers[pn].agentSize,
+          ),
+        );
     // Waiting sessions no agent of this pool can hold are reported once and drive no launch.
     const split = splitWaiting(waitingOfPool(pool, input, ctx), size);
     waiting = split.fits;
@@ -203,30 +229,46 @@ function planPool(
     assessed = assessInstances({
       pool,
       gone: tally.gone,
-      spot: prov.spot === true,
+      goneOn: goneOn(chain, input, mem.agentProviders),
+      providerOf,
+      inChain: chain.length > 1,
       owned,
       ctx,
       mem,
-      size,
+      sizeOf: (i) => sizeFor(providerOf(i)),
       now,
     });
     out.notes.push(...assessed.notes);
   } else {
-    size = resolveAgentSize(pool, [], prov.agentSize);
+    size = resolveAgentSize(pool, [], launchSizeOf(chain, targets, input));
+    if (chain.length > 1)
+      for (const pn of chain) sizeOn.set(pn, resolveAgentSize(pool, [], input.providers[pn].agentSize));
   }
   const { cleanup, tagUpdates, outcomes, unhealthySince, unhealthyIds, drainingIds, draining } = assessed;
+  const remember = tally
+    ? agentProviders(chain, input, owned, providerOf, tally.gone, mem.agentProviders)
+    : undefined;
   const freeRegistered = tally?.freeRegistered ?? zero();
   let pending = assessed.pending;
   let pendingCount = assessed.pendingCount;
 
   // 2. Launches an earlier pass sent but the cloud does not list yet are pending supply, sent
   //    again under their own keys (intents.ts): never launched a second time under new ones.
-  const unconfirmed = (input.intents ?? []).filter((i) => i.pool === name && i.provider === providerName);
-  if (size) pending = unconfirmed.reduce((p) => add(p, size), pending);
+  const unconfirmed = (input.intents ?? []).filter((i) => i.pool === name && chain.includes(i.provider));
+  for (const i of unconfirmed) {
+    const s = sizeFor(i.provider);
+    if (s) pending = add(pending, s);
+  }
   pendingCount += unconfirmed.length;
   const resends = unconfirmed.flatMap((i) => {
-    const zones = i.zones.filter((z) => !activeBackoff(input.memory, providerName, z, now));
-    return zones.length ? [resendAction(i, zones)] : [];
+    const notBackedOff = (t: { provider: string; zones: string[] }) => ({
+      provider: t.provider,
+      zones: t.zones.filter((z) => !activeBackoff(input.memory, t.provider, z, now)),
+    });
+    const fallbacks = (i.fallbacks ?? []).map(notBackedOff).filter((t) => t.zones.length);
+    const zones = notBackedOff(i).zones;
+    // Sent again under its original keys, down the same chain (never as a new launch).
+    return zones.length || fallbacks.length ? [resendAction(i, zones, fallbacks)] : [];
   });
 
   const free = add(freeRegistered, pending);
@@ -238,11 +280,13 @@ function planPool(
   const liveCount =
     owned.filter((i) => LIVE_INSTANCE.has(i.state) && !cleaned.has(i.id)).length + unconfirmed.length;
 
-  // 3. Scale up (scale-up.ts).
+  // 3. Scale up (scale-up.ts), placed down the provider chain (chain.ts).
   const up = planScaleUp({
     pool: { ...pool, minimum_instances: sched.launch.minimum_instances },
     input,
-    prov,
+    targets,
+    moves,
+    providerCount,
     mem,
     measured: ctx !== undefined,
     need,
@@ -250,18 +294,18 @@ function planPool(
     standby,
     waiting,
     size,
+    sizeFor,
     liveCount,
     outcomes,
     pendingCount,
     ownedCount: owned.length,
-    providerInstances: providerCount[providerName],
     now,
   });
   out.notes.push(...up.notes);
   // The schedule's words (window in force, pre-warm) end each launch's reason.
   const launches = up.launches.map((l) => ({ ...l, reason: l.reason + sched.reasonSuffix }));
   const want = up.want;
-  providerCount[providerName] += launches.length;
+  for (const l of launches) providerCount[l.provider]++;
 
   // 4. Scale down, never in a pass that launches for this pool (scale-down.ts).
   let down: TerminateAction[] = [];
@@ -300,6 +344,8 @@ function planPool(
       lastLaunch,
       careful: input.careful,
       now,
+      providerOf,
+      ...(chain.length > 1 ? { chainRank: chainRank(chain, providerOf) } : {}),
     });
     down = sd.terminations;
     out.notes.push(...sd.notes);
@@ -318,7 +364,7 @@ function planPool(
     undo.push({
       kind: 'enable',
       pool: name,
-      provider: providerName,
+      provider: providerOf(inst),
       cause: 'drain_undone',
       instance: inst,
       reason: `re-enable: a drain left this agent disabled and ${why}`,
@@ -327,7 +373,7 @@ function planPool(
   for (const inst of assessed.staleDrainTags.filter((i) => !going.has(i.id))) {
     tagUpdates.push({
       pool: name,
-      provider: providerName,
+      provider: providerOf(inst),
       instance: inst,
       patch: { ...CLEAR_DRAIN },
       reason: 'drain record of an enabled agent that stays',
@@ -353,8 +399,19 @@ function planPool(
     ...(size ? { agentSize: size } : {}),
     ...(oversized ? { oversizedSessions: oversized } : {}),
     instances: byState,
-    providerInstances: (prov.instances ?? []).filter((i) => i.state !== 'terminated').length,
+    providerInstances: liveOn(input, providerName),
     maxInstances: prov.maxInstances,
+    ...(chain.length > 1
+      ? {
+          chain: chain.map((pn) => ({
+            provider: pn,
+            instances: owned.filter((i) => providerOf(i) === pn).length,
+            billed: owned.filter((i) => providerOf(i) === pn && isBilled(i.state)).length,
+            providerInstances: liveOn(input, pn),
+            maxInstances: input.providers[pn].maxInstances,
+          })),
+        }
+      : {}),
   };
   return {
     ...out,
@@ -364,5 +421,16 @@ function planPool(
     outcomes,
     ...(ctx ? { unhealthySince } : {}),
     ...(assessed.preempted ? { preempted: assessed.preempted } : {}),
+    ...(remember ? { agentProviders: remember } : {}),
   };
+}
+
+/** Owned, not-terminated instances on a provider, all pools (what max_instances counts). */
+function liveOn(input: PlanInput, provider: string): number {
+  return (input.providers[provider]?.instances ?? []).filter((i) => i.state !== 'terminated').length;
+}
+
+/** The cloud's agent size where a new agent goes first (the first target, else the preferred provider). */
+function launchSizeOf(chain: string[], targets: { provider: string }[], input: PlanInput) {
+  return input.providers[targets[0]?.provider ?? chain[0]]?.agentSize;
 }

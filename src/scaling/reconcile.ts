@@ -171,7 +171,7 @@ export async function runPass(opts: PassOptions): Promise<PassResult> {
         concurrency: opts.concurrency,
         ...(kasm ? { kasm } : {}),
         ...(ownershipId ? { ownerId: ownershipId } : {}),
-        scriptTokens: (poolName) => scriptTokens(opts, poolName, obs.demand),
+        scriptTokens: (poolName, providerName) => scriptTokens(opts, poolName, providerName, obs.demand),
         onProgress: (done, all, r) =>
           progress?.update(`reconcile: ${done}/${all} ${r.action.kind} ${r.status}`),
         ...(lock ? { lease: lock } : {}),
@@ -248,6 +248,7 @@ function nextState(
       launched,
       lastLaunchSeenAt: pp.lastLaunchSeenAt,
       unhealthySince: pp.unhealthySince,
+      agentProviders: pp.agentProviders,
       result: poolResults[pp.pool],
     });
   }
@@ -259,12 +260,12 @@ function nextState(
 function scriptTokens(
   opts: PassOptions,
   poolName: string,
+  providerName: string,
   demand: DemandSnapshot | undefined,
 ): Record<string, string> {
   const pool = opts.config.autoscale.find((a) => a.autoscale_config_name === poolName);
-  const provider = opts.config.providers.find(
-    (p) => p.vm_provider_config_name === pool?.vm_provider_config_name,
-  );
+  // The provider the launch goes to (a chain may mix clouds).
+  const provider = opts.config.providers.find((p) => p.vm_provider_config_name === providerName);
   const zone = demand?.zones.find((z) => z.zone_name === pool?.zone_name);
   return {
     provider_name: provider?.vm_provider_name ?? '',

@@ -7,7 +7,8 @@
  * (no session either): they come first, being out of service already. A chosen one is
  * drained (drain.ts), not just terminated.
  *
- * Order: mid-drain first, then longest idle (the least likely to be wanted soon), then the oldest
+ * Order: mid-drain first, then (in a provider chain) agents on the last providers of the
+ * chain, then longest idle (the least likely to be wanted soon), then the oldest
  * instance (it has run the longest on an older image/startup script; fresh ones are kept),
  * then the instance id (so the order is total and two runners agree).
  *
@@ -40,6 +41,10 @@ export interface ScaleDownInput {
   lastLaunch: number;
   careful?: string;
   now: Date;
+  /** The provider an instance is on (a pool's chain spans several). */
+  providerOf: (i: OwnedInstance) => string;
+  /** Chain order: lower goes first (agents on the last provider of the chain); see chain.ts. */
+  chainRank?: (i: OwnedInstance) => number;
 }
 
 const mins = (ms: number) => Math.floor(ms / 60_000);
@@ -50,6 +55,7 @@ export function planScaleDown(input: ScaleDownInput): { terminations: TerminateA
   const notes: string[] = [];
   const draining = input.draining ?? new Set<string>();
   const mid = (i: OwnedInstance) => (draining.has(i.id) ? 0 : 1);
+  const rank = input.chainRank ?? (() => 0);
   const candidates = input.owned
     .filter((i) => i.state === 'running' && !input.excluded.has(i.id))
     .map((i) => ({ i, agent: input.ctx.byId.get(i.serverId), idle: idleSinceOf(i) ?? now })) // idle now, tag written this pass
@@ -66,6 +72,7 @@ export function planScaleDown(input: ScaleDownInput): { terminations: TerminateA
     .sort(
       (a, b) =>
         mid(a.i) - mid(b.i) ||
+        rank(a.i) - rank(b.i) ||
         a.idle.getTime() - b.idle.getTime() ||
         a.i.createdAt.getTime() - b.i.createdAt.getTime() ||
         a.i.id.localeCompare(b.i.id),
@@ -105,11 +112,11 @@ export function planScaleDown(input: ScaleDownInput): { terminations: TerminateA
     terminations.push({
       kind: 'terminate',
       pool: pool.autoscale_config_name,
-      provider: pool.vm_provider_config_name,
+      provider: input.providerOf(c.i),
       cause: 'idle',
       instance: c.i,
       drain: true,
-      reason: `${draining.has(c.i.id) ? 'terminate (drain resumed)' : 'terminate'}: idle ${mins(nowMs - c.idle.getTime())} min, no sessions, ${shown}`,
+      reason: `${draining.has(c.i.id) ? 'terminate (drain resumed)' : 'terminate'}: idle ${mins(nowMs - c.idle.getTime())} min, no sessions, ${shown}${input.chainRank ? ` (on ${input.providerOf(c.i)}: a chain empties its last providers first)` : ''}`,
     });
     free = after;
     count--;

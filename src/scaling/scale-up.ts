@@ -6,20 +6,26 @@
  * names the binding resource. Floor: minimum_instances counted over live instances and
  * unconfirmed launches. The count is then capped, each cap with a note: the circuit
  * breaker (launches that never registered; one trial launch when it is due and nothing is
- * pending), zones all in backoff, max_launch_per_pass, and the provider's max_instances
- * (all owned instances of all its pools). Every launch gets a stable identity (launch-ids.ts)
- * and its reason.
+ * pending), every provider of the chain in backoff, max_launch_per_pass, and the room the
+ * chain's providers have under their max_instances (all owned instances of all their pools).
+ * Each launch is placed down the chain (chain.ts) with the later providers it may fall
+ * through to, and gets a stable identity (launch-ids.ts) and its reason.
  */
 import type { AutoscaleConfig } from '../config/types.js';
 import { RESOURCES, RESOURCE_WORD, fmt } from './capacity.js';
 import { launchIdentity } from './launch-ids.js';
+import { chainWords, placeLaunches, type ChainTarget } from './chain.js';
 import { activeBackoff, breakerStatus, type PoolMemory } from './memory.js';
-import type { LaunchAction, LaunchOutcome, PlanInput, ProviderSupply, Resources } from './types.js';
+import type { ChainMove, LaunchAction, LaunchOutcome, PlanInput, Resources } from './types.js';
 
 export interface ScaleUpInput {
   pool: AutoscaleConfig;
   input: PlanInput;
-  prov: ProviderSupply;
+  /** The chain's providers that can take launches now, and why the others cannot (chain.ts). */
+  targets: ChainTarget[];
+  moves: ChainMove[];
+  /** Instances on each provider, all pools, this pass's earlier launches included. */
+  providerCount: Record<string, number>;
   mem: PoolMemory;
   /** Kasm's demand was read (else only minimum_instances may launch). */
   measured: boolean;
@@ -28,14 +34,18 @@ export interface ScaleUpInput {
   standby: Resources;
   waiting: Resources;
   size: Resources | undefined;
+  /**
+   * The agent size of a provider of the chain: each launch counts toward the deficit with
+   * the size of the provider it is placed on, so the next pass (which sees that agent's real
+   * size) neither launches again nor finds one too many to scale down.
+   */
+  sizeFor: (provider: string) => Resources | undefined;
   /** Live instances (not being cleaned up) plus unconfirmed launches. */
   liveCount: number;
   /** This pass's launch outcomes (assess.ts): never-registered findings feed the breaker at once. */
   outcomes: LaunchOutcome[];
   pendingCount: number;
   ownedCount: number;
-  /** Instances on the provider, all pools, this pass's earlier launches included. */
-  providerInstances: number;
   now: Date;
 }
 
@@ -47,15 +57,22 @@ export interface ScaleUp {
 }
 
 export function planScaleUp(u: ScaleUpInput): ScaleUp {
-  const { pool, input, prov, mem, measured, need, decisionFree, standby, waiting, size, liveCount } = u;
-  const { outcomes, pendingCount, ownedCount, providerInstances, now } = u;
+  const { pool, input, targets, moves, providerCount, mem, measured, need, decisionFree, standby } = u;
+  const { waiting, size, sizeFor, liveCount, outcomes, pendingCount, ownedCount, now } = u;
   const name = pool.autoscale_config_name;
-  const providerName = pool.vm_provider_config_name;
+  const chain = pool.vm_provider_config_names;
+  const providerName = chain[0];
   const nowMs = now.getTime();
   const notes: string[] = [];
   let nDemand = 0;
   let binding: { r: (typeof RESOURCES)[number]; n: number } | undefined;
   if (measured) {
+    // The sizes of the launches in the order the chain would place them (then `size` beyond).
+    const slotSizes = placeLaunches(
+      targets.reduce((sum, t) => sum + t.room, 0),
+      targets,
+      moves,
+    ).map((p) => sizeFor(p.target.provider) ?? size);
     for (const r of RESOURCES) {
       const deficit = need[r] - decisionFree[r];
       if (deficit <= 1e-9) continue;
@@ -71,7 +88,10 @@ export function planScaleUp(u: ScaleUpInput): ScaleUp {
         );
         continue;
       }
-      const n = Math.ceil(deficit / size[r] - 1e-9);
+      let n = 0;
+      let got = 0;
+      for (; n < slotSizes.length && got < deficit - 1e-9; n++) got += slotSizes[n]?.[r] ?? 0;
+      if (got < deficit - 1e-9) n += Math.ceil((deficit - got) / size[r] - 1e-9);
       if (n > nDemand) {
         nDemand = n;
         binding = { r, n };
@@ -83,7 +103,6 @@ export function planScaleUp(u: ScaleUpInput): ScaleUp {
   let n = want;
   const launches: LaunchAction[] = [];
   if (want > 0) {
-    const zones = prov.zones.filter((z) => !activeBackoff(input.memory, providerName, z, now));
     // This pass's never-registered findings count at once (no launch into a known-broken pool).
     const nowIso = now.toISOString();
     const known = new Set(mem.launches.map((l) => l.serverId));
@@ -113,26 +132,31 @@ export function planScaleUp(u: ScaleUpInput): ScaleUp {
       );
       n = trial ? Math.min(n, 1) : 0;
     }
-    if (n > 0 && zones.length === 0) {
-      const until = prov.zones
-        .map((z) => activeBackoff(input.memory, providerName, z, now)?.until)
-        .filter(Boolean)
-        .sort()[0];
-      notes.push(`every zone of ${providerName} is in backoff after capacity/quota errors (until ${until})`);
+    const backedOff = moves.filter((m) => m.why.includes('backoff until'));
+    if (n > 0 && backedOff.length === chain.length) {
+      notes.push(
+        chain.length === 1
+          ? `every zone of ${providerName} is in backoff after capacity/quota errors (until ${backoffUntil(input, providerName, now)})`
+          : `every provider of the chain is in backoff after capacity/quota errors (${moves.map((m) => `${m.provider}: ${m.why}`).join('; ')})`,
+      );
       n = 0;
     }
     if (n > pool.max_launch_per_pass) {
       notes.push(`launching ${pool.max_launch_per_pass} of ${n} this pass (max_launch_per_pass)`);
       n = pool.max_launch_per_pass;
     }
-    const headroom = Math.max(0, prov.maxInstances - providerInstances);
+    const headroom = targets.reduce((sum, t) => sum + t.room, 0);
     if (n > headroom) {
       notes.push(
-        `launching ${headroom} of ${n}: provider ${providerName} has ${providerInstances} of max_instances ${prov.maxInstances}`,
+        chain.length === 1
+          ? `launching ${headroom} of ${n}: provider ${providerName} has ${providerCount[providerName]} of max_instances ${input.providers[providerName].maxInstances}`
+          : `launching ${headroom} of ${n}: the chain has no more room (${chain.map((pn) => `${pn} ${providerCount[pn]} of max_instances ${input.providers[pn].maxInstances}${moves.some((m) => m.provider === pn && m.why.includes('backoff')) ? ', in backoff' : ''}`).join('; ')})`,
       );
       n = headroom;
     }
+    const placed = placeLaunches(n, targets, moves);
     for (let slot = 0; slot < n; slot++) {
+      const at = placed[slot];
       const id = launchIdentity(name, now, slot, ownedCount, input.ownershipId);
       const byDemand = slot < nDemand && binding;
       const r = binding?.r ?? 'cores';
@@ -142,13 +166,21 @@ export function planScaleUp(u: ScaleUpInput): ScaleUp {
       launches.push({
         kind: 'launch',
         pool: name,
-        provider: providerName,
+        provider: at.target.provider,
         cause: byDemand ? (waiting[r] > 0 ? 'waiting' : 'standby') : 'minimum',
         ...id,
-        zones,
-        reason: n > 1 ? `${reason} (${slot + 1} of ${n})` : reason,
+        zones: at.target.zones,
+        ...(at.fallbacks.length ? { fallbacks: at.fallbacks } : {}),
+        reason: (n > 1 ? `${reason} (${slot + 1} of ${n})` : reason) + chainWords(chain, at),
       });
     }
   }
   return { launches, want, notes };
+}
+
+function backoffUntil(input: PlanInput, provider: string, now: Date): string | undefined {
+  return input.providers[provider].zones
+    .map((z) => activeBackoff(input.memory, provider, z, now)?.until)
+    .filter(Boolean)
+    .sort()[0];
 }

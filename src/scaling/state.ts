@@ -39,6 +39,7 @@ const StateSchema = z.object({
       unhealthySince: z.record(z.string(), iso),
       lastPass: z.object({ at: iso, result: z.enum(['ok', 'partial', 'failed']) }).optional(),
       registerSeconds: z.array(z.number().nonnegative()).optional(),
+      agentProviders: z.record(z.string(), z.string()).optional(),
     }),
   ),
   backoff: z.record(

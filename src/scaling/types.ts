@@ -67,9 +67,22 @@ export type LaunchCause = 'standby' | 'waiting' | 'minimum' | 'unconfirmed';
 export type TerminateCause =
   'idle' | 'never_registered' | 'unhealthy' | 'orphan_agent_gone' | 'orphan' | 'deregistered';
 
+/** A provider a launch may go to, with the zones to try there in order (backed-off zones left out). */
+export interface LaunchTarget {
+  provider: string;
+  zones: string[];
+}
+
+/** Why a provider of a pool's chain was passed over this pass. */
+export interface ChainMove {
+  provider: string;
+  why: string;
+}
+
 export interface LaunchAction {
   kind: 'launch';
   pool: string;
+  /** The provider it goes to first (in a chain: the first one with room and a zone not in backoff). */
   provider: string;
   cause: LaunchCause;
   /** 32 hex; derived from (pool, minute, slot, owned count): see launch-ids.ts. */
@@ -78,6 +91,11 @@ export interface LaunchAction {
   idempotencyKey: string;
   /** Zones to try, in order (backed-off zones left out). */
   zones: string[];
+  /**
+   * Later providers of the pool's chain: when every zone of `provider` answers capacity or
+   * quota, apply tries these in order in the same pass, each only within Plan.spare.
+   */
+  fallbacks?: LaunchTarget[];
   reason: string;
 }
 
@@ -152,6 +170,15 @@ export interface PoolFigures {
   /** Owned, not-terminated instances on the provider, all pools (what max_instances counts). */
   providerInstances: number;
   maxInstances: number;
+  /** Per provider of the pool's chain, in chain order: this pool's instances there, and what max_instances counts. */
+  chain?: Array<{
+    provider: string;
+    instances: number;
+    /** The pool's instances on this provider the cloud bills (cost/running.ts prices them by it). */
+    billed: number;
+    providerInstances: number;
+    maxInstances: number;
+  }>;
 }
 
 /** A per-pool record the state file keeps (see memory.ts). */
@@ -162,7 +189,12 @@ export interface LaunchOutcome {
 
 export interface PoolPlan {
   pool: string;
+  /** The preferred provider (the first of the chain). */
   provider: string;
+  /** The pool's providers in order of preference (one for a single provider). */
+  providers: string[];
+  /** Providers of the chain passed over this pass, and why (backoff, full). */
+  chainMoves?: ChainMove[];
   zone: string;
   /** Set when the pool could not be planned at all (e.g. its cloud could not be listed). */
   error?: { kind: string; message: string };
@@ -186,6 +218,8 @@ export interface PoolPlan {
    * the sessions Kasm still listed on them (lost with the instance).
    */
   preempted?: { agents: string[]; sessionsLost: number };
+  /** A chain of spot and on-demand providers: each agent's provider, for the next pass (chain.ts goneOn). */
+  agentProviders?: Record<string, string>;
   /** The pool's schedule at `now`: the window in force, the next change, a pre-warm (schedule.ts). */
   schedule?: ScheduleInfo;
 }
@@ -219,6 +253,11 @@ export interface Plan {
   kasmReason?: string;
   pools: PoolPlan[];
   notes: string[];
+  /**
+   * Launches each provider can still take once this plan's are counted: what a launch
+   * falling through its chain at apply time may use, so max_instances holds.
+   */
+  spare?: Record<string, number>;
 }
 
 export type { DemandSnapshot };
@@ -237,6 +276,10 @@ export interface ActionResult {
   instanceId?: string;
   /** Zones that answered capacity/quota before it landed (or failed). */
   zonesTried?: string[];
+  /** A launch that fell through its provider chain: the provider it landed on ... */
+  provider?: string;
+  /** ... and why the chain moved ("oci-spot: capacity in AD-1, backoff until …; launched on oci-ondemand"). */
+  chainMoved?: string;
   /** Drain steps carried out (drain.ts), in order. */
   steps?: string[];
   /** Why a drain kept the agent. */
@@ -250,6 +293,8 @@ export interface LaunchIntent {
   serverId: string;
   idempotencyKey: string;
   zones: string[];
+  /** The later providers of its chain it may have fallen through to (apply.ts). */
+  fallbacks?: LaunchTarget[];
   /** ISO time of the pass that first planned it. */
   at: string;
 }

@@ -130,14 +130,14 @@ export async function demoCommand(o: SimCommonOptions, out: Output): Promise<num
   // A target the chart cannot replace is refused before the day is simulated, not after.
   if (o.svg) await assertReplaceable(expandHome(o.svg));
   const started = performance.now();
-  const { demoDocument, demoEvents, demoSteps, DEMO_DATE } = await import('./demo-day.js');
+  const { demoDocument, demoEvents, demoFaults, demoSteps, DEMO_DATE } = await import('./demo-day.js');
   const report = await import('./report.js');
   if (!out.json) {
     out.result(
       'kasm-scale demo: a working day of Kasm sessions on emulated OCI and GCP, with real reconcile passes',
     );
     out.result(
-      `(no account, no network: local emulators; ${formatClock(DEMO_FROM)}–${formatClock(DEMO_TO)}, a pass every ${stepMin} simulated min; OCI AD-1 runs out of capacity 08:00–09:00)`,
+      `(no account, no network: local emulators; ${formatClock(DEMO_FROM)}–${formatClock(DEMO_TO)}, a pass every ${stepMin} simulated min; OCI AD-1 runs out of capacity 08:00–09:00; the spot-first pool meets a preemption wave at 14:00)`,
     );
     out.result('');
   }
@@ -147,6 +147,7 @@ export async function demoCommand(o: SimCommonOptions, out: Output): Promise<num
       document: demoDocument(),
       steps: demoSteps(),
       events: demoEvents(),
+      faults: demoFaults(),
       start: DEMO_DATE,
       fromSec: DEMO_FROM,
       toSec: DEMO_TO,

@@ -88,6 +88,8 @@ export interface PassAction {
   reason: string;
   zone?: string;
   zonesTried?: string[];
+  /** A launch that fell through its provider chain: the provider it landed on. */
+  fellTo?: string;
   error?: string;
 }
 
@@ -495,6 +497,7 @@ function briefAction(r: ActionResult): PassAction {
     reason: r.action.reason,
     ...(r.zone ? { zone: r.zone } : {}),
     ...(r.zonesTried?.length ? { zonesTried: [...r.zonesTried] } : {}),
+    ...(r.chainMoved && r.provider ? { fellTo: r.provider } : {}),
     ...(r.error ? { error: r.error.class } : {}),
   };
 }

@@ -8,11 +8,16 @@ import { formatClock, renderSvgChart, renderTerminalChart, type ChartInput } fro
 import { formatMoney, moneyDifference } from '../cost/money.js';
 import type { PassAction, PassRecord, SimulationResult, Totals } from './engine.js';
 
-/** "launch: free cores 2 < standby 8 (1 of 2)" → "free cores 2 < standby 8"; "terminate: idle 31 min, no sessions, …" → "idle 31 min". */
+/**
+ * "launch: free cores 2 < standby 8 (1 of 2) (on oci-spot); weekday … window" → "free cores 2 <
+ * standby 8; weekday … window"; "terminate: idle 31 min, no sessions, …" → "idle 31 min". The
+ * provider a launch went to is shown apart (poolPart).
+ */
 export function shortReason(reason: string): string {
   return reason
     .replace(/^[a-z ]+:\s*/i, '')
-    .replace(/\s*\(\d+ of \d+\)$/, '')
+    .replace(/\s*\(\d+ of \d+\)/, '')
+    .replace(/\s*\(on [^()]+\)/, '')
     .split(', ')[0];
 }
 
@@ -29,8 +34,10 @@ function poolPart(pool: string, actions: PassAction[]): string | undefined {
     const zones = [
       ...new Set(launched.filter((a) => a.zonesTried?.length).map((a) => shortZone(a.zone ?? ''))),
     ];
+    const fell = [...new Set(launched.flatMap((a) => a.fellTo ?? []))];
+    const where = [...zones, ...fell.map((p) => `${p} (chain fell through)`)];
     parts.push(
-      `+${launched.length}${zones.length ? ` → ${zones.join(',')}` : ''} (${shortReason(launched[0].reason)})`,
+      `+${launched.length}${where.length ? ` → ${where.join(', ')}` : ''} (${shortReason(launched[0].reason)})`,
     );
   }
   if (terminated.length) parts.push(`−${terminated.length} (${shortReason(terminated[0].reason)})`);

@@ -21,8 +21,9 @@ import { readIntents } from '../scaling/intents.js';
 import { observe } from '../scaling/observe.js';
 import { selectPools } from '../scaling/reconcile.js';
 import { readState } from '../scaling/state.js';
+import { belongsTo } from '../clouds/ownership.js';
 import type { ScheduleInfo } from '../scaling/schedule.js';
-import type { OrphanInstance, PoolFigures } from '../scaling/types.js';
+import type { ChainMove, OrphanInstance, PoolFigures } from '../scaling/types.js';
 import { oneLine } from '../core/errors.js';
 import { poolCostPerHour, pricesOf, type HourlyCost } from '../cost/running.js';
 
@@ -38,6 +39,11 @@ export interface BackoffWindow {
 export interface PoolStatus {
   pool: string;
   provider: string;
+  /** The pool's providers in order of preference (a chain), and why it was passed over this pass. */
+  providers: string[];
+  chainMoves: ChainMove[];
+  /** The pool's instances, each with the provider it runs on. */
+  instances: Array<{ provider: string; name: string; id: string; zone: string; state: string }>;
   zone: string;
   /** The pool could not be observed (its cloud could not be listed, unknown Kasm zone, ...). */
   error?: { kind: string; message: string };
@@ -124,15 +130,22 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
     pools: decided.pools.map((pp) => {
       const mem = state.pools[pp.pool];
       const breaker = breakerStatus(mem, o.now);
-      const cost = pp.figures && poolCostPerHour(pp.figures, prices.get(pp.provider));
+      const cost = pp.figures && poolCostPerHour(pp.figures, prices, pp.provider);
       return {
         pool: pp.pool,
         provider: pp.provider,
+        providers: pp.providers,
+        chainMoves: pp.chainMoves ?? [],
+        instances: pp.providers.flatMap((pv) =>
+          (obs.providers[pv]?.instances ?? [])
+            .filter((i) => i.state !== 'terminated' && belongsTo(i, pp.pool))
+            .map((i) => ({ provider: pv, name: i.name, id: i.id, zone: i.zone, state: i.state })),
+        ),
         zone: pp.zone,
         // A pool Kasm's own autoscaler scales is not failing: status says why it is left alone.
         ...(pp.error && !coexist.blocked.has(pp.pool) ? { error: pp.error } : {}),
         ...(pp.figures ? { figures: pp.figures } : {}),
-        backoff: backoffWindows(state, pp.provider, o.now),
+        backoff: pp.providers.flatMap((pv) => backoffWindows(state, pv, o.now)),
         ...(mem?.lastPass ? { lastPass: mem.lastPass } : {}),
         ...(mem?.lastLaunchAt ? { lastLaunchAt: mem.lastLaunchAt } : {}),
         ...(breaker.open ? { breaker } : {}),

@@ -81,6 +81,11 @@ function poolLines(p: PoolStatus, r: StatusReport, c: ChalkInstance): string[] {
       `  instances ${inst} · ${f.providerInstances}/${f.maxInstances} on ${p.provider} · agents, sessions, capacity unknown (Kasm)`,
     );
   }
+  if (p.providers.length > 1) {
+    lines.push(c.dim(`  chain ${p.providers.join(' → ')}`));
+    for (const m of p.chainMoves) lines.push(c.yellow(`  chain: ${m.provider} passed over: ${m.why}`));
+    for (const i of p.instances) lines.push(c.dim(`  ${i.name} on ${i.provider} · ${i.zone} · ${i.state}`));
+  }
   if (p.costPerHour)
     lines.push(
       `  running cost ${p.costPerHour.amount.toFixed(2)} ${p.costPerHour.currency}/h ${c.dim(`(${p.costPerHour.instances} billed instance(s) at the provider's price)`)}`,

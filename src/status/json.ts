@@ -34,6 +34,9 @@ export function statusJson(r: StatusReport): Record<string, unknown> {
       return {
         pool: p.pool,
         provider: p.provider,
+        providers: p.providers,
+        chain_moves: p.chainMoves,
+        instances: p.instances,
         zone: p.zone,
         error: p.error ? { class: p.error.kind, message: p.error.message } : null,
         observed,

@@ -713,6 +713,52 @@ const CASES: Case[] = [
     "more than the provider's max_instances 5",
   ],
   [
+    'unknown provider in a chain',
+    (c) => (
+      delete c.autoscale[0].vm_provider_config_name,
+      (c.autoscale[0].vm_provider_config_names = ['oci-a', 'oci-b'])
+    ),
+    'autoscale[0].vm_provider_config_names[1]',
+    'no provider named "oci-b"; expected one of "oci-a", "gcp-a"',
+  ],
+  [
+    'the same provider twice in a chain',
+    (c) => (
+      delete c.autoscale[0].vm_provider_config_name,
+      (c.autoscale[0].vm_provider_config_names = ['oci-a', 'gcp-a', 'oci-a'])
+    ),
+    'autoscale[0].vm_provider_config_names[2]',
+    'provider "oci-a" is named twice in the chain',
+  ],
+  [
+    'an empty chain',
+    (c) => (delete c.autoscale[0].vm_provider_config_name, (c.autoscale[0].vm_provider_config_names = [])),
+    'autoscale[0].vm_provider_config_names',
+    'expected at least one vm_provider_config_name in the chain',
+  ],
+  [
+    'both a provider and a chain',
+    (c) => (c.autoscale[0].vm_provider_config_names = ['oci-a', 'gcp-a']),
+    'autoscale[0].vm_provider_config_names',
+    'both vm_provider_config_name and vm_provider_config_names are given; expected one of them',
+  ],
+  [
+    'neither a provider nor a chain',
+    (c) => delete c.autoscale[0].vm_provider_config_name,
+    'autoscale[0].vm_provider_config_name',
+    'missing vm_provider_config_name',
+  ],
+  [
+    'minimum over the max_instances of a whole chain',
+    (c) => (
+      delete c.autoscale[0].vm_provider_config_name,
+      (c.autoscale[0].vm_provider_config_names = ['oci-a', 'gcp-a']),
+      (c.autoscale[0].minimum_instances = 9)
+    ),
+    'autoscale[0].minimum_instances',
+    "more than the chain's max_instances together 8",
+  ],
+  [
     'unknown autoscale key',
     (c) => (c.autoscale[0].standby_core = 1),
     'autoscale[0].standby_core',

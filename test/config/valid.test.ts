@@ -213,3 +213,28 @@ describe('examples/', () => {
     expect(committed.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
   });
 });
+
+describe('provider chains', () => {
+  it('loads both forms as one ordered list, the first provider being the preferred one', async () => {
+    const cfg = baseConfig();
+    delete cfg.autoscale[0].vm_provider_config_name;
+    cfg.autoscale[0].vm_provider_config_names = ['gcp-a', 'oci-a'];
+    cfg.autoscale[1].enabled = false;
+    const r = await check(dir, cfg, { name: 'chain/kasm-scale.yaml' });
+    expect(r.problems).toEqual([]);
+    const [chain, single] = r.config!.autoscale;
+    expect(chain.vm_provider_config_names).toEqual(['gcp-a', 'oci-a']);
+    expect(chain.vm_provider_config_name).toBe('gcp-a');
+    expect(single.vm_provider_config_names).toEqual(['gcp-a']);
+    expect(Object.keys(single).filter((k) => k.startsWith('vm_provider'))).toHaveLength(2);
+  });
+
+  it('the JSON schema says: exactly one of the two keys, a chain without repeats', () => {
+    const items = (configJsonSchema() as any).properties.autoscale.items;
+    expect(items.oneOf.map((b: { required: string[] }) => b.required)).toEqual([
+      ['vm_provider_config_name'],
+      ['vm_provider_config_names'],
+    ]);
+    expect(items.properties.vm_provider_config_names).toMatchObject({ minItems: 1, uniqueItems: true });
+  });
+});

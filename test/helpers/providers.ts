@@ -29,7 +29,14 @@ export function autoscalePool(
     scale_down_delay_after_launch: 600,
     provision_timeout: 900,
     ...over,
+    // As the loader normalises it: the chain is the list, its first is the preferred provider.
+    ...chainOf(provider, over),
   };
+}
+
+function chainOf(provider: string, over: Partial<AutoscaleConfig>) {
+  const chain = over.vm_provider_config_names ?? [over.vm_provider_config_name ?? provider];
+  return { vm_provider_config_name: chain[0], vm_provider_config_names: chain };
 }
 
 export const SEED_GCP_PROJECT = 'pensive-voice-547511';

@@ -62,3 +62,24 @@ describe('opening and closing intents', () => {
     expect(left.map((i) => i.serverId)).toEqual([hex32(3), hex32(4)]);
   });
 });
+
+describe('intents of a chained launch', () => {
+  it('remember the chain: confirmed when listed on a fallback provider, resent down the same chain', () => {
+    const chained = intent(7, T0, { fallbacks: [{ provider: 'oci-od', zones: ['AD-1'] }] });
+    // Listed on the fallback provider: it landed there, nothing to send again.
+    const listed = (pv: string) => new Set(pv === 'oci-od' ? [hex32(7)] : []);
+    expect(openIntents([chained], T0, listed)).toEqual([]);
+    expect(openIntents([chained], T0, () => new Set())).toHaveLength(1);
+    const w = world({
+      pools: [pool('p', { standby_cores: 4, vm_provider_config_names: ['oci-main', 'oci-od'] })],
+      providers: { 'oci-main': provider(), 'oci-od': provider('oci-od') },
+    });
+    const [resent] = plan({ ...input(w), intents: [chained] }, T0).pools[0].actions;
+    expect(resent).toMatchObject({
+      cause: 'unconfirmed',
+      provider: 'oci-main',
+      idempotencyKey: 'ks-key-7',
+      fallbacks: [{ provider: 'oci-od', zones: ['AD-1'] }],
+    });
+  });
+});

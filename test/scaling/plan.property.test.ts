@@ -39,7 +39,10 @@ interface Gen {
   generous: boolean;
 }
 
-/** A random world: 1–2 providers, 1–3 pools (one zone each), owned instances, static agents, sessions. */
+/**
+ * A random world: 1–2 providers, 1–3 pools (one zone each; with two providers a pool may
+ * name both as a chain, its instances on either), owned instances, static agents, sessions.
+ */
 function arbWorld(g: Gen): fc.Arbitrary<World> {
   return fc
     .record({
@@ -49,6 +52,8 @@ function arbWorld(g: Gen): fc.Arbitrary<World> {
       pools: fc.array(
         fc.record({
           provider: fc.integer({ min: 0, max: 1 }),
+          // With two providers: a chain [preferred, the other] instead of one provider.
+          chain: fc.boolean(),
           standbyCores: fc.integer({ min: 0, max: 12 }),
           standbyMem: fc.constantFrom(0, 0, 4096, 20000, 65536),
           standbyGpus: fc.constantFrom(0, 0, 0, 1, 2),
@@ -60,6 +65,7 @@ function arbWorld(g: Gen): fc.Arbitrary<World> {
           instances: fc.array(
             fc.record({
               state: fc.constantFrom(...INSTANCE_STATES),
+              onFallback: fc.boolean(),
               ageSec: fc.integer({ min: 0, max: 7200 }),
               registered: fc.constantFrom(true, true, true, true, false),
               lastReportedAgoSec: fc.integer({ min: 0, max: 3600 }),
@@ -104,6 +110,8 @@ function arbWorld(g: Gen): fc.Arbitrary<World> {
       let n = 0;
       r.pools.forEach((gp, ix) => {
         const provName = `prov-${Math.min(gp.provider, r.nProviders - 1)}`;
+        const chain =
+          gp.chain && r.nProviders === 2 ? [provName, `prov-${1 - Math.min(gp.provider, 1)}`] : [provName];
         const prov = w.providers[provName];
         const size = prov.agentSize!;
         const zone = `zone-${ix}`;
@@ -111,7 +119,7 @@ function arbWorld(g: Gen): fc.Arbitrary<World> {
         const name = `pool ${ix}`;
         w.pools.push(
           pool(name, {
-            vm_provider_config_name: provName,
+            vm_provider_config_names: chain,
             zone_name: zone,
             standby_cores: gp.standbyCores,
             standby_memory_mb: gp.standbyMem,
@@ -140,7 +148,7 @@ function arbWorld(g: Gen): fc.Arbitrary<World> {
             createdAt: new Date(T0.getTime() - gi.ageSec * 1000),
             tags,
           });
-          prov.instances.push(inst);
+          w.providers[chain[gi.onFallback ? chain.length - 1 : 0]].instances.push(inst);
           if (gi.registered) {
             w.servers.push(
               agent(serverId, size, {
@@ -201,10 +209,16 @@ describe('plan() invariants (fast-check)', () => {
         const p = plan(input(w), T0);
         for (const [name, prov] of Object.entries(w.providers)) {
           const existing = prov.instances.filter((i) => i.state !== 'terminated').length;
-          const launched = p.pools
-            .filter((x) => x.provider === name)
-            .reduce((s, x) => s + x.actions.filter((a) => a.kind === 'launch').length, 0);
+          const launched = launches(p).filter((a) => a.provider === name).length;
           expect(launched).toBeLessThanOrEqual(Math.max(0, prov.maxInstances - existing));
+        }
+        // ... also when providers answer capacity and launches fall through their chains.
+        for (const full of [['prov-0'], ['prov-1']]) {
+          const after = applyPlan(w, p, T0, { full: new Set(full) });
+          for (const [name, prov] of Object.entries(after.providers)) {
+            const before = w.providers[name].instances.length;
+            expect(prov.instances.length, name).toBeLessThanOrEqual(Math.max(before, prov.maxInstances));
+          }
         }
         for (const pp of p.pools) {
           const cfg = w.pools.find((x) => x.autoscale_config_name === pp.pool)!;
@@ -226,7 +240,8 @@ describe('plan() invariants (fast-check)', () => {
         for (const pp of p.pools) {
           for (const a of pp.actions) {
             if (a.kind !== 'terminate') continue;
-            const prov = w.providers[pp.provider];
+            expect(pp.providers).toContain(a.provider);
+            const prov = w.providers[a.provider];
             const inst = prov.instances.find((i) => i.id === a.instance.id) as OwnedInstance;
             expect(inst).toBeDefined();
             expect(inst.autoscaleConfigName).toBe(pp.pool);
@@ -277,10 +292,9 @@ describe('plan() invariants (fast-check)', () => {
           }
           expect(pp.figures.freeRegistered).toEqual(free);
           // Every agent of ours a drain left disabled ends this plan re-enabled or removed.
-          const prov = w.providers[pp.provider];
-          for (const i of prov.instances.filter(
-            (x) => x.autoscaleConfigName === pp.pool && x.tags[TAG_DRAIN] && x.state === 'running',
-          )) {
+          for (const i of pp.providers
+            .flatMap((pv) => w.providers[pv].instances)
+            .filter((x) => x.autoscaleConfigName === pp.pool && x.tags[TAG_DRAIN] && x.state === 'running')) {
             const s = w.servers.find((x) => x.server_id === i.serverId);
             if (!s || s.enabled || s.operational_status !== 'running') continue;
             expect(

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { launchIdentity } from '../../src/scaling/launch-ids.js';
 import { plan } from '../../src/scaling/plan.js';
+import { emptyPoolMemory, nextPoolMemory } from '../../src/scaling/memory.js';
 import { agent, applyPlan, input, instance, pool, provider, session, T0, world } from './world.js';
 
 /**
@@ -51,6 +52,56 @@ describe('plan: a preemption wave on a spot provider', () => {
     const p = plan(input(preemptedWorld(false)), T0).pools[0];
     expect(p.preempted).toBeUndefined();
     expect(p.actions.filter((a) => a.kind === 'deregister')).toEqual([]);
+  });
+});
+
+describe('plan: a chain of a spot and an on-demand provider', () => {
+  // Agent 0 was on the spot provider, agent 1 on the on-demand one; both instances are gone
+  // from the listings (a GCP Spot VM is deleted when preempted), their agents still in Kasm.
+  const ids = [0, 1].map(ourId);
+  const chained = (remembered: Record<string, string> | undefined) => {
+    const w = world({
+      pools: [pool('spot', { standby_cores: 0, vm_provider_config_names: ['gcp-spot', 'gcp-od'] })],
+      providers: {
+        'gcp-spot': { ...provider('gcp-spot'), spot: true, instances: [] },
+        'gcp-od': { ...provider('gcp-od'), instances: [] },
+      },
+      servers: ids.map((id) => agent(id, SIZE, { last_reported: '2025-01-06 07:59:30.000000' })),
+    });
+    if (remembered) w.memory.pools.spot = { ...emptyPoolMemory(), agentProviders: remembered };
+    return w;
+  };
+
+  it('remembers which provider each agent is on, and carries it through the state file', () => {
+    const w = chained(undefined);
+    w.providers['gcp-spot'].instances.push(instance('spot', { serverId: ids[0] }));
+    w.providers['gcp-od'].instances.push(instance('spot', { serverId: ids[1] }));
+    const pp = plan(input(w), T0).pools[0];
+    expect(pp.agentProviders).toEqual({ [ids[0]]: 'gcp-spot', [ids[1]]: 'gcp-od' });
+    const mem = nextPoolMemory(undefined, {
+      now: T0,
+      outcomes: [],
+      launched: [],
+      unhealthySince: pp.unhealthySince,
+      agentProviders: pp.agentProviders,
+    });
+    expect(mem.agentProviders).toEqual(pp.agentProviders);
+  });
+
+  it('counts only the agent of the spot provider as preempted; the on-demand one waits provision_timeout', () => {
+    const pp = plan(input(chained({ [ids[0]]: 'gcp-spot', [ids[1]]: 'gcp-od' })), T0).pools[0];
+    expect(pp.preempted).toEqual({ agents: [ids[0]], sessionsLost: 0 });
+    expect(pp.actions.filter((a) => a.kind === 'deregister')).toEqual([
+      expect.objectContaining({ serverId: ids[0], provider: 'gcp-spot', cause: 'preempted' }),
+    ]);
+    // Still remembered until it is deregistered.
+    expect(pp.agentProviders).toEqual({ [ids[0]]: 'gcp-spot', [ids[1]]: 'gcp-od' });
+  });
+
+  it('a gone agent of unknown provider in a mixed chain is not called preempted', () => {
+    const pp = plan(input(chained(undefined)), T0).pools[0];
+    expect(pp.preempted).toBeUndefined();
+    expect(pp.actions.filter((a) => a.kind === 'deregister')).toEqual([]);
   });
 });
 

@@ -129,12 +129,18 @@ export function world(partial: Partial<World> = {}): World {
  * (provisioning; registered as an idle agent of the pool size when `register`),
  * tag patches are applied, memory is updated.
  */
-export function applyPlan(w: World, p: Plan, now: Date, opts: { register?: boolean } = {}): World {
+export function applyPlan(
+  w: World,
+  p: Plan,
+  now: Date,
+  opts: { register?: boolean; full?: Set<string> } = {},
+): World {
   const providers = structuredClone(w.providers);
   let servers = [...w.servers];
+  const spare = { ...(p.spare ?? {}) };
   for (const pp of p.pools) {
-    const prov = providers[pp.provider];
     for (const t of pp.tagUpdates) {
+      const prov = providers[t.provider];
       const i = prov.instances.find((x) => x.id === t.instance.id);
       if (!i) continue;
       for (const [k, v] of Object.entries(t.patch)) {
@@ -144,6 +150,7 @@ export function applyPlan(w: World, p: Plan, now: Date, opts: { register?: boole
       i.idleSince = undefined;
     }
     for (const a of pp.actions) {
+      const prov = providers[a.provider];
       if (a.kind === 'terminate') {
         prov.instances = prov.instances.filter((x) => x.id !== a.instance.id);
         servers = servers.filter((s) => s.server_id !== a.instance.serverId);
@@ -154,13 +161,20 @@ export function applyPlan(w: World, p: Plan, now: Date, opts: { register?: boole
       } else if (a.kind === 'deregister') {
         servers = servers.filter((s) => s.server_id !== a.serverId);
       } else {
+        // A provider in `full` answers capacity: the launch falls through its chain as apply
+        // does, onto a later provider only within the room the plan left there (Plan.spare).
+        const landed = opts.full?.has(a.provider)
+          ? (a.fallbacks ?? []).find((f) => !opts.full!.has(f.provider) && (spare[f.provider] ?? 0) > 0)
+          : { provider: a.provider, zones: a.zones };
+        if (!landed) continue;
+        if (landed.provider !== a.provider) spare[landed.provider]--;
         const inst = instance(a.pool, {
           serverId: a.serverId,
           state: opts.register ? 'running' : 'provisioning',
           createdAt: now,
-          zone: a.zones[0],
+          zone: landed.zones[0],
         });
-        prov.instances.push(inst);
+        providers[landed.provider].instances.push(inst);
         if (opts.register) {
           const size = pp.figures!.agentSize!;
           const pl = w.pools.find((x) => x.autoscale_config_name === a.pool)!;

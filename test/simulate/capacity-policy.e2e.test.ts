@@ -6,25 +6,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autoscaleFields } from '../../src/config/schema/autoscale.js';
-import { ociFields } from '../../src/clouds/oci/schema.js';
 import { testKeys } from '../config/fixtures.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 const EX = resolve(__dirname, '../../examples/capacity');
 
-/**
- * The example uses provider chains, spot providers and schedule windows. Until all three
- * keys exist in the config schema the example cannot validate; the test names what is
- * missing instead of failing on it.
- */
-const missing = [
-  ['vm_provider_config_names', 'vm_provider_config_names' in autoscaleFields],
-  ['schedules', 'schedules' in autoscaleFields],
-  ['spot', 'spot' in ociFields],
-]
-  .filter(([, has]) => !has)
-  .map(([key]) => key);
 let dir: string;
 let cleanup: () => Promise<void>;
 let env: NodeJS.ProcessEnv;
@@ -55,55 +41,54 @@ function row(table: string, label: string): string[] {
     .map((c) => c.trim());
 }
 
-describe.skipIf(missing.length)(
-  `capacity policy worked example (built CLI)${missing.length ? `: needs ${missing.join(', ')}` : ''}`,
-  () => {
-    it('both configs validate', async () => {
-      for (const f of ['on-demand.yaml', 'spot-first.yaml']) {
-        const r = await runCli(['config', 'validate', join(EX, f)], { env, cwd: dir });
-        expect(r.code, `${f}: ${r.stdout}${r.stderr}`).toBe(0);
-      }
-    });
+describe('capacity policy worked example (built CLI)', () => {
+  it('both configs validate', async () => {
+    for (const f of ['on-demand.yaml', 'spot-first.yaml']) {
+      const r = await runCli(['config', 'validate', join(EX, f)], { env, cwd: dir });
+      expect(r.code, `${f}: ${r.stdout}${r.stderr}`).toBe(0);
+    }
+  });
 
-    it(
-      'simulate --compare: instance-hours, cost, longest wait and sessions lost to preemption side by side',
-      { timeout: 240_000 },
-      async () => {
-        const r = await runCli(
-          [
-            'simulate',
-            '--trace',
-            join(EX, 'office-day.yaml'),
-            join(EX, 'on-demand.yaml'),
-            '--compare',
-            join(EX, 'spot-first.yaml'),
-            '--step',
-            '10',
-          ],
-          { env, cwd: dir, timeoutMs: 230_000 },
-        );
-        expect(r.code, r.stderr).toBe(0);
-        const table = r.stdout.slice(r.stdout.lastIndexOf('┌'));
-        expect(row(table, '').slice(0, 2)).toEqual(['on-demand.yaml', 'spot-first.yaml']);
-        const [hoursA, hoursB] = row(table, 'instance-hours').map(Number);
-        expect(hoursA).toBeGreaterThan(0);
-        expect(hoursB).toBeGreaterThan(0);
-        const [costA, costB] = row(table, 'cost');
-        expect(costA).toMatch(/^\d+\.\d\d EUR$/);
-        expect(costB).toMatch(/^\d+\.\d\d EUR$/);
-        // Half-price spot and fewer standby cores outside office hours: cheaper, even with the wave.
-        expect(parseFloat(costB)).toBeLessThan(parseFloat(costA));
-        expect(row(table, 'cost vs on-demand.yaml')[1]).toMatch(/^−\d+\.\d\d EUR \(−\d+%\)$/);
-        expect(row(table, 'longest wait')).toHaveLength(2);
-        const [lostA, lostB] = row(table, 'sessions lost to preemption').map(Number);
-        expect(lostA).toBe(0); // on-demand has no spot provider to lose
-        expect(lostB).toBeGreaterThan(0);
-        const [, preemptedB] = row(table, 'preempted instances').map(Number);
-        expect(preemptedB).toBeGreaterThan(0);
-        // The wave shows in the pass log of the spot-first run.
-        expect(r.stdout).toContain('! oci-spot: preemptions at 3/h until 13:00');
-        expect(r.stdout).toContain('! oci-spot: no capacity until 14:00');
-      },
-    );
-  },
-);
+  it(
+    'simulate --compare: instance-hours, cost, longest wait and sessions lost to preemption side by side',
+    { timeout: 240_000 },
+    async () => {
+      const r = await runCli(
+        [
+          'simulate',
+          '--trace',
+          join(EX, 'office-day.yaml'),
+          join(EX, 'on-demand.yaml'),
+          '--compare',
+          join(EX, 'spot-first.yaml'),
+          '--step',
+          '10',
+        ],
+        { env, cwd: dir, timeoutMs: 230_000 },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const table = r.stdout.slice(r.stdout.lastIndexOf('┌'));
+      expect(row(table, '').slice(0, 2)).toEqual(['on-demand.yaml', 'spot-first.yaml']);
+      const [hoursA, hoursB] = row(table, 'instance-hours').map(Number);
+      expect(hoursA).toBeGreaterThan(0);
+      expect(hoursB).toBeGreaterThan(0);
+      const [costA, costB] = row(table, 'cost');
+      expect(costA).toMatch(/^\d+\.\d\d EUR$/);
+      expect(costB).toMatch(/^\d+\.\d\d EUR$/);
+      // Half-price spot and fewer standby cores outside office hours: cheaper, even with the wave.
+      expect(parseFloat(costB)).toBeLessThan(parseFloat(costA));
+      expect(row(table, 'cost vs on-demand.yaml')[1]).toMatch(/^−\d+\.\d\d EUR \(−\d+%\)$/);
+      expect(row(table, 'longest wait')).toHaveLength(2);
+      const [lostA, lostB] = row(table, 'sessions lost to preemption').map(Number);
+      expect(lostA).toBe(0); // on-demand has no spot provider to lose
+      expect(lostB).toBeGreaterThan(0);
+      const [, preemptedB] = row(table, 'preempted instances').map(Number);
+      expect(preemptedB).toBeGreaterThan(0);
+      // The wave shows in the pass log of the spot-first run.
+      expect(r.stdout).toContain('! oci-spot: preemptions at 3/h until 13:00');
+      expect(r.stdout).toContain('! oci-spot: no capacity until 14:00');
+      // ... and the launches of the outage land on the on-demand provider of the chain.
+      expect(r.stdout).toMatch(/\d\d:\d\d office \+\d+ → oci-ondemand \(chain fell through\)/);
+    },
+  );
+});

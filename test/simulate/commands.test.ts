@@ -160,11 +160,11 @@ describe('demo (built CLI)', () => {
         freeCores: expect.any(Number),
         sessionsRunning: expect.any(Number),
       });
-      expect(doc.pools).toEqual(['oci-pool', 'gcp-pool']);
+      expect(doc.pools).toEqual(['oci-pool', 'gcp-pool', 'spot-pool']);
       expect(doc.totals.instanceHours).toBeGreaterThan(0);
       // The demo's providers are priced in one currency: instance-hours per provider × price.
-      const { 'oci-main': oci, 'gcp-main': gcp } = doc.totals.instanceHoursByProvider;
-      expect(doc.totals.cost.USD).toBeCloseTo(oci * 0.074 + gcp * 0.134, 1);
+      const { 'oci-main': oci, 'oci-spot': spot, 'gcp-main': gcp } = doc.totals.instanceHoursByProvider;
+      expect(doc.totals.cost.USD).toBeCloseTo(oci * 0.074 + spot * 0.037 + gcp * 0.134, 1);
       expect(Object.keys(doc.totals.cost)).toEqual(['USD']);
       expect(doc.totals.launches).toBeGreaterThan(0);
       expect(doc.totals.terminations).toBeGreaterThan(0);
@@ -174,6 +174,13 @@ describe('demo (built CLI)', () => {
         p.events.some((e: string) => e.includes('out of host capacity')),
       );
       expect(burst.time).toBe('08:00');
+      // The spot-first pool's wave: agents preempted, sessions lost, launches fall through to on-demand.
+      expect(doc.totals.preemptions).toBeGreaterThan(0);
+      expect(doc.totals.sessionsLostToPreemption).toBeGreaterThan(0);
+      const wave = doc.passes.filter((p: any) => p.time >= '14:00' && p.time <= '15:00');
+      expect(
+        wave.some((p: any) => p.actions.some((a: any) => a.pool === 'spot-pool' && a.fellTo === 'oci-main')),
+      ).toBe(true);
       expect(r.stderr).toMatch(/simulated 18 h in [\d.]+ s/);
     },
   );

@@ -7,7 +7,7 @@ import { Chalk } from 'chalk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { createOutput } from '../../src/core/output.js';
-import { pricesOf } from '../../src/cost/running.js';
+import { poolCostPerHour, pricesOf } from '../../src/cost/running.js';
 import { renderMetrics } from '../../src/report/metrics.js';
 import { summarize } from '../../src/report/summary.js';
 import { runPass } from '../../src/scaling/reconcile.js';
@@ -76,5 +76,51 @@ describe('running cost per hour', () => {
     expect(renderStatus(status, new Chalk({ level: 0 })).join('\n')).not.toContain('cost');
     expect((statusJson(status) as any).pools[0].cost_per_hour).toBeNull();
     expect(renderMetrics(pass, summarize(pass), pricesOf(config.providers))).not.toContain('cost');
+  });
+});
+
+describe('running cost of a provider chain', () => {
+  const figures = (chain: Array<{ provider: string; billed: number }>) =>
+    ({
+      instances: { running: chain.reduce((n, c) => n + c.billed, 0) },
+      agentSize: { cores: 4, memoryMb: 16384, gpus: 0 },
+      chain: chain.map((c) => ({ ...c, instances: c.billed, providerInstances: c.billed, maxInstances: 10 })),
+    }) as any;
+  const prices = new Map([
+    ['spot', { instance_hour: 0.1, gpu_hour: 0, currency: 'EUR' }],
+    ['ondemand', { instance_hour: 0.4, gpu_hour: 0, currency: 'EUR' }],
+  ]) as any;
+
+  it('prices each instance at the price of the provider it runs on, not the first provider', () => {
+    const f = figures([
+      { provider: 'spot', billed: 1 },
+      { provider: 'ondemand', billed: 2 },
+    ]);
+    expect(poolCostPerHour(f, prices, 'spot')).toEqual({ amount: 0.9, currency: 'EUR', instances: 3 });
+  });
+
+  it('is unknown when a provider holding billed instances has no price or another currency', () => {
+    const f = figures([
+      { provider: 'spot', billed: 1 },
+      { provider: 'other', billed: 1 },
+    ]);
+    expect(poolCostPerHour(f, prices, 'spot')).toBeUndefined();
+    const usd = new Map([...prices, ['other', { instance_hour: 0.2, gpu_hour: 0, currency: 'USD' }]]) as any;
+    expect(poolCostPerHour(f, usd, 'spot')).toBeUndefined();
+    // No instance on the unpriced provider: the cost is known.
+    expect(
+      poolCostPerHour(
+        figures([
+          { provider: 'spot', billed: 2 },
+          { provider: 'other', billed: 0 },
+        ]),
+        prices,
+        'spot',
+      ),
+    ).toEqual({
+      amount: 0.2,
+      currency: 'EUR',
+      instances: 2,
+    });
   });
 });

@@ -36,15 +36,7 @@ export function checkReferences(providers: unknown[], autoscale: unknown[], ctx:
         );
       names.add(name);
     }
-    const ref = valid(autoscaleFields.vm_provider_config_name, a.vm_provider_config_name);
-    const provider = ref === undefined ? undefined : providerByName.get(ref);
-    if (ref !== undefined && !provider) {
-      const known = [...providerByName.keys()];
-      ctx.add(
-        [...at, 'vm_provider_config_name'],
-        `no provider named "${ref}"; expected ${known.length ? `one of ${known.map((k) => `"${k}"`).join(', ')}` : 'the name of a provider in providers (there are none)'}`,
-      );
-    }
+    const chain = providerChain(a, at, providerByName, ctx);
     const enabled = valid(autoscaleFields.enabled, a.enabled ?? true);
     const zone = valid(autoscaleFields.zone_name, a.zone_name);
     if (enabled && zone !== undefined) {
@@ -56,16 +48,81 @@ export function checkReferences(providers: unknown[], autoscale: unknown[], ctx:
         );
       else zones.set(zone, i);
     }
+    // A chain holds at most the sum of its providers' max_instances.
     const min = valid(autoscaleFields.minimum_instances, a.minimum_instances ?? 0);
-    const max = provider ? valid(autoscaleFields.minimum_instances, provider.max_instances) : undefined;
-    if (min !== undefined && max !== undefined && min > max)
+    const maxes = chain.map((p) => valid(autoscaleFields.minimum_instances, p.max_instances));
+    const max = maxes.every((m) => m !== undefined) ? maxes.reduce((s, m) => s + m!, 0) : undefined;
+    if (chain.length && min !== undefined && max !== undefined && min > max)
       ctx.add(
         [...at, 'minimum_instances'],
-        `minimum_instances ${min} is more than the provider's max_instances ${max}; expected at most ${max}`,
+        `minimum_instances ${min} is more than ${chain.length > 1 ? "the chain's max_instances together" : "the provider's max_instances"} ${max}; expected at most ${max}`,
         { found: min },
       );
     checkSchedules(a.schedules, [...at, 'schedules'], ctx, max);
   });
+}
+
+/**
+ * The pool's providers, in chain order, as far as they resolve. Exactly one of
+ * vm_provider_config_name (one provider) and vm_provider_config_names (a chain) is given;
+ * each name in a chain is a provider of this file, named once. Providers of different
+ * clouds may share a chain: each provider carries its whole launch request, so the planner
+ * never needs to know a cloud (e.g. OCI spot first, GCP on-demand when it runs out).
+ */
+function providerChain(
+  a: Record<string, unknown>,
+  at: PathSegments,
+  providerByName: Map<string, Record<string, unknown>>,
+  ctx: CheckContext,
+): Record<string, unknown>[] {
+  const one = 'vm_provider_config_name';
+  const many = 'vm_provider_config_names';
+  if (a[one] !== undefined && a[many] !== undefined) {
+    ctx.add(
+      [...at, many],
+      `both ${one} and ${many} are given; expected one of them (${many}: [${JSON.stringify(a[one])}, ...] if it is a chain)`,
+      { atKey: true },
+    );
+    return [];
+  }
+  if (a[one] === undefined && a[many] === undefined) {
+    ctx.add(
+      [...at, one],
+      `missing ${one}; expected the provider this autoscale config launches on (or ${many}: [first, fallback] for a chain)`,
+      { atKey: true },
+    );
+    return [];
+  }
+  const refs: { name: string; path: PathSegments }[] = [];
+  if (a[one] !== undefined) {
+    const ref = valid(autoscaleFields.vm_provider_config_name, a[one]);
+    if (ref !== undefined) refs.push({ name: ref, path: [...at, one] });
+  } else if (valid(autoscaleFields.vm_provider_config_names, a[many]) !== undefined) {
+    (a[many] as string[]).forEach((name, j) => refs.push({ name, path: [...at, many, j] }));
+  }
+  const seen = new Set<string>();
+  const chain: Record<string, unknown>[] = [];
+  for (const { name, path } of refs) {
+    if (seen.has(name)) {
+      ctx.add(
+        path,
+        `provider "${name}" is named twice in the chain; expected each provider once (a chain falls back to the NEXT provider)`,
+      );
+      continue;
+    }
+    seen.add(name);
+    const provider = providerByName.get(name);
+    if (!provider) {
+      const known = [...providerByName.keys()];
+      ctx.add(
+        path,
+        `no provider named "${name}"; expected ${known.length ? `one of ${known.map((k) => `"${k}"`).join(', ')}` : 'the name of a provider in providers (there are none)'}`,
+      );
+      continue;
+    }
+    chain.push(provider);
+  }
+  return chain;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

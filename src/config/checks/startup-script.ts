@@ -30,8 +30,13 @@ export function checkStartupScripts(
     if (!isObject(p) || typeof p.startup_script !== 'string' || typeof p.vm_provider_config_name !== 'string')
       return;
     const name = p.vm_provider_config_name;
-    const pool = autoscale.find((a) => isObject(a) && a.vm_provider_config_name === name) as
-      Record<string, unknown> | undefined;
+    // A provider launched here: named by a pool alone or as a link of its chain.
+    const pool = autoscale.find(
+      (a) =>
+        isObject(a) &&
+        (a.vm_provider_config_name === name ||
+          (Array.isArray(a.vm_provider_config_names) && a.vm_provider_config_names.includes(name))),
+    ) as Record<string, unknown> | undefined;
     if (!pool) return;
     const at = ['providers', i, 'startup_script'];
     const launcher = `autoscale config "${String(pool.autoscale_config_name)}"`;

@@ -38,7 +38,7 @@ export function renderConfig(
     });
   }
   return providers.map((p) => {
-    const pool = config.autoscale.find((a) => a.vm_provider_config_name === p.vm_provider_config_name);
+    const pool = config.autoscale.find((a) => a.vm_provider_config_names.includes(p.vm_provider_config_name));
     const ctx = sampleLaunchContext(p, {
       autoscaleConfigName: pool?.autoscale_config_name,
       kasmUrl: config.kasm?.url,

@@ -17,9 +17,24 @@ export const autoscaleFields = {
     'Name of this autoscale config, unique in this file',
   ),
   enabled: bool().default(true).describe('Enabled: whether this autoscale config scales (default true)'),
-  vm_provider_config_name: name('the vm_provider_config_name of a provider in this file').describe(
-    'The vm_provider_config_name of the provider (in this file) it launches on',
-  ),
+  vm_provider_config_name: name('the vm_provider_config_name of a provider in this file')
+    .optional()
+    .describe(
+      'The vm_provider_config_name of the provider (in this file) it launches on; or give vm_provider_config_names (a chain), not both',
+    ),
+  vm_provider_config_names: z
+    .array(name('the vm_provider_config_name of a provider in this file'), {
+      error: 'expected a list of vm_provider_config_names, e.g. [oci-spot, oci-ondemand]',
+    })
+    .min(1, {
+      error:
+        'expected at least one vm_provider_config_name in the chain, e.g. [oci-spot, oci-ondemand] (or use vm_provider_config_name: one)',
+    })
+    .meta({ uniqueItems: true })
+    .optional()
+    .describe(
+      'kasm-scale: a provider chain, first preferred: launches go to the first provider not in backoff and under its max_instances, scale-down empties the last first (docs/provider-chains.md); instead of vm_provider_config_name',
+    ),
   zone_name: text('the name of the Kasm zone whose agents this config counts').describe(
     'The Kasm zone whose agents this config counts; at most one enabled config per zone',
   ),
@@ -73,8 +88,31 @@ export const autoscaleFields = {
   schedules: schedulesField,
 };
 
+/**
+ * The one normalisation of the two ways to name providers: every loaded pool carries its
+ * chain as an ordered, non-empty list (`vm_provider_config_names`), whichever key the file
+ * used, and `vm_provider_config_name` is its first, preferred provider (the one Kasm's own
+ * records, render and doctor speak of). Scaling reads only the list. The rules (exactly one
+ * of the keys, no empty list, no provider twice, names that resolve) are in
+ * ../checks/autoscale.ts; a file breaking them never gets this far.
+ */
+function normaliseChain(a: z.output<z.ZodObject<typeof autoscaleFields>>) {
+  const { vm_provider_config_name: one, vm_provider_config_names: many, ...rest } = a;
+  const chain = many ?? (one === undefined ? [] : [one]);
+  return { ...rest, vm_provider_config_name: chain[0] ?? '', vm_provider_config_names: chain };
+}
+
 export const autoscaleSchema = z
   .strictObject(autoscaleFields)
-  .describe('An autoscale config: which provider scales which Kasm zone, and how');
+  .transform(normaliseChain)
+  // Exactly one of the two keys (the branches name the property, as strict JSON Schema tools want).
+  .meta({
+    oneOf: ['vm_provider_config_name', 'vm_provider_config_names'].map((k) => ({
+      type: 'object',
+      properties: { [k]: true },
+      required: [k],
+    })),
+  })
+  .describe('An autoscale config: which provider (or chain of providers) scales which Kasm zone, and how');
 
 export type AutoscaleConfig = z.output<typeof autoscaleSchema>;

@@ -90,7 +90,10 @@ export async function scenario(o: ScenarioOptions): Promise<Scenario> {
       providers,
       autoscale: o.pools.map(({ name, zone, provider, ...rest }) => ({
         autoscale_config_name: name,
-        vm_provider_config_name: provider === 'gcp' ? 'gcp-main' : 'oci-main',
+        // A pool naming its own chain (vm_provider_config_names) keeps it.
+        ...(rest.vm_provider_config_names
+          ? {}
+          : { vm_provider_config_name: provider === 'gcp' ? 'gcp-main' : 'oci-main' }),
         zone_name: zone ?? 'default',
         ...rest,
       })),
