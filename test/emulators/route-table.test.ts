@@ -35,7 +35,11 @@ describe('routeTable', () => {
   });
 
   it('tells a wrong method on a known path from an unknown path', () => {
-    expect(find('PUT', '/instances/i1')).toEqual({ route: undefined, allowed: ['GET', 'DELETE'] });
-    expect(find('GET', '/volumes')).toEqual({ route: undefined, allowed: [] });
+    expect(find('PUT', '/instances/i1')).toEqual({
+      route: undefined,
+      allowed: ['GET', 'DELETE'],
+      params: { instanceId: 'i1' },
+    });
+    expect(find('GET', '/volumes')).toEqual({ route: undefined, allowed: [], params: {} });
   });
 });

@@ -18,8 +18,12 @@ export interface RouteEntry {
 export type RouteLookup<R> =
   /** `params` as they stand in the path, percent-escapes kept: when to decode is the emulator's call. */
   | { route: R; params: Record<string, string> }
-  /** No route: `allowed` lists the methods the path does take (empty when the path is unknown). */
-  | { route: undefined; allowed: string[] };
+  /**
+   * No route: `allowed` lists the methods the path does take (empty when the path is
+   * unknown), `params` are the path's as the first of those reads them (a service may look
+   * the resource up before it refuses the method).
+   */
+  | { route: undefined; allowed: string[]; params: Record<string, string> };
 
 /** Compiles `routes` once; the returned function finds the first entry for a method and path. */
 export function routeTable<R extends RouteEntry>(
@@ -28,13 +32,15 @@ export function routeTable<R extends RouteEntry>(
   const compiled = routes.map((route) => ({ route, pattern: compile(route.path) }));
   return (method, path) => {
     const allowed: string[] = [];
+    let params: Record<string, string> | undefined;
     for (const { route, pattern } of compiled) {
       const m = pattern.exec(path);
       if (!m) continue;
       if (route.method === method) return { route, params: { ...m.groups } };
       allowed.push(route.method);
+      params ??= { ...m.groups };
     }
-    return { route: undefined, allowed };
+    return { route: undefined, allowed, params: params ?? {} };
   };
 }
 
