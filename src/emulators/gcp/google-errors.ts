@@ -4,6 +4,8 @@
  * library throws a GaxiosError whose `message` is this body, so the adapter's
  * classification is tested against exactly what the real service sends.
  */
+import type { ServerResponse } from 'node:http';
+import { sendJson } from '../common/http.js';
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'INVALID_ARGUMENT',
@@ -86,3 +88,12 @@ export const internal = (status = 500): GoogleApiError =>
   status === 503
     ? new GoogleApiError(503, 'The service is currently unavailable.', 'backendError')
     : new GoogleApiError(status, 'Internal Error', 'backendError');
+
+/** Answers with Google's error JSON, the error's own headers (retry-after) and any the emulator adds. */
+export function sendGoogleError(
+  res: ServerResponse,
+  err: GoogleApiError,
+  extra: Record<string, string> = {},
+): void {
+  sendJson(res, err.status, err.body(), { ...err.headers, ...extra });
+}
