@@ -10,10 +10,11 @@
  * - An agent checks in while its instance runs. When the instance is gone it stops; after
  *   `missingAfterMs` without a check-in Kasm shows it `missing` and keeps the record for
  *   ever, unless it was `delete_pending`: then the record goes.
+ * - `get_servers` lists every server; `get_agents` (newer Kasm, unverified) the Docker agents.
  */
-import type { EmuAgent, EmuState } from './model.js';
-
-export type ApiAnswer = [number, unknown];
+import type { ApiAnswer, KasmCall } from './context.js';
+import { indexSessions, type EmuAgent, type EmuState } from './model.js';
+import { serverRow, zoneIdFor } from './views.js';
 
 const OVERRIDES = ['cores_override', 'memory_override', 'gpus_override'] as const;
 
@@ -27,11 +28,46 @@ const notFound = (id: unknown): ApiAnswer => [
   { error_message: `Server (${String(id)}) Does not Exist` },
 ];
 
-export function updateServer(
-  state: EmuState,
-  body: Record<string, unknown>,
-  row: (a: EmuAgent) => unknown,
-): ApiAnswer {
+export const getServers: KasmCall = ({ state }) => {
+  const index = indexSessions(state);
+  return [200, { servers: state.agents.map((a) => serverRow(state, a, index)) }];
+};
+
+export const getAgents: KasmCall = ({ state }) => [
+  200,
+  {
+    agents: state.agents
+      .filter((a) => a.server_type === 'host')
+      .map((a) => ({
+        agent_id: a.server_id,
+        server_id: a.server_id,
+        hostname: a.hostname,
+        status: a.operational_status,
+        zone_id: zoneIdFor(state, a.zone_name),
+        enabled: a.enabled,
+        cores: a.cores,
+        memory: a.memory,
+        gpus: a.gpus,
+        cores_override: a.cores_override,
+        memory_override: a.memory_override,
+        gpus_override: a.gpus_override,
+      })),
+  },
+];
+
+export const updateServer: KasmCall = (ctx, body) => {
+  const answer = applyServerUpdate(ctx.state, body);
+  ctx.save();
+  return answer;
+};
+
+export const deleteServer: KasmCall = (ctx, body) => {
+  const answer = applyServerDelete(ctx.state, body);
+  ctx.save();
+  return answer;
+};
+
+function applyServerUpdate(state: EmuState, body: Record<string, unknown>): ApiAnswer {
   const t = targetOf(body);
   if (!t) return [200, { error_message: 'Missing target_server' }];
   const agent = state.agents.find((a) => a.server_id === t.server_id);
@@ -51,10 +87,10 @@ export function updateServer(
       return [200, { error_message: `Invalid value for ${k}` }];
     agent[k] = n;
   }
-  return [200, { server: row(agent) }];
+  return [200, { server: serverRow(state, agent) }];
 }
 
-export function deleteServer(state: EmuState, body: Record<string, unknown>): ApiAnswer {
+function applyServerDelete(state: EmuState, body: Record<string, unknown>): ApiAnswer {
   const t = targetOf(body);
   if (!t) return [200, { error_message: 'Missing target_server' }];
   if (body.force !== undefined && typeof body.force !== 'boolean')

@@ -7,8 +7,10 @@
  * A server takes one style or both (`accepts`); a path of a style it does not take is a
  * 404, as an older or newer Kasm answers for a route it does not have. The answers for a
  * bad key follow Kasm's: no credentials 400, wrong key or secret 403 "Access Denied"
- * (docs/emulators.md).
+ * (docs/emulators.md); a key lacking the call's permission gets 401 "Unauthorized".
  */
+import { own } from '../../core/own.js';
+
 export type KasmAuthAccepts = 'body' | 'basic' | 'both';
 export type KasmAuthStyle = 'body' | 'basic';
 
@@ -53,4 +55,28 @@ export function authenticate<K extends KeyPair>(
   }
   const key = keys.find((k) => k.apiKey === apiKey && k.apiKeySecret === secret);
   return key ? { ok: true, key } : { ok: false, status: 403, message: 'Access Denied' };
+}
+
+/** 'all', 'read-only' (every get_* call), or a list of call names / permission names. */
+export type KasmKeyPermissions = 'all' | 'read-only' | string[];
+
+/** Kasm's permission name for each call (a key may be given either). */
+const PERMISSION_OF: Record<string, string> = {
+  get_servers: 'servers_view',
+  get_agents: 'servers_view',
+  get_kasms: 'sessions_view',
+  get_zones: 'zones_view',
+  get_vm_provider_configs: 'vm_providers_view',
+  create_vm_provider_config: 'vm_providers_create',
+  update_vm_provider_config: 'vm_providers_modify',
+  get_autoscale_configs: 'autoscale_view',
+  update_server: 'agents_modify',
+  delete_server: 'servers_delete',
+};
+
+/** Whether a key with these permissions may make the call (Kasm answers 401 "Unauthorized" if not). */
+export function allowed(perms: KasmKeyPermissions | undefined, call: string): boolean {
+  if (perms === undefined || perms === 'all') return true;
+  if (perms === 'read-only') return call.startsWith('get_');
+  return perms.includes(call) || perms.includes(own(PERMISSION_OF, call) ?? '');
 }

@@ -3,8 +3,10 @@
  * (docs/coexistence-and-sizing.md): one row per config with its zone by id and the VM
  * provider config it launches with under a per-cloud key (`oci_vm_config_id`,
  * `gcp_vm_config_id`, ...; the others null). Reading them needs the Autoscale View
- * permission; index.ts refuses a key without it with 401 "Unauthorized", as Kasm does.
+ * permission; auth.ts refuses a key without it with 401 "Unauthorized", as Kasm does.
+ * Kasm's API cannot create them here: a test adds them with addAutoscaleConfig.
  */
+import { ensureZone, type KasmCall, type KasmContext } from './context.js';
 import { newKasmId } from './format.js';
 import type { EmuState } from './model.js';
 
@@ -33,8 +35,32 @@ export interface AddAutoscaleConfigInput {
 
 export type EmuAutoscaleConfig = Record<string, unknown> & { autoscale_config_id: string; zone_name: string };
 
+export const getAutoscaleConfigs: KasmCall = ({ state }) => [
+  200,
+  { autoscale_configs: (state.autoscaleConfigs ?? []).map((c) => autoscaleConfigRow(state, c)) },
+];
+
+/** Adds one of Kasm's own autoscale configs (its VM provider config must be stored already). */
+export function addAutoscaleConfig(
+  { state, save }: KasmContext,
+  input: AddAutoscaleConfigInput,
+): EmuAutoscaleConfig {
+  ensureZone(state, String(input?.zone_name ?? ''));
+  const row = newAutoscaleConfig(state, input);
+  (state.autoscaleConfigs ??= []).push(row);
+  save();
+  return { ...row };
+}
+
+export function setAutoscaleConfigEnabled({ state, save }: KasmContext, id: string, enabled: boolean): void {
+  const c = (state.autoscaleConfigs ?? []).find((x) => x.autoscale_config_id === id);
+  if (!c) throw new Error(`no autoscale config ${id}`);
+  c.enabled = enabled;
+  save();
+}
+
 /** Builds the stored row; throws (400 on the control route) when the provider config is unknown. */
-export function newAutoscaleConfig(state: EmuState, input: AddAutoscaleConfigInput): EmuAutoscaleConfig {
+function newAutoscaleConfig(state: EmuState, input: AddAutoscaleConfigInput): EmuAutoscaleConfig {
   if (!input?.autoscale_config_name || !input.zone_name)
     throw new Error('addAutoscaleConfig needs autoscale_config_name and zone_name');
   const provider = state.vmProviderConfigs.find((c) =>
@@ -70,7 +96,7 @@ export function newAutoscaleConfig(state: EmuState, input: AddAutoscaleConfigInp
 }
 
 /** A `get_autoscale_configs` row: the zone by id only, as Kasm stores it (clients map it through get_zones). */
-export function autoscaleConfigRow(state: EmuState, c: EmuAutoscaleConfig): Record<string, unknown> {
+function autoscaleConfigRow(state: EmuState, c: EmuAutoscaleConfig): Record<string, unknown> {
   const { zone_name, ...rest } = c;
   return { ...rest, zone_id: state.zones.find((z) => z.zone_name === zone_name)?.zone_id ?? null };
 }

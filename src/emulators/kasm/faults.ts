@@ -2,6 +2,9 @@
  * Fault injection for the Kasm emulator: the ways a real Kasm (or what sits in front of
  * it) fails, so the client's one-line errors and reconcile's caution can be tested.
  */
+import type { ServerResponse } from 'node:http';
+import { dropConnection, sendHtmlError, sendJson, sendText } from '../common/http.js';
+
 export type KasmFaultKind = 'error_message' | 'status' | 'html500' | 'latency' | 'drop';
 
 export interface KasmFault {
@@ -67,4 +70,34 @@ export class FaultBook {
   private consume(f: KasmFault): void {
     if (f.times !== undefined) f.times -= 1;
   }
+}
+
+/** Answers as the fault says, in the form Kasm (or the proxy in front of it) would; false: no answer sent. */
+export function sendFault(res: ServerResponse, failure: KasmFault): boolean {
+  switch (failure.kind) {
+    case 'drop':
+      dropConnection(res);
+      return true;
+    case 'html500':
+      sendHtmlError(res, failure.status ?? 500);
+      return true;
+    case 'error_message':
+      sendJson(res, 200, { error_message: failure.message ?? 'Injected failure' });
+      return true;
+    case 'status':
+      sendStatusFault(res, failure.status ?? 500, failure.message);
+      return true;
+    case 'latency':
+      // take() folds latency into latencyMs and never returns it as the failure.
+      return false;
+  }
+}
+
+function sendStatusFault(res: ServerResponse, status: number, message: string | undefined): void {
+  if (status === 401) return sendJson(res, 401, { error_message: message ?? 'Unauthorized' });
+  if (status === 403) return sendJson(res, 403, { error_message: message ?? 'Access Denied' });
+  if (status === 429)
+    return sendJson(res, 429, { error_message: message ?? 'Too Many Requests' }, { 'retry-after': '1' });
+  if (message) return sendJson(res, status, { error_message: message });
+  sendText(res, status, `${status} error`);
 }

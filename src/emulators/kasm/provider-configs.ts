@@ -1,11 +1,56 @@
-import { MASK } from './format.js';
-
 /**
- * Kasm's checks on `create_vm_provider_config` / `update_vm_provider_config`, as far as
+ * VM provider configs: Kasm's get/create/update calls (secrets masked in every answer, see
+ * views.ts), and Kasm's checks on `create_vm_provider_config` / `update_vm_provider_config`, as far as
  * Kasm 1.15's API (docs/kasm-api.md) describes them: the common keys are required, and every JSON-typed
  * field is accepted as a native value or a string holding JSON ("" = empty); a wrong type
- * is rejected with "X is not JSON list/dictionary". Returns an error message or undefined.
+ * is rejected with "X is not JSON list/dictionary".
  */
+import type { ApiAnswer, KasmCall } from './context.js';
+import { MASK, newKasmId } from './format.js';
+import type { EmuState } from './model.js';
+import { maskConfig } from './views.js';
+
+type StoredConfig = EmuState['vmProviderConfigs'][number];
+
+const UNLICENSED: ApiAnswer = [200, { error_message: 'Access Denied. Auto Scaling is not licensed' }];
+
+export const getVmProviderConfigs: KasmCall = ({ state }) => [
+  200,
+  { vm_provider_configs: state.vmProviderConfigs.map(maskConfig) },
+];
+
+export const createVmProviderConfig: KasmCall = (ctx, body) => {
+  if (!ctx.licensed) return UNLICENSED;
+  const t = targetOf(body);
+  if (!t) return [200, { error_message: 'Missing target_vm_provider_config' }];
+  const problem = checkProviderConfig(t, true);
+  if (problem) return [200, { error_message: problem }];
+  const stored = createdConfig(t, newKasmId());
+  ctx.state.vmProviderConfigs.push(stored);
+  ctx.save();
+  return [200, { vm_provider_config: maskConfig(stored) }];
+};
+
+export const updateVmProviderConfig: KasmCall = (ctx, body) => {
+  if (!ctx.licensed) return UNLICENSED;
+  const t = targetOf(body);
+  if (!t) return [200, { error_message: 'Missing target_vm_provider_config' }];
+  const configs = ctx.state.vmProviderConfigs;
+  const id = t.vm_provider_config_id ?? body.vm_provider_config_id;
+  const i = configs.findIndex((c) => c.vm_provider_config_id === id);
+  if (i < 0) return [200, { error_message: 'Unable to find VM Provider Config' }];
+  const problem = checkProviderConfig(t, false);
+  if (problem) return [200, { error_message: problem }];
+  const merged = mergeUpdate(configs[i], t) as StoredConfig;
+  configs[i] = merged;
+  ctx.save();
+  return [200, { vm_provider_config: maskConfig(merged) }];
+};
+
+function targetOf(body: Record<string, unknown>): Record<string, unknown> | undefined {
+  const t = body.target_vm_provider_config;
+  return t && typeof t === 'object' && !Array.isArray(t) ? (t as Record<string, unknown>) : undefined;
+}
 
 const JSON_LISTS = [
   'oci_nsg_ocids',
@@ -37,6 +82,7 @@ function checkJson(key: string, value: unknown, want: 'list' | 'dictionary'): st
   return ok ? undefined : `${key} is not JSON ${want}`;
 }
 
+/** An error message, or undefined when Kasm would take the config. */
 export function checkProviderConfig(c: Record<string, unknown>, isCreate: boolean): string | undefined {
   const required = ['vm_provider_name', 'vm_provider_config_name', 'max_instances', 'startup_script'];
   if (isCreate) {

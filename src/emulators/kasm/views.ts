@@ -1,3 +1,4 @@
+import { CLOUD_LIST } from '../../clouds/registry.js';
 import { kasmDate, MASK } from './format.js';
 import {
   capacityOf,
@@ -89,8 +90,20 @@ export function zoneRow(state: EmuState, z: EmuZone, index: SessionIndex = index
   return { ...z, available_cores: cores, available_memory: memory, available_gpus: gpus };
 }
 
-/** Keys Kasm never answers in clear. */
-export const SECRET_KEYS = ['oci_private_key', 'gcp_credentials'] as const;
+/**
+ * Keys Kasm never answers in clear: each cloud's submit fields of the secret type, under
+ * Kasm's own names (which can differ from the config file's: the file's
+ * `oci_private_key_passphrase` has no Kasm field at all), plus any of the cloud's secret
+ * keys that Kasm's form shares. Read from the cloud registry, so a cloud added there is
+ * masked here without a second list to keep.
+ */
+export const SECRET_KEYS: readonly string[] = [
+  ...new Set(
+    CLOUD_LIST.flatMap((c) =>
+      c.submitFields.filter((f) => f.type === 'secret' || c.secretKeys.includes(f.key)).map((f) => f.key),
+    ),
+  ),
+];
 
 export function maskConfig(c: Record<string, unknown>): Record<string, unknown> {
   const out = { ...c };
