@@ -5,7 +5,7 @@
  * 08:00 to 09:00, in the middle of the rush, so launches move to AD-2.
  */
 import { emulatedGcpProvider, emulatedOciProvider, GCP_PROJECT, OCI_IDS } from './builtin.js';
-import { gcpDemoServiceAccount, ociDemoKey } from './credentials.js';
+import { gcpDemoServiceAccount, ociDemoKey } from './builtin.js';
 import type { DemandGroup, SimEvent } from './engine.js';
 import type { ConfigDocument } from './world.js';
 
