@@ -16,7 +16,7 @@ import { join } from 'node:path';
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 const { startOciEmulator } = await import(dist('emulators/oci/index.js'));
 const { startGcpEmulator } = await import(dist('emulators/gcp/index.js'));
-const { gcpDemoServiceAccount } = await import(dist('simulate/credentials.js'));
+const { gcpDemoServiceAccount } = await import(dist('simulate/builtin.js'));
 const { emulatedGcpProvider, GCP_PROJECT } = await import(dist('simulate/builtin.js'));
 const { startKasmEmulator } = await import(dist('emulators/kasm/index.js'));
 const { inspectKey } = await import(dist('clouds/oci/key-inspect.js'));

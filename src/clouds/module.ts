@@ -61,6 +61,12 @@ export interface CloudModule<P extends ProviderBase> {
   readonly submitFields: SubmitField[];
   /** What submit says about a provider beyond the payload (e.g. a key Kasm cannot take). */
   submitNotes?(p: P): string[];
+  /**
+   * The provider as `config submit` reads Kasm's keys from it: kasm-scale's own keys that
+   * Kasm has no field for, said in Kasm's words (`spot: true` merged into the cloud's config
+   * override, the one launches use), so a launch by Kasm launches alike.
+   */
+  submitProvider(p: P): P;
 
   /** Loads the SDK adapter (lazy). */
   adapter(): Promise<(p: P, opts: AdapterOptions) => CloudAdapter | Promise<CloudAdapter>>;

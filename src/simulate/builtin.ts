@@ -1,10 +1,14 @@
 /**
  * The built-in providers of `demo` and the scenario tests: an OCI and a GCP provider
- * config (as config-file data) for the emulated clouds, with throw-away keys. The
- * emulators are seeded from these by world.ts, so every OCID and path here is accepted.
+ * config (as config-file data) for the emulated clouds, with throw-away keys (made by each
+ * cloud's emulator, src/emulators/<cloud>/demo-credentials.ts). The emulators are seeded
+ * from these by world.ts, so every OCID and path here is accepted.
  */
 import type { GcpServiceAccountKey } from '../config/types.js';
-import { DEMO_TENANCY, DEMO_USER, type OciDemoKey } from './credentials.js';
+import { DEMO_TENANCY, DEMO_USER, type OciDemoKey } from '../emulators/oci/demo-credentials.js';
+
+export { gcpDemoServiceAccount } from '../emulators/gcp/demo-credentials.js';
+export { ociDemoKey, type OciDemoKey } from '../emulators/oci/demo-credentials.js';
 
 export const OCI_IDS = {
   tenancy: DEMO_TENANCY,

@@ -10,7 +10,7 @@
  *   chain to on-demand.
  */
 import { emulatedGcpProvider, emulatedOciProvider, GCP_PROJECT, OCI_IDS } from './builtin.js';
-import { gcpDemoServiceAccount, ociDemoKey } from './credentials.js';
+import { gcpDemoServiceAccount, ociDemoKey } from './builtin.js';
 import type { DemandGroup, SimEvent } from './engine.js';
 import type { TraceFault } from './trace-faults.js';
 import type { ConfigDocument } from './world.js';

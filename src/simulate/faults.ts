@@ -6,44 +6,13 @@
  * Which instances go is decided by a seeded generator, so two runs of one trace and config
  * lose the same instances.
  */
-import type { GcpProvider, OciProvider, Provider } from '../config/types.js';
+import type { Provider } from '../config/types.js';
 import type { TraceFault } from './trace-faults.js';
 import type { OwnedInstance, World } from './world.js';
 
-/** What a cloud's emulator must offer for a fault; one entry per cloud. */
-interface CloudFaults<P extends Provider> {
-  /** Arms "no capacity" for every launch of this provider. */
-  outage(world: World, provider: P): void;
-  clear(world: World): void;
-}
-
-const CLOUD_FAULTS: { oci: CloudFaults<OciProvider>; gcp: CloudFaults<GcpProvider> } = {
-  // A spot provider's outage is the cloud running out of spot capacity only: on-demand
-  // launches in the same AD or zone (the next provider of a chain) still succeed.
-  oci: {
-    outage: (w, p) => {
-      for (const ad of p.oci_availability_domains)
-        w.oci?.setFault({
-          kind: 'capacity',
-          availabilityDomain: ad,
-          ...(p.spot ? { preemptibleOnly: true } : {}),
-        });
-    },
-    clear: (w) => w.oci?.clearFaults(),
-  },
-  gcp: {
-    outage: (w, p) =>
-      w.gcp?.setFault({
-        kind: 'stockout',
-        zone: p.gcp_zone,
-        ...(p.spot ? { spotOnly: true } : {}),
-      }),
-    clear: (w) => w.gcp?.clearFaults(),
-  },
-};
-
+/** Arms "no capacity" for every launch of this provider, in its cloud's own words (SimulatedCloud.outage). */
 function armOutage(world: World, p: Provider): void {
-  (CLOUD_FAULTS[p.vm_provider_name] as CloudFaults<Provider>).outage(world, p);
+  world.clouds.get(p.vm_provider_name)?.outage(p);
 }
 
 /** mulberry32: a small seeded generator; reproducible runs matter more than quality here. */
@@ -100,8 +69,7 @@ export function faultDriver(world: World, faults: TraceFault[]): FaultDriver {
       const key = outages.map(({ i }) => i).join(',');
       if (key !== armed) {
         if (armed !== '' || key !== '') {
-          CLOUD_FAULTS.oci.clear(world);
-          CLOUD_FAULTS.gcp.clear(world);
+          for (const sim of world.clouds.values()) sim.clearFaults();
         }
         for (const { f } of outages) {
           const p = byName.get(f.provider);

@@ -1,6 +1,7 @@
 /**
  * A whole Kasm + clouds world in this process, for `demo`, `simulate` and the scenario
- * tests: the OCI, GCP and Kasm emulators on 127.0.0.1 (port 0) sharing ONE simulated
+ * tests: the Kasm emulator and one emulator per cloud the config uses (from the emulator
+ * registry, src/emulators/registry.ts), on 127.0.0.1 (port 0) sharing ONE simulated
  * clock, seeded so the config's launches are accepted, and the bridge that plays the
  * agent's startup script: an instance reaching RUNNING registers its Kasm agent (server_id
  * from our ownership tag, zone of its pool, size of its shape/machine type) and checks in
@@ -17,11 +18,9 @@ import { poolLabel, TAG_POOL, TAG_SERVER_ID } from '../clouds/ownership.js';
 import { ownedInstances, type OwnedInstance } from './instances.js';
 import { cloudNamed, type CloudName } from '../clouds/registry.js';
 import type { SimulatedCloud } from '../emulators/simulation.js';
-import { cloudEmulator } from '../emulators/registry.js';
+import { cloudEmulator, type EmulatorOf } from '../emulators/registry.js';
 import type { KasmScaleConfig, Provider } from '../config/types.js';
-import type { GcpEmulator } from '../emulators/gcp/index.js';
 import type { KasmEmulator } from '../emulators/kasm/index.js';
-import type { OciEmulator } from '../emulators/oci/index.js';
 import { writeSecretFileAtomic } from '../core/files.js';
 import type { AgentShape } from '../clouds/agent-shapes.js';
 
@@ -49,7 +48,10 @@ export interface WorldOptions {
   terminatingDelaySec?: number;
 }
 
-export interface World {
+/** Each cloud's emulator also under its cloud's name (world.oci, world.gcp), for scenarios and tests. */
+export type World = WorldParts & { [K in CloudName]?: EmulatorOf<K> };
+
+interface WorldParts {
   /** Temp dir (0700): config file, state dir; removed by close(). */
   dir: string;
   /** The written config (document worlds only). */
@@ -58,8 +60,6 @@ export interface World {
   /** The config as loaded, pointed at the emulators. */
   config: KasmScaleConfig;
   kasm: KasmEmulator;
-  oci?: OciEmulator;
-  gcp?: GcpEmulator;
   /** Every cloud emulator of this world, by cloud. */
   clouds: Map<CloudName, SimulatedCloud<Provider>>;
   /** Agent size per vm_provider_config_name. */
@@ -68,7 +68,7 @@ export interface World {
   broken: Set<string>;
   /** What the world assumed (e.g. an unknown machine type's size). */
   notes: string[];
-  /** Our instances in both clouds, terminated ones included (alive: false). */
+  /** Our instances in every cloud, terminated ones included (alive: false). */
   owned(): OwnedInstance[];
   /** Whether this cloud's emulator can preempt an instance (fault injection). */
   canPreempt(cloud: OwnedInstance['cloud']): boolean;
@@ -188,29 +188,22 @@ export async function startWorld(o: WorldOptions): Promise<World> {
       for (const id of checkingIn) kasm.checkIn(id);
     };
 
-    const oci = clouds.get('oci')?.emulator as OciEmulator | undefined;
-    const gcp = clouds.get('gcp')?.emulator as GcpEmulator | undefined;
-    const owned = () => ownedInstances(config, oci, gcp);
-    // The emulators' preemption (fault injection): reclaim one spot instance now.
-    const preemptors: Record<CloudName, ((i: OwnedInstance) => void) | undefined> = {
-      oci: oci ? (i) => oci.preempt({ ids: [i.id] }) : undefined,
-      gcp: gcp ? (i) => gcp.preempt({ names: [i.id], zone: i.zone, project: i.project }) : undefined,
-    };
+    const owned = () => ownedInstances(config, clouds);
 
     return {
       dir,
       owned,
-      canPreempt: (cloud) => Boolean(preemptors[cloud]),
+      // The emulators' preemption (fault injection): the cloud reclaims one spot instance now.
+      canPreempt: (cloud) => Boolean(clouds.get(cloud)?.preempt),
       preempt: (i) => {
-        const preempt = preemptors[i.cloud];
-        if (!preempt) throw new Error(`the ${i.cloud} emulator cannot preempt instances`);
-        preempt(i);
+        const sim = clouds.get(i.cloud);
+        if (!sim?.preempt) throw new Error(`the ${i.cloud} emulator cannot preempt instances`);
+        sim.preempt(i);
       },
       ...(configFile ? { configFile } : {}),
       stateDir: join(dir, 'state'),
       config,
       kasm,
-      // Each emulator also under its cloud's name (world.oci, world.gcp) for scenarios and tests.
       ...(Object.fromEntries([...clouds].map(([name, sim]) => [name, sim.emulator])) as Partial<World>),
       clouds,
       shapes,

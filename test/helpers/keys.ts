@@ -5,7 +5,7 @@
  */
 import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { GcpServiceAccountKey } from '../../src/config/types.js';
-import { gcpDemoServiceAccount } from '../../src/simulate/credentials.js';
+import { gcpDemoServiceAccount } from '../../src/simulate/builtin.js';
 
 export interface OciTestKey {
   /** PKCS#8 PEM; encrypted (aes-256-cbc) when a passphrase was given. */

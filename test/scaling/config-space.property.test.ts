@@ -23,8 +23,13 @@ import { emptyState } from '../../src/scaling/memory.js';
 import { observe } from '../../src/scaling/observe.js';
 import { plan } from '../../src/scaling/plan.js';
 import type { Resources } from '../../src/scaling/types.js';
-import { emulatedGcpProvider, emulatedOciProvider, GCP_PROJECT } from '../../src/simulate/builtin.js';
-import { gcpDemoServiceAccount, ociDemoKey } from '../../src/simulate/credentials.js';
+import {
+  emulatedGcpProvider,
+  emulatedOciProvider,
+  GCP_PROJECT,
+  gcpDemoServiceAccount,
+  ociDemoKey,
+} from '../../src/simulate/builtin.js';
 import { startWorld, type World } from '../../src/simulate/world.js';
 import { autoscalePool } from '../helpers/providers.js';
 

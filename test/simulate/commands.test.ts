@@ -10,7 +10,7 @@ import { InputError } from '../../src/core/errors.js';
 import { createOutput, MemoryStream } from '../../src/core/output.js';
 import { emulatedOciProvider, OCI_IDS } from '../../src/simulate/builtin.js';
 import { parseStep, simulateCommand } from '../../src/simulate/command.js';
-import { ociDemoKey } from '../../src/simulate/credentials.js';
+import { ociDemoKey } from '../../src/simulate/builtin.js';
 import { parseTrace } from '../../src/simulate/trace.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { emulatedOciProvider } from '../../src/simulate/builtin.js';
-import { ociDemoKey } from '../../src/simulate/credentials.js';
+import { ociDemoKey } from '../../src/simulate/builtin.js';
 import { simulate } from '../../src/simulate/engine.js';
 import { compareTable, totalsLines } from '../../src/simulate/report.js';
 import type { DemandStep } from '../../src/simulate/trace.js';

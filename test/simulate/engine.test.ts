@@ -4,8 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { emulatedOciProvider, OCI_IDS } from '../../src/simulate/builtin.js';
-import { ociDemoKey } from '../../src/simulate/credentials.js';
+import { emulatedOciProvider, OCI_IDS, ociDemoKey } from '../../src/simulate/builtin.js';
 import { simulate, type SimEvent } from '../../src/simulate/engine.js';
 import type { DemandStep } from '../../src/simulate/trace.js';
 import { startWorld, type World } from '../../src/simulate/world.js';

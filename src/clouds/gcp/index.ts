@@ -2,6 +2,7 @@ import type { CloudModule } from '../module.js';
 import { checkGcp } from './checks.js';
 import { renderGcpInstance } from './render.js';
 import { gcpFields, gcpInputSchema, gcpSchema, type GcpProvider } from './schema.js';
+import { gcpOverrideWithSpot } from './spot.js';
 import { GCP_SUBMIT_FIELDS } from './submit-fields.js';
 
 /** Google Cloud: everything kasm-scale knows about it, as the registry lists it. */
@@ -33,6 +34,7 @@ export const gcp = {
     },
   },
   submitFields: GCP_SUBMIT_FIELDS,
+  submitProvider: (p) => ({ ...p, gcp_config_override: gcpOverrideWithSpot(p) }),
   adapter: async () => (await import('./adapter.js')).createGcpAdapter,
   closeSharedClients: async () => (await import('./client.js')).closeSharedGcpClients(),
   doctor: async () => (await import('./doctor.js')).gcpChecks,

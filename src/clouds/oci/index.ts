@@ -2,6 +2,7 @@ import type { CloudModule } from '../module.js';
 import { checkOci } from './checks.js';
 import { renderOciLaunchDetails } from './render.js';
 import { ociFields, ociInputSchema, ociSchema, type OciProvider } from './schema.js';
+import { ociOverrideWithSpot } from './spot.js';
 import { OCI_SUBMIT_FIELDS } from './submit-fields.js';
 
 /** Oracle Cloud: everything kasm-scale knows about it, as the registry lists it. */
@@ -31,6 +32,7 @@ export const oci = {
     },
   },
   submitFields: OCI_SUBMIT_FIELDS,
+  submitProvider: (p) => ({ ...p, oci_config_override: ociOverrideWithSpot(p) }),
   submitNotes: (p) =>
     p.oci_private_key_passphrase
       ? [

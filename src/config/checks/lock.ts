@@ -1,7 +1,8 @@
+import type { CloudName } from '../../clouds/names.js';
 import type { CheckContext } from '../../core/fields/check-context.js';
 
-/** The cloud whose credentials each shared lease type signs with. */
-const CLOUD_OF: Record<string, 'oci' | 'gcp'> = { 'oci-object-storage': 'oci', gcs: 'gcp' };
+/** The cloud whose credentials each shared lease type signs with (a lease backend names its cloud). */
+const CLOUD_OF: Record<string, CloudName> = { 'oci-object-storage': 'oci', gcs: 'gcp' };
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 

@@ -1,19 +1,6 @@
 import type { Provider } from '../types.js';
-import { gcpOverrideWithSpot } from '../../clouds/gcp/spot.js';
-import { ociOverrideWithSpot } from '../../clouds/oci/spot.js';
+import { cloudOf } from '../../clouds/registry.js';
 import { JSON_FIELDS, KASM_KEYS, SUBMIT_FIELDS } from './fields.js';
-
-/**
- * `spot` is kasm-scale's key; Kasm learns it through the cloud's config override, the
- * same override launches use (clouds/<cloud>/spot.ts), so a launch by Kasm is spot too.
- */
-const WITH_SPOT: {
-  [K in Provider['vm_provider_name']]: (p: Extract<Provider, { vm_provider_name: K }>) => Provider;
-} = {
-  oci: (p) => ({ ...p, oci_config_override: ociOverrideWithSpot(p) }),
-  gcp: (p) => ({ ...p, gcp_config_override: gcpOverrideWithSpot(p) }),
-};
-const withSpot = (p: Provider): Provider => (WITH_SPOT[p.vm_provider_name] as (x: Provider) => Provider)(p);
 
 /**
  * What `config submit` sends to Kasm for one provider: Kasm's own keys only (never
@@ -38,7 +25,8 @@ export const UNCONFIRMED_FIELDS = new Set(
  * "cleared" value (fields.ts), so that deleting it from the file clears it in Kasm.
  */
 export function toKasmPayload(p: Provider): Record<string, unknown> {
-  const src = withSpot(p) as unknown as Record<string, unknown>;
+  // `spot` is kasm-scale's key: Kasm learns it through the cloud's config override (submitProvider).
+  const src = cloudOf(p).submitProvider(p) as unknown as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const f of SUBMIT_FIELDS[p.vm_provider_name]) {
     const v = src[f.key] ?? (f.presence === 'optional' ? f.cleared : undefined);

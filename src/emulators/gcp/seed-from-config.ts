@@ -5,8 +5,7 @@
 import type { GcpEmulator } from './index.js';
 import { machineTypeSpec } from './seed.js';
 import { parseRef } from './refs.js';
-import { GCP_UNKNOWN_MACHINE, gcpAgentShape } from '../../clouds/agent-shapes.js';
-import type { CloudSimulation } from '../simulation.js';
+import { GCP_UNKNOWN_MACHINE } from '../../clouds/agent-shapes.js';
 import type { GcpProvider } from '../../clouds/gcp/schema.js';
 
 export function seedGcp(emu: GcpEmulator, providers: GcpProvider[]): string[] {
@@ -59,31 +58,3 @@ export function seedGcp(emu: GcpEmulator, providers: GcpProvider[]): string[] {
   }
   return notes;
 }
-
-export const gcpSimulation: CloudSimulation<GcpProvider> = {
-  async start(o) {
-    const { startGcpEmulator } = await import('./index.js');
-    const emu = await startGcpEmulator({
-      now: o.now,
-      provisioningDelayMs: o.provisioningDelayMs,
-      deleteDelayMs: o.deleteDelayMs,
-      operationDelayMs: 0,
-      autoTick: false,
-    });
-    return {
-      emulator: emu,
-      url: emu.url,
-      onEvent: (event, listener) => emu.events.on(event, listener),
-      refresh: () => emu.tick(),
-      aliveOwned: (isOwned) =>
-        emu
-          .instances()
-          .filter((i) => isOwned(i.labels as Record<string, string>) && i.status !== 'TERMINATED').length,
-      seed: (providers) => seedGcp(emu, providers),
-      agentShape: (p) =>
-        gcpAgentShape(p, machineTypeSpec(emu.seed, parseRef(p.gcp_machine_type)?.name ?? p.gcp_machine_type)),
-      close: () => emu.close(),
-    };
-  },
-  seedStarted: (emulator, providers) => seedGcp(emulator as GcpEmulator, providers),
-};

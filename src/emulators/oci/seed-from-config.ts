@@ -5,8 +5,7 @@
  */
 import type { OciEmulator, OciSeed, SeedShape } from './index.js';
 import { inspectKey } from '../../clouds/oci/key-inspect.js';
-import { isFlexShape, ociAgentShape, ociShapeSpec } from '../../clouds/agent-shapes.js';
-import type { CloudSimulation } from '../simulation.js';
+import { isFlexShape, ociShapeSpec } from '../../clouds/agent-shapes.js';
 import type { OciProvider } from '../../clouds/oci/schema.js';
 
 const uniq = <T>(xs: T[]) => [...new Set(xs)];
@@ -65,28 +64,3 @@ export function seedOci(emu: OciEmulator, providers: OciProvider[]): void {
     shapes: seed.shapes.filter((c, i, all) => all.findIndex((x) => x.shape === c.shape) === i),
   });
 }
-
-export const ociSimulation: CloudSimulation<OciProvider> = {
-  async start(o) {
-    const { startOciEmulator } = await import('./index.js');
-    const emu = await startOciEmulator({
-      now: o.now,
-      provisioningDelayMs: o.provisioningDelayMs,
-      terminatingDelayMs: o.deleteDelayMs,
-    });
-    return {
-      emulator: emu,
-      url: emu.url,
-      onEvent: (event, listener) => emu.events.on(event, listener),
-      refresh: () => emu.refresh(),
-      aliveOwned: (isOwned) =>
-        emu.instances.filter(
-          (i) => isOwned(i.freeformTags as Record<string, string>) && i.lifecycleState !== 'TERMINATED',
-        ).length,
-      seed: (providers) => (seedOci(emu, providers), []),
-      agentShape: ociAgentShape,
-      close: () => emu.close(),
-    };
-  },
-  seedStarted: (emulator, providers) => (seedOci(emulator as OciEmulator, providers), []),
-};

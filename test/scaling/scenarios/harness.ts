@@ -14,8 +14,9 @@ import {
   emulatedOciProvider,
   GCP_PROJECT,
   OCI_IDS,
+  gcpDemoServiceAccount,
+  ociDemoKey,
 } from '../../../src/simulate/builtin.js';
-import { gcpDemoServiceAccount, ociDemoKey } from '../../../src/simulate/credentials.js';
 import { startWorld } from '../../../src/simulate/world.js';
 import type { GcpEmulator } from '../../../src/emulators/gcp/index.js';
 import type { KasmEmulator } from '../../../src/emulators/kasm/index.js';
