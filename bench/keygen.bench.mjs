@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { compare, report, runsFromEnv, timeAsync, timeCommand } from './lib.mjs';
 
 const cli = fileURLToPath(new URL('../bin/kasm-scale.js', import.meta.url));
-const { generateRsaKeyPair } = await import(new URL('../dist/keys/generate.js', import.meta.url).href);
+const { generateRsaKeyPair } = await import(
+  new URL('../dist/clouds/oci/key-generate.js', import.meta.url).href
+);
 const runs = runsFromEnv(10);
 const dir = mkdtempSync(join(tmpdir(), 'kasm-scale-bench-'));
 const haveOpenssl = spawnSync('openssl', ['version']).status === 0;

@@ -14,6 +14,7 @@ import type { LaunchContext } from './launch-context.js';
 import type { SubmitField } from '../core/fields/submit-kinds.js';
 import type { CheckGroup } from '../core/checks.js';
 import type { AdapterOptions, CloudAdapter } from './types.js';
+import type { CloudWizard } from './wizard-types.js';
 
 /** The part of a provider every cloud has (the zod output of its schema has at least this). */
 export interface ProviderBase {
@@ -74,4 +75,6 @@ export interface CloudModule<P extends ProviderBase> {
   closeSharedClients?(): Promise<void>;
   /** Loads `doctor`'s read-only checks (lazy). */
   doctor(): Promise<(p: P) => CheckGroup>;
+  /** Loads this cloud's part of `kasm-scale init` (lazy): a fresh one per run. */
+  wizard(): Promise<CloudWizard>;
 }

@@ -39,7 +39,7 @@ export class WriteJournal {
     for (const e of [...this.entries].reverse()) {
       try {
         if (e.before) {
-          // Atomically: the file put back is a private key or ~/.oci/config with other profiles.
+          // Atomically: the file put back is a private key, or a cloud CLI's config with other profiles.
           await writeFileAtomic(e.path, e.before.data, { mode: e.before.mode });
           await chmod(e.path, e.before.mode);
         } else {

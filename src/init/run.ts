@@ -1,50 +1,44 @@
 import { spawnSync } from 'node:child_process';
-import type { CloudName } from '../clouds/registry.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { CLOUD_LIST, type CloudName } from '../clouds/registry.js';
+import type { CloudWizard } from '../clouds/wizard-types.js';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CliError, InputError } from '../core/errors.js';
 import type { Output } from '../core/output.js';
 import { closest } from '../core/fields/common.js';
-import { writeOciConfigProfile } from '../keys/oci-config.js';
 import { echoValue } from '../core/echo.js';
 import { checkWritableTarget, expandHome, readInput } from '../core/files.js';
-import { fieldCheck, oci } from './fields.js';
+import { absPath, fieldCheck, fileProblem } from '../core/wizard/answer-checks.js';
+import { answerToText } from '../core/wizard/parse.js';
 import { type Ask, runFlow } from './flow.js';
 import { WriteJournal } from './journal.js';
-import { answerToText } from './parse.js';
-import {
-  allQuestions,
-  type Answers,
-  type Ctx,
-  EXTRA_ANSWER_KEYS,
-  fileProblem,
-  absPath,
-} from './questions.js';
+import { allQuestionIds, type Answers, type Ctx, EXTRA_ANSWER_KEYS } from './questions.js';
 import { buildConfig, configYaml, defaultSecretFile, sameContent, writeSecretFileAtomic } from './write.js';
 
 export interface InitOptions {
   answers?: string;
   yes?: boolean;
   config?: string;
-  ociConfig?: string;
   force?: boolean;
-  /** Base URL for OCI calls (staging, emulator); also written as the provider's `endpoint`. */
-  ociEndpoint?: string;
-  /** The same for GCP's Compute API. */
-  gcpEndpoint?: string;
   /** Commands this CLI has (`doctor`, `config submit`, `reconcile`): offered only if present. */
   available: string[];
+  /**
+   * Each cloud's own flags by commander's name: its endpoint flag (`--<cloud>-endpoint` →
+   * `<cloud>Endpoint`: a base URL for its calls, also written as the provider's `endpoint`)
+   * and any other its wizard reads.
+   */
+  [cloudFlag: string]: unknown;
 }
 
 /** Exit code for Ctrl-C, as shells report a SIGINT. */
 export const EXIT_INTERRUPTED = 130;
 
 /**
- * `kasm-scale init`: asks (or reads the answers file), writes the key pair, the Kasm
- * secret file, the ~/.oci/config profile and the config, then checks the config with the
- * same code as `config validate`. Returns the exit code.
+ * `kasm-scale init`: asks (or reads the answers file), writes what the chosen cloud's
+ * wizard makes (a key pair and its profile, say), the Kasm secret files and the config,
+ * then checks the config with the same code as `config validate`. Returns the exit code.
  */
 export async function runInit(opts: InitOptions, out: Output): Promise<number> {
   try {
@@ -68,29 +62,25 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
       hint: 'run it in a terminal, or pass --answers FILE --yes to run it unattended (docs/init.md)',
     });
   }
-  const ociEndpoint = checkedEndpoint(
-    '--oci-endpoint',
-    opts.ociEndpoint,
-    'an OCI-compatible API, e.g. http://127.0.0.1:8123 for kasm-scale emulator oci',
-  );
-  const gcpEndpoint = checkedEndpoint(
-    '--gcp-endpoint',
-    opts.gcpEndpoint,
-    'a GCP Compute-compatible API, e.g. http://127.0.0.1:8124 for kasm-scale emulator gcp',
-  );
+  // Every cloud's wizard: its answer keys are known whichever cloud the answers choose.
+  const wizards = new Map<CloudName, CloudWizard>();
+  for (const cloud of CLOUD_LIST) wizards.set(cloud.name, await cloud.wizard());
+  const endpoints = new Map<CloudName, string>();
+  for (const cloud of CLOUD_LIST) {
+    const { flag, what } = wizards.get(cloud.name)!.endpointFlag;
+    const url = checkedEndpoint(flag, optionValue(opts, flag), what, cloud.fields.endpoint!);
+    if (url) endpoints.set(cloud.name, url);
+  }
   const unattended = Boolean(opts.yes) || !tty;
-  const fileAnswers = opts.answers ? await loadAnswers(opts.answers) : {};
+  const fileAnswers = opts.answers ? await loadAnswers(opts.answers, [...wizards.values()]) : {};
   const configFile = resolve(expandHome(opts.config || env.KASM_SCALE_CONFIG || 'kasm-scale.yaml', home));
   const ctx: Ctx = {
     env,
     home,
     force: Boolean(opts.force),
-    ociConfigFile: resolve(expandHome(opts.ociConfig ?? '~/.oci/config', home)),
     kasmSecretFileGiven: typeof fileAnswers.kasm_api_key_secret_file === 'string',
     managerTokenFileGiven: typeof fileAnswers.kasm_manager_token_file === 'string',
     managerTokenInEnv: Boolean(env.KASM_MANAGER_TOKEN) && fileAnswers.kasm_manager_token === undefined,
-    ociEndpoint: ociEndpoint || undefined,
-    gcpEndpoint: gcpEndpoint || undefined,
   };
 
   const prompts = unattended ? undefined : await import('@inquirer/prompts');
@@ -108,7 +98,7 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
   }
   // The files written at the end are checked before the first write (the key pair).
   await checkWritableTarget(configFile, 'config file');
-  await checkWritableTarget(ctx.ociConfigFile, 'OCI config file');
+  for (const wizard of wizards.values()) await wizard.prepare?.(ctx, opts);
   if (!unattended)
     out.info(
       out.color.bold(`kasm-scale init: writes ${configFile}. Ctrl-C at any time leaves no config behind.\n`),
@@ -128,16 +118,20 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
   let shown: string;
   try {
     const ask: Ask = unattended ? answersAsk(fileAnswers, opts.answers) : inquirerAsk(prompts!, fileAnswers);
-    const result = await runFlow({ ask, out, ctx, unattended, given: (id) => fileAnswers[id] !== undefined });
-    const endpointFlags: Record<CloudName, string | undefined> = {
-      oci: ctx.ociEndpoint,
-      gcp: ctx.gcpEndpoint,
-    };
+    const result = await runFlow({
+      ask,
+      out,
+      ctx,
+      unattended,
+      given: (id) => fileAnswers[id] !== undefined,
+      wizards,
+      endpoints,
+    });
     const chosen = String(result.answers.cloud);
-    for (const [cloud, endpoint] of Object.entries(endpointFlags))
-      if (endpoint && cloud !== chosen)
+    for (const cloud of endpoints.keys())
+      if (cloud !== chosen)
         out.warn(
-          `--${cloud}-endpoint is for ${cloud.toUpperCase()} providers; not used for this ${chosen.toUpperCase()} config`,
+          `${wizards.get(cloud)!.endpointFlag.flag} is for ${cloud.toUpperCase()} providers; not used for this ${chosen.toUpperCase()} config`,
         );
 
     // Each Kasm secret: a file given in the answers, or the typed secret in a 0600 file.
@@ -163,26 +157,8 @@ async function init(opts: InitOptions, out: Output): Promise<number> {
           )
         : undefined;
 
-    // Only the OCI flow makes or reads an API key; its profile goes to ~/.oci/config.
-    if (result.key) {
-      await ctx.journal?.record(ctx.ociConfigFile);
-      const r = await writeOciConfigProfile({
-        user: String(result.answers.oci_user_ocid),
-        tenancy: String(result.answers.oci_tenancy_ocid),
-        region: String(result.answers.oci_region),
-        keyFile: result.key.privateKeyFile,
-        profile: String(result.answers.oci_profile),
-        config: ctx.ociConfigFile,
-        force: ctx.force,
-        passphrase: result.key.passphraseFile ? readFileSync(result.key.passphraseFile) : undefined,
-      });
-      out.info(
-        `${out.color.green('✓')} ${r.action === 'added' ? 'Added' : 'Replaced'} profile [${r.profile}] in ${r.config_file}`,
-      );
-      // The passphrase stays in its own file; oci-cli asks for it (or add pass_phrase yourself).
-      if (r.passphrase_needed)
-        out.info(`  the key is encrypted: the profile has no pass_phrase, so oci-cli will ask for it`);
-    }
+    // What the cloud writes beside the config (an API key's profile for its CLI, say).
+    await result.outcome.writeBeside?.();
 
     const config = buildConfig(result, ctx, secretFile, managerTokenFile);
     await ctx.journal?.record(configFile);
@@ -267,11 +243,22 @@ function runSelf(args: string[]): number {
   return spawnSync(process.execPath, [process.argv[1], ...args], { stdio: 'inherit' }).status ?? 1;
 }
 
-/** `--oci-endpoint`/`--gcp-endpoint`, checked by the provider schema's own rule (it is written as `endpoint`). */
-function checkedEndpoint(flag: string, value: string | undefined, what: string): string | undefined {
+/** A cloud's flag as commander names it: `--<cloud>-endpoint` → `<cloud>Endpoint`. */
+function optionValue(opts: InitOptions, flag: string): string | undefined {
+  const value = opts[flag.replace(/^--/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase())];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A cloud's endpoint flag, checked by its provider schema's own rule (it is written as `endpoint`). */
+function checkedEndpoint(
+  flag: string,
+  value: string | undefined,
+  what: string,
+  schema: Parameters<typeof fieldCheck>[0],
+): string | undefined {
   const url = value?.trim();
   if (url === undefined) return undefined;
-  const problem = fieldCheck(oci.endpoint)(url);
+  const problem = fieldCheck(schema)(url);
   if (problem)
     throw new InputError(`${flag} ${JSON.stringify(value)}: ${problem}`, {
       hint: `give the base URL of ${what}`,
@@ -313,7 +300,7 @@ async function secretFileFor(
   return file;
 }
 
-async function loadAnswers(file: string): Promise<Record<string, unknown>> {
+async function loadAnswers(file: string, wizards: readonly CloudWizard[]): Promise<Record<string, unknown>> {
   const text = (await readInput(file, 'answers file')).toString('utf8');
   let data: unknown;
   try {
@@ -327,10 +314,10 @@ async function loadAnswers(file: string): Promise<Record<string, unknown>> {
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new InputError(`answers file ${file} must be a map of question id → answer`, {
-      hint: 'e.g. cloud: oci',
+      hint: `e.g. cloud: ${CLOUD_LIST[0]!.name}`,
     });
   }
-  const known = new Set<string>([...allQuestions().map((q) => q.id), ...EXTRA_ANSWER_KEYS]);
+  const known = new Set<string>([...allQuestionIds(wizards), ...EXTRA_ANSWER_KEYS]);
   for (const key of Object.keys(data as object)) {
     if (!known.has(key)) {
       const near = closest(key, known);

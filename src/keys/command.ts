@@ -8,7 +8,7 @@ import type { Output } from '../core/output.js';
 import { fsErrorToInput, InputError } from '../core/errors.js';
 import { expandHome, readInput } from '../core/files.js';
 import { inspectKey } from '../clouds/oci/key-inspect.js';
-import type { OciConfigOptions } from './oci-config.js';
+import type { OciConfigOptions } from '../clouds/oci/config-profile.js';
 import { readPassphraseFile } from './passphrase.js';
 
 /** What the command modules hand over: the parsed flags of each `keys` subcommand. */
@@ -32,7 +32,7 @@ const CONSOLE_STEPS =
 /** `keys generate` */
 export async function generateCommand(flags: GenerateFlags, out: Output): Promise<number> {
   // node-forge is loaded by `keys generate` only (fingerprint and oci-config do not need it).
-  const { checkKeyFiles, generateKeyFiles } = await import('./generate.js');
+  const { checkKeyFiles, generateKeyFiles } = await import('../clouds/oci/key-generate.js');
   const passphrase = flags.passphraseFile ? await readPassphraseFile(flags.passphraseFile) : undefined;
   await checkKeyFiles({ dir: flags.dir, name: flags.name, force: flags.force });
   const progress = out.progress('generating an RSA 2048 key pair');
@@ -106,7 +106,7 @@ async function readKeyFile(file: string): Promise<Buffer> {
 
 /** `keys oci-config` */
 export async function ociConfigCommand(flags: OciConfigFlags, out: Output): Promise<number> {
-  const { writeOciConfigProfile } = await import('./oci-config.js');
+  const { writeOciConfigProfile } = await import('../clouds/oci/config-profile.js');
   const passphrase = flags.passphraseFile ? await readPassphraseFile(flags.passphraseFile) : undefined;
   const result = await writeOciConfigProfile({
     user: flags.user,

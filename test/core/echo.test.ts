@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemLine } from '../../src/config/problems.js';
-import { writeOciConfigProfile } from '../../src/keys/oci-config.js';
+import { writeOciConfigProfile } from '../../src/clouds/oci/config-profile.js';
 import { echoValue, secretKind } from '../../src/core/echo.js';
 import { baseConfig, check, testKeys } from '../config/fixtures.js';
 import { runCli, tempDir } from '../helpers/cli.js';

@@ -9,8 +9,8 @@ import { lstatSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveStateFile, loadStateFile } from '../../src/emulators/common/state-file.js';
-import { generateKeyFiles } from '../../src/keys/generate.js';
-import { writeOciConfigProfile } from '../../src/keys/oci-config.js';
+import { generateKeyFiles } from '../../src/clouds/oci/key-generate.js';
+import { writeOciConfigProfile } from '../../src/clouds/oci/config-profile.js';
 import { emptyState } from '../../src/scaling/memory.js';
 import { writeState } from '../../src/scaling/state.js';
 import { writeFileAtomic } from '../../src/core/files.js';

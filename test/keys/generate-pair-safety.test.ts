@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyFiles } from '../../src/keys/generate.js';
+import { generateKeyFiles } from '../../src/clouds/oci/key-generate.js';
 import { tempDir } from '../helpers/cli.js';
 
 let dir: string;

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { generateKeyFiles, generateRsaKeyPair } from '../../src/keys/generate.js';
+import { generateKeyFiles, generateRsaKeyPair } from '../../src/clouds/oci/key-generate.js';
 import { inspectKey } from '../../src/clouds/oci/key-inspect.js';
 import { tempDir } from '../helpers/cli.js';
 import { openssl, opensslFingerprint } from './openssl.js';

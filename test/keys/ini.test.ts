@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findSections, splitLines, upsertSection as upsertBytes } from '../../src/keys/ini.js';
+import { findSections, splitLines, upsertSection as upsertBytes } from '../../src/clouds/oci/ini.js';
 
 /** The byte-level editor on text (latin1 in and out, so bytes map 1:1 to chars). */
 const upsertSection = (text: string, name: string, e: Array<[string, string]>) =>

@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyOciSignature, type VerifyResult } from '../../src/emulators/oci/signature.js';
-import { generateKeyFiles, type GeneratedKeyFiles } from '../../src/keys/generate.js';
-import { writeOciConfigProfile } from '../../src/keys/oci-config.js';
+import { generateKeyFiles, type GeneratedKeyFiles } from '../../src/clouds/oci/key-generate.js';
+import { writeOciConfigProfile } from '../../src/clouds/oci/config-profile.js';
 import { tempDir } from '../helpers/cli.js';
 
 const USER = 'ocid1.user.oc1..aaaaaaaauser4kasmscaletest0000000000000000000000000000000';

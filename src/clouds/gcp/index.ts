@@ -38,4 +38,5 @@ export const gcp = {
   adapter: async () => (await import('./adapter.js')).createGcpAdapter,
   closeSharedClients: async () => (await import('./client.js')).closeSharedGcpClients(),
   doctor: async () => (await import('./doctor.js')).gcpChecks,
+  wizard: async () => (await import('./wizard.js')).gcpWizard(),
 } as const satisfies CloudModule<GcpProvider>;

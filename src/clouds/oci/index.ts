@@ -41,4 +41,5 @@ export const oci = {
       : [],
   adapter: async () => (await import('./adapter.js')).createOciAdapter,
   doctor: async () => (await import('./doctor.js')).ociChecks,
+  wizard: async () => (await import('./wizard.js')).ociWizard(),
 } as const satisfies CloudModule<OciProvider>;

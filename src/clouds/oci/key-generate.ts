@@ -2,10 +2,10 @@ import { createPrivateKey } from 'node:crypto';
 import { link, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import forge from 'node-forge';
-import { type CliError, InputError, OperationalError } from '../core/errors.js';
-import { assertReplaceable, ensureDir, expandHome, writeTempBeside } from '../core/files.js';
-import { echoValue } from '../core/echo.js';
-import { inspectKey } from '../clouds/oci/key-inspect.js';
+import { type CliError, InputError, OperationalError } from '../../core/errors.js';
+import { assertReplaceable, ensureDir, expandHome, writeTempBeside } from '../../core/files.js';
+import { echoValue } from '../../core/echo.js';
+import { inspectKey } from './key-inspect.js';
 
 export interface KeyPairPem {
   /** PKCS#8 PEM; `ENCRYPTED PRIVATE KEY` (PBES2, AES-256-CBC) when a passphrase was given. */

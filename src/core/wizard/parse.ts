@@ -5,7 +5,7 @@
  * the prompt shows under the input.
  */
 
-import { echoValue } from '../core/echo.js';
+import { echoValue } from '../echo.js';
 
 export class AnswerFormatError extends Error {}
 

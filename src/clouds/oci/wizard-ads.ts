@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { Output } from '../core/output.js';
-import type { CloudError } from '../clouds/types.js';
-import type { Answers, Ctx } from './questions.js';
+import type { Output } from '../../core/output.js';
+import type { Answers } from '../../core/wizard/question.js';
+import type { CloudError } from '../types.js';
 
 /** The API key the wizard settled on (generated or found); the ADs lookup signs with it. */
 export interface OciKeyResult {
@@ -28,15 +28,13 @@ export interface ListAdsOptions {
   out: Output;
   /** Undefined: the key does not exist yet (unattended runs make a new key last). */
   key: OciKeyResult | undefined;
+  /** --oci-endpoint: where OCI calls go instead of the region's public endpoint. */
+  endpoint: string | undefined;
   timeoutMs?: number;
 }
 
 /** The region's AD names, or undefined after printing one line saying why not. */
-export async function listRegionAds(
-  answers: Answers,
-  ctx: Ctx,
-  opts: ListAdsOptions,
-): Promise<string[] | undefined> {
+export async function listRegionAds(answers: Answers, opts: ListAdsOptions): Promise<string[] | undefined> {
   const { out, key } = opts;
   const region = String(answers.oci_region);
   const note = (why: string) =>
@@ -47,7 +45,7 @@ export async function listRegionAds(
   }
   const progress = out.progress(`Listing the availability domains of ${region}…`);
   try {
-    const { listAvailabilityDomains } = await import('../clouds/oci/identity.js');
+    const { listAvailabilityDomains } = await import('./identity.js');
     const ads = await listAvailabilityDomains(
       {
         vm_provider_config_name: String(answers.vm_provider_config_name),
@@ -58,7 +56,7 @@ export async function listRegionAds(
         // Byte for byte, as the config loader reads oci_private_key_passphrase_file.
         oci_private_key_passphrase: key.passphraseFile ? readFileSync(key.passphraseFile, 'utf8') : undefined,
         oci_region: region,
-        endpoint: ctx.ociEndpoint,
+        endpoint: opts.endpoint,
       },
       { timeoutMs: opts.timeoutMs ?? ADS_TIMEOUT_MS },
     );

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { fsErrorToInput, InputError } from '../core/errors.js';
-import { assertReplaceable, expandHome, writeSecretFileAtomic } from '../core/files.js';
-import { echoValue } from '../core/echo.js';
+import { fsErrorToInput, InputError } from '../../core/errors.js';
+import { assertReplaceable, expandHome, writeSecretFileAtomic } from '../../core/files.js';
+import { echoValue } from '../../core/echo.js';
 import { findSections, splitLines, upsertSection } from './ini.js';
-import { inspectKey, keySizeProblem } from '../clouds/oci/key-inspect.js';
-import { ocidError, regionError } from '../clouds/oci/ocid.js';
+import { inspectKey, keySizeProblem } from './key-inspect.js';
+import { ocidError, regionError } from './ocid.js';
 
 export interface OciConfigOptions {
   user: string;
