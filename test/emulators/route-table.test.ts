@@ -42,4 +42,20 @@ describe('routeTable', () => {
     });
     expect(find('GET', '/volumes')).toEqual({ route: undefined, allowed: [], params: {} });
   });
+
+  it("reads `{name}` as `:name` (the API references' way), serves `*` for every method, refuses a route twice", () => {
+    const g = routeTable([
+      { method: 'GET', path: 'projects/{project}/zones/{zone}' },
+      { method: '*', path: '__emulator/reset' },
+    ]);
+    expect(g('GET', 'projects/p/zones/z').params).toEqual({ project: 'p', zone: 'z' });
+    expect(g('GET', 'projects/p/zones/').route).toBeUndefined();
+    expect(g('DELETE', '__emulator/reset').route?.method).toBe('*');
+    expect(() =>
+      routeTable([
+        { method: 'GET', path: '/a/:x' },
+        { method: 'GET', path: '/a/:x' },
+      ]),
+    ).toThrow('route GET /a/:x is declared twice');
+  });
 });

@@ -1,17 +1,22 @@
 /**
- * The route table the emulators dispatch with: a list of `{ method, path }` entries (each
- * emulator adds its own fields — the handler, an operation name for fault injection — and
- * gets its own entry type back), matched in order. A path pattern is literal segments,
- * `:name` for one segment, and a last `*name` for the rest of the path, slashes included
- * (an Object Storage object name). Thirty lines of our own rather than a router library:
- * the emulators need exactly this, and each answers "no such route" in its own service's
- * words, which a library's 404/405 would not.
+ * The route table every emulator dispatches with: a list of `{ method, path }` entries (each
+ * emulator adds its own fields — the handler, an operation name for fault injection, a
+ * permission — and gets its own entry type back), matched in order. A path pattern is
+ * literal segments, one-segment params written `:name` or `{name}` (the way Google's and
+ * OCI's API references write paths, so a route can be checked against them by eye), and a
+ * last `*name` for the rest of the path, slashes included (an Object Storage object name).
+ * Method `*` serves every method.
+ *
+ * Forty lines of our own rather than a router library: the emulators need exactly this, the
+ * path is matched as given (whether an escaped `/` separates is each API's call, so decoding
+ * is the caller's), and each answers "no such route" in its own service's words, which a
+ * library's 404/405 would not.
  */
 
 export interface RouteEntry {
-  /** Upper case, as Node gives `req.method`. */
+  /** Upper case, as Node gives `req.method`; `*` for any. */
   readonly method: string;
-  /** `/instances/:instanceId`, `/n/:namespaceName/b/:bucketName/o/*objectName`. */
+  /** `/instances/:instanceId`, `zones/{zone}/instances`, `/n/:namespaceName/b/:bucketName/o/*objectName`. */
   readonly path: string;
 }
 
@@ -25,18 +30,27 @@ export type RouteLookup<R> =
    */
   | { route: undefined; allowed: string[]; params: Record<string, string> };
 
-/** Compiles `routes` once; the returned function finds the first entry for a method and path. */
+/**
+ * Compiles `routes` once (two entries for one method and pattern are a mistake, refused
+ * here); the returned function finds the first entry for a method and path.
+ */
 export function routeTable<R extends RouteEntry>(
   routes: readonly R[],
 ): (method: string, path: string) => RouteLookup<R> {
-  const compiled = routes.map((route) => ({ route, pattern: compile(route.path) }));
+  const seen = new Set<string>();
+  const compiled = routes.map((route) => {
+    const key = `${route.method} ${route.path}`;
+    if (seen.has(key)) throw new Error(`route ${key} is declared twice`);
+    seen.add(key);
+    return { route, pattern: compile(route.path) };
+  });
   return (method, path) => {
     const allowed: string[] = [];
     let params: Record<string, string> | undefined;
     for (const { route, pattern } of compiled) {
       const m = pattern.exec(path);
       if (!m) continue;
-      if (route.method === method) return { route, params: { ...m.groups } };
+      if (route.method === method || route.method === '*') return { route, params: { ...m.groups } };
       allowed.push(route.method);
       params ??= { ...m.groups };
     }
@@ -46,7 +60,8 @@ export function routeTable<R extends RouteEntry>(
 
 function compile(path: string): RegExp {
   const segments = path.split('/').map((seg, n, all) => {
-    if (seg.startsWith(':')) return `(?<${seg.slice(1)}>[^/]+)`;
+    const param = /^(?::(\w+)|\{(\w+)\})$/.exec(seg);
+    if (param) return `(?<${param[1] ?? param[2]}>[^/]+)`;
     if (seg.startsWith('*') && n === all.length - 1) return `(?<${seg.slice(1)}>.+)`;
     return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   });

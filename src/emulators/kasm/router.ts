@@ -1,10 +1,11 @@
 /**
- * A route table and its matcher, small enough to read at a glance: each entry is an HTTP
- * method ('*' for any), a path and its handler. A path segment written `:name` matches any
- * one segment and is handed back in `params`; every other segment must match exactly. A
- * trailing slash and a query string are ignored. Knowing that the path exists but not for
- * this method lets the caller answer 405 where the service does, instead of 404.
+ * The Kasm emulator's view of the shared route table (common/route-table.ts): each entry is
+ * an HTTP method ('*' for any), a path and its handler. A trailing slash and a query string
+ * are ignored, `:name` params come back URI-decoded (a malformed escape fits no route), and
+ * knowing that the path exists but not for this method lets the caller answer 405 where
+ * Kasm does, instead of 404.
  */
+import { routeTable, type RouteLookup } from '../common/route-table.js';
 
 export interface Route<H> {
   readonly method: string;
@@ -18,42 +19,27 @@ export type RouteMatch<H> =
   | { kind: 'wrong-method' }
   | { kind: 'none' };
 
-const segmentsOf = (path: string): string[] => path.split('?')[0].split('/').filter(Boolean);
+/** `/api/public/x/?a=1` → `/api/public/x`: the form both the table and a request are read in. */
+const normal = (path: string): string => `/${path.split('?')[0].split('/').filter(Boolean).join('/')}`;
 
-/** A segment's text, or undefined when its %-escapes are malformed (no route fits it). */
-function decoded(segment: string): string | undefined {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Params of `pattern` read from `segments`, or undefined when the path does not fit it. */
-function fit(pattern: string[], segments: string[]): Record<string, string> | undefined {
-  if (pattern.length !== segments.length) return undefined;
-  const params: Record<string, string> = {};
-  for (const [i, p] of pattern.entries()) {
-    if (!p.startsWith(':')) {
-      if (p !== segments[i]) return undefined;
-      continue;
-    }
-    const value = decoded(segments[i]);
-    if (value === undefined) return undefined;
-    params[p.slice(1)] = value;
-  }
-  return params;
-}
+const tables = new WeakMap<object, (method: string, path: string) => RouteLookup<Route<unknown>>>();
 
 /** The first entry of `routes` for this method and path (table order decides between overlaps). */
 export function matchRoute<H>(routes: readonly Route<H>[], method: string, path: string): RouteMatch<H> {
-  const segments = segmentsOf(path);
-  let pathKnown = false;
-  for (const route of routes) {
-    const params = fit(segmentsOf(route.path), segments);
-    if (!params) continue;
-    if (route.method === '*' || route.method === method) return { kind: 'found', route, params };
-    pathKnown = true;
+  let find = tables.get(routes);
+  if (!find) {
+    find = routeTable(routes.map((r) => ({ ...r, path: normal(r.path), entry: r })));
+    tables.set(routes, find);
   }
-  return pathKnown ? { kind: 'wrong-method' } : { kind: 'none' };
+  const found = find(method, normal(path));
+  if (!found.route) return found.allowed.length ? { kind: 'wrong-method' } : { kind: 'none' };
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(found.params)) {
+    try {
+      params[k] = decodeURIComponent(v);
+    } catch {
+      return { kind: 'none' };
+    }
+  }
+  return { kind: 'found', route: (found.route as unknown as { entry: Route<H> }).entry, params };
 }
